@@ -1,0 +1,21 @@
+//! The `strata` binary: argument parsing and rendering only. All work happens
+//! in the `strata` library; each subcommand lives in `commands/<name>.rs`.
+
+mod commands;
+mod output;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+fn main() -> ExitCode {
+    let cli = commands::Cli::parse();
+    let format = cli.error_format();
+    match commands::run(cli) {
+        Ok(status) => ExitCode::from(status.code()),
+        Err(err) => {
+            output::report_error(&err, format);
+            ExitCode::from(strata::diag::ExitStatus::Error.code())
+        }
+    }
+}

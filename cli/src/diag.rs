@@ -1,0 +1,248 @@
+//! Diagnostics and errors shared by every part of strata.
+//!
+//! A [`Diagnostic`] is one finding about an input: a stable kebab-case code, a
+//! severity, a message, and where it was found (file, line, column, JSON
+//! pointer) with an optional help hint. Parsers collect *all* diagnostics of a
+//! file before giving up, the way cargo-deny accumulates configuration errors.
+//!
+//! An [`Error`] is why a command could not do its job. Every error maps to exit
+//! status 2 (usage, input or I/O); a check that ran and failed is not an error
+//! but an outcome with exit status 1 (see [`ExitStatus`]).
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+
+/// Process exit status, stable across releases.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum ExitStatus {
+    /// 0: everything asked for succeeded.
+    Success,
+    /// 1: a check, verification or gate ran and failed.
+    Failure,
+    /// 2: usage, input or I/O error; nothing was judged.
+    Error,
+}
+
+impl ExitStatus {
+    /// The numeric process exit code.
+    pub fn code(self) -> u8 {
+        match self {
+            ExitStatus::Success => 0,
+            ExitStatus::Failure => 1,
+            ExitStatus::Error => 2,
+        }
+    }
+}
+
+/// How serious a diagnostic is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    /// Informational context.
+    Note,
+    /// Worth attention; does not fail by itself.
+    Warning,
+    /// Fails the input or the check.
+    Error,
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Severity::Note => "note",
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        })
+    }
+}
+
+/// A position in a text file, 1-based.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct Position {
+    /// Line, starting at 1.
+    pub line: usize,
+    /// Column in characters, starting at 1.
+    pub column: usize,
+}
+
+/// One finding about an input file or a check.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Diagnostic {
+    /// Stable kebab-case code, e.g. `yaml-syntax` or `unknown-key`.
+    pub code: String,
+    /// Severity.
+    pub severity: Severity,
+    /// What is wrong, in one sentence.
+    pub message: String,
+    /// The file it was found in.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub file: Option<PathBuf>,
+    /// Where in the file.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub position: Option<Position>,
+    /// JSON pointer of the offending value, when the file is structured.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pointer: Option<String>,
+    /// How to fix it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub help: Option<String>,
+}
+
+impl Diagnostic {
+    /// A new error-level diagnostic.
+    pub fn error(code: &str, message: impl Into<String>) -> Self {
+        Diagnostic {
+            code: code.to_string(),
+            severity: Severity::Error,
+            message: message.into(),
+            file: None,
+            position: None,
+            pointer: None,
+            help: None,
+        }
+    }
+
+    /// A new warning-level diagnostic.
+    pub fn warning(code: &str, message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity: Severity::Warning,
+            ..Diagnostic::error(code, message)
+        }
+    }
+
+    /// Attach the file.
+    pub fn in_file(mut self, file: impl Into<PathBuf>) -> Self {
+        self.file = Some(file.into());
+        self
+    }
+
+    /// Attach a position.
+    pub fn at(mut self, position: Option<Position>) -> Self {
+        self.position = position;
+        self
+    }
+
+    /// Attach a JSON pointer.
+    pub fn pointer(mut self, pointer: impl Into<String>) -> Self {
+        self.pointer = Some(pointer.into());
+        self
+    }
+
+    /// Attach a help hint.
+    pub fn help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+}
+
+impl fmt::Display for Diagnostic {
+    /// Renders `error[code]: message`, then `  --> file:line:column`, then
+    /// `  = help: ...`, the way rustc and cargo-deny do.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}[{}]: {}", self.severity, self.code, self.message)?;
+        if let Some(file) = &self.file {
+            write!(f, "\n  --> {}", file.display())?;
+            if let Some(p) = self.position {
+                write!(f, ":{}:{}", p.line, p.column)?;
+            }
+            if let Some(ptr) = &self.pointer {
+                if !ptr.is_empty() {
+                    write!(f, " (at {ptr})")?;
+                }
+            }
+        } else if let Some(ptr) = &self.pointer {
+            write!(f, "\n  --> {ptr}")?;
+        }
+        if let Some(help) = &self.help {
+            write!(f, "\n  = help: {help}")?;
+        }
+        Ok(())
+    }
+}
+
+/// Why a command could not do its job. Always exit status 2.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// An input file was unreadable as what it should be; carries every
+    /// diagnostic found in it.
+    #[error("{}", render_all(.0))]
+    Invalid(Vec<Diagnostic>),
+    /// Reading or writing a file failed.
+    #[error("{}: {source}", path.display())]
+    Io {
+        /// The file.
+        path: PathBuf,
+        /// The operating system's reason.
+        #[source]
+        source: std::io::Error,
+    },
+    /// The command line asked for something impossible.
+    #[error("{0}")]
+    Usage(String),
+}
+
+fn render_all(diags: &[Diagnostic]) -> String {
+    let mut out = String::new();
+    for (i, d) in diags.iter().enumerate() {
+        if i > 0 {
+            out.push('\n');
+        }
+        out.push_str(&d.to_string());
+    }
+    out
+}
+
+impl Error {
+    /// An input error with one diagnostic.
+    pub fn invalid(diag: Diagnostic) -> Self {
+        Error::Invalid(vec![diag])
+    }
+
+    /// An I/O error on `path`.
+    pub fn io(path: &Path, source: std::io::Error) -> Self {
+        Error::Io {
+            path: path.to_path_buf(),
+            source,
+        }
+    }
+
+    /// The diagnostics this error carries, for JSON output.
+    pub fn diagnostics(&self) -> Vec<Diagnostic> {
+        match self {
+            Error::Invalid(d) => d.clone(),
+            Error::Io { path, source } => vec![
+                Diagnostic::error("io-error", source.to_string()).in_file(path.clone()),
+            ],
+            Error::Usage(m) => vec![Diagnostic::error("usage", m.clone())],
+        }
+    }
+}
+
+/// Result with strata's [`Error`].
+pub type Result<T> = std::result::Result<T, Error>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn renders_file_line_column_and_help() {
+        let d = Diagnostic::error("unknown-key", "unknown key `colour`")
+            .in_file("stacks/a.yaml")
+            .at(Some(Position { line: 3, column: 5 }))
+            .help("did you mean `color`?");
+        assert_eq!(
+            d.to_string(),
+            "error[unknown-key]: unknown key `colour`\n  --> stacks/a.yaml:3:5\n  = help: did you mean `color`?"
+        );
+    }
+
+    #[test]
+    fn exit_codes_are_stable() {
+        assert_eq!(ExitStatus::Success.code(), 0);
+        assert_eq!(ExitStatus::Failure.code(), 1);
+        assert_eq!(ExitStatus::Error.code(), 2);
+    }
+}

@@ -1,0 +1,10 @@
+//! strata: procurement supply-chain attestation for devices whose chip, OS,
+//! AI model, vehicle software and cloud services may come from one vendor.
+//!
+//! This crate is the library core; the `strata` binary (in `src/bin/strata`)
+//! is a thin clap layer over it. Nothing in the library knows about clap or
+//! prints to the terminal: commands return values and [`diag::Diagnostic`]s,
+//! and the binary renders them.
+
+pub mod diag;
+pub mod fsutil;
