@@ -8,3 +8,8 @@
 
 pub mod diag;
 pub mod fsutil;
+pub mod yaml;
+pub mod model;
+pub mod fleet;
+pub mod assemble;
+pub mod init;

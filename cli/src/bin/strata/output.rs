@@ -51,3 +51,8 @@ pub fn stdout(bytes: &[u8]) -> std::io::Result<()> {
         other => other,
     }
 }
+
+/// A one-line status message on stderr (progress, files written).
+pub fn status(msg: &str) {
+    eprintln!("{msg}");
+}

@@ -5,6 +5,10 @@ use strata::diag::{ExitStatus, Result};
 
 use crate::output::ErrorFormat;
 
+mod assemble;
+mod init;
+mod schema;
+
 /// strata: evidence and control for devices whose chip, OS, AI model and
 /// cloud come from one vendor.
 ///
@@ -18,16 +22,36 @@ pub struct Cli {
 }
 
 impl Cli {
-    /// The format errors are reported in.
+    /// The format errors are reported in: JSON when the command was asked
+    /// for JSON output.
     pub fn error_format(&self) -> ErrorFormat {
-        ErrorFormat::Human
+        if std::env::args().any(|a| a == "--format=json" || a == "json") && wants_json() {
+            ErrorFormat::Json
+        } else {
+            ErrorFormat::Human
+        }
     }
 }
 
+/// True when `--format json` or `--format=json` is on the command line.
+fn wants_json() -> bool {
+    let args: Vec<String> = std::env::args().collect();
+    args.iter().any(|a| a == "--format=json")
+        || args.windows(2).any(|w| w[0] == "--format" && w[1] == "json")
+}
+
 #[derive(Debug, Subcommand)]
-enum Command {}
+enum Command {
+    Assemble(assemble::AssembleArgs),
+    Init(init::InitArgs),
+    Schema(schema::SchemaArgs),
+}
 
 /// Run the parsed command line.
 pub fn run(cli: Cli) -> Result<ExitStatus> {
-    match cli.command {}
+    match cli.command {
+        Command::Assemble(a) => assemble::run(a),
+        Command::Init(a) => init::run(a),
+        Command::Schema(a) => schema::run(a),
+    }
 }

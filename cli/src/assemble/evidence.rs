@@ -1,0 +1,120 @@
+//! Reading the evidence a stack names: hashing files and directories, and
+//! parsing the kinds strata understands into properties for the BOM.
+
+use serde::Serialize;
+
+use crate::diag::{Diagnostic, Result};
+use crate::fleet::Fleet;
+use crate::fsutil;
+use crate::hashing::{self, HashOptions, StderrProgress};
+use crate::model::{EvidenceKind, LayerName, Loaded, Stack};
+
+/// One file inside a hashed directory.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FileRecord {
+    /// Path relative to the directory, `/`-separated.
+    pub name: String,
+    /// Size in bytes.
+    pub size: u64,
+    /// Lowercase hex SHA-256.
+    pub sha256: String,
+}
+
+/// What was read from one evidence entry (or the model weights).
+#[derive(Debug, Clone, Serialize)]
+pub struct EvidenceRecord {
+    /// The layer it belongs to.
+    pub layer: LayerName,
+    /// The declared kind (`directory` for model weights).
+    pub kind: EvidenceKind,
+    /// The path as written in the manifest.
+    pub path: String,
+    /// Free text from the manifest.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// True for the model layer's weights.
+    pub weights: bool,
+    /// SHA-256 of the file, or of the directory manifest (the concatenated
+    /// file digests in path-component order, as OpenSSF model-signing
+    /// computes its subject digest).
+    pub sha256: String,
+    /// Total size in bytes.
+    pub size: u64,
+    /// The files of a directory, sorted by path components.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub files: Vec<FileRecord>,
+    /// `strata:evidence:*` properties from parsing the evidence.
+    pub properties: Vec<(String, String)>,
+    /// Problems worth reporting that did not stop assembly.
+    #[serde(skip)]
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// Hash and parse every evidence entry of the stack, in manifest order.
+pub fn collect(stack: &Loaded<Stack>, fleet: &Fleet, progress: bool) -> Result<Vec<EvidenceRecord>> {
+    let mut out = Vec::new();
+    for (layer_name, layer) in stack.value.layers.iter() {
+        let mut entries: Vec<(EvidenceKind, String, Option<String>, bool, bool, bool)> = layer
+            .evidence
+            .iter()
+            .map(|e| {
+                (e.kind, e.path.clone(), e.description.clone(), e.allow_symlinks, e.allow_outside_root, false)
+            })
+            .collect();
+        if let Some(w) = &layer.weights {
+            entries.push((EvidenceKind::Directory, w.path.clone(), None, w.allow_symlinks, false, true));
+        }
+        for (kind, path, description, allow_symlinks, allow_outside, weights) in entries {
+            // `check_stack` already refused escapes; confine again so this
+            // function is safe on its own.
+            let full = fsutil::confine(&fleet.root, &path, allow_outside).map_err(|m| {
+                crate::diag::Error::invalid(Diagnostic::error("path-outside-root", m).in_file(&stack.path))
+            })?;
+            let opts = HashOptions {
+                allow_symlinks,
+                root: if allow_outside { None } else { Some(fleet.root.clone()) },
+                ..HashOptions::default()
+            };
+            let bar = if progress { StderrProgress::if_terminal() } else { None };
+            let manifest =
+                hashing::hash_tree_with_progress(&full, &opts, bar.as_ref().map(|b| b as &dyn hashing::Progress))?;
+            let is_dir = manifest.kind == hashing::Kind::Directory;
+            if kind == EvidenceKind::File && is_dir {
+                return Err(crate::diag::Error::invalid(
+                    Diagnostic::error("wrong-evidence-kind", format!("`{path}` is a directory, declared as `file`"))
+                        .in_file(&stack.path)
+                        .help("use `kind: directory`"),
+                ));
+            }
+            let files: Vec<FileRecord> = if is_dir {
+                manifest
+                    .entries
+                    .iter()
+                    .map(|e| FileRecord {
+                        name: e.name.clone(),
+                        size: e.size,
+                        sha256: hex::encode(e.digest),
+                    })
+                    .collect()
+            } else {
+                Vec::new()
+            };
+            let size = manifest.entries.iter().map(|e| e.size).sum();
+            let mut rec = EvidenceRecord {
+                layer: layer_name,
+                kind,
+                path: path.clone(),
+                description,
+                weights,
+                sha256: hex::encode(manifest.digest),
+                size,
+                files,
+                properties: Vec::new(),
+                warnings: Vec::new(),
+            };
+            super::parse::parse_kind(&mut rec, &full, &stack.path)?;
+            out.push(rec);
+        }
+    }
+    Ok(out)
+}

@@ -1,0 +1,212 @@
+//! Fleet-wide files: vendors, designations, policy and the approved-device
+//! list.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use super::stack::Fact;
+
+/// `vendors.yaml`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Vendors {
+    /// File format version (1).
+    pub version: u32,
+    /// Vendor id → vendor.
+    pub vendors: BTreeMap<String, Vendor>,
+}
+
+/// One vendor.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Vendor {
+    /// Legal name.
+    pub name: String,
+    /// Other names.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub aliases: Vec<String>,
+    /// Parent vendor id.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub parent: Option<String>,
+    /// ISO 3166 alpha-2 country.
+    pub jurisdiction: String,
+    /// Sourced facts.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub facts: Vec<Fact>,
+}
+
+/// `designations.yaml`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Designations {
+    /// File format version (1).
+    pub version: u32,
+    /// Dated list snapshots.
+    pub lists: Vec<DesignationList>,
+}
+
+/// One restricted or designation list, as a dated snapshot.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct DesignationList {
+    /// List id.
+    pub id: String,
+    /// List name.
+    pub name: String,
+    /// Publisher.
+    pub publisher: String,
+    /// Where it applies.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub jurisdiction: Option<String>,
+    /// Statute or order.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub legal_basis: Option<String>,
+    /// What a listing does.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub effect: Option<String>,
+    /// Source of the snapshot.
+    pub source: String,
+    /// Snapshot date.
+    pub snapshot_date: String,
+    /// Retrieval date.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub retrieved: Option<String>,
+    /// Entries.
+    pub entries: Vec<Designation>,
+}
+
+/// One entry on a list.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Designation {
+    /// Listed legal name.
+    pub entity: String,
+    /// Other listed names.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub aliases: Vec<String>,
+    /// Whether subsidiaries or affiliates are covered.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub match_scope: Option<String>,
+    /// Active entries restrict; historical ones inform.
+    pub status: EntryStatus,
+    /// Effective date.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub effective: Option<String>,
+    /// Date vacated or removed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vacated: Option<String>,
+    /// Citation.
+    pub citation: String,
+    /// Context.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub notes: Option<String>,
+}
+
+/// Whether an entry restricts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum EntryStatus {
+    /// In force.
+    Active,
+    /// Vacated, removed or rescinded: context only.
+    Historical,
+}
+
+/// `policy.yaml`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Policy {
+    /// File format version (1).
+    pub version: u32,
+    /// Review criteria id → description.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub criteria: BTreeMap<String, Criterion>,
+    /// Rule code → level and parameters.
+    pub rules: BTreeMap<String, Rule>,
+    /// Exceptions.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub exceptions: Vec<Exception>,
+}
+
+/// A review criterion.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Criterion {
+    /// What a reviewer certifies.
+    pub description: String,
+}
+
+/// A rule's level and parameters.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub struct Rule {
+    /// allow, warn or deny.
+    pub level: Level,
+    /// Rule-specific parameters.
+    #[serde(flatten)]
+    pub params: BTreeMap<String, serde_json::Value>,
+}
+
+/// A rule level.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Level {
+    /// Not reported.
+    Allow,
+    /// Reported; does not fail.
+    Warn,
+    /// Fails the gate.
+    Deny,
+}
+
+/// An exception to a rule for one device.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Exception {
+    /// Device id.
+    pub device: String,
+    /// Rule code.
+    pub rule: String,
+    /// Why it is acceptable.
+    pub reason: String,
+    /// Expiry date; an expired exception no longer applies.
+    pub expires: String,
+    /// Approver.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub approved_by: Option<String>,
+}
+
+/// `approved-devices.yaml`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct ApprovedDevices {
+    /// File format version (1).
+    pub version: u32,
+    /// Devices.
+    pub devices: Vec<ApprovedDevice>,
+}
+
+/// One approved device.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct ApprovedDevice {
+    /// Device id.
+    pub id: String,
+    /// Stack manifest path, relative to the list.
+    pub stack: String,
+    /// Attestation path, relative to the list.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub attestation: Option<String>,
+    /// Units in the fleet.
+    pub units: u64,
+    /// Weight per unit.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub criticality: Option<f64>,
+    /// Accountable owner.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub owner: Option<String>,
+    /// Deployment model.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deployment: Option<String>,
+}

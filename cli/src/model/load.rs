@@ -1,0 +1,407 @@
+//! Loading a strata file: guarded YAML → JSON Schema (every error, with
+//! positions) → typed value.
+
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+use jsonschema::error::{TypeKind, ValidationErrorKind};
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+
+use crate::diag::{Diagnostic, Error, Result};
+use crate::fsutil;
+use crate::yaml::{self, Spans};
+
+/// The strata file kinds, each with a JSON Schema.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FileKind {
+    /// `stacks/<device>.yaml`.
+    Stack,
+    /// `vendors.yaml`.
+    Vendors,
+    /// `designations.yaml`.
+    Designations,
+    /// `policy.yaml`.
+    Policy,
+    /// `approved-devices.yaml`.
+    ApprovedDevices,
+}
+
+/// Names accepted by `strata schema NAME`, in display order.
+pub const SCHEMA_NAMES: [&str; 5] = ["stack", "vendors", "designations", "policy", "approved-devices"];
+
+impl FileKind {
+    const ALL: [FileKind; 5] = [
+        FileKind::Stack,
+        FileKind::Vendors,
+        FileKind::Designations,
+        FileKind::Policy,
+        FileKind::ApprovedDevices,
+    ];
+
+    /// The schema name.
+    pub fn name(self) -> &'static str {
+        match self {
+            FileKind::Stack => "stack",
+            FileKind::Vendors => "vendors",
+            FileKind::Designations => "designations",
+            FileKind::Policy => "policy",
+            FileKind::ApprovedDevices => "approved-devices",
+        }
+    }
+
+    /// Look a kind up by schema name.
+    pub fn from_name(name: &str) -> Option<FileKind> {
+        FileKind::ALL.into_iter().find(|k| k.name() == name)
+    }
+
+    fn source(self) -> &'static str {
+        match self {
+            FileKind::Stack => include_str!("../../../schemas/stack.schema.json"),
+            FileKind::Vendors => include_str!("../../../schemas/vendors.schema.json"),
+            FileKind::Designations => include_str!("../../../schemas/designations.schema.json"),
+            FileKind::Policy => include_str!("../../../schemas/policy.schema.json"),
+            FileKind::ApprovedDevices => include_str!("../../../schemas/approved-devices.schema.json"),
+        }
+    }
+
+    fn index(self) -> usize {
+        self as usize
+    }
+}
+
+/// The JSON Schema text of a file kind, by name (`stack`, `vendors`, …).
+pub fn schema_source(name: &str) -> Option<&'static str> {
+    FileKind::from_name(name).map(FileKind::source)
+}
+
+struct Compiled {
+    schema: Value,
+    validator: jsonschema::Validator,
+}
+
+fn compiled(kind: FileKind) -> &'static Compiled {
+    static CELLS: [OnceLock<Compiled>; 5] = [
+        OnceLock::new(),
+        OnceLock::new(),
+        OnceLock::new(),
+        OnceLock::new(),
+        OnceLock::new(),
+    ];
+    CELLS[kind.index()].get_or_init(|| {
+        // The schemas are part of the binary and covered by tests; failing
+        // here is a build defect, not bad input.
+        #[allow(clippy::expect_used)]
+        let schema: Value = serde_json::from_str(kind.source()).expect("embedded schema is JSON");
+        #[allow(clippy::expect_used)]
+        let validator = jsonschema::options()
+            .with_draft(jsonschema::Draft::Draft7)
+            .should_validate_formats(true)
+            .build(&schema)
+            .expect("embedded schema compiles");
+        Compiled { schema, validator }
+    })
+}
+
+/// A loaded, validated file.
+#[derive(Debug, Clone)]
+pub struct Loaded<T> {
+    /// The typed value.
+    pub value: T,
+    /// The raw JSON value, for pointers.
+    pub raw: Value,
+    /// Source positions.
+    pub spans: Spans,
+    /// The file it came from.
+    pub path: PathBuf,
+}
+
+impl<T> Loaded<T> {
+    /// A diagnostic located at `pointer` in this file.
+    pub fn diag_at(&self, mut diag: Diagnostic, pointer: &str) -> Diagnostic {
+        diag.file = Some(self.path.clone());
+        diag.position = self.spans.nearest(pointer);
+        diag.pointer = Some(pointer.to_string());
+        diag
+    }
+}
+
+/// Read, validate and deserialise the file at `path` as `kind`.
+pub fn load<T: DeserializeOwned>(path: &Path, kind: FileKind) -> Result<Loaded<T>> {
+    let text = fsutil::read_text(path)?;
+    parse_str(&text, path, kind)
+}
+
+/// Validate and deserialise YAML `text` as `kind`; `path` names it in
+/// diagnostics.
+pub fn parse_str<T: DeserializeOwned>(text: &str, path: &Path, kind: FileKind) -> Result<Loaded<T>> {
+    let (raw, spans) = yaml::parse(text, path)?;
+    if raw.is_null() {
+        return Err(Error::invalid(
+            Diagnostic::error("empty-file", format!("the file is empty; expected a {} file", kind.name()))
+                .in_file(path)
+                .help(format!("see `strata schema {}` for the format", kind.name())),
+        ));
+    }
+    if let Some(v) = raw.get("version").and_then(Value::as_u64) {
+        if v > 1 {
+            return Err(Error::invalid(
+                Diagnostic::error(
+                    "unsupported-version",
+                    format!("{} file version {v} is newer than this strata understands (1)", kind.name()),
+                )
+                .in_file(path)
+                .at(spans.value("/version"))
+                .help("upgrade strata"),
+            ));
+        }
+    }
+    let c = compiled(kind);
+    let mut diags: Vec<Diagnostic> = Vec::new();
+    for err in c.validator.iter_errors(&raw) {
+        let pointer = err.instance_path().as_str().to_string();
+        diags.extend(describe(&err, &pointer, &c.schema, &raw, &spans, path, kind));
+    }
+    if !diags.is_empty() {
+        diags.sort_by(|a, b| a.position.cmp(&b.position).then_with(|| a.message.cmp(&b.message)));
+        diags.dedup();
+        return Err(Error::Invalid(diags));
+    }
+    let value: T = serde_json::from_value(raw.clone()).map_err(|e| {
+        Error::invalid(
+            Diagnostic::error("invalid-value", e.to_string())
+                .in_file(path)
+                .help(format!("see `strata schema {}` for the format", kind.name())),
+        )
+    })?;
+    Ok(Loaded {
+        value,
+        raw,
+        spans,
+        path: path.to_path_buf(),
+    })
+}
+
+fn describe(
+    err: &jsonschema::ValidationError<'_>,
+    pointer: &str,
+    schema: &Value,
+    raw: &Value,
+    spans: &Spans,
+    path: &Path,
+    kind: FileKind,
+) -> Vec<Diagnostic> {
+    let at = |p: &str| spans.nearest(p);
+    let base = |code: &str, msg: String, p: &str| {
+        Diagnostic::error(code, msg).in_file(path).at(at(p)).pointer(p.to_string())
+    };
+    let name = if pointer.is_empty() { "the document".to_string() } else { format!("`{pointer}`") };
+    match err.kind() {
+        ValidationErrorKind::AdditionalProperties { unexpected } => {
+            let allowed = allowed_keys(schema, raw, pointer);
+            unexpected
+                .iter()
+                .map(|k| {
+                    let p = format!("{pointer}/{}", yaml::escape_token(k));
+                    let mut d = Diagnostic::error("unknown-key", format!("unknown key `{k}`"))
+                        .in_file(path)
+                        .at(spans.key(&p))
+                        .pointer(p);
+                    d.help = Some(match suggest(k, &allowed) {
+                        Some(s) => format!("did you mean `{s}`?"),
+                        None if !allowed.is_empty() => format!("expected one of: {}", allowed.join(", ")),
+                        None => format!("see `strata schema {}`", kind.name()),
+                    });
+                    d
+                })
+                .collect()
+        }
+        ValidationErrorKind::Required { property } => {
+            let prop = property.as_str().unwrap_or("?");
+            vec![base("missing-key", format!("{name} is missing required key `{prop}`"), pointer)]
+        }
+        ValidationErrorKind::Type { kind: tk } => {
+            let expected = match tk {
+                TypeKind::Single(t) => t.to_string(),
+                TypeKind::Multiple(ts) => ts.iter().map(|t| t.to_string()).collect::<Vec<_>>().join(" or "),
+            };
+            let found = raw.pointer(pointer).map(json_type).unwrap_or("nothing");
+            let mut d = base("wrong-type", format!("{name} should be {expected}, found {found}"), pointer);
+            if expected == "string" && (found == "number" || found == "boolean") {
+                d.help = Some("quote the value so YAML reads it as text, e.g. \"1.0\"".into());
+            }
+            vec![d]
+        }
+        ValidationErrorKind::Enum { options } => {
+            let opts = match options {
+                Value::Array(a) => a.iter().map(|o| o.to_string()).collect::<Vec<_>>().join(", "),
+                other => other.to_string(),
+            };
+            vec![base("invalid-value", format!("{name} is not one of the allowed values"), pointer)
+                .help(format!("expected one of: {opts}"))]
+        }
+        ValidationErrorKind::AnyOf { .. }
+            if err.schema_path().as_str().contains("layers") || pointer.starts_with("/layers/") =>
+        {
+            vec![base(
+                "missing-key",
+                format!("layer {name} needs `supplier` and `product`, or `parts`"),
+                pointer,
+            )]
+        }
+        ValidationErrorKind::Constant { expected_value } if pointer == "/version" => vec![base(
+            "unsupported-version",
+            format!("unsupported file version; expected {expected_value}"),
+            pointer,
+        )],
+        _ => vec![base("invalid-value", format!("{name}: {err}"), pointer)
+            .help(format!("see `strata schema {}` for the format", kind.name()))],
+    }
+}
+
+fn json_type(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "boolean",
+        Value::Number(_) => "number",
+        Value::String(_) => "string",
+        Value::Array(_) => "array",
+        Value::Object(_) => "object",
+    }
+}
+
+/// Follow `$ref`s within the root schema.
+fn deref<'a>(root: &'a Value, mut node: &'a Value) -> &'a Value {
+    for _ in 0..16 {
+        match node.get("$ref").and_then(Value::as_str) {
+            Some(r) if r.starts_with("#/") => match root.pointer(&r[1..]) {
+                Some(n) => node = n,
+                None => break,
+            },
+            _ => break,
+        }
+    }
+    node
+}
+
+/// The property names the schema allows for the object at `pointer`.
+fn allowed_keys(root: &Value, raw: &Value, pointer: &str) -> Vec<String> {
+    let mut node = deref(root, root);
+    let mut inst = raw;
+    for tok in pointer.split('/').skip(1) {
+        let tok = tok.replace("~1", "/").replace("~0", "~");
+        let next = if inst.is_array() {
+            node.get("items")
+        } else {
+            node.get("properties")
+                .and_then(|p| p.get(&tok))
+                .or_else(|| node.get("additionalProperties").filter(|a| a.is_object()))
+        };
+        let Some(n) = next else { return Vec::new() };
+        node = deref(root, n);
+        inst = match inst {
+            Value::Array(a) => tok.parse::<usize>().ok().and_then(|i| a.get(i)).unwrap_or(&Value::Null),
+            Value::Object(o) => o.get(&tok).unwrap_or(&Value::Null),
+            _ => &Value::Null,
+        };
+    }
+    let mut keys: Vec<String> = node
+        .get("properties")
+        .and_then(Value::as_object)
+        .map(|o| o.keys().cloned().collect())
+        .unwrap_or_default();
+    keys.sort();
+    keys
+}
+
+/// The allowed key closest to `key` by edit distance, if close enough.
+fn suggest(key: &str, allowed: &[String]) -> Option<String> {
+    allowed
+        .iter()
+        .map(|a| (edit_distance(key, a), a))
+        .filter(|(d, a)| *d <= 2.max(a.len() / 4))
+        .min()
+        .map(|(_, a)| a.clone())
+}
+
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut cur = vec![i + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let sub = prev[j] + usize::from(ca != *cb);
+            cur.push(sub.min(prev[j + 1] + 1).min(cur[j] + 1));
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diag::Position;
+    use crate::model::{Stack, Vendors};
+
+    const STACK: &str = "version: 1\ndevice: {id: p, name: P, class: phone}\nlayers:\n  os: {supplier: g, product: Android}\n";
+
+    #[test]
+    fn all_schemas_compile() {
+        for name in SCHEMA_NAMES {
+            let k = FileKind::from_name(name).unwrap();
+            let _ = compiled(k);
+            assert_eq!(k.name(), name);
+        }
+    }
+
+    #[test]
+    fn loads_a_valid_stack() {
+        let l: Loaded<Stack> = parse_str(STACK, Path::new("s.yaml"), FileKind::Stack).unwrap();
+        assert_eq!(l.value.device.id, "p");
+    }
+
+    #[test]
+    fn reports_every_error_with_positions() {
+        let text = "version: 1\ndevice: {id: p, name: P, class: fone, colour: red}\nlayers:\n  os: {suplier: g, product: Android}\n";
+        let e = parse_str::<Stack>(text, Path::new("s.yaml"), FileKind::Stack).unwrap_err();
+        let d = e.diagnostics();
+        let codes: Vec<_> = d.iter().map(|d| d.code.as_str()).collect();
+        assert!(codes.contains(&"unknown-key"), "{codes:?}");
+        assert!(codes.contains(&"invalid-value"), "{codes:?}");
+        let suplier = d.iter().find(|d| d.message.contains("suplier")).unwrap();
+        assert_eq!(suplier.position, Some(Position { line: 4, column: 8 }));
+        assert_eq!(suplier.help.as_deref(), Some("did you mean `supplier`?"));
+        let colour = d.iter().find(|d| d.message.contains("colour")).unwrap();
+        assert_eq!(colour.position.unwrap().line, 2);
+    }
+
+    #[test]
+    fn numbers_where_text_belongs_get_a_hint() {
+        let text = "version: 1\nvendors:\n  x: {name: 1.5, jurisdiction: CN}\n";
+        let e = parse_str::<Vendors>(text, Path::new("v.yaml"), FileKind::Vendors).unwrap_err();
+        let d = &e.diagnostics()[0];
+        assert_eq!(d.code, "wrong-type");
+        assert!(d.help.as_deref().unwrap().contains("quote"));
+    }
+
+    #[test]
+    fn newer_versions_are_refused() {
+        let e = parse_str::<Vendors>("version: 2\nvendors: {}\n", Path::new("v.yaml"), FileKind::Vendors)
+            .unwrap_err();
+        assert_eq!(e.diagnostics()[0].code, "unsupported-version");
+    }
+
+    #[test]
+    fn empty_file_is_an_error() {
+        let e = parse_str::<Vendors>("", Path::new("v.yaml"), FileKind::Vendors).unwrap_err();
+        assert_eq!(e.diagnostics()[0].code, "empty-file");
+    }
+
+    #[test]
+    fn suggestions_are_close_matches_only() {
+        let allowed = vec!["supplier".to_string(), "product".to_string()];
+        assert_eq!(suggest("suplier", &allowed).as_deref(), Some("supplier"));
+        assert_eq!(suggest("zzz", &allowed), None);
+    }
+}

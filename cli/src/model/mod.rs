@@ -1,0 +1,21 @@
+//! The files a user keeps in git, as typed Rust values.
+//!
+//! Each file kind has a JSON Schema in `schemas/` (the source of truth for
+//! validation and for `strata schema NAME`) and a serde type here that mirrors
+//! it. [`load`] reads a file through the guarded YAML reader, validates it
+//! against its schema reporting *every* error with file, line and column, and
+//! only then deserialises it.
+
+mod load;
+mod stack;
+mod fleet;
+
+pub use fleet::{
+    ApprovedDevice, ApprovedDevices, Designation, DesignationList, Designations, Criterion, EntryStatus,
+    Exception, Level, Policy, Rule, Vendor, Vendors,
+};
+pub use load::{load, parse_str, schema_source, FileKind, Loaded, SCHEMA_NAMES};
+pub use stack::{
+    Agent, DeviceClass, DeviceInfo, Endpoint, Evidence, EvidenceKind, Fact, Layer, LayerName, Layers, Part,
+    Route, RouteTo, Stack, Weights,
+};

@@ -1,0 +1,436 @@
+//! The stack manifest: one device, its layers, suppliers and evidence.
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+/// A device stack manifest (`stacks/<device>.yaml`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Stack {
+    /// File format version (1).
+    pub version: u32,
+    /// What the device is.
+    pub device: DeviceInfo,
+    /// Its layers, by name.
+    pub layers: Layers,
+}
+
+/// Identity of a device.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct DeviceInfo {
+    /// Device id, used in file names and references.
+    pub id: String,
+    /// Human-readable name.
+    pub name: String,
+    /// Device class.
+    pub class: DeviceClass,
+    /// Vendor id of the device maker.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub manufacturer: Option<String>,
+    /// Market or firmware variant.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub region: Option<String>,
+    /// Free text.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// Sourced facts about the device.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub facts: Vec<Fact>,
+}
+
+/// Device class.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum DeviceClass {
+    /// Smartphone.
+    Phone,
+    /// Tablet.
+    Tablet,
+    /// Laptop or desktop.
+    Laptop,
+    /// Car or other vehicle.
+    Vehicle,
+    /// Other connected device.
+    Iot,
+}
+
+impl DeviceClass {
+    /// The kebab-case name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DeviceClass::Phone => "phone",
+            DeviceClass::Tablet => "tablet",
+            DeviceClass::Laptop => "laptop",
+            DeviceClass::Vehicle => "vehicle",
+            DeviceClass::Iot => "iot",
+        }
+    }
+}
+
+/// The five layers a stack may have.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum LayerName {
+    /// SoC / chip and its firmware.
+    Silicon,
+    /// Operating system build.
+    Os,
+    /// AI model weights and embedded agent.
+    Model,
+    /// Vehicle software.
+    Vehicle,
+    /// Cloud services.
+    Services,
+}
+
+impl LayerName {
+    /// All layers in stack order, bottom to top.
+    pub const ALL: [LayerName; 5] = [
+        LayerName::Silicon,
+        LayerName::Os,
+        LayerName::Model,
+        LayerName::Vehicle,
+        LayerName::Services,
+    ];
+
+    /// The kebab-case name used in files.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            LayerName::Silicon => "silicon",
+            LayerName::Os => "os",
+            LayerName::Model => "model",
+            LayerName::Vehicle => "vehicle",
+            LayerName::Services => "services",
+        }
+    }
+
+    /// Parse a layer name.
+    pub fn parse(s: &str) -> Option<LayerName> {
+        LayerName::ALL.into_iter().find(|l| l.as_str() == s)
+    }
+}
+
+impl fmt::Display for LayerName {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The layers of a device; absent layers do not apply.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Layers {
+    /// Silicon layer.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub silicon: Option<Layer>,
+    /// OS layer.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub os: Option<Layer>,
+    /// Model layer.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub model: Option<Layer>,
+    /// Vehicle layer.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vehicle: Option<Layer>,
+    /// Services layer.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub services: Option<Layer>,
+}
+
+impl Layers {
+    /// The declared layers in stack order.
+    pub fn iter(&self) -> impl Iterator<Item = (LayerName, &Layer)> {
+        LayerName::ALL.into_iter().filter_map(|n| self.get(n).map(|l| (n, l)))
+    }
+
+    /// One layer, if declared.
+    pub fn get(&self, name: LayerName) -> Option<&Layer> {
+        match name {
+            LayerName::Silicon => self.silicon.as_ref(),
+            LayerName::Os => self.os.as_ref(),
+            LayerName::Model => self.model.as_ref(),
+            LayerName::Vehicle => self.vehicle.as_ref(),
+            LayerName::Services => self.services.as_ref(),
+        }
+    }
+}
+
+/// One layer of a stack. Which optional keys are meaningful depends on the
+/// layer (`weights`, `agent`, `license` for `model`; `endpoints` for
+/// `services`); the schema enforces that.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Layer {
+    /// Controlling vendor id.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub supplier: Option<String>,
+    /// Product name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub product: Option<String>,
+    /// Product version.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub version: Option<String>,
+    /// Split across vendors with fractions.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub parts: Vec<Part>,
+    /// Vendors depended on without control (IP, fab, AOSP).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub upstream: Vec<String>,
+    /// Evidence files and directories.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub evidence: Vec<Evidence>,
+    /// Sourced facts.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub facts: Vec<Fact>,
+    /// Free text.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// Model layer: SPDX licence of the weights.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub license: Option<String>,
+    /// Model layer: the weights.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub weights: Option<Weights>,
+    /// Model layer: published parameter count.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub parameters: Option<String>,
+    /// Model layer: embedded agent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub agent: Option<Agent>,
+    /// Services layer: endpoints.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub endpoints: Vec<Endpoint>,
+}
+
+impl Layer {
+    /// The layer's parts for concentration: its `parts`, or one part of
+    /// fraction 1 made of `supplier` and `product`.
+    pub fn shares(&self) -> Vec<Part> {
+        if !self.parts.is_empty() {
+            return self.parts.clone();
+        }
+        vec![Part {
+            supplier: self.supplier.clone().unwrap_or_default(),
+            product: self.product.clone().unwrap_or_default(),
+            version: self.version.clone(),
+            fraction: 1.0,
+            role: None,
+        }]
+    }
+
+    /// A display name: the product, or the parts' products joined.
+    pub fn display_product(&self) -> String {
+        match &self.product {
+            Some(p) => p.clone(),
+            None => self.parts.iter().map(|p| p.product.as_str()).collect::<Vec<_>>().join(" + "),
+        }
+    }
+}
+
+/// A share of a layer.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Part {
+    /// Controlling vendor id.
+    pub supplier: String,
+    /// Product name.
+    pub product: String,
+    /// Product version.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub version: Option<String>,
+    /// Share of the layer, 0 < f ≤ 1.
+    pub fraction: f64,
+    /// What the part does.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub role: Option<String>,
+}
+
+/// Evidence kinds a stack can attach.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum EvidenceKind {
+    /// Any file, hashed.
+    File,
+    /// A directory, hashed as a sorted manifest.
+    Directory,
+    /// A vendor CycloneDX SBOM.
+    Cyclonedx,
+    /// SLSA provenance (Sigstore bundle or `.intoto.jsonl`).
+    SlsaProvenance,
+    /// An OpenSSF model-signing bundle.
+    ModelSigning,
+    /// Android key attestation certificate chain.
+    AndroidKeyAttestation,
+    /// TCG platform certificate.
+    TcgPlatformCertificate,
+    /// TPM endorsement key certificate.
+    TpmEkCertificate,
+    /// SPDM / DICE certificate or chain.
+    SpdmCertificate,
+    /// Android verified boot vbmeta image.
+    AvbVbmeta,
+    /// Uptane metadata.
+    UptaneMetadata,
+}
+
+impl EvidenceKind {
+    /// The kebab-case name used in files.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EvidenceKind::File => "file",
+            EvidenceKind::Directory => "directory",
+            EvidenceKind::Cyclonedx => "cyclonedx",
+            EvidenceKind::SlsaProvenance => "slsa-provenance",
+            EvidenceKind::ModelSigning => "model-signing",
+            EvidenceKind::AndroidKeyAttestation => "android-key-attestation",
+            EvidenceKind::TcgPlatformCertificate => "tcg-platform-certificate",
+            EvidenceKind::TpmEkCertificate => "tpm-ek-certificate",
+            EvidenceKind::SpdmCertificate => "spdm-certificate",
+            EvidenceKind::AvbVbmeta => "avb-vbmeta",
+            EvidenceKind::UptaneMetadata => "uptane-metadata",
+        }
+    }
+}
+
+/// One evidence entry.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Evidence {
+    /// What it is.
+    pub kind: EvidenceKind,
+    /// Path relative to the fleet root.
+    pub path: String,
+    /// What it shows.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// For provenance: the artifact it describes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub artifact: Option<String>,
+    /// Follow symlinks in a directory.
+    #[serde(default)]
+    pub allow_symlinks: bool,
+    /// Allow a path outside the fleet root.
+    #[serde(default)]
+    pub allow_outside_root: bool,
+}
+
+/// Model weights.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Weights {
+    /// Directory or file relative to the fleet root.
+    pub path: String,
+    /// Follow symlinks.
+    #[serde(default)]
+    pub allow_symlinks: bool,
+}
+
+/// An embedded AI agent.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Agent {
+    /// Agent name.
+    pub name: String,
+    /// Built into the OS with system privileges.
+    pub embedded: bool,
+    /// Runs in the background.
+    pub background: bool,
+    /// Executes actions for the user.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub actions: Option<bool>,
+    /// Can be disabled on a managed device.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub can_disable: Option<bool>,
+    /// Permissions, kebab-case names.
+    pub permissions: Vec<String>,
+    /// Where its data goes.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub data_routing: Vec<Route>,
+    /// Sourced facts (often vendor claims).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub facts: Vec<Fact>,
+}
+
+/// A data route.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Route {
+    /// Destination kind.
+    pub to: RouteTo,
+    /// Operator vendor id.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub operator: Option<String>,
+    /// Region code.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub region: Option<String>,
+    /// Purpose.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub purpose: Option<String>,
+}
+
+/// Where data goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum RouteTo {
+    /// Stays on the device.
+    OnDevice,
+    /// The vendor's cloud.
+    VendorCloud,
+    /// A third party.
+    ThirdParty,
+}
+
+impl RouteTo {
+    /// The kebab-case name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RouteTo::OnDevice => "on-device",
+            RouteTo::VendorCloud => "vendor-cloud",
+            RouteTo::ThirdParty => "third-party",
+        }
+    }
+}
+
+/// A cloud endpoint.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Endpoint {
+    /// Host name.
+    pub host: String,
+    /// Region code.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub region: Option<String>,
+    /// Operator vendor id.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub operator: Option<String>,
+    /// Purpose.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub purpose: Option<String>,
+    /// Data categories sent.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub data: Vec<String>,
+}
+
+/// A sourced fact with its evidence tag.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Fact {
+    /// The statement.
+    pub claim: String,
+    /// Where it comes from.
+    pub source: String,
+    /// Date of the source.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source_date: Option<String>,
+    /// When it was retrieved.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub retrieved: Option<String>,
+    /// V, S, M or U.
+    pub status: String,
+    /// vendor, independent or user.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub by: Option<String>,
+}
+

@@ -1,0 +1,560 @@
+//! A guarded YAML reader that keeps source positions.
+//!
+//! strata's files (stacks, vendors, designations, policy, approved devices,
+//! reviews) are YAML written by people. This module turns YAML text into a
+//! `serde_json::Value` plus a [`Spans`] table that maps every JSON pointer to
+//! the line and column of its key and value, so later phases (JSON Schema
+//! validation, semantic checks) can point at the exact place in the file.
+//!
+//! It reads the event stream of `saphyr-parser` (a maintained YAML 1.2 parser)
+//! and builds the tree itself, which lets it defend against hostile input:
+//! - the input size is bounded by the caller (see `fsutil::read_bounded`);
+//! - aliases are expanded against a node budget, so a "billion laughs" alias
+//!   bomb is refused after [`MAX_NODES`] nodes instead of exhausting memory;
+//! - nesting depth is bounded by [`MAX_DEPTH`];
+//! - duplicate mapping keys, non-scalar keys, multiple documents and
+//!   unknown tags are errors.
+//!
+//! Scalars are resolved with the YAML 1.2 core schema: `true`/`false`,
+//! `null`/`~`/empty, integers and floats; everything else is a string (so
+//! `2026-01-01` and `2.0.201` stay strings, unlike YAML 1.1 readers).
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use saphyr_parser::{Event, Parser, ScalarStyle, Span};
+use serde_json::{Map, Number, Value};
+
+use crate::diag::{Diagnostic, Error, Position, Result};
+
+/// Most nodes a document may expand to, aliases included.
+pub const MAX_NODES: usize = 1_000_000;
+/// Deepest nesting accepted.
+pub const MAX_DEPTH: usize = 128;
+
+/// Source positions of every value in a parsed document, by JSON pointer.
+#[derive(Debug, Default, Clone)]
+pub struct Spans {
+    values: HashMap<String, Position>,
+    keys: HashMap<String, Position>,
+}
+
+impl Spans {
+    /// Where the value at `pointer` starts.
+    pub fn value(&self, pointer: &str) -> Option<Position> {
+        self.values.get(pointer).copied()
+    }
+
+    /// Where the key of the member at `pointer` starts (its value's position
+    /// for array items and the root).
+    pub fn key(&self, pointer: &str) -> Option<Position> {
+        self.keys.get(pointer).copied().or_else(|| self.value(pointer))
+    }
+
+    /// The closest known position for `pointer`, walking up to its parents.
+    pub fn nearest(&self, pointer: &str) -> Option<Position> {
+        let mut p = pointer;
+        loop {
+            if let Some(pos) = self.value(p) {
+                return Some(pos);
+            }
+            match p.rfind('/') {
+                Some(i) => p = &p[..i],
+                None => return None,
+            }
+        }
+    }
+}
+
+/// Escape one JSON-pointer token (RFC 6901).
+pub fn escape_token(token: &str) -> String {
+    token.replace('~', "~0").replace('/', "~1")
+}
+
+fn position(span: &Span) -> Position {
+    Position {
+        line: span.start.line(),
+        column: span.start.col() + 1,
+    }
+}
+
+enum Frame {
+    Seq {
+        items: Vec<Value>,
+        anchor: usize,
+        start_nodes: usize,
+        pointer: String,
+    },
+    Map {
+        map: Map<String, Value>,
+        anchor: usize,
+        start_nodes: usize,
+        pointer: String,
+        pending_key: Option<String>,
+    },
+}
+
+struct Builder<'a> {
+    file: &'a Path,
+    stack: Vec<Frame>,
+    anchors: HashMap<usize, (Value, usize)>,
+    spans: Spans,
+    nodes: usize,
+    root: Option<Value>,
+    documents: usize,
+}
+
+impl<'a> Builder<'a> {
+    fn err(&self, code: &str, msg: impl Into<String>, span: &Span) -> Error {
+        Error::invalid(
+            Diagnostic::error(code, msg)
+                .in_file(self.file)
+                .at(Some(position(span))),
+        )
+    }
+
+    /// The pointer of the next value and, for mappings, whether it is a key.
+    fn next_slot(&self) -> (String, bool) {
+        match self.stack.last() {
+            None => (String::new(), false),
+            Some(Frame::Seq { items, pointer, .. }) => (format!("{pointer}/{}", items.len()), false),
+            Some(Frame::Map {
+                pointer,
+                pending_key,
+                ..
+            }) => match pending_key {
+                None => (pointer.clone(), true),
+                Some(k) => (format!("{pointer}/{}", escape_token(k)), false),
+            },
+        }
+    }
+
+    fn count(&mut self, n: usize, span: &Span) -> Result<()> {
+        self.nodes += n;
+        if self.nodes > MAX_NODES {
+            return Err(self
+                .err(
+                    "yaml-too-many-nodes",
+                    format!("document expands to more than {MAX_NODES} nodes"),
+                    span,
+                )
+                .with_help("aliases that expand recursively (an \"alias bomb\") are refused"));
+        }
+        Ok(())
+    }
+
+    /// Place a finished value in its parent (or as the root).
+    fn place(&mut self, value: Value, span: &Span) -> Result<()> {
+        let file = self.file;
+        match self.stack.last_mut() {
+            None => {
+                self.root = Some(value);
+                Ok(())
+            }
+            Some(Frame::Seq { items, .. }) => {
+                items.push(value);
+                Ok(())
+            }
+            Some(Frame::Map {
+                map, pending_key, ..
+            }) => match pending_key.take() {
+                Some(k) => {
+                    map.insert(k, value);
+                    Ok(())
+                }
+                None => {
+                    let key = match value {
+                        Value::String(s) => s,
+                        Value::Number(n) => n.to_string(),
+                        Value::Bool(b) => b.to_string(),
+                        Value::Null => "null".to_string(),
+                        _ => {
+                            return Err(Error::invalid(
+                                Diagnostic::error("yaml-complex-key", "mapping keys must be scalars")
+                                    .in_file(file)
+                                    .at(Some(position(span))),
+                            ));
+                        }
+                    };
+                    if map.contains_key(&key) {
+                        return Err(Error::invalid(
+                            Diagnostic::error("yaml-duplicate-key", format!("duplicate key `{key}`"))
+                                .in_file(file)
+                                .at(Some(position(span)))
+                                .help("each key may appear once in a mapping"),
+                        ));
+                    }
+                    *pending_key = Some(key);
+                    Ok(())
+                }
+            },
+        }
+    }
+
+    fn record_span(&mut self, span: &Span) {
+        let (pointer, is_key) = self.next_slot();
+        if is_key {
+            return;
+        }
+        self.spans.values.insert(pointer, position(span));
+    }
+
+    fn record_key_span(&mut self, key: &str, span: &Span) {
+        if let Some(Frame::Map { pointer, .. }) = self.stack.last() {
+            self.spans
+                .keys
+                .insert(format!("{pointer}/{}", escape_token(key)), position(span));
+        }
+    }
+
+    fn on_event(&mut self, ev: Event<'_>, span: Span) -> Result<()> {
+        match ev {
+            Event::StreamStart | Event::StreamEnd | Event::Nothing | Event::DocumentEnd => Ok(()),
+            Event::DocumentStart(_) => {
+                self.documents += 1;
+                if self.documents > 1 {
+                    return Err(self
+                        .err("yaml-multiple-documents", "expected one YAML document, found several", &span)
+                        .with_help("remove the extra `---` document"));
+                }
+                Ok(())
+            }
+            Event::Alias(id) => {
+                let Some((value, size)) = self.anchors.get(&id).cloned() else {
+                    return Err(self.err("yaml-syntax", "alias to an unknown anchor", &span));
+                };
+                self.count(size, &span)?;
+                self.record_span(&span);
+                self.place(value, &span)
+            }
+            Event::Scalar(text, style, anchor, tag) => {
+                let (_, is_key) = self.next_slot();
+                let value = self.resolve_scalar(&text, style, tag.as_deref(), &span)?;
+                self.count(1, &span)?;
+                if is_key {
+                    if let Value::String(k) = &value {
+                        let k = k.clone();
+                        self.record_key_span(&k, &span);
+                    }
+                } else {
+                    self.record_span(&span);
+                }
+                if anchor > 0 {
+                    self.anchors.insert(anchor, (value.clone(), 1));
+                }
+                self.place(value, &span)
+            }
+            Event::SequenceStart(anchor, tag) => self.open(true, anchor, tag.as_deref(), span),
+            Event::MappingStart(anchor, tag) => self.open(false, anchor, tag.as_deref(), span),
+            Event::SequenceEnd | Event::MappingEnd => {
+                let Some(frame) = self.stack.pop() else {
+                    return Err(self.err("yaml-syntax", "unbalanced collection end", &span));
+                };
+                let (value, anchor, start_nodes) = match frame {
+                    Frame::Seq {
+                        items,
+                        anchor,
+                        start_nodes,
+                        ..
+                    } => (Value::Array(items), anchor, start_nodes),
+                    Frame::Map {
+                        map,
+                        anchor,
+                        start_nodes,
+                        ..
+                    } => (Value::Object(map), anchor, start_nodes),
+                };
+                if anchor > 0 {
+                    let size = self.nodes - start_nodes + 1;
+                    self.anchors.insert(anchor, (value.clone(), size));
+                }
+                self.place(value, &span)
+            }
+        }
+    }
+
+    fn open(&mut self, is_seq: bool, anchor: usize, tag: Option<&saphyr_parser::Tag>, span: Span) -> Result<()> {
+        if let Some(t) = tag {
+            let ok = t.handle == "tag:yaml.org,2002:" && (t.suffix == if is_seq { "seq" } else { "map" });
+            if !ok {
+                return Err(self.err("yaml-unsupported-tag", format!("unsupported tag `{}{}`", t.handle, t.suffix), &span));
+            }
+        }
+        if self.stack.len() >= MAX_DEPTH {
+            return Err(self.err("yaml-too-deep", format!("nesting deeper than {MAX_DEPTH} levels"), &span));
+        }
+        let (pointer, is_key) = self.next_slot();
+        if is_key {
+            return Err(self.err("yaml-complex-key", "mapping keys must be scalars", &span));
+        }
+        self.record_span(&span);
+        self.count(1, &span)?;
+        let start_nodes = self.nodes;
+        self.stack.push(if is_seq {
+            Frame::Seq {
+                items: Vec::new(),
+                anchor,
+                start_nodes,
+                pointer,
+            }
+        } else {
+            Frame::Map {
+                map: Map::new(),
+                anchor,
+                start_nodes,
+                pointer,
+                pending_key: None,
+            }
+        });
+        Ok(())
+    }
+
+    fn resolve_scalar(
+        &self,
+        text: &str,
+        style: ScalarStyle,
+        tag: Option<&saphyr_parser::Tag>,
+        span: &Span,
+    ) -> Result<Value> {
+        if let Some(t) = tag {
+            let known = t.handle == "tag:yaml.org,2002:" || t.handle == "!!";
+            return match (known, t.suffix.as_str()) {
+                (true, "str") => Ok(Value::String(text.to_string())),
+                (true, "null") => Ok(Value::Null),
+                (true, "bool" | "int" | "float") => {
+                    let v = resolve_plain(text);
+                    let fits = matches!(
+                        (t.suffix.as_str(), &v),
+                        ("bool", Value::Bool(_)) | ("int", Value::Number(_)) | ("float", Value::Number(_))
+                    );
+                    if fits {
+                        Ok(v)
+                    } else {
+                        Err(self.err("yaml-syntax", format!("`{text}` is not a valid !!{}", t.suffix), span))
+                    }
+                }
+                _ => Err(self.err(
+                    "yaml-unsupported-tag",
+                    format!("unsupported tag `{}{}`", t.handle, t.suffix),
+                    span,
+                )),
+            };
+        }
+        Ok(match style {
+            ScalarStyle::Plain => resolve_plain(text),
+            _ => Value::String(text.to_string()),
+        })
+    }
+}
+
+/// Resolve a plain scalar with the YAML 1.2 core schema.
+fn resolve_plain(text: &str) -> Value {
+    match text {
+        "" | "~" | "null" | "Null" | "NULL" => return Value::Null,
+        "true" | "True" | "TRUE" => return Value::Bool(true),
+        "false" | "False" | "FALSE" => return Value::Bool(false),
+        ".inf" | ".Inf" | ".INF" | "+.inf" | "+.Inf" | "+.INF" | "-.inf" | "-.Inf" | "-.INF" | ".nan"
+        | ".NaN" | ".NAN" => return Value::String(text.to_string()),
+        _ => {}
+    }
+    let bytes = text.as_bytes();
+    let int_like = {
+        let body = text.strip_prefix(['-', '+']).unwrap_or(text);
+        !body.is_empty() && body.bytes().all(|b| b.is_ascii_digit())
+    };
+    if int_like {
+        if let Ok(i) = text.parse::<i64>() {
+            return Value::Number(i.into());
+        }
+        if let Ok(u) = text.parse::<u64>() {
+            return Value::Number(u.into());
+        }
+    }
+    if let Some(hex) = text.strip_prefix("0x") {
+        if !hex.is_empty() && hex.bytes().all(|b| b.is_ascii_hexdigit()) {
+            if let Ok(u) = u64::from_str_radix(hex, 16) {
+                return Value::Number(u.into());
+            }
+        }
+    }
+    if let Some(oct) = text.strip_prefix("0o") {
+        if !oct.is_empty() && oct.bytes().all(|b| (b'0'..=b'7').contains(&b)) {
+            if let Ok(u) = u64::from_str_radix(oct, 8) {
+                return Value::Number(u.into());
+            }
+        }
+    }
+    // Core-schema float: [-+]? ( \. [0-9]+ | [0-9]+ ( \. [0-9]* )? ) ( [eE] [-+]? [0-9]+ )?
+    if is_core_float(bytes) {
+        if let Ok(f) = text.parse::<f64>() {
+            if let Some(n) = Number::from_f64(f) {
+                return Value::Number(n);
+            }
+        }
+    }
+    Value::String(text.to_string())
+}
+
+fn is_core_float(b: &[u8]) -> bool {
+    let mut i = 0;
+    if i < b.len() && (b[i] == b'-' || b[i] == b'+') {
+        i += 1;
+    }
+    let start_digits = i;
+    while i < b.len() && b[i].is_ascii_digit() {
+        i += 1;
+    }
+    let int_digits = i - start_digits;
+    let mut frac_digits = 0;
+    if i < b.len() && b[i] == b'.' {
+        i += 1;
+        let s = i;
+        while i < b.len() && b[i].is_ascii_digit() {
+            i += 1;
+        }
+        frac_digits = i - s;
+    }
+    if int_digits == 0 && frac_digits == 0 {
+        return false;
+    }
+    if i < b.len() && (b[i] == b'e' || b[i] == b'E') {
+        i += 1;
+        if i < b.len() && (b[i] == b'-' || b[i] == b'+') {
+            i += 1;
+        }
+        let s = i;
+        while i < b.len() && b[i].is_ascii_digit() {
+            i += 1;
+        }
+        if i == s {
+            return false;
+        }
+    }
+    i == b.len()
+}
+
+trait WithHelp {
+    fn with_help(self, help: &str) -> Self;
+}
+
+impl WithHelp for Error {
+    fn with_help(self, help: &str) -> Self {
+        match self {
+            Error::Invalid(mut d) => {
+                if let Some(first) = d.first_mut() {
+                    first.help = Some(help.to_string());
+                }
+                Error::Invalid(d)
+            }
+            other => other,
+        }
+    }
+}
+
+/// Parse YAML `text` (read from `file`, used in diagnostics) into a JSON value
+/// and the positions of its members. An empty document is `null`.
+pub fn parse(text: &str, file: &Path) -> Result<(Value, Spans)> {
+    let mut b = Builder {
+        file,
+        stack: Vec::new(),
+        anchors: HashMap::new(),
+        spans: Spans::default(),
+        nodes: 0,
+        root: None,
+        documents: 0,
+    };
+    for item in Parser::new_from_str(text) {
+        let (ev, span) = match item {
+            Ok(x) => x,
+            Err(e) => {
+                let m = e.marker();
+                return Err(Error::invalid(
+                    Diagnostic::error("yaml-syntax", e.info().to_string())
+                        .in_file(file)
+                        .at(Some(Position {
+                            line: m.line(),
+                            column: m.col() + 1,
+                        })),
+                ));
+            }
+        };
+        b.on_event(ev, span)?;
+    }
+    Ok((b.root.unwrap_or(Value::Null), b.spans))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn p(text: &str) -> Result<(Value, Spans)> {
+        parse(text, Path::new("t.yaml"))
+    }
+
+    #[test]
+    fn core_schema_scalars() {
+        let (v, _) = p("a: 1\nb: 1.5\nc: true\nd: ~\ne: 2026-01-01\nf: 2.0.201\ng: '1'\nh: 0x1f\ni: -3\n").unwrap();
+        assert_eq!(
+            v,
+            serde_json::json!({"a":1,"b":1.5,"c":true,"d":null,"e":"2026-01-01","f":"2.0.201","g":"1","h":31,"i":-3})
+        );
+    }
+
+    #[test]
+    fn spans_point_at_keys_and_values() {
+        let (_, s) = p("version: 1\ndevice:\n  id: x\n  units: [1, 2]\n").unwrap();
+        assert_eq!(s.value("/device/id"), Some(Position { line: 3, column: 7 }));
+        assert_eq!(s.key("/device/id"), Some(Position { line: 3, column: 3 }));
+        assert_eq!(s.value("/device/units/1"), Some(Position { line: 4, column: 14 }));
+        assert_eq!(s.nearest("/device/id/nope"), Some(Position { line: 3, column: 7 }));
+    }
+
+    #[test]
+    fn duplicate_keys_are_errors() {
+        let e = p("a: 1\na: 2\n").unwrap_err();
+        let d = e.diagnostics();
+        assert_eq!(d[0].code, "yaml-duplicate-key");
+        assert_eq!(d[0].position, Some(Position { line: 2, column: 1 }));
+    }
+
+    #[test]
+    fn alias_bomb_is_refused() {
+        let mut y = String::from("a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
+        for i in 1..12 {
+            y.push_str(&format!(
+                "a{i}: &a{i} [*a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}]\n",
+                p = i - 1
+            ));
+        }
+        let e = p(&y).unwrap_err();
+        assert_eq!(e.diagnostics()[0].code, "yaml-too-many-nodes");
+    }
+
+    #[test]
+    fn small_aliases_work() {
+        let (v, _) = p("base: &b {x: 1}\nother: *b\n").unwrap();
+        assert_eq!(v["other"]["x"], 1);
+    }
+
+    #[test]
+    fn syntax_errors_carry_position() {
+        let e = p("a: [1, 2\nb: 3\n").unwrap_err();
+        let d = &e.diagnostics()[0];
+        assert_eq!(d.code, "yaml-syntax");
+        assert!(d.position.is_some());
+        assert_eq!(d.file.as_deref(), Some(Path::new("t.yaml")));
+    }
+
+    #[test]
+    fn multiple_documents_and_tags_are_refused() {
+        assert_eq!(p("a: 1\n---\nb: 2\n").unwrap_err().diagnostics()[0].code, "yaml-multiple-documents");
+        assert_eq!(p("a: !custom 1\n").unwrap_err().diagnostics()[0].code, "yaml-unsupported-tag");
+        assert_eq!(p("a: !!str 1\n").unwrap().0["a"], "1");
+    }
+
+    #[test]
+    fn deep_nesting_is_refused() {
+        let y = "[".repeat(MAX_DEPTH + 5) + &"]".repeat(MAX_DEPTH + 5);
+        assert_eq!(p(&y).unwrap_err().diagnostics()[0].code, "yaml-too-deep");
+    }
+}
