@@ -37,7 +37,9 @@ impl Cli {
 fn wants_json() -> bool {
     let args: Vec<String> = std::env::args().collect();
     args.iter().any(|a| a == "--format=json")
-        || args.windows(2).any(|w| w[0] == "--format" && w[1] == "json")
+        || args
+            .windows(2)
+            .any(|w| w[0] == "--format" && w[1] == "json")
 }
 
 #[derive(Debug, Subcommand)]
