@@ -6,6 +6,7 @@ use strata::diag::{ExitStatus, Result};
 use crate::output::ErrorFormat;
 
 mod assemble;
+mod hash;
 mod init;
 mod schema;
 
@@ -45,6 +46,7 @@ fn wants_json() -> bool {
 #[derive(Debug, Subcommand)]
 enum Command {
     Assemble(assemble::AssembleArgs),
+    Hash(hash::HashArgs),
     Init(init::InitArgs),
     Schema(schema::SchemaArgs),
 }
@@ -53,6 +55,7 @@ enum Command {
 pub fn run(cli: Cli) -> Result<ExitStatus> {
     match cli.command {
         Command::Assemble(a) => assemble::run(a),
+        Command::Hash(a) => hash::run(a),
         Command::Init(a) => init::run(a),
         Command::Schema(a) => schema::run(a),
     }
