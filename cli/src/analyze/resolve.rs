@@ -341,7 +341,11 @@ pub(crate) fn vendor_ref(fleet: &Fleet, name: &str) -> Option<VendorRef> {
 
 /// The diagnostic for a name that did not resolve.
 fn unresolved(fleet: &Fleet, name: &str, what: &str) -> Diagnostic {
-    let file = fleet.root.join(VENDORS_FILE);
+    let file = if fleet.root == std::path::Path::new(".") {
+        std::path::PathBuf::from(VENDORS_FILE)
+    } else {
+        fleet.root.join(VENDORS_FILE)
+    };
     match fleet.resolve(name) {
         Resolution::Ambiguous(ids) => {
             let list = ids
