@@ -212,9 +212,9 @@ impl Error {
     pub fn diagnostics(&self) -> Vec<Diagnostic> {
         match self {
             Error::Invalid(d) => d.clone(),
-            Error::Io { path, source } => vec![
-                Diagnostic::error("io-error", source.to_string()).in_file(path.clone()),
-            ],
+            Error::Io { path, source } => {
+                vec![Diagnostic::error("io-error", source.to_string()).in_file(path.clone())]
+            }
             Error::Usage(m) => vec![Diagnostic::error("usage", m.clone())],
         }
     }

@@ -38,7 +38,11 @@ impl Fleet {
         } else {
             start.parent().map(Path::to_path_buf).unwrap_or_default()
         };
-        let start = if start.as_os_str().is_empty() { PathBuf::from(".") } else { start };
+        let start = if start.as_os_str().is_empty() {
+            PathBuf::from(".")
+        } else {
+            start
+        };
         let abs = std::fs::canonicalize(&start).map_err(|e| Error::io(&start, e))?;
         let mut dir = Some(abs.as_path());
         while let Some(d) = dir {
@@ -52,7 +56,10 @@ impl Fleet {
         Err(Error::invalid(
             Diagnostic::error(
                 "no-fleet-root",
-                format!("no {VENDORS_FILE} found in {} or any parent directory", start.display()),
+                format!(
+                    "no {VENDORS_FILE} found in {} or any parent directory",
+                    start.display()
+                ),
             )
             .help("run `strata init` to create a starter fleet, or pass --root DIR"),
         ))
@@ -81,7 +88,9 @@ impl Fleet {
 
     /// Legal name of a vendor id's ultimate group.
     pub fn group_name(&self, id: &str) -> Option<&str> {
-        self.group_of(id).and_then(|g| self.vendor(g)).map(|v| v.name.as_str())
+        self.group_of(id)
+            .and_then(|g| self.vendor(g))
+            .map(|v| v.name.as_str())
     }
 }
 
@@ -108,11 +117,16 @@ fn resolve_groups(vendors: &Loaded<Vendors>) -> Result<BTreeMap<String, String>>
         if let Some(p) = &v.parent {
             if !map.contains_key(p) {
                 let ptr = format!("/vendors/{}/parent", escape_token(id));
-                diags.push(vendors.diag_at(
-                    Diagnostic::error("unknown-vendor", format!("vendor `{id}` has unknown parent `{p}`"))
+                diags.push(
+                    vendors.diag_at(
+                        Diagnostic::error(
+                            "unknown-vendor",
+                            format!("vendor `{id}` has unknown parent `{p}`"),
+                        )
                         .help("add the parent to vendors.yaml or remove `parent`"),
-                    &ptr,
-                ));
+                        &ptr,
+                    ),
+                );
                 continue;
             }
         }
@@ -127,14 +141,16 @@ fn resolve_groups(vendors: &Loaded<Vendors>) -> Result<BTreeMap<String, String>>
                 Some(p) if seen.contains(&p) => {
                     seen.push(p);
                     let ptr = format!("/vendors/{}/parent", escape_token(id));
-                    diags.push(vendors.diag_at(
-                        Diagnostic::error(
-                            "vendor-parent-cycle",
-                            format!("parent chain of `{id}` loops: {}", seen.join(" → ")),
-                        )
-                        .help("a vendor's parents must end at a group with no parent"),
-                        &ptr,
-                    ));
+                    diags.push(
+                        vendors.diag_at(
+                            Diagnostic::error(
+                                "vendor-parent-cycle",
+                                format!("parent chain of `{id}` loops: {}", seen.join(" → ")),
+                            )
+                            .help("a vendor's parents must end at a group with no parent"),
+                            &ptr,
+                        ),
+                    );
                     break;
                 }
                 Some(p) if !map.contains_key(p) => break,
@@ -145,7 +161,11 @@ fn resolve_groups(vendors: &Loaded<Vendors>) -> Result<BTreeMap<String, String>>
             }
         }
     }
-    if diags.is_empty() { Ok(groups) } else { Err(Error::Invalid(diags)) }
+    if diags.is_empty() {
+        Ok(groups)
+    } else {
+        Err(Error::Invalid(diags))
+    }
 }
 
 #[cfg(test)]
@@ -179,8 +199,14 @@ mod tests {
         )
         .unwrap_err();
         let d = e.diagnostics();
-        assert!(d.iter().any(|d| d.code == "vendor-parent-cycle" && d.position.unwrap().line == 3));
-        assert!(d.iter().any(|d| d.code == "unknown-vendor" && d.position.unwrap().line == 5));
+        assert!(
+            d.iter()
+                .any(|d| d.code == "vendor-parent-cycle" && d.position.unwrap().line == 3)
+        );
+        assert!(
+            d.iter()
+                .any(|d| d.code == "unknown-vendor" && d.position.unwrap().line == 5)
+        );
     }
 
     #[test]
@@ -191,6 +217,9 @@ mod tests {
         let f = Fleet::discover(&dir.path().join("stacks")).unwrap();
         assert!(f.root.join(VENDORS_FILE).is_file());
         let lone = tempfile::tempdir().unwrap();
-        assert_eq!(Fleet::discover(lone.path()).unwrap_err().diagnostics()[0].code, "no-fleet-root");
+        assert_eq!(
+            Fleet::discover(lone.path()).unwrap_err().diagnostics()[0].code,
+            "no-fleet-root"
+        );
     }
 }

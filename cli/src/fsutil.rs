@@ -40,7 +40,10 @@ pub fn read_bounded(path: &Path, limit: u64) -> Result<Vec<u8>> {
 fn too_large(path: &Path, limit: u64) -> Diagnostic {
     Diagnostic::error(
         "input-too-large",
-        format!("file is larger than the {} MiB limit", limit / (1024 * 1024)),
+        format!(
+            "file is larger than the {} MiB limit",
+            limit / (1024 * 1024)
+        ),
     )
     .in_file(path)
 }
@@ -52,7 +55,10 @@ pub fn read_text(path: &Path) -> Result<String> {
         Error::invalid(
             Diagnostic::error(
                 "not-utf8",
-                format!("file is not UTF-8 (invalid byte at offset {})", e.utf8_error().valid_up_to()),
+                format!(
+                    "file is not UTF-8 (invalid byte at offset {})",
+                    e.utf8_error().valid_up_to()
+                ),
             )
             .in_file(path),
         )
@@ -74,7 +80,11 @@ pub fn write_atomic(path: &Path, contents: &[u8]) -> Result<()> {
     let mut n = 0u32;
     let (tmp_path, mut tmp) = loop {
         let candidate = parent.join(format!(".{name}.{}.{n}.tmp", std::process::id()));
-        match std::fs::OpenOptions::new().write(true).create_new(true).open(&candidate) {
+        match std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&candidate)
+        {
             Ok(f) => break (candidate, f),
             Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists && n < 1000 => n += 1,
             Err(e) => return Err(Error::io(&candidate, e)),
@@ -97,10 +107,16 @@ pub fn write_atomic(path: &Path, contents: &[u8]) -> Result<()> {
 pub fn confine(root: &Path, rel: &str, allow_escape: bool) -> std::result::Result<PathBuf, String> {
     let p = Path::new(rel);
     if allow_escape {
-        return Ok(if p.is_absolute() { p.to_path_buf() } else { root.join(p) });
+        return Ok(if p.is_absolute() {
+            p.to_path_buf()
+        } else {
+            root.join(p)
+        });
     }
     if p.is_absolute() {
-        return Err(format!("absolute path `{rel}` is outside the manifest's root"));
+        return Err(format!(
+            "absolute path `{rel}` is outside the manifest's root"
+        ));
     }
     let mut depth: i64 = 0;
     for c in p.components() {
@@ -114,7 +130,9 @@ pub fn confine(root: &Path, rel: &str, allow_escape: bool) -> std::result::Resul
                 }
             }
             Component::RootDir | Component::Prefix(_) => {
-                return Err(format!("absolute path `{rel}` is outside the manifest's root"));
+                return Err(format!(
+                    "absolute path `{rel}` is outside the manifest's root"
+                ));
             }
         }
     }

@@ -6,10 +6,11 @@
 //! prints to the terminal: commands return values and [`diag::Diagnostic`]s,
 //! and the binary renders them.
 
-pub mod diag;
-pub mod fsutil;
-pub mod yaml;
-pub mod model;
-pub mod fleet;
 pub mod assemble;
+pub mod diag;
+pub mod fleet;
+pub mod fsutil;
+pub mod hashing;
 pub mod init;
+pub mod model;
+pub mod yaml;

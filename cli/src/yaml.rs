@@ -48,7 +48,10 @@ impl Spans {
     /// Where the key of the member at `pointer` starts (its value's position
     /// for array items and the root).
     pub fn key(&self, pointer: &str) -> Option<Position> {
-        self.keys.get(pointer).copied().or_else(|| self.value(pointer))
+        self.keys
+            .get(pointer)
+            .copied()
+            .or_else(|| self.value(pointer))
     }
 
     /// The closest known position for `pointer`, walking up to its parents.
@@ -117,7 +120,9 @@ impl<'a> Builder<'a> {
     fn next_slot(&self) -> (String, bool) {
         match self.stack.last() {
             None => (String::new(), false),
-            Some(Frame::Seq { items, pointer, .. }) => (format!("{pointer}/{}", items.len()), false),
+            Some(Frame::Seq { items, pointer, .. }) => {
+                (format!("{pointer}/{}", items.len()), false)
+            }
             Some(Frame::Map {
                 pointer,
                 pending_key,
@@ -170,18 +175,24 @@ impl<'a> Builder<'a> {
                         Value::Null => "null".to_string(),
                         _ => {
                             return Err(Error::invalid(
-                                Diagnostic::error("yaml-complex-key", "mapping keys must be scalars")
-                                    .in_file(file)
-                                    .at(Some(position(span))),
+                                Diagnostic::error(
+                                    "yaml-complex-key",
+                                    "mapping keys must be scalars",
+                                )
+                                .in_file(file)
+                                .at(Some(position(span))),
                             ));
                         }
                     };
                     if map.contains_key(&key) {
                         return Err(Error::invalid(
-                            Diagnostic::error("yaml-duplicate-key", format!("duplicate key `{key}`"))
-                                .in_file(file)
-                                .at(Some(position(span)))
-                                .help("each key may appear once in a mapping"),
+                            Diagnostic::error(
+                                "yaml-duplicate-key",
+                                format!("duplicate key `{key}`"),
+                            )
+                            .in_file(file)
+                            .at(Some(position(span)))
+                            .help("each key may appear once in a mapping"),
                         ));
                     }
                     *pending_key = Some(key);
@@ -214,7 +225,11 @@ impl<'a> Builder<'a> {
                 self.documents += 1;
                 if self.documents > 1 {
                     return Err(self
-                        .err("yaml-multiple-documents", "expected one YAML document, found several", &span)
+                        .err(
+                            "yaml-multiple-documents",
+                            "expected one YAML document, found several",
+                            &span,
+                        )
                         .with_help("remove the extra `---` document"));
                 }
                 Ok(())
@@ -273,15 +288,30 @@ impl<'a> Builder<'a> {
         }
     }
 
-    fn open(&mut self, is_seq: bool, anchor: usize, tag: Option<&saphyr_parser::Tag>, span: Span) -> Result<()> {
+    fn open(
+        &mut self,
+        is_seq: bool,
+        anchor: usize,
+        tag: Option<&saphyr_parser::Tag>,
+        span: Span,
+    ) -> Result<()> {
         if let Some(t) = tag {
-            let ok = t.handle == "tag:yaml.org,2002:" && (t.suffix == if is_seq { "seq" } else { "map" });
+            let ok = t.handle == "tag:yaml.org,2002:"
+                && (t.suffix == if is_seq { "seq" } else { "map" });
             if !ok {
-                return Err(self.err("yaml-unsupported-tag", format!("unsupported tag `{}{}`", t.handle, t.suffix), &span));
+                return Err(self.err(
+                    "yaml-unsupported-tag",
+                    format!("unsupported tag `{}{}`", t.handle, t.suffix),
+                    &span,
+                ));
             }
         }
         if self.stack.len() >= MAX_DEPTH {
-            return Err(self.err("yaml-too-deep", format!("nesting deeper than {MAX_DEPTH} levels"), &span));
+            return Err(self.err(
+                "yaml-too-deep",
+                format!("nesting deeper than {MAX_DEPTH} levels"),
+                &span,
+            ));
         }
         let (pointer, is_key) = self.next_slot();
         if is_key {
@@ -325,12 +355,18 @@ impl<'a> Builder<'a> {
                     let v = resolve_plain(text);
                     let fits = matches!(
                         (t.suffix.as_str(), &v),
-                        ("bool", Value::Bool(_)) | ("int", Value::Number(_)) | ("float", Value::Number(_))
+                        ("bool", Value::Bool(_))
+                            | ("int", Value::Number(_))
+                            | ("float", Value::Number(_))
                     );
                     if fits {
                         Ok(v)
                     } else {
-                        Err(self.err("yaml-syntax", format!("`{text}` is not a valid !!{}", t.suffix), span))
+                        Err(self.err(
+                            "yaml-syntax",
+                            format!("`{text}` is not a valid !!{}", t.suffix),
+                            span,
+                        ))
                     }
                 }
                 _ => Err(self.err(
@@ -353,8 +389,8 @@ fn resolve_plain(text: &str) -> Value {
         "" | "~" | "null" | "Null" | "NULL" => return Value::Null,
         "true" | "True" | "TRUE" => return Value::Bool(true),
         "false" | "False" | "FALSE" => return Value::Bool(false),
-        ".inf" | ".Inf" | ".INF" | "+.inf" | "+.Inf" | "+.INF" | "-.inf" | "-.Inf" | "-.INF" | ".nan"
-        | ".NaN" | ".NAN" => return Value::String(text.to_string()),
+        ".inf" | ".Inf" | ".INF" | "+.inf" | "+.Inf" | "+.INF" | "-.inf" | "-.Inf" | "-.INF"
+        | ".nan" | ".NaN" | ".NAN" => return Value::String(text.to_string()),
         _ => {}
     }
     let bytes = text.as_bytes();
@@ -493,7 +529,9 @@ mod tests {
 
     #[test]
     fn core_schema_scalars() {
-        let (v, _) = p("a: 1\nb: 1.5\nc: true\nd: ~\ne: 2026-01-01\nf: 2.0.201\ng: '1'\nh: 0x1f\ni: -3\n").unwrap();
+        let (v, _) =
+            p("a: 1\nb: 1.5\nc: true\nd: ~\ne: 2026-01-01\nf: 2.0.201\ng: '1'\nh: 0x1f\ni: -3\n")
+                .unwrap();
         assert_eq!(
             v,
             serde_json::json!({"a":1,"b":1.5,"c":true,"d":null,"e":"2026-01-01","f":"2.0.201","g":"1","h":31,"i":-3})
@@ -505,8 +543,17 @@ mod tests {
         let (_, s) = p("version: 1\ndevice:\n  id: x\n  units: [1, 2]\n").unwrap();
         assert_eq!(s.value("/device/id"), Some(Position { line: 3, column: 7 }));
         assert_eq!(s.key("/device/id"), Some(Position { line: 3, column: 3 }));
-        assert_eq!(s.value("/device/units/1"), Some(Position { line: 4, column: 14 }));
-        assert_eq!(s.nearest("/device/id/nope"), Some(Position { line: 3, column: 7 }));
+        assert_eq!(
+            s.value("/device/units/1"),
+            Some(Position {
+                line: 4,
+                column: 14
+            })
+        );
+        assert_eq!(
+            s.nearest("/device/id/nope"),
+            Some(Position { line: 3, column: 7 })
+        );
     }
 
     #[test]
@@ -547,8 +594,14 @@ mod tests {
 
     #[test]
     fn multiple_documents_and_tags_are_refused() {
-        assert_eq!(p("a: 1\n---\nb: 2\n").unwrap_err().diagnostics()[0].code, "yaml-multiple-documents");
-        assert_eq!(p("a: !custom 1\n").unwrap_err().diagnostics()[0].code, "yaml-unsupported-tag");
+        assert_eq!(
+            p("a: 1\n---\nb: 2\n").unwrap_err().diagnostics()[0].code,
+            "yaml-multiple-documents"
+        );
+        assert_eq!(
+            p("a: !custom 1\n").unwrap_err().diagnostics()[0].code,
+            "yaml-unsupported-tag"
+        );
         assert_eq!(p("a: !!str 1\n").unwrap().0["a"], "1");
     }
 

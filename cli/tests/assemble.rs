@@ -4,21 +4,42 @@ mod common;
 
 use common::{example_fleet, render, repo, strata};
 
-const STACKS: [&str; 5] = ["laptop", "mixed-phone", "pixel-9-pro", "xiaomi-15s-pro-cn", "xiaomi-su7"];
+const STACKS: [&str; 5] = [
+    "laptop",
+    "mixed-phone",
+    "pixel-9-pro",
+    "xiaomi-15s-pro-cn",
+    "xiaomi-su7",
+];
 
 #[test]
 fn every_example_assembles_deterministically() {
     let fleet = example_fleet();
     for id in STACKS {
-        let a = strata(fleet.path()).args(["assemble", &format!("stacks/{id}.yaml")]).output().unwrap();
+        let a = strata(fleet.path())
+            .args(["assemble", &format!("stacks/{id}.yaml")])
+            .output()
+            .unwrap();
         assert!(a.status.success(), "{id}: {}", render(&a, fleet.path()));
-        let b = strata(fleet.path()).args(["assemble", &format!("stacks/{id}.yaml")]).output().unwrap();
-        assert_eq!(a.stdout, b.stdout, "{id}: output must be byte-identical across runs");
+        let b = strata(fleet.path())
+            .args(["assemble", &format!("stacks/{id}.yaml")])
+            .output()
+            .unwrap();
+        assert_eq!(
+            a.stdout, b.stdout,
+            "{id}: output must be byte-identical across runs"
+        );
         let v: serde_json::Value = serde_json::from_slice(&a.stdout).unwrap();
         assert_eq!(v["specVersion"], "1.5");
-        assert_eq!(v["metadata"]["component"]["bom-ref"], format!("device:{id}"));
+        assert_eq!(
+            v["metadata"]["component"]["bom-ref"],
+            format!("device:{id}")
+        );
         assert!(v["serialNumber"].as_str().unwrap().starts_with("urn:uuid:"));
-        assert!(v["metadata"].get("timestamp").is_none(), "no wall-clock time by default");
+        assert!(
+            v["metadata"].get("timestamp").is_none(),
+            "no wall-clock time by default"
+        );
     }
 }
 
@@ -27,9 +48,13 @@ fn attestations_in_the_repository_are_current() {
     // attestations/<device>/bom.cdx.json must be what assemble produces now.
     let fleet = example_fleet();
     for id in STACKS {
-        let out = strata(fleet.path()).args(["assemble", &format!("stacks/{id}.yaml")]).output().unwrap();
+        let out = strata(fleet.path())
+            .args(["assemble", &format!("stacks/{id}.yaml")])
+            .output()
+            .unwrap();
         assert!(out.status.success());
-        let committed = std::fs::read(repo().join("attestations").join(id).join("bom.cdx.json")).unwrap();
+        let committed =
+            std::fs::read(repo().join("attestations").join(id).join("bom.cdx.json")).unwrap();
         assert!(
             committed == out.stdout,
             "attestations/{id}/bom.cdx.json is stale: run `cargo run -- assemble examples/stacks --out-dir attestations`"
@@ -40,11 +65,16 @@ fn attestations_in_the_repository_are_current() {
 #[test]
 fn layer_components_carry_types_groups_and_evidence() {
     let fleet = example_fleet();
-    let out = strata(fleet.path()).args(["assemble", "stacks/xiaomi-15s-pro-cn.yaml"]).output().unwrap();
+    let out = strata(fleet.path())
+        .args(["assemble", "stacks/xiaomi-15s-pro-cn.yaml"])
+        .output()
+        .unwrap();
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let comps = v["components"].as_array().unwrap();
-    let types: Vec<(&str, &str)> =
-        comps.iter().map(|c| (c["bom-ref"].as_str().unwrap(), c["type"].as_str().unwrap())).collect();
+    let types: Vec<(&str, &str)> = comps
+        .iter()
+        .map(|c| (c["bom-ref"].as_str().unwrap(), c["type"].as_str().unwrap()))
+        .collect();
     assert_eq!(
         types,
         [
@@ -64,29 +94,53 @@ fn layer_components_carry_types_groups_and_evidence() {
     // Weights: directory digest on the layer, one nested component per file.
     let weights = &model["components"][0];
     assert_eq!(weights["components"].as_array().unwrap().len(), 5);
-    let names: Vec<&str> =
-        weights["components"].as_array().unwrap().iter().map(|c| c["name"].as_str().unwrap()).collect();
-    let vocab = names.iter().position(|n| *n == "tokenizer/vocab.txt").unwrap();
+    let names: Vec<&str> = weights["components"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["name"].as_str().unwrap())
+        .collect();
+    let vocab = names
+        .iter()
+        .position(|n| *n == "tokenizer/vocab.txt")
+        .unwrap();
     let tok = names.iter().position(|n| *n == "tokenizer.json").unwrap();
     assert!(vocab < tok, "path-component order: {names:?}");
-    assert_eq!(model["hashes"][0]["content"], weights["hashes"][0]["content"]);
+    assert_eq!(
+        model["hashes"][0]["content"],
+        weights["hashes"][0]["content"]
+    );
     let deps = v["dependencies"].as_array().unwrap();
     let model_deps = deps.iter().find(|d| d["ref"] == "layer:model").unwrap();
-    assert_eq!(model_deps["dependsOn"], serde_json::json!(["layer:os", "layer:services"]));
+    assert_eq!(
+        model_deps["dependsOn"],
+        serde_json::json!(["layer:os", "layer:services"])
+    );
 }
 
 #[test]
 fn timestamp_is_opt_in_and_xml_works() {
     let fleet = example_fleet();
     let out = strata(fleet.path())
-        .args(["assemble", "stacks/laptop.yaml", "--timestamp", "2026-11-25T00:00:00Z"])
+        .args([
+            "assemble",
+            "stacks/laptop.yaml",
+            "--timestamp",
+            "2026-11-25T00:00:00Z",
+        ])
         .output()
         .unwrap();
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["metadata"]["timestamp"], "2026-11-25T00:00:00Z");
-    let bad = strata(fleet.path()).args(["assemble", "stacks/laptop.yaml", "--timestamp", "yesterday"]).output().unwrap();
+    let bad = strata(fleet.path())
+        .args(["assemble", "stacks/laptop.yaml", "--timestamp", "yesterday"])
+        .output()
+        .unwrap();
     assert_eq!(bad.status.code(), Some(2));
-    let xml = strata(fleet.path()).args(["assemble", "stacks/laptop.yaml", "--format", "xml"]).output().unwrap();
+    let xml = strata(fleet.path())
+        .args(["assemble", "stacks/laptop.yaml", "--format", "xml"])
+        .output()
+        .unwrap();
     assert!(xml.status.success());
     assert!(String::from_utf8_lossy(&xml.stdout).contains("http://cyclonedx.org/schema/bom/1.5"));
 }
@@ -94,19 +148,35 @@ fn timestamp_is_opt_in_and_xml_works() {
 #[test]
 fn out_dir_writes_one_bom_per_device() {
     let fleet = example_fleet();
-    let out = strata(fleet.path()).args(["assemble", "stacks", "--out-dir", "out"]).output().unwrap();
+    let out = strata(fleet.path())
+        .args(["assemble", "stacks", "--out-dir", "out"])
+        .output()
+        .unwrap();
     assert!(out.status.success(), "{}", render(&out, fleet.path()));
     for id in STACKS {
-        assert!(fleet.path().join("out").join(id).join("bom.cdx.json").is_file());
+        assert!(
+            fleet
+                .path()
+                .join("out")
+                .join(id)
+                .join("bom.cdx.json")
+                .is_file()
+        );
     }
-    let two = strata(fleet.path()).args(["assemble", "stacks/laptop.yaml", "stacks/mixed-phone.yaml"]).output().unwrap();
+    let two = strata(fleet.path())
+        .args(["assemble", "stacks/laptop.yaml", "stacks/mixed-phone.yaml"])
+        .output()
+        .unwrap();
     assert_eq!(two.status.code(), Some(2));
 }
 
 fn bad_stack(name: &str, yaml: &str) -> String {
     let fleet = example_fleet();
     std::fs::write(fleet.path().join("stacks").join(name), yaml).unwrap();
-    let out = strata(fleet.path()).args(["assemble", &format!("stacks/{name}")]).output().unwrap();
+    let out = strata(fleet.path())
+        .args(["assemble", &format!("stacks/{name}")])
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(2), "{}", render(&out, fleet.path()));
     assert!(out.stdout.is_empty());
     let text = render(&out, fleet.path());
@@ -116,7 +186,10 @@ fn bad_stack(name: &str, yaml: &str) -> String {
 
 #[test]
 fn malformed_yaml_names_file_and_line() {
-    insta::assert_snapshot!(bad_stack("broken.yaml", "version: 1\ndevice: {id: x, name: X\nlayers: {}\n"));
+    insta::assert_snapshot!(bad_stack(
+        "broken.yaml",
+        "version: 1\ndevice: {id: x, name: X\nlayers: {}\n"
+    ));
 }
 
 #[test]
@@ -148,7 +221,9 @@ fn alias_bomb_is_refused() {
     let mut y = String::from("version: 1\na0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
     for i in 1..10 {
         let p = i - 1;
-        y.push_str(&format!("a{i}: &a{i} [*a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}]\n"));
+        y.push_str(&format!(
+            "a{i}: &a{i} [*a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}]\n"
+        ));
     }
     let text = bad_stack("bomb.yaml", &y);
     assert!(text.contains("yaml-too-many-nodes"), "{text}");
@@ -164,7 +239,10 @@ fn symlinked_evidence_is_refused() {
         "version: 1\ndevice: {id: x, name: X, class: phone}\nlayers:\n  os:\n    supplier: xiaomi\n    product: HyperOS\n    evidence:\n      - {kind: file, path: evidence/link.bin}\n",
     )
     .unwrap();
-    let out = strata(fleet.path()).args(["assemble", "stacks/link.yaml"]).output().unwrap();
+    let out = strata(fleet.path())
+        .args(["assemble", "stacks/link.yaml"])
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("symbolic link"));
 }
@@ -172,7 +250,10 @@ fn symlinked_evidence_is_refused() {
 #[test]
 fn missing_stack_file_is_exit_2() {
     let fleet = example_fleet();
-    let out = strata(fleet.path()).args(["assemble", "stacks/none.yaml"]).output().unwrap();
+    let out = strata(fleet.path())
+        .args(["assemble", "stacks/none.yaml"])
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("stacks/none.yaml"));
 }
@@ -182,7 +263,15 @@ fn init_writes_a_fleet_that_assembles() {
     let tmp = tempfile::tempdir().unwrap();
     let out = strata(tmp.path()).args(["init", "fleet"]).output().unwrap();
     assert!(out.status.success());
-    let a = strata(tmp.path()).args(["assemble", "fleet/stacks/example-phone.yaml", "-o", "p.json"]).output().unwrap();
+    let a = strata(tmp.path())
+        .args([
+            "assemble",
+            "fleet/stacks/example-phone.yaml",
+            "-o",
+            "p.json",
+        ])
+        .output()
+        .unwrap();
     assert!(a.status.success(), "{}", render(&a, tmp.path()));
     assert!(tmp.path().join("p.json").is_file());
     let again = strata(tmp.path()).args(["init", "fleet"]).output().unwrap();
@@ -192,12 +281,21 @@ fn init_writes_a_fleet_that_assembles() {
 #[test]
 fn schema_prints_every_kind() {
     let tmp = tempfile::tempdir().unwrap();
-    for name in ["stack", "vendors", "designations", "policy", "approved-devices"] {
+    for name in [
+        "stack",
+        "vendors",
+        "designations",
+        "policy",
+        "approved-devices",
+    ] {
         let out = strata(tmp.path()).args(["schema", name]).output().unwrap();
         assert!(out.status.success());
         let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
         assert_eq!(v["$schema"], "http://json-schema.org/draft-07/schema#");
     }
-    let bad = strata(tmp.path()).args(["schema", "nope"]).output().unwrap();
+    let bad = strata(tmp.path())
+        .args(["schema", "nope"])
+        .output()
+        .unwrap();
     assert_eq!(bad.status.code(), Some(2));
 }

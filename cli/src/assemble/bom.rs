@@ -26,7 +26,9 @@
 use cyclonedx_bom::external_models::uri::Uri;
 use cyclonedx_bom::models::component::Classification;
 use cyclonedx_bom::models::dependency::{Dependencies, Dependency};
-use cyclonedx_bom::models::external_reference::{ExternalReference, ExternalReferenceType, ExternalReferences};
+use cyclonedx_bom::models::external_reference::{
+    ExternalReference, ExternalReferenceType, ExternalReferences,
+};
 use cyclonedx_bom::models::hash::{Hash, HashAlgorithm, HashValue, Hashes};
 use cyclonedx_bom::models::license::{LicenseChoice, Licenses};
 use cyclonedx_bom::models::modelcard::{ModelCard, ModelParameters};
@@ -65,13 +67,17 @@ fn sorted(mut props: Vec<Property>) -> Option<Properties> {
     if props.is_empty() {
         return None;
     }
-    props.sort_by(|a, b| a.name.cmp(&b.name).then_with(|| a.value.to_string().cmp(&b.value.to_string())));
+    props.sort_by(|a, b| {
+        a.name
+            .cmp(&b.name)
+            .then_with(|| a.value.to_string().cmp(&b.value.to_string()))
+    });
     Some(Properties(props))
 }
 
 fn sha256(hex: &str) -> Hashes {
     Hashes(vec![Hash {
-        alg: HashAlgorithm::SHA256,
+        alg: HashAlgorithm::SHA_256,
         content: HashValue(hex.to_string()),
     }])
 }
@@ -107,17 +113,28 @@ fn classification(name: LayerName) -> Classification {
 }
 
 fn vendor_name(fleet: &Fleet, id: &str) -> String {
-    fleet.vendor(id).map(|v| v.name.clone()).unwrap_or_else(|| id.to_string())
+    fleet
+        .vendor(id)
+        .map(|v| v.name.clone())
+        .unwrap_or_else(|| id.to_string())
 }
 
 fn device_component(dev: &DeviceInfo, fleet: &Fleet) -> Component {
-    let mut c = Component::new(Classification::Device, &dev.name, "", Some(format!("device:{}", dev.id)));
+    let mut c = Component::new(
+        Classification::Device,
+        &dev.name,
+        "",
+        Some(format!("device:{}", dev.id)),
+    );
     c.version = None;
     c.description = dev.description.as_deref().map(NormalizedString::new);
     if let Some(m) = &dev.manufacturer {
         c.supplier = Some(org(&vendor_name(fleet, m)));
     }
-    let mut props = vec![prop("device:id", &dev.id), prop("device:class", dev.class.as_str())];
+    let mut props = vec![
+        prop("device:id", &dev.id),
+        prop("device:class", dev.class.as_str()),
+    ];
     if let Some(r) = &dev.region {
         props.push(prop("device:region", r));
     }
@@ -127,7 +144,11 @@ fn device_component(dev: &DeviceInfo, fleet: &Fleet) -> Component {
 }
 
 fn evidence_component(rec: &EvidenceRecord, index: usize) -> Component {
-    let name = if rec.weights { format!("{} (weights)", rec.path) } else { rec.path.clone() };
+    let name = if rec.weights {
+        format!("{} (weights)", rec.path)
+    } else {
+        rec.path.clone()
+    };
     let bom_ref = format!("evidence:{}:{index}", rec.layer);
     let mut c = Component::new(Classification::File, &name, "", Some(bom_ref.clone()));
     c.version = None;
@@ -145,7 +166,11 @@ fn evidence_component(rec: &EvidenceRecord, index: usize) -> Component {
             "sha256 over concatenated file digests in path-component order (OpenSSF model-signing v1.0 subject)",
         ));
     }
-    props.extend(rec.properties.iter().map(|(k, v)| prop(k.trim_start_matches("strata:"), v)));
+    props.extend(
+        rec.properties
+            .iter()
+            .map(|(k, v)| prop(k.trim_start_matches("strata:"), v)),
+    );
     c.properties = sorted(props);
     let kind = if rec.kind == crate::model::EvidenceKind::Cyclonedx {
         ExternalReferenceType::Bom
@@ -154,8 +179,11 @@ fn evidence_component(rec: &EvidenceRecord, index: usize) -> Component {
     };
     c.external_references = Some(ExternalReferences(vec![ExternalReference {
         external_reference_type: kind,
-        url: Uri::new(&rec.path),
-        comment: Some(format!("{} evidence, relative to the fleet root", rec.kind.as_str())),
+        url: cyclonedx_bom::models::external_reference::Uri::Url(Uri::new(&rec.path)),
+        comment: Some(format!(
+            "{} evidence, relative to the fleet root",
+            rec.kind.as_str()
+        )),
         hashes: Some(sha256(&rec.sha256)),
     }]));
     if !rec.files.is_empty() {
@@ -164,7 +192,12 @@ fn evidence_component(rec: &EvidenceRecord, index: usize) -> Component {
             .iter()
             .enumerate()
             .map(|(i, f)| {
-                let mut fc = Component::new(Classification::File, &f.name, "", Some(format!("{bom_ref}:{i}")));
+                let mut fc = Component::new(
+                    Classification::File,
+                    &f.name,
+                    "",
+                    Some(format!("{bom_ref}:{i}")),
+                );
                 fc.version = None;
                 fc.hashes = Some(sha256(&f.sha256));
                 fc.properties = sorted(vec![prop("evidence:size", f.size.to_string())]);
@@ -176,9 +209,19 @@ fn evidence_component(rec: &EvidenceRecord, index: usize) -> Component {
     c
 }
 
-fn layer_component(name: LayerName, layer: &Layer, fleet: &Fleet, evidence: &[&EvidenceRecord]) -> Component {
+fn layer_component(
+    name: LayerName,
+    layer: &Layer,
+    fleet: &Fleet,
+    evidence: &[&EvidenceRecord],
+) -> Component {
     let product = layer.display_product();
-    let mut c = Component::new(classification(name), &product, "", Some(format!("layer:{name}")));
+    let mut c = Component::new(
+        classification(name),
+        &product,
+        "",
+        Some(format!("layer:{name}")),
+    );
     c.version = layer.version.as_deref().map(NormalizedString::new);
     c.description = layer.description.as_deref().map(NormalizedString::new);
     let mut props = vec![prop("layer", name.as_str())];
@@ -207,11 +250,16 @@ fn layer_component(name: LayerName, layer: &Layer, fleet: &Fleet, evidence: &[&E
         }
     }
     for up in &layer.upstream {
-        props.push(prop("upstream", format!("{up} ({})", vendor_name(fleet, up))));
+        props.push(prop(
+            "upstream",
+            format!("{up} ({})", vendor_name(fleet, up)),
+        ));
     }
     props.extend(fact_props("", &layer.facts));
     if let Some(lic) = &layer.license {
-        c.licenses = Some(Licenses(vec![LicenseChoice::Expression(SpdxExpression::new(lic))]));
+        c.licenses = Some(Licenses(vec![LicenseChoice::Expression(
+            SpdxExpression::new(lic),
+        )]));
     }
     if name == LayerName::Model {
         let mut card_props = Vec::new();
@@ -251,7 +299,11 @@ fn layer_component(name: LayerName, layer: &Layer, fleet: &Fleet, evidence: &[&E
             bom_ref: None,
             model_parameters: Some(ModelParameters {
                 approach: None,
-                task: Some(if layer.agent.is_some() { "on-device assistant agent".into() } else { "generative model".into() }),
+                task: Some(if layer.agent.is_some() {
+                    "on-device assistant agent".into()
+                } else {
+                    "generative model".into()
+                }),
                 architecture_family: None,
                 model_architecture: None,
                 datasets: None,
@@ -271,7 +323,11 @@ fn layer_component(name: LayerName, layer: &Layer, fleet: &Fleet, evidence: &[&E
         props.push(prop("service:endpoint", v));
     }
     c.properties = sorted(props);
-    let nested: Vec<Component> = evidence.iter().enumerate().map(|(i, r)| evidence_component(r, i)).collect();
+    let nested: Vec<Component> = evidence
+        .iter()
+        .enumerate()
+        .map(|(i, r)| evidence_component(r, i))
+        .collect();
     if !nested.is_empty() {
         c.components = Some(Components(nested));
     }
@@ -330,10 +386,22 @@ fn dependencies(stack: &Stack) -> Dependencies {
     for (n, _) in stack.layers.iter() {
         let on: Vec<String> = match n {
             LayerName::Silicon | LayerName::Services => vec![],
-            LayerName::Os => [LayerName::Silicon].into_iter().filter(|x| has(*x)).map(r).collect(),
-            LayerName::Model => [LayerName::Os, LayerName::Services].into_iter().filter(|x| has(*x)).map(r).collect(),
+            LayerName::Os => [LayerName::Silicon]
+                .into_iter()
+                .filter(|x| has(*x))
+                .map(r)
+                .collect(),
+            LayerName::Model => [LayerName::Os, LayerName::Services]
+                .into_iter()
+                .filter(|x| has(*x))
+                .map(r)
+                .collect(),
             LayerName::Vehicle => {
-                let base = if has(LayerName::Os) { LayerName::Os } else { LayerName::Silicon };
+                let base = if has(LayerName::Os) {
+                    LayerName::Os
+                } else {
+                    LayerName::Silicon
+                };
                 [base].into_iter().filter(|x| has(*x)).map(r).collect()
             }
         };
@@ -346,16 +414,22 @@ fn dependencies(stack: &Stack) -> Dependencies {
 }
 
 /// Build the BOM for `stack` from its evidence records.
-pub fn build(stack: &Stack, fleet: &Fleet, evidence: &[EvidenceRecord], timestamp: Option<&str>) -> Result<Bom> {
+pub fn build(
+    stack: &Stack,
+    fleet: &Fleet,
+    evidence: &[EvidenceRecord],
+    timestamp: Option<&str>,
+) -> Result<Bom> {
     let mut bom = Bom::default();
     bom.version = 1;
     bom.serial_number = None;
     let mut meta = Metadata::default();
     meta.timestamp = match timestamp {
         None => None,
-        Some(t) => Some(DateTime::try_from(t.to_string()).map_err(|e| {
-            Error::Usage(format!("invalid timestamp `{t}`: {e}"))
-        })?),
+        Some(t) => Some(
+            DateTime::try_from(t.to_string())
+                .map_err(|e| Error::Usage(format!("invalid timestamp `{t}`: {e}")))?,
+        ),
     };
     meta.tools = Some(Tools::List(vec![Tool {
         vendor: Some(NormalizedString::new("strata")),
@@ -401,7 +475,8 @@ pub fn render(bom: &Bom, format: OutputFormat) -> Result<Vec<u8>> {
             bom.clone()
                 .output_as_json(&mut out, SpecVersion::V1_5)
                 .map_err(|e| fail(e.to_string()))?;
-            let v: serde_json::Value = serde_json::from_slice(&out).map_err(|e| fail(e.to_string()))?;
+            let v: serde_json::Value =
+                serde_json::from_slice(&out).map_err(|e| fail(e.to_string()))?;
             out = serde_json::to_vec_pretty(&v).map_err(|e| fail(e.to_string()))?;
             out.push(b'\n');
         }

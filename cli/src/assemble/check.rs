@@ -5,27 +5,36 @@ use crate::diag::{Diagnostic, Error, Result};
 use crate::fleet::Fleet;
 use crate::fsutil;
 use crate::model::{Loaded, Stack};
-use crate::yaml::escape_token;
 
 /// Check ids, fractions and evidence paths. Returns warnings; errors stop.
 pub fn check_stack(stack: &Loaded<Stack>, fleet: &Fleet) -> Result<Vec<Diagnostic>> {
     let s = &stack.value;
     let mut errors = Vec::new();
     let mut warnings = Vec::new();
-    let mut need_vendor = |id: &str, ptr: String, what: &str, errors: &mut Vec<Diagnostic>| {
+    let need_vendor = |id: &str, ptr: String, what: &str, errors: &mut Vec<Diagnostic>| {
         if fleet.vendor(id).is_none() {
-            errors.push(stack.diag_at(
-                Diagnostic::error("unknown-vendor", format!("{what} `{id}` is not in vendors.yaml"))
+            errors.push(
+                stack.diag_at(
+                    Diagnostic::error(
+                        "unknown-vendor",
+                        format!("{what} `{id}` is not in vendors.yaml"),
+                    )
                     .help(format!(
                         "add `{id}` to {} (suppliers are never grouped by guesswork)",
                         fleet.root.join(crate::fleet::VENDORS_FILE).display()
                     )),
-                &ptr,
-            ));
+                    &ptr,
+                ),
+            );
         }
     };
     if let Some(m) = &s.device.manufacturer {
-        need_vendor(m, "/device/manufacturer".into(), "manufacturer", &mut errors);
+        need_vendor(
+            m,
+            "/device/manufacturer".into(),
+            "manufacturer",
+            &mut errors,
+        );
     }
     for (name, layer) in s.layers.iter() {
         let lp = format!("/layers/{name}");
@@ -33,7 +42,12 @@ pub fn check_stack(stack: &Loaded<Stack>, fleet: &Fleet) -> Result<Vec<Diagnosti
             need_vendor(sup, format!("{lp}/supplier"), "supplier", &mut errors);
         }
         for (i, part) in layer.parts.iter().enumerate() {
-            need_vendor(&part.supplier, format!("{lp}/parts/{i}/supplier"), "supplier", &mut errors);
+            need_vendor(
+                &part.supplier,
+                format!("{lp}/parts/{i}/supplier"),
+                "supplier",
+                &mut errors,
+            );
         }
         if !layer.parts.is_empty() {
             let sum: f64 = layer.parts.iter().map(|p| p.fraction).sum();
@@ -41,7 +55,9 @@ pub fn check_stack(stack: &Loaded<Stack>, fleet: &Fleet) -> Result<Vec<Diagnosti
                 errors.push(stack.diag_at(
                     Diagnostic::error(
                         "fractions-do-not-sum",
-                        format!("the parts of layer `{name}` have fractions summing to {sum}, not 1"),
+                        format!(
+                            "the parts of layer `{name}` have fractions summing to {sum}, not 1"
+                        ),
                     ),
                     &format!("{lp}/parts"),
                 ));
@@ -57,25 +73,46 @@ pub fn check_stack(stack: &Loaded<Stack>, fleet: &Fleet) -> Result<Vec<Diagnosti
             }
         }
         for (i, up) in layer.upstream.iter().enumerate() {
-            need_vendor(up, format!("{lp}/upstream/{i}"), "upstream vendor", &mut errors);
+            need_vendor(
+                up,
+                format!("{lp}/upstream/{i}"),
+                "upstream vendor",
+                &mut errors,
+            );
         }
         if let Some(agent) = &layer.agent {
             for (i, r) in agent.data_routing.iter().enumerate() {
                 if let Some(op) = &r.operator {
-                    need_vendor(op, format!("{lp}/agent/data-routing/{i}/operator"), "operator", &mut errors);
+                    need_vendor(
+                        op,
+                        format!("{lp}/agent/data-routing/{i}/operator"),
+                        "operator",
+                        &mut errors,
+                    );
                 }
             }
         }
         for (i, ep) in layer.endpoints.iter().enumerate() {
             if let Some(op) = &ep.operator {
-                need_vendor(op, format!("{lp}/endpoints/{i}/operator"), "operator", &mut errors);
+                need_vendor(
+                    op,
+                    format!("{lp}/endpoints/{i}/operator"),
+                    "operator",
+                    &mut errors,
+                );
             }
         }
         let mut paths: Vec<(String, String, bool)> = layer
             .evidence
             .iter()
             .enumerate()
-            .map(|(i, e)| (format!("{lp}/evidence/{i}/path"), e.path.clone(), e.allow_outside_root))
+            .map(|(i, e)| {
+                (
+                    format!("{lp}/evidence/{i}/path"),
+                    e.path.clone(),
+                    e.allow_outside_root,
+                )
+            })
             .collect();
         if let Some(w) = &layer.weights {
             paths.push((format!("{lp}/weights/path"), w.path.clone(), false));
@@ -105,7 +142,6 @@ pub fn check_stack(stack: &Loaded<Stack>, fleet: &Fleet) -> Result<Vec<Diagnosti
             }
         }
     }
-    let _ = escape_token;
     if errors.is_empty() {
         Ok(warnings)
     } else {

@@ -51,39 +51,73 @@ pub struct EvidenceRecord {
 }
 
 /// Hash and parse every evidence entry of the stack, in manifest order.
-pub fn collect(stack: &Loaded<Stack>, fleet: &Fleet, progress: bool) -> Result<Vec<EvidenceRecord>> {
+pub fn collect(
+    stack: &Loaded<Stack>,
+    fleet: &Fleet,
+    progress: bool,
+) -> Result<Vec<EvidenceRecord>> {
     let mut out = Vec::new();
     for (layer_name, layer) in stack.value.layers.iter() {
         let mut entries: Vec<(EvidenceKind, String, Option<String>, bool, bool, bool)> = layer
             .evidence
             .iter()
             .map(|e| {
-                (e.kind, e.path.clone(), e.description.clone(), e.allow_symlinks, e.allow_outside_root, false)
+                (
+                    e.kind,
+                    e.path.clone(),
+                    e.description.clone(),
+                    e.allow_symlinks,
+                    e.allow_outside_root,
+                    false,
+                )
             })
             .collect();
         if let Some(w) = &layer.weights {
-            entries.push((EvidenceKind::Directory, w.path.clone(), None, w.allow_symlinks, false, true));
+            entries.push((
+                EvidenceKind::Directory,
+                w.path.clone(),
+                None,
+                w.allow_symlinks,
+                false,
+                true,
+            ));
         }
         for (kind, path, description, allow_symlinks, allow_outside, weights) in entries {
             // `check_stack` already refused escapes; confine again so this
             // function is safe on its own.
             let full = fsutil::confine(&fleet.root, &path, allow_outside).map_err(|m| {
-                crate::diag::Error::invalid(Diagnostic::error("path-outside-root", m).in_file(&stack.path))
+                crate::diag::Error::invalid(
+                    Diagnostic::error("path-outside-root", m).in_file(&stack.path),
+                )
             })?;
             let opts = HashOptions {
                 allow_symlinks,
-                root: if allow_outside { None } else { Some(fleet.root.clone()) },
+                root: if allow_outside {
+                    None
+                } else {
+                    Some(fleet.root.clone())
+                },
                 ..HashOptions::default()
             };
-            let bar = if progress { StderrProgress::if_terminal() } else { None };
-            let manifest =
-                hashing::hash_tree_with_progress(&full, &opts, bar.as_ref().map(|b| b as &dyn hashing::Progress))?;
+            let bar = if progress {
+                StderrProgress::if_terminal(&path)
+            } else {
+                None
+            };
+            let manifest = hashing::hash_tree_with_progress(
+                &full,
+                &opts,
+                bar.as_ref().map(|b| b as &dyn hashing::Progress),
+            )?;
             let is_dir = manifest.kind == hashing::Kind::Directory;
             if kind == EvidenceKind::File && is_dir {
                 return Err(crate::diag::Error::invalid(
-                    Diagnostic::error("wrong-evidence-kind", format!("`{path}` is a directory, declared as `file`"))
-                        .in_file(&stack.path)
-                        .help("use `kind: directory`"),
+                    Diagnostic::error(
+                        "wrong-evidence-kind",
+                        format!("`{path}` is a directory, declared as `file`"),
+                    )
+                    .in_file(&stack.path)
+                    .help("use `kind: directory`"),
                 ));
             }
             let files: Vec<FileRecord> = if is_dir {

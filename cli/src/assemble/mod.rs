@@ -18,7 +18,7 @@ use crate::diag::{Diagnostic, Result};
 use crate::fleet::Fleet;
 use crate::model::{self, FileKind, Loaded, Stack};
 
-pub use bom::{render, OutputFormat};
+pub use bom::{OutputFormat, render};
 pub use evidence::{EvidenceRecord, FileRecord};
 
 /// Options for [`assemble`].

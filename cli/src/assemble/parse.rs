@@ -17,7 +17,10 @@ pub fn parse_kind(rec: &mut EvidenceRecord, full: &Path, manifest: &Path) -> Res
         other => Err(Error::invalid(
             Diagnostic::error(
                 "unsupported-evidence-kind",
-                format!("evidence kind `{}` is not supported by this build of strata", other.as_str()),
+                format!(
+                    "evidence kind `{}` is not supported by this build of strata",
+                    other.as_str()
+                ),
             )
             .in_file(manifest)
             .help("attach it as `kind: file` to record its digest"),

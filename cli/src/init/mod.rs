@@ -11,8 +11,14 @@ pub const STARTER: [(&str, &[u8]); 6] = [
     ("vendors.yaml", include_bytes!("vendors.yaml")),
     ("designations.yaml", include_bytes!("designations.yaml")),
     ("policy.yaml", include_bytes!("policy.yaml")),
-    ("approved-devices.yaml", include_bytes!("approved-devices.yaml")),
-    ("stacks/example-phone.yaml", include_bytes!("example-phone.yaml")),
+    (
+        "approved-devices.yaml",
+        include_bytes!("approved-devices.yaml"),
+    ),
+    (
+        "stacks/example-phone.yaml",
+        include_bytes!("example-phone.yaml"),
+    ),
     (
         "evidence/example-phone/firmware.bin",
         b"example firmware image: replace with the real file\n",
@@ -59,7 +65,8 @@ mod tests {
         model::load::<Vendors>(&d.join("vendors.yaml"), FileKind::Vendors).unwrap();
         model::load::<Designations>(&d.join("designations.yaml"), FileKind::Designations).unwrap();
         model::load::<Policy>(&d.join("policy.yaml"), FileKind::Policy).unwrap();
-        model::load::<ApprovedDevices>(&d.join("approved-devices.yaml"), FileKind::ApprovedDevices).unwrap();
+        model::load::<ApprovedDevices>(&d.join("approved-devices.yaml"), FileKind::ApprovedDevices)
+            .unwrap();
         model::load::<Stack>(&d.join("stacks/example-phone.yaml"), FileKind::Stack).unwrap();
         let e = init(d, false).unwrap_err();
         assert_eq!(e.diagnostics().len(), STARTER.len());

@@ -28,7 +28,13 @@ pub enum FileKind {
 }
 
 /// Names accepted by `strata schema NAME`, in display order.
-pub const SCHEMA_NAMES: [&str; 5] = ["stack", "vendors", "designations", "policy", "approved-devices"];
+pub const SCHEMA_NAMES: [&str; 5] = [
+    "stack",
+    "vendors",
+    "designations",
+    "policy",
+    "approved-devices",
+];
 
 impl FileKind {
     const ALL: [FileKind; 5] = [
@@ -61,7 +67,9 @@ impl FileKind {
             FileKind::Vendors => include_str!("../../../schemas/vendors.schema.json"),
             FileKind::Designations => include_str!("../../../schemas/designations.schema.json"),
             FileKind::Policy => include_str!("../../../schemas/policy.schema.json"),
-            FileKind::ApprovedDevices => include_str!("../../../schemas/approved-devices.schema.json"),
+            FileKind::ApprovedDevices => {
+                include_str!("../../../schemas/approved-devices.schema.json")
+            }
         }
     }
 
@@ -134,13 +142,23 @@ pub fn load<T: DeserializeOwned>(path: &Path, kind: FileKind) -> Result<Loaded<T
 
 /// Validate and deserialise YAML `text` as `kind`; `path` names it in
 /// diagnostics.
-pub fn parse_str<T: DeserializeOwned>(text: &str, path: &Path, kind: FileKind) -> Result<Loaded<T>> {
+pub fn parse_str<T: DeserializeOwned>(
+    text: &str,
+    path: &Path,
+    kind: FileKind,
+) -> Result<Loaded<T>> {
     let (raw, spans) = yaml::parse(text, path)?;
     if raw.is_null() {
         return Err(Error::invalid(
-            Diagnostic::error("empty-file", format!("the file is empty; expected a {} file", kind.name()))
-                .in_file(path)
-                .help(format!("see `strata schema {}` for the format", kind.name())),
+            Diagnostic::error(
+                "empty-file",
+                format!("the file is empty; expected a {} file", kind.name()),
+            )
+            .in_file(path)
+            .help(format!(
+                "see `strata schema {}` for the format",
+                kind.name()
+            )),
         ));
     }
     if let Some(v) = raw.get("version").and_then(Value::as_u64) {
@@ -148,7 +166,10 @@ pub fn parse_str<T: DeserializeOwned>(text: &str, path: &Path, kind: FileKind) -
             return Err(Error::invalid(
                 Diagnostic::error(
                     "unsupported-version",
-                    format!("{} file version {v} is newer than this strata understands (1)", kind.name()),
+                    format!(
+                        "{} file version {v} is newer than this strata understands (1)",
+                        kind.name()
+                    ),
                 )
                 .in_file(path)
                 .at(spans.value("/version"))
@@ -160,10 +181,16 @@ pub fn parse_str<T: DeserializeOwned>(text: &str, path: &Path, kind: FileKind) -
     let mut diags: Vec<Diagnostic> = Vec::new();
     for err in c.validator.iter_errors(&raw) {
         let pointer = err.instance_path().as_str().to_string();
-        diags.extend(describe(&err, &pointer, &c.schema, &raw, &spans, path, kind));
+        diags.extend(describe(
+            &err, &pointer, &c.schema, &raw, &spans, path, kind,
+        ));
     }
     if !diags.is_empty() {
-        diags.sort_by(|a, b| a.position.cmp(&b.position).then_with(|| a.message.cmp(&b.message)));
+        diags.sort_by(|a, b| {
+            a.position
+                .cmp(&b.position)
+                .then_with(|| a.message.cmp(&b.message))
+        });
         diags.dedup();
         return Err(Error::Invalid(diags));
     }
@@ -171,7 +198,10 @@ pub fn parse_str<T: DeserializeOwned>(text: &str, path: &Path, kind: FileKind) -
         Error::invalid(
             Diagnostic::error("invalid-value", e.to_string())
                 .in_file(path)
-                .help(format!("see `strata schema {}` for the format", kind.name())),
+                .help(format!(
+                    "see `strata schema {}` for the format",
+                    kind.name()
+                )),
         )
     })?;
     Ok(Loaded {
@@ -193,9 +223,16 @@ fn describe(
 ) -> Vec<Diagnostic> {
     let at = |p: &str| spans.nearest(p);
     let base = |code: &str, msg: String, p: &str| {
-        Diagnostic::error(code, msg).in_file(path).at(at(p)).pointer(p.to_string())
+        Diagnostic::error(code, msg)
+            .in_file(path)
+            .at(at(p))
+            .pointer(p.to_string())
     };
-    let name = if pointer.is_empty() { "the document".to_string() } else { format!("`{pointer}`") };
+    let name = if pointer.is_empty() {
+        "the document".to_string()
+    } else {
+        format!("`{pointer}`")
+    };
     match err.kind() {
         ValidationErrorKind::AdditionalProperties { unexpected } => {
             let allowed = allowed_keys(schema, raw, pointer);
@@ -209,7 +246,9 @@ fn describe(
                         .pointer(p);
                     d.help = Some(match suggest(k, &allowed) {
                         Some(s) => format!("did you mean `{s}`?"),
-                        None if !allowed.is_empty() => format!("expected one of: {}", allowed.join(", ")),
+                        None if !allowed.is_empty() => {
+                            format!("expected one of: {}", allowed.join(", "))
+                        }
                         None => format!("see `strata schema {}`", kind.name()),
                     });
                     d
@@ -218,27 +257,49 @@ fn describe(
         }
         ValidationErrorKind::Required { property } => {
             let prop = property.as_str().unwrap_or("?");
-            vec![base("missing-key", format!("{name} is missing required key `{prop}`"), pointer)]
+            vec![base(
+                "missing-key",
+                format!("{name} is missing required key `{prop}`"),
+                pointer,
+            )]
         }
         ValidationErrorKind::Type { kind: tk } => {
             let expected = match tk {
                 TypeKind::Single(t) => t.to_string(),
-                TypeKind::Multiple(ts) => ts.iter().map(|t| t.to_string()).collect::<Vec<_>>().join(" or "),
+                TypeKind::Multiple(ts) => ts
+                    .iter()
+                    .map(|t| t.to_string())
+                    .collect::<Vec<_>>()
+                    .join(" or "),
             };
             let found = raw.pointer(pointer).map(json_type).unwrap_or("nothing");
-            let mut d = base("wrong-type", format!("{name} should be {expected}, found {found}"), pointer);
+            let mut d = base(
+                "wrong-type",
+                format!("{name} should be {expected}, found {found}"),
+                pointer,
+            );
             if expected == "string" && (found == "number" || found == "boolean") {
                 d.help = Some("quote the value so YAML reads it as text, e.g. \"1.0\"".into());
             }
             vec![d]
         }
         ValidationErrorKind::Enum { options } => {
-            let opts = match options {
-                Value::Array(a) => a.iter().map(|o| o.to_string()).collect::<Vec<_>>().join(", "),
+            let opts = match &**options {
+                Value::Array(a) => a
+                    .iter()
+                    .map(|o| o.to_string())
+                    .collect::<Vec<_>>()
+                    .join(", "),
                 other => other.to_string(),
             };
-            vec![base("invalid-value", format!("{name} is not one of the allowed values"), pointer)
-                .help(format!("expected one of: {opts}"))]
+            vec![
+                base(
+                    "invalid-value",
+                    format!("{name} is not one of the allowed values"),
+                    pointer,
+                )
+                .help(format!("expected one of: {opts}")),
+            ]
         }
         ValidationErrorKind::AnyOf { .. }
             if err.schema_path().as_str().contains("layers") || pointer.starts_with("/layers/") =>
@@ -254,8 +315,12 @@ fn describe(
             format!("unsupported file version; expected {expected_value}"),
             pointer,
         )],
-        _ => vec![base("invalid-value", format!("{name}: {err}"), pointer)
-            .help(format!("see `strata schema {}` for the format", kind.name()))],
+        _ => vec![
+            base("invalid-value", format!("{name}: {err}"), pointer).help(format!(
+                "see `strata schema {}` for the format",
+                kind.name()
+            )),
+        ],
     }
 }
 
@@ -300,7 +365,11 @@ fn allowed_keys(root: &Value, raw: &Value, pointer: &str) -> Vec<String> {
         let Some(n) = next else { return Vec::new() };
         node = deref(root, n);
         inst = match inst {
-            Value::Array(a) => tok.parse::<usize>().ok().and_then(|i| a.get(i)).unwrap_or(&Value::Null),
+            Value::Array(a) => tok
+                .parse::<usize>()
+                .ok()
+                .and_then(|i| a.get(i))
+                .unwrap_or(&Value::Null),
             Value::Object(o) => o.get(&tok).unwrap_or(&Value::Null),
             _ => &Value::Null,
         };
@@ -387,8 +456,12 @@ mod tests {
 
     #[test]
     fn newer_versions_are_refused() {
-        let e = parse_str::<Vendors>("version: 2\nvendors: {}\n", Path::new("v.yaml"), FileKind::Vendors)
-            .unwrap_err();
+        let e = parse_str::<Vendors>(
+            "version: 2\nvendors: {}\n",
+            Path::new("v.yaml"),
+            FileKind::Vendors,
+        )
+        .unwrap_err();
         assert_eq!(e.diagnostics()[0].code, "unsupported-version");
     }
 

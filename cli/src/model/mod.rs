@@ -6,16 +6,16 @@
 //! against its schema reporting *every* error with file, line and column, and
 //! only then deserialises it.
 
+mod fleet;
 mod load;
 mod stack;
-mod fleet;
 
 pub use fleet::{
-    ApprovedDevice, ApprovedDevices, Designation, DesignationList, Designations, Criterion, EntryStatus,
-    Exception, Level, Policy, Rule, Vendor, Vendors,
+    ApprovedDevice, ApprovedDevices, Criterion, Designation, DesignationList, Designations,
+    EntryStatus, Exception, Level, Policy, Rule, Vendor, Vendors,
 };
-pub use load::{load, parse_str, schema_source, FileKind, Loaded, SCHEMA_NAMES};
+pub use load::{FileKind, Loaded, SCHEMA_NAMES, load, parse_str, schema_source};
 pub use stack::{
-    Agent, DeviceClass, DeviceInfo, Endpoint, Evidence, EvidenceKind, Fact, Layer, LayerName, Layers, Part,
-    Route, RouteTo, Stack, Weights,
+    Agent, DeviceClass, DeviceInfo, Endpoint, Evidence, EvidenceKind, Fact, Layer, LayerName,
+    Layers, Part, Route, RouteTo, Stack, Weights,
 };

@@ -142,7 +142,9 @@ pub struct Layers {
 impl Layers {
     /// The declared layers in stack order.
     pub fn iter(&self) -> impl Iterator<Item = (LayerName, &Layer)> {
-        LayerName::ALL.into_iter().filter_map(|n| self.get(n).map(|l| (n, l)))
+        LayerName::ALL
+            .into_iter()
+            .filter_map(|n| self.get(n).map(|l| (n, l)))
     }
 
     /// One layer, if declared.
@@ -224,7 +226,12 @@ impl Layer {
     pub fn display_product(&self) -> String {
         match &self.product {
             Some(p) => p.clone(),
-            None => self.parts.iter().map(|p| p.product.as_str()).collect::<Vec<_>>().join(" + "),
+            None => self
+                .parts
+                .iter()
+                .map(|p| p.product.as_str())
+                .collect::<Vec<_>>()
+                .join(" + "),
         }
     }
 }
@@ -433,4 +440,3 @@ pub struct Fact {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub by: Option<String>,
 }
-

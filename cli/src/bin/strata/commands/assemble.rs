@@ -66,7 +66,10 @@ pub fn expand_stacks(inputs: &[PathBuf]) -> Result<Vec<PathBuf>> {
                 .collect();
             found.sort();
             if found.is_empty() {
-                return Err(Error::Usage(format!("no *.yaml stack manifests in {}", p.display())));
+                return Err(Error::Usage(format!(
+                    "no *.yaml stack manifests in {}",
+                    p.display()
+                )));
             }
             out.extend(found);
         } else {
@@ -80,7 +83,9 @@ fn timestamp(arg: Option<&str>) -> Result<Option<String>> {
     match arg {
         None => Ok(None),
         Some("now") => {
-            let now = time::OffsetDateTime::now_utc().replace_nanosecond(0).unwrap_or(time::OffsetDateTime::UNIX_EPOCH);
+            let now = time::OffsetDateTime::now_utc()
+                .replace_nanosecond(0)
+                .unwrap_or(time::OffsetDateTime::UNIX_EPOCH);
             now.format(&time::format_description::well_known::Rfc3339)
                 .map(Some)
                 .map_err(|e| Error::Usage(e.to_string()))
@@ -126,7 +131,9 @@ pub fn run(args: AssembleArgs) -> Result<ExitStatus> {
                 output::status(&format!("assembled {id} -> {}", path.display()));
             }
             (None, Some(out)) => fsutil::write_atomic(out, &bytes)?,
-            (None, None) => output::stdout(&bytes).map_err(|e| Error::io(Path::new("<stdout>"), e))?,
+            (None, None) => {
+                output::stdout(&bytes).map_err(|e| Error::io(Path::new("<stdout>"), e))?
+            }
         }
     }
     Ok(ExitStatus::Success)

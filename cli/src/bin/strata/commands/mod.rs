@@ -6,6 +6,7 @@ use strata::diag::{ExitStatus, Result};
 use crate::output::ErrorFormat;
 
 mod assemble;
+mod hash;
 mod init;
 mod schema;
 
@@ -37,12 +38,15 @@ impl Cli {
 fn wants_json() -> bool {
     let args: Vec<String> = std::env::args().collect();
     args.iter().any(|a| a == "--format=json")
-        || args.windows(2).any(|w| w[0] == "--format" && w[1] == "json")
+        || args
+            .windows(2)
+            .any(|w| w[0] == "--format" && w[1] == "json")
 }
 
 #[derive(Debug, Subcommand)]
 enum Command {
     Assemble(assemble::AssembleArgs),
+    Hash(hash::HashArgs),
     Init(init::InitArgs),
     Schema(schema::SchemaArgs),
 }
@@ -51,6 +55,7 @@ enum Command {
 pub fn run(cli: Cli) -> Result<ExitStatus> {
     match cli.command {
         Command::Assemble(a) => assemble::run(a),
+        Command::Hash(a) => hash::run(a),
         Command::Init(a) => init::run(a),
         Command::Schema(a) => schema::run(a),
     }

@@ -2,7 +2,7 @@
 
 use clap::Args;
 use strata::diag::{Error, ExitStatus, Result};
-use strata::model::{schema_source, SCHEMA_NAMES};
+use strata::model::{SCHEMA_NAMES, schema_source};
 
 use crate::output;
 
@@ -12,7 +12,9 @@ use crate::output;
 /// The schemas are embedded in the binary; editors can use them for
 /// completion and validation (e.g. `# yaml-language-server: $schema=...`).
 #[derive(Debug, Args)]
-#[command(after_long_help = "Examples:\n  strata schema stack > stack.schema.json\n  strata schema --list")]
+#[command(
+    after_long_help = "Examples:\n  strata schema stack > stack.schema.json\n  strata schema --list"
+)]
 pub struct SchemaArgs {
     /// The file kind.
     #[arg(required_unless_present = "list", value_parser = clap::builder::PossibleValuesParser::new(SCHEMA_NAMES))]
