@@ -13,4 +13,5 @@ pub mod fsutil;
 pub mod hashing;
 pub mod init;
 pub mod model;
+pub mod validate;
 pub mod yaml;

@@ -9,6 +9,7 @@ mod assemble;
 mod hash;
 mod init;
 mod schema;
+mod validate;
 
 /// strata: evidence and control for devices whose chip, OS, AI model and
 /// cloud come from one vendor.
@@ -49,6 +50,7 @@ enum Command {
     Hash(hash::HashArgs),
     Init(init::InitArgs),
     Schema(schema::SchemaArgs),
+    Validate(validate::ValidateArgs),
 }
 
 /// Run the parsed command line.
@@ -58,5 +60,6 @@ pub fn run(cli: Cli) -> Result<ExitStatus> {
         Command::Hash(a) => hash::run(a),
         Command::Init(a) => init::run(a),
         Command::Schema(a) => schema::run(a),
+        Command::Validate(a) => validate::run(a),
     }
 }
