@@ -15,4 +15,5 @@ pub mod hashing;
 pub mod init;
 pub mod model;
 pub mod names;
+pub mod validate;
 pub mod yaml;

@@ -10,6 +10,7 @@ mod assemble;
 mod hash;
 mod init;
 mod schema;
+mod validate;
 
 /// strata: evidence and control for devices whose chip, OS, AI model and
 /// cloud come from one vendor.
@@ -51,6 +52,7 @@ enum Command {
     Hash(hash::HashArgs),
     Init(init::InitArgs),
     Schema(schema::SchemaArgs),
+    Validate(validate::ValidateArgs),
 }
 
 /// Run the parsed command line.
@@ -61,5 +63,6 @@ pub fn run(cli: Cli) -> Result<ExitStatus> {
         Command::Hash(a) => hash::run(a),
         Command::Init(a) => init::run(a),
         Command::Schema(a) => schema::run(a),
+        Command::Validate(a) => validate::run(a),
     }
 }

@@ -1,0 +1,225 @@
+//! `strata validate FILE...`: validate CycloneDX JSON BOMs against the
+//! embedded official schemas, then check bom-refs and references.
+
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+use clap::{Args, ValueEnum};
+use serde_json::{Value, json};
+use strata::diag::{Diagnostic, Error, ExitStatus, Result, Severity};
+use strata::validate::{self, MAX_BOM_BYTES, Options, Report};
+
+use crate::output;
+
+/// Output format of `strata validate`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ValidateFormat {
+    /// Diagnostics on stderr, one verdict line per file on stdout.
+    Human,
+    /// One JSON document on stdout with every file's result and diagnostics.
+    Json,
+}
+
+/// Validate CycloneDX JSON BOMs (spec versions 1.4, 1.5, 1.6 and 1.7).
+///
+/// Each file is checked against the official CycloneDX JSON schema of its
+/// `specVersion`, embedded in strata together with the SPDX, JSF and
+/// cryptography schemas it references (nothing is fetched over the network;
+/// formats such as `date-time` and `iri-reference` are enforced). A second
+/// pass checks what JSON Schema cannot: duplicate bom-refs, dependency,
+/// composition, vulnerability and declaration references that name no
+/// bom-ref, and a `$schema` that disagrees with `specVersion`. Those are
+/// warnings, or errors with --strict.
+///
+/// Every error names the file, line and column, and the JSON pointer of the
+/// offending value. `-` reads standard input.
+///
+/// Exit status: 0 every file valid, 1 some file invalid, 2 some file
+/// unreadable or not JSON (the worst over all files).
+#[derive(Debug, Args)]
+#[command(after_long_help = "Examples:
+  strata validate vendor-sbom.cdx.json
+  strata validate --strict attestations/*/bom.cdx.json
+  strata validate --format json sboms/*.json > report.json
+  curl -s https://example.com/sbom.json | strata validate -")]
+pub struct ValidateArgs {
+    /// CycloneDX JSON files (`-` for standard input).
+    #[arg(required = true, value_name = "FILE")]
+    files: Vec<PathBuf>,
+    /// Treat semantic findings (duplicate or dangling bom-refs, `$schema`
+    /// mismatch) as errors.
+    #[arg(long)]
+    strict: bool,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = ValidateFormat::Human)]
+    format: ValidateFormat,
+}
+
+/// The result for one file: a report, or why it could not be judged.
+enum Outcome {
+    Judged(Report),
+    Unreadable(PathBuf, Error),
+}
+
+impl Outcome {
+    fn status(&self, strict: bool) -> ExitStatus {
+        match self {
+            Outcome::Judged(r) if r.is_valid(strict) => ExitStatus::Success,
+            Outcome::Judged(_) => ExitStatus::Failure,
+            Outcome::Unreadable(..) => ExitStatus::Error,
+        }
+    }
+}
+
+/// Run `strata validate`.
+pub fn run(args: ValidateArgs) -> Result<ExitStatus> {
+    let opts = Options {
+        strict: args.strict,
+    };
+    if args.files.iter().filter(|f| is_stdin(f)).count() > 1 {
+        return Err(Error::Usage(
+            "standard input (`-`) can be validated only once".into(),
+        ));
+    }
+    let outcomes: Vec<Outcome> = args
+        .files
+        .iter()
+        .map(|path| {
+            let result = if is_stdin(path) {
+                read_stdin()
+                    .and_then(|bytes| validate::validate_bytes(Path::new("<stdin>"), &bytes, &opts))
+            } else {
+                validate::validate_file(path, &opts)
+            };
+            match result {
+                Ok(report) => Outcome::Judged(report),
+                Err(e) => Outcome::Unreadable(path.clone(), e),
+            }
+        })
+        .collect();
+    let worst = outcomes
+        .iter()
+        .map(|o| o.status(args.strict))
+        .max_by_key(|s| s.code())
+        .unwrap_or(ExitStatus::Success);
+    let text = match args.format {
+        ValidateFormat::Human => human(&outcomes, args.strict),
+        ValidateFormat::Json => {
+            let doc = json!({
+                "valid": worst == ExitStatus::Success,
+                "strict": args.strict,
+                "files": outcomes.iter().map(|o| file_json(o, args.strict)).collect::<Vec<_>>(),
+            });
+            let mut s =
+                serde_json::to_string_pretty(&doc).map_err(|e| Error::Usage(e.to_string()))?;
+            s.push('\n');
+            s
+        }
+    };
+    output::stdout(text.as_bytes()).map_err(|e| Error::io(Path::new("<stdout>"), e))?;
+    Ok(worst)
+}
+
+fn is_stdin(path: &Path) -> bool {
+    path.as_os_str() == "-"
+}
+
+fn read_stdin() -> Result<Vec<u8>> {
+    let mut buf = Vec::new();
+    std::io::stdin()
+        .take(MAX_BOM_BYTES + 1)
+        .read_to_end(&mut buf)
+        .map_err(|e| Error::io(Path::new("<stdin>"), e))?;
+    if buf.len() as u64 > MAX_BOM_BYTES {
+        return Err(Error::invalid(
+            Diagnostic::error(
+                "input-too-large",
+                "standard input is larger than the 1024 MiB limit",
+            )
+            .in_file("<stdin>"),
+        ));
+    }
+    Ok(buf)
+}
+
+/// Diagnostics to stderr as they are rendered; verdict lines returned for stdout.
+fn human(outcomes: &[Outcome], strict: bool) -> String {
+    let mut text = String::new();
+    for o in outcomes {
+        match o {
+            Outcome::Judged(r) => {
+                output::report_diagnostics(&r.diagnostics);
+                let mut facts = Vec::new();
+                match &r.spec_version {
+                    Some(v) => facts.push(format!("CycloneDX {v}")),
+                    None => facts.push("no specVersion".to_string()),
+                }
+                if r.spec().is_some() {
+                    facts.push(plural(r.component_count, "component"));
+                }
+                let (errors, warnings) = (r.count(Severity::Error), r.count(Severity::Warning));
+                if errors > 0 {
+                    facts.push(plural(errors, "error"));
+                }
+                if warnings > 0 {
+                    facts.push(plural(warnings, "warning"));
+                }
+                let verdict = if r.is_valid(strict) {
+                    "valid"
+                } else {
+                    "invalid"
+                };
+                text.push_str(&format!(
+                    "{verdict}: {} ({})\n",
+                    r.file.display(),
+                    facts.join(", ")
+                ));
+            }
+            Outcome::Unreadable(path, e) => {
+                output::report_diagnostics(&e.diagnostics());
+                text.push_str(&format!("unreadable: {}\n", path.display()));
+            }
+        }
+    }
+    text
+}
+
+fn plural(n: usize, what: &str) -> String {
+    if n == 1 {
+        format!("1 {what}")
+    } else {
+        format!("{n} {what}s")
+    }
+}
+
+/// One file's entry in `--format json` output. Every key is always present
+/// (null when unknown), so consumers can rely on the shape.
+fn file_json(o: &Outcome, strict: bool) -> Value {
+    match o {
+        Outcome::Judged(r) => json!({
+            "file": r.file,
+            "status": if r.is_valid(strict) { "valid" } else { "invalid" },
+            "specVersion": r.spec_version,
+            "serialNumber": r.serial_number,
+            "metadataComponent": r.metadata_component,
+            "componentCount": r.spec().map(|_| r.component_count),
+            "errors": r.count(Severity::Error),
+            "warnings": r.count(Severity::Warning),
+            "diagnostics": r.diagnostics,
+        }),
+        Outcome::Unreadable(path, e) => {
+            let diags = e.diagnostics();
+            json!({
+                "file": path,
+                "status": "unreadable",
+                "specVersion": null,
+                "serialNumber": null,
+                "metadataComponent": null,
+                "componentCount": null,
+                "errors": diags.len(),
+                "warnings": 0,
+                "diagnostics": diags,
+            })
+        }
+    }
+}

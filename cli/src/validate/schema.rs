@@ -1,0 +1,332 @@
+//! The official CycloneDX JSON schemas, embedded in the binary, and their
+//! compiled validators.
+//!
+//! The bom schemas reference `spdx.schema.json`, `jsf-0.82.schema.json` and
+//! (1.7) `cryptography-defs.schema.json` relative to their own
+//! `http://cyclonedx.org/schema/...` ids. Those are put in a
+//! [`jsonschema::Registry`] under the same ids and the validators are built
+//! offline, so no reference is ever fetched over the network. Validators are
+//! Draft 7 with format assertions on (`date-time`, `iri-reference`,
+//! `idn-email`, `uri`, ... decide the verdict of the specification's own test
+//! corpus) and are compiled lazily, once per spec version, per process.
+
+use std::sync::OnceLock;
+
+use jsonschema::error::ValidationErrorKind;
+use jsonschema::{Draft, Registry, ValidationError, Validator};
+use serde_json::Value;
+
+use crate::diag::Diagnostic;
+
+/// A CycloneDX specification version that `strata validate` has a schema for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum SpecVersion {
+    /// CycloneDX 1.4.
+    V1_4,
+    /// CycloneDX 1.5.
+    V1_5,
+    /// CycloneDX 1.6.
+    V1_6,
+    /// CycloneDX 1.7.
+    V1_7,
+}
+
+impl SpecVersion {
+    /// Every supported version, oldest first.
+    pub const ALL: [SpecVersion; 4] = [
+        SpecVersion::V1_4,
+        SpecVersion::V1_5,
+        SpecVersion::V1_6,
+        SpecVersion::V1_7,
+    ];
+
+    /// The version as written in `specVersion`, e.g. `1.6`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SpecVersion::V1_4 => "1.4",
+            SpecVersion::V1_5 => "1.5",
+            SpecVersion::V1_6 => "1.6",
+            SpecVersion::V1_7 => "1.7",
+        }
+    }
+
+    /// Parse a `specVersion` value; `None` for versions without a JSON
+    /// schema here (1.0–1.3, future versions, garbage).
+    pub fn parse(s: &str) -> Option<SpecVersion> {
+        SpecVersion::ALL.into_iter().find(|v| v.as_str() == s)
+    }
+
+    /// The schema's `$id`, which is also the `$schema` value a BOM of this
+    /// version may carry.
+    pub fn schema_id(self) -> &'static str {
+        match self {
+            SpecVersion::V1_4 => "http://cyclonedx.org/schema/bom-1.4.schema.json",
+            SpecVersion::V1_5 => "http://cyclonedx.org/schema/bom-1.5.schema.json",
+            SpecVersion::V1_6 => "http://cyclonedx.org/schema/bom-1.6.schema.json",
+            SpecVersion::V1_7 => "http://cyclonedx.org/schema/bom-1.7.schema.json",
+        }
+    }
+
+    /// The embedded schema text.
+    pub fn schema_source(self) -> &'static str {
+        match self {
+            SpecVersion::V1_4 => include_str!("../../../schemas/cyclonedx/bom-1.4.schema.json"),
+            SpecVersion::V1_5 => include_str!("../../../schemas/cyclonedx/bom-1.5.schema.json"),
+            SpecVersion::V1_6 => include_str!("../../../schemas/cyclonedx/bom-1.6.schema.json"),
+            SpecVersion::V1_7 => include_str!("../../../schemas/cyclonedx/bom-1.7.schema.json"),
+        }
+    }
+
+    fn index(self) -> usize {
+        self as usize
+    }
+}
+
+impl std::fmt::Display for SpecVersion {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The schemas the bom schemas reference, with the ids they are resolved under.
+pub const REFERENCED_SCHEMAS: [(&str, &str); 3] = [
+    (
+        "http://cyclonedx.org/schema/spdx.schema.json",
+        include_str!("../../../schemas/cyclonedx/spdx.schema.json"),
+    ),
+    (
+        "http://cyclonedx.org/schema/jsf-0.82.schema.json",
+        include_str!("../../../schemas/cyclonedx/jsf-0.82.schema.json"),
+    ),
+    (
+        "http://cyclonedx.org/schema/cryptography-defs.schema.json",
+        include_str!("../../../schemas/cyclonedx/cryptography-defs.schema.json"),
+    ),
+];
+
+/// The registry of referenced schemas, built once.
+///
+/// A failure here is a defect of the embedded files (covered by unit tests),
+/// reported as a string rather than a panic.
+pub fn registry() -> Result<&'static Registry<'static>, String> {
+    static REGISTRY: OnceLock<Result<Registry<'static>, String>> = OnceLock::new();
+    REGISTRY
+        .get_or_init(|| {
+            let mut builder = Registry::new().draft(Draft::Draft7);
+            for (id, text) in REFERENCED_SCHEMAS {
+                let value: Value =
+                    serde_json::from_str(text).map_err(|e| format!("embedded schema {id}: {e}"))?;
+                builder = builder
+                    .add(id, value)
+                    .map_err(|e| format!("embedded schema {id}: {e}"))?;
+            }
+            builder
+                .prepare()
+                .map_err(|e| format!("embedded CycloneDX schemas: {e}"))
+        })
+        .as_ref()
+        .map_err(Clone::clone)
+}
+
+/// The compiled validator for `version`, built on first use.
+///
+/// Errors only if the embedded schemas are broken (a build defect).
+pub fn validator(version: SpecVersion) -> Result<&'static Validator, String> {
+    static CELLS: [OnceLock<Result<Validator, String>>; 4] = [
+        OnceLock::new(),
+        OnceLock::new(),
+        OnceLock::new(),
+        OnceLock::new(),
+    ];
+    CELLS[version.index()]
+        .get_or_init(|| {
+            let registry = registry()?;
+            let schema: Value = serde_json::from_str(version.schema_source())
+                .map_err(|e| format!("embedded bom-{version} schema: {e}"))?;
+            jsonschema::options()
+                .with_draft(Draft::Draft7)
+                .should_validate_formats(true)
+                .with_registry(registry)
+                .offline()
+                .build(&schema)
+                .map_err(|e| format!("embedded bom-{version} schema does not compile: {e}"))
+        })
+        .as_ref()
+        .map_err(Clone::clone)
+}
+
+/// Longest rendering of a failing value kept in a message; longer values
+/// are named by their type instead.
+const MAX_VALUE_IN_MESSAGE: usize = 80;
+
+/// Validate `doc` against the schema of `version`, returning one error
+/// diagnostic per schema violation, in the validator's (deterministic) order.
+pub fn check(doc: &Value, version: SpecVersion) -> Result<Vec<Diagnostic>, String> {
+    let validator = validator(version)?;
+    if validator.is_valid(doc) {
+        return Ok(Vec::new());
+    }
+    let mut out: Vec<Diagnostic> = validator.iter_errors(doc).map(|e| describe(&e)).collect();
+    out.dedup();
+    Ok(out)
+}
+
+/// One schema error as a diagnostic: code `schema-<keyword>`, the instance
+/// path as pointer, a message that does not quote large values, and for
+/// `anyOf`/`oneOf` a help listing why each alternative failed.
+fn describe(err: &ValidationError<'_>) -> Diagnostic {
+    let pointer = err.instance_path().as_str().to_string();
+    let mut d =
+        Diagnostic::error(&code(err.kind().keyword()), message(err)).pointer(pointer.clone());
+    let context = match err.kind() {
+        ValidationErrorKind::AnyOf { context } | ValidationErrorKind::OneOfNotValid { context } => {
+            Some(context)
+        }
+        _ => None,
+    };
+    if let Some(branches) = context {
+        let mut parts = Vec::new();
+        for (i, branch) in branches.iter().enumerate().take(4) {
+            if let Some(first) = branch.first() {
+                let at = first.instance_path().as_str();
+                let rel = at.strip_prefix(pointer.as_str()).unwrap_or(at);
+                let place = if rel.is_empty() {
+                    String::new()
+                } else {
+                    format!(" at {rel}")
+                };
+                parts.push(format!("alternative {}{place}: {}", i + 1, message(first)));
+            }
+        }
+        if branches.len() > 4 {
+            parts.push(format!("and {} more alternatives", branches.len() - 4));
+        }
+        if !parts.is_empty() {
+            d = d.help(parts.join("; "));
+        }
+    }
+    d
+}
+
+/// `schema-` plus the keyword in kebab case, e.g. `schema-additional-properties`.
+fn code(keyword: &str) -> String {
+    let mut out = String::from("schema-");
+    for c in keyword.chars() {
+        if c.is_ascii_uppercase() {
+            out.push('-');
+            out.push(c.to_ascii_lowercase());
+        } else if c.is_ascii_alphanumeric() {
+            out.push(c);
+        } else if c == '$' {
+            continue;
+        } else {
+            out.push('-');
+        }
+    }
+    out
+}
+
+/// The error message, quoting the failing value only when it is short.
+fn message(err: &ValidationError<'_>) -> String {
+    let instance: &Value = err.instance();
+    let short = match instance {
+        Value::Object(_) | Value::Array(_) => false,
+        Value::String(s) => s.len() <= MAX_VALUE_IN_MESSAGE,
+        _ => true,
+    };
+    if short {
+        err.to_string()
+    } else {
+        let placeholder = match instance {
+            Value::Object(_) => "the object",
+            Value::Array(_) => "the array",
+            _ => "the string",
+        };
+        let text = err.masked_with(placeholder).to_string();
+        // Sentence case for messages that start with the placeholder.
+        let mut chars = text.chars();
+        match chars.next() {
+            Some(c) => c.to_uppercase().chain(chars).collect(),
+            None => text,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn every_embedded_schema_compiles_offline() {
+        for v in SpecVersion::ALL {
+            let validator = validator(v);
+            assert!(validator.is_ok(), "{v}: {:?}", validator.err());
+        }
+    }
+
+    #[test]
+    fn referenced_schemas_resolve_under_their_ids() {
+        // An SPDX id outside the embedded list fails, proving spdx.schema.json
+        // was resolved (an unresolved $ref would fail compilation instead).
+        let bom = |id: &str| {
+            json!({"bomFormat": "CycloneDX", "specVersion": "1.6", "version": 1,
+                   "components": [{"type": "library", "name": "a",
+                                   "licenses": [{"license": {"id": id}}]}]})
+        };
+        assert!(
+            check(&bom("Apache-2.0"), SpecVersion::V1_6)
+                .unwrap()
+                .is_empty()
+        );
+        let errs = check(&bom("Not-A-License"), SpecVersion::V1_6).unwrap();
+        assert!(!errs.is_empty());
+        assert!(errs.iter().all(|d| {
+            d.pointer
+                .as_deref()
+                .unwrap_or("")
+                .starts_with("/components/0/licenses")
+        }));
+    }
+
+    #[test]
+    fn formats_are_asserted() {
+        let bom = json!({"bomFormat": "CycloneDX", "specVersion": "1.5", "version": 1,
+                         "metadata": {"timestamp": "yesterday"}});
+        let errs = check(&bom, SpecVersion::V1_5).unwrap();
+        assert_eq!(errs.len(), 1);
+        assert_eq!(errs[0].code, "schema-format");
+        assert_eq!(errs[0].pointer.as_deref(), Some("/metadata/timestamp"));
+        assert!(errs[0].message.contains("date-time"), "{}", errs[0].message);
+    }
+
+    #[test]
+    fn codes_are_kebab_case() {
+        assert_eq!(code("additionalProperties"), "schema-additional-properties");
+        assert_eq!(code("$ref"), "schema-ref");
+        assert_eq!(code("oneOf"), "schema-one-of");
+    }
+
+    #[test]
+    fn large_values_are_not_quoted() {
+        let long = "x".repeat(500);
+        let bom = json!({"bomFormat": "CycloneDX", "specVersion": "1.6", "version": 1,
+                         "components": [{"type": "no-such-type", "name": long}]});
+        let errs = check(&bom, SpecVersion::V1_6).unwrap();
+        assert!(!errs.is_empty());
+        for e in &errs {
+            assert!(e.message.len() < 300, "{}", e.message);
+        }
+    }
+
+    #[test]
+    fn versions_parse_and_name_their_schemas() {
+        assert_eq!(SpecVersion::parse("1.6"), Some(SpecVersion::V1_6));
+        assert_eq!(SpecVersion::parse("1.3"), None);
+        assert_eq!(SpecVersion::parse("1.60"), None);
+        for v in SpecVersion::ALL {
+            let s: Value = serde_json::from_str(v.schema_source()).unwrap();
+            assert_eq!(s["$id"], v.schema_id());
+        }
+    }
+}
