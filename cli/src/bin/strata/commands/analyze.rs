@@ -311,10 +311,8 @@ fn device(out: &mut String, d: &DeviceAnalysis, explain: bool) {
             if c.met { "met" } else { "not met" }.to_string(),
             c.reason.clone(),
         ]);
-        if explain {
-            if let Some(r) = &c.review {
-                rows.push(vec![String::new(), "review".into(), r.clone()]);
-            }
+        if explain && let Some(r) = &c.review {
+            rows.push(vec![String::new(), "review".into(), r.clone()]);
         }
     }
     if explain {
