@@ -255,3 +255,34 @@ fn stacks_off_the_approved_list_are_noted_not_analysed() {
             .any(|n| n.code == "stack-not-approved" && n.message.starts_with("stacks/extra.yaml"))
     );
 }
+
+#[test]
+fn an_active_entry_raises_the_restricted_flag_and_fleet_exposure() {
+    let dir = fleet_with(&[
+        ("vendors.yaml", VENDORS),
+        (
+            "designations.yaml",
+            "version: 1\nlists:\n  - id: l\n    name: Test list\n    publisher: P\n    source: S\n    snapshot-date: \"2026-01-01\"\n    entries:\n      - {entity: XIAOMI COMMUNICATIONS CO LTD, status: active, citation: c}\n      - {entity: Qualcomm Inc, status: historical, vacated: \"2020-01-01\", citation: c}\n",
+        ),
+        (
+            "stacks/p.yaml",
+            "version: 1\ndevice: {id: p, name: P, class: phone}\nlayers:\n  silicon: {supplier: qualcomm, product: S}\n  os: {supplier: xiaomi, product: X}\n",
+        ),
+    ]);
+    let a = analyze_fleet(dir.path(), &opts()).unwrap();
+    let d = &a.devices[0];
+    let f = d.flag(FlagCode::RestrictedPartyAtLayer).unwrap();
+    assert_eq!(f.layers, [LayerName::Os]);
+    assert!(
+        f.message.contains("`xiaomi` (supplier of os) on Test list"),
+        "{}",
+        f.message
+    );
+    let hit = &d.screening.active[0].hit;
+    assert_eq!(hit.matched_name, "Xiaomi Communications Co., Ltd.");
+    assert_eq!(hit.entry_name, "XIAOMI COMMUNICATIONS CO LTD");
+    // Qualcomm's entry is historical: context only, no flag, no exposure.
+    assert_eq!(d.screening.historical[0].hit.vendor, "qualcomm");
+    // os is 0.25 / (0.15 + 0.25) of the stack.
+    assert_eq!(a.fleet.restricted_exposure, 0.625);
+}
