@@ -384,28 +384,15 @@ fn allowed_keys(root: &Value, raw: &Value, pointer: &str) -> Vec<String> {
 }
 
 /// The allowed key closest to `key` by edit distance, if close enough.
-fn suggest(key: &str, allowed: &[String]) -> Option<String> {
+pub fn suggest<S: AsRef<str>>(key: &str, allowed: &[S]) -> Option<String> {
     allowed
         .iter()
-        .map(|a| (edit_distance(key, a), a))
+        .map(|a| (crate::names::edit_distance(key, a.as_ref()), a.as_ref()))
         .filter(|(d, a)| *d <= 2.max(a.len() / 4))
         .min()
-        .map(|(_, a)| a.clone())
+        .map(|(_, a)| a.to_string())
 }
 
-fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut cur = vec![i + 1];
-        for (j, cb) in b.iter().enumerate() {
-            let sub = prev[j] + usize::from(ca != *cb);
-            cur.push(sub.min(prev[j + 1] + 1).min(cur[j] + 1));
-        }
-        prev = cur;
-    }
-    prev[b.len()]
-}
 
 #[cfg(test)]
 mod tests {

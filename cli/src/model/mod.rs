@@ -14,7 +14,7 @@ pub use fleet::{
     ApprovedDevice, ApprovedDevices, Criterion, Designation, DesignationList, Designations,
     EntryStatus, Exception, Level, Policy, Rule, Vendor, Vendors,
 };
-pub use load::{FileKind, Loaded, SCHEMA_NAMES, load, parse_str, schema_source};
+pub use load::{FileKind, Loaded, SCHEMA_NAMES, load, parse_str, schema_source, suggest};
 pub use stack::{
     Agent, DeviceClass, DeviceInfo, Endpoint, Evidence, EvidenceKind, Fact, Layer, LayerName,
     Layers, Part, Route, RouteTo, Stack, Weights,
