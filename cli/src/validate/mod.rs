@@ -32,6 +32,9 @@ pub use schema::SpecVersion;
 /// a wrong path (a disk image, say) from exhausting memory.
 pub const MAX_BOM_BYTES: u64 = 1024 * 1024 * 1024;
 
+/// Documents larger than this (bytes) are freed on a background thread.
+const LARGE_DOCUMENT: usize = 1024 * 1024;
+
 /// How to validate.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Options {
@@ -116,7 +119,13 @@ pub fn validate_bytes(path: &Path, bytes: &[u8], opts: &Options) -> Result<Repor
     let text = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     let doc: Value =
         serde_json::from_slice(text).map_err(|e| Error::invalid(json_error(path, &e)))?;
-    let mut report = validate_value(path, &doc, opts)?;
+    let report = validate_value(path, &doc, opts);
+    // Freeing a large document takes a while (tens of ms for 20,000
+    // components); let another thread do it while the result is used.
+    if text.len() > LARGE_DOCUMENT {
+        let _ = std::thread::Builder::new().spawn(move || drop(doc));
+    }
+    let mut report = report?;
     if !report.diagnostics.is_empty() {
         let pointers: Vec<&str> = report
             .diagnostics
@@ -162,21 +171,23 @@ pub fn validate_value(path: &Path, doc: &Value, opts: &Options) -> Result<Report
             return Ok(report);
         }
     };
-    let schema_errors = schema::check(doc, version).map_err(|msg| {
-        Error::invalid(
-            Diagnostic::error("embedded-schema", msg)
-                .help("this is a defect in strata; please report it"),
-        )
-    })?;
-    report.diagnostics = schema_errors;
     let severity = if opts.strict {
         Severity::Error
     } else {
         Severity::Warning
     };
-    report
-        .diagnostics
-        .extend(semantic::check(doc, version.as_str(), severity));
+    // The passes are independent: run them on two cores.
+    let (schema_errors, semantic_findings) = rayon::join(
+        || schema::check(doc, version),
+        || semantic::check(doc, version.as_str(), severity),
+    );
+    report.diagnostics = schema_errors.map_err(|msg| {
+        Error::invalid(
+            Diagnostic::error("embedded-schema", msg)
+                .help("this is a defect in strata; please report it"),
+        )
+    })?;
+    report.diagnostics.extend(semantic_findings);
     for d in &mut report.diagnostics {
         d.file = Some(path.to_path_buf());
     }
