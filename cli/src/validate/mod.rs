@@ -118,7 +118,7 @@ pub fn validate_file(path: &Path, opts: &Options) -> Result<Report> {
 pub fn validate_bytes(path: &Path, bytes: &[u8], opts: &Options) -> Result<Report> {
     let text = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     let doc: Value =
-        serde_json::from_slice(text).map_err(|e| Error::invalid(json_error(path, &e)))?;
+        serde_json::from_slice(text).map_err(|e| Error::invalid(json_error(path, text, &e)))?;
     let report = validate_value(path, &doc, opts);
     // Freeing a large document takes a while (tens of ms for 20,000
     // components); let another thread do it while the result is used.
@@ -270,7 +270,14 @@ fn json_type(v: &Value) -> &'static str {
 }
 
 /// A serde_json parse error as a diagnostic with the file, line and column.
-fn json_error(path: &Path, e: &serde_json::Error) -> Diagnostic {
+fn json_error(path: &Path, text: &[u8], e: &serde_json::Error) -> Diagnostic {
+    if text.iter().all(u8::is_ascii_whitespace) {
+        return Diagnostic::error(
+            "empty-file",
+            "the file is empty; expected a CycloneDX JSON BOM",
+        )
+        .in_file(path);
+    }
     let full = e.to_string();
     let message = match full.rfind(" at line ") {
         Some(i) => &full[..i],
@@ -286,6 +293,11 @@ fn json_error(path: &Path, e: &serde_json::Error) -> Diagnostic {
             format!("the JSON ends too early: {message}"),
         )
         .help("the file is incomplete; was it cut off while being written or downloaded?")
+    } else if message == "recursion limit exceeded" {
+        Diagnostic::error(
+            "json-too-deep",
+            "the JSON nests deeper than 128 levels, which no CycloneDX BOM needs",
+        )
     } else {
         Diagnostic::error("json-syntax", format!("not valid JSON: {message}"))
     };
@@ -332,6 +344,10 @@ mod tests {
             })
         );
         assert!(!d.message.contains("at line"), "{}", d.message);
+        let err = run(" \n", false).unwrap_err();
+        assert_eq!(err.diagnostics()[0].code, "empty-file");
+        let err = run(&"[".repeat(200), false).unwrap_err();
+        assert_eq!(err.diagnostics()[0].code, "json-too-deep");
     }
 
     #[test]
