@@ -147,10 +147,10 @@ impl fmt::Display for Diagnostic {
             if let Some(p) = self.position {
                 write!(f, ":{}:{}", p.line, p.column)?;
             }
-            if let Some(ptr) = &self.pointer {
-                if !ptr.is_empty() {
-                    write!(f, " (at {ptr})")?;
-                }
+            if let Some(ptr) = &self.pointer
+                && !ptr.is_empty()
+            {
+                write!(f, " (at {ptr})")?;
             }
         } else if let Some(ptr) = &self.pointer {
             write!(f, "\n  --> {ptr}")?;

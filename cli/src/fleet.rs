@@ -114,21 +114,21 @@ fn resolve_groups(vendors: &Loaded<Vendors>) -> Result<BTreeMap<String, String>>
     let mut diags = Vec::new();
     let mut groups = BTreeMap::new();
     for (id, v) in map {
-        if let Some(p) = &v.parent {
-            if !map.contains_key(p) {
-                let ptr = format!("/vendors/{}/parent", escape_token(id));
-                diags.push(
-                    vendors.diag_at(
-                        Diagnostic::error(
-                            "unknown-vendor",
-                            format!("vendor `{id}` has unknown parent `{p}`"),
-                        )
-                        .help("add the parent to vendors.yaml or remove `parent`"),
-                        &ptr,
-                    ),
-                );
-                continue;
-            }
+        if let Some(p) = &v.parent
+            && !map.contains_key(p)
+        {
+            let ptr = format!("/vendors/{}/parent", escape_token(id));
+            diags.push(
+                vendors.diag_at(
+                    Diagnostic::error(
+                        "unknown-vendor",
+                        format!("vendor `{id}` has unknown parent `{p}`"),
+                    )
+                    .help("add the parent to vendors.yaml or remove `parent`"),
+                    &ptr,
+                ),
+            );
+            continue;
         }
         let mut seen = vec![id.as_str()];
         let mut cur = id.as_str();

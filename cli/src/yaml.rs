@@ -406,27 +406,26 @@ fn resolve_plain(text: &str) -> Value {
             return Value::Number(u.into());
         }
     }
-    if let Some(hex) = text.strip_prefix("0x") {
-        if !hex.is_empty() && hex.bytes().all(|b| b.is_ascii_hexdigit()) {
-            if let Ok(u) = u64::from_str_radix(hex, 16) {
-                return Value::Number(u.into());
-            }
-        }
+    if let Some(hex) = text.strip_prefix("0x")
+        && !hex.is_empty()
+        && hex.bytes().all(|b| b.is_ascii_hexdigit())
+        && let Ok(u) = u64::from_str_radix(hex, 16)
+    {
+        return Value::Number(u.into());
     }
-    if let Some(oct) = text.strip_prefix("0o") {
-        if !oct.is_empty() && oct.bytes().all(|b| (b'0'..=b'7').contains(&b)) {
-            if let Ok(u) = u64::from_str_radix(oct, 8) {
-                return Value::Number(u.into());
-            }
-        }
+    if let Some(oct) = text.strip_prefix("0o")
+        && !oct.is_empty()
+        && oct.bytes().all(|b| (b'0'..=b'7').contains(&b))
+        && let Ok(u) = u64::from_str_radix(oct, 8)
+    {
+        return Value::Number(u.into());
     }
     // Core-schema float: [-+]? ( \. [0-9]+ | [0-9]+ ( \. [0-9]* )? ) ( [eE] [-+]? [0-9]+ )?
-    if is_core_float(bytes) {
-        if let Ok(f) = text.parse::<f64>() {
-            if let Some(n) = Number::from_f64(f) {
-                return Value::Number(n);
-            }
-        }
+    if is_core_float(bytes)
+        && let Ok(f) = text.parse::<f64>()
+        && let Some(n) = Number::from_f64(f)
+    {
+        return Value::Number(n);
     }
     Value::String(text.to_string())
 }

@@ -299,3 +299,92 @@ fn schema_prints_every_kind() {
         .unwrap();
     assert_eq!(bad.status.code(), Some(2));
 }
+
+fn assemble_with_sbom(sbom: &str) -> std::process::Output {
+    let fleet = example_fleet();
+    let path = fleet
+        .path()
+        .join("evidence/mixed-phone/eos-2.6.sbom.cdx.json");
+    std::fs::write(path, sbom).unwrap();
+    let out = strata(fleet.path())
+        .args(["assemble", "stacks/mixed-phone.yaml"])
+        .output()
+        .unwrap();
+    assert!(!String::from_utf8_lossy(&out.stderr).contains("panicked"));
+    out
+}
+
+#[test]
+fn vendor_sbom_is_recorded_not_merged() {
+    let fleet = example_fleet();
+    let out = strata(fleet.path())
+        .args(["assemble", "stacks/mixed-phone.yaml"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", render(&out, fleet.path()));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let text = serde_json::to_string(&v).unwrap();
+    // The vendor's own components (LineageOS, ...) are not merged in.
+    assert!(!text.contains("\"name\":\"LineageOS\""));
+    let os = v["components"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["bom-ref"] == "layer:os")
+        .unwrap();
+    let sbom = os["components"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["name"].as_str().unwrap().ends_with(".sbom.cdx.json"))
+        .unwrap();
+    let prop = |name: &str| {
+        sbom["properties"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|p| p["name"] == name)
+            .map(|p| p["value"].as_str().unwrap().to_string())
+    };
+    assert_eq!(
+        prop("strata:evidence:sbom:spec-version").as_deref(),
+        Some("1.6")
+    );
+    assert_eq!(
+        prop("strata:evidence:sbom:subject").as_deref(),
+        Some("/e/OS")
+    );
+    assert_eq!(
+        prop("strata:evidence:sbom:supplier").as_deref(),
+        Some("Murena SAS")
+    );
+    assert!(
+        prop("strata:evidence:sbom:components")
+            .unwrap()
+            .parse::<u32>()
+            .unwrap()
+            > 0
+    );
+    assert_eq!(sbom["externalReferences"][0]["type"], "bom");
+}
+
+#[test]
+fn truncated_vendor_sbom_names_file_and_line() {
+    let out = assemble_with_sbom(
+        "{\n  \"bomFormat\": \"CycloneDX\",\n  \"specVersion\": \"1.6\",\n  \"compo",
+    );
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("eos-2.6.sbom.cdx.json:4:"), "{err}");
+}
+
+#[test]
+fn invalid_vendor_sbom_stops_assembly() {
+    let out = assemble_with_sbom(
+        r#"{"bomFormat": "CycloneDX", "specVersion": "1.6", "components": [{"type": "gadget", "name": "x"}]}"#,
+    );
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("vendor-sbom-invalid"), "{err}");
+    assert!(err.contains("/components/0/type"), "{err}");
+}

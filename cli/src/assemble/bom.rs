@@ -420,16 +420,21 @@ pub fn build(
     evidence: &[EvidenceRecord],
     timestamp: Option<&str>,
 ) -> Result<Bom> {
-    let mut bom = Bom::default();
-    bom.version = 1;
-    bom.serial_number = None;
-    let mut meta = Metadata::default();
-    meta.timestamp = match timestamp {
+    let mut bom = Bom {
+        version: 1,
+        serial_number: None,
+        ..Bom::default()
+    };
+    let timestamp = match timestamp {
         None => None,
         Some(t) => Some(
             DateTime::try_from(t.to_string())
                 .map_err(|e| Error::Usage(format!("invalid timestamp `{t}`: {e}")))?,
         ),
+    };
+    let mut meta = Metadata {
+        timestamp,
+        ..Metadata::default()
     };
     meta.tools = Some(Tools::List(vec![Tool {
         vendor: Some(NormalizedString::new("strata")),

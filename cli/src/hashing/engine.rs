@@ -56,13 +56,13 @@ fn stream(
                 p.advance(n as u64);
             }
         }
-        if let Some(l) = len {
-            if done != l {
-                return Err(Error::invalid(Diagnostic::error(
-                    "file-changed",
-                    format!("`{}` shrank while it was being hashed", path.display()),
-                )));
-            }
+        if let Some(l) = len
+            && done != l
+        {
+            return Err(Error::invalid(Diagnostic::error(
+                "file-changed",
+                format!("`{}` shrank while it was being hashed", path.display()),
+            )));
         }
         Ok((done, hasher.finalize().into()))
     })

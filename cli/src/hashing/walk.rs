@@ -48,10 +48,10 @@ fn canonical(path: &Path) -> Result<PathBuf> {
 }
 
 fn ensure_inside(path: &Path, root: Option<&Path>) -> Result<()> {
-    if let Some(root) = root {
-        if !canonical(path)?.starts_with(root) {
-            return Err(outside_root(path, root));
-        }
+    if let Some(root) = root
+        && !canonical(path)?.starts_with(root)
+    {
+        return Err(outside_root(path, root));
     }
     Ok(())
 }

@@ -161,21 +161,21 @@ pub fn parse_str<T: DeserializeOwned>(
             )),
         ));
     }
-    if let Some(v) = raw.get("version").and_then(Value::as_u64) {
-        if v > 1 {
-            return Err(Error::invalid(
-                Diagnostic::error(
-                    "unsupported-version",
-                    format!(
-                        "{} file version {v} is newer than this strata understands (1)",
-                        kind.name()
-                    ),
-                )
-                .in_file(path)
-                .at(spans.value("/version"))
-                .help("upgrade strata"),
-            ));
-        }
+    if let Some(v) = raw.get("version").and_then(Value::as_u64)
+        && v > 1
+    {
+        return Err(Error::invalid(
+            Diagnostic::error(
+                "unsupported-version",
+                format!(
+                    "{} file version {v} is newer than this strata understands (1)",
+                    kind.name()
+                ),
+            )
+            .in_file(path)
+            .at(spans.value("/version"))
+            .help("upgrade strata"),
+        ));
     }
     let c = compiled(kind);
     let mut diags: Vec<Diagnostic> = Vec::new();
