@@ -9,12 +9,19 @@
 //! (Google LLC → Alphabet Inc.). Concentration is always measured on groups.
 //! A parent that does not exist or a cycle of parents is an error with the
 //! file position; an unknown supplier is reported, never silently grouped.
+//!
+//! A stack may name a supplier by its vendor id or by one of the vendor's
+//! declared names: its legal name or an alias, compared after legal-name
+//! normalisation (see [`crate::names`]), so `xiaomi-communications` finds
+//! the vendor whose alias is "Xiaomi Communications Co., Ltd.". A name that
+//! fits two vendors is ambiguous and resolves to neither.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use crate::diag::{Diagnostic, Error, Result};
 use crate::model::{self, FileKind, Loaded, Vendor, Vendors};
+use crate::names;
 use crate::yaml::escape_token;
 
 /// File name of the vendors file that marks a fleet root.
@@ -28,6 +35,36 @@ pub struct Fleet {
     /// The vendors file.
     pub vendors: Loaded<Vendors>,
     groups: BTreeMap<String, String>,
+    /// Normalised declared name → (vendor id, name as declared).
+    names: BTreeMap<String, BTreeSet<(String, String)>>,
+}
+
+/// How a supplier name written in a stack resolved against vendors.yaml.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Resolution<'a> {
+    /// The name is a vendor id.
+    Id(&'a str),
+    /// The name matched a vendor's legal name or alias after normalisation.
+    Alias {
+        /// The vendor id.
+        id: &'a str,
+        /// The declared name it matched, as written in vendors.yaml.
+        matched: &'a str,
+    },
+    /// The name matched declared names of several vendors (sorted ids).
+    Ambiguous(Vec<&'a str>),
+    /// Nothing matched.
+    Unknown,
+}
+
+impl<'a> Resolution<'a> {
+    /// The vendor id, when the name resolved to exactly one vendor.
+    pub fn id(&self) -> Option<&'a str> {
+        match self {
+            Resolution::Id(id) | Resolution::Alias { id, .. } => Some(id),
+            Resolution::Ambiguous(_) | Resolution::Unknown => None,
+        }
+    }
 }
 
 impl Fleet {
@@ -69,21 +106,88 @@ impl Fleet {
     pub fn open(root: &Path) -> Result<Fleet> {
         let vendors: Loaded<Vendors> = model::load(&root.join(VENDORS_FILE), FileKind::Vendors)?;
         let groups = resolve_groups(&vendors)?;
+        let mut names: BTreeMap<String, BTreeSet<(String, String)>> = BTreeMap::new();
+        for (id, v) in &vendors.value.vendors {
+            for declared in std::iter::once(&v.name).chain(&v.aliases) {
+                let key = names::normalize(declared);
+                if !key.is_empty() {
+                    names
+                        .entry(key)
+                        .or_default()
+                        .insert((id.clone(), declared.clone()));
+                }
+            }
+        }
         Ok(Fleet {
             root: root.to_path_buf(),
             vendors,
             groups,
+            names,
         })
     }
 
-    /// A vendor by id.
-    pub fn vendor(&self, id: &str) -> Option<&Vendor> {
-        self.vendors.value.vendors.get(id)
+    /// Resolve a supplier name: a vendor id first, then a unique match on a
+    /// vendor's normalised legal name or alias.
+    pub fn resolve(&self, name: &str) -> Resolution<'_> {
+        if let Some((id, _)) = self.vendors.value.vendors.get_key_value(name) {
+            return Resolution::Id(id);
+        }
+        let Some(found) = self.names.get(&names::normalize(name)) else {
+            return Resolution::Unknown;
+        };
+        let ids: BTreeSet<&str> = found.iter().map(|(id, _)| id.as_str()).collect();
+        match found.first() {
+            Some((id, matched)) if ids.len() == 1 => Resolution::Alias { id, matched },
+            _ => Resolution::Ambiguous(ids.into_iter().collect()),
+        }
     }
 
-    /// The ultimate group id of a vendor id.
+    /// The vendor id closest to an unknown name, for "did you mean" hints.
+    pub fn suggest(&self, name: &str) -> Option<&str> {
+        self.vendors
+            .value
+            .vendors
+            .keys()
+            .map(|id| (names::edit_distance(name, id), id.as_str()))
+            .filter(|(d, id)| *d <= 2.max(id.len() / 4))
+            .min()
+            .map(|(_, id)| id)
+    }
+
+    /// A vendor by id or declared name (see [`Fleet::resolve`]).
+    pub fn vendor(&self, id: &str) -> Option<&Vendor> {
+        self.resolve(id)
+            .id()
+            .and_then(|id| self.vendors.value.vendors.get(id))
+    }
+
+    /// The ultimate group id of a vendor id or declared name.
     pub fn group_of(&self, id: &str) -> Option<&str> {
-        self.groups.get(id).map(String::as_str)
+        self.resolve(id)
+            .id()
+            .and_then(|id| self.groups.get(id))
+            .map(String::as_str)
+    }
+
+    /// The parent chain of a vendor, nearest parent first, ending at its
+    /// group; empty for a group or an unknown vendor.
+    pub fn ancestors(&self, id: &str) -> Vec<&str> {
+        let map = &self.vendors.value.vendors;
+        let mut out: Vec<&str> = Vec::new();
+        let mut cur = self.resolve(id).id();
+        while let Some(c) = cur {
+            match map.get_key_value(c).and_then(|(_, v)| v.parent.as_deref()) {
+                Some(p) if !out.contains(&p) && p != id => {
+                    let Some((p, _)) = map.get_key_value(p) else {
+                        break;
+                    };
+                    out.push(p.as_str());
+                    cur = Some(p.as_str());
+                }
+                _ => break,
+            }
+        }
+        out
     }
 
     /// Legal name of a vendor id's ultimate group.
@@ -190,6 +294,40 @@ mod tests {
         assert_eq!(f.group_name("google"), Some("Alphabet Inc."));
         assert_eq!(f.group_of("alphabet"), Some("alphabet"));
         assert_eq!(f.group_of("nobody"), None);
+        assert_eq!(f.ancestors("deepmind"), vec!["google", "alphabet"]);
+        assert!(f.ancestors("alphabet").is_empty());
+    }
+
+    #[test]
+    fn suppliers_may_be_named_by_alias_or_legal_name() {
+        let f = fleet(
+            "version: 1\nvendors:\n  xiaomi: {name: Xiaomi Corporation, aliases: [\"Xiaomi Communications Co., Ltd.\", Xiaomi Inc.], jurisdiction: CN}\n  qualcomm: {name: Qualcomm Incorporated, aliases: [\"Qualcomm Technologies, Inc.\"], jurisdiction: US}\n",
+        )
+        .unwrap();
+        assert_eq!(f.resolve("xiaomi"), Resolution::Id("xiaomi"));
+        assert_eq!(
+            f.resolve("xiaomi-communications"),
+            Resolution::Alias {
+                id: "xiaomi",
+                matched: "Xiaomi Communications Co., Ltd."
+            }
+        );
+        assert_eq!(f.resolve("Xiaomi Corp.").id(), Some("xiaomi"));
+        assert_eq!(f.resolve("qualcomm-technologies").id(), Some("qualcomm"));
+        assert_eq!(f.group_of("xiaomi-communications"), Some("xiaomi"));
+        assert_eq!(f.resolve("xiaomi-ev"), Resolution::Unknown);
+        assert_eq!(f.suggest("qualcom"), Some("qualcomm"));
+        assert_eq!(f.suggest("nokia"), None);
+    }
+
+    #[test]
+    fn a_name_declared_by_two_vendors_is_ambiguous() {
+        let f = fleet(
+            "version: 1\nvendors:\n  a: {name: Acme Inc., jurisdiction: US}\n  b: {name: Acme Ltd, jurisdiction: GB}\n",
+        )
+        .unwrap();
+        assert_eq!(f.resolve("acme"), Resolution::Ambiguous(vec!["a", "b"]));
+        assert_eq!(f.group_of("acme"), None);
     }
 
     #[test]

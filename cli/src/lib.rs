@@ -6,6 +6,7 @@
 //! prints to the terminal: commands return values and [`diag::Diagnostic`]s,
 //! and the binary renders them.
 
+pub mod analyze;
 pub mod assemble;
 pub mod diag;
 pub mod fleet;
@@ -13,5 +14,6 @@ pub mod fsutil;
 pub mod hashing;
 pub mod init;
 pub mod model;
+pub mod names;
 pub mod validate;
 pub mod yaml;

@@ -5,6 +5,7 @@ use strata::diag::{ExitStatus, Result};
 
 use crate::output::ErrorFormat;
 
+mod analyze;
 mod assemble;
 mod hash;
 mod init;
@@ -46,6 +47,7 @@ fn wants_json() -> bool {
 
 #[derive(Debug, Subcommand)]
 enum Command {
+    Analyze(analyze::AnalyzeArgs),
     Assemble(assemble::AssembleArgs),
     Hash(hash::HashArgs),
     Init(init::InitArgs),
@@ -56,6 +58,7 @@ enum Command {
 /// Run the parsed command line.
 pub fn run(cli: Cli) -> Result<ExitStatus> {
     match cli.command {
+        Command::Analyze(a) => analyze::run(a),
         Command::Assemble(a) => assemble::run(a),
         Command::Hash(a) => hash::run(a),
         Command::Init(a) => init::run(a),

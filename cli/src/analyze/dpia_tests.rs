@@ -1,0 +1,204 @@
+//! DPIA screening outcomes on the governance-facts §1.4 scenario (an
+//! OS-embedded agent with background access) and on milder stacks.
+
+use std::path::Path;
+
+use super::*;
+use crate::model::{FileKind, Stack, parse_str};
+
+fn stack(layers: &str) -> Stack {
+    let text = format!("version: 1\ndevice: {{id: d, name: D, class: phone}}\nlayers:\n{layers}");
+    parse_str::<Stack>(&text, Path::new("s.yaml"), FileKind::Stack)
+        .unwrap()
+        .value
+}
+
+fn run(s: &Stack, units: Option<u64>, deployment: Option<&str>) -> DpiaScreening {
+    screen(&DpiaInput {
+        class: s.device.class,
+        model: s.layers.model.as_ref(),
+        services: s.layers.services.as_ref(),
+        units,
+        deployment,
+        large_scale_units: 100,
+    })
+}
+
+const MICLAW: &str = "  model:
+    supplier: xiaomi
+    product: MiMo
+    agent:
+      name: miclaw
+      embedded: true
+      background: true
+      actions: true
+      can-disable: false
+      permissions: [sensors, location, communications, calendar, contacts, iot-control, vehicle-telemetry, browser, notifications]
+      data-routing:
+        - {to: on-device, purpose: memory}
+        - {to: vendor-cloud, operator: xiaomi, region: CN, purpose: inference}
+  services:
+    supplier: xiaomi
+    product: Xiaomi Cloud
+    endpoints:
+      - {host: api.example.invalid, region: CN, data: [communications, location, calendar, voice]}
+";
+
+const CHAT_APP: &str = "  model:
+    supplier: mistral
+    product: Le Chat
+    agent:
+      name: le-chat
+      embedded: false
+      background: false
+      actions: false
+      can-disable: true
+      permissions: []
+      data-routing:
+        - {to: third-party, operator: mistral, region: EU}
+  services:
+    supplier: murena
+    product: Murena cloud
+    endpoints:
+      - {host: cloud.example.invalid, region: EU, data: [contacts, calendar]}
+";
+
+#[test]
+fn embedded_background_agent_requires_a_dpia() {
+    let d = run(&stack(MICLAW), Some(100), Some("byod"));
+    // §1.4: C1, C3, C4, C5, C6, C7, C8 and C9 (cannot be disabled) are met;
+    // C2 stays conditional.
+    assert_eq!(
+        d.met(),
+        vec!["C1", "C3", "C4", "C5", "C6", "C7", "C8", "C9"]
+    );
+    assert_eq!(d.count, 8);
+    assert_eq!(d.outcome, Outcome::Required);
+    assert_eq!(d.rule, "8 of 9 criteria met, 2 or more");
+    let c2 = &d.criteria[1];
+    assert!(!c2.met);
+    assert!(
+        c2.review
+            .as_deref()
+            .unwrap()
+            .contains("performance, discipline")
+    );
+    let c4 = &d.criteria[3];
+    assert!(
+        c4.reason
+            .contains("calendars can reveal health appointments"),
+        "{}",
+        c4.reason
+    );
+    let c9 = &d.criteria[8];
+    assert!(c9.reason.contains("can-disable: false"));
+    assert_eq!(d.transfers.len(), 2);
+    assert!(d.transfers.iter().all(|t| t.region == "CN"));
+}
+
+#[test]
+fn fleet_size_decides_c5() {
+    let small = run(&stack(MICLAW), Some(60), Some("cope"));
+    let c5 = &small.criteria[4];
+    assert!(!c5.met);
+    assert!(c5.reason.starts_with("60 units < 100"));
+    assert!(
+        c5.review
+            .as_deref()
+            .unwrap()
+            .contains("contacts, correspondents")
+    );
+    assert_eq!(small.outcome, Outcome::Required);
+    let unknown = run(&stack(MICLAW), None, None);
+    assert!(!unknown.criteria[4].met);
+    assert!(!unknown.criteria[6].met, "C7 needs a declared deployment");
+    assert!(unknown.criteria[6].review.is_some());
+}
+
+#[test]
+fn a_stand_alone_chat_app_for_employees_is_recommended() {
+    let d = run(&stack(CHAT_APP), Some(50), Some("cope"));
+    assert_eq!(d.met(), vec!["C7"]);
+    assert_eq!(d.outcome, Outcome::Recommended);
+    assert_eq!(d.rule, "1 of 9 criteria met");
+    // Calendar and contacts synced to a cloud are flagged for review, not met.
+    let c4 = &d.criteria[3];
+    assert!(!c4.met);
+    assert!(
+        c4.review
+            .as_deref()
+            .unwrap()
+            .contains("receives contacts, calendar")
+    );
+    assert!(d.transfers.is_empty(), "EU destinations are not transfers");
+    assert!(d.criteria[7].reason.contains("stand-alone app"));
+}
+
+#[test]
+fn nothing_met_is_documented_not_just_no() {
+    let d = run(
+        &stack("  os: {supplier: g, product: Linux}\n"),
+        Some(5),
+        Some("kiosk"),
+    );
+    assert_eq!(d.count, 0);
+    assert_eq!(d.outcome, Outcome::NotRequiredDocumented);
+    assert!(d.rule.contains("documented reasoning"));
+    assert!(d.criteria.iter().all(|c| !c.reason.is_empty()));
+    assert_eq!(d.criteria[0].reason, "the device has no model layer");
+}
+
+#[test]
+fn mandatory_cases_require_a_dpia_whatever_the_count() {
+    let s = stack(
+        "  model:
+    supplier: v
+    product: M
+    agent: {name: mood, embedded: false, background: false, permissions: [emotion-recognition]}
+",
+    );
+    let d = run(&s, Some(500), Some("kiosk"));
+    let b = &d.mandatory[1];
+    assert!(b.met, "{b:?}");
+    assert_eq!(d.outcome, Outcome::Required);
+    assert!(d.rule.starts_with("Art. 35(3)(b) applies"));
+}
+
+#[test]
+fn payments_with_actions_meet_c2_and_then_art_35_3_a() {
+    let s = stack(
+        "  model:
+    supplier: v
+    product: M
+    agent: {name: pay, embedded: true, background: true, actions: true, can-disable: true, permissions: [location, payments]}
+",
+    );
+    let d = run(&s, Some(10), Some("cope"));
+    assert!(d.criteria[1].met);
+    assert!(d.mandatory[0].met);
+    assert!(d.rule.starts_with("Art. 35(3)(a)"));
+}
+
+#[test]
+fn privileged_agents() {
+    let s = stack(MICLAW);
+    let a = s.layers.model.as_ref().unwrap().agent.as_ref().unwrap();
+    let why = privileged_agent(a).unwrap();
+    assert!(
+        why.contains("background access to sensors, location"),
+        "{why}"
+    );
+    assert!(why.ends_with("and executes actions"));
+    let s = stack(CHAT_APP);
+    let a = s.layers.model.as_ref().unwrap().agent.as_ref().unwrap();
+    assert_eq!(privileged_agent(a), None);
+}
+
+#[test]
+fn outcome_names_match_the_reference() {
+    assert_eq!(
+        serde_json::to_string(&Outcome::NotRequiredDocumented).unwrap(),
+        "\"NOT_REQUIRED_DOCUMENTED\""
+    );
+    assert_eq!(Outcome::Required.as_str(), "REQUIRED");
+}

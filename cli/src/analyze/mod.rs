@@ -1,0 +1,563 @@
+//! `analyze`: who controls each device's stack, how concentrated the fleet
+//! is, which vendors appear on restricted lists, and whether each device
+//! needs a DPIA.
+//!
+//! [`analyze_fleet`] loads a fleet (vendors, designations, the
+//! approved-device list and the stacks it names, or every `stacks/*.yaml`
+//! when there is no list), resolves every vendor to its ultimate group, and
+//! returns a [`FleetAnalysis`]: plain data, serialisable to JSON with a
+//! deterministic order (sorted vectors, shares rounded to 4 decimals, HHI to
+//! 1), so the same inputs always give the same bytes. The pieces:
+//!
+//! - [`resolve`]: stack → layers with vendors, groups, fractions, weights;
+//! - [`concentration`]: TOP, HHI, VCI, N_eff per device; per-layer HHI,
+//!   pooled exposure and single-vendor shares per fleet (governance-facts
+//!   §3.3–3.4);
+//! - [`screening`]: restricted-list matches, active vs historical (§4);
+//! - [`dpia`]: the WP248 screening (§1.3–1.4);
+//! - [`explain`]: formula-and-numbers workings for `--explain`.
+//!
+//! Nothing here prints or knows about clap; the `analyze`, `gate` and
+//! `report` commands render the result.
+
+pub mod concentration;
+pub mod dpia;
+pub mod explain;
+mod flags;
+pub mod resolve;
+pub mod screening;
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+
+use crate::diag::{Diagnostic, Error, Result};
+use crate::fleet::Fleet;
+use crate::model::{
+    self, ApprovedDevices, Designations, DeviceClass, FileKind, LayerName, Loaded, Stack,
+};
+
+pub use concentration::{
+    Band, DeviceConcentration, FleetConcentration, FleetLayer, FleetSlice, GroupShare, SliceGroup,
+    Thresholds, default_weight,
+};
+pub use dpia::{Criterion, DpiaScreening, Mandatory, Outcome, Transfer};
+pub use explain::ExplainLine;
+pub use flags::{Flag, FlagCode};
+pub use resolve::{LayerAnalysis, PartAnalysis, Role, VendorRef};
+pub use screening::{Confidence, DeviceHit, DeviceScreening, Hit, ListInfo, Relation};
+
+/// File name of the designations file in a fleet root.
+pub const DESIGNATIONS_FILE: &str = "designations.yaml";
+/// File name of the approved-device list in a fleet root.
+pub const APPROVED_FILE: &str = "approved-devices.yaml";
+/// Directory of stack manifests in a fleet root.
+pub const STACKS_DIR: &str = "stacks";
+
+/// Printed with every analysis.
+pub const DISCLAIMER: &str = "Decision support, not legal advice: the figures and screenings inform the DPO, procurement and counsel, who decide.";
+
+/// What to analyse and how.
+#[derive(Debug, Clone, Default)]
+pub struct AnalyzeOptions {
+    /// Fill in `explain` workings on every figure.
+    pub explain: bool,
+    /// Bands and the large-scale threshold.
+    pub thresholds: Thresholds,
+    /// The approved-device list; `<root>/approved-devices.yaml` when it
+    /// exists otherwise. Must exist when given.
+    pub devices: Option<PathBuf>,
+    /// The designations file; `<root>/designations.yaml` when it exists
+    /// otherwise. Must exist when given.
+    pub designations: Option<PathBuf>,
+}
+
+/// The files an analysis read, relative to the fleet root where possible.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Inputs {
+    /// vendors.yaml.
+    pub vendors: String,
+    /// The designations file, if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub designations: Option<String>,
+    /// The approved-device list, if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub approved_devices: Option<String>,
+}
+
+/// A layer's default weight, as applied.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct LayerWeight {
+    /// The layer.
+    pub layer: LayerName,
+    /// W_l.
+    pub weight: f64,
+}
+
+/// The parameters behind the figures, printed so they can be challenged.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Method {
+    /// Default layer weights W_l, renormalised per device.
+    pub weights: Vec<LayerWeight>,
+    /// Bands and thresholds.
+    pub thresholds: Thresholds,
+    /// How devices are weighted in fleet figures.
+    pub fleet_weighting: &'static str,
+    /// Whether restricted lists were screened.
+    pub restricted_lists_screened: bool,
+}
+
+/// One device, analysed.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct DeviceAnalysis {
+    /// Device id.
+    pub id: String,
+    /// Device name.
+    pub name: String,
+    /// Device class.
+    pub class: DeviceClass,
+    /// Market or firmware variant.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub region: Option<String>,
+    /// The stack manifest, relative to the fleet root.
+    pub stack: String,
+    /// Units n_d (1 when not on an approved-device list).
+    pub units: u64,
+    /// Criticality c_d (list value; default 2 for vehicles, else 1).
+    pub criticality: f64,
+    /// n_d · c_d.
+    pub weight: f64,
+    /// Whether an approved-device list names it.
+    pub approved: bool,
+    /// Accountable owner.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub owner: Option<String>,
+    /// Deployment model.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub deployment: Option<String>,
+    /// Layers in stack order, with who controls them.
+    pub layers: Vec<LayerAnalysis>,
+    /// TOP, HHI, VCI, N_eff, band.
+    pub concentration: DeviceConcentration,
+    /// Hard flags, in a fixed order.
+    pub flags: Vec<Flag>,
+    /// Restricted-list matches.
+    pub screening: DeviceScreening,
+    /// WP248 screening.
+    pub dpia: DpiaScreening,
+}
+
+impl DeviceAnalysis {
+    /// The flag with this code, if raised.
+    pub fn flag(&self, code: FlagCode) -> Option<&Flag> {
+        self.flags.iter().find(|f| f.code == code)
+    }
+
+    /// A layer, if the device has it.
+    pub fn layer(&self, layer: LayerName) -> Option<&LayerAnalysis> {
+        self.layers.iter().find(|l| l.layer == layer)
+    }
+}
+
+/// A whole fleet, analysed.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct FleetAnalysis {
+    /// The fleet root as given.
+    pub root: String,
+    /// Files read.
+    pub inputs: Inputs,
+    /// Parameters.
+    pub method: Method,
+    /// The list snapshots screened, with publisher, source and date.
+    pub lists: Vec<ListInfo>,
+    /// Devices, sorted by id.
+    pub devices: Vec<DeviceAnalysis>,
+    /// Fleet-level figures.
+    pub fleet: FleetConcentration,
+    /// Warnings and notes that did not stop the analysis.
+    pub notes: Vec<Diagnostic>,
+    /// Not legal advice.
+    pub disclaimer: &'static str,
+}
+
+impl FleetAnalysis {
+    /// A device by id.
+    pub fn device(&self, id: &str) -> Option<&DeviceAnalysis> {
+        self.devices.iter().find(|d| d.id == id)
+    }
+}
+
+/// Analyse the fleet rooted at `root` (the directory holding vendors.yaml).
+pub fn analyze_fleet(root: &Path, opts: &AnalyzeOptions) -> Result<FleetAnalysis> {
+    let fleet = Fleet::open(root)?;
+    analyze(&fleet, opts)
+}
+
+/// One device to analyse, as found in the approved list or stacks/.
+struct Candidate {
+    stack: Loaded<Stack>,
+    units: Option<u64>,
+    criticality: Option<f64>,
+    owner: Option<String>,
+    deployment: Option<String>,
+}
+
+/// Analyse an opened fleet.
+pub fn analyze(fleet: &Fleet, opts: &AnalyzeOptions) -> Result<FleetAnalysis> {
+    let root = fleet.root.as_path();
+    let mut notes = Vec::new();
+    let mut errors = Vec::new();
+
+    let designations_path = optional(root, opts.designations.as_deref(), DESIGNATIONS_FILE);
+    let designations: Option<Loaded<Designations>> = match &designations_path {
+        Some(p) => Some(model::load(p, FileKind::Designations)?),
+        None => {
+            notes.push(
+                Diagnostic::warning(
+                    "no-designations",
+                    format!("no {DESIGNATIONS_FILE}: restricted lists were not screened"),
+                )
+                .help("keep dated list snapshots in designations.yaml; no match is not a safe harbour"),
+            );
+            None
+        }
+    };
+
+    let approved_path = optional(root, opts.devices.as_deref(), APPROVED_FILE);
+    let candidates = match &approved_path {
+        Some(p) => from_approved(root, p, &mut errors, &mut notes)?,
+        None => {
+            notes.push(
+                Diagnostic::warning(
+                    "no-approved-list",
+                    format!(
+                        "no {APPROVED_FILE}: analysing every {STACKS_DIR}/*.yaml with 1 unit each"
+                    ),
+                )
+                .help("list devices with their units in approved-devices.yaml to weight the fleet"),
+            );
+            from_stacks_dir(root, &mut errors)?
+        }
+    };
+
+    // Resolve every stack, collecting every error before giving up.
+    let mut resolved = Vec::new();
+    let mut seen: BTreeMap<String, PathBuf> = BTreeMap::new();
+    for c in candidates {
+        let id = c.stack.value.device.id.clone();
+        if let Some(first) = seen.get(&id) {
+            errors.push(
+                c.stack.diag_at(
+                    Diagnostic::error(
+                        "duplicate-device",
+                        format!("device id `{id}` is also used by {}", first.display()),
+                    )
+                    .help("device ids must be unique in a fleet"),
+                    "/device/id",
+                ),
+            );
+            continue;
+        }
+        seen.insert(id, c.stack.path.clone());
+        match resolve::resolve(&c.stack, fleet, &mut notes) {
+            Ok(r) => resolved.push((c, r)),
+            Err(e) => errors.extend(e),
+        }
+    }
+    if !errors.is_empty() {
+        return Err(Error::Invalid(errors));
+    }
+
+    let screener = screening::Screener::new(fleet, designations.as_ref().map(|d| &d.value));
+    let mut devices: Vec<DeviceAnalysis> = resolved
+        .into_iter()
+        .map(|(c, r)| device(c, r, root, &screener, opts))
+        .collect();
+    devices.sort_by(|a, b| a.id.cmp(&b.id));
+
+    let data_path: Vec<Option<&GroupShare>> = devices
+        .iter()
+        .map(|d| {
+            d.flag(FlagCode::DataPathSingleVendor)
+                .and_then(|f| f.group.as_deref())
+                .and_then(|g| d.concentration.groups.iter().find(|s| s.group == g))
+        })
+        .collect();
+    let members: Vec<concentration::Member<'_>> = devices
+        .iter()
+        .zip(&data_path)
+        .map(|(d, dp)| concentration::Member {
+            id: &d.id,
+            units: d.units,
+            criticality: d.criticality,
+            layers: &d.layers,
+            band: d.concentration.band,
+            top_group: d.concentration.top.as_ref(),
+            data_path_group: *dp,
+            restricted_share: flags::restricted_share(d),
+        })
+        .collect();
+    let fleet_conc = concentration::fleet(&members, opts.explain);
+    drop(members);
+
+    Ok(FleetAnalysis {
+        root: root.display().to_string(),
+        inputs: Inputs {
+            vendors: rel(root, &fleet.vendors.path),
+            designations: designations_path.as_deref().map(|p| rel(root, p)),
+            approved_devices: approved_path.as_deref().map(|p| rel(root, p)),
+        },
+        method: Method {
+            weights: LayerName::ALL
+                .into_iter()
+                .map(|layer| LayerWeight {
+                    layer,
+                    weight: default_weight(layer),
+                })
+                .collect(),
+            thresholds: opts.thresholds,
+            fleet_weighting: "units × criticality (criticality from the approved-device list; default 2 per vehicle, 1 otherwise)",
+            restricted_lists_screened: designations.is_some(),
+        },
+        lists: screener.lists(),
+        devices,
+        fleet: fleet_conc,
+        notes,
+        disclaimer: DISCLAIMER,
+    })
+}
+
+/// Analyse one resolved device.
+fn device(
+    c: Candidate,
+    r: resolve::Resolved,
+    root: &Path,
+    screener: &screening::Screener<'_>,
+    opts: &AnalyzeOptions,
+) -> DeviceAnalysis {
+    let s = &c.stack.value;
+    let conc = concentration::device(&r.layers, &opts.thresholds, opts.explain);
+    let mentions: Vec<(Option<LayerName>, Role, &str)> = r
+        .mentions
+        .iter()
+        .map(|m| (m.layer, m.role, m.vendor.id.as_str()))
+        .collect();
+    let screening = screener.screen_device(&mentions);
+    let units = c.units.unwrap_or(1);
+    let criticality = c.criticality.unwrap_or(match s.device.class {
+        DeviceClass::Vehicle => 2.0,
+        _ => 1.0,
+    });
+    let dpia = dpia::screen(&dpia::DpiaInput {
+        class: s.device.class,
+        model: s.layers.model.as_ref(),
+        services: s.layers.services.as_ref(),
+        units: c.units,
+        deployment: c.deployment.as_deref(),
+        large_scale_units: opts.thresholds.large_scale_units,
+    });
+    let flags = flags::flags(&r.layers, &conc, s, &screening);
+    DeviceAnalysis {
+        id: s.device.id.clone(),
+        name: s.device.name.clone(),
+        class: s.device.class,
+        region: s.device.region.clone(),
+        stack: rel(root, &c.stack.path),
+        units,
+        criticality: explain::r4(criticality),
+        weight: explain::r4(units as f64 * criticality),
+        approved: c.units.is_some(),
+        owner: c.owner,
+        deployment: c.deployment,
+        layers: r.layers,
+        concentration: conc,
+        flags,
+        screening,
+        dpia,
+    }
+}
+
+/// `given` when set, else `<root>/<name>` when it exists.
+fn optional(root: &Path, given: Option<&Path>, name: &str) -> Option<PathBuf> {
+    match given {
+        Some(p) => Some(p.to_path_buf()),
+        None => {
+            let p = join(root, name);
+            p.is_file().then_some(p)
+        }
+    }
+}
+
+/// `root/rel`, without a leading `./` when the root is the current directory.
+fn join(root: &Path, rel: &str) -> PathBuf {
+    if root == Path::new(".") || root.as_os_str().is_empty() {
+        PathBuf::from(rel)
+    } else {
+        root.join(rel)
+    }
+}
+
+/// A path for output: relative to the root when inside it, `/`-separated.
+fn rel(root: &Path, p: &Path) -> String {
+    let shown = if root == Path::new(".") {
+        p.strip_prefix(".").unwrap_or(p)
+    } else {
+        p.strip_prefix(root).unwrap_or(p)
+    };
+    shown
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+/// Devices from the approved-device list; every problem is collected.
+fn from_approved(
+    root: &Path,
+    path: &Path,
+    errors: &mut Vec<Diagnostic>,
+    notes: &mut Vec<Diagnostic>,
+) -> Result<Vec<Candidate>> {
+    let list: Loaded<ApprovedDevices> = model::load(path, FileKind::ApprovedDevices)?;
+    let base = path.parent().unwrap_or(Path::new(""));
+    let mut out = Vec::new();
+    let mut ids = BTreeSet::new();
+    let mut listed = BTreeSet::new();
+    for (i, d) in list.value.devices.iter().enumerate() {
+        if !ids.insert(d.id.as_str()) {
+            errors.push(list.diag_at(
+                Diagnostic::error(
+                    "duplicate-device",
+                    format!("device `{}` is listed twice", d.id),
+                ),
+                &format!("/devices/{i}/id"),
+            ));
+            continue;
+        }
+        let stack_path = if base.as_os_str().is_empty() {
+            PathBuf::from(&d.stack)
+        } else {
+            base.join(&d.stack)
+        };
+        if !stack_path.is_file() {
+            errors.push(
+                list.diag_at(
+                    Diagnostic::error(
+                        "missing-stack",
+                        format!(
+                            "stack manifest `{}` of device `{}` does not exist",
+                            d.stack, d.id
+                        ),
+                    )
+                    .help(format!("paths are relative to {}", path.display())),
+                    &format!("/devices/{i}/stack"),
+                ),
+            );
+            continue;
+        }
+        listed.insert(normalise_path(&stack_path));
+        let stack: Loaded<Stack> = match model::load(&stack_path, FileKind::Stack) {
+            Ok(s) => s,
+            Err(Error::Invalid(d)) => {
+                errors.extend(d);
+                continue;
+            }
+            Err(e) => return Err(e),
+        };
+        if stack.value.device.id != d.id {
+            errors.push(
+                list.diag_at(
+                    Diagnostic::error(
+                        "device-id-mismatch",
+                        format!(
+                            "device `{}` points at a stack whose device id is `{}`",
+                            d.id, stack.value.device.id
+                        ),
+                    )
+                    .help("the approved-device id and the stack's device.id must be the same"),
+                    &format!("/devices/{i}/id"),
+                ),
+            );
+            continue;
+        }
+        out.push(Candidate {
+            stack,
+            units: Some(d.units),
+            criticality: d.criticality,
+            owner: d.owner.clone(),
+            deployment: d.deployment.clone(),
+        });
+    }
+    // Stacks in stacks/ that the list does not name are not analysed.
+    for p in stack_files(root)? {
+        if !listed.contains(&normalise_path(&p)) {
+            notes.push(
+                Diagnostic::warning(
+                    "stack-not-approved",
+                    format!(
+                        "{} is not on the approved-device list; not analysed",
+                        rel(root, &p)
+                    ),
+                )
+                .in_file(p),
+            );
+        }
+    }
+    Ok(out)
+}
+
+/// Every `stacks/*.yaml`, as candidates with unknown units.
+fn from_stacks_dir(root: &Path, errors: &mut Vec<Diagnostic>) -> Result<Vec<Candidate>> {
+    let files = stack_files(root)?;
+    if files.is_empty() {
+        return Err(Error::invalid(
+            Diagnostic::error(
+                "no-devices",
+                format!(
+                    "no {APPROVED_FILE} and no stack manifests in {}",
+                    join(root, STACKS_DIR).display()
+                ),
+            )
+            .help("run `strata init` for a starter fleet"),
+        ));
+    }
+    let mut out = Vec::new();
+    for p in files {
+        match model::load::<Stack>(&p, FileKind::Stack) {
+            Ok(stack) => out.push(Candidate {
+                stack,
+                units: None,
+                criticality: None,
+                owner: None,
+                deployment: None,
+            }),
+            Err(Error::Invalid(d)) => errors.extend(d),
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(out)
+}
+
+/// `stacks/*.yaml` and `*.yml`, sorted; none when the directory is absent.
+fn stack_files(root: &Path) -> Result<Vec<PathBuf>> {
+    let dir = join(root, STACKS_DIR);
+    if !dir.is_dir() {
+        return Ok(Vec::new());
+    }
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .map_err(|e| Error::io(&dir, e))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|f| f.is_file() && f.extension().is_some_and(|x| x == "yaml" || x == "yml"))
+        .collect();
+    files.sort();
+    Ok(files)
+}
+
+/// A path for comparison: canonical when it exists.
+fn normalise_path(p: &Path) -> PathBuf {
+    std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf())
+}
+
+#[cfg(test)]
+mod tests;
