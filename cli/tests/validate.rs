@@ -405,3 +405,25 @@ fn help_has_examples() {
         "{text}"
     );
 }
+
+#[test]
+fn boms_larger_than_the_64_mib_input_limit_are_validated() {
+    let tmp = tempfile::tempdir().unwrap();
+    let padding = "x".repeat(14 * 1024);
+    let components: Vec<Value> = (0..5000)
+        .map(|i| json!({"type": "library", "name": format!("c{i}"), "bom-ref": format!("c{i}"), "description": padding}))
+        .collect();
+    let doc = bom(json!({"components": components, "dependencies": []}));
+    let p = write(tmp.path(), "large.json", &doc);
+    assert!(std::fs::metadata(&p).unwrap().len() > 64 * 1024 * 1024);
+    let out = strata(tmp.path())
+        .args(["validate", "large.json"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "valid: large.json (CycloneDX 1.6, 5000 components)\n",
+        "{}",
+        render(&out, tmp.path())
+    );
+}
