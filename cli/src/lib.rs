@@ -11,6 +11,7 @@ pub mod assemble;
 pub mod diag;
 pub mod fleet;
 pub mod fsutil;
+pub mod gate;
 pub mod hashing;
 pub mod init;
 pub mod model;

@@ -82,10 +82,16 @@ pub fn check_policy(policy: &Loaded<Policy>) -> Vec<Diagnostic> {
                 Some(s) => d.help(format!("did you mean `{s}`?")),
                 None => d.help(format!("known rules: {}", known.join(", "))),
             };
-            diags.push(policy.diag_at(d, &base));
+            let mut d = policy.diag_at(d, &base);
+            d.position = policy.spans.key(&base).or(d.position);
+            diags.push(d);
             continue;
         };
-        let allowed: Vec<&str> = info.params.iter().filter_map(|p| p.split(':').next()).collect();
+        let allowed: Vec<&str> = info
+            .params
+            .iter()
+            .filter_map(|p| p.split(':').next())
+            .collect();
         for key in rule.params.keys() {
             if !allowed.contains(&key.as_str()) {
                 let help = if allowed.is_empty() {
@@ -93,40 +99,59 @@ pub fn check_policy(policy: &Loaded<Policy>) -> Vec<Diagnostic> {
                 } else {
                     format!("`{code}` takes: {}", info.params.join("; "))
                 };
-                diags.push(policy.diag_at(
-                    Diagnostic::error("invalid-rule-parameter", format!("rule `{code}` has no parameter `{key}`"))
+                diags.push(
+                    policy.diag_at(
+                        Diagnostic::error(
+                            "invalid-rule-parameter",
+                            format!("rule `{code}` has no parameter `{key}`"),
+                        )
                         .help(help),
-                    &format!("{base}/{key}"),
-                ));
+                        &format!("{base}/{key}"),
+                    ),
+                );
             }
         }
         match code.as_str() {
             "max-layers-per-group" => match rule.params.get("max").and_then(Value::as_u64) {
                 Some(n) if n >= 1 => {}
-                _ => diags.push(policy.diag_at(
-                    Diagnostic::error("invalid-rule-parameter", "`max-layers-per-group` needs `max`, an integer ≥ 1")
-                        .help("e.g. `max: 3`"),
-                    &format!("{base}/max"),
-                )),
-            },
-            "required-layers" => {
-                let ok = rule.params.get("layers").and_then(Value::as_array).is_some_and(|a| {
-                    !a.is_empty() && a.iter().all(|l| l.as_str().and_then(LayerName::parse).is_some())
-                });
-                if !ok {
-                    diags.push(policy.diag_at(
+                _ => diags.push(
+                    policy.diag_at(
                         Diagnostic::error(
                             "invalid-rule-parameter",
-                            "`required-layers` needs `layers`, a non-empty list of layer names",
+                            "`max-layers-per-group` needs `max`, an integer ≥ 1",
                         )
-                        .help("layer names: silicon, os, model, vehicle, services"),
-                        &format!("{base}/layers"),
-                    ));
+                        .help("e.g. `max: 3`"),
+                        &format!("{base}/max"),
+                    ),
+                ),
+            },
+            "required-layers" => {
+                let ok = rule
+                    .params
+                    .get("layers")
+                    .and_then(Value::as_array)
+                    .is_some_and(|a| {
+                        !a.is_empty()
+                            && a.iter()
+                                .all(|l| l.as_str().and_then(LayerName::parse).is_some())
+                    });
+                if !ok {
+                    diags.push(
+                        policy.diag_at(
+                            Diagnostic::error(
+                                "invalid-rule-parameter",
+                                "`required-layers` needs `layers`, a non-empty list of layer names",
+                            )
+                            .help("layer names: silicon, os, model, vehicle, services"),
+                            &format!("{base}/layers"),
+                        ),
+                    );
                 }
             }
             _ => {}
         }
     }
+    diags.sort_by_key(|d| d.position);
     diags
 }
 
@@ -140,8 +165,16 @@ pub fn evaluate(
 ) -> Option<String> {
     match code {
         "max-layers-per-group" => {
-            let max = rule.params.get("max").and_then(Value::as_u64).unwrap_or(u64::MAX);
-            let worst = device.concentration.groups.iter().max_by_key(|g| g.controls.len())?;
+            let max = rule
+                .params
+                .get("max")
+                .and_then(Value::as_u64)
+                .unwrap_or(u64::MAX);
+            let worst = device
+                .concentration
+                .groups
+                .iter()
+                .max_by_key(|g| g.controls.len())?;
             (worst.controls.len() as u64 > max).then(|| {
                 let layers: Vec<&str> = worst.controls.iter().map(|l| l.as_str()).collect();
                 format!(
@@ -162,19 +195,31 @@ pub fn evaluate(
                 .filter_map(|l| l.as_str())
                 .filter(|l| LayerName::parse(l).is_some_and(|n| device.layer(n).is_none()))
                 .collect();
-            (!missing.is_empty()).then(|| format!("the stack declares no {} layer", missing.join(", ")))
+            (!missing.is_empty())
+                .then(|| format!("the stack declares no {} layer", missing.join(", ")))
         }
-        "full-vertical" => device.flag(FlagCode::FullVertical).map(|f| f.message.clone()),
-        "data-path-single-vendor" => device.flag(FlagCode::DataPathSingleVendor).map(|f| f.message.clone()),
-        "privileged-agent" => device.flag(FlagCode::PrivilegedAgent).map(|f| f.message.clone()),
+        "full-vertical" => device
+            .flag(FlagCode::FullVertical)
+            .map(|f| f.message.clone()),
+        "data-path-single-vendor" => device
+            .flag(FlagCode::DataPathSingleVendor)
+            .map(|f| f.message.clone()),
+        "privileged-agent" => device
+            .flag(FlagCode::PrivilegedAgent)
+            .map(|f| f.message.clone()),
         "restricted-entity" => {
-            let hits: Vec<&str> = device.screening.active.iter().map(|h| h.hit.summary.as_str()).collect();
+            let hits: Vec<&str> = device
+                .screening
+                .active
+                .iter()
+                .map(|h| h.hit.summary.as_str())
+                .collect();
             (!hits.is_empty()).then(|| hits.join("; "))
         }
         "dpia-required" => {
             let recorded = entry.and_then(|e| e.dpia.as_deref()).is_some();
             (device.dpia.outcome == Outcome::Required && !recorded).then(|| {
-                let met: Vec<&str> = device.dpia.criteria.iter().filter(|c| c.met).map(|c| c.id.as_str()).collect();
+                let met: Vec<&str> = device.dpia.criteria.iter().filter(|c| c.met).map(|c| c.code).collect();
                 format!(
                     "DPIA required ({} of 9 WP248 criteria met: {}) and none is recorded for the device",
                     met.len(),
@@ -184,14 +229,21 @@ pub fn evaluate(
         }
         "unsigned-attestation" => {
             let Some(att) = entry.and_then(|e| e.attestation.as_deref()) else {
-                return Some("the approved-device list names no attestation for the device".to_string());
+                return Some(
+                    "the approved-device list names no attestation for the device".to_string(),
+                );
             };
             let path = list_dir.join(att);
             if !path.is_file() {
                 return Some(format!("attestation `{att}` does not exist"));
             }
             let bundle = bundle_path(&path);
-            (!bundle.is_file()).then(|| format!("attestation `{att}` has no Sigstore bundle (`{}`)", file_name(&bundle)))
+            (!bundle.is_file()).then(|| {
+                format!(
+                    "attestation `{att}` has no Sigstore bundle (`{}`)",
+                    file_name(&bundle)
+                )
+            })
         }
         _ => None,
     }
@@ -206,5 +258,7 @@ pub fn bundle_path(attestation: &Path) -> std::path::PathBuf {
 }
 
 fn file_name(p: &Path) -> String {
-    p.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default()
+    p.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default()
 }

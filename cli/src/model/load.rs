@@ -393,7 +393,6 @@ pub fn suggest<S: AsRef<str>>(key: &str, allowed: &[S]) -> Option<String> {
         .map(|(_, a)| a.to_string())
 }
 
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -7,6 +7,7 @@ use crate::output::ErrorFormat;
 
 mod analyze;
 mod assemble;
+mod gate;
 mod hash;
 mod init;
 mod schema;
@@ -49,6 +50,7 @@ fn wants_json() -> bool {
 enum Command {
     Analyze(analyze::AnalyzeArgs),
     Assemble(assemble::AssembleArgs),
+    Gate(gate::GateArgs),
     Hash(hash::HashArgs),
     Init(init::InitArgs),
     Schema(schema::SchemaArgs),
@@ -60,6 +62,7 @@ pub fn run(cli: Cli) -> Result<ExitStatus> {
     match cli.command {
         Command::Analyze(a) => analyze::run(a),
         Command::Assemble(a) => assemble::run(a),
+        Command::Gate(a) => gate::run(a),
         Command::Hash(a) => hash::run(a),
         Command::Init(a) => init::run(a),
         Command::Schema(a) => schema::run(a),
