@@ -16,5 +16,7 @@ pub mod hashing;
 pub mod init;
 pub mod model;
 pub mod names;
+pub mod report;
+pub mod table;
 pub mod validate;
 pub mod yaml;

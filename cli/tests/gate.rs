@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{example_fleet, render, repo, strata};
+use common::{example_fleet, render, repo, repo_like, strata};
 
 fn gate(dir: &std::path::Path, args: &[&str]) -> std::process::Output {
     let out = strata(dir).arg("gate").args(args).output().unwrap();
@@ -30,20 +30,6 @@ fn with_bundles(dir: &std::path::Path) {
         .unwrap();
         std::fs::write(att.join(id).join("bom.sigstore.json"), "{}").unwrap();
     }
-}
-
-/// The example fleet in `fleet/`, with `attestations/` beside it, as in the
-/// repository (`approved-devices.yaml` points at `../attestations`).
-fn repo_like() -> tempfile::TempDir {
-    let tmp = tempfile::tempdir().unwrap();
-    let fleet = tmp.path().join("fleet");
-    std::fs::create_dir_all(&fleet).unwrap();
-    common::copy_dir(&repo().join("examples"), &fleet);
-    common::copy_dir(
-        &repo().join("attestations"),
-        &tmp.path().join("attestations"),
-    );
-    tmp
 }
 
 #[test]

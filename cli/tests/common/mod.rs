@@ -55,3 +55,18 @@ pub fn copy_dir(from: &Path, to: &Path) {
         }
     }
 }
+
+/// The example fleet in `fleet/` with the committed `attestations/` beside
+/// it, as in the repository (`approved-devices.yaml` points at
+/// `../attestations`).
+pub fn repo_like() -> tempfile::TempDir {
+    let tmp = tempfile::tempdir().unwrap();
+    let fleet = tmp.path().join("fleet");
+    std::fs::create_dir_all(&fleet).unwrap();
+    copy_dir(&repo().join("examples"), &fleet);
+    copy_dir(
+        &repo().join("attestations"),
+        &tmp.path().join("attestations"),
+    );
+    tmp
+}

@@ -10,6 +10,7 @@ mod assemble;
 mod gate;
 mod hash;
 mod init;
+mod report;
 mod schema;
 mod validate;
 
@@ -53,6 +54,7 @@ enum Command {
     Gate(gate::GateArgs),
     Hash(hash::HashArgs),
     Init(init::InitArgs),
+    Report(report::ReportArgs),
     Schema(schema::SchemaArgs),
     Validate(validate::ValidateArgs),
 }
@@ -65,6 +67,7 @@ pub fn run(cli: Cli) -> Result<ExitStatus> {
         Command::Gate(a) => gate::run(a),
         Command::Hash(a) => hash::run(a),
         Command::Init(a) => init::run(a),
+        Command::Report(a) => report::run(a),
         Command::Schema(a) => schema::run(a),
         Command::Validate(a) => validate::run(a),
     }
