@@ -9,6 +9,7 @@
 pub mod analyze;
 pub mod assemble;
 pub mod diag;
+pub mod evidence;
 pub mod fleet;
 pub mod fsutil;
 pub mod gate;

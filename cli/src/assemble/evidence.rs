@@ -48,6 +48,9 @@ pub struct EvidenceRecord {
     /// Problems worth reporting that did not stop assembly.
     #[serde(skip)]
     pub warnings: Vec<Diagnostic>,
+    /// The inspection report, for hardware, OS and vehicle evidence.
+    #[serde(skip)]
+    pub report: Option<crate::evidence::Report>,
 }
 
 /// Hash and parse every evidence entry of the stack, in manifest order.
@@ -55,6 +58,7 @@ pub fn collect(
     stack: &Loaded<Stack>,
     fleet: &Fleet,
     progress: bool,
+    at: Option<time::OffsetDateTime>,
 ) -> Result<Vec<EvidenceRecord>> {
     let mut out = Vec::new();
     for (layer_name, layer) in stack.value.layers.iter() {
@@ -145,10 +149,43 @@ pub fn collect(
                 files,
                 properties: Vec::new(),
                 warnings: Vec::new(),
+                report: None,
             };
-            super::parse::parse_kind(&mut rec, &full, &stack.path)?;
+            super::parse::parse_kind(&mut rec, &full, &stack.path, at)?;
             out.push(rec);
         }
     }
+    relate_boot(&mut out);
     Ok(out)
+}
+
+/// When a stack carries both a key attestation and a vbmeta image, record
+/// on the attestation whether its root of trust names that image
+/// (`avb-boot-key-match`, `avb-boot-hash-match`).
+fn relate_boot(records: &mut [EvidenceRecord]) {
+    let vbmeta: Vec<crate::evidence::Report> = records
+        .iter()
+        .filter(|r| r.kind == EvidenceKind::AvbVbmeta)
+        .filter_map(|r| r.report.clone())
+        .collect();
+    // Only an unambiguous pair is compared.
+    if vbmeta.len() != 1 {
+        return;
+    }
+    for rec in records
+        .iter_mut()
+        .filter(|r| r.kind == EvidenceKind::AndroidKeyAttestation)
+    {
+        let Some(att) = rec.report.clone() else {
+            continue;
+        };
+        let mut rel = crate::evidence::Report::new(att.kind, "");
+        crate::evidence::avb::relate(&vbmeta[0], &att, &mut rel);
+        for c in &rel.checks {
+            rec.properties.push((
+                format!("evidence:check:{}", c.name),
+                c.status.as_str().to_string(),
+            ));
+        }
+    }
 }

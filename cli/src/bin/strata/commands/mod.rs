@@ -7,6 +7,7 @@ use crate::output::ErrorFormat;
 
 mod analyze;
 mod assemble;
+mod evidence;
 mod gate;
 mod hash;
 mod init;
@@ -51,6 +52,7 @@ fn wants_json() -> bool {
 enum Command {
     Analyze(analyze::AnalyzeArgs),
     Assemble(assemble::AssembleArgs),
+    Evidence(evidence::EvidenceArgs),
     Gate(gate::GateArgs),
     Hash(hash::HashArgs),
     Init(init::InitArgs),
@@ -64,6 +66,7 @@ pub fn run(cli: Cli) -> Result<ExitStatus> {
     match cli.command {
         Command::Analyze(a) => analyze::run(a),
         Command::Assemble(a) => assemble::run(a),
+        Command::Evidence(a) => evidence::run(a),
         Command::Gate(a) => gate::run(a),
         Command::Hash(a) => hash::run(a),
         Command::Init(a) => init::run(a),
