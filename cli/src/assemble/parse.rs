@@ -36,7 +36,10 @@ pub fn parse_kind(
         EvidenceKind::Cyclonedx => vendor_sbom(rec, full, manifest),
         EvidenceKind::AndroidKeyAttestation
         | EvidenceKind::AvbVbmeta
-        | EvidenceKind::UptaneMetadata => hardware(rec, full, manifest, at),
+        | EvidenceKind::UptaneMetadata
+        | EvidenceKind::TcgPlatformCertificate
+        | EvidenceKind::TpmEkCertificate
+        | EvidenceKind::SpdmCertificate => hardware(rec, full, manifest, at),
         other => Err(Error::invalid(
             Diagnostic::error(
                 "unsupported-evidence-kind",

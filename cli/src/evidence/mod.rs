@@ -13,7 +13,10 @@ pub mod android;
 pub mod avb;
 pub mod certs;
 pub mod der;
+pub mod ek;
 pub mod report;
+pub mod spdm;
+pub mod tcg;
 pub mod uptane;
 
 use std::path::Path;
@@ -85,6 +88,13 @@ pub struct Options {
     pub uptane_root: Option<(Vec<u8>, String)>,
     /// Trusted Uptane ECU keys (JSON object of key id to key).
     pub uptane_keys: Option<Vec<u8>>,
+    /// Issuer certificates (DER) for platform and EK certificates.
+    pub issuers: Vec<Vec<u8>>,
+    /// The holder certificate (DER) a platform certificate should name.
+    pub holder: Option<Vec<u8>>,
+    /// The device's observed component inventory (JSON) for platform
+    /// certificates.
+    pub inventory: Option<Vec<u8>>,
 }
 
 /// RFC 3339 text of a time.
@@ -98,6 +108,9 @@ pub const INSPECTABLE: &[EvidenceKind] = &[
     EvidenceKind::AndroidKeyAttestation,
     EvidenceKind::AvbVbmeta,
     EvidenceKind::UptaneMetadata,
+    EvidenceKind::TcgPlatformCertificate,
+    EvidenceKind::TpmEkCertificate,
+    EvidenceKind::SpdmCertificate,
 ];
 
 /// Guess the kind of `data`; `None` when no format claims it or it is
@@ -111,6 +124,15 @@ pub fn detect(data: &[u8]) -> Option<EvidenceKind> {
     }
     if android::detect(data) {
         return Some(EvidenceKind::AndroidKeyAttestation);
+    }
+    if tcg::detect(data) {
+        return Some(EvidenceKind::TcgPlatformCertificate);
+    }
+    if ek::detect(data) {
+        return Some(EvidenceKind::TpmEkCertificate);
+    }
+    if spdm::detect(data) {
+        return Some(EvidenceKind::SpdmCertificate);
     }
     None
 }
@@ -138,6 +160,23 @@ pub fn inspect_bytes(
                 keys: opts.uptane_keys.clone(),
             },
         ),
+        EvidenceKind::TcgPlatformCertificate => tcg::inspect(
+            data,
+            &tcg::Options {
+                at: opts.at,
+                issuers: opts.issuers.clone(),
+                holder: opts.holder.clone(),
+                inventory: opts.inventory.clone(),
+            },
+        ),
+        EvidenceKind::TpmEkCertificate => ek::inspect(
+            data,
+            &ek::Options {
+                at: opts.at,
+                issuers: opts.issuers.clone(),
+            },
+        ),
+        EvidenceKind::SpdmCertificate => spdm::inspect(data, &spdm::Options { at: opts.at }),
         other => Err(Malformed::new(
             "unsupported-evidence-kind",
             format!("strata cannot inspect `{}` evidence", other.as_str()),

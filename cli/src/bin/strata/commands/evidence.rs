@@ -41,6 +41,11 @@ enum EvidenceCommand {
 /// threshold of signatures by the role's keys from root metadata (--root,
 /// or root.json beside the file), and for expiry.
 ///
+/// TCG platform certificates (attribute certificates) are decoded with their
+/// components; the signature needs --issuer, the holder binding --holder.
+/// TPM EK certificates (also in the TPM NV form) and SPDM/DICE chains are
+/// checked link by link; strata holds no TPM or SPDM roots, and says so.
+///
 /// Exit status: 0 every check that ran passed, 1 a check failed, 2 the file
 /// is malformed or unreadable.
 #[derive(Debug, Args)]
@@ -76,6 +81,18 @@ pub struct InspectArgs {
     /// and vehicle manifests.
     #[arg(long, value_name = "FILE")]
     keys: Option<PathBuf>,
+    /// Certificates of the issuing CA(s) (PEM or DER; repeatable), for
+    /// TCG platform and TPM EK certificates.
+    #[arg(long, value_name = "FILE")]
+    issuer: Vec<PathBuf>,
+    /// The certificate a platform certificate's holder should name: the TPM
+    /// EK certificate (or, for a delta, the base platform certificate).
+    #[arg(long, value_name = "FILE")]
+    holder: Option<PathBuf>,
+    /// The device's observed components (JSON {"components": [{manufacturer,
+    /// model, serial?, revision?}]}) to compare with a platform certificate.
+    #[arg(long, value_name = "FILE")]
+    inventory: Option<PathBuf>,
     /// An AVB vbmeta image to compare with the attestation's
     /// verifiedBootKey and verifiedBootHash.
     #[arg(long, value_name = "FILE")]
@@ -136,6 +153,21 @@ fn inspect(args: InspectArgs) -> Result<ExitStatus> {
             None => None,
         },
         uptane_keys: args.keys.as_ref().map(read).transpose()?,
+        issuers: {
+            let mut v = Vec::new();
+            for p in &args.issuer {
+                let blobs = evidence::certs::split(&read(p)?).map_err(|e| {
+                    Error::invalid(
+                        strata::diag::Diagnostic::error("certificate-malformed", e.to_string())
+                            .in_file(p),
+                    )
+                })?;
+                v.extend(blobs.into_iter().map(|b| b.der));
+            }
+            v
+        },
+        holder: args.holder.as_ref().map(read).transpose()?,
+        inventory: args.inventory.as_ref().map(read).transpose()?,
     };
     let mut report = evidence::inspect(&args.file, kind, &opts)?;
     if let Some(v) = &args.vbmeta {
