@@ -39,7 +39,8 @@ pub fn parse_kind(
         | EvidenceKind::UptaneMetadata
         | EvidenceKind::TcgPlatformCertificate
         | EvidenceKind::TpmEkCertificate
-        | EvidenceKind::SpdmCertificate => hardware(rec, full, manifest, at),
+        | EvidenceKind::SpdmCertificate
+        | EvidenceKind::SlsaProvenance => hardware(rec, full, manifest, at),
         other => Err(Error::invalid(
             Diagnostic::error(
                 "unsupported-evidence-kind",

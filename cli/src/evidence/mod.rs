@@ -15,6 +15,7 @@ pub mod certs;
 pub mod der;
 pub mod ek;
 pub mod report;
+pub mod slsa;
 pub mod spdm;
 pub mod tcg;
 pub mod uptane;
@@ -95,6 +96,8 @@ pub struct Options {
     /// The device's observed component inventory (JSON) for platform
     /// certificates.
     pub inventory: Option<Vec<u8>>,
+    /// SHA-256 (hex) of the artifact provenance should describe.
+    pub artifact_sha256: Option<String>,
 }
 
 /// RFC 3339 text of a time.
@@ -111,6 +114,7 @@ pub const INSPECTABLE: &[EvidenceKind] = &[
     EvidenceKind::TcgPlatformCertificate,
     EvidenceKind::TpmEkCertificate,
     EvidenceKind::SpdmCertificate,
+    EvidenceKind::SlsaProvenance,
 ];
 
 /// Guess the kind of `data`; `None` when no format claims it or it is
@@ -118,6 +122,9 @@ pub const INSPECTABLE: &[EvidenceKind] = &[
 pub fn detect(data: &[u8]) -> Option<EvidenceKind> {
     if avb::detect(data) {
         return Some(EvidenceKind::AvbVbmeta);
+    }
+    if slsa::detect(data) {
+        return Some(EvidenceKind::SlsaProvenance);
     }
     if uptane::detect(data) {
         return Some(EvidenceKind::UptaneMetadata);
@@ -177,6 +184,12 @@ pub fn inspect_bytes(
             },
         ),
         EvidenceKind::SpdmCertificate => spdm::inspect(data, &spdm::Options { at: opts.at }),
+        EvidenceKind::SlsaProvenance => slsa::inspect(
+            data,
+            &slsa::Options {
+                artifact_sha256: opts.artifact_sha256.clone(),
+            },
+        ),
         other => Err(Malformed::new(
             "unsupported-evidence-kind",
             format!("strata cannot inspect `{}` evidence", other.as_str()),

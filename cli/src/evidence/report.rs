@@ -114,13 +114,16 @@ impl Report {
         self.checks.iter().all(|c| c.status != Status::Fail)
     }
 
-    /// `passed`, `failed`, or `not-verified` when every check was skipped
-    /// (or there were none).
+    /// `failed` when a check failed; `passed` when every check passed;
+    /// `partial` when some passed and others were skipped; `not-verified`
+    /// when none ran.
     pub fn verdict(&self) -> &'static str {
         if !self.passed() {
             "failed"
-        } else if self.checks.iter().any(|c| c.status == Status::Pass) {
+        } else if self.checks.iter().all(|c| c.status == Status::Pass) && !self.checks.is_empty() {
             "passed"
+        } else if self.checks.iter().any(|c| c.status == Status::Pass) {
+            "partial"
         } else {
             "not-verified"
         }

@@ -46,6 +46,15 @@ enum EvidenceCommand {
 /// TPM EK certificates (also in the TPM NV form) and SPDM/DICE chains are
 /// checked link by link; strata holds no TPM or SPDM roots, and says so.
 ///
+/// SLSA provenance (Sigstore bundles, DSSE, .intoto.jsonl) is decoded; the
+/// DSSE signature is checked with the signing certificate's key and the
+/// builder id against the certificate identity, but the certificate chain
+/// and transparency log are NOT verified in this build (reported as
+/// skipped): the signer identity is unauthenticated.
+///
+/// The verdict is `passed` (every check passed), `partial` (some skipped),
+/// `not-verified` (none ran) or `failed`.
+///
 /// Exit status: 0 every check that ran passed, 1 a check failed, 2 the file
 /// is malformed or unreadable.
 #[derive(Debug, Args)]
@@ -93,6 +102,10 @@ pub struct InspectArgs {
     /// model, serial?, revision?}]}) to compare with a platform certificate.
     #[arg(long, value_name = "FILE")]
     inventory: Option<PathBuf>,
+    /// The artifact SLSA provenance should describe (its SHA-256 must be a
+    /// subject).
+    #[arg(long, value_name = "FILE")]
+    artifact: Option<PathBuf>,
     /// An AVB vbmeta image to compare with the attestation's
     /// verifiedBootKey and verifiedBootHash.
     #[arg(long, value_name = "FILE")]
@@ -168,6 +181,10 @@ fn inspect(args: InspectArgs) -> Result<ExitStatus> {
         },
         holder: args.holder.as_ref().map(read).transpose()?,
         inventory: args.inventory.as_ref().map(read).transpose()?,
+        artifact_sha256: match &args.artifact {
+            Some(p) => Some(evidence::slsa::sha256_hex(&read(p)?)),
+            None => None,
+        },
     };
     let mut report = evidence::inspect(&args.file, kind, &opts)?;
     if let Some(v) = &args.vbmeta {
