@@ -10,6 +10,7 @@ mod assemble;
 mod gate;
 mod hash;
 mod init;
+mod memo;
 mod report;
 mod schema;
 mod validate;
@@ -54,6 +55,7 @@ enum Command {
     Gate(gate::GateArgs),
     Hash(hash::HashArgs),
     Init(init::InitArgs),
+    Memo(memo::MemoArgs),
     Report(report::ReportArgs),
     Schema(schema::SchemaArgs),
     Validate(validate::ValidateArgs),
@@ -67,6 +69,7 @@ pub fn run(cli: Cli) -> Result<ExitStatus> {
         Command::Gate(a) => gate::run(a),
         Command::Hash(a) => hash::run(a),
         Command::Init(a) => init::run(a),
+        Command::Memo(a) => memo::run(a),
         Command::Report(a) => report::run(a),
         Command::Schema(a) => schema::run(a),
         Command::Validate(a) => validate::run(a),
