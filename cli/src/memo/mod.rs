@@ -156,19 +156,32 @@ fn missing_sections(
                 "Art. 35(7)(b): necessity and proportionality".into(),
             ));
         }
-        for r in &ctx.risks {
-            if r.measures.is_empty() {
-                missing.push((
-                    "measures",
-                    format!("Art. 35(7)(d): measures for {} ({})", r.id, r.title),
-                ));
-            }
-            if r.residual_level.is_none() {
-                missing.push((
-                    "risks",
-                    format!("residual severity and likelihood of {} ({})", r.id, r.title),
-                ));
-            }
+        let no_measures: Vec<&str> = ctx
+            .risks
+            .iter()
+            .filter(|r| r.measures.is_empty())
+            .map(|r| r.id.as_str())
+            .collect();
+        if !no_measures.is_empty() {
+            missing.push((
+                "measures",
+                format!("Art. 35(7)(d): measures for {}", no_measures.join(", ")),
+            ));
+        }
+        let no_residual: Vec<&str> = ctx
+            .risks
+            .iter()
+            .filter(|r| r.residual_level.is_none())
+            .map(|r| r.id.as_str())
+            .collect();
+        if !no_residual.is_empty() {
+            missing.push((
+                "risks",
+                format!(
+                    "residual severity and likelihood of {}",
+                    no_residual.join(", ")
+                ),
+            ));
         }
         if empty(&answers.dpo_advice) {
             missing.push(("dpo-advice", "Art. 35(2): the DPO's advice".into()));
@@ -271,7 +284,9 @@ fn template_error(e: &minijinja::Error, dir: Option<&Path>) -> Error {
     };
     let mut d = Diagnostic::error(
         "template-error",
-        e.detail().map(str::to_string).unwrap_or_else(|| e.kind().to_string()),
+        e.detail()
+            .map(str::to_string)
+            .unwrap_or_else(|| e.kind().to_string()),
     )
     .in_file(&file)
     .help(format!("template `{name}`: {}", e.kind()));
@@ -293,6 +308,26 @@ pub fn environment(dir: Option<&Path>) -> Result<Environment<'static>> {
     {
         env.set_syntax(syntax);
     }
+    // Markdown templates escape `<` and `>` in every interpolated value, so a
+    // vendor named `<script>` stays text wherever the Markdown is rendered.
+    env.set_auto_escape_callback(|name| {
+        if name.ends_with(".md") {
+            minijinja::AutoEscape::Custom("markdown".into())
+        } else {
+            minijinja::default_auto_escape_callback(name)
+        }
+    });
+    env.set_formatter(|out, state, value| {
+        if matches!(state.auto_escape(), minijinja::AutoEscape::Custom(n) if n == "markdown")
+            && !value.is_safe()
+        {
+            let text = value.to_string();
+            out.write_str(&text.replace('<', "&lt;").replace('>', "&gt;"))
+                .map_err(minijinja::Error::from)
+        } else {
+            minijinja::escape_formatter(out, state, value)
+        }
+    });
     env.add_filter("cell", |s: String| {
         s.replace('|', "\\|")
             .replace(['\n', '\r'], " ")
