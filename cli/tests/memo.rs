@@ -54,13 +54,7 @@ fn final_dpia_with_answers() {
 #[test]
 fn procurement_memos_for_the_example_devices() {
     let tmp = repo_like();
-    for id in [
-        "laptop",
-        "mixed-phone",
-        "pixel-9-pro",
-        "xiaomi-15s-pro-cn",
-        "xiaomi-su7",
-    ] {
+    for id in common::EXAMPLE_DEVICES {
         let text = ok_text(tmp.path(), &["procurement", id]);
         assert!(text.contains("## 1. Recommendation: "), "{id}");
         assert!(text.contains("[E-1]"), "{id}: the attestation is cited");
@@ -72,13 +66,7 @@ fn procurement_memos_for_the_example_devices() {
 fn fleet_memo_summarises_every_device() {
     let tmp = repo_like();
     let text = ok_text(tmp.path(), &["procurement", "--fleet"]);
-    for id in [
-        "laptop",
-        "mixed-phone",
-        "pixel-9-pro",
-        "xiaomi-15s-pro-cn",
-        "xiaomi-su7",
-    ] {
+    for id in common::EXAMPLE_DEVICES {
         assert!(text.contains(&format!("(`{id}`)")), "{id}");
     }
     insta::assert_snapshot!(text);

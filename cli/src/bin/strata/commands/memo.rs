@@ -4,9 +4,8 @@ use std::path::{Path, PathBuf};
 
 use clap::{Args, ValueEnum};
 use strata::diag::{Error, ExitStatus, Result};
-use strata::fleet::Fleet;
+use strata::fsutil;
 use strata::memo::{self, MemoFormat, MemoKind, MemoOptions, Rendered};
-use strata::{fsutil, gate};
 
 use crate::output;
 
@@ -82,18 +81,13 @@ enum Format {
 
 /// Run `strata memo`.
 pub fn run(args: MemoArgs) -> Result<ExitStatus> {
-    let date = match &args.now {
-        Some(t) => gate::parse_date(t)
-            .ok_or_else(|| Error::Usage(format!("--now `{t}` is not a date (YYYY-MM-DD)")))?,
-        None => time::OffsetDateTime::now_utc().date(),
-    };
+    let date = super::date_arg(args.now.as_deref())?;
     if args.fleet && args.kind == Kind::Dpia {
         return Err(Error::Usage(
             "--fleet is for procurement memos; a DPIA is per device".into(),
         ));
     }
-    let start = args.root.clone().unwrap_or_else(|| PathBuf::from("."));
-    let fleet = Fleet::discover(&start)?;
+    let fleet = super::fleet_arg(args.root.as_deref())?;
     let opts = MemoOptions {
         kind: match (args.kind, args.fleet) {
             (_, true) => MemoKind::Fleet,

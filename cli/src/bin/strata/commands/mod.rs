@@ -75,3 +75,19 @@ pub fn run(cli: Cli) -> Result<ExitStatus> {
         Command::Validate(a) => validate::run(a),
     }
 }
+
+/// The date given with `--now` (YYYY-MM-DD), or today (UTC).
+pub fn date_arg(now: Option<&str>) -> Result<time::Date> {
+    match now {
+        Some(t) => strata::gate::parse_date(t).ok_or_else(|| {
+            strata::diag::Error::Usage(format!("--now `{t}` is not a date (YYYY-MM-DD)"))
+        }),
+        None => Ok(time::OffsetDateTime::now_utc().date()),
+    }
+}
+
+/// The fleet around `dir` (the current directory when `None`): the nearest
+/// directory at or above it holding vendors.yaml.
+pub fn fleet_arg(dir: Option<&std::path::Path>) -> Result<strata::fleet::Fleet> {
+    strata::fleet::Fleet::discover(dir.unwrap_or(std::path::Path::new(".")))
+}
