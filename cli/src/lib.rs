@@ -15,6 +15,7 @@ pub mod fsutil;
 pub mod gate;
 pub mod hashing;
 pub mod init;
+pub mod memo;
 pub mod model;
 pub mod names;
 pub mod report;

@@ -25,24 +25,28 @@ pub enum FileKind {
     Policy,
     /// `approved-devices.yaml`.
     ApprovedDevices,
+    /// A memo answers file.
+    Answers,
 }
 
 /// Names accepted by `strata schema NAME`, in display order.
-pub const SCHEMA_NAMES: [&str; 5] = [
+pub const SCHEMA_NAMES: [&str; 6] = [
     "stack",
     "vendors",
     "designations",
     "policy",
     "approved-devices",
+    "answers",
 ];
 
 impl FileKind {
-    const ALL: [FileKind; 5] = [
+    const ALL: [FileKind; 6] = [
         FileKind::Stack,
         FileKind::Vendors,
         FileKind::Designations,
         FileKind::Policy,
         FileKind::ApprovedDevices,
+        FileKind::Answers,
     ];
 
     /// The schema name.
@@ -53,6 +57,7 @@ impl FileKind {
             FileKind::Designations => "designations",
             FileKind::Policy => "policy",
             FileKind::ApprovedDevices => "approved-devices",
+            FileKind::Answers => "answers",
         }
     }
 
@@ -70,6 +75,7 @@ impl FileKind {
             FileKind::ApprovedDevices => {
                 include_str!("../../../schemas/approved-devices.schema.json")
             }
+            FileKind::Answers => include_str!("../../../schemas/answers.schema.json"),
         }
     }
 
@@ -89,13 +95,8 @@ struct Compiled {
 }
 
 fn compiled(kind: FileKind) -> &'static Compiled {
-    static CELLS: [OnceLock<Compiled>; 5] = [
-        OnceLock::new(),
-        OnceLock::new(),
-        OnceLock::new(),
-        OnceLock::new(),
-        OnceLock::new(),
-    ];
+    static CELLS: [OnceLock<Compiled>; FileKind::ALL.len()] =
+        [const { OnceLock::new() }; FileKind::ALL.len()];
     CELLS[kind.index()].get_or_init(|| {
         // The schemas are part of the binary and covered by tests; failing
         // here is a build defect, not bad input.

@@ -11,6 +11,7 @@ mod evidence;
 mod gate;
 mod hash;
 mod init;
+mod memo;
 mod report;
 mod schema;
 mod validate;
@@ -56,6 +57,7 @@ enum Command {
     Gate(gate::GateArgs),
     Hash(hash::HashArgs),
     Init(init::InitArgs),
+    Memo(memo::MemoArgs),
     Report(report::ReportArgs),
     Schema(schema::SchemaArgs),
     Validate(validate::ValidateArgs),
@@ -70,8 +72,25 @@ pub fn run(cli: Cli) -> Result<ExitStatus> {
         Command::Gate(a) => gate::run(a),
         Command::Hash(a) => hash::run(a),
         Command::Init(a) => init::run(a),
+        Command::Memo(a) => memo::run(a),
         Command::Report(a) => report::run(a),
         Command::Schema(a) => schema::run(a),
         Command::Validate(a) => validate::run(a),
     }
+}
+
+/// The date given with `--now` (YYYY-MM-DD), or today (UTC).
+pub fn date_arg(now: Option<&str>) -> Result<time::Date> {
+    match now {
+        Some(t) => strata::gate::parse_date(t).ok_or_else(|| {
+            strata::diag::Error::Usage(format!("--now `{t}` is not a date (YYYY-MM-DD)"))
+        }),
+        None => Ok(time::OffsetDateTime::now_utc().date()),
+    }
+}
+
+/// The fleet around `dir` (the current directory when `None`): the nearest
+/// directory at or above it holding vendors.yaml.
+pub fn fleet_arg(dir: Option<&std::path::Path>) -> Result<strata::fleet::Fleet> {
+    strata::fleet::Fleet::discover(dir.unwrap_or(std::path::Path::new(".")))
 }
