@@ -155,37 +155,51 @@ pub fn collect(
             out.push(rec);
         }
     }
-    relate_boot(&mut out);
+    relate_boot(&mut out, &stack.path);
     Ok(out)
 }
 
 /// When a stack carries both a key attestation and a vbmeta image, record
 /// on the attestation whether its root of trust names that image
-/// (`avb-boot-key-match`, `avb-boot-hash-match`).
-fn relate_boot(records: &mut [EvidenceRecord]) {
-    let vbmeta: Vec<crate::evidence::Report> = records
+/// (`avb-boot-key-match`, `avb-boot-hash-match`), and warn on a mismatch.
+fn relate_boot(records: &mut [EvidenceRecord], manifest: &std::path::Path) {
+    let vbmeta: Vec<(String, crate::evidence::Report)> = records
         .iter()
         .filter(|r| r.kind == EvidenceKind::AvbVbmeta)
-        .filter_map(|r| r.report.clone())
+        .filter_map(|r| r.report.clone().map(|rep| (r.path.clone(), rep)))
         .collect();
     // Only an unambiguous pair is compared.
-    if vbmeta.len() != 1 {
+    let [(vb_path, vb)] = vbmeta.as_slice() else {
         return;
-    }
+    };
     for rec in records
         .iter_mut()
         .filter(|r| r.kind == EvidenceKind::AndroidKeyAttestation)
     {
-        let Some(att) = rec.report.clone() else {
+        let Some(mut att) = rec.report.clone() else {
             continue;
         };
-        let mut rel = crate::evidence::Report::new(att.kind, "");
-        crate::evidence::avb::relate(&vbmeta[0], &att, &mut rel);
-        for c in &rel.checks {
-            rec.properties.push((
-                format!("evidence:check:{}", c.name),
-                c.status.as_str().to_string(),
-            ));
+        let before = att.checks.len();
+        crate::evidence::avb::relate(vb, &att.clone(), &mut att);
+        let failed: Vec<String> = att.checks[before..]
+            .iter()
+            .filter(|c| c.status == crate::evidence::Status::Fail)
+            .map(|c| c.name.clone())
+            .collect();
+        if !failed.is_empty() {
+            rec.warnings.push(
+                Diagnostic::warning(
+                    "evidence-verification-failed",
+                    format!(
+                        "attestation `{}` does not name vbmeta `{vb_path}` as its boot image: {}",
+                        rec.path,
+                        failed.join(", ")
+                    ),
+                )
+                .in_file(manifest),
+            );
         }
+        rec.properties = att.properties(super::parse::prefix(rec.kind));
+        rec.report = Some(att);
     }
 }

@@ -110,7 +110,7 @@ fn hardware(
 }
 
 /// Property prefix per kind: `evidence:<prefix>:<field>`.
-fn prefix(kind: EvidenceKind) -> &'static str {
+pub(super) fn prefix(kind: EvidenceKind) -> &'static str {
     match kind {
         EvidenceKind::AndroidKeyAttestation => "android",
         EvidenceKind::AvbVbmeta => "avb",
