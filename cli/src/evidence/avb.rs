@@ -199,7 +199,7 @@ pub fn inspect(data: &[u8]) -> Result<Report, Malformed> {
     let alg_no = be32(h, 28);
     let alg =
         algorithm(alg_no).ok_or_else(|| bad(format!("unknown algorithm type {alg_no}"), 28))?;
-    if auth_size % 64 != 0 || aux_size % 64 != 0 {
+    if !auth_size.is_multiple_of(64) || !aux_size.is_multiple_of(64) {
         return Err(bad("block sizes must be multiples of 64", 12));
     }
     let total = (HEADER as u64)
@@ -394,7 +394,7 @@ fn parse_public_key(k: &[u8], base: usize) -> Result<(Vec<u8>, u32), Malformed> 
         return Err(bad("public key shorter than its 8-byte header", base));
     }
     let bits = be32(k, 0);
-    if bits == 0 || bits % 8 != 0 || bits > 16384 {
+    if bits == 0 || !bits.is_multiple_of(8) || bits > 16384 {
         return Err(bad(
             format!("public key size {bits} bits is not valid"),
             base,
@@ -446,7 +446,7 @@ fn parse_descriptors(d: &[u8], base: usize) -> Result<Vec<Descriptor>, Malformed
         }
         let tag = be64(d, pos);
         let nfollow = be64(d, pos + 8);
-        if nfollow % 8 != 0 {
+        if !nfollow.is_multiple_of(8) {
             return Err(bad(
                 format!("descriptor size {nfollow} is not a multiple of 8"),
                 base + pos,

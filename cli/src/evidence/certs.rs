@@ -99,7 +99,7 @@ pub fn strip_tpm_nv_header(data: &[u8]) -> DerResult<(&[u8], bool)> {
 /// trailing bytes allowed.
 pub fn parse_cert<'a>(der: &'a [u8], index: usize) -> DerResult<X509Certificate<'a>> {
     match X509Certificate::from_der(der) {
-        Ok((rest, c)) if rest.is_empty() => Ok(c),
+        Ok(([], c)) => Ok(c),
         Ok((rest, _)) => Err(DerError::new(
             der.len() - rest.len(),
             format!("certificate {index}: {} trailing bytes", rest.len()),

@@ -475,7 +475,7 @@ impl<'a> Tlv<'a> {
         }
         if self.tag == 30 {
             // BMPString: UTF-16BE.
-            if self.content.len() % 2 != 0 {
+            if !self.content.len().is_multiple_of(2) {
                 return Err(DerError::new(self.offset, format!("{what}: odd BMPString")));
             }
             let units: Vec<u16> = self

@@ -62,7 +62,7 @@ fn tpm_attrs(c: &X509Certificate<'_>) -> (Option<String>, Option<String>, Option
                     let v = a
                         .as_str()
                         .map(str::to_string)
-                        .unwrap_or_else(|_| hex::encode(a.attr_value().data.as_ref()));
+                        .unwrap_or_else(|_| hex::encode(a.attr_value().data));
                     match a.attr_type().to_id_string().as_str() {
                         "2.23.133.2.1" => out.0 = Some(v),
                         "2.23.133.2.2" => out.1 = Some(v),

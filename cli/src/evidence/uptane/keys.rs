@@ -90,7 +90,7 @@ fn string(s: &str, out: &mut Vec<u8>) {
 
 /// Hex when the text is even-length hex, else standard base64.
 pub fn decode_bytes(s: &str) -> Option<Vec<u8>> {
-    if !s.is_empty() && s.len() % 2 == 0 && s.bytes().all(|b| b.is_ascii_hexdigit()) {
+    if !s.is_empty() && s.len().is_multiple_of(2) && s.bytes().all(|b| b.is_ascii_hexdigit()) {
         return hex::decode(s).ok();
     }
     B64.decode(s.trim()).ok()

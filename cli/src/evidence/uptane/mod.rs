@@ -200,7 +200,7 @@ fn count_valid(
             .ok_or_else(|| bad("signature has no `sig`", &ptr))?;
         let sig = keys::decode_bytes(sig_text)
             .ok_or_else(|| bad("signature is neither hex nor base64", &ptr))?;
-        let short = &id[..id.len().min(12)];
+        let short: String = id.chars().take(12).collect();
         if !allowed.iter().any(|a| a == id) {
             problems.push(format!(
                 "signature {i} is by key {short}…, which is not authorised for this role"

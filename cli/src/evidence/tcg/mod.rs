@@ -36,14 +36,16 @@ use ::time::OffsetDateTime;
 use serde::Serialize;
 use x509_parser::prelude::*;
 
-use super::certs;
-use super::der::{Class, DerError, DerResult, Reader, Tlv, tag};
-use super::report::{Report, Status};
-use super::{Malformed, fmt_time};
+mod config;
+
+use crate::evidence::certs;
+use crate::evidence::der::{Class, DerError, DerResult, Reader, Tlv, tag};
+use crate::evidence::report::{Report, Status};
+use crate::evidence::{Malformed, fmt_time};
 use crate::model::EvidenceKind;
 
-const STRMAX: usize = 256;
-const URIMAX: usize = 1024;
+pub(super) const STRMAX: usize = 256;
+pub(super) const URIMAX: usize = 1024;
 
 /// Options for [`inspect`].
 #[derive(Debug, Clone, Default)]
@@ -152,7 +154,7 @@ pub fn detect(data: &[u8]) -> bool {
         && matches!(info.read(), Ok(t) if t.class == Class::Universal && t.tag == tag::SEQUENCE)
 }
 
-fn sized(s: String, max: usize, what: &str, t: &Tlv<'_>) -> DerResult<String> {
+pub(super) fn sized(s: String, max: usize, what: &str, t: &Tlv<'_>) -> DerResult<String> {
     if s.is_empty() || s.chars().count() > max {
         return Err(DerError::new(
             t.offset,
@@ -165,7 +167,7 @@ fn sized(s: String, max: usize, what: &str, t: &Tlv<'_>) -> DerResult<String> {
     Ok(s)
 }
 
-fn utf8(t: &Tlv<'_>, what: &str) -> DerResult<String> {
+pub(super) fn utf8(t: &Tlv<'_>, what: &str) -> DerResult<String> {
     std::str::from_utf8(t.content)
         .map(str::to_string)
         .map_err(|_| DerError::new(t.offset, format!("{what}: invalid UTF-8")))
@@ -360,80 +362,13 @@ pub fn inspect(data: &[u8], opts: &Options) -> Result<Report, Malformed> {
             "no device inventory given",
         ),
         Some(inv) => {
-            let (ok, detail) = match_inventory(&pc, inv)?;
+            let (ok, detail) = config::match_inventory(&pc, inv)?;
             rep.check_bool("components-match", ok, detail);
         }
     }
     add_fields(&pc, &mut rep);
     rep.decoded = serde_json::to_value(&pc).unwrap_or_default();
     Ok(rep)
-}
-
-#[derive(serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-struct Inventory {
-    components: Vec<InventoryItem>,
-}
-
-#[derive(serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-struct InventoryItem {
-    manufacturer: String,
-    model: String,
-    #[serde(default)]
-    serial: Option<String>,
-    #[serde(default)]
-    revision: Option<String>,
-}
-
-/// Every certified component (delta `removed` ones excepted) must be on the
-/// device: same manufacturer and model, and the same serial and revision
-/// where the certificate states them.
-fn match_inventory(pc: &PlatformCert, inv: &[u8]) -> Result<(bool, String), Malformed> {
-    let inv: Inventory = serde_json::from_slice(inv)
-        .map_err(|e| Malformed::new("inventory-malformed", format!("device inventory: {e}")))?;
-    let mut missing = Vec::new();
-    let mut used = vec![false; inv.components.len()];
-    for (i, c) in pc.components.iter().enumerate() {
-        if c.status.as_deref() == Some("removed") {
-            continue;
-        }
-        let found = inv.components.iter().enumerate().position(|(k, d)| {
-            !used[k]
-                && d.manufacturer == c.manufacturer
-                && d.model == c.model
-                && c.serial
-                    .as_ref()
-                    .is_none_or(|s| d.serial.as_ref() == Some(s))
-                && c.revision
-                    .as_ref()
-                    .is_none_or(|r| d.revision.as_ref() == Some(r))
-        });
-        match found {
-            Some(k) => used[k] = true,
-            None => missing.push(format!(
-                "component {} ({} {}{}) is not on the device",
-                i + 1,
-                c.manufacturer,
-                c.model,
-                c.serial
-                    .as_deref()
-                    .map(|s| format!(", serial {s}"))
-                    .unwrap_or_default()
-            )),
-        }
-    }
-    Ok(if missing.is_empty() {
-        (
-            true,
-            format!(
-                "all {} certified components found in the inventory",
-                pc.components.len()
-            ),
-        )
-    } else {
-        (false, missing.join("; "))
-    })
 }
 
 /// Issuer and serial of a holder candidate: an X.509 certificate (EK), or
@@ -517,7 +452,7 @@ fn parse_info<'a>(info_t: &Tlv<'a>) -> DerResult<(PlatformCert, &'a [u8])> {
         let mut is = Reader::inside(&bc);
         let names = general_names(&is.read()?, "holder.baseCertificateID.issuer")?;
         pc.holder_issuer = names.into_iter().next();
-        pc.holder_serial = Some(super::der::hex_unsigned(
+        pc.holder_serial = Some(crate::evidence::der::hex_unsigned(
             is.read()?.big_int("holder.baseCertificateID.serial")?,
         ));
     }
@@ -546,7 +481,7 @@ fn parse_info<'a>(info_t: &Tlv<'a>) -> DerResult<(PlatformCert, &'a [u8])> {
         .read()?
         .oid("signature.algorithm")?;
     let serial = r.expect(tag::INTEGER, "serialNumber")?;
-    pc.serial = super::der::hex_unsigned(serial.big_int("serialNumber")?);
+    pc.serial = crate::evidence::der::hex_unsigned(serial.big_int("serialNumber")?);
     let mut val = r.sequence("attrCertValidityPeriod")?;
     pc.not_before = fmt_time(gtime(&val.read()?, "notBeforeTime")?);
     pc.not_after = fmt_time(gtime(&val.read()?, "notAfterTime")?);
@@ -611,9 +546,9 @@ fn attributes(seq: &Tlv<'_>, pc: &mut PlatformCert) -> DerResult<()> {
                     other => other.to_string(),
                 };
             }
-            "2.23.133.5.1.7.1" => platform_configuration(v, 1, pc)?,
-            "2.23.133.5.1.7.2" => platform_configuration(v, 2, pc)?,
-            "2.23.133.5.1.7.3" => platform_configuration(v, 3, pc)?,
+            "2.23.133.5.1.7.1" => config::platform_configuration(v, 1, pc)?,
+            "2.23.133.5.1.7.2" => config::platform_configuration(v, 2, pc)?,
+            "2.23.133.5.1.7.3" => config::platform_configuration(v, 3, pc)?,
             _ => {
                 let mut again = Reader::new(v.raw, v.offset);
                 again.skip_any()?;
@@ -621,232 +556,6 @@ fn attributes(seq: &Tlv<'_>, pc: &mut PlatformCert) -> DerResult<()> {
         }
     }
     Ok(())
-}
-
-fn platform_configuration(v: &Tlv<'_>, version: u8, pc: &mut PlatformCert) -> DerResult<()> {
-    v.expect_universal(tag::SEQUENCE, "platformConfiguration")?;
-    pc.configuration_version = Some(format!("v{version}"));
-    let mut r = Reader::inside(v);
-    let (props_tag, uri_tags): (u32, &[u32]) = if version == 1 {
-        (1, &[2])
-    } else {
-        (2, &[1, 3])
-    };
-    let mut last: Option<u32> = None;
-    while !r.is_empty() {
-        let f = r.read()?;
-        if f.class != Class::Context || last.is_some_and(|l| f.tag <= l) {
-            return Err(DerError::new(
-                f.offset,
-                format!(
-                    "platformConfiguration: unexpected {} (fields must be [0]..[3] in order)",
-                    f.describe()
-                ),
-            ));
-        }
-        last = Some(f.tag);
-        let what = format!("platformConfiguration-v{version}");
-        if f.tag == 0 {
-            let mut cs = Reader::inside(&f);
-            if cs.is_empty() {
-                pc.deviations.push(format!(
-                    "{what}: empty componentIdentifiers (SIZE (1..MAX)), at byte {}",
-                    f.offset
-                ));
-            }
-            while !cs.is_empty() {
-                let n = pc.components.len() + 1;
-                let c = cs.expect(tag::SEQUENCE, &format!("component {n}"))?;
-                let comp = component(&c, version, n, &mut pc.deviations)?;
-                pc.components.push(comp);
-            }
-        } else if f.tag == props_tag {
-            let mut ps = Reader::inside(&f);
-            if ps.is_empty() {
-                pc.deviations.push(format!(
-                    "{what}: empty platformProperties (SIZE (1..MAX)), at byte {}",
-                    f.offset
-                ));
-            }
-            while !ps.is_empty() {
-                let mut p = ps.sequence("platform property")?;
-                let nt = p.expect(tag::UTF8_STRING, "propertyName")?;
-                let name = sized(utf8(&nt, "propertyName")?, STRMAX, "propertyName", &nt)?;
-                let vt = p.expect(tag::UTF8_STRING, "propertyValue")?;
-                let value = sized(utf8(&vt, "propertyValue")?, STRMAX, "propertyValue", &vt)?;
-                while !p.is_empty() {
-                    p.skip_any()?;
-                }
-                pc.properties.push((name, value));
-            }
-        } else if uri_tags.contains(&f.tag) {
-            let mut u = Reader::inside(&f);
-            let ut = u.expect(tag::IA5_STRING, "uniformResourceIdentifier")?;
-            sized(utf8(&ut, "URI")?, URIMAX, "uniformResourceIdentifier", &ut)?;
-            while !u.is_empty() {
-                u.skip_any()?;
-            }
-        } else {
-            return Err(DerError::new(
-                f.offset,
-                format!("{what}: unknown field {}", f.describe()),
-            ));
-        }
-    }
-    Ok(())
-}
-
-fn component(
-    c: &Tlv<'_>,
-    version: u8,
-    n: usize,
-    deviations: &mut Vec<String>,
-) -> DerResult<Component> {
-    let what = format!("component {n}");
-    let mut r = Reader::inside(c);
-    let mut out = Component::default();
-    if version >= 2 {
-        let mut cl = r.sequence(&format!("{what}.componentClass"))?;
-        let reg = cl.read()?.oid("componentClassRegistry")?;
-        let vt = cl.read()?;
-        let val = vt.octets("componentClassValue")?;
-        if val.len() != 4 {
-            return Err(DerError::new(
-                vt.offset,
-                format!(
-                    "{what}.componentClassValue is {} octets; SIZE (4) required",
-                    val.len()
-                ),
-            ));
-        }
-        cl.finish("componentClass")?;
-        out.class = Some(format!("{reg}:{}", hex::encode(val)));
-    }
-    let mt = r.expect(tag::UTF8_STRING, &format!("{what}.componentManufacturer"))?;
-    out.manufacturer = sized(
-        utf8(&mt, "componentManufacturer")?,
-        STRMAX,
-        &format!("{what}.componentManufacturer"),
-        &mt,
-    )?;
-    let mdt = r.expect(tag::UTF8_STRING, &format!("{what}.componentModel"))?;
-    out.model = sized(
-        utf8(&mdt, "componentModel")?,
-        STRMAX,
-        &format!("{what}.componentModel"),
-        &mdt,
-    )?;
-    let mut last: Option<u32> = None;
-    while !r.is_empty() {
-        let f = r.read()?;
-        if f.class != Class::Context || last.is_some_and(|l| f.tag <= l) {
-            return Err(DerError::new(
-                f.offset,
-                format!(
-                    "{what}: unexpected {} (optional fields must be [0]..[7] in order)",
-                    f.describe()
-                ),
-            ));
-        }
-        last = Some(f.tag);
-        match f.tag {
-            0 | 1 => {
-                let name = if f.tag == 0 {
-                    "componentSerial"
-                } else {
-                    "componentRevision"
-                };
-                let v = utf8(&f, name)?;
-                if v.is_empty() {
-                    // Issued certificates carry empty optional strings; the
-                    // profile says SIZE (1..STRMAX). Read as absent.
-                    deviations.push(format!(
-                        "{what}: empty {name} (SIZE (1..STRMAX)), at byte {}",
-                        f.offset
-                    ));
-                } else {
-                    let v = sized(v, STRMAX, &format!("{what}.{name}"), &f)?;
-                    if f.tag == 0 {
-                        out.serial = Some(v);
-                    } else {
-                        out.revision = Some(v);
-                    }
-                }
-            }
-            2 => {
-                out.manufacturer_id =
-                    super::der::oid_to_string(f.content).or(Some(hex::encode(f.content)))
-            }
-            3 => {
-                out.field_replaceable = Some(match f.content {
-                    [0x00] => false,
-                    [0xff] => true,
-                    _ => {
-                        return Err(DerError::new(
-                            f.offset,
-                            format!("{what}.fieldReplaceable: BOOLEAN must be 0x00 or 0xFF"),
-                        ));
-                    }
-                })
-            }
-            4 => {
-                let mut a = Reader::inside(&f);
-                if a.is_empty() {
-                    deviations.push(format!(
-                        "{what}: empty componentAddresses (SIZE (1..MAX)), at byte {}",
-                        f.offset
-                    ));
-                }
-                while !a.is_empty() {
-                    let mut ad = a.sequence("componentAddress")?;
-                    let ty = ad.read()?.oid("addressType")?;
-                    let vt = ad.expect(tag::UTF8_STRING, "addressValue")?;
-                    let val = sized(
-                        utf8(&vt, "addressValue")?,
-                        STRMAX,
-                        &format!("{what}.addressValue"),
-                        &vt,
-                    )?;
-                    ad.finish("componentAddress")?;
-                    let name = match ty.as_str() {
-                        "2.23.133.17.1" => "ethernet-mac".to_string(),
-                        "2.23.133.17.2" => "wlan-mac".to_string(),
-                        "2.23.133.17.3" => "bluetooth-mac".to_string(),
-                        o => o.to_string(),
-                    };
-                    out.addresses.push((name, val));
-                }
-            }
-            5 | 6 if version >= 2 => {
-                let mut again = Reader::new(f.raw, f.offset);
-                again.skip_any()?;
-            }
-            7 if version >= 2 => {
-                let mut v: i64 = 0;
-                for b in f.content {
-                    v = (v << 8) | i64::from(*b);
-                }
-                out.status = Some(match (f.content.len(), v) {
-                    (1, 0) => "added".into(),
-                    (1, 1) => "modified".into(),
-                    (1, 2) => "removed".into(),
-                    _ => {
-                        return Err(DerError::new(
-                            f.offset,
-                            format!("{what}.status: unknown AttributeStatus"),
-                        ));
-                    }
-                });
-            }
-            _ => {
-                return Err(DerError::new(
-                    f.offset,
-                    format!("{what}: unknown field {}", f.describe()),
-                ));
-            }
-        }
-    }
-    Ok(out)
 }
 
 fn extensions(seq: &Tlv<'_>, pc: &mut PlatformCert) -> DerResult<()> {
@@ -885,7 +594,7 @@ fn extensions(seq: &Tlv<'_>, pc: &mut PlatformCert) -> DerResult<()> {
                 let val = atv
                     .as_str()
                     .map(str::to_string)
-                    .unwrap_or_else(|_| hex::encode(atv.attr_value().data.as_ref()));
+                    .unwrap_or_else(|_| hex::encode(atv.attr_value().data));
                 match atv.attr_type().to_id_string().as_str() {
                     "2.23.133.5.1.1" | "2.23.133.2.4" => pc.platform_manufacturer = Some(val),
                     "2.23.133.5.1.4" | "2.23.133.2.5" => pc.platform_model = Some(val),
