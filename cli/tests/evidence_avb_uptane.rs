@@ -273,6 +273,58 @@ fn ecu_manifest_signed_with_the_wrong_key_is_rejected() {
 }
 
 #[test]
+fn der_targets_verify_with_the_json_root() {
+    let r = uptane::inspect(
+        &read("uptane/reference-impl/director/targets.der"),
+        &uptane_opts(Some("uptane/reference-impl/director/root.json")),
+    )
+    .unwrap();
+    assert_eq!(field(&r, "encoding"), "der");
+    assert_eq!(field(&r, "type"), "targets");
+    assert_eq!(field(&r, "expires"), "2035-06-23T06:58:19Z");
+    // The same target as the JSON form.
+    assert_eq!(
+        field(&r, "target./TCU1.1.txt"),
+        "sha256:56d7cd56a85e34e40d005e1f79c0e95d6937d5528ac0b301dbe68d57e03a5c21 length 17 ecu TCUdemocar"
+    );
+    assert_eq!(r.verdict(), "passed", "{:?}", r.checks);
+    // One flipped bit inside the signed part: the signature fails.
+    let mut d = read("uptane/reference-impl/director/targets.der");
+    d[70] ^= 0x01;
+    let r = uptane::inspect(
+        &d,
+        &uptane_opts(Some("uptane/reference-impl/director/root.json")),
+    )
+    .unwrap();
+    assert_eq!(check(&r, "uptane-signatures").status, Status::Fail);
+}
+
+#[test]
+fn der_vehicle_manifest_and_time_attestation() {
+    let r = uptane::inspect(
+        &read("uptane/reference-impl/sample_vehicle_manifest.der"),
+        &uptane_opts(None),
+    )
+    .unwrap();
+    assert_eq!(field(&r, "vin"), "democar");
+    assert_eq!(field(&r, "primary-ecu-serial"), "INFOdemocar");
+    assert_eq!(
+        field(&r, "rxswin.ecu.TCUdemocar"),
+        "sha256:6b9f987226610bfed08b824c93bf8b2f59521fce9a2adef80c495f363c1c9c44"
+    );
+    let r = uptane::inspect(
+        &read("uptane/reference-impl/sample_timeserver_attestation.json"),
+        &uptane_opts(None),
+    )
+    .unwrap();
+    assert_eq!(field(&r, "type"), "time-server attestation");
+    assert_eq!(
+        evidence::detect(&read("uptane/reference-impl/director/targets.der")),
+        Some(EvidenceKind::UptaneMetadata)
+    );
+}
+
+#[test]
 fn malformed_uptane_names_the_pointer() {
     let e = uptane::inspect(
         br#"{"signed": {"_type": "Targets", "targets": {"/a": {"length": 1}}}, "signatures": []}"#,

@@ -19,6 +19,7 @@
 //! Root metadata comes from [`Options::root`]; without it, a `root.json`
 //! beside the file is used (and the report says so).
 
+mod asn1;
 pub mod keys;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -113,8 +114,11 @@ fn role_of(signed: &Value) -> Option<Role> {
     }
 }
 
-/// Whether `data` is Uptane JSON metadata.
+/// Whether `data` is Uptane metadata (JSON or DER).
 pub fn detect(data: &[u8]) -> bool {
+    if asn1::detect(data) {
+        return true;
+    }
     let Ok(v) = serde_json::from_slice::<Value>(data) else {
         return false;
     };
@@ -242,6 +246,9 @@ fn threshold_check(
 
 /// Decode and verify one Uptane metadata file.
 pub fn inspect(data: &[u8], opts: &Options) -> Result<Report, Malformed> {
+    if data.first() == Some(&0x30) && asn1::detect(data) {
+        return inspect_der(data, opts);
+    }
     let doc: Value = serde_json::from_slice(data).map_err(|e| {
         Malformed::new(
             "uptane-metadata-malformed",
@@ -487,8 +494,13 @@ fn targets(signed: &Value, rep: &mut Report) -> Result<Value, Malformed> {
             ),
         )?);
     }
+    targets_fields(&images, rep);
+    Ok(serde_json::json!({"targets": images.iter().map(Image::json).collect::<Vec<_>>()}))
+}
+
+fn targets_fields(images: &[Image], rep: &mut Report) {
     rep.field("targets", images.len().to_string());
-    for i in &images {
+    for i in images {
         let mut v = format!(
             "sha256:{}",
             i.hashes.get("sha256").map(String::as_str).unwrap_or("-")
@@ -506,9 +518,8 @@ fn targets(signed: &Value, rep: &mut Report) -> Result<Value, Malformed> {
     }
     // Director targets name ECUs: that is the software set to record.
     if images.iter().any(|i| i.ecu_serial.is_some()) {
-        add_rxswin(rep, &images);
+        add_rxswin(rep, images);
     }
-    Ok(serde_json::json!({"targets": images.iter().map(Image::json).collect::<Vec<_>>()}))
 }
 
 fn ecu_manifest(signed: &Value, ptr: &str) -> Result<Image, Malformed> {
@@ -597,5 +608,133 @@ fn add_rxswin(rep: &mut Report, images: &[Image]) {
     );
     for (e, h) in &set {
         rep.field(&format!("rxswin.ecu.{e}"), format!("sha256:{h}"));
+    }
+}
+
+/// DER metadata: the same checks as JSON, signatures over SHA-256 of the
+/// `signed` DER with keys from (JSON) root metadata.
+fn inspect_der(data: &[u8], opts: &Options) -> Result<Report, Malformed> {
+    match asn1::decode(data)? {
+        asn1::DerDoc::VehicleManifest {
+            vin,
+            primary,
+            images,
+        } => {
+            let mut rep = Report::new(
+                EvidenceKind::UptaneMetadata,
+                "Uptane vehicle version manifest (DER)",
+            );
+            rep.field("type", "vehicle version manifest");
+            rep.field("encoding", "der");
+            rep.field("vin", vin);
+            rep.field("primary-ecu-serial", primary);
+            add_rxswin(&mut rep, &images);
+            rep.check(
+                "uptane-signatures",
+                Status::Skip,
+                "a vehicle version manifest is signed by ECU keys that root metadata does not hold",
+            );
+            rep.decoded = serde_json::json!({"ecuManifests": images.iter().map(Image::json).collect::<Vec<_>>()});
+            Ok(rep)
+        }
+        asn1::DerDoc::Metadata {
+            role,
+            expires,
+            version,
+            targets,
+            signed_digest,
+            signatures,
+        } => {
+            let mut rep = Report::new(
+                EvidenceKind::UptaneMetadata,
+                format!("Uptane {role} metadata (DER)"),
+            );
+            rep.evaluated_at = opts.at.map(fmt_time);
+            rep.field("type", role);
+            rep.field("encoding", "der");
+            rep.field("version", version.to_string());
+            let exp = OffsetDateTime::from_unix_timestamp(expires).map_err(|_| {
+                Malformed::new(
+                    "uptane-metadata-malformed",
+                    format!("expires {expires} is out of range"),
+                )
+            })?;
+            rep.field("expires", fmt_time(exp));
+            match &opts.root {
+                None => rep.check(
+                    "uptane-signatures",
+                    Status::Skip,
+                    "no root metadata given or found beside the file",
+                ),
+                Some((bytes, src)) => {
+                    let v: Value = serde_json::from_slice(bytes).map_err(|e| {
+                        Malformed::new(
+                            "uptane-metadata-malformed",
+                            format!("root metadata {src}: {e}"),
+                        )
+                    })?;
+                    let rk = root_keys(v.get("signed").unwrap_or(&Value::Null))?;
+                    if let Some((ids, thr)) = rk.roles.get("root") {
+                        let (valid, problems) = count_valid(&v, &rk.keys, ids)?;
+                        threshold_check(
+                            &mut rep,
+                            "uptane-root-signatures",
+                            &valid,
+                            *thr,
+                            &problems,
+                            src,
+                        );
+                    }
+                    match rk.roles.get(role) {
+                        None => rep.check(
+                            "uptane-signatures",
+                            Status::Fail,
+                            format!("{src} has no `{role}` role"),
+                        ),
+                        Some((ids, thr)) => {
+                            let mut valid = BTreeSet::new();
+                            let mut problems = Vec::new();
+                            for (i, sg) in signatures.iter().enumerate() {
+                                let short: String = sg.keyid.chars().take(12).collect();
+                                match rk.keys.get(&sg.keyid) {
+                                    Some(k) if ids.contains(&sg.keyid) => {
+                                        if keys::verify(k, &signed_digest, &sg.value) {
+                                            valid.insert(sg.keyid.clone());
+                                        } else {
+                                            problems.push(format!("signature {i} by key {short}… does not verify"));
+                                        }
+                                    }
+                                    _ => problems.push(format!("signature {i} is by key {short}…, which is not authorised for this role")),
+                                }
+                            }
+                            threshold_check(
+                                &mut rep,
+                                "uptane-signatures",
+                                &valid,
+                                *thr,
+                                &problems,
+                                src,
+                            );
+                        }
+                    }
+                }
+            }
+            match opts.at {
+                Some(at) => rep.check_bool(
+                    "uptane-expiry",
+                    exp > at,
+                    format!("expires {}, evaluated at {}", fmt_time(exp), fmt_time(at)),
+                ),
+                None => rep.check("uptane-expiry", Status::Skip, "no evaluation time given"),
+            }
+            let decoded = if role == "targets" {
+                targets_fields(&targets, &mut rep);
+                serde_json::json!({"targets": targets.iter().map(Image::json).collect::<Vec<_>>(), "signatures": asn1::signatures_json(&signatures)})
+            } else {
+                serde_json::json!({"signatures": asn1::signatures_json(&signatures)})
+            };
+            rep.decoded = decoded;
+            Ok(rep)
+        }
     }
 }
