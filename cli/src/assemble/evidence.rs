@@ -62,7 +62,16 @@ pub fn collect(
 ) -> Result<Vec<EvidenceRecord>> {
     let mut out = Vec::new();
     for (layer_name, layer) in stack.value.layers.iter() {
-        let mut entries: Vec<(EvidenceKind, String, Option<String>, bool, bool, bool)> = layer
+        type Entry = (
+            EvidenceKind,
+            String,
+            Option<String>,
+            bool,
+            bool,
+            bool,
+            Option<String>,
+        );
+        let mut entries: Vec<Entry> = layer
             .evidence
             .iter()
             .map(|e| {
@@ -73,6 +82,7 @@ pub fn collect(
                     e.allow_symlinks,
                     e.allow_outside_root,
                     false,
+                    e.artifact.clone(),
                 )
             })
             .collect();
@@ -84,9 +94,10 @@ pub fn collect(
                 w.allow_symlinks,
                 false,
                 true,
+                None,
             ));
         }
-        for (kind, path, description, allow_symlinks, allow_outside, weights) in entries {
+        for (kind, path, description, allow_symlinks, allow_outside, weights, artifact) in entries {
             // `check_stack` already refused escapes; confine again so this
             // function is safe on its own.
             let full = fsutil::confine(&fleet.root, &path, allow_outside).map_err(|m| {
@@ -151,7 +162,15 @@ pub fn collect(
                 warnings: Vec::new(),
                 report: None,
             };
-            super::parse::parse_kind(&mut rec, &full, &stack.path, at)?;
+            let artifact_full = match &artifact {
+                Some(a) => Some(fsutil::confine(&fleet.root, a, allow_outside).map_err(|m| {
+                    crate::diag::Error::invalid(
+                        Diagnostic::error("path-outside-root", m).in_file(&stack.path),
+                    )
+                })?),
+                None => None,
+            };
+            super::parse::parse_kind(&mut rec, &full, &stack.path, at, artifact_full.as_deref())?;
             out.push(rec);
         }
     }

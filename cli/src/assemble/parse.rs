@@ -30,6 +30,7 @@ pub fn parse_kind(
     full: &Path,
     manifest: &Path,
     at: Option<OffsetDateTime>,
+    artifact: Option<&Path>,
 ) -> Result<()> {
     match rec.kind {
         EvidenceKind::File | EvidenceKind::Directory => Ok(()),
@@ -40,7 +41,7 @@ pub fn parse_kind(
         | EvidenceKind::TcgPlatformCertificate
         | EvidenceKind::TpmEkCertificate
         | EvidenceKind::SpdmCertificate
-        | EvidenceKind::SlsaProvenance => hardware(rec, full, manifest, at),
+        | EvidenceKind::SlsaProvenance => hardware(rec, full, manifest, at, artifact),
         other => Err(Error::invalid(
             Diagnostic::error(
                 "unsupported-evidence-kind",
@@ -63,9 +64,17 @@ fn hardware(
     full: &Path,
     manifest: &Path,
     at: Option<OffsetDateTime>,
+    artifact: Option<&Path>,
 ) -> Result<()> {
+    let artifact_sha256 = match artifact {
+        Some(a) => Some(evidence::slsa::sha256_hex(
+            &std::fs::read(a).map_err(|e| Error::io(a, e))?,
+        )),
+        None => None,
+    };
     let opts = evidence::Options {
         at,
+        artifact_sha256,
         ..evidence::Options::default()
     };
     let report = evidence::inspect(full, Some(rec.kind), &opts).map_err(|e| match e {

@@ -61,8 +61,12 @@ enum EvidenceCommand {
 #[command(after_long_help = "Examples:
   strata evidence inspect chain.pem
   strata evidence inspect chain.pem --at 2026-01-01 --revocation status.json
+  strata evidence inspect chain.pem --vbmeta vbmeta.img
   strata evidence inspect vbmeta.img --format json
-  strata evidence inspect targets.json --kind uptane-metadata")]
+  strata evidence inspect director/targets.json --root director/root.json --at 2026-01-01
+  strata evidence inspect platform.pem --holder ek.cer --issuer platform-ca.pem --inventory hw.json
+  strata evidence inspect ek.cer --issuer tpm-intermediate.crt --issuer tpm-root.crt
+  strata evidence inspect build.intoto.jsonl --artifact MODULE.bazel")]
 pub struct InspectArgs {
     /// The evidence file.
     #[arg(value_name = "FILE")]
