@@ -85,6 +85,21 @@ fn tampered_vbmeta_fails_hash_and_signature() {
 }
 
 #[test]
+fn verification_disabled_flag_fails() {
+    // Header flags at byte 120; the hash covers the header, so the hash
+    // and signature fail too: each check says its own reason.
+    let mut d = read("avb/test_vbmeta_descriptors.img");
+    d[123] = 2;
+    let r = avb::inspect(&d).unwrap();
+    let c = check(&r, "vbmeta-verification-enabled");
+    assert_eq!(c.status, Status::Fail);
+    assert!(c.detail.contains("disable verification"), "{}", c.detail);
+    assert_eq!(check(&r, "vbmeta-hash").status, Status::Fail);
+    let ok = avb::inspect(&read("avb/test_vbmeta_descriptors.img")).unwrap();
+    assert_eq!(check(&ok, "vbmeta-verification-enabled").status, Status::Pass);
+}
+
+#[test]
 fn truncated_vbmeta_is_malformed_with_offset() {
     let d = read("avb/test_vbmeta_descriptors.img");
     let e = avb::inspect(&d[..1000]).unwrap_err();

@@ -317,6 +317,22 @@ pub fn inspect(data: &[u8]) -> Result<Report, Malformed> {
         ),
         (None, _) => {}
     }
+    // AVB_VBMETA_IMAGE_FLAGS_HASHTREE_DISABLED (1) and
+    // ..._VERIFICATION_DISABLED (2): an unlocked bootloader honours them.
+    let disabled: Vec<&str> = [(1, "hashtree"), (2, "verification")]
+        .iter()
+        .filter(|(bit, _)| v.flags & bit != 0)
+        .map(|(_, n)| *n)
+        .collect();
+    rep.check_bool(
+        "vbmeta-verification-enabled",
+        disabled.is_empty(),
+        if disabled.is_empty() {
+            "neither hashtree nor verification is disabled in the header flags".to_string()
+        } else {
+            format!("header flags {} disable {}", v.flags, disabled.join(" and "))
+        },
+    );
     rep.check(
         "vbmeta-key-trust",
         Status::Skip,
