@@ -96,7 +96,10 @@ fn verification_disabled_flag_fails() {
     assert!(c.detail.contains("disable verification"), "{}", c.detail);
     assert_eq!(check(&r, "vbmeta-hash").status, Status::Fail);
     let ok = avb::inspect(&read("avb/test_vbmeta_descriptors.img")).unwrap();
-    assert_eq!(check(&ok, "vbmeta-verification-enabled").status, Status::Pass);
+    assert_eq!(
+        check(&ok, "vbmeta-verification-enabled").status,
+        Status::Pass
+    );
 }
 
 #[test]

@@ -267,6 +267,29 @@ fn spdm_chain_root_first() {
 }
 
 #[test]
+fn spdm_chain_with_its_header() {
+    use sha2::{Digest, Sha384};
+    let body = read("spdm-libspdm/ecp384_bundle_responder.certchain.der");
+    let root = certs::split(&body).unwrap().remove(0).der;
+    let build = |hash: &[u8]| {
+        let len = (4 + hash.len() + body.len()) as u16;
+        let mut d = len.to_le_bytes().to_vec();
+        d.extend([0, 0]);
+        d.extend(hash);
+        d.extend(&body);
+        d
+    };
+    let good = build(&Sha384::digest(&root));
+    let r = spdm::inspect(&good, &spdm::Options::default()).unwrap();
+    assert_eq!(check(&r, "spdm-root-hash").status, Status::Pass);
+    assert_eq!(check(&r, "chain-signatures").status, Status::Pass);
+    assert_eq!(field(&r, "leaf.serial"), "1234567890");
+    let bad = build(&[0x11; 48]);
+    let r = spdm::inspect(&bad, &spdm::Options::default()).unwrap();
+    assert_eq!(check(&r, "spdm-root-hash").status, Status::Fail);
+}
+
+#[test]
 fn spdm_chain_with_a_swapped_certificate_fails() {
     // Leaf, root, intermediate: the leaf's issuer is not the next one.
     let blobs = certs::split(&read("spdm-libspdm/ecp384_bundle_responder.certchain.der")).unwrap();

@@ -330,7 +330,11 @@ pub fn inspect(data: &[u8]) -> Result<Report, Malformed> {
         if disabled.is_empty() {
             "neither hashtree nor verification is disabled in the header flags".to_string()
         } else {
-            format!("header flags {} disable {}", v.flags, disabled.join(" and "))
+            format!(
+                "header flags {} disable {}",
+                v.flags,
+                disabled.join(" and ")
+            )
         },
     );
     rep.check(

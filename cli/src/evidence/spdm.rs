@@ -1,6 +1,7 @@
 //! SPDM and DICE device certificates: a single certificate, a PEM bundle,
-//! or concatenated DER (an SPDM certificate chain without its SPDM
-//! header), root first as SPDM orders it or leaf first.
+//! concatenated DER, or an SPDM certificate chain with its header (length,
+//! reserved, root hash; the hash is checked as `spdm-root-hash`), root
+//! first as SPDM orders it or leaf first.
 //!
 //! Decoded per certificate: subject, issuer, serial, validity; the DMTF
 //! device-info otherName (1.3.6.1.4.1.412.274.1, `manufacturer:product:
@@ -49,7 +50,8 @@ fn mal(e: DerError) -> Malformed {
 
 /// Whether `data` carries DMTF or DICE identity in its certificates.
 pub fn detect(data: &[u8]) -> bool {
-    let Ok(blobs) = certs::split(data) else {
+    let body = spdm_header(data).map_or(data, |(n, _, _)| &data[n..]);
+    let Ok(blobs) = certs::split(body) else {
         return false;
     };
     blobs.iter().enumerate().any(|(i, b)| {
@@ -195,9 +197,41 @@ pub struct Options {
     pub at: Option<OffsetDateTime>,
 }
 
+/// The SPDM certificate-chain header (DSP0274 §10.7.1: u16 LE length,
+/// u16 reserved, the root certificate's hash), when `data` starts with one:
+/// (header length, hash algorithm name, root hash).
+fn spdm_header(data: &[u8]) -> Option<(usize, &'static str, &[u8])> {
+    if data.len() < 4 + 32 + 2
+        || usize::from(u16::from_le_bytes([data[0], data[1]])) != data.len()
+        || data[2..4] != [0, 0]
+    {
+        return None;
+    }
+    for (h, name) in [(32, "sha256"), (48, "sha384"), (64, "sha512")] {
+        if data.get(4 + h) == Some(&0x30) && Reader::new(&data[4 + h..], 0).read().is_ok() {
+            return Some((4 + h, name, &data[4..4 + h]));
+        }
+    }
+    None
+}
+
+fn digest(alg: &str, d: &[u8]) -> Vec<u8> {
+    use sha2::Digest;
+    match alg {
+        "sha256" => sha2::Sha256::digest(d).to_vec(),
+        "sha384" => sha2::Sha384::digest(d).to_vec(),
+        _ => sha2::Sha512::digest(d).to_vec(),
+    }
+}
+
 /// Parse and check an SPDM/DICE certificate or chain.
 pub fn inspect(data: &[u8], opts: &Options) -> Result<Report, Malformed> {
-    let blobs = certs::split(data).map_err(mal)?;
+    let header = spdm_header(data);
+    let body = match header {
+        Some((n, _, _)) => &data[n..],
+        None => data,
+    };
+    let blobs = certs::split(body).map_err(mal)?;
     let mut chain = Vec::new();
     for (i, b) in blobs.iter().enumerate() {
         chain.push(certs::parse_cert(&b.der, i).map_err(|e| {
@@ -226,6 +260,26 @@ pub fn inspect(data: &[u8], opts: &Options) -> Result<Report, Malformed> {
         ),
     );
     rep.evaluated_at = opts.at.map(fmt_time);
+    if let Some((_, alg, root_hash)) = header {
+        // SPDM orders the chain root first; its hash must be the header's.
+        let want = digest(alg, &blobs[0].der);
+        rep.field(
+            "spdm-header.root-hash",
+            format!("{alg}:{}", hex::encode(root_hash)),
+        );
+        rep.check_bool(
+            "spdm-root-hash",
+            want == root_hash,
+            if want == root_hash {
+                format!("the header's {alg} root hash is the first certificate's")
+            } else {
+                format!(
+                    "the header's {alg} root hash differs from the first certificate's {}",
+                    hex::encode(&want)
+                )
+            },
+        );
+    }
     let mut decoded = Vec::new();
     for (pos, &i) in order.iter().enumerate() {
         let c = &chain[i];
