@@ -181,9 +181,15 @@ pub fn inspect(data: &[u8], opts: &Options<'_>) -> Result<Report, Malformed> {
             ),
         ));
     };
-    let kd = keydesc::parse(kd_bytes, base)
-        .map_err(|e| e.context("KeyDescription in certificate 0"))
-        .map_err(malformed)?;
+    let kd = keydesc::parse(kd_bytes, base).map_err(|e| {
+        Malformed::new(
+            "android-attestation-malformed",
+            format!(
+                "KeyDescription in certificate 0: {} (at byte {} of the certificate's DER)",
+                e.what, e.offset
+            ),
+        )
+    })?;
 
     let mut rep = Report::new(
         EvidenceKind::AndroidKeyAttestation,
