@@ -5,7 +5,8 @@
 use libfuzzer_sys::fuzz_target;
 use strata::evidence::uptane;
 
-const ROOT: &[u8] = include_bytes!("../../cli/tests/fixtures/hw/uptane/reference-impl/director/root.json");
+const ROOT: &[u8] =
+    include_bytes!("../../cli/tests/fixtures/hw/uptane/reference-impl/director/root.json");
 
 fuzz_target!(|data: &[u8]| {
     let _ = uptane::inspect(data, &uptane::Options::default());

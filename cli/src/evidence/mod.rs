@@ -197,8 +197,23 @@ pub fn inspect_bytes(
     }
 }
 
+/// Largest evidence file strata reads (certificates, metadata and vbmeta
+/// images are kilobytes; this bounds memory on hostile input).
+pub const MAX_EVIDENCE_BYTES: u64 = 64 * 1024 * 1024;
+
 /// Read `path` and inspect it as `kind`, or as the detected kind.
 pub fn inspect(path: &Path, kind: Option<EvidenceKind>, opts: &Options) -> Result<Report> {
+    let size = std::fs::metadata(path).map_err(|e| Error::io(path, e))?.len();
+    if size > MAX_EVIDENCE_BYTES {
+        return Err(Error::invalid(
+            Diagnostic::error(
+                "evidence-too-large",
+                format!("{size} bytes; strata reads evidence files up to 64 MiB"),
+            )
+            .in_file(path)
+            .help("attach it as `kind: file` to record only its digest"),
+        ));
+    }
     let data = std::fs::read(path).map_err(|e| Error::io(path, e))?;
     let kind = match kind {
         Some(k) => k,
