@@ -36,8 +36,9 @@ if [[ -z $chromium ]]; then
         fi
     done
 fi
-[[ -n $chromium ]] && command -v "$chromium" >/dev/null 2>&1 ||
+if [[ -z $chromium ]] || ! command -v "$chromium" >/dev/null 2>&1; then
     die "Chromium not found (looked for ${CHROMIUM:-chromium, chromium-browser}). Install it with: apt-get install -y chromium  (or set CHROMIUM=/path/to/chromium)"
+fi
 for tool in pdftoppm pdfinfo; do
     command -v "$tool" >/dev/null 2>&1 ||
         die "$tool not found. Install it with: apt-get install -y poppler-utils"
@@ -48,8 +49,9 @@ cargo build --locked -q --bin strata
 strata="${CARGO_TARGET_DIR:-target}/debug/strata"
 [[ -x $strata ]] || die "built binary not found at $strata"
 
-rm -rf "$out"
 mkdir -p "$out"
+# Only this script's own outputs are removed, whatever OUT_DIR is.
+rm -f "$out"/*.html "$out"/*.pdf "$out"/*-page-*.png "$out"/*.chromium.log
 out=$(cd "$out" && pwd)
 
 echo "== render HTML into $out"
@@ -61,7 +63,9 @@ echo "== self-contained: no external resources"
 # Any src=, href= or url() naming a scheme or a protocol-relative URL would be
 # fetched when the memo is opened or printed. (The SVG's xmlns is a name, not
 # a fetch, so it is not matched.)
-if grep -EnoH "(src|href)[[:space:]]*=[[:space:]]*[\"']?[[:space:]]*([a-zA-Z][a-zA-Z0-9+.-]*:|//)|url\([[:space:]]*[\"']?[[:space:]]*([a-zA-Z][a-zA-Z0-9+.-]*:|//)|@import" "$out"/*.html; then
+# data: URIs are inline, so they are allowed.
+if grep -EnoH "(src|href)[[:space:]]*=[[:space:]]*[\"']?[[:space:]]*([a-zA-Z][a-zA-Z0-9+.-]*:|//)|url\([[:space:]]*[\"']?[[:space:]]*([a-zA-Z][a-zA-Z0-9+.-]*:|//)|@import" "$out"/*.html |
+    grep -Eiv '[^a-z0-9+.-]data:$'; then
     die "a memo loads an external resource (see above)"
 fi
 echo "ok"
@@ -89,4 +93,6 @@ for html in "$out"/*.html; do
 done
 
 echo "== page images"
-ls "$out"/*-page-*.png | sed "s|^$root/||"
+for png in "$out"/*-page-*.png; do
+    echo "${png#"$root"/}"
+done
