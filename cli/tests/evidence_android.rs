@@ -172,7 +172,11 @@ fn malformed_boolean_is_a_der_error_naming_the_field() {
     assert_eq!(e.code, "android-attestation-malformed");
     assert!(e.message.contains("deviceLocked"), "{}", e.message);
     assert!(e.message.contains("0x01"), "{}", e.message);
-    assert!(e.message.contains("of the certificate's DER"), "{}", e.message);
+    assert!(
+        e.message.contains("of the certificate's DER"),
+        "{}",
+        e.message
+    );
 }
 
 #[test]

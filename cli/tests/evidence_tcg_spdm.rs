@@ -400,3 +400,83 @@ fn cli_inspect_platform_and_ek() {
     assert_eq!(v["kind"], "tpm-ek-certificate");
     assert_eq!(v["decoded"]["nvHeader"], true);
 }
+
+/// DER length octets.
+fn der_len(n: usize) -> Vec<u8> {
+    if n < 0x80 {
+        vec![n as u8]
+    } else {
+        let b = n.to_be_bytes();
+        let s: Vec<u8> = b.iter().copied().skip_while(|x| *x == 0).collect();
+        let mut v = vec![0x80 | s.len() as u8];
+        v.extend(s);
+        v
+    }
+}
+
+fn tlv(tag: u8, content: &[u8]) -> Vec<u8> {
+    let mut v = vec![tag];
+    v.extend(der_len(content.len()));
+    v.extend(content);
+    v
+}
+
+#[test]
+fn platform_signature_verifies_with_the_issuer_key() {
+    use aws_lc_rs::signature::RSA_PKCS1_SHA256;
+    // Re-sign the Intel certificate's info with a key made here, under an
+    // issuer certificate with the same name: the signature check must pass
+    // with that issuer and fail with another key of the same name.
+    let issuer_dn = [
+        (rcgen::DnType::CountryName, "US"),
+        (rcgen::DnType::StateOrProvinceName, "CA"),
+        (rcgen::DnType::LocalityName, "Santa Clara"),
+        (rcgen::DnType::OrganizationName, "Intel Corporation"),
+        (
+            rcgen::DnType::OrganizationalUnitName,
+            "Platform Attribute Certificate Issuer",
+        ),
+        (rcgen::DnType::CommonName, "www.intel.com"),
+    ];
+    let make_issuer = || {
+        let key = rcgen::KeyPair::generate_for(&rcgen::PKCS_RSA_SHA256).unwrap();
+        let mut params = rcgen::CertificateParams::new(Vec::<String>::new()).unwrap();
+        let mut dn = rcgen::DistinguishedName::new();
+        for (t, v) in &issuer_dn {
+            dn.push(t.clone(), *v);
+        }
+        params.distinguished_name = dn;
+        params.is_ca = rcgen::IsCa::Ca(rcgen::BasicConstraints::Unconstrained);
+        let cert = params.self_signed(&key).unwrap();
+        (key, cert.der().to_vec())
+    };
+    let (key, issuer) = make_issuer();
+    let (_, other) = make_issuer();
+    let der = der("hirs/plat_cert1.pem");
+    let mut r = evidence::der::Reader::new(&der, 0);
+    let outer = r.read().unwrap();
+    let mut inner = evidence::der::Reader::inside(&outer);
+    let info = inner.read().unwrap();
+    let alg = inner.read().unwrap();
+    let rsa = aws_lc_rs::rsa::KeyPair::from_pkcs8(&key.serialize_der()).unwrap();
+    let mut sig = vec![0u8; rsa.public_modulus_len()];
+    rsa.sign(
+        &RSA_PKCS1_SHA256,
+        &aws_lc_rs::rand::SystemRandom::new(),
+        info.raw,
+        &mut sig,
+    )
+    .unwrap();
+    let mut bits = vec![0u8];
+    bits.extend(&sig);
+    let body = [info.raw, alg.raw, &tlv(0x03, &bits)].concat();
+    let resigned = tlv(0x30, &body);
+    let mut o = tcg_opts();
+    o.issuers = vec![issuer];
+    let r = tcg::inspect(&resigned, &o).unwrap();
+    let c = check(&r, "signature");
+    assert_eq!(c.status, Status::Pass, "{}", c.detail);
+    o.issuers = vec![other];
+    let r = tcg::inspect(&resigned, &o).unwrap();
+    assert_eq!(check(&r, "signature").status, Status::Fail);
+}

@@ -203,7 +203,9 @@ pub const MAX_EVIDENCE_BYTES: u64 = 64 * 1024 * 1024;
 
 /// Read `path` and inspect it as `kind`, or as the detected kind.
 pub fn inspect(path: &Path, kind: Option<EvidenceKind>, opts: &Options) -> Result<Report> {
-    let size = std::fs::metadata(path).map_err(|e| Error::io(path, e))?.len();
+    let size = std::fs::metadata(path)
+        .map_err(|e| Error::io(path, e))?
+        .len();
     if size > MAX_EVIDENCE_BYTES {
         return Err(Error::invalid(
             Diagnostic::error(
