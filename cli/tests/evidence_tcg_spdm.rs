@@ -201,6 +201,7 @@ fn ek_certificate_in_both_forms() {
         assert_eq!(field(r, "tpm.manufacturer"), "id:53544D20 (STM)");
         assert_eq!(field(r, "tpm.model"), "ST33ZP24PVSP");
         assert_eq!(field(r, "tpm.version"), "id:0D0C");
+        assert_eq!(field(r, "tpm.specification"), "1.2 level 2 revision 116");
         assert_eq!(
             field(r, "serial"),
             "700818567ff35791690d2d404945df56b0e6dc7"

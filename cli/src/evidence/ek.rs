@@ -76,6 +76,34 @@ fn tpm_attrs(c: &X509Certificate<'_>) -> (Option<String>, Option<String>, Option
     out
 }
 
+/// `family level L revision R` from the subjectDirectoryAttributes
+/// tpmSpecification attribute (2.23.133.2.16), when present.
+fn tpm_specification(c: &X509Certificate<'_>) -> Option<String> {
+    use super::der::{Reader, tag};
+    let ext = c
+        .extensions()
+        .iter()
+        .find(|e| e.oid.to_id_string() == "2.5.29.9")?;
+    let mut r = Reader::new(ext.value, 0);
+    let seq = r.expect(tag::SEQUENCE, "subjectDirectoryAttributes").ok()?;
+    let mut attrs = Reader::inside(&seq);
+    while !attrs.is_empty() {
+        let mut a = attrs.sequence("attribute").ok()?;
+        let oid = a.read().ok()?.oid("type").ok()?;
+        let set = a.read().ok()?;
+        if oid != "2.23.133.2.16" {
+            continue;
+        }
+        let v = set.set_of("tpmSpecification").ok()?.into_iter().next()?;
+        let mut f = Reader::inside(&v);
+        let family = f.read().ok()?.string("family").ok()?;
+        let level = f.read().ok()?.int("level").ok()?;
+        let revision = f.read().ok()?.int("revision").ok()?;
+        return Some(format!("{family} level {level} revision {revision}"));
+    }
+    None
+}
+
 /// `id:53544D20` → `STM ` (the TCG vendor id as ASCII), when printable.
 fn vendor_ascii(id: &str) -> Option<String> {
     let h = id.strip_prefix("id:")?;
@@ -135,6 +163,8 @@ pub fn inspect(data: &[u8], opts: &Options) -> Result<Report, Malformed> {
     );
     rep.field_opt("tpm.model", model.clone());
     rep.field_opt("tpm.version", version.clone());
+    let spec = tpm_specification(&c);
+    rep.field_opt("tpm.specification", spec.clone());
     rep.field("issuer", c.issuer().to_string());
     rep.field("serial", certs::serial_hex(&c));
     let (nb, na) = certs::validity(&c);
@@ -165,7 +195,7 @@ pub fn inspect(data: &[u8], opts: &Options) -> Result<Report, Malformed> {
     rep.decoded = serde_json::json!({
         "subject": c.subject().to_string(), "issuer": c.issuer().to_string(),
         "serial": certs::serial_hex(&c), "notBefore": nb, "notAfter": na,
-        "tpmManufacturer": mfr, "tpmModel": model, "tpmVersion": version,
+        "tpmManufacturer": mfr, "tpmModel": model, "tpmVersion": version, "tpmSpecification": spec,
         "nvHeader": had_header,
     });
     Ok(rep)
