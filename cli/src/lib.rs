@@ -15,5 +15,6 @@ pub mod hashing;
 pub mod init;
 pub mod model;
 pub mod names;
+pub mod sigstore;
 pub mod validate;
 pub mod yaml;

@@ -10,7 +10,10 @@ mod assemble;
 mod hash;
 mod init;
 mod schema;
+mod sign;
 mod validate;
+mod verify;
+mod verify_bundle;
 
 /// strata: evidence and control for devices whose chip, OS, AI model and
 /// cloud come from one vendor.
@@ -52,7 +55,10 @@ enum Command {
     Hash(hash::HashArgs),
     Init(init::InitArgs),
     Schema(schema::SchemaArgs),
+    Sign(sign::SignArgs),
     Validate(validate::ValidateArgs),
+    Verify(verify::VerifyArgs),
+    VerifyBundle(verify_bundle::VerifyBundleArgs),
 }
 
 /// Run the parsed command line.
@@ -63,6 +69,9 @@ pub fn run(cli: Cli) -> Result<ExitStatus> {
         Command::Hash(a) => hash::run(a),
         Command::Init(a) => init::run(a),
         Command::Schema(a) => schema::run(a),
+        Command::Sign(a) => sign::run(a),
         Command::Validate(a) => validate::run(a),
+        Command::Verify(a) => verify::run(a),
+        Command::VerifyBundle(a) => verify_bundle::run(a),
     }
 }
