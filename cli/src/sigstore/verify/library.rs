@@ -47,9 +47,6 @@ pub fn check_for(e: &LibError) -> CheckId {
         LibError::TransparencyLog(t) => match t {
             TransparencyLogError::InclusionProof(_) => CheckId::InclusionProof,
             TransparencyLogError::Checkpoint(_) => CheckId::Checkpoint,
-            TransparencyLogError::InclusionPromise(m) if m.contains("valid at integrated time") => {
-                CheckId::TrustRootValidity
-            }
             TransparencyLogError::InclusionPromise(_) | TransparencyLogError::UnknownLog { .. } => {
                 CheckId::Set
             }
@@ -217,7 +214,17 @@ pub(crate) fn cross_check(ctx: &Ctx<'_>, sheet: &mut Sheet) -> Result<String> {
                 break;
             }
             Err(e) => {
-                let id = check_for(&e);
+                let mut id = check_for(&e);
+                // webpki reports an expired or not-yet-valid leaf as a chain
+                // error; when strata found the leaf out of its validity, that
+                // is the check it is about.
+                let msg = e.to_string();
+                if id == CheckId::CertificateChain
+                    && (msg.contains("CertExpired") || msg.contains("CertNotValidYet"))
+                    && sheet.status(CheckId::CertificateValidity) == Status::Fail
+                {
+                    id = CheckId::CertificateValidity;
+                }
                 // The library checks in a fixed order: whatever it finished
                 // before the step that failed, passed.
                 let step = failure_step(&e, key_path);
@@ -381,6 +388,9 @@ fn needs_blob(ctx: &Ctx<'_>) -> bool {
 
 fn mark_fail(sheet: &mut Sheet, id: CheckId, msg: &str) {
     if let Some(c) = sheet.get_mut(id) {
+        if c.detail.contains(msg) {
+            return;
+        }
         match c.status {
             Status::Fail => {
                 c.by = Source::Both;

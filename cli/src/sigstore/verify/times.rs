@@ -160,7 +160,11 @@ fn certificate_validity(ctx: &Ctx<'_>, sheet: &mut Sheet) {
             ),
         );
     } else if bad.is_empty() {
-        sheet.fail(id, "no signing time to check the certificate against");
+        sheet.set(
+            id,
+            crate::sigstore::checks::Status::NotChecked,
+            "not checked: no authenticated signing time (see signing-time)",
+        );
     } else {
         sheet.fail(id, format!("the certificate was {}", bad.join("; ")));
     }

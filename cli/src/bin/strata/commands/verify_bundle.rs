@@ -70,12 +70,9 @@ pub fn run(args: VerifyBundleArgs) -> Result<ExitStatus> {
     if report.verified {
         return Ok(ExitStatus::Success);
     }
-    for c in report
-        .checks
-        .iter()
-        .filter(|c| matches!(c.status, Status::Fail | Status::NotChecked))
-    {
-        eprintln!("{}: {}: {}", c.status.label(), c.id, c.detail);
+    for c in report.checks.iter().filter(|c| c.status == Status::Fail) {
+        eprintln!("FAIL {}: {}", c.id, c.detail);
     }
+    eprintln!("not verified: {}", report.bundle.display());
     Ok(ExitStatus::Failure)
 }
