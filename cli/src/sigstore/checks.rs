@@ -260,7 +260,11 @@ impl Report {
                 who.push_str(&format!(" (issuer {iss})"));
             }
             if let Some(k) = &s.key_sha256 {
-                who.push_str(&format!(" key sha256:{k}"));
+                if s.identity.is_some() || s.issuer.is_some() {
+                    who.push_str(&format!(", key sha256:{k}"));
+                } else {
+                    who.push_str(&format!(" sha256:{k}"));
+                }
             }
             out.push_str(&format!("signer    {who}\n"));
         }

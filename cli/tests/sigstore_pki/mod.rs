@@ -146,7 +146,10 @@ impl Ca {
             v.extend_from_slice(iss.as_bytes());
             params
                 .custom_extensions
-                .push(CustomExtension::from_oid_content(&[1, 3, 6, 1, 4, 1, 57264, 1, 8], v));
+                .push(CustomExtension::from_oid_content(
+                    &[1, 3, 6, 1, 4, 1, 57264, 1, 8],
+                    v,
+                ));
         }
         let issuer = Issuer::from_params(&self.params, &self.key);
         let precert = params.signed_by(&key, &issuer).unwrap().der().to_vec();
@@ -180,10 +183,12 @@ impl Ca {
                     .unwrap()
                     .to_der()
                     .unwrap();
-                params.custom_extensions.push(CustomExtension::from_oid_content(
-                    &[1, 3, 6, 1, 4, 1, 11129, 2, 4, 2],
-                    octet,
-                ));
+                params
+                    .custom_extensions
+                    .push(CustomExtension::from_oid_content(
+                        &[1, 3, 6, 1, 4, 1, 11129, 2, 4, 2],
+                        octet,
+                    ));
                 params.signed_by(&key, &issuer).unwrap().der().to_vec()
             }
             _ => precert,
@@ -211,7 +216,8 @@ pub struct World {
 }
 
 pub const ISSUER: &str = "https://issuer.example.test";
-pub const IDENTITY: &str = "https://ci.example.test/org/repo/.github/workflows/release.yml@refs/tags/v1.0.0";
+pub const IDENTITY: &str =
+    "https://ci.example.test/org/repo/.github/workflows/release.yml@refs/tags/v1.0.0";
 
 impl World {
     pub fn new() -> Self {
@@ -229,7 +235,11 @@ impl World {
 
     /// The trusted root, with each validity window `start` (and optional
     /// `end`) in RFC 3339.
-    pub fn trusted_root(&self, ca_window: (&str, Option<&str>), rekor_window: (&str, Option<&str>)) -> String {
+    pub fn trusted_root(
+        &self,
+        ca_window: (&str, Option<&str>),
+        rekor_window: (&str, Option<&str>),
+    ) -> String {
         let window = |(s, e): (&str, Option<&str>)| match e {
             Some(e) => json!({"start": s, "end": e}),
             None => json!({"start": s}),
@@ -258,7 +268,10 @@ impl World {
     }
 
     pub fn default_root(&self) -> String {
-        self.trusted_root(("2020-01-01T00:00:00Z", None), ("2020-01-01T00:00:00Z", None))
+        self.trusted_root(
+            ("2020-01-01T00:00:00Z", None),
+            ("2020-01-01T00:00:00Z", None),
+        )
     }
 
     /// A Fulcio-like leaf valid from `nb` to `na` minutes from now.

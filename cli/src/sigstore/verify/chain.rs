@@ -117,6 +117,7 @@ pub(crate) fn check(ctx: &mut Ctx<'_>, sheet: &mut Sheet) {
         return;
     }
     let times: Vec<Timestamp> = ctx.times.iter().map(|t| t.time).collect();
+    let strict = matches!(opts.trust, TrustMode::Sigstore);
     let mut used = Vec::new();
     for t in times {
         if let Some(c) = &ctx.cert
@@ -134,7 +135,7 @@ pub(crate) fn check(ctx: &mut Ctx<'_>, sheet: &mut Sheet) {
             .filter(|a| a.window.is_none_or(|w| w.contains(t)))
             .map(|a| a.anchor.clone())
             .collect();
-        match verify_at(&leaf, &in_window, &intermediates, t) {
+        match verify_at(&leaf, &in_window, &intermediates, t, strict) {
             Ok(spki) => {
                 let name = anchors
                     .iter()
@@ -148,7 +149,8 @@ pub(crate) fn check(ctx: &mut Ctx<'_>, sheet: &mut Sheet) {
             }
             Err(e) => {
                 let all: Vec<TrustAnchor<'_>> = anchors.iter().map(|a| a.anchor.clone()).collect();
-                if in_window.len() < all.len() && verify_at(&leaf, &all, &intermediates, t).is_ok()
+                if in_window.len() < all.len()
+                    && verify_at(&leaf, &all, &intermediates, t, strict).is_ok()
                 {
                     let p = format!(
                         "the issuing CA's validity window does not cover the signing time {t}"
@@ -169,6 +171,19 @@ pub(crate) fn check(ctx: &mut Ctx<'_>, sheet: &mut Sheet) {
         id,
         format!("chains with code-signing usage {}", used.join("; ")),
     );
+}
+
+/// True when the certificate's extended key usage includes code signing.
+fn leaf_has_code_signing(leaf: &DerCertificate) -> bool {
+    use x509_cert::der::Decode;
+    let Ok(cert) = x509_cert::Certificate::from_der(leaf.as_bytes()) else {
+        return false;
+    };
+    let code_signing = x509_cert::der::oid::ObjectIdentifier::new_unwrap("1.3.6.1.5.5.7.3.3");
+    matches!(
+        cert.tbs_certificate.get::<x509_cert::ext::pkix::ExtendedKeyUsage>(),
+        Ok(Some((_, eku))) if eku.0.contains(&code_signing)
+    )
 }
 
 /// Split an organisation's CA file into anchors (the self-signed
@@ -203,19 +218,28 @@ pub fn chains_to_ca(
         let a = webpki::anchor_from_trusted_cert(&der).map_err(|e| format!("{e:?}"))?;
         anchors.push(a.to_owned());
     }
-    verify_at(leaf, &anchors, &intermediates, t).map(|_| ())
+    verify_at(leaf, &anchors, &intermediates, t, false).map(|_| ())
 }
 
 /// Verify the leaf at `t`; return the anchor's SubjectPublicKeyInfo
 /// contents (as webpki holds them).
+///
+/// Sigstore (`strict_eku`): every certificate of the path must carry the
+/// code-signing usage, as `sigstore-verify` requires of Fulcio chains. An
+/// organisation PKI: the leaf must carry it; a CA certificate may omit the
+/// extension but, if it has one, it must include code signing.
 fn verify_at(
     leaf: &DerCertificate,
     anchors: &[TrustAnchor<'_>],
     intermediates: &[DerCertificate],
     t: Timestamp,
+    strict_eku: bool,
 ) -> std::result::Result<Vec<u8>, String> {
     if anchors.is_empty() {
         return Err(format!("no trusted CA is valid at {t}"));
+    }
+    if !strict_eku && !leaf_has_code_signing(leaf) {
+        return Err("the certificate lacks the code-signing extended key usage".into());
     }
     let leaf_der = CertificateDer::from(leaf.as_bytes());
     let ee = EndEntityCert::try_from(&leaf_der).map_err(|e| format!("leaf does not parse: {e}"))?;
@@ -225,13 +249,18 @@ fn verify_at(
         .collect();
     let secs = u64::try_from(t.as_second()).map_err(|_| format!("time {t} is before 1970"))?;
     let time = UnixTime::since_unix_epoch(std::time::Duration::from_secs(secs));
+    let usage = if strict_eku {
+        KeyUsage::required(CODE_SIGNING)
+    } else {
+        KeyUsage::required_if_present(CODE_SIGNING)
+    };
     let path = ee
         .verify_for_usage(
             sigstore_verify::crypto::WEBPKI_VERIFICATION_ALGS,
             anchors,
             &inter,
             time,
-            KeyUsage::required(CODE_SIGNING),
+            usage,
             None,
             None,
         )

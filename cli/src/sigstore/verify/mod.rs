@@ -252,7 +252,7 @@ pub fn verify(file: &BundleFile, artifact: &ArtifactInput, opts: &Options) -> Re
         verified: false,
     };
     let tlog_required = opts.require_tlog || matches!(opts.trust, TrustMode::Sigstore);
-    let Some((bundle, version)) = material::bundle_format(file, tlog_required, &mut sheet) else {
+    let Some((bundle, version)) = material::bundle_format(file, &mut sheet) else {
         report.checks = sheet.into_checks();
         return Ok(report);
     };
