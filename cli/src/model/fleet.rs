@@ -209,4 +209,8 @@ pub struct ApprovedDevice {
     /// Deployment model.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deployment: Option<String>,
+    /// Reference to the completed DPIA (document id or path), when one was
+    /// carried out.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dpia: Option<String>,
 }

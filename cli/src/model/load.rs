@@ -25,24 +25,28 @@ pub enum FileKind {
     Policy,
     /// `approved-devices.yaml`.
     ApprovedDevices,
+    /// A memo answers file.
+    Answers,
 }
 
 /// Names accepted by `strata schema NAME`, in display order.
-pub const SCHEMA_NAMES: [&str; 5] = [
+pub const SCHEMA_NAMES: [&str; 6] = [
     "stack",
     "vendors",
     "designations",
     "policy",
     "approved-devices",
+    "answers",
 ];
 
 impl FileKind {
-    const ALL: [FileKind; 5] = [
+    const ALL: [FileKind; 6] = [
         FileKind::Stack,
         FileKind::Vendors,
         FileKind::Designations,
         FileKind::Policy,
         FileKind::ApprovedDevices,
+        FileKind::Answers,
     ];
 
     /// The schema name.
@@ -53,6 +57,7 @@ impl FileKind {
             FileKind::Designations => "designations",
             FileKind::Policy => "policy",
             FileKind::ApprovedDevices => "approved-devices",
+            FileKind::Answers => "answers",
         }
     }
 
@@ -70,6 +75,7 @@ impl FileKind {
             FileKind::ApprovedDevices => {
                 include_str!("../../../schemas/approved-devices.schema.json")
             }
+            FileKind::Answers => include_str!("../../../schemas/answers.schema.json"),
         }
     }
 
@@ -89,13 +95,8 @@ struct Compiled {
 }
 
 fn compiled(kind: FileKind) -> &'static Compiled {
-    static CELLS: [OnceLock<Compiled>; 5] = [
-        OnceLock::new(),
-        OnceLock::new(),
-        OnceLock::new(),
-        OnceLock::new(),
-        OnceLock::new(),
-    ];
+    static CELLS: [OnceLock<Compiled>; FileKind::ALL.len()] =
+        [const { OnceLock::new() }; FileKind::ALL.len()];
     CELLS[kind.index()].get_or_init(|| {
         // The schemas are part of the binary and covered by tests; failing
         // here is a build defect, not bad input.
@@ -384,27 +385,13 @@ fn allowed_keys(root: &Value, raw: &Value, pointer: &str) -> Vec<String> {
 }
 
 /// The allowed key closest to `key` by edit distance, if close enough.
-fn suggest(key: &str, allowed: &[String]) -> Option<String> {
+pub fn suggest<S: AsRef<str>>(key: &str, allowed: &[S]) -> Option<String> {
     allowed
         .iter()
-        .map(|a| (edit_distance(key, a), a))
+        .map(|a| (crate::names::edit_distance(key, a.as_ref()), a.as_ref()))
         .filter(|(d, a)| *d <= 2.max(a.len() / 4))
         .min()
-        .map(|(_, a)| a.clone())
-}
-
-fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut cur = vec![i + 1];
-        for (j, cb) in b.iter().enumerate() {
-            let sub = prev[j] + usize::from(ca != *cb);
-            cur.push(sub.min(prev[j + 1] + 1).min(cur[j] + 1));
-        }
-        prev = cur;
-    }
-    prev[b.len()]
+        .map(|(_, a)| a.to_string())
 }
 
 #[cfg(test)]

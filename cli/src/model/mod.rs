@@ -6,15 +6,17 @@
 //! against its schema reporting *every* error with file, line and column, and
 //! only then deserialises it.
 
+mod answers;
 mod fleet;
 mod load;
 mod stack;
 
+pub use answers::{Answers, Assessment, Condition, Document, SignOff};
 pub use fleet::{
     ApprovedDevice, ApprovedDevices, Criterion, Designation, DesignationList, Designations,
     EntryStatus, Exception, Level, Policy, Rule, Vendor, Vendors,
 };
-pub use load::{FileKind, Loaded, SCHEMA_NAMES, load, parse_str, schema_source};
+pub use load::{FileKind, Loaded, SCHEMA_NAMES, load, parse_str, schema_source, suggest};
 pub use stack::{
     Agent, DeviceClass, DeviceInfo, Endpoint, Evidence, EvidenceKind, Fact, Layer, LayerName,
     Layers, Part, Route, RouteTo, Stack, Weights,

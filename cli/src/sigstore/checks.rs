@@ -199,12 +199,12 @@ pub struct Report {
     /// The bundle file.
     pub bundle: PathBuf,
     /// Media type as written.
-    #[serde(rename = "mediaType", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub media_type: Option<String>,
     /// The artifact: a path or `sha256:<hex>`.
     pub artifact: String,
     /// The artifact's SHA-256, hex.
-    #[serde(rename = "artifactSha256", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub artifact_sha256: Option<String>,
     /// What the bundle was checked against (`key`, `ca`, `trusted-root`).
     pub trust: String,
@@ -213,10 +213,8 @@ pub struct Report {
     pub signer: Option<Signer>,
     /// Authenticated signing times (RFC 3339), or the verification time
     /// used when the bundle carries none (see [`Report::time_source`]).
-    #[serde(rename = "signingTimes")]
     pub signing_times: Vec<String>,
     /// Where the times came from.
-    #[serde(rename = "timeSource")]
     pub time_source: String,
     /// Every check, in [`CheckId::ALL`] order.
     pub checks: Vec<Check>,

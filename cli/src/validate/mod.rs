@@ -32,6 +32,9 @@ pub use schema::SpecVersion;
 /// a wrong path (a disk image, say) from exhausting memory.
 pub const MAX_BOM_BYTES: u64 = 1024 * 1024 * 1024;
 
+/// Documents larger than this (bytes) are freed on a background thread.
+const LARGE_DOCUMENT: usize = 1024 * 1024;
+
 /// How to validate.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Options {
@@ -53,13 +56,13 @@ pub struct ComponentSummary {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub supplier: Option<String>,
     /// `bom-ref`.
-    #[serde(rename = "bomRef", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub bom_ref: Option<String>,
 }
 
 /// The outcome of validating one readable JSON document.
 #[derive(Debug, Clone, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "snake_case")]
 pub struct Report {
     /// The file validated.
     pub file: PathBuf,
@@ -115,8 +118,14 @@ pub fn validate_file(path: &Path, opts: &Options) -> Result<Report> {
 pub fn validate_bytes(path: &Path, bytes: &[u8], opts: &Options) -> Result<Report> {
     let text = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     let doc: Value =
-        serde_json::from_slice(text).map_err(|e| Error::invalid(json_error(path, &e)))?;
-    let mut report = validate_value(path, &doc, opts)?;
+        serde_json::from_slice(text).map_err(|e| Error::invalid(json_error(path, text, &e)))?;
+    let report = validate_value(path, &doc, opts);
+    // Freeing a large document takes a while (tens of ms for 20,000
+    // components); let another thread do it while the result is used.
+    if text.len() > LARGE_DOCUMENT {
+        let _ = std::thread::Builder::new().spawn(move || drop(doc));
+    }
+    let mut report = report?;
     if !report.diagnostics.is_empty() {
         let pointers: Vec<&str> = report
             .diagnostics
@@ -162,21 +171,23 @@ pub fn validate_value(path: &Path, doc: &Value, opts: &Options) -> Result<Report
             return Ok(report);
         }
     };
-    let schema_errors = schema::check(doc, version).map_err(|msg| {
-        Error::invalid(
-            Diagnostic::error("embedded-schema", msg)
-                .help("this is a defect in strata; please report it"),
-        )
-    })?;
-    report.diagnostics = schema_errors;
     let severity = if opts.strict {
         Severity::Error
     } else {
         Severity::Warning
     };
-    report
-        .diagnostics
-        .extend(semantic::check(doc, version.as_str(), severity));
+    // The passes are independent: run them on two cores.
+    let (schema_errors, semantic_findings) = rayon::join(
+        || schema::check(doc, version),
+        || semantic::check(doc, version.as_str(), severity),
+    );
+    report.diagnostics = schema_errors.map_err(|msg| {
+        Error::invalid(
+            Diagnostic::error("embedded-schema", msg)
+                .help("this is a defect in strata; please report it"),
+        )
+    })?;
+    report.diagnostics.extend(semantic_findings);
     for d in &mut report.diagnostics {
         d.file = Some(path.to_path_buf());
     }
@@ -259,7 +270,14 @@ fn json_type(v: &Value) -> &'static str {
 }
 
 /// A serde_json parse error as a diagnostic with the file, line and column.
-fn json_error(path: &Path, e: &serde_json::Error) -> Diagnostic {
+fn json_error(path: &Path, text: &[u8], e: &serde_json::Error) -> Diagnostic {
+    if text.iter().all(u8::is_ascii_whitespace) {
+        return Diagnostic::error(
+            "empty-file",
+            "the file is empty; expected a CycloneDX JSON BOM",
+        )
+        .in_file(path);
+    }
     let full = e.to_string();
     let message = match full.rfind(" at line ") {
         Some(i) => &full[..i],
@@ -275,6 +293,11 @@ fn json_error(path: &Path, e: &serde_json::Error) -> Diagnostic {
             format!("the JSON ends too early: {message}"),
         )
         .help("the file is incomplete; was it cut off while being written or downloaded?")
+    } else if message == "recursion limit exceeded" {
+        Diagnostic::error(
+            "json-too-deep",
+            "the JSON nests deeper than 128 levels, which no CycloneDX BOM needs",
+        )
     } else {
         Diagnostic::error("json-syntax", format!("not valid JSON: {message}"))
     };
@@ -321,6 +344,10 @@ mod tests {
             })
         );
         assert!(!d.message.contains("at line"), "{}", d.message);
+        let err = run(" \n", false).unwrap_err();
+        assert_eq!(err.diagnostics()[0].code, "empty-file");
+        let err = run(&"[".repeat(200), false).unwrap_err();
+        assert_eq!(err.diagnostics()[0].code, "json-too-deep");
     }
 
     #[test]

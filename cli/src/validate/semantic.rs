@@ -7,7 +7,7 @@
 //! Every check tolerates a document that failed schema validation: anything
 //! of an unexpected shape is skipped, never unwrapped.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use serde_json::Value;
 
@@ -61,20 +61,36 @@ const REFERENCE_PATHS: [(&str, &str); 19] = [
 /// document's `specVersion`; findings get `severity`.
 pub fn check(doc: &Value, spec_version: &str, severity: Severity) -> Vec<Diagnostic> {
     let mut out = Vec::new();
-    let refs = collect_bom_refs(doc);
-    let mut first: HashMap<&str, &str> = HashMap::with_capacity(refs.len());
-    for (value, pointer) in &refs {
-        match first.get(value.as_str()) {
-            Some(earlier) => out.push(finding(
+    // Pass 1: the set of bom-refs, and the duplicates with their pointers.
+    let mut known: HashSet<&str> = HashSet::new();
+    let mut duplicates: Vec<(&str, String)> = Vec::new();
+    walk_refs(doc, &mut Vec::new(), &mut |value, segs| {
+        if !known.insert(value) {
+            duplicates.push((value, pointer(segs)));
+        }
+    });
+    // Pass 2, only when needed: where each duplicated value was first used.
+    if !duplicates.is_empty() {
+        let mut first: HashMap<&str, String> = duplicates
+            .iter()
+            .map(|(v, _)| (*v, String::new()))
+            .collect();
+        walk_refs(doc, &mut Vec::new(), &mut |value, segs| {
+            if let Some(p) = first.get_mut(value)
+                && p.is_empty()
+            {
+                *p = pointer(segs);
+            }
+        });
+        for (value, at) in &duplicates {
+            let earlier = first.get(value).map_or("", String::as_str);
+            out.push(finding(
                 severity,
                 "duplicate-bom-ref",
                 format!("bom-ref `{value}` is not unique: it is also used at {earlier}"),
-                pointer,
+                at,
                 "every bom-ref must be unique within the BOM",
-            )),
-            None => {
-                first.insert(value, pointer);
-            }
+            ));
         }
     }
     for (path, what) in REFERENCE_PATHS {
@@ -82,7 +98,7 @@ pub fn check(doc: &Value, spec_version: &str, severity: Severity) -> Vec<Diagnos
         let mut hits = Vec::new();
         follow(doc, &segments, &mut String::new(), &mut hits);
         for (target, pointer) in hits {
-            if target.starts_with(BOM_LINK) || first.contains_key(target) {
+            if target.starts_with(BOM_LINK) || known.contains(target) {
                 continue;
             }
             out.push(finding(
@@ -118,36 +134,60 @@ fn finding(
 /// licenses, formulation, declarations, definitions... nested at any depth.
 pub fn collect_bom_refs(doc: &Value) -> Vec<(String, String)> {
     let mut out = Vec::new();
-    let mut path = String::new();
-    walk_refs(doc, &mut path, &mut out);
+    walk_refs(doc, &mut Vec::new(), &mut |value, segs| {
+        out.push((value.to_string(), pointer(segs)));
+    });
     out
 }
 
-fn walk_refs(v: &Value, path: &mut String, out: &mut Vec<(String, String)>) {
+/// One step of a path from the root: a member name or an array index.
+#[derive(Clone, Copy)]
+enum Seg<'v> {
+    Key(&'v str),
+    Index(usize),
+}
+
+fn pointer(segs: &[Seg<'_>]) -> String {
+    let mut out = String::new();
+    for seg in segs {
+        out.push('/');
+        match seg {
+            Seg::Key(k) => push_token(&mut out, k),
+            Seg::Index(i) => out.push_str(&i.to_string()),
+        }
+    }
+    out
+}
+
+/// Call `visit` with every string `bom-ref` and the path to it. Paths are
+/// kept as segments so that no string is built unless a caller needs it.
+fn walk_refs<'v>(
+    v: &'v Value,
+    segs: &mut Vec<Seg<'v>>,
+    visit: &mut impl FnMut(&'v str, &[Seg<'v>]),
+) {
     match v {
         Value::Object(map) => {
             for (k, child) in map {
-                let len = path.len();
-                path.push('/');
-                push_token(path, k);
                 if k == "bom-ref" {
                     if let Value::String(s) = child {
-                        out.push((s.clone(), path.clone()));
+                        segs.push(Seg::Key(k));
+                        visit(s, segs);
+                        segs.pop();
                     }
                 } else if child.is_object() || child.is_array() {
-                    walk_refs(child, path, out);
+                    segs.push(Seg::Key(k));
+                    walk_refs(child, segs, visit);
+                    segs.pop();
                 }
-                path.truncate(len);
             }
         }
         Value::Array(items) => {
             for (i, child) in items.iter().enumerate() {
                 if child.is_object() || child.is_array() {
-                    let len = path.len();
-                    path.push('/');
-                    path.push_str(&i.to_string());
-                    walk_refs(child, path, out);
-                    path.truncate(len);
+                    segs.push(Seg::Index(i));
+                    walk_refs(child, segs, visit);
+                    segs.pop();
                 }
             }
         }

@@ -8,6 +8,15 @@ use std::process::Output;
 
 use assert_cmd::Command;
 
+/// The example fleet's device ids, sorted.
+pub const EXAMPLE_DEVICES: [&str; 5] = [
+    "laptop",
+    "mixed-phone",
+    "pixel-9-pro",
+    "xiaomi-15s-pro-cn",
+    "xiaomi-su7",
+];
+
 /// The repository root.
 pub fn repo() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -54,4 +63,19 @@ pub fn copy_dir(from: &Path, to: &Path) {
             std::fs::copy(entry.path(), &dest).unwrap();
         }
     }
+}
+
+/// The example fleet in `fleet/` with the committed `attestations/` beside
+/// it, as in the repository (`approved-devices.yaml` points at
+/// `../attestations`).
+pub fn repo_like() -> tempfile::TempDir {
+    let tmp = tempfile::tempdir().unwrap();
+    let fleet = tmp.path().join("fleet");
+    std::fs::create_dir_all(&fleet).unwrap();
+    copy_dir(&repo().join("examples"), &fleet);
+    copy_dir(
+        &repo().join("attestations"),
+        &tmp.path().join("attestations"),
+    );
+    tmp
 }

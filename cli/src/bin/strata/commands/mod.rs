@@ -7,8 +7,11 @@ use crate::output::ErrorFormat;
 
 mod analyze;
 mod assemble;
+mod gate;
 mod hash;
 mod init;
+mod memo;
+mod report;
 mod schema;
 mod sign;
 mod validate;
@@ -52,8 +55,11 @@ fn wants_json() -> bool {
 enum Command {
     Analyze(analyze::AnalyzeArgs),
     Assemble(assemble::AssembleArgs),
+    Gate(gate::GateArgs),
     Hash(hash::HashArgs),
     Init(init::InitArgs),
+    Memo(memo::MemoArgs),
+    Report(report::ReportArgs),
     Schema(schema::SchemaArgs),
     Sign(sign::SignArgs),
     Validate(validate::ValidateArgs),
@@ -66,12 +72,31 @@ pub fn run(cli: Cli) -> Result<ExitStatus> {
     match cli.command {
         Command::Analyze(a) => analyze::run(a),
         Command::Assemble(a) => assemble::run(a),
+        Command::Gate(a) => gate::run(a),
         Command::Hash(a) => hash::run(a),
         Command::Init(a) => init::run(a),
+        Command::Memo(a) => memo::run(a),
+        Command::Report(a) => report::run(a),
         Command::Schema(a) => schema::run(a),
         Command::Sign(a) => sign::run(a),
         Command::Validate(a) => validate::run(a),
         Command::Verify(a) => verify::run(a),
         Command::VerifyBundle(a) => verify_bundle::run(a),
     }
+}
+
+/// The date given with `--now` (YYYY-MM-DD), or today (UTC).
+pub fn date_arg(now: Option<&str>) -> Result<time::Date> {
+    match now {
+        Some(t) => strata::gate::parse_date(t).ok_or_else(|| {
+            strata::diag::Error::Usage(format!("--now `{t}` is not a date (YYYY-MM-DD)"))
+        }),
+        None => Ok(time::OffsetDateTime::now_utc().date()),
+    }
+}
+
+/// The fleet around `dir` (the current directory when `None`): the nearest
+/// directory at or above it holding vendors.yaml.
+pub fn fleet_arg(dir: Option<&std::path::Path>) -> Result<strata::fleet::Fleet> {
+    strata::fleet::Fleet::discover(dir.unwrap_or(std::path::Path::new(".")))
 }

@@ -94,8 +94,8 @@ pub struct VerifyArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = VerifyFormat::Human)]
     format: VerifyFormat,
-    /// Verification time (RFC 3339) instead of now: used for key and CA
-    /// bundles that carry no signed time.
+    /// Verification time (RFC 3339, or YYYY-MM-DD for midnight UTC) instead
+    /// of now: used for key and CA bundles that carry no signed time.
     #[arg(long, value_name = "TIME", hide = true)]
     now: Option<String>,
 }
@@ -137,7 +137,16 @@ pub fn run(args: VerifyArgs) -> Result<ExitStatus> {
     let now = match &args.now {
         Some(t) => t
             .parse::<jiff::Timestamp>()
-            .map_err(|e| Error::Usage(format!("--now `{t}` is not RFC 3339: {e}")))?,
+            .or_else(|_| {
+                t.parse::<jiff::civil::Date>()
+                    .and_then(|d| d.to_zoned(jiff::tz::TimeZone::UTC))
+                    .map(|z| z.timestamp())
+            })
+            .map_err(|e| {
+                Error::Usage(format!(
+                    "--now `{t}` is not an RFC 3339 time or a date: {e}"
+                ))
+            })?,
         None => jiff::Timestamp::from_second(jiff::Timestamp::now().as_second())
             .unwrap_or_else(|_| jiff::Timestamp::now()),
     };

@@ -1,0 +1,145 @@
+//! `strata gate`: judge the approved-device list against the policy, for CI.
+
+use std::path::{Path, PathBuf};
+
+use clap::{Args, ValueEnum};
+use strata::diag::{Error, ExitStatus, Result};
+use strata::fsutil;
+use strata::gate::{self, GateOptions, GateReport};
+
+use crate::output;
+
+/// Gate the approved-device list against policy.yaml.
+///
+/// Every enabled rule of the policy runs on every device of the list
+/// (`strata gate --rules` lists them). `deny` findings fail the gate, `warn`
+/// findings are reported; an exception with a reason and an unexpired date
+/// excuses one device from one rule. Expired and unused exceptions are
+/// reported.
+///
+/// Exit status: 0 pass (warnings allowed), 1 any deny finding, 2 bad input.
+#[derive(Debug, Args)]
+#[command(after_long_help = "Examples:
+  strata gate examples
+  strata gate --format sarif -o strata.sarif          # for GitHub code scanning
+  strata gate --junit gate-junit.xml --sarif gate.sarif # human log + files, one run
+  strata gate --policy policy.yaml --devices approved-devices.yaml --now 2026-12-01
+  strata gate --rules")]
+pub struct GateArgs {
+    /// The fleet (a directory with vendors.yaml, or below one); the current
+    /// directory when omitted.
+    #[arg(value_name = "FLEET")]
+    fleet: Option<PathBuf>,
+    /// The policy; FLEET/policy.yaml by default.
+    #[arg(long, value_name = "FILE")]
+    policy: Option<PathBuf>,
+    /// The approved-device list; FLEET/approved-devices.yaml by default.
+    #[arg(long, value_name = "FILE")]
+    devices: Option<PathBuf>,
+    /// Output format on stdout (or in --output).
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    format: Format,
+    /// Write the output to FILE (atomically) instead of stdout.
+    #[arg(short, long, value_name = "FILE")]
+    output: Option<PathBuf>,
+    /// Also write SARIF 2.1.0 to FILE.
+    #[arg(long, value_name = "FILE")]
+    sarif: Option<PathBuf>,
+    /// Also write JUnit XML to FILE.
+    #[arg(long, value_name = "FILE")]
+    junit: Option<PathBuf>,
+    /// Judge exception expiry as of this date (YYYY-MM-DD); today (UTC) by
+    /// default.
+    #[arg(long, value_name = "DATE")]
+    now: Option<String>,
+    /// List the rules and their parameters, then exit.
+    #[arg(long, exclusive = true)]
+    rules: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Format {
+    Human,
+    Json,
+    Sarif,
+    Junit,
+}
+
+/// Run `strata gate`.
+pub fn run(args: GateArgs) -> Result<ExitStatus> {
+    if args.rules {
+        let mut text = String::new();
+        for r in gate::RULES {
+            text.push_str(&format!("{}\n    {}\n", r.code, r.description));
+            for p in r.params {
+                text.push_str(&format!("    parameter {p}\n"));
+            }
+        }
+        output::stdout(text.as_bytes()).map_err(|e| Error::io(Path::new("<stdout>"), e))?;
+        return Ok(ExitStatus::Success);
+    }
+    let now = super::date_arg(args.now.as_deref())?;
+    let fleet = super::fleet_arg(args.fleet.as_deref())?;
+    let report = gate::gate(
+        &fleet.root,
+        &GateOptions {
+            policy: args.policy.clone(),
+            devices: args.devices.clone(),
+            now,
+        },
+    )?;
+    let list_uri = list_uri(&fleet.root, &report);
+    if let Some(p) = &args.sarif {
+        fsutil::write_atomic(p, &render(&report, Format::Sarif, &list_uri))?;
+    }
+    if let Some(p) = &args.junit {
+        fsutil::write_atomic(p, &render(&report, Format::Junit, &list_uri))?;
+    }
+    let bytes = render(&report, args.format, &list_uri);
+    match &args.output {
+        Some(p) => fsutil::write_atomic(p, &bytes)?,
+        None => output::stdout(&bytes).map_err(|e| Error::io(Path::new("<stdout>"), e))?,
+    }
+    if args.format != Format::Human && args.output.is_none() {
+        // Machine output on stdout; still say the verdict on stderr.
+        output::status(&format!("gate {}", report.result));
+    }
+    Ok(if report.passed() {
+        ExitStatus::Success
+    } else {
+        ExitStatus::Failure
+    })
+}
+
+fn render(report: &GateReport, format: Format, list_uri: &str) -> Vec<u8> {
+    let mut text = match format {
+        Format::Human => gate::render_human(report),
+        Format::Json => serde_json::to_string_pretty(report).unwrap_or_default(),
+        Format::Sarif => {
+            serde_json::to_string_pretty(&gate::sarif::render(report, list_uri)).unwrap_or_default()
+        }
+        Format::Junit => gate::junit::render(report),
+    };
+    if !text.ends_with('\n') {
+        text.push('\n');
+    }
+    text.into_bytes()
+}
+
+/// The approved-device list's path relative to the current directory (the
+/// repository root in CI), with `/` separators, for SARIF locations.
+fn list_uri(root: &Path, report: &GateReport) -> String {
+    let full = root.join(&report.devices);
+    let cwd = std::env::current_dir()
+        .ok()
+        .and_then(|c| c.canonicalize().ok());
+    let full_c = full.canonicalize().unwrap_or(full.clone());
+    let rel = match cwd {
+        Some(c) => full_c
+            .strip_prefix(&c)
+            .map(Path::to_path_buf)
+            .unwrap_or(full_c),
+        None => full,
+    };
+    rel.to_string_lossy().replace('\\', "/")
+}

@@ -1,0 +1,358 @@
+//! `gate`: judge an approved-device list against `policy.yaml` for CI.
+//!
+//! Each rule of the policy (see [`rules::RULES`] for the catalogue) runs on
+//! each device of the list at its level: `deny` findings fail the gate,
+//! `warn` findings are reported, `allow` turns a rule off. An exception in
+//! the policy names a device, a rule, a mandatory reason and an expiry date;
+//! it turns a finding into an excepted one until it expires. An expired
+//! exception no longer applies and is reported, and so is one that matches
+//! no finding. The clock is injectable (`now`) so results are reproducible.
+//!
+//! Output renderers live beside: [`sarif`] (SARIF 2.1.0 for code scanning)
+//! and [`junit`] (one testcase per device × rule).
+
+pub mod junit;
+pub mod rules;
+pub mod sarif;
+
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+use time::Date;
+use time::macros::format_description;
+
+use crate::analyze::{self, AnalyzeOptions, FleetAnalysis};
+use crate::diag::{Diagnostic, Error, Result, Severity};
+use crate::fleet::Fleet;
+use crate::model::{self, ApprovedDevices, FileKind, Level, Loaded, Policy};
+
+pub use rules::{RULES, RuleInfo, rule_info};
+
+/// File name of the policy in a fleet root.
+pub const POLICY_FILE: &str = "policy.yaml";
+
+/// Options for [`gate`].
+#[derive(Debug, Clone)]
+pub struct GateOptions {
+    /// The policy; `<root>/policy.yaml` when `None`.
+    pub policy: Option<PathBuf>,
+    /// The approved-device list; `<root>/approved-devices.yaml` when `None`.
+    pub devices: Option<PathBuf>,
+    /// Today, for exception expiry.
+    pub now: Date,
+}
+
+/// Parse `YYYY-MM-DD` (or the date part of an RFC 3339 time).
+pub fn parse_date(text: &str) -> Option<Date> {
+    let day = text.get(..10)?;
+    Date::parse(day, format_description!("[year]-[month]-[day]")).ok()
+}
+
+/// Outcome of one rule on one device.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Verdict {
+    /// The rule found nothing.
+    Pass,
+    /// A `warn` finding.
+    Warn,
+    /// A `deny` finding: fails the gate.
+    Deny,
+    /// A finding covered by a live exception.
+    Excepted,
+}
+
+/// One rule evaluated on one device.
+#[derive(Debug, Clone, Serialize)]
+pub struct Check {
+    /// Device id.
+    pub device: String,
+    /// Rule code.
+    pub rule: String,
+    /// The rule's level in the policy.
+    pub level: Level,
+    /// The outcome.
+    pub verdict: Verdict,
+    /// What was found (empty on pass).
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub message: String,
+    /// The exception that covers it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub exception: Option<AppliedException>,
+    /// The stack manifest of the device, relative to the fleet root.
+    pub stack: String,
+    /// Line of the device's entry in the approved-device list.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line: Option<usize>,
+}
+
+/// An exception that covered a finding.
+#[derive(Debug, Clone, Serialize)]
+pub struct AppliedException {
+    /// Why it is acceptable.
+    pub reason: String,
+    /// Expiry date.
+    pub expires: String,
+    /// Approver.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub approved_by: Option<String>,
+}
+
+/// Totals of a gate run.
+#[derive(Debug, Clone, Copy, Default, Serialize)]
+pub struct Summary {
+    /// Devices gated.
+    pub devices: usize,
+    /// Rules enabled (level warn or deny).
+    pub rules: usize,
+    /// Deny findings.
+    pub deny: usize,
+    /// Warn findings.
+    pub warn: usize,
+    /// Findings covered by exceptions.
+    pub excepted: usize,
+}
+
+/// The result of a gate run.
+#[derive(Debug, Clone, Serialize)]
+pub struct GateReport {
+    /// The policy file, relative to the fleet root.
+    pub policy: String,
+    /// The approved-device list, relative to the fleet root.
+    pub devices: String,
+    /// The date exceptions were judged against.
+    pub now: String,
+    /// `pass` or `fail`.
+    pub result: &'static str,
+    /// Totals.
+    pub summary: Summary,
+    /// Every device × enabled rule, by device then rule.
+    pub checks: Vec<Check>,
+    /// Expired and unused exceptions, analysis notes.
+    pub notes: Vec<Diagnostic>,
+    /// The analysis the rules ran on.
+    #[serde(skip)]
+    pub analysis: FleetAnalysis,
+}
+
+impl GateReport {
+    /// True when no deny finding is left.
+    pub fn passed(&self) -> bool {
+        self.summary.deny == 0
+    }
+
+    /// Findings only (warn, deny, excepted), in check order.
+    pub fn findings(&self) -> impl Iterator<Item = &Check> {
+        self.checks.iter().filter(|c| c.verdict != Verdict::Pass)
+    }
+}
+
+/// Run the gate on the fleet at `root`.
+pub fn gate(root: &Path, opts: &GateOptions) -> Result<GateReport> {
+    let fleet = Fleet::open(root)?;
+    let policy_path = opts
+        .policy
+        .clone()
+        .unwrap_or_else(|| fleet.root.join(POLICY_FILE));
+    let devices_path = opts
+        .devices
+        .clone()
+        .unwrap_or_else(|| fleet.root.join(analyze::APPROVED_FILE));
+    let policy: Loaded<Policy> = model::load(&policy_path, FileKind::Policy)?;
+    let mut errors = rules::check_policy(&policy);
+    let mut exception_dates = Vec::new();
+    for (i, ex) in policy.value.exceptions.iter().enumerate() {
+        match parse_date(&ex.expires) {
+            Some(d) => exception_dates.push(d),
+            None => {
+                exception_dates.push(Date::MIN);
+                errors.push(
+                    policy.diag_at(
+                        Diagnostic::error(
+                            "invalid-date",
+                            format!("`{}` is not a calendar date", ex.expires),
+                        )
+                        .help("write YYYY-MM-DD"),
+                        &format!("/exceptions/{i}/expires"),
+                    ),
+                );
+            }
+        }
+        if rule_info(&ex.rule).is_none() {
+            errors.push(policy.diag_at(
+                Diagnostic::error(
+                    "unknown-rule",
+                    format!("exception names unknown rule `{}`", ex.rule),
+                ),
+                &format!("/exceptions/{i}/rule"),
+            ));
+        }
+    }
+    if !errors.is_empty() {
+        errors.sort_by_key(|d| d.position);
+        return Err(Error::Invalid(errors));
+    }
+    let list: Loaded<ApprovedDevices> = model::load(&devices_path, FileKind::ApprovedDevices)?;
+    let analysis = analyze::analyze(
+        &fleet,
+        &AnalyzeOptions {
+            devices: Some(devices_path.clone()),
+            ..AnalyzeOptions::default()
+        },
+    )?;
+    let list_dir = devices_path
+        .parent()
+        .unwrap_or(Path::new("."))
+        .to_path_buf();
+
+    let mut checks = Vec::new();
+    let mut used = vec![false; policy.value.exceptions.len()];
+    let mut summary = Summary {
+        devices: analysis.devices.len(),
+        rules: policy
+            .value
+            .rules
+            .values()
+            .filter(|r| r.level != Level::Allow)
+            .count(),
+        ..Summary::default()
+    };
+    for device in &analysis.devices {
+        let index = list.value.devices.iter().position(|d| d.id == device.id);
+        let entry = index.map(|i| &list.value.devices[i]);
+        let line = index
+            .and_then(|i| list.spans.nearest(&format!("/devices/{i}/id")))
+            .map(|p| p.line);
+        for (code, rule) in &policy.value.rules {
+            if rule.level == Level::Allow {
+                continue;
+            }
+            let message = rules::evaluate(code, rule, device, entry, &list_dir);
+            let mut check = Check {
+                device: device.id.clone(),
+                rule: code.clone(),
+                level: rule.level,
+                verdict: Verdict::Pass,
+                message: message.clone().unwrap_or_default(),
+                exception: None,
+                stack: device.stack.clone(),
+                line,
+            };
+            if message.is_some() {
+                let live = policy.value.exceptions.iter().enumerate().find(|(i, ex)| {
+                    ex.device == device.id && &ex.rule == code && exception_dates[*i] >= opts.now
+                });
+                match live {
+                    Some((i, ex)) => {
+                        used[i] = true;
+                        check.verdict = Verdict::Excepted;
+                        check.exception = Some(AppliedException {
+                            reason: ex.reason.clone(),
+                            expires: ex.expires.clone(),
+                            approved_by: ex.approved_by.clone(),
+                        });
+                        summary.excepted += 1;
+                    }
+                    None if rule.level == Level::Deny => {
+                        check.verdict = Verdict::Deny;
+                        summary.deny += 1;
+                    }
+                    None => {
+                        check.verdict = Verdict::Warn;
+                        summary.warn += 1;
+                    }
+                }
+            }
+            checks.push(check);
+        }
+    }
+
+    let mut notes = analysis.notes.clone();
+    for (i, ex) in policy.value.exceptions.iter().enumerate() {
+        let ptr = format!("/exceptions/{i}");
+        if exception_dates[i] < opts.now {
+            notes.push(
+                policy.diag_at(
+                    Diagnostic::warning(
+                        "exception-expired",
+                        format!(
+                            "the exception for `{}` on `{}` expired on {}; it no longer applies",
+                            ex.device, ex.rule, ex.expires
+                        ),
+                    )
+                    .help("renew it with a new expiry and reason, or remove it"),
+                    &format!("{ptr}/expires"),
+                ),
+            );
+        } else if !used[i] {
+            notes.push(
+                policy.diag_at(
+                    Diagnostic::warning(
+                        "exception-unused",
+                        format!(
+                            "the exception for `{}` on `{}` matches no finding",
+                            ex.device, ex.rule
+                        ),
+                    )
+                    .help("remove it, or check the device id and rule code"),
+                    &ptr,
+                ),
+            );
+        }
+    }
+    let root_rel = |p: &Path| {
+        p.strip_prefix(&fleet.root)
+            .unwrap_or(p)
+            .to_string_lossy()
+            .replace('\\', "/")
+    };
+    Ok(GateReport {
+        policy: root_rel(&policy_path),
+        devices: root_rel(&devices_path),
+        now: opts.now.to_string(),
+        result: if summary.deny == 0 { "pass" } else { "fail" },
+        summary,
+        checks,
+        notes,
+        analysis,
+    })
+}
+
+/// The human-readable report: findings first, then notes and the verdict.
+pub fn render_human(report: &GateReport) -> String {
+    let mut out = String::new();
+    for c in report.findings() {
+        let tag = match c.verdict {
+            Verdict::Deny => "deny",
+            Verdict::Warn => "warn",
+            Verdict::Excepted => "excepted",
+            Verdict::Pass => continue,
+        };
+        out.push_str(&format!("{tag}[{}] {}: {}\n", c.rule, c.device, c.message));
+        if let Some(ex) = &c.exception {
+            out.push_str(&format!(
+                "  = exception until {}: {}\n",
+                ex.expires, ex.reason
+            ));
+        }
+    }
+    for n in &report.notes {
+        if n.severity >= Severity::Warning {
+            out.push_str(&format!("{n}\n"));
+        }
+    }
+    let s = &report.summary;
+    out.push_str(&format!(
+        "gate {}: {} devices × {} rules; {} deny, {} warn, {} excepted (policy {}, list {}, date {})\n",
+        report.result.to_uppercase(),
+        s.devices,
+        s.rules,
+        s.deny,
+        s.warn,
+        s.excepted,
+        report.policy,
+        report.devices,
+        report.now
+    ));
+    out
+}

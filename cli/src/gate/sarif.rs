@@ -1,0 +1,105 @@
+//! SARIF 2.1.0 output of a gate run, for GitHub code scanning and other
+//! SARIF consumers.
+//!
+//! One run, the rule catalogue as `tool.driver.rules`, one result per
+//! finding located at the device's entry in the approved-device list.
+//! Excepted findings carry an external suppression with the exception's
+//! reason, so scanners show them as dismissed rather than dropping them.
+
+use serde_json::{Value, json};
+
+use super::{GateReport, Verdict};
+use crate::model::Level;
+
+/// The SARIF schema URI written into `$schema`.
+pub const SARIF_SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
+
+fn sarif_level(level: Level) -> &'static str {
+    match level {
+        Level::Deny => "error",
+        Level::Warn => "warning",
+        Level::Allow => "none",
+    }
+}
+
+/// Render `report` as SARIF. `list_uri` is the approved-device list's path
+/// as the consumer should see it (relative to the repository root, `/`
+/// separators).
+pub fn render(report: &GateReport, list_uri: &str) -> Value {
+    let enabled: Vec<(&str, Level)> = super::RULES
+        .iter()
+        .map(|r| {
+            let level = report
+                .checks
+                .iter()
+                .find(|c| c.rule == r.code)
+                .map(|c| c.level)
+                .unwrap_or(Level::Allow);
+            (r.code, level)
+        })
+        .collect();
+    let rules: Vec<Value> = super::RULES
+        .iter()
+        .zip(&enabled)
+        .map(|(r, (_, level))| {
+            json!({
+                "id": r.code,
+                "shortDescription": {"text": r.description},
+                "fullDescription": {"text": if r.params.is_empty() {
+                    r.description.to_string()
+                } else {
+                    format!("{} Parameters: {}", r.description, r.params.join("; "))
+                }},
+                "defaultConfiguration": {"level": sarif_level(*level)},
+                "properties": {"tags": ["supply-chain", "procurement"]}
+            })
+        })
+        .collect();
+    let results: Vec<Value> = report
+        .findings()
+        .map(|c| {
+            let index = super::RULES.iter().position(|r| r.code == c.rule).unwrap_or(0);
+            let mut location = json!({"artifactLocation": {"uri": list_uri}});
+            if let Some(line) = c.line {
+                location["region"] = json!({"startLine": line});
+            }
+            let mut result = json!({
+                "ruleId": c.rule,
+                "ruleIndex": index,
+                "level": sarif_level(c.level),
+                "message": {"text": format!("{}: {}", c.device, c.message)},
+                "locations": [{
+                    "physicalLocation": location,
+                    "logicalLocations": [{"name": c.device, "kind": "device"}]
+                }],
+                "partialFingerprints": {"strataDeviceRule/v1": format!("{}/{}", c.device, c.rule)},
+                "properties": {"device": c.device, "stack": c.stack}
+            });
+            if c.verdict == Verdict::Excepted
+                && let Some(ex) = &c.exception
+            {
+                result["suppressions"] = json!([{
+                    "kind": "external",
+                    "justification": format!("{} (policy exception until {})", ex.reason, ex.expires)
+                }]);
+            }
+            result
+        })
+        .collect();
+    json!({
+        "$schema": SARIF_SCHEMA,
+        "version": "2.1.0",
+        "runs": [{
+            "tool": {"driver": {
+                "name": "strata",
+                "semanticVersion": env!("CARGO_PKG_VERSION"),
+                "rules": rules
+            }},
+            "invocations": [{
+                "executionSuccessful": true,
+                "properties": {"policy": report.policy, "devices": report.devices, "date": report.now}
+            }],
+            "results": results
+        }]
+    })
+}

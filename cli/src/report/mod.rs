@@ -1,0 +1,182 @@
+//! `report`: the procurement officer's overview of a fleet.
+//!
+//! One page per fleet: each device with its attestation status,
+//! concentration, restricted-list screening, DPIA need and gate verdict;
+//! then the fleet-wide concentration, the list snapshots screened against,
+//! and the gate summary. It is assembled from [`crate::analyze`] and
+//! [`crate::gate`] (when the fleet has a policy) and rendered as plain text,
+//! Markdown or JSON. Nothing here computes a figure of its own.
+
+mod render;
+
+use std::path::Path;
+
+use serde::Serialize;
+use time::Date;
+
+use crate::analyze::{self, AnalyzeOptions, FleetAnalysis};
+use crate::diag::Result;
+use crate::fleet::Fleet;
+use crate::gate::{self, GateOptions, GateReport, Verdict};
+use crate::model::{self, ApprovedDevices, FileKind};
+use crate::validate;
+
+pub use render::{markdown, text};
+
+/// What is known about a device's attestation file.
+#[derive(Debug, Clone, Serialize)]
+pub struct AttestationStatus {
+    /// The path as written in the approved-device list.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub path: Option<String>,
+    /// `missing`, `invalid`, `unsigned` or `signed (not verified)`.
+    pub status: &'static str,
+    /// SHA-256 of the attestation file, when it exists.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sha256: Option<String>,
+}
+
+/// One device's line in the report.
+#[derive(Debug, Clone, Serialize)]
+pub struct DeviceReport {
+    /// Device id.
+    pub id: String,
+    /// Attestation status.
+    pub attestation: AttestationStatus,
+    /// The DPIA reference recorded in the approved-device list.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub dpia_recorded: Option<String>,
+    /// Gate findings for the device (warn, deny, excepted).
+    pub gate: Vec<gate::Check>,
+}
+
+/// The whole report.
+#[derive(Debug, Clone, Serialize)]
+pub struct Report {
+    /// The date the report was made for (exception expiry).
+    pub date: String,
+    /// Per device, in analysis order.
+    pub devices: Vec<DeviceReport>,
+    /// The analysis.
+    pub analysis: FleetAnalysis,
+    /// The gate run, when the fleet has a policy.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub gate: Option<GateSummary>,
+    /// What this report does not cover.
+    pub limitations: Vec<&'static str>,
+}
+
+/// The gate's verdict in the report.
+#[derive(Debug, Clone, Serialize)]
+pub struct GateSummary {
+    /// `pass` or `fail`.
+    pub result: &'static str,
+    /// The policy file.
+    pub policy: String,
+    /// Totals.
+    pub summary: gate::Summary,
+    /// Notes (expired or unused exceptions).
+    pub notes: Vec<crate::diag::Diagnostic>,
+}
+
+/// What the report cannot yet say; printed with every report so no reader
+/// mistakes an absent check for a passed one.
+pub const LIMITATIONS: &[&str] = &[
+    "Signatures: a Sigstore bundle next to an attestation is reported as present; this build does not verify it.",
+    "Reviews: approvals of attestations in git are not tracked by this build.",
+];
+
+/// Build the report for the fleet at `root` as of `date`.
+pub fn report(root: &Path, date: Date) -> Result<Report> {
+    let fleet = Fleet::open(root)?;
+    let policy = fleet.root.join(gate::POLICY_FILE);
+    let list_path = fleet.root.join(analyze::APPROVED_FILE);
+    let (analysis, gate_report): (FleetAnalysis, Option<GateReport>) =
+        if policy.is_file() && list_path.is_file() {
+            let g = gate::gate(
+                &fleet.root,
+                &GateOptions {
+                    policy: None,
+                    devices: None,
+                    now: date,
+                },
+            )?;
+            (g.analysis.clone(), Some(g))
+        } else {
+            (analyze::analyze(&fleet, &AnalyzeOptions::default())?, None)
+        };
+    let list: Option<ApprovedDevices> = if list_path.is_file() {
+        Some(model::load::<ApprovedDevices>(&list_path, FileKind::ApprovedDevices)?.value)
+    } else {
+        None
+    };
+    let list_dir = list_path.parent().unwrap_or(Path::new("."));
+    let devices = analysis
+        .devices
+        .iter()
+        .map(|d| {
+            let entry = list
+                .as_ref()
+                .and_then(|l| l.devices.iter().find(|e| e.id == d.id));
+            let attestation =
+                attestation_status(list_dir, entry.and_then(|e| e.attestation.as_deref()));
+            DeviceReport {
+                id: d.id.clone(),
+                attestation,
+                dpia_recorded: entry.and_then(|e| e.dpia.clone()),
+                gate: gate_report
+                    .as_ref()
+                    .map(|g| {
+                        g.checks
+                            .iter()
+                            .filter(|c| c.device == d.id && c.verdict != Verdict::Pass)
+                            .cloned()
+                            .collect()
+                    })
+                    .unwrap_or_default(),
+            }
+        })
+        .collect();
+    Ok(Report {
+        date: date.to_string(),
+        devices,
+        gate: gate_report.map(|g| GateSummary {
+            result: g.result,
+            policy: g.policy,
+            summary: g.summary,
+            notes: g.notes,
+        }),
+        analysis,
+        limitations: LIMITATIONS.to_vec(),
+    })
+}
+
+fn attestation_status(list_dir: &Path, rel: Option<&str>) -> AttestationStatus {
+    let Some(rel) = rel else {
+        return AttestationStatus {
+            path: None,
+            status: "missing",
+            sha256: None,
+        };
+    };
+    let path = list_dir.join(rel);
+    let sha256 = crate::hashing::hash_file(&path)
+        .ok()
+        .map(|(_, d)| hex::encode(d));
+    let status = if sha256.is_none() {
+        "missing"
+    } else if !validate::validate_file(&path, &validate::Options::default())
+        .is_ok_and(|r| r.is_valid(false))
+    {
+        "invalid"
+    } else if gate::rules::bundle_path(&path).is_file() {
+        "signed (not verified)"
+    } else {
+        "unsigned"
+    };
+    AttestationStatus {
+        path: Some(rel.to_string()),
+        status,
+        sha256,
+    }
+}

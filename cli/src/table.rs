@@ -1,0 +1,127 @@
+//! Plain-text and Markdown tables for terminal reports: columns aligned by
+//! character count, numbers right-aligned, no colour.
+
+/// A table: a header row and body rows of cells.
+#[derive(Debug, Clone, Default)]
+pub struct Table {
+    /// Column titles.
+    pub headers: Vec<String>,
+    /// Body rows.
+    pub rows: Vec<Vec<String>>,
+    /// Indices of right-aligned (numeric) columns.
+    pub right: Vec<usize>,
+}
+
+impl Table {
+    /// A table with these column titles.
+    pub fn new(headers: &[&str]) -> Table {
+        Table {
+            headers: headers.iter().map(|h| h.to_string()).collect(),
+            ..Table::default()
+        }
+    }
+
+    /// Right-align these columns.
+    pub fn right_align(mut self, cols: &[usize]) -> Table {
+        self.right = cols.to_vec();
+        self
+    }
+
+    /// Add a row.
+    pub fn row(&mut self, cells: Vec<String>) {
+        self.rows.push(cells);
+    }
+
+    /// Aligned plain text, each line starting with `indent`.
+    pub fn to_text(&self, indent: &str) -> String {
+        let all: Vec<Vec<String>> = std::iter::once(&self.headers)
+            .chain(&self.rows)
+            .cloned()
+            .collect();
+        grid(&all, &self.right, indent)
+    }
+
+    /// A GitHub-flavoured Markdown table; `|` in cells is escaped.
+    pub fn to_markdown(&self) -> String {
+        let cell = |s: &str| s.replace('|', "\\|").replace('\n', " ");
+        let mut out = format!(
+            "| {} |\n",
+            self.headers
+                .iter()
+                .map(|h| cell(h))
+                .collect::<Vec<_>>()
+                .join(" | ")
+        );
+        let seps: Vec<&str> = (0..self.headers.len())
+            .map(|c| {
+                if self.right.contains(&c) {
+                    "---:"
+                } else {
+                    "---"
+                }
+            })
+            .collect();
+        out.push_str(&format!("| {} |\n", seps.join(" | ")));
+        for r in &self.rows {
+            out.push_str(&format!(
+                "| {} |\n",
+                r.iter().map(|c| cell(c)).collect::<Vec<_>>().join(" | ")
+            ));
+        }
+        out
+    }
+}
+
+/// Rows of cells as aligned plain text, each line starting with `indent`;
+/// `right` lists right-aligned (numeric) columns. Trailing spaces are
+/// trimmed.
+pub fn grid(rows: &[Vec<String>], right: &[usize], indent: &str) -> String {
+    let cols = rows.iter().map(|r| r.len()).max().unwrap_or(0);
+    let width: Vec<usize> = (0..cols)
+        .map(|c| {
+            rows.iter()
+                .filter_map(|r| r.get(c))
+                .map(|s| s.chars().count())
+                .max()
+                .unwrap_or(0)
+        })
+        .collect();
+    let mut out = String::new();
+    for r in rows {
+        let mut line = String::from(indent);
+        for (c, cell) in r.iter().enumerate() {
+            let pad = width[c].saturating_sub(cell.chars().count());
+            if c > 0 {
+                line.push_str("  ");
+            }
+            if right.contains(&c) {
+                line.push_str(&" ".repeat(pad));
+                line.push_str(cell);
+            } else {
+                line.push_str(cell);
+                line.push_str(&" ".repeat(pad));
+            }
+        }
+        out.push_str(line.trim_end());
+        out.push('\n');
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Table;
+
+    #[test]
+    fn aligns_text_and_escapes_markdown() {
+        let mut t = Table::new(&["name", "n"]).right_align(&[1]);
+        t.row(vec!["a|b".into(), "5".into()]);
+        t.row(vec!["long name".into(), "10".into()]);
+        assert_eq!(
+            t.to_text(""),
+            "name        n\na|b         5\nlong name  10\n"
+        );
+        assert!(t.to_markdown().contains("| a\\|b | 5 |"));
+        assert!(t.to_markdown().contains("| --- | ---: |"));
+    }
+}

@@ -1,0 +1,79 @@
+//! `strata report` through the real binary.
+
+mod common;
+
+use common::{render, repo_like, strata};
+
+#[test]
+fn text_report_on_the_example_fleet() {
+    let tmp = repo_like();
+    let out = strata(tmp.path())
+        .args(["report", "fleet", "--now", "2026-11-26"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", render(&out, tmp.path()));
+    insta::assert_snapshot!(render(&out, tmp.path()));
+}
+
+#[test]
+fn markdown_report_on_the_example_fleet() {
+    let tmp = repo_like();
+    let out = strata(tmp.path())
+        .args([
+            "report",
+            "fleet",
+            "--now",
+            "2026-11-26",
+            "--format",
+            "md",
+            "-o",
+            "report.md",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", render(&out, tmp.path()));
+    let md = std::fs::read_to_string(tmp.path().join("report.md")).unwrap();
+    assert!(md.starts_with("# strata report: 5 devices, 310 units (2026-11-26)\n"));
+    assert!(md.contains("| device | units | attestation |"));
+    insta::assert_snapshot!(md);
+}
+
+#[test]
+fn json_report_carries_analysis_and_gate() {
+    let tmp = repo_like();
+    let out = strata(tmp.path())
+        .args(["report", "fleet", "--now", "2026-11-26", "--format", "json"])
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["gate"]["result"], "fail");
+    assert_eq!(v["devices"].as_array().unwrap().len(), 5);
+    assert_eq!(v["devices"][0]["attestation"]["status"], "unsigned");
+    assert_eq!(
+        v["devices"][0]["attestation"]["sha256"]
+            .as_str()
+            .unwrap()
+            .len(),
+        64
+    );
+    assert!(!v["limitations"].as_array().unwrap().is_empty());
+}
+
+#[test]
+fn missing_attestation_is_reported_not_fatal() {
+    let tmp = repo_like();
+    std::fs::remove_file(tmp.path().join("attestations/laptop/bom.cdx.json")).unwrap();
+    std::fs::write(
+        tmp.path().join("attestations/mixed-phone/bom.cdx.json"),
+        "{\"bomFormat\": \"CycloneDX\"}",
+    )
+    .unwrap();
+    let out = strata(tmp.path())
+        .args(["report", "fleet", "--now", "2026-11-26", "--format", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["devices"][0]["attestation"]["status"], "missing");
+    assert_eq!(v["devices"][1]["attestation"]["status"], "invalid");
+}
