@@ -1185,3 +1185,65 @@ fn key_verification_report_snapshot() {
     let text = render(&out, s.path()).replace(&demo_pub().display().to_string(), "[DEMO_PUB]");
     insta::assert_snapshot!(text);
 }
+
+// ---------------------------------------------------------------------------
+// Robustness
+// ---------------------------------------------------------------------------
+
+/// A bundle as JSON, with the signer names of checkpoint signature lines
+/// blanked: a signed note's key name is a label, not signed content (the key
+/// hint and the signature decide).
+fn normalised(b: &sigstore_types::Bundle) -> String {
+    let text = b.to_json().unwrap();
+    regex::Regex::new(r"— \S+ ")
+        .unwrap()
+        .replace_all(&text, "— _ ")
+        .into_owned()
+}
+
+/// Flip one bit at many positions of an honest bundle: verification must
+/// never panic, and a mutated bundle may verify only if it still means
+/// exactly what was signed (e.g. a renamed key of an optional, empty field).
+#[test]
+fn single_bit_flips_never_panic_and_never_verify_a_different_bundle() {
+    let (world, artifact, bundle) = honest(&EntryOpts::default());
+    let s = Scratch::new();
+    let a = s.write("a.txt", &artifact);
+    let root = s.write("root.json", world.default_root());
+    let opts = Options {
+        trust: TrustMode::Sigstore,
+        root: trust::load_root(&RootChoice::File(root)).unwrap(),
+        identity: Some(exact(IDENTITY)),
+        issuer: Some(ISSUER.to_string()),
+        require_tlog: false,
+        now: jiff::Timestamp::now(),
+    };
+    let text = serde_json::to_string_pretty(&bundle).unwrap();
+    let original = input::parse_bundle(Path::new("b.json"), &text).unwrap();
+    let original = original.bundle.as_ref().unwrap();
+    let artifact = ArtifactInput::File(a);
+    let (mut tried, mut verified) = (0, 0);
+    for i in (0..text.len()).step_by(3) {
+        let mut bytes = text.clone().into_bytes();
+        bytes[i] ^= 0x01;
+        let Ok(mutated) = String::from_utf8(bytes) else {
+            continue;
+        };
+        let Ok(file) = input::parse_bundle(Path::new("b.json"), &mutated) else {
+            continue; // not JSON: an input error, exit 2
+        };
+        tried += 1;
+        let report = verify::verify(&file, &artifact, &opts).unwrap();
+        if report.verified {
+            verified += 1;
+            assert_eq!(
+                normalised(file.bundle.as_ref().unwrap()),
+                normalised(original),
+                "byte {i} changed the bundle and it still verified:\n{}",
+                report.render_human()
+            );
+        }
+    }
+    assert!(tried > 1000, "{tried}");
+    assert!(verified < tried / 20, "{verified} of {tried}");
+}
