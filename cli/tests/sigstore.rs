@@ -1247,3 +1247,119 @@ fn single_bit_flips_never_panic_and_never_verify_a_different_bundle() {
     assert!(tried > 1000, "{tried}");
     assert!(verified < tried / 20, "{verified} of {tried}");
 }
+
+#[test]
+fn assemble_sign_reproduces_the_committed_bundles() {
+    let fleet = common::example_fleet();
+    let out = run(
+        fleet.path(),
+        &[
+            "assemble",
+            "stacks",
+            "--out-dir",
+            "out",
+            "--sign",
+            demo_key().to_str().unwrap(),
+        ],
+    );
+    assert!(out.status.success(), "{}", render(&out, fleet.path()));
+    for id in common::EXAMPLE_DEVICES {
+        let made =
+            std::fs::read(fleet.path().join("out").join(id).join("bom.sigstore.json")).unwrap();
+        let committed = std::fs::read(
+            repo()
+                .join("attestations")
+                .join(id)
+                .join("bom.sigstore.json"),
+        )
+        .unwrap();
+        assert!(
+            made == committed,
+            "attestations/{id}/bom.sigstore.json differs from `assemble --sign`"
+        );
+    }
+    let out = run(
+        fleet.path(),
+        &[
+            "assemble",
+            "stacks/laptop.yaml",
+            "--sign",
+            demo_key().to_str().unwrap(),
+        ],
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "--sign needs somewhere to write"
+    );
+}
+
+/// The real cosign bundle with its RFC 3161 timestamp, verified with the
+/// library API against a (possibly edited) public-good trusted root.
+fn cosign_blob(edit_bundle: impl Fn(&mut Value), edit_root: impl Fn(&mut Value)) -> Report {
+    let dir = fixtures().join("sigstore-verify");
+    let mut bundle: Value =
+        serde_json::from_slice(&std::fs::read(dir.join("cosign-v3-blob.sigstore.json")).unwrap())
+            .unwrap();
+    edit_bundle(&mut bundle);
+    let mut root: Value =
+        serde_json::from_str(sigstore_verify::trust_root::SIGSTORE_PRODUCTION_TRUSTED_ROOT)
+            .unwrap();
+    edit_root(&mut root);
+    let s = Scratch::new();
+    let b = s.write("b.json", serde_json::to_vec(&bundle).unwrap());
+    let r = s.write("root.json", root.to_string());
+    let opts = Options {
+        trust: TrustMode::Sigstore,
+        root: trust::load_root(&RootChoice::File(r)).unwrap(),
+        identity: Some(exact("w.vollprecht@gmail.com")),
+        issuer: Some("https://github.com/login/oauth".into()),
+        require_tlog: false,
+        now: jiff::Timestamp::now(),
+    };
+    let file = input::read_bundle(&b).unwrap();
+    verify::verify(
+        &file,
+        &ArtifactInput::File(dir.join("cosign-v3-blob.txt")),
+        &opts,
+    )
+    .unwrap()
+}
+
+#[test]
+fn rfc3161_timestamps_are_verified_and_their_authority_window_enforced() {
+    let r = cosign_blob(|_| {}, |_| {});
+    assert!(r.verified, "{}", r.render_human());
+    assert_eq!(status(&r, CheckId::Rfc3161Timestamp), Status::Pass);
+    assert_eq!(r.signing_times.len(), 2, "TSA time and SET time");
+    // A tampered token.
+    let r = cosign_blob(
+        |b| {
+            flip_b64(
+                &mut b["verificationMaterial"]["timestampVerificationData"]["rfc3161Timestamps"][0]
+                    ["signedTimestamp"],
+            )
+        },
+        |_| {},
+    );
+    assert!(
+        failed(&r).contains(&"rfc3161-timestamp"),
+        "{}",
+        r.render_human()
+    );
+    // The TSA's window closes before the token's time.
+    let r = cosign_blob(
+        |_| {},
+        |root| {
+            for tsa in root["timestampAuthorities"].as_array_mut().unwrap() {
+                tsa["validFor"] = serde_json::json!({"start": "2020-01-01T00:00:00Z", "end": "2021-01-01T00:00:00Z"});
+            }
+        },
+    );
+    let f = failed(&r);
+    assert!(
+        f.contains(&"trust-root-validity") && f.contains(&"rfc3161-timestamp"),
+        "{}",
+        r.render_human()
+    );
+}

@@ -61,6 +61,12 @@ pub fn check_for(e: &LibError) -> CheckId {
         },
         LibError::UnsupportedBundle(_) if msg.contains("payload type") => CheckId::ArtifactDigest,
         LibError::UnsupportedBundle(_) if msg.contains("Rekor") => CheckId::TlogEntry,
+        LibError::UnsupportedBundle(_) if msg.contains("public-key verification") => {
+            CheckId::VerificationMaterial
+        }
+        LibError::InvalidBundle(m) if m.contains("no signing certificate") => {
+            CheckId::VerificationMaterial
+        }
         LibError::InvalidTrustRoot(_)
         | LibError::TrustRoot(_)
         | LibError::TrustedCertificate(_) => CheckId::TrustRootValidity,
@@ -173,7 +179,7 @@ pub(crate) fn cross_check(ctx: &Ctx<'_>, sheet: &mut Sheet) -> Result<String> {
         .timestamp_verification_data
         .rfc3161_timestamps
         .is_empty();
-    let runs = match &ctx.opts.trust {
+    match &ctx.opts.trust {
         TrustMode::Ca { .. } => {
             return Ok(
                 "not run: sigstore-verify checks Fulcio and managed-key bundles; organisation-PKI bundles are checked by strata alone"
@@ -186,10 +192,12 @@ pub(crate) fn cross_check(ctx: &Ctx<'_>, sheet: &mut Sheet) -> Result<String> {
                     .into(),
             );
         }
-        _ => true,
-    };
-    if !runs || sheet.status(CheckId::BundleFormat) != Status::Pass {
-        return Ok("not run".into());
+        _ => {}
+    }
+    if sheet.status(CheckId::BundleFormat) != Status::Pass
+        || sheet.status(CheckId::VerificationMaterial) != Status::Pass
+    {
+        return Ok("not run: the bundle is not one it could verify this way".into());
     }
     let mut lib_checks = library_checks(ctx);
     let verifier = match Verifier::new(&ctx.opts.root.root) {
@@ -420,5 +428,122 @@ fn mark_pass(sheet: &mut Sheet, id: CheckId) {
             }
             _ => {}
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ts() -> jiff::Timestamp {
+        jiff::Timestamp::from_second(1_700_000_000).unwrap()
+    }
+
+    #[test]
+    fn library_errors_map_to_the_check_they_are_about() {
+        let cases: Vec<(LibError, CheckId)> = vec![
+            (
+                LibError::ArtifactMismatch("artifact hash mismatch for hashedrekord entry".into()),
+                CheckId::TlogEntry,
+            ),
+            (
+                LibError::ArtifactMismatch("artifact hash does not match any subject".into()),
+                CheckId::ArtifactDigest,
+            ),
+            (LibError::SignatureInvalid("x".into()), CheckId::Signature),
+            (CertificateError::Sct("x".into()).into(), CheckId::Sct),
+            (
+                CertificateError::Expired {
+                    time: ts(),
+                    not_after: ts(),
+                }
+                .into(),
+                CheckId::CertificateValidity,
+            ),
+            (
+                CertificateError::NoValidAuthority { time: ts() }.into(),
+                CheckId::TrustRootValidity,
+            ),
+            (
+                CertificateError::ChainInvalid("x".into()).into(),
+                CheckId::CertificateChain,
+            ),
+            (
+                TransparencyLogError::IntegratedTime("integrated time is in the future".into())
+                    .into(),
+                CheckId::SigningTime,
+            ),
+            (
+                TransparencyLogError::IntegratedTime("is after certificate validity".into()).into(),
+                CheckId::CertificateValidity,
+            ),
+            (
+                TransparencyLogError::Checkpoint("x".into()).into(),
+                CheckId::Checkpoint,
+            ),
+            (
+                TransparencyLogError::InclusionPromise("x".into()).into(),
+                CheckId::Set,
+            ),
+            (
+                TransparencyLogError::EntryMismatch("x".into()).into(),
+                CheckId::TlogEntry,
+            ),
+            (
+                TimestampError::OutsideAuthorityValidity { time: ts() }.into(),
+                CheckId::TrustRootValidity,
+            ),
+            (
+                TimestampError::NoVerifiedTimestamp("x".into()).into(),
+                CheckId::SigningTime,
+            ),
+            (
+                LibError::UnsupportedBundle("unsupported DSSE payload type \"x\"".into()),
+                CheckId::ArtifactDigest,
+            ),
+            (
+                LibError::UnsupportedBundle(
+                    "bundle contains a certificate but public-key verification was requested"
+                        .into(),
+                ),
+                CheckId::VerificationMaterial,
+            ),
+        ];
+        for (e, id) in cases {
+            assert_eq!(check_for(&e), id, "{e}");
+        }
+    }
+
+    #[test]
+    fn a_failure_implies_only_checks_finished_before_it() {
+        // An identity failure (step 5) says the chain and SCT passed, and
+        // nothing about the log, the signature or the entry.
+        let e = LibError::IdentityMismatch {
+            expected: "a".into(),
+            actual: None,
+        };
+        let step = failure_step(&e, false);
+        for done in [
+            CheckId::CertificateChain,
+            CheckId::Sct,
+            CheckId::BundleFormat,
+        ] {
+            assert!(last_step(done, false) < step, "{done}");
+        }
+        for open in [
+            CheckId::InclusionProof,
+            CheckId::Signature,
+            CheckId::TlogEntry,
+            CheckId::CertificateValidity,
+        ] {
+            assert!(last_step(open, false) >= step, "{open}");
+        }
+        // Preparation errors imply nothing.
+        let e = LibError::InvalidBundle("x".into());
+        assert!(
+            CheckId::ALL
+                .iter()
+                .all(|&c| last_step(c, false) >= failure_step(&e, false))
+        );
     }
 }
