@@ -15,6 +15,7 @@
 //! alone.
 
 use sigstore_types::{Artifact, Sha256Hash};
+use sigstore_verify::bundle::Error as BundleError;
 use sigstore_verify::{
     CertificateError, Error as LibError, PublicKeyVerificationPolicy, TimestampError,
     TransparencyLogError, VerificationPolicy, Verifier,
@@ -71,6 +72,19 @@ pub fn check_for(e: &LibError) -> CheckId {
         | LibError::TrustRoot(_)
         | LibError::TrustedCertificate(_) => CheckId::TrustRootValidity,
         LibError::InvalidBundle(m) if m.contains("in-toto") => CheckId::ArtifactDigest,
+        LibError::Bundle(b) => match b {
+            BundleError::MissingInclusionProof(_) | BundleError::LogIndexOutOfRange { .. } => {
+                CheckId::InclusionProof
+            }
+            BundleError::MissingCheckpoint | BundleError::CheckpointRootMismatch => {
+                CheckId::Checkpoint
+            }
+            BundleError::MissingInclusionPromise(_) => CheckId::Set,
+            BundleError::MissingSigningTimeEvidence | BundleError::MissingTimestamp => {
+                CheckId::SigningTime
+            }
+            _ => CheckId::BundleFormat,
+        },
         _ => CheckId::BundleFormat,
     }
 }

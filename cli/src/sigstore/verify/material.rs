@@ -44,19 +44,18 @@ pub(crate) fn bundle_format<'a>(
             return None;
         }
     };
-    // Presence of log entries, proofs and timestamps is left to the log and
-    // time checks, which name what is missing (or say it does not apply to
-    // an offline key or CA bundle); the shape rules stay here.
+    // Presence and consistency of log entries, proofs, checkpoints, SETs and
+    // timestamps are left to the log and time checks, which name what is
+    // wrong (or say it does not apply to an offline key or CA bundle); the
+    // shape rules of the version stay here.
     let options = ValidationOptions::new()
         .with_require_inclusion_proof(false)
         .with_require_timestamp(false);
-    match validate_bundle_with_options(bundle, &options) {
-        Ok(()) => {}
-        Err(sigstore_bundle::Error::MissingSigningTimeEvidence) => {}
-        Err(e) => {
-            sheet.fail(CheckId::BundleFormat, format!("{version} bundle: {e}"));
-            return None;
-        }
+    if let Err(e) = validate_bundle_with_options(bundle, &options)
+        && is_shape_error(&e)
+    {
+        sheet.fail(CheckId::BundleFormat, format!("{version} bundle: {e}"));
+        return None;
     }
     let content = match &bundle.content {
         SignatureContent::DsseEnvelope(e) => format!("DSSE envelope ({})", e.payload_type),
@@ -83,6 +82,17 @@ pub(crate) fn bundle_format<'a>(
         ),
     );
     Some((bundle, version))
+}
+
+/// Structural errors about the bundle's shape, as opposed to missing or
+/// inconsistent log and time evidence (which the named log checks report).
+pub(crate) fn is_shape_error(e: &sigstore_bundle::Error) -> bool {
+    matches!(
+        e,
+        sigstore_bundle::Error::UnsupportedMediaType(_)
+            | sigstore_bundle::Error::UnsupportedVerificationMaterial
+            | sigstore_bundle::Error::CertificateChainNotAllowed(_)
+    )
 }
 
 /// `verification-material`: the bundle was signed the way the verifier was

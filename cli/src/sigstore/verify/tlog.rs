@@ -105,7 +105,7 @@ pub(crate) fn check(ctx: &Ctx<'_>, sheet: &mut Sheet) -> TlogOutcome {
             Err(d) => entry_fold.push(i, Status::Fail, d),
         }
         inclusion(ctx, i, e, &keyring, now, &mut proof_fold, &mut cp_fold);
-        set(i, e, &keyring, now, &mut set_fold, &mut out);
+        set(ctx, i, e, &keyring, &mut set_fold, &mut out);
     }
     entry_fold.write(CheckId::TlogEntry, sheet);
     proof_fold.write(CheckId::InclusionProof, sheet);
@@ -217,14 +217,19 @@ fn inclusion(
 }
 
 fn set(
+    ctx: &Ctx<'_>,
     i: usize,
     e: &TransparencyLogEntry,
     keyring: &Keyring,
-    now: Timestamp,
     fold: &mut Fold,
     out: &mut TlogOutcome,
 ) {
+    let now = ctx.opts.now;
     let Some(promise) = &e.inclusion_promise else {
+        if ctx.version == "v0.1" {
+            fold.push(i, Status::Fail, "a v0.1 bundle's entries must carry a SET");
+            return;
+        }
         fold.push(
             i,
             Status::NotApplicable,
