@@ -18,6 +18,7 @@ pub mod memo;
 pub mod model;
 pub mod names;
 pub mod report;
+pub mod sigstore;
 pub mod table;
 pub mod validate;
 pub mod yaml;

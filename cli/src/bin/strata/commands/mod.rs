@@ -13,7 +13,10 @@ mod init;
 mod memo;
 mod report;
 mod schema;
+mod sign;
 mod validate;
+mod verify;
+mod verify_bundle;
 
 /// strata: evidence and control for devices whose chip, OS, AI model and
 /// cloud come from one vendor.
@@ -58,7 +61,10 @@ enum Command {
     Memo(memo::MemoArgs),
     Report(report::ReportArgs),
     Schema(schema::SchemaArgs),
+    Sign(sign::SignArgs),
     Validate(validate::ValidateArgs),
+    Verify(verify::VerifyArgs),
+    VerifyBundle(verify_bundle::VerifyBundleArgs),
 }
 
 /// Run the parsed command line.
@@ -72,7 +78,10 @@ pub fn run(cli: Cli) -> Result<ExitStatus> {
         Command::Memo(a) => memo::run(a),
         Command::Report(a) => report::run(a),
         Command::Schema(a) => schema::run(a),
+        Command::Sign(a) => sign::run(a),
         Command::Validate(a) => validate::run(a),
+        Command::Verify(a) => verify::run(a),
+        Command::VerifyBundle(a) => verify_bundle::run(a),
     }
 }
 
