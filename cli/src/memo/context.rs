@@ -184,9 +184,35 @@ fn esc(s: &str) -> String {
         .replace('"', "&quot;")
 }
 
-const PALETTE: [&str; 8] = [
-    "#4e79a7", "#f28e2b", "#59a14f", "#e15759", "#76b7b2", "#edc948", "#b07aa1", "#9c755f",
+/// Fill colours (Tableau 10) with a label colour that keeps WCAG AA contrast
+/// on each.
+const PALETTE: [(&str, &str); 8] = [
+    ("#4e79a7", "#fff"),
+    ("#f28e2b", "#000"),
+    ("#59a14f", "#000"),
+    ("#e15759", "#000"),
+    ("#76b7b2", "#000"),
+    ("#edc948", "#000"),
+    ("#b07aa1", "#000"),
+    ("#9c755f", "#fff"),
 ];
+
+/// Average label width per character at 12 px sans-serif, for deciding
+/// whether a name fits its segment.
+const CHAR_WIDTH: f64 = 6.6;
+
+/// `name`, shortened with an ellipsis to fit a segment `width` pixels wide,
+/// or empty when not even two characters fit.
+fn fit_label(name: &str, width: f64) -> String {
+    let room = ((width - 10.0) / CHAR_WIDTH).floor().max(0.0) as usize;
+    if name.chars().count() <= room {
+        name.to_string()
+    } else if room >= 2 {
+        format!("{}…", name.chars().take(room - 1).collect::<String>())
+    } else {
+        String::new()
+    }
+}
 
 /// An inline SVG of which vendor group controls which layer: one row per
 /// layer, split by the parts' fractions, one colour per group.
@@ -215,7 +241,7 @@ pub fn stack_chart(device: &DeviceAnalysis) -> String {
         let mut x = label_w;
         for p in &l.parts {
             let w = bar_w * p.fraction;
-            let colour = PALETTE[groups
+            let (colour, ink) = PALETTE[groups
                 .iter()
                 .position(|g| *g == p.vendor.group)
                 .unwrap_or(0)
@@ -225,12 +251,18 @@ pub fn stack_chart(device: &DeviceAnalysis) -> String {
                 row_h - 6.0,
                 esc(&format!("{}: {} ({:.0} %)", l.layer.as_str(), p.vendor.group_name, p.fraction * 100.0))
             ));
-            svg.push_str(&format!(
-                "<text x=\"{:.1}\" y=\"{:.1}\" fill=\"#fff\">{}</text>",
-                x + 6.0,
-                y + row_h / 2.0 + 1.0,
-                esc(&p.vendor.group_name)
-            ));
+            // A name that does not fit its segment is shortened with an
+            // ellipsis; the full name is in the segment's tooltip and the
+            // table beside the chart.
+            let label = fit_label(&p.vendor.group_name, w);
+            if !label.is_empty() {
+                svg.push_str(&format!(
+                    "<text x=\"{:.1}\" y=\"{:.1}\" fill=\"{ink}\">{}</text>",
+                    x + 6.0,
+                    y + row_h / 2.0 + 1.0,
+                    esc(&label)
+                ));
+            }
             x += w;
         }
     }
@@ -356,5 +388,26 @@ pub fn device_context(
         art36,
         recommendation,
         evidence,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn labels_fit_their_segment_or_are_shortened() {
+        assert_eq!(fit_label("Xiaomi Corporation", 420.0), "Xiaomi Corporation");
+        let short = fit_label("Qualcomm Incorporated", 60.0);
+        assert!(
+            short.ends_with('…') && short.chars().count() == 7,
+            "{short}"
+        );
+        assert_eq!(fit_label("NVIDIA", 12.0), "");
+    }
+
+    #[test]
+    fn svg_text_is_escaped() {
+        assert_eq!(esc("<b a=\"1\">&"), "&lt;b a=&quot;1&quot;&gt;&amp;");
     }
 }
