@@ -14,6 +14,7 @@
 pub mod junit;
 pub mod rules;
 pub mod sarif;
+pub mod signature;
 
 use std::path::{Path, PathBuf};
 
@@ -204,6 +205,13 @@ pub fn gate(root: &Path, opts: &GateOptions) -> Result<GateReport> {
         .parent()
         .unwrap_or(Path::new("."))
         .to_path_buf();
+    let policy_dir = policy_path.parent().unwrap_or(Path::new("."));
+    let trust = policy
+        .value
+        .rules
+        .get("unsigned-attestation")
+        .filter(|r| r.level != Level::Allow)
+        .and_then(|r| signature::trust_from_rule(r, policy_dir).ok());
 
     let mut checks = Vec::new();
     let mut used = vec![false; policy.value.exceptions.len()];
@@ -227,7 +235,7 @@ pub fn gate(root: &Path, opts: &GateOptions) -> Result<GateReport> {
             if rule.level == Level::Allow {
                 continue;
             }
-            let message = rules::evaluate(code, rule, device, entry, &list_dir);
+            let message = rules::evaluate(code, rule, device, entry, &list_dir, trust.as_ref());
             let mut check = Check {
                 device: device.id.clone(),
                 rule: code.clone(),
