@@ -8,15 +8,19 @@
 
 pub mod analyze;
 pub mod assemble;
+pub mod canon;
 pub mod diag;
 pub mod fleet;
 pub mod fsutil;
+pub mod fmt;
 pub mod gate;
 pub mod hashing;
+pub mod history;
 pub mod init;
 pub mod model;
 pub mod names;
 pub mod report;
+pub mod review;
 pub mod table;
 pub mod validate;
 pub mod yaml;

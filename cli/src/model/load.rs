@@ -25,24 +25,28 @@ pub enum FileKind {
     Policy,
     /// `approved-devices.yaml`.
     ApprovedDevices,
+    /// `attestations/reviews.yaml`.
+    Reviews,
 }
 
 /// Names accepted by `strata schema NAME`, in display order.
-pub const SCHEMA_NAMES: [&str; 5] = [
+pub const SCHEMA_NAMES: [&str; 6] = [
     "stack",
     "vendors",
     "designations",
     "policy",
     "approved-devices",
+    "reviews",
 ];
 
 impl FileKind {
-    const ALL: [FileKind; 5] = [
+    const ALL: [FileKind; 6] = [
         FileKind::Stack,
         FileKind::Vendors,
         FileKind::Designations,
         FileKind::Policy,
         FileKind::ApprovedDevices,
+        FileKind::Reviews,
     ];
 
     /// The schema name.
@@ -53,6 +57,7 @@ impl FileKind {
             FileKind::Designations => "designations",
             FileKind::Policy => "policy",
             FileKind::ApprovedDevices => "approved-devices",
+            FileKind::Reviews => "reviews",
         }
     }
 
@@ -70,6 +75,7 @@ impl FileKind {
             FileKind::ApprovedDevices => {
                 include_str!("../../../schemas/approved-devices.schema.json")
             }
+            FileKind::Reviews => include_str!("../../../schemas/reviews.schema.json"),
         }
     }
 
@@ -89,7 +95,8 @@ struct Compiled {
 }
 
 fn compiled(kind: FileKind) -> &'static Compiled {
-    static CELLS: [OnceLock<Compiled>; 5] = [
+    static CELLS: [OnceLock<Compiled>; 6] = [
+        OnceLock::new(),
         OnceLock::new(),
         OnceLock::new(),
         OnceLock::new(),
@@ -109,6 +116,11 @@ fn compiled(kind: FileKind) -> &'static Compiled {
             .expect("embedded schema compiles");
         Compiled { schema, validator }
     })
+}
+
+/// The JSON Schema of `kind`, parsed (key order as written).
+pub fn schema_value(kind: FileKind) -> &'static Value {
+    &compiled(kind).schema
 }
 
 /// A loaded, validated file.

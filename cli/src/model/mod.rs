@@ -8,13 +8,17 @@
 
 mod fleet;
 mod load;
+mod reviews;
 mod stack;
 
 pub use fleet::{
     ApprovedDevice, ApprovedDevices, Criterion, Designation, DesignationList, Designations,
     EntryStatus, Exception, Level, Policy, Rule, Vendor, Vendors,
 };
-pub use load::{FileKind, Loaded, SCHEMA_NAMES, load, parse_str, schema_source, suggest};
+pub use load::{
+    FileKind, Loaded, SCHEMA_NAMES, load, parse_str, schema_source, schema_value, suggest,
+};
+pub use reviews::{Review, Reviews, Verdict};
 pub use stack::{
     Agent, DeviceClass, DeviceInfo, Endpoint, Evidence, EvidenceKind, Fact, Layer, LayerName,
     Layers, Part, Route, RouteTo, Stack, Weights,

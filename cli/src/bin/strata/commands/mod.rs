@@ -7,10 +7,14 @@ use crate::output::ErrorFormat;
 
 mod analyze;
 mod assemble;
+mod diff;
+mod fmt;
 mod gate;
 mod hash;
 mod init;
+mod log;
 mod report;
+mod review;
 mod schema;
 mod validate;
 
@@ -51,10 +55,14 @@ fn wants_json() -> bool {
 enum Command {
     Analyze(analyze::AnalyzeArgs),
     Assemble(assemble::AssembleArgs),
+    Diff(diff::DiffArgs),
+    Fmt(fmt::FmtArgs),
     Gate(gate::GateArgs),
     Hash(hash::HashArgs),
     Init(init::InitArgs),
+    Log(log::LogArgs),
     Report(report::ReportArgs),
+    Review(review::ReviewArgs),
     Schema(schema::SchemaArgs),
     Validate(validate::ValidateArgs),
 }
@@ -64,10 +72,14 @@ pub fn run(cli: Cli) -> Result<ExitStatus> {
     match cli.command {
         Command::Analyze(a) => analyze::run(a),
         Command::Assemble(a) => assemble::run(a),
+        Command::Diff(a) => diff::run(a),
+        Command::Fmt(a) => fmt::run(a),
         Command::Gate(a) => gate::run(a),
         Command::Hash(a) => hash::run(a),
         Command::Init(a) => init::run(a),
+        Command::Log(a) => log::run(a),
         Command::Report(a) => report::run(a),
+        Command::Review(a) => review::run(a),
         Command::Schema(a) => schema::run(a),
         Command::Validate(a) => validate::run(a),
     }
