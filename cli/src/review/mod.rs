@@ -15,6 +15,7 @@
 //! under a lock (see [`store`]) and rewrites the file canonically and
 //! atomically. Nothing is written when any step fails.
 
+pub mod merge;
 pub mod status;
 pub mod store;
 
@@ -101,8 +102,14 @@ pub fn git_identity(start: &Path) -> Option<String> {
         .and_then(|r| r.config())
         .or_else(|_| git2::Config::open_default())
         .ok()?;
-    let name = config.get_string("user.name").ok().filter(|s| !s.trim().is_empty());
-    let email = config.get_string("user.email").ok().filter(|s| !s.trim().is_empty());
+    let name = config
+        .get_string("user.name")
+        .ok()
+        .filter(|s| !s.trim().is_empty());
+    let email = config
+        .get_string("user.email")
+        .ok()
+        .filter(|s| !s.trim().is_empty());
     match (name, email) {
         (Some(n), Some(e)) => Some(format!("{n} <{e}>")),
         (Some(n), None) => Some(n),
@@ -341,7 +348,9 @@ pub fn attestation_of(fleet_root: &Path, device: &str) -> Result<PathBuf> {
                     "attestation-missing",
                     format!("the approved-device list names no attestation for `{device}`"),
                 )
-                .help("add `attestation: ../attestations/<id>/bom.cdx.json`, or pass --attestation"),
+                .help(
+                    "add `attestation: ../attestations/<id>/bom.cdx.json`, or pass --attestation",
+                ),
                 &format!("/devices/{i}"),
             ),
         ));

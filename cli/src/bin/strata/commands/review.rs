@@ -35,7 +35,8 @@ use crate::output;
       --expires 2027-06-30 --who \"Data Protection Officer <dpo@example.org>\"
   strata review reject xiaomi-15s-pro-cn --fleet examples --criteria security-reviewed \\
       --note \"agent routes voice to a CN cloud\"
-  strata gate examples   # stale-review now passes or fails accordingly")]
+  strata gate examples   # stale-review now passes or fails accordingly
+  git config merge.strata-reviews.driver \"strata review merge %O %A %B\"")]
 pub struct ReviewArgs {
     #[command(subcommand)]
     command: ReviewCommand,
@@ -47,6 +48,28 @@ enum ReviewCommand {
     Approve(VerdictArgs),
     /// Reject the device's current attestation for the criteria.
     Reject(VerdictArgs),
+    /// Git merge driver for reviews.yaml: merge entries, not lines.
+    ///
+    /// Keeps entries added on either side, drops entries removed on either
+    /// side, writes the canonical result to OURS. Enable with
+    /// `attestations/reviews.yaml merge=strata-reviews` in .gitattributes and
+    /// `git config merge.strata-reviews.driver "strata review merge %O %A %B"`.
+    /// Exit status: 0 merged, 1 a side is not a valid reviews file (git then
+    /// reports a conflict), 2 I/O error.
+    Merge(MergeArgs),
+}
+
+#[derive(Debug, Args)]
+struct MergeArgs {
+    /// The common ancestor's version (%O).
+    #[arg(value_name = "BASE")]
+    base: PathBuf,
+    /// Our version (%A); the result is written here.
+    #[arg(value_name = "OURS")]
+    ours: PathBuf,
+    /// Their version (%B).
+    #[arg(value_name = "THEIRS")]
+    theirs: PathBuf,
 }
 
 #[derive(Debug, Args)]
@@ -55,7 +78,13 @@ struct VerdictArgs {
     #[arg(value_name = "DEVICE")]
     device: String,
     /// Criteria from policy.yaml, comma-separated or repeated.
-    #[arg(long, short = 'c', value_name = "ID", value_delimiter = ',', required = true)]
+    #[arg(
+        long,
+        short = 'c',
+        value_name = "ID",
+        value_delimiter = ',',
+        required = true
+    )]
     criteria: Vec<String>,
     /// What you checked, or why you reject.
     #[arg(long, value_name = "TEXT")]
@@ -99,13 +128,33 @@ pub fn run(args: ReviewArgs) -> Result<ExitStatus> {
     match args.command {
         ReviewCommand::Approve(a) => verdict(a, Verdict::Approve),
         ReviewCommand::Reject(a) => verdict(a, Verdict::Reject),
+        ReviewCommand::Merge(a) => merge(&a),
+    }
+}
+
+fn merge(a: &MergeArgs) -> Result<ExitStatus> {
+    let read = |p: &Path| strata::fsutil::read_text(p);
+    let (base, ours, theirs) = (read(&a.base)?, read(&a.ours)?, read(&a.theirs)?);
+    match review::merge::merge3(&base, &ours, &theirs, &a.ours) {
+        Ok(text) => {
+            strata::fsutil::write_atomic(&a.ours, text.as_bytes())?;
+            Ok(ExitStatus::Success)
+        }
+        Err(Error::Invalid(diags)) => {
+            output::report_diagnostics(&diags);
+            output::status("strata review merge: cannot merge; resolve reviews.yaml by hand");
+            Ok(ExitStatus::Failure)
+        }
+        Err(e) => Err(e),
     }
 }
 
 fn verdict(a: VerdictArgs, verdict: Verdict) -> Result<ExitStatus> {
     let now = match &a.now {
         Some(t) => review::parse_time(t).ok_or_else(|| {
-            Error::Usage(format!("--now `{t}` is not a date (YYYY-MM-DD) or an RFC 3339 time"))
+            Error::Usage(format!(
+                "--now `{t}` is not a date (YYYY-MM-DD) or an RFC 3339 time"
+            ))
         })?,
         None => time::OffsetDateTime::now_utc(),
     };
