@@ -148,11 +148,7 @@ fn scan(text: &str, scalars: &[(usize, usize)]) -> Vec<Found> {
         let mut seen_content = false;
         for (col, ch) in line.chars().enumerate() {
             if ch == '#' && prev_space && !inside(index + col) {
-                let byte = line
-                    .char_indices()
-                    .nth(col)
-                    .map(|(b, _)| b)
-                    .unwrap_or(0);
+                let byte = line.char_indices().nth(col).map(|(b, _)| b).unwrap_or(0);
                 found.push(Found {
                     line: n + 1,
                     column: col + 1,
@@ -207,7 +203,8 @@ mod tests {
 
     #[test]
     fn comments_above_list_items_attach_to_the_item() {
-        let c = comments("version: 1\ndevices:\n  # first\n  - id: a\n    units: 1\n  - id: b # bee\n");
+        let c =
+            comments("version: 1\ndevices:\n  # first\n  - id: a\n    units: 1\n  - id: b # bee\n");
         assert_eq!(c.leading["/devices/0"], vec!["# first"]);
         assert_eq!(c.trailing["/devices/1/id"], vec!["# bee"]);
     }

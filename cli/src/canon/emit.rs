@@ -127,7 +127,12 @@ pub(crate) fn item_order(nav: &Nav<'_>, schema: Option<&Value>, items: &[Value])
             .and_then(Value::as_array)
             .map(|a| a.iter().collect())
             .unwrap_or_default();
-        let rank = |v: &Value| allowed.iter().position(|a| *a == v).unwrap_or(allowed.len());
+        let rank = |v: &Value| {
+            allowed
+                .iter()
+                .position(|a| *a == v)
+                .unwrap_or(allowed.len())
+        };
         order.sort_by(|&a, &b| {
             rank(&items[a])
                 .cmp(&rank(&items[b]))

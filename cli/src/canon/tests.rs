@@ -63,7 +63,10 @@ fn sets_are_sorted_short_lists_inline_long_ones_not() {
     let out = fmt(&text, FileKind::Stack);
     assert!(out.contains("upstream: [a, z]"), "{out}");
     assert!(out.contains("    version: \"16\"\n"), "{out}");
-    assert!(out.contains("      permissions:\n        - sensors\n        - location\n"), "enum order: {out}");
+    assert!(
+        out.contains("      permissions:\n        - sensors\n        - location\n"),
+        "enum order: {out}"
+    );
     assert_eq!(fmt(&out, FileKind::Stack), out);
 }
 
@@ -121,7 +124,12 @@ fn the_example_and_starter_files_format_and_keep_their_comments() {
 
 #[test]
 fn invalid_files_are_not_formatted() {
-    let e = format("version: 1\nrules: [1]\n", Path::new("p.yaml"), FileKind::Policy).unwrap_err();
+    let e = format(
+        "version: 1\nrules: [1]\n",
+        Path::new("p.yaml"),
+        FileKind::Policy,
+    )
+    .unwrap_err();
     assert_eq!(e.diagnostics()[0].code, "wrong-type");
 }
 

@@ -191,7 +191,9 @@ fn check_stale_review(policy: &Loaded<Policy>, rule: &Rule, base: &str) -> Vec<D
                     Some(id) => {
                         let mut d = Diagnostic::error(
                             "unknown-criterion",
-                            format!("`stale-review` requires criterion `{id}`, which `criteria:` does not define"),
+                            format!(
+                                "`stale-review` requires criterion `{id}`, which `criteria:` does not define"
+                            ),
                         );
                         d = match crate::model::suggest(id, &defined) {
                             Some(s) => d.help(format!("did you mean `{s}`?")),
@@ -218,7 +220,7 @@ fn check_stale_review(policy: &Loaded<Policy>, rule: &Rule, base: &str) -> Vec<D
         ),
     }
     if let Some(v) = rule.params.get("max-age-days")
-        && !v.as_u64().is_some_and(|n| n >= 1)
+        && v.as_u64().is_none_or(|n| n < 1)
     {
         diags.push(policy.diag_at(
             Diagnostic::error(
@@ -361,7 +363,9 @@ fn stale_review(
     };
     let path = ctx.list_dir.join(att);
     if !path.is_file() {
-        return Some(format!("attestation `{att}` does not exist; nothing was reviewed"));
+        return Some(format!(
+            "attestation `{att}` does not exist; nothing was reviewed"
+        ));
     }
     let digest = match review::digest_file(&path) {
         Ok(d) => d,
@@ -384,7 +388,9 @@ fn stale_review(
             CriterionState::Rejected { by, date, note } => other.push(format!(
                 "rejected for {c} by {by} on {}{}",
                 date.get(..10).unwrap_or(date),
-                note.as_deref().map(|n| format!(" ({n})")).unwrap_or_default()
+                note.as_deref()
+                    .map(|n| format!(" ({n})"))
+                    .unwrap_or_default()
             )),
             CriterionState::Expired { by, on } => {
                 other.push(format!("the approval for {c} by {by} expired after {on}"))
@@ -394,7 +400,10 @@ fn stale_review(
     }
     let mut msg = format!("attestation {}", review::short_digest(&digest));
     if !missing.is_empty() {
-        msg.push_str(&format!(" lacks an approving review for {}", missing.join(", ")));
+        msg.push_str(&format!(
+            " lacks an approving review for {}",
+            missing.join(", ")
+        ));
         if !other.is_empty() {
             msg.push(';');
         }

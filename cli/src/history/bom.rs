@@ -65,7 +65,10 @@ fn props(component: Option<&Value>) -> Vec<(String, String)> {
                 .filter_map(|p| {
                     Some((
                         p.get("name")?.as_str()?.to_string(),
-                        p.get("value").and_then(Value::as_str).unwrap_or("").to_string(),
+                        p.get("value")
+                            .and_then(Value::as_str)
+                            .unwrap_or("")
+                            .to_string(),
                     ))
                 })
                 .collect()

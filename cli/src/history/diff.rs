@@ -351,7 +351,18 @@ impl Change {
         }
     }
 
-    /// A full description, for `strata diff` (the layer is printed apart).
+    /// What the change is filed under in `strata diff`: its layer, or
+    /// `device`, `cloud` or `signature`.
+    pub fn label(&self) -> &str {
+        match self {
+            Change::Device { .. } | Change::Unreadable { .. } => "device",
+            Change::Endpoint { .. } => "cloud",
+            Change::Signer { .. } => "signature",
+            other => other.layer().unwrap_or("device"),
+        }
+    }
+
+    /// A full description, for `strata diff` (the label is printed apart).
     pub fn describe(&self) -> String {
         match self {
             Change::Device { field, from, to } => {
@@ -372,8 +383,12 @@ impl Change {
                 (_, None) => format!("evidence removed: {path} {}", short(from)),
                 _ => format!("evidence {path} {} → {}", short(from), short(to)),
             },
-            Change::Permissions { added, removed, .. } => plus_minus("agent permission", added, removed),
-            Change::Agent { field, from, to, .. } => {
+            Change::Permissions { added, removed, .. } => {
+                plus_minus("agent permission", added, removed)
+            }
+            Change::Agent {
+                field, from, to, ..
+            } => {
                 format!("agent {field} {} → {}", opt(from), opt(to))
             }
             Change::Routing { added, removed, .. } => plus_minus("data routing", added, removed),
@@ -411,7 +426,14 @@ impl Change {
                 format!("{l}permissions {}", parts.join(" "))
             }
             Change::Routing { added, removed, .. } => {
-                format!("{l}routing +{} -{}", added.len(), removed.len())
+                let mut parts = Vec::new();
+                if !added.is_empty() {
+                    parts.push(format!("+{}", added.len()));
+                }
+                if !removed.is_empty() {
+                    parts.push(format!("-{}", removed.len()));
+                }
+                format!("{l}routing {}", parts.join(" "))
             }
             Change::LayerAdded { layer, .. } => format!("+{layer} layer"),
             Change::LayerRemoved { layer, .. } => format!("-{layer} layer"),
@@ -443,7 +465,7 @@ pub fn one_line(changes: &[Change], max: usize) -> String {
     }
     let mut parts: Vec<String> = changes.iter().take(max).map(Change::brief).collect();
     if changes.len() > max {
-        parts.push(format!("{} more", changes.len() - max));
+        parts.push(format!("{} more change(s)", changes.len() - max));
     }
     parts.join("; ")
 }

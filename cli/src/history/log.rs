@@ -145,7 +145,10 @@ impl<'h> Walker<'h> {
         let mut pos = 0;
         while let Some(off) = text[pos..].find(&self.needle) {
             let start_of_match = pos + off;
-            let line_start = text[..start_of_match].rfind('\n').map(|i| i + 1).unwrap_or(0);
+            let line_start = text[..start_of_match]
+                .rfind('\n')
+                .map(|i| i + 1)
+                .unwrap_or(0);
             let indent = &text[line_start..start_of_match];
             if !indent.bytes().all(|b| b == b' ') {
                 return None;
@@ -153,7 +156,10 @@ impl<'h> Walker<'h> {
             let mut end = start_of_match + self.needle.len();
             // Continue over lines indented deeper than the dash.
             while end < text.len() {
-                let line_end = text[end..].find('\n').map(|i| end + i + 1).unwrap_or(text.len());
+                let line_end = text[end..]
+                    .find('\n')
+                    .map(|i| end + i + 1)
+                    .unwrap_or(text.len());
                 let line = &text[end..line_end];
                 let deeper = line.len() > indent.len() + 1
                     && line.as_bytes()[..=indent.len()].iter().all(|b| *b == b' ');
@@ -231,7 +237,7 @@ pub fn log(h: &History, device: &str, from: &str, limit: Option<usize>) -> Resul
         commits += 1;
         let commit = h.repo().find_commit(oid).map_err(|e| git_err(&e))?;
         let me = w.ids(oid)?;
-        ever |= me.bom.is_some() || me.reviews.is_some();
+        ever |= me.bom.is_some() || me.bundle.is_some();
         let parents: Vec<Ids> = commit
             .parent_ids()
             .map(|p| w.ids(p))
@@ -315,6 +321,7 @@ pub fn log(h: &History, device: &str, from: &str, limit: Option<usize>) -> Resul
                 }
             }
         }
+        ever |= !entries.is_empty();
         if limit.is_some_and(|l| entries.len() >= l) {
             entries.truncate(limit.unwrap_or(usize::MAX));
             break;
@@ -337,7 +344,11 @@ pub fn log(h: &History, device: &str, from: &str, limit: Option<usize>) -> Resul
                 if known.is_empty() {
                     "none".to_string()
                 } else {
-                    known.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", ")
+                    known
+                        .iter()
+                        .map(|s| s.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
                 }
             )),
         };

@@ -86,7 +86,10 @@ fn bad_rev(spec: &str, why: &str) -> Error {
 }
 
 fn git_err(what: &str, e: &git2::Error) -> Error {
-    Error::invalid(Diagnostic::error("git-error", format!("{what}: {}", e.message())))
+    Error::invalid(Diagnostic::error(
+        "git-error",
+        format!("{what}: {}", e.message()),
+    ))
 }
 
 impl History {
@@ -111,7 +114,10 @@ impl History {
                     "not-a-repository",
                     format!("{} is not inside a git repository", probe.display()),
                 )
-                .help(format!("strata diff and strata log read git history ({})", e.message())),
+                .help(format!(
+                    "strata diff and strata log read git history ({})",
+                    e.message()
+                )),
             )
         })?;
         let workdir = repo
@@ -155,7 +161,10 @@ impl History {
     }
 
     fn workdir(&self) -> PathBuf {
-        self.repo.workdir().map(Path::to_path_buf).unwrap_or_default()
+        self.repo
+            .workdir()
+            .map(Path::to_path_buf)
+            .unwrap_or_default()
     }
 
     /// Resolve a revision name (see the module docs). `device` is needed for
@@ -221,7 +230,9 @@ impl History {
         }
         Err(bad_rev(
             spec,
-            &format!("no commit reachable from HEAD has an attestation of `{device}` with that digest"),
+            &format!(
+                "no commit reachable from HEAD has an attestation of `{device}` with that digest"
+            ),
         ))
     }
 
@@ -356,10 +367,9 @@ impl History {
     pub fn reviews_file(&self, rev: &Rev) -> Result<Option<FileAt>> {
         let path = self.path_of(REVIEWS_FILE);
         match rev {
-            Rev::Commit(oid) => Ok(blob_at(&self.tree(*oid)?, &path).map(|oid| FileAt {
-                oid,
-                data: None,
-            })),
+            Rev::Commit(oid) => {
+                Ok(blob_at(&self.tree(*oid)?, &path).map(|oid| FileAt { oid, data: None }))
+            }
             Rev::Worktree => disk_file(&self.workdir().join(path)),
         }
     }
@@ -378,8 +388,8 @@ fn disk_file(path: &Path) -> Result<Option<FileAt>> {
         return Ok(None);
     }
     let data = crate::fsutil::read_bounded(path, crate::validate::MAX_BOM_BYTES)?;
-    let oid = Oid::hash_object(ObjectType::Blob, &data)
-        .map_err(|e| git_err("hashing a file", &e))?;
+    let oid =
+        Oid::hash_object(ObjectType::Blob, &data).map_err(|e| git_err("hashing a file", &e))?;
     Ok(Some(FileAt {
         oid,
         data: Some(data),

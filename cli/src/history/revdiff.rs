@@ -119,7 +119,8 @@ pub(crate) fn read_bom(h: &History, f: &FileAt) -> Result<Read> {
 }
 
 pub(crate) fn read_signer(h: &History, f: Option<&FileAt>) -> Result<Option<String>> {
-    f.map(|f| h.read(f).map(|b| signer::identity(&b))).transpose()
+    f.map(|f| h.read(f).map(|b| signer::identity(&b)))
+        .transpose()
 }
 
 /// Compare two device states (either may be absent).
@@ -128,13 +129,21 @@ pub(crate) fn compare_files(
     a: Option<&DeviceFiles>,
     b: Option<&DeviceFiles>,
 ) -> Result<(Option<String>, Option<String>, Vec<Change>)> {
-    let ra = a.and_then(|f| f.bom.as_ref()).map(|f| read_bom(h, f)).transpose()?;
-    let rb = b.and_then(|f| f.bom.as_ref()).map(|f| read_bom(h, f)).transpose()?;
+    let ra = a
+        .and_then(|f| f.bom.as_ref())
+        .map(|f| read_bom(h, f))
+        .transpose()?;
+    let rb = b
+        .and_then(|f| f.bom.as_ref())
+        .map(|f| read_bom(h, f))
+        .transpose()?;
     let mut changes = Vec::new();
     let empty = Summary::default();
     let sa = match &ra {
         Some(Read { summary: Ok(s), .. }) => Some(s),
-        Some(Read { summary: Err(e), .. }) => {
+        Some(Read {
+            summary: Err(e), ..
+        }) => {
             changes.push(Change::Unreadable {
                 side: "from".into(),
                 error: e.clone(),
@@ -145,7 +154,9 @@ pub(crate) fn compare_files(
     };
     let sb = match &rb {
         Some(Read { summary: Ok(s), .. }) => Some(s),
-        Some(Read { summary: Err(e), .. }) => {
+        Some(Read {
+            summary: Err(e), ..
+        }) => {
             changes.push(Change::Unreadable {
                 side: "to".into(),
                 error: e.clone(),
@@ -241,7 +252,13 @@ pub fn rev_diff(h: &History, spec_a: &str, spec_b: &str, device: Option<&str>) -
                 let (d, _, _) = compare_files(h, a, None)?;
                 (d, None, Vec::new())
             }
-            _ => compare_files(h, a, b)?,
+            Status::Added => {
+                // What the new device declares; its identity is the heading.
+                let (_, d, mut changes) = compare_files(h, None, b)?;
+                changes.retain(|c| !matches!(c, Change::Device { .. }));
+                (None, d, changes)
+            }
+            Status::Changed => compare_files(h, a, b)?,
         };
         devices.push(DeviceDiff {
             device: id.clone(),
@@ -325,7 +342,11 @@ pub fn render_human(d: &RevDiff, h: &History) -> String {
         "strata diff {} → {}  [{}/]\n",
         name(&d.from),
         name(&d.to),
-        if d.directory.is_empty() { "." } else { &d.directory }
+        if d.directory.is_empty() {
+            "."
+        } else {
+            &d.directory
+        }
     );
     let short = |x: &Option<String>| {
         x.as_deref()
@@ -335,9 +356,11 @@ pub fn render_human(d: &RevDiff, h: &History) -> String {
     for dev in &d.devices {
         out.push('\n');
         match dev.status {
-            Status::Added => {
-                out.push_str(&format!("{}  added  {}\n", dev.device, short(&dev.to_digest)))
-            }
+            Status::Added => out.push_str(&format!(
+                "{}  added  {}\n",
+                dev.device,
+                short(&dev.to_digest)
+            )),
             Status::Removed => out.push_str(&format!(
                 "{}  removed  (was {})\n",
                 dev.device,
@@ -359,8 +382,7 @@ pub fn render_human(d: &RevDiff, h: &History) -> String {
             out.push_str("  (the bytes differ but nothing strata compares changed)\n");
         }
         for c in &dev.changes {
-            let layer = c.layer().unwrap_or("");
-            out.push_str(&format!("  {layer:<9} {}\n", c.describe()));
+            out.push_str(&format!("  {:<9} {}\n", c.label(), c.describe()));
         }
         for r in &dev.reviews_added {
             out.push_str(&format!("  {:<9} + {}\n", "review", review_line(r)));

@@ -69,7 +69,9 @@ impl Lock {
                                 ),
                             )
                             .in_file(&path)
-                            .help("if no strata process is running, delete the lock file and retry"),
+                            .help(
+                                "if no strata process is running, delete the lock file and retry",
+                            ),
                         ));
                     }
                     std::thread::sleep(wait);

@@ -43,14 +43,21 @@ fn prepare_binds_the_digest_and_describes_the_criteria() {
     assert!(p.entry.digest.starts_with("sha256:") && p.entry.digest.len() == 71);
     assert_eq!(p.entry.date, "2026-11-20T10:00:00Z");
     assert_eq!(p.reviews_path, tmp.path().join("attestations/reviews.yaml"));
-    assert!(p.statement().contains("security-reviewed: A security reviewer"));
+    assert!(
+        p.statement()
+            .contains("security-reviewed: A security reviewer")
+    );
     assert!(p.refusal().is_none(), "{:?}", p.checks);
 }
 
 #[test]
 fn unknown_criteria_are_all_reported() {
     let tmp = fixture();
-    let e = prepare(&tmp.path().join("fleet"), &request(&["nope", "dpo-aproved"])).unwrap_err();
+    let e = prepare(
+        &tmp.path().join("fleet"),
+        &request(&["nope", "dpo-aproved"]),
+    )
+    .unwrap_err();
     let d = e.diagnostics();
     assert_eq!(d.len(), 2);
     assert!(d.iter().all(|d| d.code == "unknown-criterion"));
@@ -94,7 +101,12 @@ fn status_follows_the_newest_entry_and_expiry() {
     };
     let day = |s: &str| crate::gate::parse_date(s).unwrap();
     let reviews = vec![
-        e(Verdict::Approve, "sec", "2026-01-01T00:00:00Z", Some("2026-06-30")),
+        e(
+            Verdict::Approve,
+            "sec",
+            "2026-01-01T00:00:00Z",
+            Some("2026-06-30"),
+        ),
         e(Verdict::Approve, "dpo", "2026-01-01T00:00:00Z", None),
         e(Verdict::Reject, "dpo", "2026-02-01T00:00:00Z", None),
     ];
@@ -104,10 +116,23 @@ fn status_follows_the_newest_entry_and_expiry() {
     assert!(matches!(st.criteria[1].1, CriterionState::Rejected { .. }));
     assert_eq!(st.criteria[2].1, CriterionState::Missing);
     let later = status(&reviews, "x", d, &req[..1], day("2026-07-01"), None);
-    assert!(matches!(later.criteria[0].1, CriterionState::Expired { .. }));
+    assert!(matches!(
+        later.criteria[0].1,
+        CriterionState::Expired { .. }
+    ));
     let aged = status(&reviews, "x", d, &req[..1], day("2026-02-01"), Some(30));
-    assert!(matches!(aged.criteria[0].1, CriterionState::Expired { .. }), "{aged:?}");
-    let other = status(&reviews, "x", "sha256:bb", &req[..1], day("2026-03-01"), None);
+    assert!(
+        matches!(aged.criteria[0].1, CriterionState::Expired { .. }),
+        "{aged:?}"
+    );
+    let other = status(
+        &reviews,
+        "x",
+        "sha256:bb",
+        &req[..1],
+        day("2026-03-01"),
+        None,
+    );
     assert_eq!(other.criteria[0].1, CriterionState::Missing);
     assert_eq!(other.last_approved.as_ref().map(|l| l.0.as_str()), Some(d));
 }

@@ -59,7 +59,11 @@ pub fn run(args: FmtArgs) -> Result<ExitStatus> {
             if drift > 0 { "; run `strata fmt`" } else { "" }
         ));
     } else {
-        for f in report.files.iter().filter(|f| f.status == strata::fmt::Status::Reformatted) {
+        for f in report
+            .files
+            .iter()
+            .filter(|f| f.status == strata::fmt::Status::Reformatted)
+        {
             output::status(&format!("formatted {}", f.path.display()));
         }
         output::status(&format!(
