@@ -17,6 +17,7 @@ pub mod gate;
 pub mod hashing;
 pub mod history;
 pub mod init;
+pub mod memo;
 pub mod model;
 pub mod names;
 pub mod report;

@@ -34,37 +34,11 @@ impl Table {
 
     /// Aligned plain text, each line starting with `indent`.
     pub fn to_text(&self, indent: &str) -> String {
-        let all: Vec<&Vec<String>> = std::iter::once(&self.headers).chain(&self.rows).collect();
-        let cols = all.iter().map(|r| r.len()).max().unwrap_or(0);
-        let width: Vec<usize> = (0..cols)
-            .map(|c| {
-                all.iter()
-                    .filter_map(|r| r.get(c))
-                    .map(|s| s.chars().count())
-                    .max()
-                    .unwrap_or(0)
-            })
+        let all: Vec<Vec<String>> = std::iter::once(&self.headers)
+            .chain(&self.rows)
+            .cloned()
             .collect();
-        let mut out = String::new();
-        for r in all {
-            let mut line = String::from(indent);
-            for (c, cell) in r.iter().enumerate() {
-                let pad = width[c].saturating_sub(cell.chars().count());
-                if c > 0 {
-                    line.push_str("  ");
-                }
-                if self.right.contains(&c) {
-                    line.push_str(&" ".repeat(pad));
-                    line.push_str(cell);
-                } else {
-                    line.push_str(cell);
-                    line.push_str(&" ".repeat(pad));
-                }
-            }
-            out.push_str(line.trim_end());
-            out.push('\n');
-        }
-        out
+        grid(&all, &self.right, indent)
     }
 
     /// A GitHub-flavoured Markdown table; `|` in cells is escaped.
@@ -96,6 +70,42 @@ impl Table {
         }
         out
     }
+}
+
+/// Rows of cells as aligned plain text, each line starting with `indent`;
+/// `right` lists right-aligned (numeric) columns. Trailing spaces are
+/// trimmed.
+pub fn grid(rows: &[Vec<String>], right: &[usize], indent: &str) -> String {
+    let cols = rows.iter().map(|r| r.len()).max().unwrap_or(0);
+    let width: Vec<usize> = (0..cols)
+        .map(|c| {
+            rows.iter()
+                .filter_map(|r| r.get(c))
+                .map(|s| s.chars().count())
+                .max()
+                .unwrap_or(0)
+        })
+        .collect();
+    let mut out = String::new();
+    for r in rows {
+        let mut line = String::from(indent);
+        for (c, cell) in r.iter().enumerate() {
+            let pad = width[c].saturating_sub(cell.chars().count());
+            if c > 0 {
+                line.push_str("  ");
+            }
+            if right.contains(&c) {
+                line.push_str(&" ".repeat(pad));
+                line.push_str(cell);
+            } else {
+                line.push_str(cell);
+                line.push_str(&" ".repeat(pad));
+            }
+        }
+        out.push_str(line.trim_end());
+        out.push('\n');
+    }
+    out
 }
 
 #[cfg(test)]

@@ -4,13 +4,7 @@ mod common;
 
 use common::{example_fleet, render, repo, strata};
 
-const STACKS: [&str; 5] = [
-    "laptop",
-    "mixed-phone",
-    "pixel-9-pro",
-    "xiaomi-15s-pro-cn",
-    "xiaomi-su7",
-];
+const STACKS: [&str; 5] = common::EXAMPLE_DEVICES;
 
 #[test]
 fn every_example_assembles_deterministically() {

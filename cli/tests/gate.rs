@@ -15,13 +15,7 @@ fn gate(dir: &std::path::Path, args: &[&str]) -> std::process::Output {
 /// analysis rules decide; signature checking is not what these tests test.
 fn with_bundles(dir: &std::path::Path) {
     let att = dir.join("attestations");
-    for id in [
-        "laptop",
-        "mixed-phone",
-        "pixel-9-pro",
-        "xiaomi-15s-pro-cn",
-        "xiaomi-su7",
-    ] {
+    for id in common::EXAMPLE_DEVICES {
         std::fs::create_dir_all(att.join(id)).unwrap();
         std::fs::copy(
             repo().join("attestations").join(id).join("bom.cdx.json"),

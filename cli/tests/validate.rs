@@ -315,12 +315,12 @@ fn unsupported_or_missing_spec_version_is_invalid() {
         out["files"][0]["diagnostics"][0]["code"],
         "unsupported-spec-version"
     );
-    assert_eq!(out["files"][0]["specVersion"], "1.2");
+    assert_eq!(out["files"][0]["spec_version"], "1.2");
     assert_eq!(
         out["files"][1]["diagnostics"][0]["code"],
         "missing-spec-version"
     );
-    assert_eq!(out["files"][1]["specVersion"], Value::Null);
+    assert_eq!(out["files"][1]["spec_version"], Value::Null);
 }
 
 #[test]
@@ -344,10 +344,10 @@ fn json_output_has_a_stable_shape_and_exit_is_the_worst() {
             [
                 "file",
                 "status",
-                "specVersion",
-                "serialNumber",
-                "metadataComponent",
-                "componentCount",
+                "spec_version",
+                "serial_number",
+                "metadata_component",
+                "component_count",
                 "errors",
                 "warnings",
                 "diagnostics"
@@ -357,10 +357,10 @@ fn json_output_has_a_stable_shape_and_exit_is_the_worst() {
     assert_eq!(
         files[0],
         json!({
-            "file": "ok.json", "status": "valid", "specVersion": "1.6",
-            "serialNumber": "urn:uuid:3e671687-395b-41f5-a30f-a58921a69b79",
-            "metadataComponent": {"name": "modem-fw", "version": "4.2", "supplier": "Acme", "bomRef": "fw"},
-            "componentCount": 3, "errors": 0, "warnings": 0, "diagnostics": []
+            "file": "ok.json", "status": "valid", "spec_version": "1.6",
+            "serial_number": "urn:uuid:3e671687-395b-41f5-a30f-a58921a69b79",
+            "metadata_component": {"name": "modem-fw", "version": "4.2", "supplier": "Acme", "bom_ref": "fw"},
+            "component_count": 3, "errors": 0, "warnings": 0, "diagnostics": []
         })
     );
     assert_eq!(files[1]["status"], "invalid");
@@ -374,7 +374,7 @@ fn json_output_has_a_stable_shape_and_exit_is_the_worst() {
     );
     assert_eq!(files[2]["status"], "unreadable");
     assert_eq!(files[2]["diagnostics"][0]["code"], "io-error");
-    assert_eq!(files[2]["componentCount"], Value::Null);
+    assert_eq!(files[2]["component_count"], Value::Null);
 }
 
 #[test]

@@ -27,26 +27,30 @@ pub enum FileKind {
     ApprovedDevices,
     /// `attestations/reviews.yaml`.
     Reviews,
+    /// A memo answers file.
+    Answers,
 }
 
 /// Names accepted by `strata schema NAME`, in display order.
-pub const SCHEMA_NAMES: [&str; 6] = [
+pub const SCHEMA_NAMES: [&str; 7] = [
     "stack",
     "vendors",
     "designations",
     "policy",
     "approved-devices",
     "reviews",
+    "answers",
 ];
 
 impl FileKind {
-    const ALL: [FileKind; 6] = [
+    const ALL: [FileKind; 7] = [
         FileKind::Stack,
         FileKind::Vendors,
         FileKind::Designations,
         FileKind::Policy,
         FileKind::ApprovedDevices,
         FileKind::Reviews,
+        FileKind::Answers,
     ];
 
     /// The schema name.
@@ -58,6 +62,7 @@ impl FileKind {
             FileKind::Policy => "policy",
             FileKind::ApprovedDevices => "approved-devices",
             FileKind::Reviews => "reviews",
+            FileKind::Answers => "answers",
         }
     }
 
@@ -76,6 +81,7 @@ impl FileKind {
                 include_str!("../../../schemas/approved-devices.schema.json")
             }
             FileKind::Reviews => include_str!("../../../schemas/reviews.schema.json"),
+            FileKind::Answers => include_str!("../../../schemas/answers.schema.json"),
         }
     }
 
@@ -95,14 +101,8 @@ struct Compiled {
 }
 
 fn compiled(kind: FileKind) -> &'static Compiled {
-    static CELLS: [OnceLock<Compiled>; 6] = [
-        OnceLock::new(),
-        OnceLock::new(),
-        OnceLock::new(),
-        OnceLock::new(),
-        OnceLock::new(),
-        OnceLock::new(),
-    ];
+    static CELLS: [OnceLock<Compiled>; FileKind::ALL.len()] =
+        [const { OnceLock::new() }; FileKind::ALL.len()];
     CELLS[kind.index()].get_or_init(|| {
         // The schemas are part of the binary and covered by tests; failing
         // here is a build defect, not bad input.

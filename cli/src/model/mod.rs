@@ -6,11 +6,13 @@
 //! against its schema reporting *every* error with file, line and column, and
 //! only then deserialises it.
 
+mod answers;
 mod fleet;
 mod load;
 mod reviews;
 mod stack;
 
+pub use answers::{Answers, Assessment, Condition, Document, SignOff};
 pub use fleet::{
     ApprovedDevice, ApprovedDevices, Criterion, Designation, DesignationList, Designations,
     EntryStatus, Exception, Level, Policy, Rule, Vendor, Vendors,

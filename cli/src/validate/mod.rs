@@ -56,13 +56,13 @@ pub struct ComponentSummary {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub supplier: Option<String>,
     /// `bom-ref`.
-    #[serde(rename = "bomRef", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub bom_ref: Option<String>,
 }
 
 /// The outcome of validating one readable JSON document.
 #[derive(Debug, Clone, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "snake_case")]
 pub struct Report {
     /// The file validated.
     pub file: PathBuf,

@@ -8,6 +8,15 @@ use std::process::Output;
 
 use assert_cmd::Command;
 
+/// The example fleet's device ids, sorted.
+pub const EXAMPLE_DEVICES: [&str; 5] = [
+    "laptop",
+    "mixed-phone",
+    "pixel-9-pro",
+    "xiaomi-15s-pro-cn",
+    "xiaomi-su7",
+];
+
 /// The repository root.
 pub fn repo() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))

@@ -10,7 +10,6 @@ use strata::analyze::{
     self, AnalyzeOptions, DeviceAnalysis, DeviceHit, ExplainLine, FleetAnalysis, FleetSlice,
 };
 use strata::diag::{Error, ExitStatus, Result};
-use strata::fleet::Fleet;
 
 use crate::output;
 
@@ -73,8 +72,7 @@ enum Format {
 
 /// Run `strata analyze`.
 pub fn run(args: AnalyzeArgs) -> Result<ExitStatus> {
-    let start = args.fleet.clone().unwrap_or_else(|| PathBuf::from("."));
-    let fleet = Fleet::discover(&start)?;
+    let fleet = super::fleet_arg(args.fleet.as_deref())?;
     let opts = AnalyzeOptions {
         explain: args.explain,
         devices: args.devices,
@@ -101,36 +99,7 @@ pub fn run(args: AnalyzeArgs) -> Result<ExitStatus> {
 /// Rows of cells, padded to column widths; `right` marks right-aligned
 /// (numeric) columns.
 fn grid(out: &mut String, indent: &str, rows: &[Vec<String>], right: &[usize]) {
-    let cols = rows.iter().map(Vec::len).max().unwrap_or(0);
-    let width: Vec<usize> = (0..cols)
-        .map(|c| {
-            rows.iter()
-                .filter_map(|r| r.get(c))
-                .map(|s| s.chars().count())
-                .max()
-                .unwrap_or(0)
-        })
-        .collect();
-    for r in rows {
-        let mut line = String::from(indent);
-        for (c, cell) in r.iter().enumerate() {
-            let pad = width[c].saturating_sub(cell.chars().count());
-            if c > 0 {
-                line.push_str("  ");
-            }
-            if right.contains(&c) {
-                line.push_str(&" ".repeat(pad));
-                line.push_str(cell);
-            } else {
-                line.push_str(cell);
-                if c + 1 < r.len() {
-                    line.push_str(&" ".repeat(pad));
-                }
-            }
-        }
-        out.push_str(line.trim_end());
-        out.push('\n');
-    }
+    out.push_str(&strata::table::grid(rows, right, indent));
 }
 
 fn f2(x: f64) -> String {

@@ -4,7 +4,6 @@ use std::path::{Path, PathBuf};
 
 use clap::{Args, ValueEnum};
 use strata::diag::{Error, ExitStatus, Result};
-use strata::fleet::Fleet;
 use strata::fsutil;
 use strata::gate::{self, GateOptions, GateReport};
 
@@ -79,13 +78,8 @@ pub fn run(args: GateArgs) -> Result<ExitStatus> {
         output::stdout(text.as_bytes()).map_err(|e| Error::io(Path::new("<stdout>"), e))?;
         return Ok(ExitStatus::Success);
     }
-    let now = match &args.now {
-        Some(t) => gate::parse_date(t)
-            .ok_or_else(|| Error::Usage(format!("--now `{t}` is not a date (YYYY-MM-DD)")))?,
-        None => time::OffsetDateTime::now_utc().date(),
-    };
-    let start = args.fleet.clone().unwrap_or_else(|| PathBuf::from("."));
-    let fleet = Fleet::discover(&start)?;
+    let now = super::date_arg(args.now.as_deref())?;
+    let fleet = super::fleet_arg(args.fleet.as_deref())?;
     let report = gate::gate(
         &fleet.root,
         &GateOptions {

@@ -13,6 +13,7 @@ mod gate;
 mod hash;
 mod init;
 mod log;
+mod memo;
 mod report;
 mod review;
 mod schema;
@@ -61,6 +62,7 @@ enum Command {
     Hash(hash::HashArgs),
     Init(init::InitArgs),
     Log(log::LogArgs),
+    Memo(memo::MemoArgs),
     Report(report::ReportArgs),
     Review(review::ReviewArgs),
     Schema(schema::SchemaArgs),
@@ -78,9 +80,26 @@ pub fn run(cli: Cli) -> Result<ExitStatus> {
         Command::Hash(a) => hash::run(a),
         Command::Init(a) => init::run(a),
         Command::Log(a) => log::run(a),
+        Command::Memo(a) => memo::run(a),
         Command::Report(a) => report::run(a),
         Command::Review(a) => review::run(a),
         Command::Schema(a) => schema::run(a),
         Command::Validate(a) => validate::run(a),
     }
+}
+
+/// The date given with `--now` (YYYY-MM-DD), or today (UTC).
+pub fn date_arg(now: Option<&str>) -> Result<time::Date> {
+    match now {
+        Some(t) => strata::gate::parse_date(t).ok_or_else(|| {
+            strata::diag::Error::Usage(format!("--now `{t}` is not a date (YYYY-MM-DD)"))
+        }),
+        None => Ok(time::OffsetDateTime::now_utc().date()),
+    }
+}
+
+/// The fleet around `dir` (the current directory when `None`): the nearest
+/// directory at or above it holding vendors.yaml.
+pub fn fleet_arg(dir: Option<&std::path::Path>) -> Result<strata::fleet::Fleet> {
+    strata::fleet::Fleet::discover(dir.unwrap_or(std::path::Path::new(".")))
 }

@@ -4,8 +4,7 @@ use std::path::{Path, PathBuf};
 
 use clap::{Args, ValueEnum};
 use strata::diag::{Error, ExitStatus, Result};
-use strata::fleet::Fleet;
-use strata::{fsutil, gate, report};
+use strata::{fsutil, report};
 
 use crate::output;
 
@@ -50,13 +49,8 @@ enum Format {
 
 /// Run `strata report`.
 pub fn run(args: ReportArgs) -> Result<ExitStatus> {
-    let date = match &args.now {
-        Some(t) => gate::parse_date(t)
-            .ok_or_else(|| Error::Usage(format!("--now `{t}` is not a date (YYYY-MM-DD)")))?,
-        None => time::OffsetDateTime::now_utc().date(),
-    };
-    let start = args.fleet.clone().unwrap_or_else(|| PathBuf::from("."));
-    let fleet = Fleet::discover(&start)?;
+    let date = super::date_arg(args.now.as_deref())?;
+    let fleet = super::fleet_arg(args.fleet.as_deref())?;
     let r = report::report(&fleet.root, date)?;
     let text = match args.format {
         Format::Text => report::text(&r),

@@ -1,0 +1,413 @@
+//! The template context of a memo: everything a template may cite, built
+//! from the report (analysis, gate, attestation status), the stack manifest,
+//! the attestation's evidence components and the answers file.
+//!
+//! `templates/CONTEXT.md` documents each key; `strata memo --dump-context`
+//! prints the context as JSON.
+
+use std::path::Path;
+
+use serde::Serialize;
+use serde_json::{Value, json};
+
+use super::recommend::{self, Recommendation};
+use super::risks::{self, Art36, Risk};
+use crate::analyze::{DeviceAnalysis, FleetAnalysis};
+use crate::model::{Answers, Fact, Stack};
+use crate::report::DeviceReport;
+
+/// One entry of the evidence register; memos cite it as `[E-n]`.
+#[derive(Debug, Clone, Serialize)]
+pub struct EvidenceEntry {
+    /// `E-n`.
+    pub id: String,
+    /// attestation, evidence-file, list-snapshot, fact.
+    pub kind: &'static str,
+    /// What it is.
+    pub title: String,
+    /// Digest, date or source detail.
+    pub detail: String,
+    /// Verification or evidence status.
+    pub status: String,
+    /// Lookup key (`attestation`, `list:<id>`, `review`); see `cite`.
+    pub key: String,
+}
+
+/// Evidence tags of facts (governance-facts §0).
+pub fn status_label(status: &str) -> &'static str {
+    match status {
+        "V" => "verified",
+        "S" => "single source",
+        "M" => "model knowledge, unverified",
+        "U" => "unverified",
+        _ => "unknown status",
+    }
+}
+
+fn fact_entry(layer: &str, f: &Fact) -> (String, String, String) {
+    let mut detail = f.source.clone();
+    if let Some(d) = &f.source_date {
+        detail.push_str(&format!(", {d}"));
+    }
+    let mut status = format!("[{}] {}", f.status, status_label(&f.status));
+    if let Some(by) = &f.by {
+        status.push_str(&format!("; claim by {by}"));
+    }
+    (format!("{layer}: {}", f.claim), detail, status)
+}
+
+/// Evidence components (`strata:evidence:*`) of the attestation BOM.
+fn bom_evidence(bom: &Value) -> Vec<(String, String, String)> {
+    let mut out = Vec::new();
+    for layer in bom["components"].as_array().into_iter().flatten() {
+        let layer_name = layer["bom-ref"]
+            .as_str()
+            .unwrap_or_default()
+            .trim_start_matches("layer:")
+            .to_string();
+        for c in layer["components"].as_array().into_iter().flatten() {
+            let Some(hash) = c["hashes"][0]["content"].as_str() else {
+                continue;
+            };
+            let kind = c["properties"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .find(|p| p["name"] == "strata:evidence:kind")
+                .and_then(|p| p["value"].as_str())
+                .unwrap_or("file");
+            out.push((
+                format!(
+                    "{layer_name}: {} ({kind})",
+                    c["name"].as_str().unwrap_or_default()
+                ),
+                format!("sha256:{hash}"),
+                "digest recorded in the attestation".to_string(),
+            ));
+        }
+    }
+    out
+}
+
+/// Build the evidence register for one device.
+pub fn evidence_register(
+    stack: &Stack,
+    report: &DeviceReport,
+    analysis: &FleetAnalysis,
+    list_dir: &Path,
+) -> Vec<EvidenceEntry> {
+    let mut rows: Vec<(&'static str, String, String, String)> = Vec::new();
+    let mut keys: Vec<String> = vec!["attestation".into()];
+    rows.push((
+        "attestation",
+        format!(
+            "CycloneDX attestation {}",
+            report
+                .attestation
+                .path
+                .as_deref()
+                .unwrap_or("(none listed)")
+        ),
+        report
+            .attestation
+            .sha256
+            .as_ref()
+            .map(|d| format!("sha256:{d}"))
+            .unwrap_or_else(|| "no file".into()),
+        report.attestation.status.to_string(),
+    ));
+    if let Some(rel) = &report.attestation.path {
+        let bom = std::fs::read(list_dir.join(rel))
+            .ok()
+            .and_then(|b| serde_json::from_slice::<Value>(&b).ok());
+        if let Some(bom) = bom {
+            for (t, d, s) in bom_evidence(&bom) {
+                keys.push(format!("evidence:{}", keys.len()));
+                rows.push(("evidence-file", t, d, s));
+            }
+        }
+    }
+    keys.push("review".into());
+    rows.push((
+        "review",
+        "Review of the attestation".into(),
+        "no review record".into(),
+        "reviews are not tracked by this build of strata".into(),
+    ));
+    for l in &analysis.lists {
+        keys.push(format!("list:{}", l.id));
+        rows.push((
+            "list-snapshot",
+            format!("{} ({})", l.name, l.publisher),
+            format!("snapshot {}; {}", l.snapshot_date, l.source),
+            format!("{} active entries screened", l.active_entries),
+        ));
+    }
+    for f in &stack.device.facts {
+        let (t, d, s) = fact_entry("device", f);
+        keys.push(format!("fact:{}", keys.len()));
+        rows.push(("fact", t, d, s));
+    }
+    for (name, layer) in stack.layers.iter() {
+        for f in &layer.facts {
+            let (t, d, s) = fact_entry(name.as_str(), f);
+            keys.push(format!("fact:{}", keys.len()));
+            rows.push(("fact", t, d, s));
+        }
+        if let Some(a) = &layer.agent {
+            for f in &a.facts {
+                let (t, d, s) = fact_entry(&format!("agent {}", a.name), f);
+                keys.push(format!("fact:{}", keys.len()));
+                rows.push(("fact", t, d, s));
+            }
+        }
+    }
+    rows.into_iter()
+        .zip(keys)
+        .enumerate()
+        .map(|(i, ((kind, title, detail, status), key))| EvidenceEntry {
+            id: format!("E-{}", i + 1),
+            kind,
+            title,
+            detail,
+            status,
+            key,
+        })
+        .collect()
+}
+
+/// XML-escape for the SVG.
+fn esc(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+/// Fill colours (Tableau 10) with a label colour that keeps WCAG AA contrast
+/// on each.
+const PALETTE: [(&str, &str); 8] = [
+    ("#4e79a7", "#fff"),
+    ("#f28e2b", "#000"),
+    ("#59a14f", "#000"),
+    ("#e15759", "#000"),
+    ("#76b7b2", "#000"),
+    ("#edc948", "#000"),
+    ("#b07aa1", "#000"),
+    ("#9c755f", "#fff"),
+];
+
+/// Average label width per character at 12 px sans-serif, for deciding
+/// whether a name fits its segment.
+const CHAR_WIDTH: f64 = 6.6;
+
+/// `name`, shortened with an ellipsis to fit a segment `width` pixels wide,
+/// or empty when not even two characters fit.
+fn fit_label(name: &str, width: f64) -> String {
+    let room = ((width - 10.0) / CHAR_WIDTH).floor().max(0.0) as usize;
+    if name.chars().count() <= room {
+        name.to_string()
+    } else if room >= 2 {
+        format!("{}…", name.chars().take(room - 1).collect::<String>())
+    } else {
+        String::new()
+    }
+}
+
+/// An inline SVG of which vendor group controls which layer: one row per
+/// layer, split by the parts' fractions, one colour per group.
+pub fn stack_chart(device: &DeviceAnalysis) -> String {
+    let mut groups: Vec<&str> = Vec::new();
+    for l in &device.layers {
+        for p in &l.parts {
+            if !groups.contains(&p.vendor.group.as_str()) {
+                groups.push(&p.vendor.group);
+            }
+        }
+    }
+    let (label_w, bar_w, row_h) = (90.0, 420.0, 28.0);
+    let height = row_h * device.layers.len() as f64 + 12.0;
+    let mut svg = format!(
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" aria-label=\"Vendor group by layer\" viewBox=\"0 0 {w} {height}\" width=\"{w}\" height=\"{height}\" font-family=\"sans-serif\" font-size=\"12\">",
+        w = label_w + bar_w + 10.0
+    );
+    for (i, l) in device.layers.iter().enumerate() {
+        let y = 6.0 + row_h * i as f64;
+        svg.push_str(&format!(
+            "<text x=\"0\" y=\"{:.1}\">{}</text>",
+            y + row_h / 2.0 + 4.0,
+            esc(l.layer.as_str())
+        ));
+        let mut x = label_w;
+        for p in &l.parts {
+            let w = bar_w * p.fraction;
+            let (colour, ink) = PALETTE[groups
+                .iter()
+                .position(|g| *g == p.vendor.group)
+                .unwrap_or(0)
+                % PALETTE.len()];
+            svg.push_str(&format!(
+                "<rect x=\"{x:.1}\" y=\"{y:.1}\" width=\"{w:.1}\" height=\"{:.1}\" fill=\"{colour}\" stroke=\"#fff\"><title>{}</title></rect>",
+                row_h - 6.0,
+                esc(&format!("{}: {} ({:.0} %)", l.layer.as_str(), p.vendor.group_name, p.fraction * 100.0))
+            ));
+            // A name that does not fit its segment is shortened with an
+            // ellipsis; the full name is in the segment's tooltip and the
+            // table beside the chart.
+            let label = fit_label(&p.vendor.group_name, w);
+            if !label.is_empty() {
+                svg.push_str(&format!(
+                    "<text x=\"{:.1}\" y=\"{:.1}\" fill=\"{ink}\">{}</text>",
+                    x + 6.0,
+                    y + row_h / 2.0 + 1.0,
+                    esc(&label)
+                ));
+            }
+            x += w;
+        }
+    }
+    svg.push_str("</svg>");
+    svg
+}
+
+/// Everything a device memo's template receives.
+#[derive(Debug, Clone, Serialize)]
+pub struct DeviceContext {
+    /// The device's analysis (layers, concentration, flags, screening, DPIA
+    /// screening); see `strata analyze --format json`.
+    pub device: DeviceAnalysis,
+    /// Attestation status, recorded DPIA, gate findings.
+    pub status: DeviceReport,
+    /// The stack manifest as written.
+    pub stack: Stack,
+    /// The risk register.
+    pub risks: Vec<Risk>,
+    /// Art. 36 prior consultation.
+    pub art36: Art36,
+    /// The procurement recommendation.
+    pub recommendation: Recommendation,
+    /// The evidence register.
+    pub evidence: Vec<EvidenceEntry>,
+    /// Evidence key → `E-n`, for citations (`cite["attestation"]`,
+    /// `cite["list:fcc-covered-list"]`, `cite["review"]`).
+    pub cite: std::collections::BTreeMap<String, String>,
+    /// Regulatory notes the stack triggers.
+    pub notes: Vec<String>,
+    /// Inline SVG stack chart (HTML only; already escaped).
+    pub chart_svg: String,
+    /// Historical list matches, one per list entry (the analysis lists one
+    /// per layer the vendor appears in).
+    pub history: Vec<crate::analyze::DeviceHit>,
+}
+
+/// Regulatory notes (EU AI Act, ePrivacy, connected vehicles) the stack
+/// triggers; dates that are still moving are not asserted.
+pub fn regulatory_notes(stack: &Stack, device: &DeviceAnalysis) -> Vec<String> {
+    let mut notes = Vec::new();
+    let agent = stack.layers.model.as_ref().and_then(|m| m.agent.as_ref());
+    if let Some(a) = agent {
+        notes.push(format!(
+            "EU AI Act: agent `{}` is a general-purpose AI system; if the employer uses it to monitor or evaluate workers, Annex III point 4(b) (high-risk) and the deployer duties of Art. 26 apply. Check the current application date of Annex III obligations (the Digital Omnibus proposes a deferral).",
+            a.name
+        ));
+        if a.permissions
+            .iter()
+            .any(|p| p == "camera-microphone" || p == "sensors")
+        {
+            notes.push("EU AI Act Art. 5(1)(f): inferring emotions in the workplace is prohibited since 2 Feb 2025; confirm the agent or in-cabin system does not do so on work devices or cars.".into());
+        }
+    }
+    if stack.layers.vehicle.is_some() || device.class.as_str() == "vehicle" {
+        notes.push("ePrivacy Art. 5(3): connected cars are terminal equipment (EDPB Guidelines 2/2023); EDPB Guidelines 01/2020 (para. 79) expect a DPIA where vehicle data is processed outside the vehicle.".into());
+    } else if agent.is_some_and(|a| a.permissions.iter().any(|p| p == "iot-control")) {
+        notes.push("ePrivacy Art. 5(3): access to information on IoT devices the agent controls needs consent or a strict-necessity exemption (EDPB Guidelines 2/2023).".into());
+    }
+    notes
+}
+
+/// The JSON the templates see for one device (`strata memo --dump-context`).
+pub fn to_value(ctx: &DeviceContext, common: &Value) -> Value {
+    let mut v = serde_json::to_value(ctx).unwrap_or(Value::Null);
+    if let (Some(obj), Some(c)) = (v.as_object_mut(), common.as_object()) {
+        for (k, val) in c {
+            obj.insert(k.clone(), val.clone());
+        }
+    }
+    v
+}
+
+/// Keys shared by every memo: tool, date, disclaimer, answers, lists.
+pub fn common(analysis: &FleetAnalysis, answers: &Answers, date: &str) -> Value {
+    json!({
+        "tool": {"name": "strata", "version": env!("CARGO_PKG_VERSION")},
+        "date": date,
+        "disclaimer": "Tool-generated draft: decision support, not legal advice. Every figure can be recomputed from the annexed evidence; the DPO, procurement and counsel decide.",
+        "answers": answers,
+        "lists": analysis.lists,
+        "method": analysis.method,
+        "fleet": analysis.fleet,
+        "scale": risks::SCALE,
+    })
+}
+
+/// Build the context of one device.
+pub fn device_context(
+    stack: Stack,
+    device: &DeviceAnalysis,
+    status: &DeviceReport,
+    analysis: &FleetAnalysis,
+    answers: &Answers,
+    list_dir: &Path,
+) -> DeviceContext {
+    let risks = risks::register(&stack, device, answers);
+    let art36 = risks::art36(&risks);
+    let recommendation = recommend::recommend(&stack, device, status, &risks, &art36, answers);
+    let evidence = evidence_register(&stack, status, analysis, list_dir);
+    let cite = evidence
+        .iter()
+        .map(|e| (e.key.clone(), e.id.clone()))
+        .collect();
+    let mut history: Vec<crate::analyze::DeviceHit> = Vec::new();
+    for h in &device.screening.historical {
+        if !history
+            .iter()
+            .any(|x| x.hit.list == h.hit.list && x.hit.entity == h.hit.entity)
+        {
+            history.push(h.clone());
+        }
+    }
+    DeviceContext {
+        history,
+        cite,
+        notes: regulatory_notes(&stack, device),
+        chart_svg: stack_chart(device),
+        device: device.clone(),
+        status: status.clone(),
+        stack,
+        risks,
+        art36,
+        recommendation,
+        evidence,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn labels_fit_their_segment_or_are_shortened() {
+        assert_eq!(fit_label("Xiaomi Corporation", 420.0), "Xiaomi Corporation");
+        let short = fit_label("Qualcomm Incorporated", 60.0);
+        assert!(
+            short.ends_with('…') && short.chars().count() == 7,
+            "{short}"
+        );
+        assert_eq!(fit_label("NVIDIA", 12.0), "");
+    }
+
+    #[test]
+    fn svg_text_is_escaped() {
+        assert_eq!(esc("<b a=\"1\">&"), "&lt;b a=&quot;1&quot;&gt;&amp;");
+    }
+}

@@ -1,0 +1,374 @@
+//! `memo`: DPIA and procurement memos rendered from the evidence with
+//! minijinja templates.
+//!
+//! The templates live in `templates/` and are embedded in the binary; a
+//! directory given with `template_dir` overrides them file by file. HTML
+//! templates are autoescaped (by their `.html` name), Markdown ones are not,
+//! so Markdown templates escape table cells with the `cell` filter. The
+//! context ([`context::DeviceContext`] plus shared keys) is documented in
+//! `templates/CONTEXT.md`; errors in a template are reported with its name
+//! and line.
+
+pub mod context;
+pub mod recommend;
+pub mod risks;
+
+use std::path::{Path, PathBuf};
+
+use minijinja::{Environment, UndefinedBehavior};
+use serde_json::{Value, json};
+use time::Date;
+
+use crate::analyze::APPROVED_FILE;
+use crate::diag::{Diagnostic, Error, Result};
+use crate::fleet::Fleet;
+use crate::model::{self, Answers, FileKind, Stack};
+use crate::report;
+
+/// Which memo.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MemoKind {
+    /// GDPR Art. 35 DPIA draft for one device.
+    Dpia,
+    /// Procurement memo for one device.
+    Procurement,
+    /// Procurement memo summarising every device of the fleet.
+    Fleet,
+}
+
+impl MemoKind {
+    fn stem(self) -> &'static str {
+        match self {
+            MemoKind::Dpia => "dpia",
+            MemoKind::Procurement => "procurement",
+            MemoKind::Fleet => "fleet",
+        }
+    }
+}
+
+/// Output format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MemoFormat {
+    /// GitHub-flavoured Markdown.
+    Markdown,
+    /// Self-contained, print-ready HTML.
+    Html,
+}
+
+impl MemoFormat {
+    fn ext(self) -> &'static str {
+        match self {
+            MemoFormat::Markdown => "md",
+            MemoFormat::Html => "html",
+        }
+    }
+}
+
+/// Options for [`render`] and [`context`].
+#[derive(Debug, Clone)]
+pub struct MemoOptions {
+    /// Which memo.
+    pub kind: MemoKind,
+    /// Markdown or HTML.
+    pub format: MemoFormat,
+    /// Directory whose files override the built-in templates by name.
+    pub template_dir: Option<PathBuf>,
+    /// The answers file.
+    pub answers: Option<PathBuf>,
+    /// Refuse to render while a required section is unanswered.
+    pub final_: bool,
+    /// The memo's date (also judges policy exceptions).
+    pub date: Date,
+}
+
+/// The built-in templates, by name.
+pub const TEMPLATES: &[(&str, &str)] = &[
+    ("base.html", include_str!("../../../templates/base.html")),
+    ("dpia.md", include_str!("../../../templates/dpia.md")),
+    ("dpia.html", include_str!("../../../templates/dpia.html")),
+    (
+        "procurement.md",
+        include_str!("../../../templates/procurement.md"),
+    ),
+    (
+        "procurement.html",
+        include_str!("../../../templates/procurement.html"),
+    ),
+    ("fleet.md", include_str!("../../../templates/fleet.md")),
+    ("fleet.html", include_str!("../../../templates/fleet.html")),
+];
+
+/// The result of rendering: the text, or what is missing for `--final`.
+#[derive(Debug, Clone)]
+pub enum Rendered {
+    /// The memo.
+    Text(String),
+    /// `--final` refused: the unanswered required sections.
+    Incomplete(Vec<Diagnostic>),
+}
+
+fn load_answers(path: Option<&Path>, device: Option<&str>) -> Result<Answers> {
+    let Some(path) = path else {
+        return Ok(Answers {
+            version: 1,
+            ..Answers::default()
+        });
+    };
+    let loaded = model::load::<Answers>(path, FileKind::Answers)?;
+    if let (Some(want), Some(got)) = (device, loaded.value.device.as_deref())
+        && want != got
+    {
+        return Err(Error::invalid(
+            loaded.diag_at(
+                Diagnostic::error(
+                    "answers-device-mismatch",
+                    format!("the answers are for `{got}`, not `{want}`"),
+                )
+                .help("pass the answers file of this device"),
+                "/device",
+            ),
+        ));
+    }
+    Ok(loaded.value)
+}
+
+/// Required answers for a final memo, as (answers key, what it is).
+fn missing_sections(
+    kind: MemoKind,
+    answers: &Answers,
+    ctx: &context::DeviceContext,
+) -> Vec<Diagnostic> {
+    let mut missing: Vec<(&str, String)> = Vec::new();
+    let empty = |o: &Option<String>| o.as_deref().is_none_or(|s| s.trim().is_empty());
+    if kind == MemoKind::Dpia {
+        if empty(&answers.purposes) {
+            missing.push((
+                "purposes",
+                "Art. 35(7)(a): purposes of the processing".into(),
+            ));
+        }
+        if empty(&answers.lawful_basis) {
+            missing.push(("lawful-basis", "lawful basis (Art. 6, Art. 9)".into()));
+        }
+        if empty(&answers.necessity) {
+            missing.push((
+                "necessity",
+                "Art. 35(7)(b): necessity and proportionality".into(),
+            ));
+        }
+        let no_measures: Vec<&str> = ctx
+            .risks
+            .iter()
+            .filter(|r| r.measures.is_empty())
+            .map(|r| r.id.as_str())
+            .collect();
+        if !no_measures.is_empty() {
+            missing.push((
+                "measures",
+                format!("Art. 35(7)(d): measures for {}", no_measures.join(", ")),
+            ));
+        }
+        let no_residual: Vec<&str> = ctx
+            .risks
+            .iter()
+            .filter(|r| r.residual_level.is_none())
+            .map(|r| r.id.as_str())
+            .collect();
+        if !no_residual.is_empty() {
+            missing.push((
+                "risks",
+                format!(
+                    "residual severity and likelihood of {}",
+                    no_residual.join(", ")
+                ),
+            ));
+        }
+        if empty(&answers.dpo_advice) {
+            missing.push(("dpo-advice", "Art. 35(2): the DPO's advice".into()));
+        }
+    } else {
+        if empty(&answers.residual_acceptance) {
+            missing.push((
+                "residual-acceptance",
+                "who accepts the residual risk".into(),
+            ));
+        }
+    }
+    if answers.sign_off.is_empty() {
+        missing.push(("sign-off", "sign-off".into()));
+    }
+    missing
+        .into_iter()
+        .map(|(key, what)| {
+            Diagnostic::error(
+                "memo-section-empty",
+                format!("required section is empty: {what}"),
+            )
+            .pointer(format!("/{key}"))
+            .help(format!(
+                "answer `{key}` in the answers file (`strata schema answers`)"
+            ))
+        })
+        .collect()
+}
+
+/// Build the template context: one device, or the whole fleet for
+/// [`MemoKind::Fleet`]. Also returns the per-device contexts for `--final`.
+fn build(
+    root: &Path,
+    device: Option<&str>,
+    opts: &MemoOptions,
+) -> Result<(Value, Vec<context::DeviceContext>, Answers)> {
+    let fleet = Fleet::open(root)?;
+    let r = report::report(&fleet.root, opts.date)?;
+    let answers = load_answers(opts.answers.as_deref(), device)?;
+    let list_dir = fleet
+        .root
+        .join(APPROVED_FILE)
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_default();
+    let mut contexts = Vec::new();
+    for (d, status) in r.analysis.devices.iter().zip(&r.devices) {
+        if device.is_some_and(|want| want != d.id) {
+            continue;
+        }
+        let stack: Stack = model::load::<Stack>(&fleet.root.join(&d.stack), FileKind::Stack)?.value;
+        contexts.push(context::device_context(
+            stack,
+            d,
+            status,
+            &r.analysis,
+            &answers,
+            &list_dir,
+        ));
+    }
+    if let Some(want) = device
+        && contexts.is_empty()
+    {
+        let known: Vec<&str> = r.analysis.devices.iter().map(|d| d.id.as_str()).collect();
+        let mut d = Diagnostic::error("unknown-device", format!("no device `{want}` in the fleet"));
+        d = match model::suggest(want, &known) {
+            Some(s) => d.help(format!("did you mean `{s}`?")),
+            None => d.help(format!("devices: {}", known.join(", "))),
+        };
+        return Err(Error::invalid(d));
+    }
+    let common = context::common(&r.analysis, &answers, &opts.date.to_string());
+    let value = match contexts.as_slice() {
+        [one] if opts.kind != MemoKind::Fleet => context::to_value(one, &common),
+        many => {
+            let mut v = common.clone();
+            v["devices"] = Value::Array(
+                many.iter()
+                    .map(|c| context::to_value(c, &json!({})))
+                    .collect(),
+            );
+            v["gate"] = serde_json::to_value(&r.gate).unwrap_or(Value::Null);
+            v
+        }
+    };
+    Ok((value, contexts, answers))
+}
+
+/// The context a template would receive, as JSON.
+pub fn context(root: &Path, device: Option<&str>, opts: &MemoOptions) -> Result<Value> {
+    Ok(build(root, device, opts)?.0)
+}
+
+fn template_error(e: &minijinja::Error, dir: Option<&Path>) -> Error {
+    let name = e.name().unwrap_or("template");
+    let file = match dir {
+        Some(d) if d.join(name).is_file() => d.join(name),
+        _ => PathBuf::from(format!("templates/{name} (built in)")),
+    };
+    let mut d = Diagnostic::error(
+        "template-error",
+        e.detail()
+            .map(str::to_string)
+            .unwrap_or_else(|| e.kind().to_string()),
+    )
+    .in_file(&file)
+    .help(format!("template `{name}`: {}", e.kind()));
+    if let Some(line) = e.line() {
+        d = d.at(Some(crate::diag::Position { line, column: 1 }));
+    }
+    Error::invalid(d)
+}
+
+/// An environment with the built-in templates, overridden from `dir`.
+pub fn environment(dir: Option<&Path>) -> Result<Environment<'static>> {
+    let mut env = Environment::new();
+    env.set_undefined_behavior(UndefinedBehavior::Strict);
+    if let Ok(syntax) = minijinja::syntax::SyntaxConfig::builder()
+        .trim_blocks(true)
+        .lstrip_blocks(true)
+        .keep_trailing_newline(true)
+        .build()
+    {
+        env.set_syntax(syntax);
+    }
+    // Markdown templates escape `<` and `>` in every interpolated value, so a
+    // vendor named `<script>` stays text wherever the Markdown is rendered.
+    env.set_auto_escape_callback(|name| {
+        if name.ends_with(".md") {
+            minijinja::AutoEscape::Custom("markdown".into())
+        } else {
+            minijinja::default_auto_escape_callback(name)
+        }
+    });
+    env.set_formatter(|out, state, value| {
+        if matches!(state.auto_escape(), minijinja::AutoEscape::Custom(n) if n == "markdown")
+            && !value.is_safe()
+        {
+            let text = value.to_string();
+            out.write_str(&text.replace('<', "&lt;").replace('>', "&gt;"))
+                .map_err(minijinja::Error::from)
+        } else {
+            minijinja::escape_formatter(out, state, value)
+        }
+    });
+    env.add_filter("cell", |s: String| {
+        s.replace('|', "\\|")
+            .replace(['\n', '\r'], " ")
+            .replace('<', "&lt;")
+    });
+    env.add_filter("scale", |n: u8| {
+        risks::SCALE
+            .get(usize::from(n).saturating_sub(1))
+            .copied()
+            .unwrap_or("?")
+    });
+    for (name, builtin) in TEMPLATES {
+        let source = match dir.map(|d| d.join(name)).filter(|p| p.is_file()) {
+            Some(p) => crate::fsutil::read_text(&p)?,
+            None => builtin.to_string(),
+        };
+        env.add_template_owned(name.to_string(), source)
+            .map_err(|e| template_error(&e, dir))?;
+    }
+    Ok(env)
+}
+
+/// Render a memo for `device` (ignored for the fleet memo).
+pub fn render(root: &Path, device: Option<&str>, opts: &MemoOptions) -> Result<Rendered> {
+    let (value, contexts, answers) = build(root, device, opts)?;
+    if opts.final_ {
+        let missing: Vec<Diagnostic> = contexts
+            .iter()
+            .flat_map(|c| missing_sections(opts.kind, &answers, c))
+            .collect();
+        if !missing.is_empty() {
+            return Ok(Rendered::Incomplete(missing));
+        }
+    }
+    let env = environment(opts.template_dir.as_deref())?;
+    let name = format!("{}.{}", opts.kind.stem(), opts.format.ext());
+    let template = env
+        .get_template(&name)
+        .map_err(|e| template_error(&e, opts.template_dir.as_deref()))?;
+    let text = template
+        .render(minijinja::value::Serde(&value))
+        .map_err(|e| template_error(&e, opts.template_dir.as_deref()))?;
+    Ok(Rendered::Text(text))
+}

@@ -1,0 +1,366 @@
+//! The DPIA risk register: risks strata proposes from the stack, scored on
+//! the CNIL 4-level severity and likelihood scales, merged with the
+//! assessors' answers, and the Art. 36 prior-consultation trigger.
+//!
+//! Proposed scores are a starting point printed as such; the answers file
+//! confirms or changes them (`risks: {R-5: {severity: 3, ...}}`). Risk ids
+//! are fixed per risk type, so answers keep pointing at the same risk when
+//! the stack changes.
+
+use serde::Serialize;
+
+use crate::analyze::{DeviceAnalysis, FlagCode};
+use crate::model::{Answers, Assessment, Stack};
+
+/// Scale words for levels 1–4 (CNIL PIA).
+pub const SCALE: [&str; 4] = ["Negligible", "Limited", "Significant", "Maximum"];
+
+/// The three-level rating from severity × likelihood (a strata convention,
+/// not a CNIL rule): high if S ≥ 3 and L ≥ 3, or S = 4 and L ≥ 2; medium if
+/// S + L ≥ 5; else low.
+pub fn level(severity: u8, likelihood: u8) -> &'static str {
+    if (severity >= 3 && likelihood >= 3) || (severity == 4 && likelihood >= 2) {
+        "high"
+    } else if severity + likelihood >= 5 {
+        "medium"
+    } else {
+        "low"
+    }
+}
+
+/// One risk of the register.
+#[derive(Debug, Clone, Serialize)]
+pub struct Risk {
+    /// Stable id (`R-1` …; `X-n` for risks the assessors added).
+    pub id: String,
+    /// Short title.
+    pub title: String,
+    /// What could happen and why this stack makes it plausible.
+    pub description: String,
+    /// `strata` (proposed from the stack) or `answers` (set by assessors).
+    pub scored_by: &'static str,
+    /// Severity 1–4.
+    pub severity: u8,
+    /// Likelihood 1–4.
+    pub likelihood: u8,
+    /// high, medium or low.
+    pub level: &'static str,
+    /// Measures for this risk, plus the general ones.
+    pub measures: Vec<String>,
+    /// Residual severity, when assessed.
+    pub residual_severity: Option<u8>,
+    /// Residual likelihood, when assessed.
+    pub residual_likelihood: Option<u8>,
+    /// Residual level, when assessed.
+    pub residual_level: Option<&'static str>,
+    /// Who accepted the residual risk.
+    pub accepted_by: Option<String>,
+}
+
+/// Art. 36 prior consultation.
+#[derive(Debug, Clone, Serialize)]
+pub struct Art36 {
+    /// `REQUIRED`, `NOT_REQUIRED` or `NOT_DETERMINED` (residual risk not
+    /// assessed for every risk).
+    pub status: &'static str,
+    /// Why.
+    pub reason: String,
+}
+
+const EEA: &[&str] = &[
+    "AT", "BE", "BG", "HR", "CY", "CZ", "DK", "EE", "FI", "FR", "DE", "GR", "HU", "IE", "IT", "LV",
+    "LT", "LU", "MT", "NL", "PL", "PT", "RO", "SK", "SI", "ES", "SE", "IS", "LI", "NO", "EU",
+    "EEA",
+];
+
+/// True when `region` is inside the EEA (or the device itself).
+pub fn in_eea(region: &str) -> bool {
+    EEA.contains(&region.to_ascii_uppercase().as_str())
+}
+
+/// `destination of operator (region)`.
+pub fn transfer_label(t: &crate::analyze::Transfer) -> String {
+    match &t.operator {
+        Some(op) if !t.destination.contains(op.as_str()) => {
+            format!("{} of {op} ({})", t.destination, t.region)
+        }
+        _ => format!("{} ({})", t.destination, t.region),
+    }
+}
+
+struct Proposal {
+    id: &'static str,
+    title: &'static str,
+    description: String,
+    severity: u8,
+    likelihood: u8,
+}
+
+fn proposals(stack: &Stack, device: &DeviceAnalysis) -> Vec<Proposal> {
+    let agent = stack.layers.model.as_ref().and_then(|m| m.agent.as_ref());
+    let perms: Vec<&str> = agent
+        .map(|a| a.permissions.iter().map(String::as_str).collect())
+        .unwrap_or_default();
+    let sensitive = perms.iter().any(|p| {
+        [
+            "communications",
+            "location",
+            "camera-microphone",
+            "sensors",
+            "contacts",
+            "calendar",
+        ]
+        .contains(p)
+    });
+    let third: Vec<String> = device
+        .dpia
+        .transfers
+        .iter()
+        .filter(|t| !in_eea(&t.region))
+        .map(transfer_label)
+        .collect();
+    let strict_third = device
+        .dpia
+        .transfers
+        .iter()
+        .any(|t| !in_eea(&t.region) && t.region != "US");
+    let mut out = vec![
+        Proposal {
+            id: "R-1",
+            title: "Illegitimate access to personal data",
+            description: format!(
+                "Data the device processes ({}) is read by someone not entitled to it: the vendor, its cloud, an attacker or an authority.",
+                if perms.is_empty() { "device data".to_string() } else { perms.join(", ") }
+            ),
+            severity: if sensitive { 4 } else { 2 },
+            likelihood: if third.is_empty() { 2 } else { 3 },
+        },
+        Proposal {
+            id: "R-2",
+            title: "Unwanted modification of personal data",
+            description: "Data on the device or in the vendor's cloud is altered, by an update, a sync fault or the agent acting on it.".into(),
+            severity: 2,
+            likelihood: if agent.and_then(|a| a.actions).unwrap_or(false) { 2 } else { 1 },
+        },
+        Proposal {
+            id: "R-3",
+            title: "Disappearance of personal data",
+            description: "Data becomes unavailable: account lock-out, vendor service end, remote wipe, lost device.".into(),
+            severity: 2,
+            likelihood: 2,
+        },
+    ];
+    if let Some(a) = agent {
+        if a.actions.unwrap_or(false) {
+            out.push(Proposal {
+                id: "R-4",
+                title: "Unwanted autonomous action by the agent",
+                description: format!(
+                    "Agent `{}` executes tools on the user's behalf (messages, calendar, IoT, vehicle functions); a wrong or manipulated action affects the user and third parties{}.",
+                    a.name,
+                    if a.can_disable == Some(false) { ", and it cannot be disabled" } else { "" }
+                ),
+                severity: 3,
+                likelihood: if a.can_disable == Some(false) { 3 } else { 2 },
+            });
+        }
+        if a.background {
+            out.push(Proposal {
+                id: "R-5",
+                title: "Covert or background collection",
+                description: format!(
+                    "Agent `{}` runs in the background with access to {}; users and the people around them cannot tell when data is collected.",
+                    a.name,
+                    perms.join(", ")
+                ),
+                severity: if sensitive { 3 } else { 2 },
+                likelihood: 3,
+            });
+        }
+    }
+    let employees = matches!(
+        device.deployment.as_deref(),
+        Some("cope" | "byod" | "fleet-vehicle" | "corporate")
+    );
+    if employees && (agent.is_some() || stack.layers.vehicle.is_some()) {
+        out.push(Proposal {
+            id: "R-6",
+            title: "Function creep into worker monitoring",
+            description: "Agent context, location or telematics collected for convenience is used to monitor, score or discipline employees (EU AI Act Annex III 4(b) territory; works-council co-determination).".into(),
+            severity: 3,
+            likelihood: 2,
+        });
+    }
+    if !third.is_empty() {
+        out.push(Proposal {
+            id: "R-7",
+            title: "Access from a third country",
+            description: format!(
+                "Data is sent to or remotely accessible from outside the EEA: {}. Chapter V transfer rules apply (SCCs and a transfer impact assessment where there is no adequacy).",
+                third.join(", ")
+            ),
+            severity: 4,
+            likelihood: if strict_third { 3 } else { 2 },
+        });
+    }
+    if let Some(f) = device
+        .flag(FlagCode::DataPathSingleVendor)
+        .or(device.flag(FlagCode::FullVertical))
+    {
+        out.push(Proposal {
+            id: "R-8",
+            title: "Vendor lock-in blocking exit or the exercise of rights",
+            description: format!(
+                "{} controls {}: switching off one data flow or leaving the vendor means replacing the device, and rights requests all go to one party.",
+                f.group_name.as_deref().unwrap_or("One vendor group"),
+                f.layers.iter().map(|l| l.as_str()).collect::<Vec<_>>().join(", ")
+            ),
+            severity: 2,
+            likelihood: 3,
+        });
+    }
+    out
+}
+
+/// The register: proposals merged with the answers, then the assessors'
+/// extra risks.
+pub fn register(stack: &Stack, device: &DeviceAnalysis, answers: &Answers) -> Vec<Risk> {
+    let general = answers.measures.clone();
+    let mut out: Vec<Risk> = proposals(stack, device)
+        .into_iter()
+        .map(|p| {
+            let a = answers.risks.get(p.id).cloned().unwrap_or_default();
+            let scored = a.severity.is_some() || a.likelihood.is_some();
+            merge(
+                p.id.to_string(),
+                p.title.to_string(),
+                p.description,
+                (p.severity, p.likelihood),
+                scored,
+                &a,
+                &general,
+            )
+        })
+        .collect();
+    for (i, a) in answers.extra_risks.iter().enumerate() {
+        out.push(merge(
+            format!("X-{}", i + 1),
+            a.title.clone().unwrap_or_default(),
+            a.description.clone().unwrap_or_default(),
+            (a.severity.unwrap_or(1), a.likelihood.unwrap_or(1)),
+            true,
+            a,
+            &general,
+        ));
+    }
+    out
+}
+
+fn merge(
+    id: String,
+    title: String,
+    description: String,
+    proposed: (u8, u8),
+    scored_by_people: bool,
+    a: &Assessment,
+    general: &[String],
+) -> Risk {
+    let severity = a.severity.unwrap_or(proposed.0);
+    let likelihood = a.likelihood.unwrap_or(proposed.1);
+    let residual_level = match (a.residual_severity, a.residual_likelihood) {
+        (Some(s), Some(l)) => Some(level(s, l)),
+        _ => None,
+    };
+    let mut measures = a.measures.clone();
+    measures.extend(general.iter().cloned());
+    Risk {
+        id,
+        title,
+        description,
+        scored_by: if scored_by_people {
+            "answers"
+        } else {
+            "strata"
+        },
+        severity,
+        likelihood,
+        level: level(severity, likelihood),
+        measures,
+        residual_severity: a.residual_severity,
+        residual_likelihood: a.residual_likelihood,
+        residual_level,
+        accepted_by: a.accepted_by.clone(),
+    }
+}
+
+/// Art. 36: required when any residual risk is high.
+pub fn art36(risks: &[Risk]) -> Art36 {
+    let high: Vec<&str> = risks
+        .iter()
+        .filter(|r| r.residual_level == Some("high"))
+        .map(|r| r.id.as_str())
+        .collect();
+    let open: Vec<&str> = risks
+        .iter()
+        .filter(|r| r.residual_level.is_none())
+        .map(|r| r.id.as_str())
+        .collect();
+    if !high.is_empty() {
+        Art36 {
+            status: "REQUIRED",
+            reason: format!(
+                "residual risk stays high for {}: consult the supervisory authority before processing (Art. 36(1))",
+                high.join(", ")
+            ),
+        }
+    } else if !open.is_empty() {
+        Art36 {
+            status: "NOT_DETERMINED",
+            reason: format!("residual risk not yet assessed for {}", open.join(", ")),
+        }
+    } else {
+        Art36 {
+            status: "NOT_REQUIRED",
+            reason: "no residual risk is high after the measures".into(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn level_mapping_follows_the_convention() {
+        assert_eq!(level(3, 3), "high");
+        assert_eq!(level(4, 2), "high");
+        assert_eq!(level(4, 1), "medium");
+        assert_eq!(level(2, 3), "medium");
+        assert_eq!(level(2, 2), "low");
+        assert_eq!(level(1, 4), "medium");
+    }
+
+    #[test]
+    fn art36_needs_every_residual_and_fires_on_high() {
+        let mk = |rl: Option<&'static str>| Risk {
+            id: "R-1".into(),
+            title: String::new(),
+            description: String::new(),
+            scored_by: "strata",
+            severity: 1,
+            likelihood: 1,
+            level: "low",
+            measures: vec![],
+            residual_severity: None,
+            residual_likelihood: None,
+            residual_level: rl,
+            accepted_by: None,
+        };
+        assert_eq!(art36(&[mk(Some("low")), mk(None)]).status, "NOT_DETERMINED");
+        assert_eq!(
+            art36(&[mk(Some("low")), mk(Some("high"))]).status,
+            "REQUIRED"
+        );
+        assert_eq!(art36(&[mk(Some("medium"))]).status, "NOT_REQUIRED");
+    }
+}

@@ -1,0 +1,169 @@
+//! The memo answers file: what only people can answer for a DPIA or a
+//! procurement memo (purposes, lawful basis, necessity, measures, residual
+//! risk, DPO advice, sign-off). Its JSON Schema is `schemas/answers.schema.json`.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+/// A memo answers file.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Answers {
+    /// File format version (1).
+    pub version: u32,
+    /// The device the answers are for.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub device: Option<String>,
+    /// Document control.
+    #[serde(default)]
+    pub document: Document,
+    /// Controller and role determination.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub controller: Option<String>,
+    /// The DPO.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dpo: Option<String>,
+    /// Supervisory authority and national list checked.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub competent_authority: Option<String>,
+    /// Art. 35(7)(a) purposes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub purposes: Option<String>,
+    /// Art. 6 / Art. 9 basis.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lawful_basis: Option<String>,
+    /// Art. 35(7)(b) necessity and proportionality.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub necessity: Option<String>,
+    /// Retention periods.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub retention: Option<String>,
+    /// Data subjects, including non-users.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub data_subjects: Option<String>,
+    /// Art. 35(9) consultation.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub consultation: Option<String>,
+    /// Assessments of strata's proposed risks, by id.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub risks: BTreeMap<String, Assessment>,
+    /// Risks the assessors add.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub extra_risks: Vec<Assessment>,
+    /// Measures that apply to all risks.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub measures: Vec<String>,
+    /// Art. 35(2) DPO advice.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dpo_advice: Option<String>,
+    /// Whether the DPO's advice was accepted.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dpo_advice_accepted: Option<bool>,
+    /// Why it was overruled.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dpo_advice_overruled_reason: Option<String>,
+    /// Procurement options considered.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub options: Vec<String>,
+    /// Conditions added to the library's.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub conditions: Vec<Condition>,
+    /// Residual-risk acceptance.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub residual_acceptance: Option<String>,
+    /// Sign-off rows.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub sign_off: Vec<SignOff>,
+}
+
+/// Document control fields.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Document {
+    /// Document id.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// Document version.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub version: Option<String>,
+    /// Authors.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub authors: Vec<String>,
+    /// Classification.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub classification: Option<String>,
+    /// Privileged & confidential marking.
+    #[serde(default)]
+    pub privileged: bool,
+    /// Addressee.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub to: Option<String>,
+    /// Author of the memo.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub from: Option<String>,
+    /// Copies.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cc: Option<String>,
+    /// Procurement reference.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reference: Option<String>,
+}
+
+/// People's assessment of one risk.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Assessment {
+    /// Title (required for extra risks).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    /// Description.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// Inherent severity 1–4.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub severity: Option<u8>,
+    /// Inherent likelihood 1–4.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub likelihood: Option<u8>,
+    /// Measures for this risk.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub measures: Vec<String>,
+    /// Residual severity 1–4.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub residual_severity: Option<u8>,
+    /// Residual likelihood 1–4.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub residual_likelihood: Option<u8>,
+    /// Who accepted the residual risk.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub accepted_by: Option<String>,
+}
+
+/// A procurement condition.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Condition {
+    /// What must be done.
+    pub text: String,
+    /// Who owns it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub owner: Option<String>,
+    /// Due date.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub due: Option<String>,
+}
+
+/// A sign-off row.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct SignOff {
+    /// Role.
+    pub role: String,
+    /// Name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Date.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date: Option<String>,
+}
