@@ -5,7 +5,7 @@
 //! Strata files are recognised by name (`vendors.yaml`, `designations.yaml`,
 //! `policy.yaml`, `approved-devices.yaml`, `reviews.yaml`) or, for other
 //! `.yaml` files, by content (a `version` key plus the keys of a kind; a
-//! stack has `device` and `layers`). Hidden directories, `target` and
+//! stack has `device` and `layers`, memo answers a `device` id). Hidden directories, `target` and
 //! `node_modules` are skipped. A file that is not valid for its kind is
 //! reported and left alone.
 

@@ -263,6 +263,18 @@ impl<'a> Emitter<'a> {
         self.out.push('\n');
     }
 
+    /// The content lines of a block scalar at `indent` (empty lines stay
+    /// empty).
+    fn block_lines(&mut self, lines: &[String], indent: usize) {
+        for l in lines {
+            if !l.is_empty() {
+                self.out.push_str(&" ".repeat(indent));
+                self.out.push_str(l);
+            }
+            self.out.push('\n');
+        }
+    }
+
     /// Write the leading comments of `ptr`; a blank line first unless it is
     /// the first entry of its parent.
     fn leading(&mut self, ptr: &str, indent: usize, first: bool) {
@@ -344,7 +356,25 @@ impl<'a> Emitter<'a> {
                 indent
             };
             let dash_text = if i == 0 && dash.is_some() { "- " } else { "" };
-            match self.inline(v, cschema, &cptr, WIDTH.saturating_sub(prefix_len)) {
+            let inline = self.inline(v, cschema, &cptr, WIDTH.saturating_sub(prefix_len));
+            let block = match (v, &inline) {
+                (Value::String(s), Some(text))
+                    if s.contains('\n') || prefix_len + text.len() > WIDTH =>
+                {
+                    scalar::block(s, indent + 2)
+                }
+                _ => None,
+            };
+            if let Some((indicator, lines)) = block {
+                self.line(
+                    first_indent,
+                    &format!("{dash_text}{key}: {indicator}"),
+                    &ptrs,
+                );
+                self.block_lines(&lines, indent + 2);
+                continue;
+            }
+            match inline {
                 Some(text) => {
                     self.line(first_indent, &format!("{dash_text}{key}: {text}"), &ptrs);
                 }
@@ -392,8 +422,22 @@ impl<'a> Emitter<'a> {
                     }
                 }
                 other => {
-                    let text = self.inline(other, item_schema, &cptr, usize::MAX);
-                    self.line(indent, &format!("- {}", text.unwrap_or_default()), &[&cptr]);
+                    let text = self
+                        .inline(other, item_schema, &cptr, usize::MAX)
+                        .unwrap_or_default();
+                    let block = match other {
+                        Value::String(s) if s.contains('\n') || indent + 2 + text.len() > WIDTH => {
+                            scalar::block(s, indent + 2)
+                        }
+                        _ => None,
+                    };
+                    match block {
+                        Some((indicator, lines)) => {
+                            self.line(indent, &format!("- {indicator}"), &[&cptr]);
+                            self.block_lines(&lines, indent + 2);
+                        }
+                        None => self.line(indent, &format!("- {text}"), &[&cptr]),
+                    }
                 }
             }
         }

@@ -7,7 +7,9 @@
 //! schema names (`x-strata-sort-by`: approved devices by id, exceptions by
 //! device and rule, reviews by device, digest and date), two-space block
 //! layout, short scalar lists on one line, strings quoted only when a YAML
-//! 1.1 or 1.2 reader could read them as something else.
+//! 1.1 or 1.2 reader could read them as something else, prose too long for
+//! a line folded at 80 columns (`>-`) and text with line breaks written
+//! literally (`|`).
 //!
 //! Comments are kept and move with the value they annotate (see
 //! [`comments`]). Before anything is returned, the output is parsed again and
@@ -129,6 +131,8 @@ pub fn detect_kind(path: &Path, text: &str) -> Option<FileKind> {
     let has = |k: &str| obj.contains_key(k);
     if has("device") && has("layers") {
         Some(FileKind::Stack)
+    } else if obj.get("device").is_some_and(serde_json::Value::is_string) {
+        Some(FileKind::Answers)
     } else if has("vendors") {
         Some(FileKind::Vendors)
     } else if has("lists") {

@@ -85,6 +85,71 @@ fn plain_ok(s: &str, ctx: Context) -> bool {
     matches!(resolve_plain(s), Value::String(ref r) if r == s)
 }
 
+/// Widest line of a folded block scalar.
+pub(crate) const FOLD_WIDTH: usize = 80;
+
+/// A block scalar for a long or multi-line string: the indicator (`>-`,
+/// `|` or `|-`) and its content lines (without indentation). Prose longer
+/// than a line is folded at spaces (`>-`), text with line breaks is kept
+/// literally (`|`, `|-`). `None` when the string cannot be written that way
+/// and read back unchanged; it is then double-quoted.
+pub(crate) fn block(s: &str, indent: usize) -> Option<(&'static str, Vec<String>)> {
+    let simple = !s.is_empty()
+        && !s.starts_with([' ', '\n'])
+        && !s
+            .chars()
+            .any(|c| (c.is_control() && c != '\n') || c == '\u{feff}');
+    if !simple {
+        return None;
+    }
+    let out = if s.contains('\n') {
+        let (indicator, body) = match s.strip_suffix('\n') {
+            Some(b) if !b.ends_with('\n') => ("|", b),
+            Some(_) => return None,
+            None => ("|-", s),
+        };
+        let lines: Vec<String> = body.split('\n').map(str::to_string).collect();
+        if lines.iter().any(|l| l.ends_with(' ')) || lines.first().is_some_and(|l| l.is_empty()) {
+            return None;
+        }
+        (indicator, lines)
+    } else {
+        if s.ends_with(' ') || s.contains("  ") || !s.contains(' ') {
+            return None;
+        }
+        let room = FOLD_WIDTH.saturating_sub(indent).max(40);
+        let mut lines: Vec<String> = Vec::new();
+        let mut cur = String::new();
+        for word in s.split(' ') {
+            if !cur.is_empty() && cur.len() + 1 + word.len() > room {
+                lines.push(std::mem::take(&mut cur));
+            }
+            if !cur.is_empty() {
+                cur.push(' ');
+            }
+            cur.push_str(word);
+        }
+        lines.push(cur);
+        (">-", lines)
+    };
+    // Prove it: the block must read back as the same string.
+    let pad = " ".repeat(2);
+    let doc = format!(
+        "k: {}\n{}",
+        out.0,
+        out.1
+            .iter()
+            .map(|l| if l.is_empty() {
+                "\n".to_string()
+            } else {
+                format!("{pad}{l}\n")
+            })
+            .collect::<String>()
+    );
+    let (v, _) = crate::yaml::parse(&doc, std::path::Path::new("block")).ok()?;
+    (v.get("k").and_then(Value::as_str) == Some(s)).then_some(out)
+}
+
 /// A double-quoted YAML string with escapes.
 pub(crate) fn quoted(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 2);
@@ -159,6 +224,25 @@ mod tests {
             round_trip(s, Context::Block);
             round_trip(s, Context::Flow);
         }
+    }
+
+    #[test]
+    fn long_prose_folds_and_line_breaks_stay_literal() {
+        let prose = "word ".repeat(40).trim_end().to_string();
+        let (ind, lines) = block(&prose, 2).unwrap();
+        assert_eq!(ind, ">-");
+        assert!(lines.len() > 1 && lines.iter().all(|l| l.len() <= FOLD_WIDTH - 2));
+        assert_eq!(
+            block("a\nb\n", 0).unwrap(),
+            ("|", vec!["a".into(), "b".into()])
+        );
+        assert_eq!(
+            block("a\n\nb", 0).unwrap(),
+            ("|-", vec!["a".into(), "".into(), "b".into()])
+        );
+        assert_eq!(block("a  b c", 0), None, "double spaces do not fold");
+        assert_eq!(block("a\n\n", 0), None, "two final breaks are quoted");
+        assert_eq!(block(" lead\nx", 0), None);
     }
 
     #[test]

@@ -13,7 +13,9 @@ use crate::output;
 /// vendor ids and rule codes alphabetically), sets sorted, keyed lists
 /// sorted (approved devices by id, exceptions by device and rule, reviews by
 /// device, digest and date), two-space block layout, short lists of scalars
-/// on one line, strings quoted only where a YAML reader could misread them.
+/// on one line, strings quoted only where a YAML reader could misread them,
+/// prose too long for a line folded at 80 columns, text with line breaks
+/// kept as a literal block.
 ///
 /// Comments are kept: the header stays on top, a comment above a key or
 /// list item moves with it, an end-of-line comment stays on its key's line.
@@ -22,7 +24,7 @@ use crate::output;
 ///
 /// PATH is a strata file, or a directory searched for them (vendors.yaml,
 /// designations.yaml, policy.yaml, approved-devices.yaml, reviews.yaml,
-/// stack manifests), skipping hidden directories and `target`.
+/// stack manifests, memo answers), skipping hidden directories and `target`.
 ///
 /// Exit status: 0 formatted (or already canonical), 1 with --check when a
 /// file is not canonical (a unified diff is printed), 2 invalid file.
