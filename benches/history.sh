@@ -6,6 +6,17 @@
 # Usage: benches/history.sh [COMMITS] [DEVICES]
 # Uses hyperfine when installed, otherwise a loop over /usr/bin/time.
 # Honours CARGO_TARGET_DIR.
+#
+# Figures (release build, 2 shared cores at load average ~7, hyperfine, 10
+# runs; user CPU in brackets):
+#   1,000 commits, 100 devices, 333 reviews:
+#     log DEVICE (whole history)             76 ms  [29 ms]
+#     diff HEAD~999 HEAD (all 100 devices)   71 ms  [27 ms]
+#     diff HEAD~1 HEAD                       19 ms   [7 ms]
+#     diff sha256:<approved> WORKTREE DEV    33 ms  [11 ms]
+#   10,000 commits, 100 devices, 3,333 reviews: log 4.7 s [2.3 s], diff of
+#   every device 0.15 s. `log` reads every version of reviews.yaml, whose
+#   size grows with the history: most of its time is zlib inflating them.
 set -euo pipefail
 
 cd "$(dirname "$0")/.."

@@ -92,7 +92,7 @@ struct Walker<'h> {
     paths: [String; 3],
     ids: HashMap<Oid, Ids>,
     /// Parsed review blocks by their text.
-    blocks: HashMap<String, Vec<Review>>,
+    blocks: HashMap<Vec<u8>, Vec<Review>>,
     /// The device's reviews by reviews-file blob.
     reviews: HashMap<Oid, Vec<Review>>,
     needle: String,
@@ -121,11 +121,11 @@ impl<'h> Walker<'h> {
         if let Some(r) = self.reviews.get(&oid) {
             return Ok(r.clone());
         }
-        let bytes = self.h.blob_bytes(oid)?;
-        let text = String::from_utf8_lossy(&bytes);
-        let found = match self.scan_blocks(&text) {
+        let blob = self.h.repo().find_blob(oid).map_err(|e| git_err(&e))?;
+        let bytes = blob.content();
+        let found = match self.scan_blocks(bytes) {
             Some(r) => r,
-            None => parse_reviews_lenient(&text)
+            None => parse_reviews_lenient(&String::from_utf8_lossy(bytes))
                 .into_iter()
                 .filter(|r| r.device == self.device)
                 .collect(),
@@ -134,74 +134,61 @@ impl<'h> Walker<'h> {
         Ok(found)
     }
 
-    /// Fast path for canonical files: every entry starts with
-    /// `- device: ID` and ends before the next line at or left of its dash.
-    /// `None` when the file does not look canonical.
-    fn scan_blocks(&mut self, text: &str) -> Option<Vec<Review>> {
-        if !text.contains(&self.device) {
-            return Some(Vec::new());
-        }
+    /// Fast path for canonical files: every mention of the device id is an
+    /// entry's `- device: ID` line, and the entry runs until the next line
+    /// at or left of its dash. Only those entries are parsed (once each,
+    /// across all versions of the file). `None` when the id appears anywhere
+    /// else (another layout, a note naming the device): the caller parses
+    /// the whole file.
+    fn scan_blocks(&mut self, text: &[u8]) -> Option<Vec<Review>> {
+        let id = self.device.as_bytes();
+        let is_id = |b: u8| b.is_ascii_alphanumeric() || b"._-".contains(&b);
         let mut out = Vec::new();
-        let mut pos = 0;
-        while let Some(off) = text[pos..].find(&self.needle) {
-            let start_of_match = pos + off;
-            let line_start = text[..start_of_match]
-                .rfind('\n')
-                .map(|i| i + 1)
-                .unwrap_or(0);
-            let indent = &text[line_start..start_of_match];
-            if !indent.bytes().all(|b| b == b' ') {
+        let mut resume = 0;
+        for i in memchr::memmem::find_iter(text, id) {
+            let before = i.checked_sub(1).map(|j| text[j]);
+            let after = text.get(i + id.len()).copied();
+            if before.is_some_and(is_id) || after.is_some_and(is_id) {
+                continue; // part of a longer id
+            }
+            if i < resume {
+                return None; // inside an entry already read
+            }
+            let line_start = memchr::memrchr(b'\n', &text[..i]).map_or(0, |j| j + 1);
+            let line_end = memchr::memchr(b'\n', &text[i..]).map_or(text.len(), |j| i + j + 1);
+            let line = &text[line_start..line_end];
+            let indent = line.iter().take_while(|b| **b == b' ').count();
+            if &line[indent..] != self.needle.as_bytes() {
                 return None;
             }
-            let mut end = start_of_match + self.needle.len();
             // Continue over lines indented deeper than the dash.
+            let mut end = line_end;
             while end < text.len() {
-                let line_end = text[end..]
-                    .find('\n')
-                    .map(|i| end + i + 1)
-                    .unwrap_or(text.len());
-                let line = &text[end..line_end];
-                let deeper = line.len() > indent.len() + 1
-                    && line.as_bytes()[..=indent.len()].iter().all(|b| *b == b' ');
-                if !deeper {
+                let next = memchr::memchr(b'\n', &text[end..]).map_or(text.len(), |j| end + j + 1);
+                let l = &text[end..next];
+                if !(l.len() > indent + 1 && l[..=indent].iter().all(|b| *b == b' ')) {
                     break;
                 }
-                end = line_end;
+                end = next;
             }
+            resume = end;
             let block = &text[line_start..end];
             let parsed = match self.blocks.get(block) {
                 Some(p) => p.clone(),
                 None => {
-                    let doc = format!("version: 1\nreviews:\n{block}");
+                    let doc = format!("version: 1\nreviews:\n{}", std::str::from_utf8(block).ok()?);
                     let p = parse_reviews_lenient(&doc);
-                    if p.len() != 1 {
+                    if p.len() != 1 || p[0].device != self.device {
                         return None;
                     }
-                    self.blocks.insert(block.to_string(), p.clone());
+                    self.blocks.insert(block.to_vec(), p.clone());
                     p
                 }
             };
             out.extend(parsed);
-            pos = end;
         }
-        // Every mention of the device must have been an entry start;
-        // otherwise (flow style, other key order) parse the whole file.
-        (mentions(text, &self.device) == out.len()).then_some(out)
+        Some(out)
     }
-}
-
-/// How often `device:` is followed by the device id (quoted or not) as a
-/// whole word.
-fn mentions(text: &str, device: &str) -> usize {
-    let is_id = |c: char| c.is_ascii_alphanumeric() || "._-".contains(c);
-    text.match_indices("device:")
-        .filter(|(i, m)| {
-            let rest = text[i + m.len()..].trim_start_matches(' ');
-            let rest = rest.strip_prefix(['"', '\'']).unwrap_or(rest);
-            rest.strip_prefix(device)
-                .is_some_and(|after| !after.starts_with(is_id))
-        })
-        .count()
 }
 
 /// The history of `device` from revision `from`, at most `limit` entries.
