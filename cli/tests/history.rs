@@ -406,3 +406,44 @@ fn merges_report_only_what_their_branches_did_not() {
     assert!(commits(&phone).contains(&a.to_string()));
     assert!(commits(&tablet).contains(&b.to_string()));
 }
+
+#[test]
+fn log_reads_reviews_files_in_any_layout() {
+    let f = fixture();
+    let d = f.tmp.path();
+    // Rewrite reviews.yaml by hand in flow style, other key order, plus a
+    // new entry whose note names the device: the fast canonical scan must
+    // give way to a full parse, and only the new entry is reported.
+    let path = d.join("attestations/reviews.yaml");
+    let old = strata::history::parse_reviews_lenient(&std::fs::read_to_string(&path).unwrap());
+    assert_eq!(old.len(), 1);
+    let r = &old[0];
+    let text = format!(
+        "version: 1\nreviews:\n- {{reviewer: \"{}\", device: phone, digest: \"{}\", verdict: approve, criteria: [dpo-approved, security-reviewed], date: \"{}\", note: \"{}\"}}\n- {{device: 'phone', digest: \"{}\", verdict: reject, criteria: [dpo-approved], reviewer: Dee, date: \"2026-11-03T00:00:00Z\", note: phone sends location}}\n",
+        r.reviewer,
+        r.digest,
+        r.date,
+        r.note.as_deref().unwrap(),
+        r.digest
+    );
+    std::fs::write(&path, text).unwrap();
+    let mut git = Repo {
+        git: git2::Repository::open(d).unwrap(),
+        dir: d.to_path_buf(),
+        clock: 1_793_600_000,
+    };
+    git.commit("hand-edited reviews");
+    let (_, out) = run(&f, &["log", "phone", "-n", "3", "--format", "json"]);
+    let body = out
+        .split("----- stdout -----\n")
+        .nth(1)
+        .unwrap()
+        .split("----- stderr")
+        .next()
+        .unwrap();
+    let v: Value = serde_json::from_str(body).unwrap();
+    let first = &v["entries"][0];
+    assert_eq!(first["kind"], "review");
+    assert_eq!(first["review"]["reviewer"], "Dee");
+    assert_ne!(v["entries"][1]["kind"], "review", "{body}");
+}

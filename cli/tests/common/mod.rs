@@ -87,7 +87,8 @@ pub struct Repo {
     pub git: git2::Repository,
     /// Its working directory.
     pub dir: PathBuf,
-    clock: i64,
+    /// Author time of the last commit (seconds since the epoch).
+    pub clock: i64,
 }
 
 impl Repo {

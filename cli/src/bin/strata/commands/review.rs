@@ -60,6 +60,10 @@ enum ReviewCommand {
 }
 
 #[derive(Debug, Args)]
+#[command(after_long_help = "Examples:
+  # once per clone; .gitattributes names the driver for attestations/reviews.yaml
+  git config merge.strata-reviews.name \"strata reviews\"
+  git config merge.strata-reviews.driver \"strata review merge %O %A %B\"")]
 struct MergeArgs {
     /// The common ancestor's version (%O).
     #[arg(value_name = "BASE")]
@@ -73,6 +77,14 @@ struct MergeArgs {
 }
 
 #[derive(Debug, Args)]
+#[command(after_long_help = "Examples:
+  strata review approve xiaomi-su7 --fleet examples -c security-reviewed --note \"digests match\"
+  strata review approve laptop --fleet examples -c dpo-approved --expires 2027-06-30
+  strata review reject pixel-9-pro --fleet examples -c dpo-approved --note \"US cloud\"
+  strata review approve phone -c security-reviewed --who \"CI <ci@example.org>\" --yes --format json
+
+Exit status: 0 recorded, 1 refused (the attestation failed a check) or not
+confirmed, 2 bad input (unknown device or criterion, missing attestation).")]
 struct VerdictArgs {
     /// Device id, as in approved-devices.yaml.
     #[arg(value_name = "DEVICE")]
