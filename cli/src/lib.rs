@@ -22,6 +22,7 @@ pub mod model;
 pub mod names;
 pub mod report;
 pub mod review;
+pub mod sigstore;
 pub mod table;
 pub mod validate;
 pub mod yaml;

@@ -26,9 +26,22 @@ fn with_bundles(dir: &std::path::Path) {
     }
 }
 
+/// Remove the example fleet's Sigstore bundles (the repository signs its
+/// example attestations with the demo key) so that the unsigned-attestation
+/// rule has something to deny.
+fn without_bundles(dir: &std::path::Path) {
+    for id in common::EXAMPLE_DEVICES {
+        let bundle = dir.join("attestations").join(id).join("bom.sigstore.json");
+        if bundle.exists() {
+            std::fs::remove_file(bundle).unwrap();
+        }
+    }
+}
+
 #[test]
 fn example_fleet_gate_in_human_form() {
     let tmp = repo_like();
+    without_bundles(tmp.path());
     let out = gate(tmp.path(), &["fleet", "--now", "2026-11-26"]);
     assert_eq!(
         out.status.code(),
@@ -106,6 +119,7 @@ fn policy_errors_name_file_line_and_column() {
 #[test]
 fn sarif_is_schema_valid() {
     let tmp = repo_like();
+    without_bundles(tmp.path());
     let out = gate(
         tmp.path(),
         &["fleet", "--now", "2026-11-26", "--format", "sarif"],
@@ -156,6 +170,7 @@ fn sarif_is_schema_valid() {
 #[test]
 fn junit_parses_with_one_testcase_per_device_and_rule() {
     let tmp = repo_like();
+    without_bundles(tmp.path());
     let out = gate(
         tmp.path(),
         &[

@@ -17,7 +17,10 @@ mod memo;
 mod report;
 mod review;
 mod schema;
+mod sign;
 mod validate;
+mod verify;
+mod verify_bundle;
 
 /// strata: evidence and control for devices whose chip, OS, AI model and
 /// cloud come from one vendor.
@@ -66,7 +69,10 @@ enum Command {
     Report(report::ReportArgs),
     Review(review::ReviewArgs),
     Schema(schema::SchemaArgs),
+    Sign(sign::SignArgs),
     Validate(validate::ValidateArgs),
+    Verify(verify::VerifyArgs),
+    VerifyBundle(verify_bundle::VerifyBundleArgs),
 }
 
 /// Run the parsed command line.
@@ -84,7 +90,10 @@ pub fn run(cli: Cli) -> Result<ExitStatus> {
         Command::Report(a) => report::run(a),
         Command::Review(a) => review::run(a),
         Command::Schema(a) => schema::run(a),
+        Command::Sign(a) => sign::run(a),
         Command::Validate(a) => validate::run(a),
+        Command::Verify(a) => verify::run(a),
+        Command::VerifyBundle(a) => verify_bundle::run(a),
     }
 }
 
