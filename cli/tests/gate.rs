@@ -184,7 +184,7 @@ fn junit_parses_with_one_testcase_per_device_and_rule() {
             _ => {}
         }
     }
-    assert_eq!(cases, 5 * 6, "5 devices × 6 enabled rules");
+    assert_eq!(cases, 5 * 7, "5 devices × 7 enabled rules");
     assert_eq!(failures, 5);
     assert_eq!(skipped, 1);
 }

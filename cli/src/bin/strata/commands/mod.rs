@@ -7,11 +7,15 @@ use crate::output::ErrorFormat;
 
 mod analyze;
 mod assemble;
+mod diff;
+mod fmt;
 mod gate;
 mod hash;
 mod init;
+mod log;
 mod memo;
 mod report;
+mod review;
 mod schema;
 mod sign;
 mod validate;
@@ -55,11 +59,15 @@ fn wants_json() -> bool {
 enum Command {
     Analyze(analyze::AnalyzeArgs),
     Assemble(assemble::AssembleArgs),
+    Diff(diff::DiffArgs),
+    Fmt(fmt::FmtArgs),
     Gate(gate::GateArgs),
     Hash(hash::HashArgs),
     Init(init::InitArgs),
+    Log(log::LogArgs),
     Memo(memo::MemoArgs),
     Report(report::ReportArgs),
+    Review(review::ReviewArgs),
     Schema(schema::SchemaArgs),
     Sign(sign::SignArgs),
     Validate(validate::ValidateArgs),
@@ -72,11 +80,15 @@ pub fn run(cli: Cli) -> Result<ExitStatus> {
     match cli.command {
         Command::Analyze(a) => analyze::run(a),
         Command::Assemble(a) => assemble::run(a),
+        Command::Diff(a) => diff::run(a),
+        Command::Fmt(a) => fmt::run(a),
         Command::Gate(a) => gate::run(a),
         Command::Hash(a) => hash::run(a),
         Command::Init(a) => init::run(a),
+        Command::Log(a) => log::run(a),
         Command::Memo(a) => memo::run(a),
         Command::Report(a) => report::run(a),
+        Command::Review(a) => review::run(a),
         Command::Schema(a) => schema::run(a),
         Command::Sign(a) => sign::run(a),
         Command::Validate(a) => validate::run(a),
