@@ -14,6 +14,7 @@
 pub mod junit;
 pub mod rules;
 pub mod sarif;
+pub mod signature;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -205,11 +206,19 @@ pub fn gate(root: &Path, opts: &GateOptions) -> Result<GateReport> {
         .parent()
         .unwrap_or(Path::new("."))
         .to_path_buf();
+    let policy_dir = policy_path.parent().unwrap_or(Path::new("."));
+    let trust = policy
+        .value
+        .rules
+        .get("unsigned-attestation")
+        .filter(|r| r.level != Level::Allow)
+        .and_then(|r| signature::trust_from_rule(r, policy_dir).ok());
     let reviews = load_reviews(&policy.value, &list.value, &list_dir)?;
     let ctx = rules::Context {
         list_dir: &list_dir,
         now: opts.now,
         reviews: &reviews,
+        trust: trust.as_ref(),
     };
 
     let mut checks = Vec::new();

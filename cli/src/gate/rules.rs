@@ -22,6 +22,9 @@ pub struct Context<'a> {
     pub now: Date,
     /// Loaded reviews files by path (see [`crate::review::reviews_path_for`]).
     pub reviews: &'a BTreeMap<PathBuf, Vec<Review>>,
+    /// Trust material of the `unsigned-attestation` rule, when it names
+    /// usable material.
+    pub trust: Option<&'a crate::sigstore::verify::Options>,
 }
 
 /// A rule strata knows: code and one-line description.
@@ -74,8 +77,15 @@ pub const RULES: &[RuleInfo] = &[
     },
     RuleInfo {
         code: "unsigned-attestation",
-        description: "The device's attestation is missing, or has no Sigstore bundle next to it (`bom.sigstore.json`).",
-        params: &[],
+        description: "The device's attestation is missing, has no Sigstore bundle next to it (`bom.sigstore.json`), or its bundle does not verify offline against the trust material the rule names.",
+        params: &[
+            "key: public key (PEM) of key-signed bundles, relative to the policy file",
+            "ca: an organisation's CA certificates (PEM), with identity",
+            "identity: exact certificate identity (SAN)",
+            "identity-regexp: certificate identity as an anchored regular expression",
+            "issuer: exact OIDC issuer of keyless bundles",
+            "trusted-root: Sigstore trusted_root.json (default: the embedded public-good root)",
+        ],
     },
     RuleInfo {
         code: "stale-review",
@@ -95,6 +105,7 @@ pub fn rule_info(code: &str) -> Option<&'static RuleInfo> {
 /// Check the policy's rules: known codes and valid parameters. Every problem
 /// is returned, located in the policy file.
 pub fn check_policy(policy: &Loaded<Policy>) -> Vec<Diagnostic> {
+    let policy_dir = policy.path.parent().unwrap_or(Path::new("."));
     let mut diags = Vec::new();
     for (code, rule) in &policy.value.rules {
         let base = format!("/rules/{code}");
@@ -148,6 +159,17 @@ pub fn check_policy(policy: &Loaded<Policy>) -> Vec<Diagnostic> {
                     ),
                 ),
             },
+            "unsigned-attestation" if rule.level != crate::model::Level::Allow => {
+                if let Err(m) = super::signature::trust_from_rule(rule, policy_dir) {
+                    diags.push(
+                        policy.diag_at(
+                            Diagnostic::error("invalid-rule-parameter", m)
+                                .help("e.g. `key: keys/signing-key.pub`"),
+                            &base,
+                        ),
+                    );
+                }
+            }
             "required-layers" => {
                 let ok = rule
                     .params
@@ -317,12 +339,16 @@ pub fn evaluate(
                 return Some(format!("attestation `{att}` does not exist"));
             }
             let bundle = bundle_path(&path);
-            (!bundle.is_file()).then(|| {
-                format!(
+            if !bundle.is_file() {
+                return Some(format!(
                     "attestation `{att}` has no Sigstore bundle (`{}`)",
                     file_name(&bundle)
-                )
-            })
+                ));
+            }
+            let opts = ctx.trust?;
+            super::signature::check(&path, &bundle, opts)
+                .err()
+                .map(|m| format!("attestation `{att}`: {m}"))
         }
         "stale-review" => stale_review(rule, device, entry, ctx),
         _ => None,

@@ -67,7 +67,8 @@ pub struct Signed {
 }
 
 /// The public-key hint strata writes: base64 of the SHA-256 of the DER
-/// SubjectPublicKeyInfo (the form cosign uses).
+/// SubjectPublicKeyInfo. Hints are unauthenticated lookup aids; verifiers
+/// use the key they are given (strata also accepts the hex form).
 pub fn key_hint(public_key: &sigstore_types::DerPublicKey) -> String {
     base64::engine::general_purpose::STANDARD
         .encode(sigstore_verify::crypto::sha256(public_key.as_bytes()).as_bytes())

@@ -25,13 +25,15 @@ use crate::output;
 /// FILE as `FILE.sigstore.json`. Files are written atomically.
 ///
 /// Modes, both offline:
-///   --key KEY.pem                 an ECDSA P-256 key; the bundle carries the
-///                                 public-key hint (base64 SHA-256 of the key)
-///   --cert LEAF --chain CHAIN --key KEY
-///                                 an organisation's own PKI; the bundle carries
-///                                 the leaf certificate, which must chain to
-///                                 CHAIN (intermediates and root) with the
-///                                 code-signing usage. Verify with --ca CHAIN.
+///
+/// - `--key KEY.pem`: an ECDSA P-256 key; the bundle carries the public-key
+///   hint (base64 SHA-256 of the key).
+///
+/// - `--cert LEAF --chain CHAIN --key KEY`: an organisation's own PKI; the
+///   bundle carries the leaf certificate, which must chain to CHAIN
+///   (intermediates and root) with the code-signing usage. A v0.3 bundle
+///   holds one certificate, so verifiers get the chain as trust material:
+///   `strata verify --ca CHAIN`.
 ///
 /// Signatures are deterministic (RFC 6979): the same file and key give the
 /// same bundle. No transparency log entry or timestamp is added; keyless

@@ -30,14 +30,15 @@ pub enum VerifyFormat {
 /// against). The bundle verifies only when nothing failed.
 ///
 /// Trust, one of:
-///   --identity ID --issuer URL    a keyless Sigstore bundle, against the
-///                                 trusted root (the embedded public-good root
-///                                 unless --trusted-root); the SAN and the OIDC
-///                                 issuer must match exactly
-///   --key PUB.pem                 a bundle signed with a key
-///   --ca CA.pem --identity ID     a bundle signed with an organisation
-///                                 certificate; CA.pem holds the root and any
-///                                 intermediates
+///
+/// - `--identity ID --issuer URL`: a keyless Sigstore bundle, against the
+///   trusted root (the embedded public-good root unless --trusted-root); the
+///   SAN and the OIDC issuer must match exactly.
+///
+/// - `--key PUB.pem`: a bundle signed with a key.
+///
+/// - `--ca CA.pem --identity ID`: a bundle signed with an organisation
+///   certificate; CA.pem holds the root and any intermediates.
 ///
 /// --identity-regexp R matches the whole SAN (it is anchored as ^(?:R)$).
 ///

@@ -13,9 +13,11 @@ use strata::sigstore::conformance::{self, Request};
 ///
 /// Exactly the protocol of github.com/sigstore/sigstore-conformance:
 ///
-///   verify-bundle --bundle F --certificate-identity ID
-///                 --certificate-oidc-issuer URL [--trusted-root F] FILE_OR_DIGEST
-///   verify-bundle --bundle F --key PUB.pem [--trusted-root F] FILE_OR_DIGEST
+/// - `verify-bundle --bundle F --certificate-identity ID
+///   --certificate-oidc-issuer URL [--trusted-root F] FILE_OR_DIGEST`
+///
+/// - `verify-bundle --bundle F --key PUB.pem [--trusted-root F]
+///   FILE_OR_DIGEST`
 ///
 /// FILE_OR_DIGEST is a path or sha256:<hex>. It runs every check of
 /// `strata verify` with the sigstore-verify cross-check; a key bundle must
