@@ -171,6 +171,36 @@ fn a_changed_attestation_goes_stale_until_reviewed_again() {
 }
 
 #[test]
+fn approving_uses_the_policys_trust_material_by_default() {
+    let tmp = repo_like();
+    let d = tmp.path();
+    let out = strata(d)
+        .args([
+            "review",
+            "approve",
+            "laptop",
+            "--fleet",
+            "fleet",
+            "-c",
+            "procurement-approved",
+        ])
+        .args([
+            "--who",
+            "P <p@example.org>",
+            "--now",
+            "2026-11-25T10:00:00Z",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", render(&out, d));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("signature pass    bom.sigstore.json verified against public key fleet/keys/demo-signing-key.pub"),
+        "{text}"
+    );
+}
+
+#[test]
 fn rejections_and_expiry_fail_the_gate_with_reasons() {
     let tmp = repo_like();
     let d = tmp.path();
@@ -361,7 +391,14 @@ fn input_errors_exit_2_with_clear_messages() {
         ],
     ];
     let before = reviews_text(d);
-    // Approving without naming whom to trust for the signature.
+    // Approving without trust material, in the policy or on the command line.
+    let policy = d.join("fleet/policy.yaml");
+    let with_key = std::fs::read_to_string(&policy).unwrap();
+    std::fs::write(
+        &policy,
+        with_key.replace("    key: keys/demo-signing-key.pub\n", ""),
+    )
+    .unwrap();
     let no_trust = strata(d)
         .args([
             "review",
@@ -377,6 +414,7 @@ fn input_errors_exit_2_with_clear_messages() {
         .unwrap();
     assert_eq!(no_trust.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&no_trust.stderr).contains("give --key PUB.pem"));
+    std::fs::write(&policy, with_key).unwrap();
     let mut all = String::new();
     for args in cases {
         let out = run(d, args);

@@ -12,8 +12,8 @@
 //! Recording is two steps so the binary can show what is being certified
 //! before anything is written: [`prepare`] resolves the device, checks the
 //! criteria and the attestation (CycloneDX validity, the device it
-//! describes, and its Sigstore bundle with `strata verify`'s checks, see
-//! [`signature`]) and builds the entry; [`commit`] appends it
+//! describes, and its Sigstore bundle with `strata verify`'s checks against
+//! the trust given or the policy's, see [`signature`]) and builds the entry; [`commit`] appends it
 //! under a lock (see [`store`]) and rewrites the file canonically and
 //! atomically. Nothing is written when any step fails.
 
@@ -242,10 +242,11 @@ pub fn prepare(fleet_root: &Path, req: &Request) -> Result<Prepared> {
             "--expires {exp} is before the review date {now}"
         )));
     }
+    let now = req.now.unix_timestamp();
     let verify = match (req.verdict, req.trust.is_empty()) {
-        (Verdict::Approve, true) => return Err(Error::Usage(signature::NEED_TRUST.into())),
-        (_, true) => None,
-        (_, false) => Some(req.trust.options(req.now.unix_timestamp())?),
+        (_, false) => Some(req.trust.options(now)?),
+        (Verdict::Approve, true) => Some(signature::from_policy(&policy, now)?),
+        (Verdict::Reject, true) => signature::from_policy(&policy, now).ok(),
     };
     let bytes = crate::fsutil::read_bounded(&attestation, validate::MAX_BOM_BYTES)?;
     let digest = digest_bytes(&bytes);

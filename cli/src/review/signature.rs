@@ -4,12 +4,15 @@
 //! The bundle is `bom.sigstore.json` beside the attestation. It is verified
 //! against the exact bytes whose digest the review records (by digest, so
 //! the file cannot change between the check and the entry), at the review's
-//! time, with the trust the reviewer names: a public key, an organisation CA
-//! with an identity, or a Sigstore identity and issuer.
+//! time, with the trust the reviewer names (a public key, an organisation CA
+//! with an identity, or a Sigstore identity and issuer) or, by default, the
+//! trust material of the policy's `unsigned-attestation` rule, the same the
+//! gate verifies with.
 
 use std::path::{Path, PathBuf};
 
 use crate::diag::{Error, Result};
+use crate::model::{Loaded, Policy};
 use crate::sigstore::artifact::ArtifactInput;
 use crate::sigstore::trust::{self, RootChoice};
 use crate::sigstore::verify::{self, IdentityRule, Options, TrustMode};
@@ -89,7 +92,24 @@ impl Trust {
 
 /// Why approving needs trust.
 pub const NEED_TRUST: &str = "approving verifies the attestation's signature: give --key PUB.pem, \
---ca CA.pem with --identity, or --identity (or --identity-regexp) with --issuer";
+--ca CA.pem with --identity, or --identity (or --identity-regexp) with --issuer, or name the \
+trust material in the policy's `unsigned-attestation` rule";
+
+/// The trust material of the policy's `unsigned-attestation` rule (paths
+/// relative to the policy file), verified at `now`.
+pub fn from_policy(policy: &Loaded<Policy>, now: i64) -> Result<Options> {
+    let dir = policy.path.parent().unwrap_or(Path::new("."));
+    let rule = policy
+        .value
+        .rules
+        .get("unsigned-attestation")
+        .ok_or_else(|| Error::Usage(NEED_TRUST.into()))?;
+    let mut opts = crate::gate::signature::trust_from_rule(rule, dir)
+        .map_err(|m| Error::Usage(format!("{NEED_TRUST} ({m})")))?;
+    opts.now = jiff::Timestamp::from_second(now)
+        .map_err(|e| Error::Usage(format!("the review time is out of range: {e}")))?;
+    Ok(opts)
+}
 
 /// Verify `bundle` over the artifact with SHA-256 `digest` (hex). Returns
 /// whether it verified and a one-line account: the signer, or the checks

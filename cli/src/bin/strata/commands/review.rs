@@ -24,14 +24,15 @@ use crate::output;
 /// Before approving, strata checks that the attestation is valid CycloneDX,
 /// describes the device, and that its Sigstore bundle (bom.sigstore.json
 /// beside it) verifies with every check of `strata verify`, against the key,
-/// CA or identity you name, over the exact bytes whose digest is recorded;
+/// CA or identity you name (by default the trust material of the policy's
+/// `unsigned-attestation` rule), over the exact bytes whose digest is recorded;
 /// it refuses (exit 1) otherwise. A rejection needs no signature. Nothing is
 /// written unless every check passes; the file is rewritten canonically and
 /// atomically, under a lock, so concurrent reviews are all kept.
 #[derive(Debug, Args)]
 #[command(after_long_help = "Examples:
   strata review approve xiaomi-su7 --fleet examples --criteria security-reviewed \\
-      --key examples/keys/demo-signing-key.pub --note \"evidence hashes match the release\"
+      --note \"evidence hashes match the release\"   # signature checked with the policy's key
   strata review approve pixel-9-pro --fleet examples --criteria dpo-approved,procurement-approved \\
       --key examples/keys/demo-signing-key.pub --expires 2027-06-30 --who \"DPO <dpo@example.org>\"
   strata review reject xiaomi-15s-pro-cn --fleet examples --criteria security-reviewed \\
