@@ -10,8 +10,20 @@ use std::process::Output;
 use common::{Repo, render, repo_like, strata};
 use strata::model::FileKind;
 
+/// The example fleet's demo public key, as copied by `repo_like`.
+const DEMO_KEY: &str = "fleet/keys/demo-signing-key.pub";
+
+/// Run strata in `dir`. Approvals verify the example attestations' bundles
+/// against the demo key unless the arguments name other trust.
 fn run(dir: &Path, args: &[&str]) -> Output {
-    let out = strata(dir).args(args).output().unwrap();
+    let mut args: Vec<&str> = args.to_vec();
+    let trust_given = args
+        .iter()
+        .any(|a| ["--key", "--ca", "--identity", "--identity-regexp"].contains(a));
+    if args.starts_with(&["review", "approve"]) && !trust_given {
+        args.extend(["--key", DEMO_KEY]);
+    }
+    let out = strata(dir).args(&args).output().unwrap();
     assert!(
         !String::from_utf8_lossy(&out.stderr).contains("panicked"),
         "{}",
@@ -47,6 +59,15 @@ fn bump_su7(dir: &Path) {
     let changed = text.replacen("\"version\": \"1.5\"", "\"version\": \"1.6\"", 1);
     assert_ne!(text, changed, "the example OS version moved");
     std::fs::write(p, changed).unwrap();
+}
+
+/// Sign the vehicle's attestation again with the demo key.
+fn resign_su7(dir: &Path) {
+    let out = run(
+        dir,
+        &["sign", SU7, "--key", "fleet/keys/demo-signing-key.pem"],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", render(&out, dir));
 }
 
 #[test]
@@ -85,6 +106,30 @@ fn a_changed_attestation_goes_stale_until_reviewed_again() {
     assert_eq!(diff.status.code(), Some(0), "{}", render(&diff, d));
     let text = String::from_utf8_lossy(&diff.stdout);
     assert!(text.contains("os        version 1.5 → 1.6"), "{text}");
+    // The old signature no longer covers the attestation: approving is
+    // refused until it is signed again.
+    let refused = run(
+        d,
+        &[
+            "review",
+            "approve",
+            "xiaomi-su7",
+            "--fleet",
+            "fleet",
+            "-c",
+            "security-reviewed",
+            "--who",
+            "R",
+        ],
+    );
+    assert_eq!(refused.status.code(), Some(1), "{}", render(&refused, d));
+    assert!(
+        String::from_utf8_lossy(&refused.stdout)
+            .contains("signature fail    bom.sigstore.json does not verify"),
+        "{}",
+        render(&refused, d)
+    );
+    resign_su7(d);
     // One criterion approved: the other is still named.
     let approve = |c: &str, who: &str| {
         run(
@@ -123,6 +168,36 @@ fn a_changed_attestation_goes_stale_until_reviewed_again() {
     );
     assert!(stale_findings(d).is_empty());
     assert!(is_canonical(&reviews_text(d)));
+}
+
+#[test]
+fn approving_uses_the_policys_trust_material_by_default() {
+    let tmp = repo_like();
+    let d = tmp.path();
+    let out = strata(d)
+        .args([
+            "review",
+            "approve",
+            "laptop",
+            "--fleet",
+            "fleet",
+            "-c",
+            "procurement-approved",
+        ])
+        .args([
+            "--who",
+            "P <p@example.org>",
+            "--now",
+            "2026-11-25T10:00:00Z",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", render(&out, d));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("signature pass    bom.sigstore.json verified against public key fleet/keys/demo-signing-key.pub"),
+        "{text}"
+    );
 }
 
 #[test]
@@ -211,6 +286,24 @@ fn approving_refuses_attestations_that_do_not_check_out() {
         String::from_utf8_lossy(&out.stdout)
             .contains("the BOM describes `laptop`, not `xiaomi-su7`")
     );
+    // An attestation without a bundle is not approved either.
+    std::fs::remove_file(d.join("attestations/laptop/bom.sigstore.json")).unwrap();
+    let out = run(
+        d,
+        &[
+            "review",
+            "approve",
+            "laptop",
+            "--fleet",
+            "fleet",
+            "-c",
+            "security-reviewed",
+            "--who",
+            "R",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("no Sigstore bundle"));
     // A rejection is still recorded: a broken attestation is a reason to reject.
     let out = run(
         d,
@@ -298,6 +391,30 @@ fn input_errors_exit_2_with_clear_messages() {
         ],
     ];
     let before = reviews_text(d);
+    // Approving without trust material, in the policy or on the command line.
+    let policy = d.join("fleet/policy.yaml");
+    let with_key = std::fs::read_to_string(&policy).unwrap();
+    std::fs::write(
+        &policy,
+        with_key.replace("    key: keys/demo-signing-key.pub\n", ""),
+    )
+    .unwrap();
+    let no_trust = strata(d)
+        .args([
+            "review",
+            "approve",
+            "laptop",
+            "--fleet",
+            "fleet",
+            "-c",
+            "security-reviewed",
+        ])
+        .args(["--who", "R"])
+        .output()
+        .unwrap();
+    assert_eq!(no_trust.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&no_trust.stderr).contains("give --key PUB.pem"));
+    std::fs::write(&policy, with_key).unwrap();
     let mut all = String::new();
     for args in cases {
         let out = run(d, args);
@@ -360,6 +477,7 @@ fn concurrent_approvals_lose_no_entry() {
                     "-c",
                     "procurement-approved",
                 ])
+                .args(["--key", DEMO_KEY])
                 .args(["--who", &format!("Reviewer {i} <r{i}@example.org>")])
                 .args(["--now", &format!("2026-11-25T10:00:{i:02}Z")])
                 .stdout(std::process::Stdio::null())

@@ -22,8 +22,8 @@ pub struct Context<'a> {
     pub now: Date,
     /// Loaded reviews files by path (see [`crate::review::reviews_path_for`]).
     pub reviews: &'a BTreeMap<PathBuf, Vec<Review>>,
-    /// Trust material for verifying attestation bundles, from the
-    /// `unsigned-attestation` rule's parameters.
+    /// Trust material of the `unsigned-attestation` rule, when it names
+    /// usable material.
     pub trust: Option<&'a crate::sigstore::verify::Options>,
 }
 

@@ -295,14 +295,17 @@ pub fn log(h: &History, device: &str, from: &str, limit: Option<usize>) -> Resul
             }
             for r in &mine {
                 if before.is_empty() || before.iter().all(|b| !b.contains(r)) {
-                    let mut e = base(Kind::Review, review_line(r));
+                    let mut e = base(Kind::Review, review_line(r, 60));
                     e.review = Some(r.clone());
                     entries.push(e);
                 }
             }
             if let Some(b) = before.first() {
                 for r in b.iter().filter(|r| !mine.contains(r)) {
-                    let mut e = base(Kind::ReviewRemoved, format!("removed: {}", review_line(r)));
+                    let mut e = base(
+                        Kind::ReviewRemoved,
+                        format!("removed: {}", review_line(r, 60)),
+                    );
                     e.review = Some(r.clone());
                     entries.push(e);
                 }

@@ -303,8 +303,9 @@ fn review_changes(a: &[Review], b: &[Review], device: &str) -> (Vec<Review>, Vec
     (added, removed)
 }
 
-/// One line describing a review entry.
-pub fn review_line(r: &Review) -> String {
+/// One line describing a review entry, its note cut to `max_note`
+/// characters (with `…`).
+pub fn review_line(r: &Review, max_note: usize) -> String {
     let mut s = format!(
         "{} {} ({}) by {} on {}",
         r.verdict.as_str(),
@@ -317,8 +318,9 @@ pub fn review_line(r: &Review) -> String {
         s.push_str(&format!(", until {e}"));
     }
     if let Some(n) = &r.note {
-        let n: String = n.chars().take(72).collect();
-        s.push_str(&format!(": {n}"));
+        let cut: String = n.chars().take(max_note).collect();
+        let more = if cut.len() < n.len() { "…" } else { "" };
+        s.push_str(&format!(": {cut}{more}"));
     }
     s
 }
@@ -385,10 +387,18 @@ pub fn render_human(d: &RevDiff, h: &History) -> String {
             out.push_str(&format!("  {:<9} {}\n", c.label(), c.describe()));
         }
         for r in &dev.reviews_added {
-            out.push_str(&format!("  {:<9} + {}\n", "review", review_line(r)));
+            out.push_str(&format!(
+                "  {:<9} + {}\n",
+                "review",
+                review_line(r, usize::MAX)
+            ));
         }
         for r in &dev.reviews_removed {
-            out.push_str(&format!("  {:<9} - {}\n", "review", review_line(r)));
+            out.push_str(&format!(
+                "  {:<9} - {}\n",
+                "review",
+                review_line(r, usize::MAX)
+            ));
         }
     }
     let t = &d.totals;

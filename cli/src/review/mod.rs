@@ -11,11 +11,14 @@
 //!
 //! Recording is two steps so the binary can show what is being certified
 //! before anything is written: [`prepare`] resolves the device, checks the
-//! criteria and the attestation and builds the entry; [`commit`] appends it
+//! criteria and the attestation (CycloneDX validity, the device it
+//! describes, and its Sigstore bundle with `strata verify`'s checks against
+//! the trust given or the policy's, see [`signature`]) and builds the entry; [`commit`] appends it
 //! under a lock (see [`store`]) and rewrites the file canonically and
 //! atomically. Nothing is written when any step fails.
 
 pub mod merge;
+pub mod signature;
 pub mod status;
 pub mod store;
 
@@ -141,6 +144,9 @@ pub struct Request {
     pub reviews: Option<PathBuf>,
     /// The policy; `<fleet>/policy.yaml` when `None`.
     pub policy: Option<PathBuf>,
+    /// What the attestation's signature is verified against (required to
+    /// approve).
+    pub trust: signature::Trust,
 }
 
 /// One check run on the attestation before a verdict is recorded.
@@ -236,9 +242,15 @@ pub fn prepare(fleet_root: &Path, req: &Request) -> Result<Prepared> {
             "--expires {exp} is before the review date {now}"
         )));
     }
+    let now = req.now.unix_timestamp();
+    let verify = match (req.verdict, req.trust.is_empty()) {
+        (_, false) => Some(req.trust.options(now)?),
+        (Verdict::Approve, true) => Some(signature::from_policy(&policy, now)?),
+        (Verdict::Reject, true) => signature::from_policy(&policy, now).ok(),
+    };
     let bytes = crate::fsutil::read_bounded(&attestation, validate::MAX_BOM_BYTES)?;
     let digest = digest_bytes(&bytes);
-    let checks = check_attestation(&attestation, &bytes, &req.device);
+    let checks = check_attestation(&attestation, &bytes, &req.device, verify.as_ref())?;
     let reviews_path = req
         .reviews
         .clone()
@@ -360,9 +372,14 @@ pub fn attestation_of(fleet_root: &Path, device: &str) -> Result<PathBuf> {
 }
 
 /// Checks before a verdict: CycloneDX validity, that the BOM describes the
-/// device, and the signature (not run: `strata verify` is not part of this
-/// build yet, and the output says so).
-fn check_attestation(path: &Path, bytes: &[u8], device: &str) -> Vec<AttestationCheck> {
+/// device, and that its Sigstore bundle verifies (when trust is given; an
+/// approval always gives it).
+fn check_attestation(
+    path: &Path,
+    bytes: &[u8],
+    device: &str,
+    verify: Option<&crate::sigstore::verify::Options>,
+) -> Result<Vec<AttestationCheck>> {
     let mut checks = Vec::new();
     let mut bom_device = None;
     match validate::validate_bytes(path, bytes, &validate::Options::default()) {
@@ -421,19 +438,35 @@ fn check_attestation(path: &Path, bytes: &[u8], device: &str) -> Vec<Attestation
         });
     }
     let bundle = crate::gate::rules::bundle_path(path);
-    checks.push(AttestationCheck {
-        name: "signature",
-        result: "not-run",
-        detail: if bundle.is_file() {
-            format!(
-                "{} is present but not verified: `strata verify` is not part of this build",
-                bundle.file_name().unwrap_or_default().to_string_lossy()
-            )
-        } else {
-            "no Sigstore bundle; signatures are not verified by this build".to_string()
+    let bundle_name = bundle
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    checks.push(match verify {
+        _ if !bundle.is_file() => AttestationCheck {
+            name: "signature",
+            result: "fail",
+            detail: format!(
+                "no Sigstore bundle ({bundle_name}); sign the attestation with `strata sign`"
+            ),
         },
+        None => AttestationCheck {
+            name: "signature",
+            result: "not-run",
+            detail: format!("{bundle_name} not verified: no --key, --ca or --identity given"),
+        },
+        Some(opts) => {
+            use sha2::{Digest, Sha256};
+            let digest: [u8; 32] = Sha256::digest(bytes).into();
+            let (ok, detail) = signature::verify_bundle(&bundle, digest, opts)?;
+            AttestationCheck {
+                name: "signature",
+                result: if ok { "pass" } else { "fail" },
+                detail: format!("{bundle_name} {detail}"),
+            }
+        }
     });
-    checks
+    Ok(checks)
 }
 
 fn first_line(s: &str) -> String {

@@ -13,11 +13,9 @@ fn fixture() -> tempfile::TempDir {
     }
     let att = tmp.path().join("attestations/pixel-9-pro");
     std::fs::create_dir_all(&att).unwrap();
-    std::fs::copy(
-        root.join("attestations/pixel-9-pro/bom.cdx.json"),
-        att.join("bom.cdx.json"),
-    )
-    .unwrap();
+    for f in ["bom.cdx.json", "bom.sigstore.json"] {
+        std::fs::copy(root.join("attestations/pixel-9-pro").join(f), att.join(f)).unwrap();
+    }
     tmp
 }
 
@@ -33,6 +31,12 @@ fn request(criteria: &[&str]) -> Request {
         attestation: None,
         reviews: None,
         policy: None,
+        trust: signature::Trust {
+            key: Some(
+                Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/keys/demo-signing-key.pub"),
+            ),
+            ..signature::Trust::default()
+        },
     }
 }
 

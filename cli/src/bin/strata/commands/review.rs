@@ -21,18 +21,20 @@ use crate::output;
 /// you certify. The reviewer is `git config user.name <user.email>` unless
 /// --who is given.
 ///
-/// Before approving, strata checks that the attestation is valid CycloneDX
-/// and describes the device, and refuses (exit 1) otherwise. Signatures are
-/// not verified by this build (`strata verify` is not part of it yet); the
-/// output says so. Nothing is written unless every check passes; the file
-/// is rewritten canonically and atomically, under a lock, so concurrent
-/// reviews are all kept.
+/// Before approving, strata checks that the attestation is valid CycloneDX,
+/// describes the device, and that its Sigstore bundle (bom.sigstore.json
+/// beside it) verifies with every check of `strata verify`, against the key,
+/// CA or identity you name (by default the trust material of the policy's
+/// `unsigned-attestation` rule), over the exact bytes whose digest is recorded;
+/// it refuses (exit 1) otherwise. A rejection needs no signature. Nothing is
+/// written unless every check passes; the file is rewritten canonically and
+/// atomically, under a lock, so concurrent reviews are all kept.
 #[derive(Debug, Args)]
 #[command(after_long_help = "Examples:
   strata review approve xiaomi-su7 --fleet examples --criteria security-reviewed \\
-      --note \"evidence hashes match the vendor's release\"
+      --note \"evidence hashes match the release\"   # signature checked with the policy's key
   strata review approve pixel-9-pro --fleet examples --criteria dpo-approved,procurement-approved \\
-      --expires 2027-06-30 --who \"Data Protection Officer <dpo@example.org>\"
+      --key examples/keys/demo-signing-key.pub --expires 2027-06-30 --who \"DPO <dpo@example.org>\"
   strata review reject xiaomi-15s-pro-cn --fleet examples --criteria security-reviewed \\
       --note \"agent routes voice to a CN cloud\"
   strata gate examples   # stale-review now passes or fails accordingly
@@ -78,10 +80,11 @@ struct MergeArgs {
 
 #[derive(Debug, Args)]
 #[command(after_long_help = "Examples:
-  strata review approve xiaomi-su7 --fleet examples -c security-reviewed --note \"digests match\"
-  strata review approve laptop --fleet examples -c dpo-approved --expires 2027-06-30
+  strata review approve xiaomi-su7 --fleet examples -c security-reviewed --key demo.pub
+  strata review approve laptop --fleet examples -c dpo-approved --key demo.pub --expires 2027-06-30
+  strata review approve phone -c security-reviewed --ca org-ca.pem --identity release@example.org
   strata review reject pixel-9-pro --fleet examples -c dpo-approved --note \"US cloud\"
-  strata review approve phone -c security-reviewed --who \"CI <ci@example.org>\" --yes --format json
+  strata review approve phone -c dpo-approved --key demo.pub --who \"CI <ci@example.org>\" --yes
 
 Exit status: 0 recorded, 1 refused (the attestation failed a check) or not
 confirmed, 2 bad input (unknown device or criterion, missing attestation).")]
@@ -121,6 +124,46 @@ struct VerdictArgs {
     /// attestations by default.
     #[arg(long, value_name = "FILE")]
     reviews: Option<PathBuf>,
+    /// Public key (PEM) the attestation's bundle was signed with.
+    #[arg(long, value_name = "PUB.pem", conflicts_with_all = ["ca", "identity", "identity_regexp", "issuer"], help_heading = "Signature (as for strata verify)")]
+    key: Option<PathBuf>,
+    /// Organisation CA certificates (PEM: root and intermediates).
+    #[arg(
+        long,
+        value_name = "CA.pem",
+        help_heading = "Signature (as for strata verify)"
+    )]
+    ca: Option<PathBuf>,
+    /// Required certificate identity (SAN), exact.
+    #[arg(
+        long,
+        value_name = "ID",
+        conflicts_with = "identity_regexp",
+        help_heading = "Signature (as for strata verify)"
+    )]
+    identity: Option<String>,
+    /// Required certificate identity, a regular expression matching the whole
+    /// SAN.
+    #[arg(
+        long,
+        value_name = "REGEXP",
+        help_heading = "Signature (as for strata verify)"
+    )]
+    identity_regexp: Option<String>,
+    /// Required OIDC issuer, exact.
+    #[arg(
+        long,
+        value_name = "URL",
+        help_heading = "Signature (as for strata verify)"
+    )]
+    issuer: Option<String>,
+    /// Sigstore trusted_root.json (default: the embedded public-good root).
+    #[arg(
+        long,
+        value_name = "FILE",
+        help_heading = "Signature (as for strata verify)"
+    )]
+    trusted_root: Option<PathBuf>,
     /// Do not ask for confirmation on a terminal.
     #[arg(long, short = 'y')]
     yes: bool,
@@ -204,6 +247,14 @@ fn verdict(a: VerdictArgs, verdict: Verdict) -> Result<ExitStatus> {
             attestation: a.attestation.clone(),
             reviews: a.reviews.clone(),
             policy: None,
+            trust: review::signature::Trust {
+                key: a.key.clone(),
+                ca: a.ca.clone(),
+                identity: a.identity.clone(),
+                identity_regexp: a.identity_regexp.clone(),
+                issuer: a.issuer.clone(),
+                trusted_root: a.trusted_root.clone(),
+            },
         },
     )?;
     let refusal = prepared.refusal();
