@@ -10,6 +10,7 @@ pub mod analyze;
 pub mod assemble;
 pub mod canon;
 pub mod diag;
+pub mod evidence;
 pub mod fleet;
 pub mod fmt;
 pub mod fsutil;

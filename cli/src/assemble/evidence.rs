@@ -48,6 +48,9 @@ pub struct EvidenceRecord {
     /// Problems worth reporting that did not stop assembly.
     #[serde(skip)]
     pub warnings: Vec<Diagnostic>,
+    /// The inspection report, for hardware, OS and vehicle evidence.
+    #[serde(skip)]
+    pub report: Option<crate::evidence::Report>,
 }
 
 /// Hash and parse every evidence entry of the stack, in manifest order.
@@ -55,10 +58,20 @@ pub fn collect(
     stack: &Loaded<Stack>,
     fleet: &Fleet,
     progress: bool,
+    at: Option<time::OffsetDateTime>,
 ) -> Result<Vec<EvidenceRecord>> {
     let mut out = Vec::new();
     for (layer_name, layer) in stack.value.layers.iter() {
-        let mut entries: Vec<(EvidenceKind, String, Option<String>, bool, bool, bool)> = layer
+        type Entry = (
+            EvidenceKind,
+            String,
+            Option<String>,
+            bool,
+            bool,
+            bool,
+            Option<String>,
+        );
+        let mut entries: Vec<Entry> = layer
             .evidence
             .iter()
             .map(|e| {
@@ -69,6 +82,7 @@ pub fn collect(
                     e.allow_symlinks,
                     e.allow_outside_root,
                     false,
+                    e.artifact.clone(),
                 )
             })
             .collect();
@@ -80,9 +94,10 @@ pub fn collect(
                 w.allow_symlinks,
                 false,
                 true,
+                None,
             ));
         }
-        for (kind, path, description, allow_symlinks, allow_outside, weights) in entries {
+        for (kind, path, description, allow_symlinks, allow_outside, weights, artifact) in entries {
             // `check_stack` already refused escapes; confine again so this
             // function is safe on its own.
             let full = fsutil::confine(&fleet.root, &path, allow_outside).map_err(|m| {
@@ -145,10 +160,65 @@ pub fn collect(
                 files,
                 properties: Vec::new(),
                 warnings: Vec::new(),
+                report: None,
             };
-            super::parse::parse_kind(&mut rec, &full, &stack.path)?;
+            let artifact_full = match &artifact {
+                Some(a) => Some(fsutil::confine(&fleet.root, a, allow_outside).map_err(|m| {
+                    crate::diag::Error::invalid(
+                        Diagnostic::error("path-outside-root", m).in_file(&stack.path),
+                    )
+                })?),
+                None => None,
+            };
+            super::parse::parse_kind(&mut rec, &full, &stack.path, at, artifact_full.as_deref())?;
             out.push(rec);
         }
     }
+    relate_boot(&mut out, &stack.path);
     Ok(out)
+}
+
+/// When a stack carries both a key attestation and a vbmeta image, record
+/// on the attestation whether its root of trust names that image
+/// (`avb-boot-key-match`, `avb-boot-hash-match`), and warn on a mismatch.
+fn relate_boot(records: &mut [EvidenceRecord], manifest: &std::path::Path) {
+    let vbmeta: Vec<(String, crate::evidence::Report)> = records
+        .iter()
+        .filter(|r| r.kind == EvidenceKind::AvbVbmeta)
+        .filter_map(|r| r.report.clone().map(|rep| (r.path.clone(), rep)))
+        .collect();
+    // Only an unambiguous pair is compared.
+    let [(vb_path, vb)] = vbmeta.as_slice() else {
+        return;
+    };
+    for rec in records
+        .iter_mut()
+        .filter(|r| r.kind == EvidenceKind::AndroidKeyAttestation)
+    {
+        let Some(mut att) = rec.report.clone() else {
+            continue;
+        };
+        let before = att.checks.len();
+        crate::evidence::avb::relate(vb, &att.clone(), &mut att);
+        let failed: Vec<String> = att.checks[before..]
+            .iter()
+            .filter(|c| c.status == crate::evidence::Status::Fail)
+            .map(|c| c.name.clone())
+            .collect();
+        if !failed.is_empty() {
+            rec.warnings.push(
+                Diagnostic::warning(
+                    "evidence-verification-failed",
+                    format!(
+                        "attestation `{}` does not name vbmeta `{vb_path}` as its boot image: {}",
+                        rec.path,
+                        failed.join(", ")
+                    ),
+                )
+                .in_file(manifest),
+            );
+        }
+        rec.properties = att.properties(super::parse::prefix(rec.kind));
+        rec.report = Some(att);
+    }
 }

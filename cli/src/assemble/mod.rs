@@ -54,7 +54,10 @@ pub fn assemble(stack_path: &Path, opts: &AssembleOptions) -> Result<Assembled> 
         None => Fleet::discover(stack_path)?,
     };
     let mut warnings = check::check_stack(&stack, &fleet)?;
-    let evidence = evidence::collect(&stack, &fleet, opts.progress)?;
+    let at = opts.timestamp.as_deref().and_then(|t| {
+        time::OffsetDateTime::parse(t, &time::format_description::well_known::Rfc3339).ok()
+    });
+    let evidence = evidence::collect(&stack, &fleet, opts.progress, at)?;
     for rec in &evidence {
         warnings.extend(rec.warnings.iter().cloned());
     }

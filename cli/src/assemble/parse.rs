@@ -9,7 +9,10 @@
 
 use std::path::Path;
 
+use time::OffsetDateTime;
+
 use crate::diag::{Diagnostic, Error, Result, Severity};
+use crate::evidence;
 use crate::model::EvidenceKind;
 use crate::validate;
 
@@ -19,11 +22,26 @@ use super::evidence::EvidenceRecord;
 const SHOWN_SBOM_ERRORS: usize = 5;
 
 /// Parse `full` according to `rec.kind` and add its properties to `rec`.
-/// `manifest` names the stack file in diagnostics.
-pub fn parse_kind(rec: &mut EvidenceRecord, full: &Path, manifest: &Path) -> Result<()> {
+/// `manifest` names the stack file in diagnostics; `at` is the evaluation
+/// time for validity and expiry checks (the BOM timestamp; without one
+/// those checks are recorded as skipped, keeping the BOM reproducible).
+pub fn parse_kind(
+    rec: &mut EvidenceRecord,
+    full: &Path,
+    manifest: &Path,
+    at: Option<OffsetDateTime>,
+    artifact: Option<&Path>,
+) -> Result<()> {
     match rec.kind {
         EvidenceKind::File | EvidenceKind::Directory => Ok(()),
         EvidenceKind::Cyclonedx => vendor_sbom(rec, full, manifest),
+        EvidenceKind::AndroidKeyAttestation
+        | EvidenceKind::AvbVbmeta
+        | EvidenceKind::UptaneMetadata
+        | EvidenceKind::TcgPlatformCertificate
+        | EvidenceKind::TpmEkCertificate
+        | EvidenceKind::SpdmCertificate
+        | EvidenceKind::SlsaProvenance => hardware(rec, full, manifest, at, artifact),
         other => Err(Error::invalid(
             Diagnostic::error(
                 "unsupported-evidence-kind",
@@ -35,6 +53,82 @@ pub fn parse_kind(rec: &mut EvidenceRecord, full: &Path, manifest: &Path) -> Res
             .in_file(manifest)
             .help("attach it as `kind: file` to record its digest"),
         )),
+    }
+}
+
+/// Hardware, OS and vehicle evidence: decoded fields and every check's
+/// outcome become properties; a failed verification is a warning (the BOM
+/// records it), a malformed file stops assembly.
+fn hardware(
+    rec: &mut EvidenceRecord,
+    full: &Path,
+    manifest: &Path,
+    at: Option<OffsetDateTime>,
+    artifact: Option<&Path>,
+) -> Result<()> {
+    let artifact_sha256 = match artifact {
+        Some(a) => Some(evidence::slsa::sha256_hex(
+            &std::fs::read(a).map_err(|e| Error::io(a, e))?,
+        )),
+        None => None,
+    };
+    let opts = evidence::Options {
+        at,
+        artifact_sha256,
+        ..evidence::Options::default()
+    };
+    let report = evidence::inspect(full, Some(rec.kind), &opts).map_err(|e| match e {
+        Error::Invalid(mut d) => {
+            d.push(
+                Diagnostic::error(
+                    "evidence-malformed",
+                    format!("evidence `{}` is not valid {}", rec.path, rec.kind.as_str()),
+                )
+                .in_file(manifest)
+                .help(format!(
+                    "`strata evidence inspect {}` shows the details",
+                    full.display()
+                )),
+            );
+            Error::Invalid(d)
+        }
+        other => other,
+    })?;
+    if !report.passed() {
+        let failed: Vec<&str> = report
+            .checks
+            .iter()
+            .filter(|c| c.status == evidence::Status::Fail)
+            .map(|c| c.name.as_str())
+            .collect();
+        rec.warnings.push(
+            Diagnostic::warning(
+                "evidence-verification-failed",
+                format!(
+                    "evidence `{}` failed verification: {}",
+                    rec.path,
+                    failed.join(", ")
+                ),
+            )
+            .in_file(manifest),
+        );
+    }
+    rec.properties.extend(report.properties(prefix(rec.kind)));
+    rec.report = Some(report);
+    Ok(())
+}
+
+/// Property prefix per kind: `evidence:<prefix>:<field>`.
+pub(super) fn prefix(kind: EvidenceKind) -> &'static str {
+    match kind {
+        EvidenceKind::AndroidKeyAttestation => "android",
+        EvidenceKind::AvbVbmeta => "avb",
+        EvidenceKind::UptaneMetadata => "uptane",
+        EvidenceKind::TcgPlatformCertificate => "tcg",
+        EvidenceKind::TpmEkCertificate => "tpm-ek",
+        EvidenceKind::SpdmCertificate => "spdm",
+        EvidenceKind::SlsaProvenance => "slsa",
+        _ => "other",
     }
 }
 

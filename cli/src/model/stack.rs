@@ -283,6 +283,26 @@ pub enum EvidenceKind {
 }
 
 impl EvidenceKind {
+    /// Every kind, in declaration order.
+    pub const ALL: [EvidenceKind; 11] = [
+        EvidenceKind::File,
+        EvidenceKind::Directory,
+        EvidenceKind::Cyclonedx,
+        EvidenceKind::SlsaProvenance,
+        EvidenceKind::ModelSigning,
+        EvidenceKind::AndroidKeyAttestation,
+        EvidenceKind::TcgPlatformCertificate,
+        EvidenceKind::TpmEkCertificate,
+        EvidenceKind::SpdmCertificate,
+        EvidenceKind::AvbVbmeta,
+        EvidenceKind::UptaneMetadata,
+    ];
+
+    /// Parse a kebab-case kind name.
+    pub fn parse(s: &str) -> Option<EvidenceKind> {
+        EvidenceKind::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+
     /// The kebab-case name used in files.
     pub fn as_str(self) -> &'static str {
         match self {

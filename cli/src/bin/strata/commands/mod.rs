@@ -9,6 +9,7 @@ mod analyze;
 mod assemble;
 mod diff;
 mod fmt;
+mod evidence;
 mod gate;
 mod hash;
 mod init;
@@ -61,6 +62,7 @@ enum Command {
     Assemble(assemble::AssembleArgs),
     Diff(diff::DiffArgs),
     Fmt(fmt::FmtArgs),
+    Evidence(evidence::EvidenceArgs),
     Gate(gate::GateArgs),
     Hash(hash::HashArgs),
     Init(init::InitArgs),
@@ -82,6 +84,7 @@ pub fn run(cli: Cli) -> Result<ExitStatus> {
         Command::Assemble(a) => assemble::run(a),
         Command::Diff(a) => diff::run(a),
         Command::Fmt(a) => fmt::run(a),
+        Command::Evidence(a) => evidence::run(a),
         Command::Gate(a) => gate::run(a),
         Command::Hash(a) => hash::run(a),
         Command::Init(a) => init::run(a),

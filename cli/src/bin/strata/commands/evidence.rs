@@ -1,0 +1,267 @@
+//! `strata evidence inspect`: what strata reads from one evidence file.
+
+use std::path::{Path, PathBuf};
+
+use clap::{Args, Subcommand, ValueEnum};
+use strata::diag::{Error, ExitStatus, Result};
+use strata::evidence::{self, Options, Report, Status, android::StatusList};
+use strata::model::EvidenceKind;
+
+use crate::output;
+
+/// Read hardware, OS and vehicle evidence and verify it.
+#[derive(Debug, Args)]
+pub struct EvidenceArgs {
+    #[command(subcommand)]
+    command: EvidenceCommand,
+}
+
+#[derive(Debug, Subcommand)]
+enum EvidenceCommand {
+    Inspect(InspectArgs),
+}
+
+/// Decode one evidence file and run every verification check on it.
+///
+/// Prints the decoded fields and each check by name with its outcome
+/// (pass, fail, or skip with the reason: a skipped check is never counted as
+/// verified). The kind is detected when unambiguous; name it with --kind
+/// otherwise.
+///
+/// Android key attestation chains are checked for chain signatures, CA
+/// constraints, a Google hardware attestation root (matched by public key;
+/// the software attestation root fails), validity at --at, revocation
+/// against --revocation, and a hardware security level. The KeyDescription
+/// must be strict DER; --vbmeta compares the root of trust with a vbmeta
+/// image.
+///
+/// AVB vbmeta images are checked for their hash and RSA signature (with the
+/// key embedded in the image: that it is the OEM's key takes an
+/// attestation's verifiedBootKey). Uptane metadata is checked for the
+/// threshold of signatures by the role's keys from root metadata (--root,
+/// or root.json beside the file), and for expiry.
+///
+/// TCG platform certificates (attribute certificates) are decoded with their
+/// components; the signature needs --issuer, the holder binding --holder.
+/// TPM EK certificates (also in the TPM NV form) and SPDM/DICE chains are
+/// checked link by link; strata holds no TPM or SPDM roots, and says so.
+///
+/// SLSA provenance (Sigstore bundles, DSSE, .intoto.jsonl) is decoded; the
+/// DSSE signature is checked with the signing certificate's key and the
+/// builder id against the certificate identity, but the certificate chain
+/// and transparency log are NOT verified in this build (reported as
+/// skipped): the signer identity is unauthenticated.
+///
+/// The verdict is `passed` (every check passed), `partial` (some skipped),
+/// `not-verified` (none ran) or `failed`.
+///
+/// Exit status: 0 every check that ran passed, 1 a check failed, 2 the file
+/// is malformed or unreadable.
+#[derive(Debug, Args)]
+#[command(after_long_help = "Examples:
+  strata evidence inspect chain.pem
+  strata evidence inspect chain.pem --at 2026-01-01 --revocation status.json
+  strata evidence inspect chain.pem --vbmeta vbmeta.img
+  strata evidence inspect vbmeta.img --format json
+  strata evidence inspect director/targets.json --root director/root.json --at 2026-01-01
+  strata evidence inspect platform.pem --holder ek.cer --issuer platform-ca.pem --inventory hw.json
+  strata evidence inspect ek.cer --issuer tpm-intermediate.crt --issuer tpm-root.crt
+  strata evidence inspect build.intoto.jsonl --artifact MODULE.bazel")]
+pub struct InspectArgs {
+    /// The evidence file.
+    #[arg(value_name = "FILE")]
+    file: PathBuf,
+    /// The evidence kind (detected when omitted), e.g.
+    /// android-key-attestation.
+    #[arg(long, value_name = "KIND")]
+    kind: Option<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    format: Format,
+    /// Evaluate validity at this time (RFC 3339 or YYYY-MM-DD, UTC); now by
+    /// default.
+    #[arg(long, value_name = "TIME")]
+    at: Option<String>,
+    /// Android attestation status list (status.json) for the revocation
+    /// check.
+    #[arg(long, value_name = "FILE")]
+    revocation: Option<PathBuf>,
+    /// Uptane root metadata holding the signing keys; a root.json beside
+    /// FILE is used when omitted.
+    #[arg(long, value_name = "FILE")]
+    root: Option<PathBuf>,
+    /// Trusted Uptane ECU keys (JSON object of key id to TUF key), for ECU
+    /// and vehicle manifests.
+    #[arg(long, value_name = "FILE")]
+    keys: Option<PathBuf>,
+    /// Certificates of the issuing CA(s) (PEM or DER; repeatable), for
+    /// TCG platform and TPM EK certificates.
+    #[arg(long, value_name = "FILE")]
+    issuer: Vec<PathBuf>,
+    /// The certificate a platform certificate's holder should name: the TPM
+    /// EK certificate (or, for a delta, the base platform certificate).
+    #[arg(long, value_name = "FILE")]
+    holder: Option<PathBuf>,
+    /// The device's observed components (JSON {"components": [{manufacturer,
+    /// model, serial?, revision?}]}) to compare with a platform certificate.
+    #[arg(long, value_name = "FILE")]
+    inventory: Option<PathBuf>,
+    /// The artifact SLSA provenance should describe (its SHA-256 must be a
+    /// subject).
+    #[arg(long, value_name = "FILE")]
+    artifact: Option<PathBuf>,
+    /// An AVB vbmeta image to compare with the attestation's
+    /// verifiedBootKey and verifiedBootHash.
+    #[arg(long, value_name = "FILE")]
+    vbmeta: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Format {
+    Human,
+    Json,
+}
+
+/// Run `strata evidence`.
+pub fn run(args: EvidenceArgs) -> Result<ExitStatus> {
+    match args.command {
+        EvidenceCommand::Inspect(a) => inspect(a),
+    }
+}
+
+fn inspect(args: InspectArgs) -> Result<ExitStatus> {
+    let kind = match &args.kind {
+        None => None,
+        Some(k) => Some(EvidenceKind::parse(k).ok_or_else(|| {
+            Error::Usage(format!(
+                "--kind `{k}` is not an evidence kind; one of: {}",
+                evidence::INSPECTABLE
+                    .iter()
+                    .map(|k| k.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ))
+        })?),
+    };
+    let at = match &args.at {
+        Some(t) => parse_time(t)
+            .ok_or_else(|| Error::Usage(format!("--at `{t}` is not RFC 3339 or YYYY-MM-DD")))?,
+        None => time::OffsetDateTime::now_utc()
+            .replace_nanosecond(0)
+            .unwrap_or(time::OffsetDateTime::now_utc()),
+    };
+    let revocation = match &args.revocation {
+        None => None,
+        Some(p) => {
+            let data = std::fs::read(p).map_err(|e| Error::io(p, e))?;
+            Some(StatusList::parse(&data).map_err(|m| {
+                Error::invalid(
+                    strata::diag::Diagnostic::error("status-list-malformed", m).in_file(p),
+                )
+            })?)
+        }
+    };
+    let read = |p: &PathBuf| std::fs::read(p).map_err(|e| Error::io(p, e));
+    let opts = Options {
+        at: Some(at),
+        revocation,
+        uptane_root: match &args.root {
+            Some(p) => Some((read(p)?, p.display().to_string())),
+            None => None,
+        },
+        uptane_keys: args.keys.as_ref().map(read).transpose()?,
+        issuers: {
+            let mut v = Vec::new();
+            for p in &args.issuer {
+                let blobs = evidence::certs::split(&read(p)?).map_err(|e| {
+                    Error::invalid(
+                        strata::diag::Diagnostic::error("certificate-malformed", e.to_string())
+                            .in_file(p),
+                    )
+                })?;
+                v.extend(blobs.into_iter().map(|b| b.der));
+            }
+            v
+        },
+        holder: args.holder.as_ref().map(read).transpose()?,
+        inventory: args.inventory.as_ref().map(read).transpose()?,
+        artifact_sha256: match &args.artifact {
+            Some(p) => Some(evidence::slsa::sha256_hex(&read(p)?)),
+            None => None,
+        },
+    };
+    let mut report = evidence::inspect(&args.file, kind, &opts)?;
+    if let Some(v) = &args.vbmeta {
+        if report.kind != EvidenceKind::AndroidKeyAttestation {
+            return Err(Error::Usage(
+                "--vbmeta applies to android-key-attestation evidence".into(),
+            ));
+        }
+        let vb = evidence::inspect(v, Some(EvidenceKind::AvbVbmeta), &opts)?;
+        let att = report.clone();
+        evidence::avb::relate(&vb, &att, &mut report);
+    }
+    let text = match args.format {
+        Format::Json => {
+            let mut v = serde_json::to_value(&report).unwrap_or_default();
+            if let Some(o) = v.as_object_mut() {
+                o.insert(
+                    "file".into(),
+                    serde_json::Value::String(args.file.display().to_string()),
+                );
+                o.insert(
+                    "verification".into(),
+                    serde_json::Value::String(report.verdict().into()),
+                );
+            }
+            let mut s = serde_json::to_string_pretty(&v).unwrap_or_default();
+            s.push('\n');
+            s
+        }
+        Format::Human => render_human(&args.file, &report),
+    };
+    output::stdout(text.as_bytes()).map_err(|e| Error::io(Path::new("<stdout>"), e))?;
+    Ok(if report.passed() {
+        ExitStatus::Success
+    } else {
+        ExitStatus::Failure
+    })
+}
+
+/// `YYYY-MM-DD` (midnight UTC) or RFC 3339.
+fn parse_time(s: &str) -> Option<time::OffsetDateTime> {
+    use time::format_description::well_known::Rfc3339;
+    if let Ok(t) = time::OffsetDateTime::parse(s, &Rfc3339) {
+        return Some(t);
+    }
+    let d = time::Date::parse(s, time::macros::format_description!("[year]-[month]-[day]")).ok()?;
+    Some(d.midnight().assume_utc())
+}
+
+fn render_human(file: &Path, r: &Report) -> String {
+    let mut out = format!("{}\n  {}: {}\n", file.display(), r.kind.as_str(), r.summary);
+    if let Some(t) = &r.evaluated_at {
+        out.push_str(&format!("  evaluated at {t}\n"));
+    }
+    if !r.fields.is_empty() {
+        out.push_str("\nfields\n");
+        let w = r.fields.iter().map(|f| f.name.len()).max().unwrap_or(0);
+        for f in &r.fields {
+            out.push_str(&format!("  {:w$}  {}\n", f.name, f.value));
+        }
+    }
+    if !r.checks.is_empty() {
+        out.push_str("\nchecks\n");
+        let w = r.checks.iter().map(|c| c.name.len()).max().unwrap_or(0);
+        for c in &r.checks {
+            let tag = match c.status {
+                Status::Pass => "pass",
+                Status::Fail => "FAIL",
+                Status::Skip => "skip",
+            };
+            out.push_str(&format!("  {tag}  {:w$}  {}\n", c.name, c.detail));
+        }
+    }
+    out.push_str(&format!("\nverification: {}\n", r.verdict()));
+    out
+}

@@ -1,0 +1,255 @@
+//! Hardware, OS and vehicle evidence: parsers and verifiers for the formats
+//! devices ship proof in, one module per format.
+//!
+//! [`inspect`] reads one file as a given (or detected) [`EvidenceKind`] and
+//! returns a [`Report`]: decoded fields, every verification check by name
+//! with pass/fail/skip, and the structured decode. A file that is not
+//! well-formed for its format is an [`Error::Invalid`] (exit 2) naming what
+//! was wrong and where; a well-formed file that fails verification is a
+//! report whose checks fail (exit 1). Skipped checks say why and are never
+//! counted as verified.
+
+pub mod android;
+pub mod avb;
+pub mod certs;
+pub mod der;
+pub mod ek;
+pub mod report;
+pub mod slsa;
+pub mod spdm;
+pub mod tcg;
+pub mod uptane;
+
+use std::path::Path;
+
+use time::OffsetDateTime;
+
+use crate::diag::{Diagnostic, Error, Result};
+use crate::model::EvidenceKind;
+
+pub use report::{Check, Field, Report, Status};
+
+/// Why a file could not be read as its format.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Malformed {
+    /// Stable kebab-case diagnostic code.
+    pub code: &'static str,
+    /// What was wrong.
+    pub message: String,
+    /// Byte offset in the file, for binary formats.
+    pub offset: Option<usize>,
+    /// JSON pointer, for JSON formats.
+    pub pointer: Option<String>,
+}
+
+impl Malformed {
+    /// A malformed-input error without a location.
+    pub fn new(code: &'static str, message: impl Into<String>) -> Self {
+        Malformed {
+            code,
+            message: message.into(),
+            offset: None,
+            pointer: None,
+        }
+    }
+
+    /// From a DER error, keeping its offset.
+    pub fn at(code: &'static str, e: der::DerError) -> Self {
+        Malformed {
+            code,
+            message: e.what,
+            offset: Some(e.offset),
+            pointer: None,
+        }
+    }
+
+    /// Into a diagnostic about `file`.
+    pub fn into_diagnostic(self, file: &Path) -> Diagnostic {
+        let mut msg = self.message;
+        if let Some(o) = self.offset {
+            msg.push_str(&format!(" (at byte offset {o})"));
+        }
+        let mut d = Diagnostic::error(self.code, msg).in_file(file);
+        if let Some(p) = self.pointer {
+            d = d.pointer(p);
+        }
+        d
+    }
+}
+
+/// Options for [`inspect`].
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// Evaluation time for validity checks; `None` skips them.
+    pub at: Option<OffsetDateTime>,
+    /// Android attestation status list for the revocation check.
+    pub revocation: Option<android::StatusList>,
+    /// Uptane root metadata (bytes, description); a `root.json` beside the
+    /// file is used when absent.
+    pub uptane_root: Option<(Vec<u8>, String)>,
+    /// Trusted Uptane ECU keys (JSON object of key id to key).
+    pub uptane_keys: Option<Vec<u8>>,
+    /// Issuer certificates (DER) for platform and EK certificates.
+    pub issuers: Vec<Vec<u8>>,
+    /// The holder certificate (DER) a platform certificate should name.
+    pub holder: Option<Vec<u8>>,
+    /// The device's observed component inventory (JSON) for platform
+    /// certificates.
+    pub inventory: Option<Vec<u8>>,
+    /// SHA-256 (hex) of the artifact provenance should describe.
+    pub artifact_sha256: Option<String>,
+}
+
+/// RFC 3339 text of a time.
+pub fn fmt_time(t: OffsetDateTime) -> String {
+    t.format(&time::format_description::well_known::Rfc3339)
+        .unwrap_or_else(|_| t.to_string())
+}
+
+/// The hardware/OS/vehicle kinds [`inspect`] can read.
+pub const INSPECTABLE: &[EvidenceKind] = &[
+    EvidenceKind::AndroidKeyAttestation,
+    EvidenceKind::AvbVbmeta,
+    EvidenceKind::UptaneMetadata,
+    EvidenceKind::TcgPlatformCertificate,
+    EvidenceKind::TpmEkCertificate,
+    EvidenceKind::SpdmCertificate,
+    EvidenceKind::SlsaProvenance,
+];
+
+/// Guess the kind of `data`; `None` when no format claims it or it is
+/// ambiguous.
+pub fn detect(data: &[u8]) -> Option<EvidenceKind> {
+    if avb::detect(data) {
+        return Some(EvidenceKind::AvbVbmeta);
+    }
+    if slsa::detect(data) {
+        return Some(EvidenceKind::SlsaProvenance);
+    }
+    if uptane::detect(data) {
+        return Some(EvidenceKind::UptaneMetadata);
+    }
+    if android::detect(data) {
+        return Some(EvidenceKind::AndroidKeyAttestation);
+    }
+    if tcg::detect(data) {
+        return Some(EvidenceKind::TcgPlatformCertificate);
+    }
+    if ek::detect(data) {
+        return Some(EvidenceKind::TpmEkCertificate);
+    }
+    if spdm::detect(data) {
+        return Some(EvidenceKind::SpdmCertificate);
+    }
+    None
+}
+
+/// Read and verify `data` as `kind`.
+pub fn inspect_bytes(
+    data: &[u8],
+    kind: EvidenceKind,
+    opts: &Options,
+) -> std::result::Result<Report, Malformed> {
+    match kind {
+        EvidenceKind::AndroidKeyAttestation => android::inspect(
+            data,
+            &android::Options {
+                at: opts.at,
+                revocation: opts.revocation.as_ref(),
+            },
+        ),
+        EvidenceKind::AvbVbmeta => avb::inspect(data),
+        EvidenceKind::UptaneMetadata => uptane::inspect(
+            data,
+            &uptane::Options {
+                at: opts.at,
+                root: opts.uptane_root.clone(),
+                keys: opts.uptane_keys.clone(),
+            },
+        ),
+        EvidenceKind::TcgPlatformCertificate => tcg::inspect(
+            data,
+            &tcg::Options {
+                at: opts.at,
+                issuers: opts.issuers.clone(),
+                holder: opts.holder.clone(),
+                inventory: opts.inventory.clone(),
+            },
+        ),
+        EvidenceKind::TpmEkCertificate => ek::inspect(
+            data,
+            &ek::Options {
+                at: opts.at,
+                issuers: opts.issuers.clone(),
+            },
+        ),
+        EvidenceKind::SpdmCertificate => spdm::inspect(data, &spdm::Options { at: opts.at }),
+        EvidenceKind::SlsaProvenance => slsa::inspect(
+            data,
+            &slsa::Options {
+                artifact_sha256: opts.artifact_sha256.clone(),
+            },
+        ),
+        other => Err(Malformed::new(
+            "unsupported-evidence-kind",
+            format!("strata cannot inspect `{}` evidence", other.as_str()),
+        )),
+    }
+}
+
+/// Largest evidence file strata reads (certificates, metadata and vbmeta
+/// images are kilobytes; this bounds memory on hostile input).
+pub const MAX_EVIDENCE_BYTES: u64 = 64 * 1024 * 1024;
+
+/// Read `path` and inspect it as `kind`, or as the detected kind.
+pub fn inspect(path: &Path, kind: Option<EvidenceKind>, opts: &Options) -> Result<Report> {
+    let size = std::fs::metadata(path)
+        .map_err(|e| Error::io(path, e))?
+        .len();
+    if size > MAX_EVIDENCE_BYTES {
+        return Err(Error::invalid(
+            Diagnostic::error(
+                "evidence-too-large",
+                format!("{size} bytes; strata reads evidence files up to 64 MiB"),
+            )
+            .in_file(path)
+            .help("attach it as `kind: file` to record only its digest"),
+        ));
+    }
+    let data = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+    let kind = match kind {
+        Some(k) => k,
+        None => detect(&data).ok_or_else(|| {
+            Error::invalid(
+                Diagnostic::error(
+                    "unknown-evidence-format",
+                    "could not tell which evidence format this file is",
+                )
+                .in_file(path)
+                .help(format!(
+                    "name it with --kind ({})",
+                    INSPECTABLE
+                        .iter()
+                        .map(|k| k.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )),
+            )
+        })?,
+    };
+    let mut opts = opts.clone();
+    if kind == EvidenceKind::UptaneMetadata && opts.uptane_root.is_none() {
+        opts.uptane_root = sibling_root(path);
+    }
+    inspect_bytes(&data, kind, &opts).map_err(|m| Error::invalid(m.into_diagnostic(path)))
+}
+
+/// `root.json` beside an Uptane file (not the file itself).
+fn sibling_root(path: &Path) -> Option<(Vec<u8>, String)> {
+    let root = path.parent()?.join("root.json");
+    if path.file_name() == root.file_name() {
+        return None;
+    }
+    let bytes = std::fs::read(&root).ok()?;
+    Some((bytes, "root.json beside the file".to_string()))
+}

@@ -1,0 +1,219 @@
+//! SLSA provenance: the real Sigstore bundles decoded (Statement v0.1 and
+//! v1, provenance v0.2 and v1), DSSE signatures checked with the signing
+//! certificate's key, the wrong-signer bundle rejected because its signer
+//! is not the builder it claims; the Sigstore chain and log are reported
+//! as not verified.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+
+use strata::evidence::{self, Report, Status, slsa};
+use strata::model::EvidenceKind;
+
+fn dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/hw/slsa")
+}
+
+fn read(rel: &str) -> Vec<u8> {
+    std::fs::read(dir().join(rel)).unwrap()
+}
+
+fn check<'a>(r: &'a Report, name: &str) -> &'a evidence::Check {
+    r.checks
+        .iter()
+        .find(|c| c.name == name)
+        .unwrap_or_else(|| panic!("no check {name} in {:?}", r.checks))
+}
+
+fn field<'a>(r: &'a Report, name: &str) -> &'a str {
+    &r.fields
+        .iter()
+        .find(|f| f.name == name)
+        .unwrap_or_else(|| panic!("no field {name} in {:?}", r.fields))
+        .value
+}
+
+fn with_artifact(rel: &str) -> slsa::Options {
+    slsa::Options {
+        artifact_sha256: Some(slsa::sha256_hex(&read(rel))),
+    }
+}
+
+#[test]
+fn bcr_module_provenance_v1() {
+    let r = slsa::inspect(
+        &read("bcr/MODULE.bazel.intoto.jsonl"),
+        &with_artifact("bcr/MODULE.bazel"),
+    )
+    .unwrap();
+    assert_eq!(
+        field(&r, "statement-type"),
+        "https://in-toto.io/Statement/v1"
+    );
+    assert_eq!(
+        field(&r, "predicate-type"),
+        "https://slsa.dev/provenance/v1"
+    );
+    assert_eq!(
+        field(&r, "subject.1"),
+        "MODULE.bazel sha256:06ce330900a7d6403bc8d88e5dfad6aeeb8ae40179f66bb89e69c8bf6f6b1a0b"
+    );
+    assert_eq!(
+        field(&r, "builder-id"),
+        "https://github.com/bazel-contrib/publish-to-bcr/.github/workflows/publish.yaml@refs/tags/v0.0.1"
+    );
+    assert_eq!(
+        field(&r, "build-type"),
+        "https://actions.github.io/buildtypes/workflow/v1"
+    );
+    assert_eq!(
+        field(&r, "source"),
+        "https://github.com/aspect-build/rules_lint@refs/heads/publish-to-bcr"
+    );
+    assert_eq!(
+        field(&r, "source-digest"),
+        "gitCommit:8f70009fde0c94ade6ce2a054b94718c819126ec"
+    );
+    assert_eq!(
+        field(&r, "signer.issuer"),
+        "https://token.actions.githubusercontent.com"
+    );
+    for c in ["dsse-signature", "builder-matches-signer", "subject-digest"] {
+        assert_eq!(
+            check(&r, c).status,
+            Status::Pass,
+            "{c}: {}",
+            check(&r, c).detail
+        );
+    }
+    // Never a fake verified result: the Sigstore chain and log are skipped.
+    assert_eq!(check(&r, "certificate-chain").status, Status::Skip);
+    assert_eq!(check(&r, "transparency-log").status, Status::Skip);
+    assert_eq!(r.verdict(), "partial");
+}
+
+#[test]
+fn wrong_signer_is_rejected() {
+    let r = slsa::inspect(
+        &read("bcr/MODULE-wrong-signer.bazel.intoto.jsonl"),
+        &with_artifact("bcr/MODULE-wrong-signer.bazel"),
+    )
+    .unwrap();
+    // The signature is genuine, the subject matches: only the signer is wrong.
+    assert_eq!(check(&r, "dsse-signature").status, Status::Pass);
+    assert_eq!(check(&r, "subject-digest").status, Status::Pass);
+    let c = check(&r, "builder-matches-signer");
+    assert_eq!(c.status, Status::Fail);
+    assert!(c.detail.contains("loosebazooka/aa-test"), "{}", c.detail);
+    assert_eq!(r.verdict(), "failed");
+}
+
+#[test]
+fn rules_lint_release_and_legacy_v02() {
+    let r = slsa::inspect(
+        &read("bcr/rules_lint-v1.3.1.tar.gz.intoto.jsonl"),
+        &slsa::Options::default(),
+    )
+    .unwrap();
+    assert_eq!(
+        field(&r, "subject.1"),
+        "rules_lint-v1.3.1.tar.gz sha256:1636f443b01c9ee310ee5834956d0dce374c3d3bf8d4cebc9f6b86f8304b4982"
+    );
+    assert_eq!(check(&r, "builder-matches-signer").status, Status::Pass);
+    assert_eq!(check(&r, "subject-digest").status, Status::Skip);
+    let r = slsa::inspect(
+        &read("gha-generic-v2.1.0-legacy-v0.2/binary-linux-amd64-workflow_dispatch.intoto.jsonl"),
+        &slsa::Options::default(),
+    )
+    .unwrap();
+    assert_eq!(
+        field(&r, "statement-type"),
+        "https://in-toto.io/Statement/v0.1"
+    );
+    assert_eq!(
+        field(&r, "predicate-type"),
+        "https://slsa.dev/provenance/v0.2"
+    );
+    assert_eq!(
+        field(&r, "source"),
+        "git+https://github.com/slsa-framework/example-package@refs/heads/main"
+    );
+    assert_eq!(
+        field(&r, "source-digest"),
+        "sha1:4d329c75e7ec1725f7c9ce917a8799d408d06be3"
+    );
+    assert_eq!(check(&r, "dsse-signature").status, Status::Pass);
+    assert_eq!(check(&r, "builder-matches-signer").status, Status::Pass);
+}
+
+#[test]
+fn tampered_payload_fails_the_signature() {
+    let mut v: serde_json::Value =
+        serde_json::from_slice(&read("bcr/MODULE.bazel.intoto.jsonl")).unwrap();
+    use base64::Engine;
+    let b64 = base64::engine::general_purpose::STANDARD;
+    let payload = b64
+        .decode(v["dsseEnvelope"]["payload"].as_str().unwrap())
+        .unwrap();
+    let text = String::from_utf8(payload)
+        .unwrap()
+        .replace("06ce3309", "16ce3309");
+    v["dsseEnvelope"]["payload"] = serde_json::Value::String(b64.encode(text));
+    let r = slsa::inspect(v.to_string().as_bytes(), &with_artifact("bcr/MODULE.bazel")).unwrap();
+    assert_eq!(check(&r, "dsse-signature").status, Status::Fail);
+    assert_eq!(check(&r, "subject-digest").status, Status::Fail);
+}
+
+#[test]
+fn verification_summary_and_unsigned_statement() {
+    let vsa = serde_json::json!({
+        "_type": "https://in-toto.io/Statement/v1",
+        "subject": [{"name": "fw.bin", "digest": {"sha256": "ab".repeat(32)}}],
+        "predicateType": "https://slsa.dev/verification_summary/v1",
+        "predicate": {"verifier": {"id": "https://example.invalid/verifier"}, "timeVerified": "2026-01-01T00:00:00Z",
+            "resourceUri": "pkg:generic/fw", "policy": {"uri": "https://example.invalid/p"},
+            "verificationResult": "PASSED", "verifiedLevels": ["SLSA_BUILD_LEVEL_3"]}
+    });
+    let r = slsa::inspect(vsa.to_string().as_bytes(), &slsa::Options::default()).unwrap();
+    assert_eq!(field(&r, "vsa.result"), "PASSED");
+    assert_eq!(field(&r, "vsa.verified-levels"), "SLSA_BUILD_LEVEL_3");
+    assert_eq!(check(&r, "dsse-signature").status, Status::Skip);
+    assert_eq!(r.verdict(), "not-verified");
+}
+
+#[test]
+fn malformed_provenance() {
+    let e = slsa::inspect(
+        br#"{"payloadType": "text/plain", "payload": "e30=", "signatures": []}"#,
+        &slsa::Options::default(),
+    )
+    .unwrap_err();
+    assert!(e.message.contains("payloadType"), "{}", e.message);
+    let e = slsa::inspect(
+        b"{\"payloadType\": 1}\nnot json\n",
+        &slsa::Options::default(),
+    )
+    .unwrap_err();
+    assert!(e.message.contains("line 2"), "{}", e.message);
+}
+
+#[test]
+fn detection_and_cli() {
+    assert_eq!(
+        evidence::detect(&read("bcr/MODULE.bazel.intoto.jsonl")),
+        Some(EvidenceKind::SlsaProvenance)
+    );
+    let d = dir();
+    let out = common::strata(&d)
+        .args([
+            "evidence",
+            "inspect",
+            "bcr/MODULE-wrong-signer.bazel.intoto.jsonl",
+            "--artifact",
+            "bcr/MODULE-wrong-signer.bazel",
+        ])
+        .output()
+        .unwrap();
+    insta::assert_snapshot!("slsa_inspect_wrong_signer", common::render(&out, &d));
+}
