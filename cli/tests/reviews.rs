@@ -217,7 +217,7 @@ fn rejections_and_expiry_fail_the_gate_with_reasons() {
             "--who",
             "DPO <dpo@example.org>",
             "--now",
-            "2026-11-25T10:00:00Z",
+            "2026-11-27T10:00:00Z",
             "--note",
             "telemetry on",
         ],
@@ -227,7 +227,7 @@ fn rejections_and_expiry_fail_the_gate_with_reasons() {
     assert_eq!(stale.len(), 1);
     assert!(
         stale[0].contains(
-            "rejected for dpo-approved by DPO <dpo@example.org> on 2026-11-25 (telemetry on)"
+            "rejected for dpo-approved by DPO <dpo@example.org> on 2026-11-27 (telemetry on)"
         ),
         "{stale:?}"
     );
