@@ -101,6 +101,23 @@ pub fn write_atomic(path: &Path, contents: &[u8]) -> Result<()> {
     Ok(())
 }
 
+/// Remove `.` and `..` components lexically (without touching the disk).
+pub fn normalize_lexically(p: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for c in p.components() {
+        match c {
+            Component::ParentDir => {
+                if !out.pop() {
+                    out.push("..");
+                }
+            }
+            Component::CurDir => {}
+            other => out.push(other.as_os_str()),
+        }
+    }
+    out
+}
+
 /// Join `rel` onto `root`, refusing absolute paths and `..` components that
 /// would leave `root`, unless `allow_escape` is set. Symbolic links are
 /// checked separately by the caller (see `hashing`).

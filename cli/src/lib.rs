@@ -8,17 +8,22 @@
 
 pub mod analyze;
 pub mod assemble;
+pub mod canon;
 pub mod diag;
 pub mod evidence;
 pub mod fleet;
+pub mod fmt;
 pub mod fsutil;
 pub mod gate;
 pub mod hashing;
+pub mod history;
 pub mod init;
 pub mod memo;
 pub mod model;
 pub mod names;
 pub mod report;
+pub mod review;
+pub mod sigstore;
 pub mod table;
 pub mod validate;
 pub mod yaml;

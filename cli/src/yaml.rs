@@ -37,6 +37,9 @@ pub const MAX_DEPTH: usize = 128;
 pub struct Spans {
     values: HashMap<String, Position>,
     keys: HashMap<String, Position>,
+    /// Character ranges `[start, end)` covered by scalars (keys and values),
+    /// so a `#` inside a quoted or block scalar is not taken for a comment.
+    scalars: Vec<(usize, usize)>,
 }
 
 impl Spans {
@@ -52,6 +55,20 @@ impl Spans {
             .get(pointer)
             .copied()
             .or_else(|| self.value(pointer))
+    }
+
+    /// Every recorded position: `(pointer, position, is_key)`. Keys are the
+    /// positions of mapping keys; values those of values and sequence items.
+    pub fn entries(&self) -> impl Iterator<Item = (&str, Position, bool)> {
+        self.keys
+            .iter()
+            .map(|(p, pos)| (p.as_str(), *pos, true))
+            .chain(self.values.iter().map(|(p, pos)| (p.as_str(), *pos, false)))
+    }
+
+    /// Character ranges `[start, end)` of every scalar in the document.
+    pub fn scalar_ranges(&self) -> &[(usize, usize)] {
+        &self.scalars
     }
 
     /// The closest known position for `pointer`, walking up to its parents.
@@ -246,6 +263,9 @@ impl<'a> Builder<'a> {
                 let (_, is_key) = self.next_slot();
                 let value = self.resolve_scalar(&text, style, tag.as_deref(), &span)?;
                 self.count(1, &span)?;
+                self.spans
+                    .scalars
+                    .push((span.start.index(), span.end.index()));
                 if is_key {
                     if let Value::String(k) = &value {
                         let k = k.clone();
@@ -384,7 +404,7 @@ impl<'a> Builder<'a> {
 }
 
 /// Resolve a plain scalar with the YAML 1.2 core schema.
-fn resolve_plain(text: &str) -> Value {
+pub(crate) fn resolve_plain(text: &str) -> Value {
     match text {
         "" | "~" | "null" | "Null" | "NULL" => return Value::Null,
         "true" | "True" | "TRUE" => return Value::Bool(true),

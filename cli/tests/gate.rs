@@ -11,24 +11,22 @@ fn gate(dir: &std::path::Path, args: &[&str]) -> std::process::Output {
     out
 }
 
-/// Give every example attestation an (empty) bundle so that only the
-/// analysis rules decide; signature checking is not what these tests test.
-fn with_bundles(dir: &std::path::Path) {
-    let att = dir.join("attestations");
+/// Remove the example fleet's Sigstore bundles (the repository signs its
+/// example attestations with the demo key) so that the unsigned-attestation
+/// rule has something to deny.
+fn without_bundles(dir: &std::path::Path) {
     for id in common::EXAMPLE_DEVICES {
-        std::fs::create_dir_all(att.join(id)).unwrap();
-        std::fs::copy(
-            repo().join("attestations").join(id).join("bom.cdx.json"),
-            att.join(id).join("bom.cdx.json"),
-        )
-        .unwrap();
-        std::fs::write(att.join(id).join("bom.sigstore.json"), "{}").unwrap();
+        let bundle = dir.join("attestations").join(id).join("bom.sigstore.json");
+        if bundle.exists() {
+            std::fs::remove_file(bundle).unwrap();
+        }
     }
 }
 
 #[test]
 fn example_fleet_gate_in_human_form() {
     let tmp = repo_like();
+    without_bundles(tmp.path());
     let out = gate(tmp.path(), &["fleet", "--now", "2026-11-26"]);
     assert_eq!(
         out.status.code(),
@@ -41,7 +39,6 @@ fn example_fleet_gate_in_human_form() {
 #[test]
 fn passes_when_only_warnings_and_exceptions_remain() {
     let tmp = repo_like();
-    with_bundles(tmp.path());
     let out = gate(
         tmp.path(),
         &["fleet", "--now", "2026-11-26", "--format", "json"],
@@ -64,7 +61,6 @@ fn passes_when_only_warnings_and_exceptions_remain() {
 #[test]
 fn an_expired_exception_no_longer_applies_and_is_reported() {
     let tmp = repo_like();
-    with_bundles(tmp.path());
     // The exception expires on 2027-03-31: still valid that day, not the next.
     let last_day = gate(tmp.path(), &["fleet", "--now", "2027-03-31"]);
     assert_eq!(last_day.status.code(), Some(0));
@@ -79,7 +75,6 @@ fn an_expired_exception_no_longer_applies_and_is_reported() {
 #[test]
 fn an_exception_matching_nothing_is_reported() {
     let tmp = repo_like();
-    with_bundles(tmp.path());
     let policy = tmp.path().join("fleet/policy.yaml");
     let text = std::fs::read_to_string(&policy).unwrap()
         + "  - device: laptop\n    rule: restricted-entity\n    reason: none needed\n    expires: \"2030-01-01\"\n";
@@ -106,6 +101,7 @@ fn policy_errors_name_file_line_and_column() {
 #[test]
 fn sarif_is_schema_valid() {
     let tmp = repo_like();
+    without_bundles(tmp.path());
     let out = gate(
         tmp.path(),
         &["fleet", "--now", "2026-11-26", "--format", "sarif"],
@@ -156,6 +152,7 @@ fn sarif_is_schema_valid() {
 #[test]
 fn junit_parses_with_one_testcase_per_device_and_rule() {
     let tmp = repo_like();
+    without_bundles(tmp.path());
     let out = gate(
         tmp.path(),
         &[
@@ -187,7 +184,7 @@ fn junit_parses_with_one_testcase_per_device_and_rule() {
             _ => {}
         }
     }
-    assert_eq!(cases, 5 * 6, "5 devices × 6 enabled rules");
+    assert_eq!(cases, 5 * 7, "5 devices × 7 enabled rules");
     assert_eq!(failures, 5);
     assert_eq!(skipped, 1);
 }
@@ -198,4 +195,48 @@ fn rules_are_listed() {
     let out = gate(tmp.path(), &["--rules"]);
     assert_eq!(out.status.code(), Some(0));
     assert!(String::from_utf8_lossy(&out.stdout).contains("max-layers-per-group"));
+}
+
+#[test]
+fn a_tampered_attestation_fails_its_signature() {
+    let tmp = repo_like();
+    let bom = tmp.path().join("attestations/laptop/bom.cdx.json");
+    let text = std::fs::read_to_string(&bom)
+        .unwrap()
+        .replacen("Core Ultra 7", "Core Ultra 9", 1);
+    std::fs::write(&bom, text).unwrap();
+    let out = gate(tmp.path(), &["fleet", "--now", "2026-11-26"]);
+    assert_eq!(out.status.code(), Some(1));
+    let text = render(&out, tmp.path());
+    assert!(text.contains("deny[unsigned-attestation] laptop"), "{text}");
+    assert!(
+        text.contains("signature does not verify: artifact-digest"),
+        "{text}"
+    );
+    let report = strata(tmp.path())
+        .args(["report", "fleet", "--now", "2026-11-26", "--format", "json"])
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&report.stdout).unwrap();
+    assert_eq!(
+        v["devices"][0]["attestation"]["status"],
+        "signature INVALID"
+    );
+    assert_eq!(
+        v["devices"][1]["attestation"]["status"],
+        "signed (verified)"
+    );
+}
+
+#[test]
+fn the_signature_rule_needs_trust_material() {
+    let tmp = repo_like();
+    let policy = tmp.path().join("fleet/policy.yaml");
+    let text = std::fs::read_to_string(&policy)
+        .unwrap()
+        .replace("    key: keys/demo-signing-key.pub\n", "");
+    std::fs::write(&policy, text).unwrap();
+    let out = gate(tmp.path(), &["fleet", "--now", "2026-11-26"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("needs trust material"));
 }

@@ -14,7 +14,9 @@
 pub mod junit;
 pub mod rules;
 pub mod sarif;
+pub mod signature;
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use serde::Serialize;
@@ -24,7 +26,7 @@ use time::macros::format_description;
 use crate::analyze::{self, AnalyzeOptions, FleetAnalysis};
 use crate::diag::{Diagnostic, Error, Result, Severity};
 use crate::fleet::Fleet;
-use crate::model::{self, ApprovedDevices, FileKind, Level, Loaded, Policy};
+use crate::model::{self, ApprovedDevices, FileKind, Level, Loaded, Policy, Review};
 
 pub use rules::{RULES, RuleInfo, rule_info};
 
@@ -204,6 +206,20 @@ pub fn gate(root: &Path, opts: &GateOptions) -> Result<GateReport> {
         .parent()
         .unwrap_or(Path::new("."))
         .to_path_buf();
+    let policy_dir = policy_path.parent().unwrap_or(Path::new("."));
+    let trust = policy
+        .value
+        .rules
+        .get("unsigned-attestation")
+        .filter(|r| r.level != Level::Allow)
+        .and_then(|r| signature::trust_from_rule(r, policy_dir).ok());
+    let reviews = load_reviews(&policy.value, &list.value, &list_dir)?;
+    let ctx = rules::Context {
+        list_dir: &list_dir,
+        now: opts.now,
+        reviews: &reviews,
+        trust: trust.as_ref(),
+    };
 
     let mut checks = Vec::new();
     let mut used = vec![false; policy.value.exceptions.len()];
@@ -227,7 +243,7 @@ pub fn gate(root: &Path, opts: &GateOptions) -> Result<GateReport> {
             if rule.level == Level::Allow {
                 continue;
             }
-            let message = rules::evaluate(code, rule, device, entry, &list_dir);
+            let message = rules::evaluate(code, rule, device, entry, &ctx);
             let mut check = Check {
                 device: device.id.clone(),
                 rule: code.clone(),
@@ -316,6 +332,36 @@ pub fn gate(root: &Path, opts: &GateOptions) -> Result<GateReport> {
         notes,
         analysis,
     })
+}
+
+/// The reviews files the `stale-review` rule needs, by path (none when the
+/// rule is off). A missing file means no reviews; an invalid one is an
+/// error.
+fn load_reviews(
+    policy: &Policy,
+    list: &ApprovedDevices,
+    list_dir: &Path,
+) -> Result<BTreeMap<PathBuf, Vec<Review>>> {
+    let mut out = BTreeMap::new();
+    let on = policy
+        .rules
+        .get("stale-review")
+        .is_some_and(|r| r.level != Level::Allow);
+    if !on {
+        return Ok(out);
+    }
+    for d in &list.devices {
+        let Some(att) = &d.attestation else { continue };
+        let path = crate::review::reviews_path_for(&list_dir.join(att));
+        if out.contains_key(&path) {
+            continue;
+        }
+        let reviews = crate::review::load_reviews(&path)?
+            .map(|l| l.value.reviews)
+            .unwrap_or_default();
+        out.insert(path, reviews);
+    }
+    Ok(out)
 }
 
 /// The human-readable report: findings first, then notes and the verdict.

@@ -1,13 +1,31 @@
 //! The gate's rule catalogue: each rule's stable code, what it checks, its
 //! parameters, and how it is evaluated against one device's analysis.
 
-use std::path::Path;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
 
 use serde_json::Value;
+use time::Date;
 
 use crate::analyze::{DeviceAnalysis, FlagCode, Outcome};
 use crate::diag::Diagnostic;
-use crate::model::{ApprovedDevice, LayerName, Loaded, Policy, Rule};
+use crate::model::{ApprovedDevice, LayerName, Loaded, Policy, Review, Rule};
+use crate::review::{self, CriterionState};
+
+/// What rules see beyond the device's analysis.
+#[derive(Debug, Clone, Copy)]
+pub struct Context<'a> {
+    /// Directory of the approved-device list (attestation paths are
+    /// relative to it).
+    pub list_dir: &'a Path,
+    /// Today.
+    pub now: Date,
+    /// Loaded reviews files by path (see [`crate::review::reviews_path_for`]).
+    pub reviews: &'a BTreeMap<PathBuf, Vec<Review>>,
+    /// Trust material of the `unsigned-attestation` rule, when it names
+    /// usable material.
+    pub trust: Option<&'a crate::sigstore::verify::Options>,
+}
 
 /// A rule strata knows: code and one-line description.
 #[derive(Debug, Clone, Copy)]
@@ -59,8 +77,23 @@ pub const RULES: &[RuleInfo] = &[
     },
     RuleInfo {
         code: "unsigned-attestation",
-        description: "The device's attestation is missing, or has no Sigstore bundle next to it (`bom.sigstore.json`).",
-        params: &[],
+        description: "The device's attestation is missing, has no Sigstore bundle next to it (`bom.sigstore.json`), or its bundle does not verify offline against the trust material the rule names.",
+        params: &[
+            "key: public key (PEM) of key-signed bundles, relative to the policy file",
+            "ca: an organisation's CA certificates (PEM), with identity",
+            "identity: exact certificate identity (SAN)",
+            "identity-regexp: certificate identity as an anchored regular expression",
+            "issuer: exact OIDC issuer of keyless bundles",
+            "trusted-root: Sigstore trusted_root.json (default: the embedded public-good root)",
+        ],
+    },
+    RuleInfo {
+        code: "stale-review",
+        description: "The device's current attestation (by SHA-256) lacks an unexpired approving review in attestations/reviews.yaml for every required criterion, or the newest review of a criterion rejects it.",
+        params: &[
+            "criteria: list of criteria ids from the policy's `criteria:` that must be approved",
+            "max-age-days: approvals older than this many days no longer count (optional integer ≥ 1)",
+        ],
     },
 ];
 
@@ -72,6 +105,7 @@ pub fn rule_info(code: &str) -> Option<&'static RuleInfo> {
 /// Check the policy's rules: known codes and valid parameters. Every problem
 /// is returned, located in the policy file.
 pub fn check_policy(policy: &Loaded<Policy>) -> Vec<Diagnostic> {
+    let policy_dir = policy.path.parent().unwrap_or(Path::new("."));
     let mut diags = Vec::new();
     for (code, rule) in &policy.value.rules {
         let base = format!("/rules/{code}");
@@ -125,6 +159,17 @@ pub fn check_policy(policy: &Loaded<Policy>) -> Vec<Diagnostic> {
                     ),
                 ),
             },
+            "unsigned-attestation" if rule.level != crate::model::Level::Allow => {
+                if let Err(m) = super::signature::trust_from_rule(rule, policy_dir) {
+                    diags.push(
+                        policy.diag_at(
+                            Diagnostic::error("invalid-rule-parameter", m)
+                                .help("e.g. `key: keys/signing-key.pub`"),
+                            &base,
+                        ),
+                    );
+                }
+            }
             "required-layers" => {
                 let ok = rule
                     .params
@@ -148,10 +193,65 @@ pub fn check_policy(policy: &Loaded<Policy>) -> Vec<Diagnostic> {
                     );
                 }
             }
+            "stale-review" => diags.extend(check_stale_review(policy, rule, &base)),
             _ => {}
         }
     }
     diags.sort_by_key(|d| d.position);
+    diags
+}
+
+fn check_stale_review(policy: &Loaded<Policy>, rule: &Rule, base: &str) -> Vec<Diagnostic> {
+    let mut diags = Vec::new();
+    let defined: Vec<&str> = policy.value.criteria.keys().map(String::as_str).collect();
+    match rule.params.get("criteria").and_then(Value::as_array) {
+        Some(list) if !list.is_empty() => {
+            for (i, c) in list.iter().enumerate() {
+                let ptr = format!("{base}/criteria/{i}");
+                match c.as_str() {
+                    Some(id) if policy.value.criteria.contains_key(id) => {}
+                    Some(id) => {
+                        let mut d = Diagnostic::error(
+                            "unknown-criterion",
+                            format!(
+                                "`stale-review` requires criterion `{id}`, which `criteria:` does not define"
+                            ),
+                        );
+                        d = match crate::model::suggest(id, &defined) {
+                            Some(s) => d.help(format!("did you mean `{s}`?")),
+                            None => d.help("define it under `criteria:` with a description"),
+                        };
+                        diags.push(policy.diag_at(d, &ptr));
+                    }
+                    None => diags.push(policy.diag_at(
+                        Diagnostic::error("invalid-rule-parameter", "criteria ids are strings"),
+                        &ptr,
+                    )),
+                }
+            }
+        }
+        _ => diags.push(
+            policy.diag_at(
+                Diagnostic::error(
+                    "invalid-rule-parameter",
+                    "`stale-review` needs `criteria`, a non-empty list of criteria ids",
+                )
+                .help("e.g. `criteria: [security-reviewed]`"),
+                &format!("{base}/criteria"),
+            ),
+        ),
+    }
+    if let Some(v) = rule.params.get("max-age-days")
+        && v.as_u64().is_none_or(|n| n < 1)
+    {
+        diags.push(policy.diag_at(
+            Diagnostic::error(
+                "invalid-rule-parameter",
+                "`max-age-days` must be an integer ≥ 1",
+            ),
+            &format!("{base}/max-age-days"),
+        ));
+    }
     diags
 }
 
@@ -161,8 +261,9 @@ pub fn evaluate(
     rule: &Rule,
     device: &DeviceAnalysis,
     entry: Option<&ApprovedDevice>,
-    list_dir: &Path,
+    ctx: &Context<'_>,
 ) -> Option<String> {
+    let list_dir = ctx.list_dir;
     match code {
         "max-layers-per-group" => {
             let max = rule
@@ -238,15 +339,119 @@ pub fn evaluate(
                 return Some(format!("attestation `{att}` does not exist"));
             }
             let bundle = bundle_path(&path);
-            (!bundle.is_file()).then(|| {
-                format!(
+            if !bundle.is_file() {
+                return Some(format!(
                     "attestation `{att}` has no Sigstore bundle (`{}`)",
                     file_name(&bundle)
-                )
-            })
+                ));
+            }
+            let opts = ctx.trust?;
+            super::signature::check(&path, &bundle, opts)
+                .err()
+                .map(|m| format!("attestation `{att}`: {m}"))
         }
+        "stale-review" => stale_review(rule, device, entry, ctx),
         _ => None,
     }
+}
+
+/// The attestation directory as written in a suggested command: omitted
+/// when it is `attestations` (the default of `strata diff`).
+fn attestations_flag(attestation: &Path) -> String {
+    let dir = review::reviews_path_for(attestation)
+        .parent()
+        .map(crate::fsutil::normalize_lexically)
+        .unwrap_or_default();
+    if dir == Path::new("attestations") {
+        String::new()
+    } else {
+        format!(" --attestations {}", dir.display())
+    }
+}
+
+fn stale_review(
+    rule: &Rule,
+    device: &DeviceAnalysis,
+    entry: Option<&ApprovedDevice>,
+    ctx: &Context<'_>,
+) -> Option<String> {
+    let required: Vec<String> = rule
+        .params
+        .get("criteria")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(|c| c.as_str().map(str::to_string))
+        .collect();
+    let max_age = rule.params.get("max-age-days").and_then(Value::as_u64);
+    let Some(att) = entry.and_then(|e| e.attestation.as_deref()) else {
+        return Some("the approved-device list names no attestation to review".to_string());
+    };
+    let path = ctx.list_dir.join(att);
+    if !path.is_file() {
+        return Some(format!(
+            "attestation `{att}` does not exist; nothing was reviewed"
+        ));
+    }
+    let digest = match review::digest_file(&path) {
+        Ok(d) => d,
+        Err(e) => return Some(format!("attestation `{att}` cannot be read: {e}")),
+    };
+    let empty = Vec::new();
+    let reviews = ctx
+        .reviews
+        .get(&review::reviews_path_for(&path))
+        .unwrap_or(&empty);
+    let st = review::status(reviews, &device.id, &digest, &required, ctx.now, max_age);
+    if st.ok() {
+        return None;
+    }
+    let mut missing = Vec::new();
+    let mut other = Vec::new();
+    for (c, s) in st.not_approved() {
+        match s {
+            CriterionState::Missing => missing.push(c.as_str()),
+            CriterionState::Rejected { by, date, note } => other.push(format!(
+                "rejected for {c} by {by} on {}{}",
+                date.get(..10).unwrap_or(date),
+                note.as_deref()
+                    .map(|n| format!(" ({n})"))
+                    .unwrap_or_default()
+            )),
+            CriterionState::Expired { by, on } => {
+                other.push(format!("the approval for {c} by {by} expired after {on}"))
+            }
+            CriterionState::Approved { .. } => {}
+        }
+    }
+    let mut msg = format!("attestation {}", review::short_digest(&digest));
+    if !missing.is_empty() {
+        msg.push_str(&format!(
+            " lacks an approving review for {}",
+            missing.join(", ")
+        ));
+        if !other.is_empty() {
+            msg.push(';');
+        }
+    }
+    if !other.is_empty() {
+        msg.push_str(&format!(" {}", other.join("; ")));
+    }
+    let flag = attestations_flag(&path);
+    match &st.last_approved {
+        Some((d, date)) => msg.push_str(&format!(
+            "; last approved {} on {}: see `strata diff {} WORKTREE {}{flag}`",
+            review::short_digest(d),
+            date.get(..10).unwrap_or(date),
+            review::short_digest(d),
+            device.id
+        )),
+        None => msg.push_str(&format!(
+            "; no earlier attestation of the device was approved: see `strata log {}{flag}`",
+            device.id
+        )),
+    }
+    Some(msg)
 }
 
 /// `bom.cdx.json` → `bom.sigstore.json`; other names get `.sigstore.json`

@@ -56,7 +56,8 @@ pub struct HashOptions {
     /// Paths relative to the hashed directory to leave out, matched by
     /// path-component prefix (`a/b` ignores `a/b` and `a/b/c`, not `a/bc`).
     pub ignore: Vec<String>,
-    /// Also ignore [`DEFAULT_IGNORED`] names at any depth.
+    /// Also ignore [`DEFAULT_IGNORED`] at the top of the hashed directory
+    /// (as model-signing does: they are paths relative to the model root).
     pub ignore_git_paths: bool,
     /// Files or shards.
     pub mode: Mode,

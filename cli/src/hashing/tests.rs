@@ -59,19 +59,22 @@ fn ignore_paths_match_whole_components() {
     fs::write(dir.path().join("a/bc"), b"2").unwrap();
     fs::write(dir.path().join(".git/HEAD"), b"3").unwrap();
     fs::write(dir.path().join(".gitattributes"), b"4").unwrap();
+    // Nested git names are data, as in model-signing.
+    fs::create_dir_all(dir.path().join("a/.git")).unwrap();
+    fs::write(dir.path().join("a/.git/x"), b"5").unwrap();
     let opts = HashOptions {
         ignore: vec!["a/b".into()],
         ..HashOptions::default()
     };
     let m = hash_tree(dir.path(), &opts).unwrap();
     let names: Vec<_> = m.entries.iter().map(|e| e.name.as_str()).collect();
-    assert_eq!(names, ["a/bc"]);
+    assert_eq!(names, ["a/.git/x", "a/bc"]);
     let opts = HashOptions {
         ignore_git_paths: false,
         ..HashOptions::default()
     };
     let m = hash_tree(dir.path(), &opts).unwrap();
-    assert_eq!(m.entries.len(), 4);
+    assert_eq!(m.entries.len(), 5);
 }
 
 #[test]

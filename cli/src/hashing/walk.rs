@@ -57,7 +57,14 @@ fn ensure_inside(path: &Path, root: Option<&Path>) -> Result<()> {
 }
 
 fn is_ignored(name: &str, opts: &HashOptions) -> bool {
-    if opts.ignore_git_paths && name.split('/').any(|c| DEFAULT_IGNORED.contains(&c)) {
+    // Like model-signing: the git names are ignored as paths relative to the
+    // hashed directory, so only at its top level.
+    if opts.ignore_git_paths
+        && name
+            .split('/')
+            .next()
+            .is_some_and(|c| DEFAULT_IGNORED.contains(&c))
+    {
         return true;
     }
     opts.ignore.iter().any(|ig| {

@@ -127,13 +127,57 @@ pub fn evidence_register(
             }
         }
     }
-    keys.push("review".into());
-    rows.push((
-        "review",
-        "Review of the attestation".into(),
-        "no review record".into(),
-        "reviews are not tracked by this build of strata".into(),
-    ));
+    // Reviews bound to the attestation's current digest
+    // (attestations/reviews.yaml); `cite.review` points at the first.
+    let digest = report
+        .attestation
+        .sha256
+        .as_ref()
+        .map(|d| format!("sha256:{d}"));
+    let reviews: Vec<crate::model::Review> = report
+        .attestation
+        .path
+        .as_ref()
+        .map(|rel| crate::review::reviews_path_for(&list_dir.join(rel)))
+        .and_then(|p| crate::review::load_reviews(&p).ok().flatten())
+        .map(|l| l.value.reviews)
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|r| r.device == report.id && Some(&r.digest) == digest.as_ref())
+        .collect();
+    if reviews.is_empty() {
+        keys.push("review".into());
+        rows.push((
+            "review",
+            "Review of the attestation".into(),
+            "no review of the current attestation digest".into(),
+            "not reviewed".into(),
+        ));
+    }
+    for (i, r) in reviews.iter().enumerate() {
+        keys.push(if i == 0 {
+            "review".into()
+        } else {
+            format!("review:{i}")
+        });
+        let mut status = format!("{} {}", r.verdict.as_str(), r.criteria.join(", "));
+        if let Some(e) = &r.expires {
+            status.push_str(&format!(", expires {e}"));
+        }
+        rows.push((
+            "review",
+            format!("Review by {} on {}", r.reviewer, r.date),
+            format!(
+                "{}{}",
+                r.digest,
+                r.note
+                    .as_deref()
+                    .map(|n| format!("; {n}"))
+                    .unwrap_or_default()
+            ),
+            status,
+        ));
+    }
     for l in &analysis.lists {
         keys.push(format!("list:{}", l.id));
         rows.push((

@@ -98,7 +98,11 @@ pub fn recommend(
             "A DPIA is required; on record: {}.",
             report.dpia_recorded.as_deref().unwrap_or_default()
         )),
-        _ => {}
+        Outcome::Recommended => reasons.push(
+            "A DPIA is recommended (one WP248 criterion is met); record the reasoning either way."
+                .into(),
+        ),
+        Outcome::NotRequiredDocumented => {}
     }
     let agent = stack.layers.model.as_ref().and_then(|m| m.agent.as_ref());
     if let (Some(a), Some(_)) = (agent, device.flag(FlagCode::PrivilegedAgent)) {
@@ -118,6 +122,12 @@ pub fn recommend(
         .filter(|t| !in_eea(&t.region))
         .map(super::risks::transfer_label)
         .collect();
+    if !third.is_empty() {
+        reasons.push(format!(
+            "Personal data leaves the EEA: {}.",
+            third.join(", ")
+        ));
+    }
     if !third.is_empty() {
         lib.push((
             format!(

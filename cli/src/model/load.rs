@@ -25,27 +25,31 @@ pub enum FileKind {
     Policy,
     /// `approved-devices.yaml`.
     ApprovedDevices,
+    /// `attestations/reviews.yaml`.
+    Reviews,
     /// A memo answers file.
     Answers,
 }
 
 /// Names accepted by `strata schema NAME`, in display order.
-pub const SCHEMA_NAMES: [&str; 6] = [
+pub const SCHEMA_NAMES: [&str; 7] = [
     "stack",
     "vendors",
     "designations",
     "policy",
     "approved-devices",
+    "reviews",
     "answers",
 ];
 
 impl FileKind {
-    const ALL: [FileKind; 6] = [
+    const ALL: [FileKind; 7] = [
         FileKind::Stack,
         FileKind::Vendors,
         FileKind::Designations,
         FileKind::Policy,
         FileKind::ApprovedDevices,
+        FileKind::Reviews,
         FileKind::Answers,
     ];
 
@@ -57,6 +61,7 @@ impl FileKind {
             FileKind::Designations => "designations",
             FileKind::Policy => "policy",
             FileKind::ApprovedDevices => "approved-devices",
+            FileKind::Reviews => "reviews",
             FileKind::Answers => "answers",
         }
     }
@@ -75,6 +80,7 @@ impl FileKind {
             FileKind::ApprovedDevices => {
                 include_str!("../../../schemas/approved-devices.schema.json")
             }
+            FileKind::Reviews => include_str!("../../../schemas/reviews.schema.json"),
             FileKind::Answers => include_str!("../../../schemas/answers.schema.json"),
         }
     }
@@ -110,6 +116,11 @@ fn compiled(kind: FileKind) -> &'static Compiled {
             .expect("embedded schema compiles");
         Compiled { schema, validator }
     })
+}
+
+/// The JSON Schema of `kind`, parsed (key order as written).
+pub fn schema_value(kind: FileKind) -> &'static Value {
+    &compiled(kind).schema
 }
 
 /// A loaded, validated file.

@@ -9,6 +9,7 @@
 mod answers;
 mod fleet;
 mod load;
+mod reviews;
 mod stack;
 
 pub use answers::{Answers, Assessment, Condition, Document, SignOff};
@@ -16,7 +17,10 @@ pub use fleet::{
     ApprovedDevice, ApprovedDevices, Criterion, Designation, DesignationList, Designations,
     EntryStatus, Exception, Level, Policy, Rule, Vendor, Vendors,
 };
-pub use load::{FileKind, Loaded, SCHEMA_NAMES, load, parse_str, schema_source, suggest};
+pub use load::{
+    FileKind, Loaded, SCHEMA_NAMES, load, parse_str, schema_source, schema_value, suggest,
+};
+pub use reviews::{Review, Reviews, Verdict};
 pub use stack::{
     Agent, DeviceClass, DeviceInfo, Endpoint, Evidence, EvidenceKind, Fact, Layer, LayerName,
     Layers, Part, Route, RouteTo, Stack, Weights,

@@ -29,7 +29,8 @@ pub struct AttestationStatus {
     /// The path as written in the approved-device list.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub path: Option<String>,
-    /// `missing`, `invalid`, `unsigned` or `signed (not verified)`.
+    /// `missing`, `invalid`, `unsigned`, `signed (not verified)` (no trust
+    /// material in the policy), `signed (verified)` or `signature INVALID`.
     pub status: &'static str,
     /// SHA-256 of the attestation file, when it exists.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -82,7 +83,7 @@ pub struct GateSummary {
 /// What the report cannot yet say; printed with every report so no reader
 /// mistakes an absent check for a passed one.
 pub const LIMITATIONS: &[&str] = &[
-    "Signatures: a Sigstore bundle next to an attestation is reported as present; this build does not verify it.",
+    "Signatures are verified only when the policy's `unsigned-attestation` rule names trust material (key, CA or identity); otherwise a bundle is reported as present, not verified.",
     "Reviews: approvals of attestations in git are not tracked by this build.",
 ];
 
@@ -118,8 +119,22 @@ pub fn report(root: &Path, date: Date) -> Result<Report> {
             let entry = list
                 .as_ref()
                 .and_then(|l| l.devices.iter().find(|e| e.id == d.id));
-            let attestation =
+            let mut attestation =
                 attestation_status(list_dir, entry.and_then(|e| e.attestation.as_deref()));
+            // The gate verified the bundle when its `unsigned-attestation`
+            // rule ran with trust material.
+            if attestation.status == "signed (not verified)" {
+                let check = gate_report.as_ref().and_then(|g| {
+                    g.checks
+                        .iter()
+                        .find(|c| c.device == d.id && c.rule == "unsigned-attestation")
+                });
+                attestation.status = match check.map(|c| c.verdict) {
+                    Some(Verdict::Pass) => "signed (verified)",
+                    Some(_) => "signature INVALID",
+                    None => attestation.status,
+                };
+            }
             DeviceReport {
                 id: d.id.clone(),
                 attestation,

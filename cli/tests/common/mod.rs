@@ -79,3 +79,85 @@ pub fn repo_like() -> tempfile::TempDir {
     );
     tmp
 }
+
+/// A throwaway git repository driven through git2, with fixed identities and
+/// times so commit ids are reproducible.
+pub struct Repo {
+    /// The repository.
+    pub git: git2::Repository,
+    /// Its working directory.
+    pub dir: PathBuf,
+    /// Author time of the last commit (seconds since the epoch).
+    pub clock: i64,
+}
+
+impl Repo {
+    /// `git init` in `dir`.
+    pub fn init(dir: &Path) -> Repo {
+        let git = git2::Repository::init(dir).unwrap();
+        {
+            let mut cfg = git.config().unwrap();
+            cfg.set_str("user.name", "Ana Lima").unwrap();
+            cfg.set_str("user.email", "ana@example.org").unwrap();
+        }
+        Repo {
+            git,
+            dir: dir.to_path_buf(),
+            // 2026-11-01T10:00:00Z
+            clock: 1_793_527_200,
+        }
+    }
+
+    /// Stage everything (additions, changes, deletions) and commit as
+    /// `author`, one hour after the previous commit. Returns the commit id.
+    pub fn commit_as(&mut self, author: &str, email: &str, msg: &str) -> git2::Oid {
+        self.clock += 3600;
+        let mut index = self.git.index().unwrap();
+        index
+            .add_all(["*"].iter(), git2::IndexAddOption::DEFAULT, None)
+            .unwrap();
+        index.update_all(["*"].iter(), None).unwrap();
+        index.write().unwrap();
+        let tree = self.git.find_tree(index.write_tree().unwrap()).unwrap();
+        let sig = git2::Signature::new(author, email, &git2::Time::new(self.clock, 0)).unwrap();
+        let parents: Vec<git2::Commit> = self
+            .git
+            .head()
+            .ok()
+            .and_then(|h| h.peel_to_commit().ok())
+            .into_iter()
+            .collect();
+        let refs: Vec<&git2::Commit> = parents.iter().collect();
+        self.git
+            .commit(Some("HEAD"), &sig, &sig, msg, &tree, &refs)
+            .unwrap()
+    }
+
+    /// Commit as Ana Lima.
+    pub fn commit(&mut self, msg: &str) -> git2::Oid {
+        self.commit_as("Ana Lima", "ana@example.org", msg)
+    }
+
+    /// The 7-digit short id git prints for `oid`.
+    pub fn short(&self, oid: git2::Oid) -> String {
+        self.git
+            .find_object(oid, None)
+            .unwrap()
+            .short_id()
+            .unwrap()
+            .as_str()
+            .unwrap()
+            .to_string()
+    }
+}
+
+/// Replace each `(needle, name)` in `text` (longest needles first).
+pub fn redact(text: &str, pairs: &[(String, String)]) -> String {
+    let mut pairs = pairs.to_vec();
+    pairs.sort_by_key(|(n, _)| std::cmp::Reverse(n.len()));
+    let mut out = text.to_string();
+    for (n, name) in pairs {
+        out = out.replace(&n, &name);
+    }
+    out
+}

@@ -6,6 +6,8 @@ use clap::{Args, ValueEnum};
 use strata::assemble::{self, AssembleOptions, OutputFormat};
 use strata::diag::{Error, ExitStatus, Result};
 use strata::fsutil;
+use strata::sigstore::keys;
+use strata::sigstore::sign::{self, Signer};
 
 use crate::output;
 
@@ -24,7 +26,8 @@ use crate::output;
   strata assemble examples/stacks/pixel-9-pro.yaml
   strata assemble examples/stacks/pixel-9-pro.yaml -o pixel.cdx.json
   strata assemble examples/stacks --out-dir attestations
-  strata assemble stacks/laptop.yaml --format xml --timestamp 2026-11-25T00:00:00Z")]
+  strata assemble stacks/laptop.yaml --format xml --timestamp 2026-11-25T00:00:00Z
+  strata assemble examples/stacks --out-dir attestations --sign examples/keys/demo-signing-key.pem")]
 pub struct AssembleArgs {
     /// Stack manifests (YAML), or directories of them.
     #[arg(required = true, value_name = "STACK")]
@@ -46,6 +49,11 @@ pub struct AssembleArgs {
     /// each stack when omitted.
     #[arg(long, value_name = "DIR")]
     root: Option<PathBuf>,
+    /// Also sign each BOM with this ECDSA P-256 key (as `strata sign --key`),
+    /// writing bom.sigstore.json next to bom.cdx.json. JSON only; needs
+    /// --out-dir or -o.
+    #[arg(long, value_name = "KEY.pem")]
+    sign: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -106,6 +114,18 @@ pub fn run(args: AssembleArgs) -> Result<ExitStatus> {
         Format::Json => OutputFormat::Json,
         Format::Xml => OutputFormat::Xml,
     };
+    let signer = match &args.sign {
+        None => None,
+        Some(_) if matches!(format, OutputFormat::Xml) => {
+            return Err(Error::Usage(
+                "--sign signs JSON BOMs; drop --format xml".into(),
+            ));
+        }
+        Some(_) if args.out_dir.is_none() && args.output.is_none() => {
+            return Err(Error::Usage("--sign needs --out-dir DIR or -o OUT".into()));
+        }
+        Some(key) => Some(Signer::Key(keys::load_signing_key(key)?)),
+    };
     let opts = AssembleOptions {
         root: args.root.clone(),
         timestamp: timestamp(args.timestamp.as_deref())?,
@@ -124,16 +144,27 @@ pub fn run(args: AssembleArgs) -> Result<ExitStatus> {
         OutputFormat::Xml => "xml",
     };
     for (id, bytes) in done {
-        match (&args.out_dir, &args.output) {
+        let written = match (&args.out_dir, &args.output) {
             (Some(dir), _) => {
                 let path = dir.join(&id).join(format!("bom.cdx.{ext}"));
                 fsutil::write_atomic(&path, &bytes)?;
                 output::status(&format!("assembled {id} -> {}", path.display()));
+                Some(path)
             }
-            (None, Some(out)) => fsutil::write_atomic(out, &bytes)?,
+            (None, Some(out)) => {
+                fsutil::write_atomic(out, &bytes)?;
+                Some(out.clone())
+            }
             (None, None) => {
-                output::stdout(&bytes).map_err(|e| Error::io(Path::new("<stdout>"), e))?
+                output::stdout(&bytes).map_err(|e| Error::io(Path::new("<stdout>"), e))?;
+                None
             }
+        };
+        if let (Some(signer), Some(bom)) = (&signer, written) {
+            let signed = sign::sign_bytes(&bom, &bytes, signer)?;
+            let out = sign::default_output(&bom);
+            fsutil::write_atomic(&out, &signed.bundle_json)?;
+            output::status(&format!("signed {id} -> {}", out.display()));
         }
     }
     Ok(ExitStatus::Success)

@@ -7,14 +7,21 @@ use crate::output::ErrorFormat;
 
 mod analyze;
 mod assemble;
+mod diff;
 mod evidence;
+mod fmt;
 mod gate;
 mod hash;
 mod init;
+mod log;
 mod memo;
 mod report;
+mod review;
 mod schema;
+mod sign;
 mod validate;
+mod verify;
+mod verify_bundle;
 
 /// strata: evidence and control for devices whose chip, OS, AI model and
 /// cloud come from one vendor.
@@ -53,14 +60,21 @@ fn wants_json() -> bool {
 enum Command {
     Analyze(analyze::AnalyzeArgs),
     Assemble(assemble::AssembleArgs),
+    Diff(diff::DiffArgs),
+    Fmt(fmt::FmtArgs),
     Evidence(evidence::EvidenceArgs),
     Gate(gate::GateArgs),
     Hash(hash::HashArgs),
     Init(init::InitArgs),
+    Log(log::LogArgs),
     Memo(memo::MemoArgs),
     Report(report::ReportArgs),
+    Review(review::ReviewArgs),
     Schema(schema::SchemaArgs),
+    Sign(sign::SignArgs),
     Validate(validate::ValidateArgs),
+    Verify(verify::VerifyArgs),
+    VerifyBundle(verify_bundle::VerifyBundleArgs),
 }
 
 /// Run the parsed command line.
@@ -68,14 +82,21 @@ pub fn run(cli: Cli) -> Result<ExitStatus> {
     match cli.command {
         Command::Analyze(a) => analyze::run(a),
         Command::Assemble(a) => assemble::run(a),
+        Command::Diff(a) => diff::run(a),
+        Command::Fmt(a) => fmt::run(a),
         Command::Evidence(a) => evidence::run(a),
         Command::Gate(a) => gate::run(a),
         Command::Hash(a) => hash::run(a),
         Command::Init(a) => init::run(a),
+        Command::Log(a) => log::run(a),
         Command::Memo(a) => memo::run(a),
         Command::Report(a) => report::run(a),
+        Command::Review(a) => review::run(a),
         Command::Schema(a) => schema::run(a),
+        Command::Sign(a) => sign::run(a),
         Command::Validate(a) => validate::run(a),
+        Command::Verify(a) => verify::run(a),
+        Command::VerifyBundle(a) => verify_bundle::run(a),
     }
 }
 

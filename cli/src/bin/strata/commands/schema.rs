@@ -7,7 +7,7 @@ use strata::model::{SCHEMA_NAMES, schema_source};
 use crate::output;
 
 /// Print the JSON Schema of a strata file (stack, vendors, designations,
-/// policy, approved-devices).
+/// policy, approved-devices, reviews, answers).
 ///
 /// The schemas are embedded in the binary; editors can use them for
 /// completion and validation (e.g. `# yaml-language-server: $schema=...`).

@@ -1,0 +1,68 @@
+//! `strata diff REV_A REV_B [DEVICE]`: semantic diff of attestations between
+//! two git revisions.
+
+use std::path::{Path, PathBuf};
+
+use clap::{Args, ValueEnum};
+use strata::diag::{Error, ExitStatus, Result};
+use strata::history::{History, revdiff};
+
+use crate::output;
+
+/// Show what changed in the device attestations between two revisions.
+///
+/// For each device: added or removed; per layer, supplier and group
+/// changes, product and version, evidence digests, agent permissions added
+/// or removed, data-routing changes; cloud endpoints; the signer identity
+/// the Sigstore bundle claims (read, not verified); review entries added or
+/// removed. Attestations are read from git objects, so neither revision
+/// needs to be checked out.
+///
+/// A revision is any git revspec, `WORKTREE` for the files on disk, or
+/// `sha256:DIGEST` (at least 8 hex digits, DEVICE required) for the newest
+/// commit whose attestation of DEVICE had that digest, as named by the
+/// gate's stale-review findings.
+///
+/// Exit status: 0 (whether or not anything changed), 2 bad revision, device
+/// or repository.
+#[derive(Debug, Args)]
+#[command(after_long_help = "Examples:
+  strata diff HEAD~1 HEAD
+  strata diff v1.0 main xiaomi-su7
+  strata diff sha256:1a2b3c4d5e6f WORKTREE xiaomi-su7   # since the last approved digest
+  strata diff main HEAD --format json | jq '.devices[].changes'")]
+pub struct DiffArgs {
+    /// The older revision.
+    #[arg(value_name = "REV_A")]
+    rev_a: String,
+    /// The newer revision.
+    #[arg(value_name = "REV_B")]
+    rev_b: String,
+    /// Only this device.
+    #[arg(value_name = "DEVICE")]
+    device: Option<String>,
+    /// The attestations directory (one directory per device).
+    #[arg(long, value_name = "DIR", default_value = "attestations")]
+    attestations: PathBuf,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    format: Format,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Format {
+    Human,
+    Json,
+}
+
+/// Run `strata diff`.
+pub fn run(args: DiffArgs) -> Result<ExitStatus> {
+    let h = History::open(&args.attestations)?;
+    let d = revdiff::rev_diff(&h, &args.rev_a, &args.rev_b, args.device.as_deref())?;
+    let text = match args.format {
+        Format::Human => revdiff::render_human(&d, &h),
+        Format::Json => serde_json::to_string_pretty(&d).unwrap_or_default() + "\n",
+    };
+    output::stdout(text.as_bytes()).map_err(|e| Error::io(Path::new("<stdout>"), e))?;
+    Ok(ExitStatus::Success)
+}

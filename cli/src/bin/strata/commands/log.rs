@@ -1,0 +1,57 @@
+//! `strata log DEVICE`: the history of a device's attestation and reviews.
+
+use std::path::{Path, PathBuf};
+
+use clap::{Args, ValueEnum};
+use strata::diag::{Error, ExitStatus, Result};
+use strata::history::{History, log};
+
+use crate::output;
+
+/// Show the history of a device's attestation, signature and reviews.
+///
+/// One line per change, newest first: commit, date, author, and what
+/// changed (the attestation's new digest and its main semantic changes, a
+/// new signer, a review added or removed). Merges report only what their
+/// branches did not, as `git log -- PATH` does. Use `strata diff` for the
+/// full change between two points.
+#[derive(Debug, Args)]
+#[command(after_long_help = "Examples:
+  strata log xiaomi-su7
+  strata log pixel-9-pro --from release-2026.11 -n 10
+  strata log laptop --format json | jq '.entries[] | select(.kind == \"review\")'")]
+pub struct LogArgs {
+    /// Device id (its directory under the attestations directory).
+    #[arg(value_name = "DEVICE")]
+    device: String,
+    /// Walk history from this revision.
+    #[arg(long, value_name = "REV", default_value = "HEAD")]
+    from: String,
+    /// Show at most N entries.
+    #[arg(short = 'n', long = "max-count", value_name = "N")]
+    max_count: Option<usize>,
+    /// The attestations directory (one directory per device).
+    #[arg(long, value_name = "DIR", default_value = "attestations")]
+    attestations: PathBuf,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    format: Format,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Format {
+    Human,
+    Json,
+}
+
+/// Run `strata log`.
+pub fn run(args: LogArgs) -> Result<ExitStatus> {
+    let h = History::open(&args.attestations)?;
+    let l = log::log(&h, &args.device, &args.from, args.max_count)?;
+    let text = match args.format {
+        Format::Human => log::render_human(&l),
+        Format::Json => serde_json::to_string_pretty(&l).unwrap_or_default() + "\n",
+    };
+    output::stdout(text.as_bytes()).map_err(|e| Error::io(Path::new("<stdout>"), e))?;
+    Ok(ExitStatus::Success)
+}

@@ -1,0 +1,335 @@
+//! `strata review approve|reject`: record a verdict on a device's current
+//! attestation in `attestations/reviews.yaml`.
+
+use std::io::{BufRead, IsTerminal, Write};
+use std::path::{Path, PathBuf};
+
+use clap::{Args, Subcommand, ValueEnum};
+use strata::diag::{Error, ExitStatus, Result};
+use strata::fleet::Fleet;
+use strata::model::Verdict;
+use strata::review::{self, Prepared, Request};
+
+use crate::output;
+
+/// Approve or reject a device's current attestation for policy criteria.
+///
+/// The verdict is bound to the SHA-256 of the attestation file the
+/// approved-device list names, so any later change to the attestation
+/// makes it stale (gate rule `stale-review`). Criteria come from
+/// policy.yaml's `criteria:`; their descriptions are shown as the statement
+/// you certify. The reviewer is `git config user.name <user.email>` unless
+/// --who is given.
+///
+/// Before approving, strata checks that the attestation is valid CycloneDX,
+/// describes the device, and that its Sigstore bundle (bom.sigstore.json
+/// beside it) verifies with every check of `strata verify`, against the key,
+/// CA or identity you name (by default the trust material of the policy's
+/// `unsigned-attestation` rule), over the exact bytes whose digest is recorded;
+/// it refuses (exit 1) otherwise. A rejection needs no signature. Nothing is
+/// written unless every check passes; the file is rewritten canonically and
+/// atomically, under a lock, so concurrent reviews are all kept.
+#[derive(Debug, Args)]
+#[command(after_long_help = "Examples:
+  strata review approve xiaomi-su7 --fleet examples --criteria security-reviewed \\
+      --note \"evidence hashes match the release\"   # signature checked with the policy's key
+  strata review approve pixel-9-pro --fleet examples --criteria dpo-approved,procurement-approved \\
+      --key examples/keys/demo-signing-key.pub --expires 2027-06-30 --who \"DPO <dpo@example.org>\"
+  strata review reject xiaomi-15s-pro-cn --fleet examples --criteria security-reviewed \\
+      --note \"agent routes voice to a CN cloud\"
+  strata gate examples   # stale-review now passes or fails accordingly
+  git config merge.strata-reviews.driver \"strata review merge %O %A %B\"")]
+pub struct ReviewArgs {
+    #[command(subcommand)]
+    command: ReviewCommand,
+}
+
+#[derive(Debug, Subcommand)]
+enum ReviewCommand {
+    /// Approve the device's current attestation for the criteria.
+    Approve(VerdictArgs),
+    /// Reject the device's current attestation for the criteria.
+    Reject(VerdictArgs),
+    /// Git merge driver for reviews.yaml: merge entries, not lines.
+    ///
+    /// Keeps entries added on either side, drops entries removed on either
+    /// side, writes the canonical result to OURS. Enable with
+    /// `attestations/reviews.yaml merge=strata-reviews` in .gitattributes and
+    /// `git config merge.strata-reviews.driver "strata review merge %O %A %B"`.
+    /// Exit status: 0 merged, 1 a side is not a valid reviews file (git then
+    /// reports a conflict), 2 I/O error.
+    Merge(MergeArgs),
+}
+
+#[derive(Debug, Args)]
+#[command(after_long_help = "Examples:
+  # once per clone; .gitattributes names the driver for attestations/reviews.yaml
+  git config merge.strata-reviews.name \"strata reviews\"
+  git config merge.strata-reviews.driver \"strata review merge %O %A %B\"")]
+struct MergeArgs {
+    /// The common ancestor's version (%O).
+    #[arg(value_name = "BASE")]
+    base: PathBuf,
+    /// Our version (%A); the result is written here.
+    #[arg(value_name = "OURS")]
+    ours: PathBuf,
+    /// Their version (%B).
+    #[arg(value_name = "THEIRS")]
+    theirs: PathBuf,
+}
+
+#[derive(Debug, Args)]
+#[command(after_long_help = "Examples:
+  strata review approve xiaomi-su7 --fleet examples -c security-reviewed --key demo.pub
+  strata review approve laptop --fleet examples -c dpo-approved --key demo.pub --expires 2027-06-30
+  strata review approve phone -c security-reviewed --ca org-ca.pem --identity release@example.org
+  strata review reject pixel-9-pro --fleet examples -c dpo-approved --note \"US cloud\"
+  strata review approve phone -c dpo-approved --key demo.pub --who \"CI <ci@example.org>\" --yes
+
+Exit status: 0 recorded, 1 refused (the attestation failed a check) or not
+confirmed, 2 bad input (unknown device or criterion, missing attestation).")]
+struct VerdictArgs {
+    /// Device id, as in approved-devices.yaml.
+    #[arg(value_name = "DEVICE")]
+    device: String,
+    /// Criteria from policy.yaml, comma-separated or repeated.
+    #[arg(
+        long,
+        short = 'c',
+        value_name = "ID",
+        value_delimiter = ',',
+        required = true
+    )]
+    criteria: Vec<String>,
+    /// What you checked, or why you reject.
+    #[arg(long, value_name = "TEXT")]
+    note: Option<String>,
+    /// Reviewer, e.g. "Ana Lima <ana@example.org>"; git config by default.
+    #[arg(long, value_name = "WHO")]
+    who: Option<String>,
+    /// Last day the verdict counts (YYYY-MM-DD).
+    #[arg(long, value_name = "DATE")]
+    expires: Option<String>,
+    /// Record this time instead of now (YYYY-MM-DD or RFC 3339).
+    #[arg(long, value_name = "TIME")]
+    now: Option<String>,
+    /// The fleet (holding policy.yaml and approved-devices.yaml); found from
+    /// the current directory upwards by default.
+    #[arg(long, value_name = "DIR")]
+    fleet: Option<PathBuf>,
+    /// The attestation to review, instead of the list's.
+    #[arg(long, value_name = "FILE")]
+    attestation: Option<PathBuf>,
+    /// The reviews file; reviews.yaml beside the device directories of the
+    /// attestations by default.
+    #[arg(long, value_name = "FILE")]
+    reviews: Option<PathBuf>,
+    /// Public key (PEM) the attestation's bundle was signed with.
+    #[arg(long, value_name = "PUB.pem", conflicts_with_all = ["ca", "identity", "identity_regexp", "issuer"], help_heading = "Signature (as for strata verify)")]
+    key: Option<PathBuf>,
+    /// Organisation CA certificates (PEM: root and intermediates).
+    #[arg(
+        long,
+        value_name = "CA.pem",
+        help_heading = "Signature (as for strata verify)"
+    )]
+    ca: Option<PathBuf>,
+    /// Required certificate identity (SAN), exact.
+    #[arg(
+        long,
+        value_name = "ID",
+        conflicts_with = "identity_regexp",
+        help_heading = "Signature (as for strata verify)"
+    )]
+    identity: Option<String>,
+    /// Required certificate identity, a regular expression matching the whole
+    /// SAN.
+    #[arg(
+        long,
+        value_name = "REGEXP",
+        help_heading = "Signature (as for strata verify)"
+    )]
+    identity_regexp: Option<String>,
+    /// Required OIDC issuer, exact.
+    #[arg(
+        long,
+        value_name = "URL",
+        help_heading = "Signature (as for strata verify)"
+    )]
+    issuer: Option<String>,
+    /// Sigstore trusted_root.json (default: the embedded public-good root).
+    #[arg(
+        long,
+        value_name = "FILE",
+        help_heading = "Signature (as for strata verify)"
+    )]
+    trusted_root: Option<PathBuf>,
+    /// Do not ask for confirmation on a terminal.
+    #[arg(long, short = 'y')]
+    yes: bool,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    format: Format,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Format {
+    Human,
+    Json,
+}
+
+/// Run `strata review`.
+pub fn run(args: ReviewArgs) -> Result<ExitStatus> {
+    match args.command {
+        ReviewCommand::Approve(a) => verdict(a, Verdict::Approve),
+        ReviewCommand::Reject(a) => verdict(a, Verdict::Reject),
+        ReviewCommand::Merge(a) => merge(&a),
+    }
+}
+
+fn merge(a: &MergeArgs) -> Result<ExitStatus> {
+    let read = |p: &Path| strata::fsutil::read_text(p);
+    let (base, ours, theirs) = (read(&a.base)?, read(&a.ours)?, read(&a.theirs)?);
+    match review::merge::merge3(&base, &ours, &theirs, &a.ours) {
+        Ok(text) => {
+            strata::fsutil::write_atomic(&a.ours, text.as_bytes())?;
+            Ok(ExitStatus::Success)
+        }
+        Err(Error::Invalid(diags)) => {
+            output::report_diagnostics(&diags);
+            output::status("strata review merge: cannot merge; resolve reviews.yaml by hand");
+            Ok(ExitStatus::Failure)
+        }
+        Err(e) => Err(e),
+    }
+}
+
+fn verdict(a: VerdictArgs, verdict: Verdict) -> Result<ExitStatus> {
+    let now = match &a.now {
+        Some(t) => review::parse_time(t).ok_or_else(|| {
+            Error::Usage(format!(
+                "--now `{t}` is not a date (YYYY-MM-DD) or an RFC 3339 time"
+            ))
+        })?,
+        None => time::OffsetDateTime::now_utc(),
+    };
+    let expires = a
+        .expires
+        .as_deref()
+        .map(|t| {
+            strata::gate::parse_date(t)
+                .filter(|_| t.len() == 10)
+                .ok_or_else(|| Error::Usage(format!("--expires `{t}` is not a date (YYYY-MM-DD)")))
+        })
+        .transpose()?;
+    let start = a.fleet.clone().unwrap_or_else(|| PathBuf::from("."));
+    let fleet = Fleet::discover(&start)?;
+    let reviewer = match &a.who {
+        Some(w) if !w.trim().is_empty() => w.trim().to_string(),
+        Some(_) => return Err(Error::Usage("--who is empty".into())),
+        None => review::git_identity(&fleet.root).ok_or_else(|| {
+            Error::Usage(
+                "no reviewer identity: set `git config user.name` and `user.email`, or pass --who"
+                    .into(),
+            )
+        })?,
+    };
+    let prepared = review::prepare(
+        &fleet.root,
+        &Request {
+            device: a.device.clone(),
+            verdict,
+            criteria: a.criteria.clone(),
+            note: a.note.clone(),
+            reviewer,
+            now,
+            expires,
+            attestation: a.attestation.clone(),
+            reviews: a.reviews.clone(),
+            policy: None,
+            trust: review::signature::Trust {
+                key: a.key.clone(),
+                ca: a.ca.clone(),
+                identity: a.identity.clone(),
+                identity_regexp: a.identity_regexp.clone(),
+                issuer: a.issuer.clone(),
+                trusted_root: a.trusted_root.clone(),
+            },
+        },
+    )?;
+    let refusal = prepared.refusal();
+    if a.format == Format::Human {
+        print(&human(&prepared))?;
+    }
+    if let Some(why) = &refusal {
+        match a.format {
+            Format::Human => output::status(&format!(
+                "refused: the attestation does not pass the checks ({why}); nothing was written"
+            )),
+            Format::Json => print(&json(&prepared, false, refusal.as_deref()))?,
+        }
+        return Ok(ExitStatus::Failure);
+    }
+    if a.format == Format::Human && !a.yes && std::io::stdin().is_terminal() && !confirm()? {
+        output::status("not recorded");
+        return Ok(ExitStatus::Failure);
+    }
+    review::commit(&prepared.reviews_path, &prepared.entry)?;
+    match a.format {
+        Format::Human => output::status(&format!(
+            "recorded {} of {} in {}",
+            prepared.entry.verdict.as_str(),
+            prepared.entry.device,
+            prepared.reviews_path.display()
+        )),
+        Format::Json => print(&json(&prepared, true, None))?,
+    }
+    Ok(ExitStatus::Success)
+}
+
+fn human(p: &Prepared) -> String {
+    let mut s = format!("Checks of {}:\n", p.attestation.display());
+    for c in &p.checks {
+        s.push_str(&format!("  {:<9} {:<7} {}\n", c.name, c.result, c.detail));
+    }
+    if p.refusal().is_some() {
+        return s;
+    }
+    s.push_str(&p.statement());
+    if let Some(e) = &p.entry.expires {
+        s.push_str(&format!("Valid until {e} (inclusive).\n"));
+    }
+    if let Some(n) = &p.entry.note {
+        s.push_str(&format!("Note: {n}\n"));
+    }
+    s
+}
+
+fn json(p: &Prepared, recorded: bool, refused: Option<&str>) -> String {
+    let v = serde_json::json!({
+        "recorded": recorded,
+        "refused": refused,
+        "reviews": p.reviews_path,
+        "attestation": p.attestation,
+        "entry": p.entry,
+        "criteria": p.criteria.iter().map(|(id, d)| serde_json::json!({"id": id, "description": d})).collect::<Vec<_>>(),
+        "checks": p.checks,
+    });
+    serde_json::to_string_pretty(&v).unwrap_or_default() + "\n"
+}
+
+fn print(text: &str) -> Result<()> {
+    output::stdout(text.as_bytes()).map_err(|e| Error::io(Path::new("<stdout>"), e))
+}
+
+fn confirm() -> Result<bool> {
+    let mut err = std::io::stderr();
+    let _ = write!(err, "Record this? [y/N] ");
+    let _ = err.flush();
+    let mut line = String::new();
+    std::io::stdin()
+        .lock()
+        .read_line(&mut line)
+        .map_err(|e| Error::io(Path::new("<stdin>"), e))?;
+    Ok(matches!(line.trim(), "y" | "Y" | "yes"))
+}

@@ -1,0 +1,423 @@
+//! `history`: attestations and reviews across git revisions, read straight
+//! from git objects with libgit2 (no `git` executable, no checkout).
+//!
+//! The attestations directory (repository-relative, `attestations` by
+//! default) holds one directory per device with `bom.cdx.json` and
+//! optionally `bom.sigstore.json`, and `reviews.yaml` beside them.
+//!
+//! - [`revdiff`]: `strata diff REV_A REV_B [DEVICE]`, the semantic
+//!   difference between two revisions (devices added and removed, per layer
+//!   suppliers, groups, versions, evidence digests, agent permissions, data
+//!   routing, endpoints, signer identity; reviews added and removed);
+//! - [`log`]: `strata log DEVICE`, one line per change of the device's
+//!   attestation, signature or reviews, newest first;
+//! - [`bom`] reduces a BOM to what is compared, [`diff`] compares two,
+//!   [`signer`] reads the identity a bundle claims.
+//!
+//! A revision is any git revspec (`HEAD~3`, a tag, `main@{yesterday}`), the
+//! word `WORKTREE` for the files on disk, or `sha256:HEX` (a prefix of at
+//! least 8 digits) for the newest commit in which the device's attestation
+//! had that digest, which is what a stale-review finding names.
+
+pub mod bom;
+pub mod diff;
+pub mod log;
+pub mod revdiff;
+pub mod signer;
+
+use std::collections::BTreeMap;
+use std::path::{Component, Path, PathBuf};
+
+use git2::{ObjectType, Oid, Repository, Sort, Tree};
+
+use crate::diag::{Diagnostic, Error, Result};
+use crate::review::{REVIEWS_FILE, digest_bytes};
+
+/// File name of an attestation in a device directory.
+pub const BOM_FILE: &str = "bom.cdx.json";
+/// File name of its Sigstore bundle.
+pub const BUNDLE_FILE: &str = "bom.sigstore.json";
+/// The revision name for the files on disk.
+pub const WORKTREE: &str = "WORKTREE";
+
+/// A git repository and the attestations directory inside it.
+pub struct History {
+    repo: Repository,
+    /// Repository-relative directory of the attestations, `/`-separated
+    /// (empty for the repository root).
+    pub dir: String,
+}
+
+/// A resolved revision.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Rev {
+    /// A commit.
+    Commit(Oid),
+    /// The working tree.
+    Worktree,
+}
+
+/// A file at a revision: its git blob id (computed for files on disk) and,
+/// once read, its bytes.
+#[derive(Debug, Clone)]
+pub struct FileAt {
+    /// Git blob id; equal ids mean equal bytes.
+    pub oid: Oid,
+    /// The bytes, when already read (files on disk).
+    data: Option<Vec<u8>>,
+}
+
+/// A device's files at a revision.
+#[derive(Debug, Clone, Default)]
+pub struct DeviceFiles {
+    /// `bom.cdx.json`.
+    pub bom: Option<FileAt>,
+    /// `bom.sigstore.json`.
+    pub bundle: Option<FileAt>,
+}
+
+fn bad_rev(spec: &str, why: &str) -> Error {
+    Error::invalid(
+        Diagnostic::error("bad-revision", format!("unknown revision `{spec}`: {why}")).help(
+            "use a commit id, branch, tag or expression such as HEAD~2, `WORKTREE` for the \
+             files on disk, or sha256:DIGEST with a device",
+        ),
+    )
+}
+
+fn git_err(what: &str, e: &git2::Error) -> Error {
+    Error::invalid(Diagnostic::error(
+        "git-error",
+        format!("{what}: {}", e.message()),
+    ))
+}
+
+impl History {
+    /// Open the repository containing `attestations` (a directory, relative
+    /// to the current directory or absolute; it need not exist on disk).
+    pub fn open(attestations: &Path) -> Result<History> {
+        let cwd = std::env::current_dir().map_err(|e| Error::io(Path::new("."), e))?;
+        let abs = if attestations.is_absolute() {
+            attestations.to_path_buf()
+        } else {
+            cwd.join(attestations)
+        };
+        let abs = crate::fsutil::normalize_lexically(&abs);
+        // Discover from the nearest existing ancestor.
+        let mut probe = abs.as_path();
+        while !probe.exists() {
+            probe = probe.parent().unwrap_or(Path::new("/"));
+        }
+        // Do not re-hash every object read (SHA-1 with collision detection
+        // was half the time of `strata log` on long histories). The git
+        // executable does not verify object ids on read either; packs carry
+        // their own checksums, and nothing read here is written back.
+        git2::opts::strict_hash_verification(false);
+        let repo = Repository::discover(probe).map_err(|e| {
+            Error::invalid(
+                Diagnostic::error(
+                    "not-a-repository",
+                    format!("{} is not inside a git repository", probe.display()),
+                )
+                .help(format!(
+                    "strata diff and strata log read git history ({})",
+                    e.message()
+                )),
+            )
+        })?;
+        let workdir = repo
+            .workdir()
+            .map(Path::to_path_buf)
+            .ok_or_else(|| Error::Usage("the repository is bare; run from a checkout".into()))?;
+        let workdir = std::fs::canonicalize(&workdir).unwrap_or(workdir);
+        let existing = std::fs::canonicalize(probe).unwrap_or_else(|_| probe.to_path_buf());
+        let rest = abs.strip_prefix(probe).unwrap_or(Path::new(""));
+        let full = existing.join(rest);
+        let rel = full.strip_prefix(&workdir).map_err(|_| {
+            Error::Usage(format!(
+                "{} is outside the repository at {}",
+                attestations.display(),
+                workdir.display()
+            ))
+        })?;
+        let dir = rel
+            .components()
+            .filter_map(|c| match c {
+                Component::Normal(s) => Some(s.to_string_lossy().into_owned()),
+                _ => None,
+            })
+            .collect::<Vec<_>>()
+            .join("/");
+        Ok(History { repo, dir })
+    }
+
+    /// The underlying repository.
+    pub fn repo(&self) -> &Repository {
+        &self.repo
+    }
+
+    /// Repository-relative path of `name` inside the attestations directory.
+    pub fn path_of(&self, name: &str) -> String {
+        if self.dir.is_empty() {
+            name.to_string()
+        } else {
+            format!("{}/{name}", self.dir)
+        }
+    }
+
+    fn workdir(&self) -> PathBuf {
+        self.repo
+            .workdir()
+            .map(Path::to_path_buf)
+            .unwrap_or_default()
+    }
+
+    /// Resolve a revision name (see the module docs). `device` is needed for
+    /// `sha256:` revisions.
+    pub fn resolve(&self, spec: &str, device: Option<&str>) -> Result<Rev> {
+        if spec == WORKTREE {
+            return Ok(Rev::Worktree);
+        }
+        if let Some(hex) = spec.strip_prefix("sha256:") {
+            return self.resolve_digest(spec, hex, device);
+        }
+        let obj = self
+            .repo
+            .revparse_single(spec)
+            .map_err(|e| bad_rev(spec, e.message()))?;
+        let commit = obj
+            .peel_to_commit()
+            .map_err(|_| bad_rev(spec, "it does not name a commit"))?;
+        Ok(Rev::Commit(commit.id()))
+    }
+
+    fn resolve_digest(&self, spec: &str, hex: &str, device: Option<&str>) -> Result<Rev> {
+        let Some(device) = device else {
+            return Err(bad_rev(spec, "a sha256: revision needs a DEVICE argument"));
+        };
+        if hex.len() < 8 || !hex.bytes().all(|b| b.is_ascii_hexdigit()) {
+            return Err(bad_rev(spec, "give at least 8 hexadecimal digits"));
+        }
+        let hex = hex.to_ascii_lowercase();
+        let path = self.path_of(&format!("{device}/{BOM_FILE}"));
+        let mut walk = self.walk_from_head()?;
+        let mut seen: std::collections::HashMap<Oid, bool> = std::collections::HashMap::new();
+        for oid in walk.by_ref() {
+            let oid = oid.map_err(|e| git_err("walking history", &e))?;
+            let commit = self
+                .repo
+                .find_commit(oid)
+                .map_err(|e| git_err("reading a commit", &e))?;
+            let tree = commit.tree().map_err(|e| git_err("reading a tree", &e))?;
+            let Some(blob) = blob_at(&tree, &path) else {
+                continue;
+            };
+            let hit = match seen.get(&blob) {
+                Some(h) => *h,
+                None => {
+                    let bytes = self.blob_bytes(blob)?;
+                    let d = digest_bytes(&bytes);
+                    let h = d["sha256:".len()..].starts_with(&hex);
+                    seen.insert(blob, h);
+                    h
+                }
+            };
+            if hit {
+                return Ok(Rev::Commit(oid));
+            }
+        }
+        // The attestation on disk may be the only one with that digest.
+        let disk = self.workdir().join(&path);
+        if let Ok(bytes) = std::fs::read(&disk)
+            && digest_bytes(&bytes)["sha256:".len()..].starts_with(&hex)
+        {
+            return Ok(Rev::Worktree);
+        }
+        Err(bad_rev(
+            spec,
+            &format!(
+                "no commit reachable from HEAD has an attestation of `{device}` with that digest"
+            ),
+        ))
+    }
+
+    /// A revision walk from HEAD, newest first.
+    fn walk_from_head(&self) -> Result<git2::Revwalk<'_>> {
+        let head = self
+            .repo
+            .head()
+            .ok()
+            .and_then(|h| h.target())
+            .ok_or_else(|| bad_rev("HEAD", "the repository has no commits"))?;
+        self.walk_from(head)
+    }
+
+    /// A revision walk from `oid`, newest first (topological, then time).
+    pub fn walk_from(&self, oid: Oid) -> Result<git2::Revwalk<'_>> {
+        let mut walk = self
+            .repo
+            .revwalk()
+            .map_err(|e| git_err("walking history", &e))?;
+        walk.set_sorting(Sort::TOPOLOGICAL | Sort::TIME)
+            .map_err(|e| git_err("walking history", &e))?;
+        walk.push(oid).map_err(|e| git_err("walking history", &e))?;
+        Ok(walk)
+    }
+
+    /// Short id of a commit (7 hex digits, more if ambiguous).
+    pub fn short_id(&self, oid: Oid) -> String {
+        self.repo
+            .find_object(oid, None)
+            .ok()
+            .and_then(|o| o.short_id().ok())
+            .and_then(|b| b.as_str().ok().map(str::to_string))
+            .unwrap_or_else(|| oid.to_string()[..7].to_string())
+    }
+
+    /// Read a blob.
+    pub fn blob_bytes(&self, oid: Oid) -> Result<Vec<u8>> {
+        let blob = self
+            .repo
+            .find_blob(oid)
+            .map_err(|e| git_err("reading a file from git", &e))?;
+        Ok(blob.content().to_vec())
+    }
+
+    /// The bytes of a file at a revision.
+    pub fn read(&self, file: &FileAt) -> Result<Vec<u8>> {
+        match &file.data {
+            Some(d) => Ok(d.clone()),
+            None => self.blob_bytes(file.oid),
+        }
+    }
+
+    /// The tree of a commit.
+    pub fn tree(&self, oid: Oid) -> Result<Tree<'_>> {
+        self.repo
+            .find_commit(oid)
+            .and_then(|c| c.tree())
+            .map_err(|e| git_err("reading a commit", &e))
+    }
+
+    /// The devices (directories holding `bom.cdx.json` or a bundle) at `rev`,
+    /// or only `only` when given.
+    pub fn devices(&self, rev: &Rev, only: Option<&str>) -> Result<BTreeMap<String, DeviceFiles>> {
+        let mut out = BTreeMap::new();
+        match rev {
+            Rev::Commit(oid) => {
+                let tree = self.tree(*oid)?;
+                let dir_tree = if self.dir.is_empty() {
+                    Some(tree)
+                } else {
+                    tree.get_path(Path::new(&self.dir))
+                        .ok()
+                        .filter(|e| e.kind() == Some(ObjectType::Tree))
+                        .and_then(|e| self.repo.find_tree(e.id()).ok())
+                };
+                let Some(dir_tree) = dir_tree else {
+                    return Ok(out);
+                };
+                for entry in dir_tree.iter() {
+                    if entry.kind() != Some(ObjectType::Tree) {
+                        continue;
+                    }
+                    let Ok(name) = entry.name() else { continue };
+                    if only.is_some_and(|o| o != name) {
+                        continue;
+                    }
+                    let Ok(sub) = self.repo.find_tree(entry.id()) else {
+                        continue;
+                    };
+                    let file = |n: &str| {
+                        sub.get_name(n)
+                            .filter(|e| e.kind() == Some(ObjectType::Blob))
+                            .map(|e| FileAt {
+                                oid: e.id(),
+                                data: None,
+                            })
+                    };
+                    let files = DeviceFiles {
+                        bom: file(BOM_FILE),
+                        bundle: file(BUNDLE_FILE),
+                    };
+                    if files.bom.is_some() || files.bundle.is_some() {
+                        out.insert(name.to_string(), files);
+                    }
+                }
+            }
+            Rev::Worktree => {
+                let dir = self.workdir().join(&self.dir);
+                let Ok(entries) = std::fs::read_dir(&dir) else {
+                    return Ok(out);
+                };
+                for entry in entries.flatten() {
+                    let name = entry.file_name().to_string_lossy().into_owned();
+                    if !entry.path().is_dir() || only.is_some_and(|o| o != name) {
+                        continue;
+                    }
+                    let files = DeviceFiles {
+                        bom: disk_file(&entry.path().join(BOM_FILE))?,
+                        bundle: disk_file(&entry.path().join(BUNDLE_FILE))?,
+                    };
+                    if files.bom.is_some() || files.bundle.is_some() {
+                        out.insert(name, files);
+                    }
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    /// `reviews.yaml` at `rev`, if present.
+    pub fn reviews_file(&self, rev: &Rev) -> Result<Option<FileAt>> {
+        let path = self.path_of(REVIEWS_FILE);
+        match rev {
+            Rev::Commit(oid) => {
+                Ok(blob_at(&self.tree(*oid)?, &path).map(|oid| FileAt { oid, data: None }))
+            }
+            Rev::Worktree => disk_file(&self.workdir().join(path)),
+        }
+    }
+}
+
+/// The blob at `path` in `tree`, if it is one.
+pub fn blob_at(tree: &Tree<'_>, path: &str) -> Option<Oid> {
+    tree.get_path(Path::new(path))
+        .ok()
+        .filter(|e| e.kind() == Some(ObjectType::Blob))
+        .map(|e| e.id())
+}
+
+fn disk_file(path: &Path) -> Result<Option<FileAt>> {
+    if !path.is_file() {
+        return Ok(None);
+    }
+    let data = crate::fsutil::read_bounded(path, crate::validate::MAX_BOM_BYTES)?;
+    let oid =
+        Oid::hash_object(ObjectType::Blob, &data).map_err(|e| git_err("hashing a file", &e))?;
+    Ok(Some(FileAt {
+        oid,
+        data: Some(data),
+    }))
+}
+
+/// Parse reviews from YAML text without schema validation (history may hold
+/// files an older strata wrote); entries that do not read are skipped.
+pub fn parse_reviews_lenient(text: &str) -> Vec<crate::model::Review> {
+    let Ok((v, _)) = crate::yaml::parse(text, Path::new(REVIEWS_FILE)) else {
+        return Vec::new();
+    };
+    v.get("reviews")
+        .and_then(serde_json::Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(|e| serde_json::from_value(e.clone()).ok())
+        .collect()
+}
+
+/// Format a git time as RFC 3339 UTC.
+pub fn git_time(t: git2::Time) -> String {
+    time::OffsetDateTime::from_unix_timestamp(t.seconds())
+        .map(crate::review::format_time)
+        .unwrap_or_default()
+}

@@ -1,0 +1,410 @@
+//! `strata diff REV_A REV_B [DEVICE]`: what changed in the attestations (and
+//! their reviews) between two revisions.
+//!
+//! Devices are compared by git blob id first, so unchanged attestations are
+//! never read; changed ones are parsed and compared semantically (see
+//! [`super::diff::compare`]). A changed file with no semantic difference is
+//! reported as such rather than hidden.
+
+use std::collections::BTreeSet;
+
+use serde::Serialize;
+
+use super::bom::{Summary, summarize};
+use super::diff::{Change, compare};
+use super::{DeviceFiles, FileAt, History, Rev, parse_reviews_lenient, signer};
+use crate::diag::{Diagnostic, Error, Result};
+use crate::model::Review;
+use crate::review::digest_bytes;
+
+/// One side of the comparison.
+#[derive(Debug, Clone, Serialize)]
+pub struct Side {
+    /// The revision as given.
+    pub rev: String,
+    /// The commit it resolved to; absent for the working tree.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub commit: Option<String>,
+}
+
+/// What happened to a device.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Status {
+    /// Only in the second revision.
+    Added,
+    /// Only in the first.
+    Removed,
+    /// Its attestation or bundle bytes differ.
+    Changed,
+    /// Same files; listed only when its reviews changed.
+    Unchanged,
+}
+
+/// One device's difference.
+#[derive(Debug, Clone, Serialize)]
+pub struct DeviceDiff {
+    /// Device id.
+    pub device: String,
+    /// What happened.
+    pub status: Status,
+    /// Attestation digest at the first revision.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub from_digest: Option<String>,
+    /// Attestation digest at the second revision.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub to_digest: Option<String>,
+    /// Semantic changes (for an added device: everything it declares).
+    pub changes: Vec<Change>,
+    /// Review entries present only at the second revision.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub reviews_added: Vec<Review>,
+    /// Review entries present only at the first revision.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub reviews_removed: Vec<Review>,
+}
+
+/// Totals.
+#[derive(Debug, Clone, Copy, Default, Serialize)]
+pub struct Totals {
+    /// Devices added.
+    pub added: usize,
+    /// Devices removed.
+    pub removed: usize,
+    /// Devices changed.
+    pub changed: usize,
+    /// Devices with identical files.
+    pub unchanged: usize,
+}
+
+/// The difference between two revisions.
+#[derive(Debug, Clone, Serialize)]
+pub struct RevDiff {
+    /// First revision.
+    pub from: Side,
+    /// Second revision.
+    pub to: Side,
+    /// The attestations directory compared.
+    pub directory: String,
+    /// Devices that differ, by id.
+    pub devices: Vec<DeviceDiff>,
+    /// Totals.
+    pub totals: Totals,
+}
+
+fn side(spec: &str, rev: &Rev) -> Side {
+    Side {
+        rev: spec.to_string(),
+        commit: match rev {
+            Rev::Commit(oid) => Some(oid.to_string()),
+            Rev::Worktree => None,
+        },
+    }
+}
+
+/// A parsed attestation: its digest and summary, or why it did not parse.
+pub(crate) struct Read {
+    pub(crate) digest: String,
+    pub(crate) summary: std::result::Result<Summary, String>,
+}
+
+pub(crate) fn read_bom(h: &History, f: &FileAt) -> Result<Read> {
+    let bytes = h.read(f)?;
+    Ok(Read {
+        digest: digest_bytes(&bytes),
+        summary: serde_json::from_slice(&bytes)
+            .map(|v| summarize(&v))
+            .map_err(|e| e.to_string()),
+    })
+}
+
+pub(crate) fn read_signer(h: &History, f: Option<&FileAt>) -> Result<Option<String>> {
+    f.map(|f| h.read(f).map(|b| signer::identity(&b)))
+        .transpose()
+}
+
+/// Compare two device states (either may be absent).
+pub(crate) fn compare_files(
+    h: &History,
+    a: Option<&DeviceFiles>,
+    b: Option<&DeviceFiles>,
+) -> Result<(Option<String>, Option<String>, Vec<Change>)> {
+    let ra = a
+        .and_then(|f| f.bom.as_ref())
+        .map(|f| read_bom(h, f))
+        .transpose()?;
+    let rb = b
+        .and_then(|f| f.bom.as_ref())
+        .map(|f| read_bom(h, f))
+        .transpose()?;
+    let mut changes = Vec::new();
+    let empty = Summary::default();
+    let sa = match &ra {
+        Some(Read { summary: Ok(s), .. }) => Some(s),
+        Some(Read {
+            summary: Err(e), ..
+        }) => {
+            changes.push(Change::Unreadable {
+                side: "from".into(),
+                error: e.clone(),
+            });
+            None
+        }
+        None => None,
+    };
+    let sb = match &rb {
+        Some(Read { summary: Ok(s), .. }) => Some(s),
+        Some(Read {
+            summary: Err(e), ..
+        }) => {
+            changes.push(Change::Unreadable {
+                side: "to".into(),
+                error: e.clone(),
+            });
+            None
+        }
+        None => None,
+    };
+    if sa.is_some() || sb.is_some() {
+        changes.extend(compare(sa.unwrap_or(&empty), sb.unwrap_or(&empty)));
+    }
+    let ba = a.and_then(|f| f.bundle.as_ref());
+    let bb = b.and_then(|f| f.bundle.as_ref());
+    if ba.map(|f| f.oid) != bb.map(|f| f.oid) {
+        let (from, to) = (read_signer(h, ba)?, read_signer(h, bb)?);
+        if from != to {
+            changes.push(Change::Signer { from, to });
+        }
+    }
+    Ok((ra.map(|r| r.digest), rb.map(|r| r.digest), changes))
+}
+
+/// Compare the attestations at `spec_a` and `spec_b`, for every device or
+/// only `device`.
+pub fn rev_diff(h: &History, spec_a: &str, spec_b: &str, device: Option<&str>) -> Result<RevDiff> {
+    let ra = h.resolve(spec_a, device)?;
+    let rb = h.resolve(spec_b, device)?;
+    let da = h.devices(&ra, device)?;
+    let db = h.devices(&rb, device)?;
+    if let Some(d) = device
+        && !da.contains_key(d)
+        && !db.contains_key(d)
+    {
+        let mut known: BTreeSet<String> = h.devices(&ra, None)?.into_keys().collect();
+        known.extend(h.devices(&rb, None)?.into_keys());
+        let known: Vec<String> = known.into_iter().collect();
+        let mut diag = Diagnostic::error(
+            "unknown-device",
+            format!(
+                "device `{d}` has no attestation under `{}` at {spec_a} or {spec_b}",
+                h.dir
+            ),
+        );
+        diag = match crate::model::suggest(d, &known) {
+            Some(s) => diag.help(format!("did you mean `{s}`?")),
+            None => diag.help(format!(
+                "devices: {}",
+                if known.is_empty() {
+                    "none".to_string()
+                } else {
+                    known.join(", ")
+                }
+            )),
+        };
+        return Err(Error::invalid(diag));
+    }
+    let reviews_a = reviews_at(h, &ra)?;
+    let reviews_b = reviews_at(h, &rb)?;
+    let ids: BTreeSet<&String> = da.keys().chain(db.keys()).collect();
+    let mut totals = Totals::default();
+    let mut devices = Vec::new();
+    for id in ids {
+        let (a, b) = (da.get(id), db.get(id));
+        let same = |x: &DeviceFiles, y: &DeviceFiles| {
+            x.bom.as_ref().map(|f| f.oid) == y.bom.as_ref().map(|f| f.oid)
+                && x.bundle.as_ref().map(|f| f.oid) == y.bundle.as_ref().map(|f| f.oid)
+        };
+        let status = match (a, b) {
+            (None, Some(_)) => Status::Added,
+            (Some(_), None) => Status::Removed,
+            (Some(x), Some(y)) if same(x, y) => Status::Unchanged,
+            _ => Status::Changed,
+        };
+        let (added, removed) = review_changes(&reviews_a, &reviews_b, id);
+        match status {
+            Status::Added => totals.added += 1,
+            Status::Removed => totals.removed += 1,
+            Status::Changed => totals.changed += 1,
+            Status::Unchanged => totals.unchanged += 1,
+        }
+        if status == Status::Unchanged && added.is_empty() && removed.is_empty() {
+            continue;
+        }
+        let (from_digest, to_digest, changes) = match status {
+            Status::Unchanged => {
+                let d = a
+                    .and_then(|f| f.bom.as_ref())
+                    .map(|f| h.read(f).map(|b| digest_bytes(&b)))
+                    .transpose()?;
+                (d.clone(), d, Vec::new())
+            }
+            Status::Removed => {
+                let (d, _, _) = compare_files(h, a, None)?;
+                (d, None, Vec::new())
+            }
+            Status::Added => {
+                // What the new device declares; its identity is the heading.
+                let (_, d, mut changes) = compare_files(h, None, b)?;
+                changes.retain(|c| !matches!(c, Change::Device { .. }));
+                (None, d, changes)
+            }
+            Status::Changed => compare_files(h, a, b)?,
+        };
+        devices.push(DeviceDiff {
+            device: id.clone(),
+            status,
+            from_digest,
+            to_digest,
+            changes,
+            reviews_added: added,
+            reviews_removed: removed,
+        });
+    }
+    Ok(RevDiff {
+        from: side(spec_a, &ra),
+        to: side(spec_b, &rb),
+        directory: h.dir.clone(),
+        devices,
+        totals,
+    })
+}
+
+fn reviews_at(h: &History, rev: &Rev) -> Result<Vec<Review>> {
+    match h.reviews_file(rev)? {
+        None => Ok(Vec::new()),
+        Some(f) => {
+            let bytes = h.read(&f)?;
+            Ok(parse_reviews_lenient(&String::from_utf8_lossy(&bytes)))
+        }
+    }
+}
+
+fn review_changes(a: &[Review], b: &[Review], device: &str) -> (Vec<Review>, Vec<Review>) {
+    let added = b
+        .iter()
+        .filter(|r| r.device == device && !a.contains(r))
+        .cloned()
+        .collect();
+    let removed = a
+        .iter()
+        .filter(|r| r.device == device && !b.contains(r))
+        .cloned()
+        .collect();
+    (added, removed)
+}
+
+/// One line describing a review entry, its note cut to `max_note`
+/// characters (with `…`).
+pub fn review_line(r: &Review, max_note: usize) -> String {
+    let mut s = format!(
+        "{} {} ({}) by {} on {}",
+        r.verdict.as_str(),
+        r.criteria.join(", "),
+        crate::review::short_digest(&r.digest),
+        r.reviewer,
+        r.date.get(..10).unwrap_or(&r.date)
+    );
+    if let Some(e) = &r.expires {
+        s.push_str(&format!(", until {e}"));
+    }
+    if let Some(n) = &r.note {
+        let cut: String = n.chars().take(max_note).collect();
+        let more = if cut.len() < n.len() { "…" } else { "" };
+        s.push_str(&format!(": {cut}{more}"));
+    }
+    s
+}
+
+/// The human rendering.
+pub fn render_human(d: &RevDiff, h: &History) -> String {
+    let name = |s: &Side| match &s.commit {
+        Some(c) => {
+            let short = git2::Oid::from_str(c)
+                .map(|o| h.short_id(o))
+                .unwrap_or_else(|_| c.clone());
+            if short == s.rev || c.starts_with(&s.rev) {
+                short
+            } else {
+                format!("{} ({short})", s.rev)
+            }
+        }
+        None => "the working tree".to_string(),
+    };
+    let mut out = format!(
+        "strata diff {} → {}  [{}/]\n",
+        name(&d.from),
+        name(&d.to),
+        if d.directory.is_empty() {
+            "."
+        } else {
+            &d.directory
+        }
+    );
+    let short = |x: &Option<String>| {
+        x.as_deref()
+            .map(crate::review::short_digest)
+            .unwrap_or_default()
+    };
+    for dev in &d.devices {
+        out.push('\n');
+        match dev.status {
+            Status::Added => out.push_str(&format!(
+                "{}  added  {}\n",
+                dev.device,
+                short(&dev.to_digest)
+            )),
+            Status::Removed => out.push_str(&format!(
+                "{}  removed  (was {})\n",
+                dev.device,
+                short(&dev.from_digest)
+            )),
+            Status::Changed => out.push_str(&format!(
+                "{}  {} → {}\n",
+                dev.device,
+                short(&dev.from_digest),
+                short(&dev.to_digest)
+            )),
+            Status::Unchanged => out.push_str(&format!(
+                "{}  unchanged  {}\n",
+                dev.device,
+                short(&dev.to_digest)
+            )),
+        }
+        if dev.status == Status::Changed && dev.changes.is_empty() {
+            out.push_str("  (the bytes differ but nothing strata compares changed)\n");
+        }
+        for c in &dev.changes {
+            out.push_str(&format!("  {:<9} {}\n", c.label(), c.describe()));
+        }
+        for r in &dev.reviews_added {
+            out.push_str(&format!(
+                "  {:<9} + {}\n",
+                "review",
+                review_line(r, usize::MAX)
+            ));
+        }
+        for r in &dev.reviews_removed {
+            out.push_str(&format!(
+                "  {:<9} - {}\n",
+                "review",
+                review_line(r, usize::MAX)
+            ));
+        }
+    }
+    let t = &d.totals;
+    out.push_str(&format!(
+        "\n{} changed, {} added, {} removed, {} unchanged\n",
+        t.changed, t.added, t.removed, t.unchanged
+    ));
+    out
+}

@@ -1,0 +1,155 @@
+//! Verifying the attestation's Sigstore bundle before a verdict, with
+//! `strata verify`'s checks (see [`crate::sigstore::verify`]).
+//!
+//! The bundle is `bom.sigstore.json` beside the attestation. It is verified
+//! against the exact bytes whose digest the review records (by digest, so
+//! the file cannot change between the check and the entry), at the review's
+//! time, with the trust the reviewer names (a public key, an organisation CA
+//! with an identity, or a Sigstore identity and issuer) or, by default, the
+//! trust material of the policy's `unsigned-attestation` rule, the same the
+//! gate verifies with.
+
+use std::path::{Path, PathBuf};
+
+use crate::diag::{Error, Result};
+use crate::model::{Loaded, Policy};
+use crate::sigstore::artifact::ArtifactInput;
+use crate::sigstore::trust::{self, RootChoice};
+use crate::sigstore::verify::{self, IdentityRule, Options, TrustMode};
+use crate::sigstore::{Status, input};
+
+/// The trust a reviewer names on the command line, as for `strata verify`.
+#[derive(Debug, Clone, Default)]
+pub struct Trust {
+    /// Public key (PEM) the bundle was signed with.
+    pub key: Option<PathBuf>,
+    /// Organisation CA certificates (PEM).
+    pub ca: Option<PathBuf>,
+    /// Required certificate identity, exact.
+    pub identity: Option<String>,
+    /// Required certificate identity, anchored regular expression.
+    pub identity_regexp: Option<String>,
+    /// Required OIDC issuer.
+    pub issuer: Option<String>,
+    /// Sigstore trusted root (the embedded public-good root by default).
+    pub trusted_root: Option<PathBuf>,
+}
+
+impl Trust {
+    /// True when no trust was named.
+    pub fn is_empty(&self) -> bool {
+        self.key.is_none()
+            && self.ca.is_none()
+            && self.identity.is_none()
+            && self.identity_regexp.is_none()
+            && self.issuer.is_none()
+    }
+
+    /// Verification options at `now` (seconds since the epoch).
+    pub fn options(&self, now: i64) -> Result<Options> {
+        let identity = match (&self.identity, &self.identity_regexp) {
+            (Some(id), _) => Some(IdentityRule::Exact(id.clone())),
+            (None, Some(re)) => Some(IdentityRule::regexp(re)?),
+            (None, None) => None,
+        };
+        let trust = match (&self.key, &self.ca) {
+            (Some(k), _) => TrustMode::Key(trust::load_public_key(k)?),
+            (None, Some(ca)) => {
+                if identity.is_none() {
+                    return Err(Error::Usage(
+                        "--ca needs --identity or --identity-regexp: which signer do you trust?"
+                            .into(),
+                    ));
+                }
+                TrustMode::Ca {
+                    certs: trust::load_certificates(ca)?,
+                    path: ca.clone(),
+                }
+            }
+            (None, None) => {
+                if identity.is_none() || self.issuer.is_none() {
+                    return Err(Error::Usage(NEED_TRUST.into()));
+                }
+                TrustMode::Sigstore
+            }
+        };
+        let root = trust::load_root(&match &self.trusted_root {
+            Some(p) => RootChoice::File(p.clone()),
+            None => RootChoice::PublicGood,
+        })?;
+        let now = jiff::Timestamp::from_second(now)
+            .map_err(|e| Error::Usage(format!("the review time is out of range: {e}")))?;
+        Ok(Options {
+            trust,
+            root,
+            identity,
+            issuer: self.issuer.clone(),
+            require_tlog: false,
+            now,
+        })
+    }
+}
+
+/// Why approving needs trust.
+pub const NEED_TRUST: &str = "approving verifies the attestation's signature: give --key PUB.pem, \
+--ca CA.pem with --identity, or --identity (or --identity-regexp) with --issuer, or name the \
+trust material in the policy's `unsigned-attestation` rule";
+
+/// The trust material of the policy's `unsigned-attestation` rule (paths
+/// relative to the policy file), verified at `now`.
+pub fn from_policy(policy: &Loaded<Policy>, now: i64) -> Result<Options> {
+    let dir = policy.path.parent().unwrap_or(Path::new("."));
+    let rule = policy
+        .value
+        .rules
+        .get("unsigned-attestation")
+        .ok_or_else(|| Error::Usage(NEED_TRUST.into()))?;
+    let mut opts = crate::gate::signature::trust_from_rule(rule, dir)
+        .map_err(|m| Error::Usage(format!("{NEED_TRUST} ({m})")))?;
+    opts.now = jiff::Timestamp::from_second(now)
+        .map_err(|e| Error::Usage(format!("the review time is out of range: {e}")))?;
+    Ok(opts)
+}
+
+/// Verify `bundle` over the artifact with SHA-256 `digest` (hex). Returns
+/// whether it verified and a one-line account: the signer, or the checks
+/// that failed.
+pub fn verify_bundle(bundle: &Path, digest: [u8; 32], opts: &Options) -> Result<(bool, String)> {
+    let file = match input::read_bundle(bundle) {
+        Ok(f) => f,
+        Err(e) => {
+            let first = e.to_string();
+            let first = first.lines().next().unwrap_or_default().to_string();
+            return Ok((false, format!("unreadable bundle: {first}")));
+        }
+    };
+    let report = verify::verify(&file, &ArtifactInput::Sha256(digest), opts)?;
+    if report.verified {
+        let signer = report
+            .signer
+            .as_ref()
+            .map(|s| match (&s.identity, &s.issuer, &s.key_sha256) {
+                (Some(id), Some(iss), _) => format!("{id} (issuer {iss})"),
+                (Some(id), None, _) => id.clone(),
+                (None, _, Some(k)) => format!("key sha256:{}", k.get(..12).unwrap_or(k)),
+                _ => s.kind.clone(),
+            })
+            .unwrap_or_else(|| "unknown signer".to_string());
+        Ok((true, format!("verified against {}: {signer}", report.trust)))
+    } else {
+        let failed: Vec<String> = report
+            .checks
+            .iter()
+            .filter(|c| c.status == Status::Fail)
+            .map(|c| format!("{} ({})", c.id.name(), c.detail))
+            .collect();
+        Ok((
+            false,
+            format!(
+                "does not verify against {}: {}",
+                report.trust,
+                failed.join("; ")
+            ),
+        ))
+    }
+}

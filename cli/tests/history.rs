@@ -1,0 +1,445 @@
+//! `strata diff` and `strata log` on throwaway git repositories holding a
+//! sequence of attestation changes, built with git2.
+
+mod common;
+
+use std::path::Path;
+
+use common::{Repo, redact, render, repo, strata};
+use serde_json::{Value, json};
+
+/// A small attestation in the shape `strata assemble` writes.
+struct Phone {
+    os_version: &'static str,
+    image: &'static str,
+    permissions: &'static str,
+    routes: &'static [&'static str],
+    cloud: (&'static str, &'static str, &'static str),
+    region: &'static str,
+}
+
+const V1: Phone = Phone {
+    os_version: "15",
+    image: "11",
+    permissions: "calendar,contacts",
+    routes: &["to=on-device;purpose=assistant"],
+    cloud: ("acme", "acme", "Acme Corporation"),
+    region: "DE",
+};
+
+const V2: Phone = Phone {
+    os_version: "16",
+    image: "22",
+    permissions: "calendar,contacts,location",
+    routes: &[
+        "to=on-device;purpose=assistant",
+        "to=vendor-cloud;operator=bigcloud;region=US;purpose=inference",
+    ],
+    cloud: ("bigcloud", "bigholding", "Big Holding Inc."),
+    region: "US",
+};
+
+fn prop(name: &str, value: &str) -> Value {
+    json!({"name": format!("strata:{name}"), "value": value})
+}
+
+fn layer(
+    name: &str,
+    ty: &str,
+    product: &str,
+    supplier: &str,
+    group: (&str, &str),
+    mut extra: Vec<Value>,
+) -> Value {
+    let mut props = vec![
+        prop("group", group.0),
+        prop("group-name", group.1),
+        prop("layer", name),
+        prop("supplier", supplier),
+    ];
+    props.append(&mut extra);
+    json!({"type": ty, "bom-ref": format!("layer:{name}"), "name": product, "properties": props})
+}
+
+fn bom(device: &str, p: &Phone) -> String {
+    let mut os = layer(
+        "os",
+        "operating-system",
+        "AcmeOS",
+        "acme",
+        ("acme", "Acme Corporation"),
+        vec![],
+    );
+    os["version"] = json!(p.os_version);
+    os["components"] = json!([{
+        "type": "file",
+        "bom-ref": "evidence:os:0",
+        "name": "evidence/os.img",
+        "hashes": [{"alg": "SHA-256", "content": p.image.repeat(32)}],
+        "properties": [prop("evidence:path", "evidence/os.img")]
+    }]);
+    let mut agent = vec![
+        prop("agent:background", "true"),
+        prop("agent:embedded", "true"),
+        prop("agent:name", "helper"),
+        prop("agent:permissions", p.permissions),
+    ];
+    agent.extend(p.routes.iter().map(|r| prop("agent:data-routing", r)));
+    let model = layer(
+        "model",
+        "machine-learning-model",
+        "Helper LM",
+        "acme",
+        ("acme", "Acme Corporation"),
+        agent,
+    );
+    let services = layer(
+        "services",
+        "platform",
+        "Acme Cloud",
+        p.cloud.0,
+        (p.cloud.1, p.cloud.2),
+        vec![],
+    );
+    let doc = json!({
+        "bomFormat": "CycloneDX",
+        "specVersion": "1.5",
+        "version": 1,
+        "metadata": {"component": {
+            "type": "device",
+            "bom-ref": format!("device:{device}"),
+            "name": device,
+            "properties": [prop("device:class", "phone"), prop("device:id", device)]
+        }},
+        "components": [os, model, services],
+        "services": [{
+            "bom-ref": "service:0",
+            "name": "api.cloud.invalid",
+            "properties": [prop("operator", p.cloud.0), prop("region", p.region)]
+        }]
+    });
+    serde_json::to_string_pretty(&doc).unwrap() + "\n"
+}
+
+fn bundle(cert_file: &str) -> String {
+    let cert =
+        std::fs::read_to_string(repo().join("cli/tests/fixtures/signers").join(cert_file)).unwrap();
+    serde_json::to_string_pretty(&json!({
+        "mediaType": "application/vnd.dev.sigstore.bundle.v0.3+json",
+        "verificationMaterial": {"certificate": {"rawBytes": cert.trim()}},
+        "dsseEnvelope": {"payload": "", "payloadType": "application/vnd.in-toto+json", "signatures": []}
+    }))
+    .unwrap()
+}
+
+fn write(dir: &Path, rel: &str, text: &str) {
+    let p = dir.join(rel);
+    std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+    std::fs::write(p, text).unwrap();
+}
+
+const POLICY: &str = "version: 1\ncriteria:\n  security-reviewed:\n    description: Evidence and signatures checked.\n  dpo-approved:\n    description: Data protection reviewed.\nrules: {}\n";
+const DEVICES: &str = "version: 1\ndevices:\n  - {id: car, stack: stacks/car.yaml, attestation: ../attestations/car/bom.cdx.json, units: 1}\n  - {id: phone, stack: stacks/phone.yaml, attestation: ../attestations/phone/bom.cdx.json, units: 1}\n";
+
+/// The history every test reads, and the names to redact commit ids and
+/// digests with.
+struct Fixture {
+    tmp: tempfile::TempDir,
+    names: Vec<(String, String)>,
+}
+
+fn fixture() -> Fixture {
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    let mut r = Repo::init(d);
+    let mut names = Vec::new();
+    let name = |r: &Repo, oid: git2::Oid, n: &str, names: &mut Vec<(String, String)>| {
+        names.push((oid.to_string(), format!("[{n}]")));
+        names.push((r.short(oid), format!("[{n}]")));
+    };
+    write(
+        d,
+        "fleet/vendors.yaml",
+        "version: 1\nvendors:\n  acme: {name: Acme Corporation, jurisdiction: DE}\n",
+    );
+    write(d, "fleet/policy.yaml", POLICY);
+    write(d, "fleet/approved-devices.yaml", DEVICES);
+    write(d, "attestations/phone/bom.cdx.json", &bom("phone", &V1));
+    write(d, "attestations/car/bom.cdx.json", &bom("car", &V1));
+    let c1 = r.commit("add phone and car");
+    name(&r, c1, "c1", &mut names);
+    // The review (approving through the CLI, with its signature check, is
+    // tested in reviews.rs).
+    strata::review::commit(
+        &d.join("attestations/reviews.yaml"),
+        &strata::model::Review {
+            device: "phone".into(),
+            digest: strata::review::digest_bytes(bom("phone", &V1).as_bytes()),
+            verdict: strata::model::Verdict::Approve,
+            criteria: vec!["dpo-approved".into(), "security-reviewed".into()],
+            reviewer: "Sam Sec <sam@example.org>".into(),
+            date: "2026-11-02T09:00:00Z".into(),
+            expires: None,
+            note: Some("image digests match the vendor release".into()),
+        },
+    )
+    .unwrap();
+    let c2 = r.commit_as("Sam Sec", "sam@example.org", "review phone");
+    name(&r, c2, "c2", &mut names);
+    write(d, "attestations/phone/bom.cdx.json", &bom("phone", &V2));
+    let c3 = r.commit("phone: OS 16, agent gets location, cloud moves to the US");
+    name(&r, c3, "c3", &mut names);
+    write(
+        d,
+        "attestations/phone/bom.sigstore.json",
+        &bundle("alice.cert.b64"),
+    );
+    let c4 = r.commit("sign phone");
+    name(&r, c4, "c4", &mut names);
+    write(
+        d,
+        "attestations/phone/bom.sigstore.json",
+        &bundle("bob.cert.b64"),
+    );
+    write(d, "attestations/tablet/bom.cdx.json", &bom("tablet", &V1));
+    std::fs::remove_dir_all(d.join("attestations/car")).unwrap();
+    let c5 = r.commit("re-sign phone; add tablet; retire car");
+    name(&r, c5, "c5", &mut names);
+    for (p, n) in [("phone", V1), ("phone", V2)]
+        .iter()
+        .zip(["D1", "D2"])
+        .map(|((dev, v), n)| ((*dev, v), n))
+    {
+        let digest = strata::review::digest_bytes(bom(p.0, p.1).as_bytes());
+        names.push((digest.clone(), format!("[{n}]")));
+        names.push((
+            strata::review::short_digest(&digest),
+            format!("sha256:[{n}]"),
+        ));
+    }
+    Fixture { tmp, names }
+}
+
+fn run(f: &Fixture, args: &[&str]) -> (i32, String) {
+    let out = strata(f.tmp.path()).args(args).output().unwrap();
+    let text = render(&out, f.tmp.path());
+    assert!(!text.contains("panicked"), "{text}");
+    (out.status.code().unwrap_or(-1), redact(&text, &f.names))
+}
+
+#[test]
+fn diff_between_two_revisions_shows_semantic_changes() {
+    let f = fixture();
+    let (code, text) = run(&f, &["diff", "HEAD~4", "HEAD"]);
+    assert_eq!(code, 0, "{text}");
+    insta::assert_snapshot!(text);
+}
+
+#[test]
+fn diff_of_one_device_as_json() {
+    let f = fixture();
+    let (code, text) = run(
+        &f,
+        &["diff", "HEAD~3", "HEAD~2", "phone", "--format", "json"],
+    );
+    assert_eq!(code, 0, "{text}");
+    insta::assert_snapshot!(text);
+}
+
+#[test]
+fn log_lists_attestation_signature_and_review_changes() {
+    let f = fixture();
+    let (code, text) = run(&f, &["log", "phone"]);
+    assert_eq!(code, 0, "{text}");
+    insta::assert_snapshot!(text);
+    let (_, limited) = run(&f, &["log", "phone", "-n", "2", "--format", "json"]);
+    let v: Value = serde_json::from_str(
+        limited
+            .split("----- stdout -----\n")
+            .nth(1)
+            .unwrap()
+            .split("----- stderr")
+            .next()
+            .unwrap(),
+    )
+    .unwrap();
+    assert_eq!(v["entries"].as_array().unwrap().len(), 2);
+    assert_eq!(v["entries"][0]["kind"], "signature");
+}
+
+#[test]
+fn a_digest_names_the_revision_it_was_approved_at() {
+    let f = fixture();
+    let approved = strata::review::digest_bytes(bom("phone", &V1).as_bytes());
+    let short = &approved["sha256:".len().."sha256:".len() + 12];
+    let (code, by_digest) = run(
+        &f,
+        &["diff", &format!("sha256:{short}"), "WORKTREE", "phone"],
+    );
+    assert_eq!(code, 0, "{by_digest}");
+    let (_, by_rev) = run(&f, &["diff", "HEAD~3", "HEAD", "phone"]);
+    let body = |t: &str| t.lines().skip(3).collect::<Vec<_>>().join("\n");
+    assert_eq!(body(&by_digest), body(&by_rev));
+    assert!(by_digest.contains("version 15 → 16"), "{by_digest}");
+}
+
+#[test]
+fn bad_revisions_and_devices_are_input_errors() {
+    let f = fixture();
+    let cases: &[&[&str]] = &[
+        &["diff", "nope", "HEAD"],
+        &["diff", "HEAD~99", "HEAD"],
+        &["diff", "HEAD~1", "HEAD", "phnoe"],
+        &["diff", "sha256:12345678", "HEAD"],
+        &["diff", "sha256:xyz", "HEAD", "phone"],
+        &["log", "phnoe"],
+        &["log", "phone", "--from", "no-such-branch"],
+    ];
+    let mut all = String::new();
+    for args in cases {
+        let (code, text) = run(&f, args);
+        assert_eq!(code, 2, "{args:?}: {text}");
+        all.push_str(&format!("$ strata {}\n{text}\n", args.join(" ")));
+    }
+    insta::assert_snapshot!(all);
+}
+
+#[test]
+fn outside_a_repository_is_an_input_error() {
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(tmp.path().join("attestations")).unwrap();
+    let out = strata(tmp.path()).args(["log", "x"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("not inside a git repository"));
+}
+
+#[test]
+fn merges_report_only_what_their_branches_did_not() {
+    let f = fixture();
+    let d = f.tmp.path();
+    let git = git2::Repository::open(d).unwrap();
+    let head = git.head().unwrap().peel_to_commit().unwrap();
+    let sig = |t: i64| {
+        git2::Signature::new("Ana Lima", "ana@example.org", &git2::Time::new(t, 0)).unwrap()
+    };
+    // Two branches from HEAD, each changing one device; merge them.
+    let branch = |device: &str, v: &Phone, t: i64| {
+        let mut index = git.index().unwrap();
+        index.read_tree(&head.tree().unwrap()).unwrap();
+        let text = bom(device, v);
+        let blob = git.blob(text.as_bytes()).unwrap();
+        let entry = git2::IndexEntry {
+            ctime: git2::IndexTime::new(0, 0),
+            mtime: git2::IndexTime::new(0, 0),
+            dev: 0,
+            ino: 0,
+            mode: 0o100644,
+            uid: 0,
+            gid: 0,
+            file_size: text.len() as u32,
+            id: blob,
+            flags: 0,
+            flags_extended: 0,
+            path: format!("attestations/{device}/bom.cdx.json").into_bytes(),
+        };
+        index.add(&entry).unwrap();
+        let tree = git.find_tree(index.write_tree_to(&git).unwrap()).unwrap();
+        git.commit(
+            None,
+            &sig(t),
+            &sig(t),
+            &format!("change {device}"),
+            &tree,
+            &[&head],
+        )
+        .unwrap()
+    };
+    let a = branch("phone", &V1, 1_793_600_000);
+    let b = branch("tablet", &V2, 1_793_600_100);
+    let (ca, cb) = (git.find_commit(a).unwrap(), git.find_commit(b).unwrap());
+    let mut idx = git.merge_commits(&ca, &cb, None).unwrap();
+    assert!(!idx.has_conflicts());
+    let tree = git.find_tree(idx.write_tree_to(&git).unwrap()).unwrap();
+    let m = git
+        .commit(
+            None,
+            &sig(1_793_600_200),
+            &sig(1_793_600_200),
+            "merge",
+            &tree,
+            &[&ca, &cb],
+        )
+        .unwrap();
+    let branch_ref = git.head().unwrap().name().unwrap().to_string();
+    git.reference(&branch_ref, m, true, "merge").unwrap();
+    let (_, phone) = run(&f, &["log", "phone", "--format", "json"]);
+    let (_, tablet) = run(&f, &["log", "tablet", "--format", "json"]);
+    let commits = |t: &str| -> Vec<String> {
+        let body = t
+            .split("----- stdout -----\n")
+            .nth(1)
+            .unwrap()
+            .split("----- stderr")
+            .next()
+            .unwrap();
+        let v: Value = serde_json::from_str(body).unwrap();
+        v["entries"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["commit"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let m = m.to_string();
+    assert!(
+        !commits(&phone).contains(&m),
+        "the merge repeats the phone branch"
+    );
+    assert!(
+        !commits(&tablet).contains(&m),
+        "the merge repeats the tablet branch"
+    );
+    assert!(commits(&phone).contains(&a.to_string()));
+    assert!(commits(&tablet).contains(&b.to_string()));
+}
+
+#[test]
+fn log_reads_reviews_files_in_any_layout() {
+    let f = fixture();
+    let d = f.tmp.path();
+    // Rewrite reviews.yaml by hand in flow style, other key order, plus a
+    // new entry whose note names the device: the fast canonical scan must
+    // give way to a full parse, and only the new entry is reported.
+    let path = d.join("attestations/reviews.yaml");
+    let old = strata::history::parse_reviews_lenient(&std::fs::read_to_string(&path).unwrap());
+    assert_eq!(old.len(), 1);
+    let r = &old[0];
+    let text = format!(
+        "version: 1\nreviews:\n- {{reviewer: \"{}\", device: phone, digest: \"{}\", verdict: approve, criteria: [dpo-approved, security-reviewed], date: \"{}\", note: \"{}\"}}\n- {{device: 'phone', digest: \"{}\", verdict: reject, criteria: [dpo-approved], reviewer: Dee, date: \"2026-11-03T00:00:00Z\", note: phone sends location}}\n",
+        r.reviewer,
+        r.digest,
+        r.date,
+        r.note.as_deref().unwrap(),
+        r.digest
+    );
+    std::fs::write(&path, text).unwrap();
+    let mut git = Repo {
+        git: git2::Repository::open(d).unwrap(),
+        dir: d.to_path_buf(),
+        clock: 1_793_600_000,
+    };
+    git.commit("hand-edited reviews");
+    let (_, out) = run(&f, &["log", "phone", "-n", "3", "--format", "json"]);
+    let body = out
+        .split("----- stdout -----\n")
+        .nth(1)
+        .unwrap()
+        .split("----- stderr")
+        .next()
+        .unwrap();
+    let v: Value = serde_json::from_str(body).unwrap();
+    let first = &v["entries"][0];
+    assert_eq!(first["kind"], "review");
+    assert_eq!(first["review"]["reviewer"], "Dee");
+    assert_ne!(v["entries"][1]["kind"], "review", "{body}");
+}
