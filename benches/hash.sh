@@ -43,11 +43,13 @@
 #   HASH_BENCH_OUT         JSON results (default target/bench-results/hash.json)
 #   STRATA                 use this strata binary instead of building one
 #   ENFORCE=1              exit 3 when a performance target is missed
-#   WAIT_IDLE=1            before each timed run wait for a quiet second
-#                          (>= 95% idle), at most IDLE_TIMEOUT=300 seconds;
+#   WAIT_IDLE=1            before each timed run on the big data wait for a
+#                          quiet second (>= 95% idle), at most IDLE_TIMEOUT=300
+#                          seconds (the cross-checks do not wait);
 #                          every run also records the CPU that other processes
-#                          used meanwhile ("foreign CPU"), and the report warns
-#                          when it exceeds 5%
+#                          used meanwhile ("foreign CPU"), and a run with more
+#                          than 5% is repeated up to BUSY_RETRIES=3 times; the
+#                          report warns when the kept runs still exceed 5%
 #
 # Targets (from the issue; reported, enforced only with ENFORCE=1): strata at
 # least 2.8 GB/s on the median run, at least 1.35x model_signing's throughput
@@ -84,13 +86,17 @@ OUT=${HASH_BENCH_OUT:-target/bench-results/hash.json}
 MS_VERSION=1.1.1
 WAIT_IDLE=${WAIT_IDLE:-1}
 IDLE_TIMEOUT=${IDLE_TIMEOUT:-300}
+BUSY_RETRIES=${BUSY_RETRIES:-3}
 NPROC=$(nproc)
 CLK_TCK=$(getconf CLK_TCK)
 
 die() { echo "hash.sh: $*" >&2; exit 2; }
 say() { echo "==> $*" >&2; }
 
-for v in RUNS FILES SIZE_MIB SMALL_FILES SMALL_SHARD_SIZE IDLE_TIMEOUT; do
+for v in IDLE_TIMEOUT BUSY_RETRIES WAIT_IDLE; do
+    [[ ${!v} =~ ^[0-9]+$ ]] || die "$v must be a number, got '${!v}'"
+done
+for v in RUNS FILES SIZE_MIB SMALL_FILES SMALL_SHARD_SIZE; do
     [[ ${!v} =~ ^[1-9][0-9]*$ ]] || die "$v must be a positive integer, got '${!v}'"
 done
 for s in $SHARD_SIZES; do
@@ -323,24 +329,31 @@ wait_idle() {
 # FOREIGN_PCT: CPU time used on the machine during the run by anything but CMD,
 # as a percentage of all cores x wall time (0 on a quiet machine).
 timed() {
-    local out=$1 t0 t1 b1 i1 b2 i2 rss user sys
+    local out=$1 t0 t1 b1 i1 b2 i2 rss user sys try
     shift
-    wait_idle
-    read -r b1 i1 < <(cpu_ticks)
-    t0=$(date +%s%N)
-    if ! "$TIME" -f '%M %U %S' -o "$WORK/time" "$@" >"$out"; then
-        echo "hash.sh: command failed: $*" >&2
-        cat "$WORK/time" >&2
-        exit 2
-    fi
-    t1=$(date +%s%N)
-    read -r b2 i2 < <(cpu_ticks)
-    WALL_NS=$((t1 - t0))
-    read -r rss user sys < <(tail -n 1 "$WORK/time")
-    RSS_KIB=$rss
-    FOREIGN_PCT=$(awk -v b=$((b2 - b1)) -v hz="$CLK_TCK" -v u="$user" -v s="$sys" \
-        -v w="$WALL_NS" -v n="$NPROC" \
-        'BEGIN { f = (b / hz - u - s) / (n * w / 1e9) * 100; if (f < 0) f = 0; printf "%.1f", f }')
+    for ((try = 0; ; try++)); do
+        wait_idle
+        read -r b1 i1 < <(cpu_ticks)
+        t0=$(date +%s%N)
+        if ! "$TIME" -f '%M %U %S' -o "$WORK/time" "$@" >"$out"; then
+            echo "hash.sh: command failed: $*" >&2
+            cat "$WORK/time" >&2
+            exit 2
+        fi
+        t1=$(date +%s%N)
+        read -r b2 i2 < <(cpu_ticks)
+        WALL_NS=$((t1 - t0))
+        read -r rss user sys < <(tail -n 1 "$WORK/time")
+        RSS_KIB=$rss
+        FOREIGN_PCT=$(awk -v b=$((b2 - b1)) -v hz="$CLK_TCK" -v u="$user" -v s="$sys" \
+            -v w="$WALL_NS" -v n="$NPROC" \
+            'BEGIN { f = (b / hz - u - s) / (n * w / 1e9) * 100; if (f < 0) f = 0; printf "%.1f", f }')
+        if [[ $WAIT_IDLE != 1 ]] || ((try >= BUSY_RETRIES)) \
+            || awk -v f="$FOREIGN_PCT" 'BEGIN { exit !(f <= 5) }'; then
+            return 0
+        fi
+        say "run disturbed (foreign CPU ${FOREIGN_PCT}%), repeating it"
+    done
 }
 
 jget() { "$PY" -c 'import json,sys; d=json.load(open(sys.argv[1])); print(eval(sys.argv[2]))' "$@"; }
@@ -418,6 +431,9 @@ done
 LOAD_AFTER=$(uptime)
 
 # --- 6. correctness cross-checks (timed once each) -------------------------------------
+
+# Their timings are secondary: do not wait for a quiet machine for them.
+WAIT_IDLE=0
 
 for s in $SHARD_SIZES; do
     say "shard cross-check on $DATA, shard size $s"
