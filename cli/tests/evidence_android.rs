@@ -31,18 +31,12 @@ fn inspect(rel: &str, at: time::OffsetDateTime, status: Option<&StatusList>) -> 
 }
 
 fn check<'a>(r: &'a Report, name: &str) -> &'a evidence::Check {
-    r.checks
-        .iter()
-        .find(|c| c.name == name)
+    r.find_check(name)
         .unwrap_or_else(|| panic!("no check {name} in {:?}", r.checks))
 }
 
 fn field<'a>(r: &'a Report, name: &str) -> &'a str {
-    &r.fields
-        .iter()
-        .find(|f| f.name == name)
-        .unwrap_or_else(|| panic!("no field {name}"))
-        .value
+    r.value(name).unwrap_or_else(|| panic!("no field {name}"))
 }
 
 const SAMPLES: &[&str] = &[

@@ -20,18 +20,13 @@ fn read(rel: &str) -> Vec<u8> {
 }
 
 fn check<'a>(r: &'a Report, name: &str) -> &'a evidence::Check {
-    r.checks
-        .iter()
-        .find(|c| c.name == name)
+    r.find_check(name)
         .unwrap_or_else(|| panic!("no check {name} in {:?}", r.checks))
 }
 
 fn field<'a>(r: &'a Report, name: &str) -> &'a str {
-    &r.fields
-        .iter()
-        .find(|f| f.name == name)
+    r.value(name)
         .unwrap_or_else(|| panic!("no field {name} in {:?}", r.fields))
-        .value
 }
 
 fn with_artifact(rel: &str) -> slsa::Options {

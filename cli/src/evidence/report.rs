@@ -68,6 +68,19 @@ pub struct Report {
 }
 
 impl Report {
+    /// The check called `name`, if it ran.
+    pub fn find_check(&self, name: &str) -> Option<&Check> {
+        self.checks.iter().find(|c| c.name == name)
+    }
+
+    /// The value of the field called `name`, if decoded.
+    pub fn value(&self, name: &str) -> Option<&str> {
+        self.fields
+            .iter()
+            .find(|f| f.name == name)
+            .map(|f| f.value.as_str())
+    }
+
     /// A report with no fields or checks yet.
     pub fn new(kind: EvidenceKind, summary: impl Into<String>) -> Self {
         Report {
