@@ -14,11 +14,12 @@ use serde_json::Value;
 
 use crate::model::Rule;
 use crate::sigstore::artifact::ArtifactInput;
-use crate::sigstore::trust::{self, RootChoice};
-use crate::sigstore::verify::{self, IdentityRule, Options, TrustMode};
+use crate::sigstore::trust::TrustSpec;
+use crate::sigstore::verify::{self, Options};
 use crate::sigstore::{Status, input};
 
-/// Trust material for the rule, or why the parameters are unusable.
+/// Trust material for the rule (paths relative to `policy_dir`), or why the
+/// parameters are unusable.
 pub fn trust_from_rule(rule: &Rule, policy_dir: &Path) -> Result<Options, String> {
     let text = |k: &str| {
         rule.params
@@ -26,43 +27,27 @@ pub fn trust_from_rule(rule: &Rule, policy_dir: &Path) -> Result<Options, String
             .and_then(Value::as_str)
             .map(str::to_string)
     };
-    let identity = match (text("identity"), text("identity-regexp")) {
-        (Some(id), _) => Some(IdentityRule::Exact(id)),
-        (None, Some(re)) => Some(IdentityRule::regexp(&re).map_err(|e| e.to_string())?),
-        (None, None) => None,
+    let path = |k: &str| text(k).map(|p| policy_dir.join(p));
+    let spec = TrustSpec {
+        key: path("key"),
+        ca: path("ca"),
+        identity: text("identity"),
+        identity_regexp: text("identity-regexp"),
+        issuer: text("issuer"),
+        trusted_root: path("trusted-root"),
     };
-    let trust = match (text("key"), text("ca")) {
-        (Some(k), _) => {
-            TrustMode::Key(trust::load_public_key(&policy_dir.join(k)).map_err(|e| e.to_string())?)
-        }
-        (None, Some(ca)) if identity.is_some() => {
-            let path = policy_dir.join(ca);
-            TrustMode::Ca {
-                certs: trust::load_certificates(&path).map_err(|e| e.to_string())?,
-                path,
-            }
-        }
-        (None, None) if identity.is_some() && text("issuer").is_some() => TrustMode::Sigstore,
-        _ => {
-            return Err("`unsigned-attestation` needs trust material: `key: PUB.pem`, `ca: CA.pem` with `identity`, or `identity` (or `identity-regexp`) with `issuer`".into());
-        }
-    };
-    let root = trust::load_root(&match text("trusted-root") {
-        Some(p) => RootChoice::File(policy_dir.join(p)),
-        None => RootChoice::PublicGood,
-    })
-    .map_err(|e| e.to_string())?;
+    if spec.is_empty() {
+        return Err(NEEDS.into());
+    }
     let now = jiff::Timestamp::from_second(jiff::Timestamp::now().as_second())
         .unwrap_or_else(|_| jiff::Timestamp::now());
-    Ok(Options {
-        trust,
-        root,
-        identity,
-        issuer: text("issuer"),
-        require_tlog: false,
-        now,
+    spec.options(now).map_err(|e| match e {
+        crate::diag::Error::Usage(m) => format!("{NEEDS} ({m})"),
+        other => other.to_string(),
     })
 }
+
+const NEEDS: &str = "`unsigned-attestation` needs trust material: `key: PUB.pem`, `ca: CA.pem` with `identity`, or `identity` (or `identity-regexp`) with `issuer`";
 
 /// Verify `bundle` over `attestation`; `Err` says why it does not verify.
 pub fn check(attestation: &Path, bundle: &Path, opts: &Options) -> Result<(), String> {

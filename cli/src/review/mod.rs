@@ -244,7 +244,7 @@ pub fn prepare(fleet_root: &Path, req: &Request) -> Result<Prepared> {
     }
     let now = req.now.unix_timestamp();
     let verify = match (req.verdict, req.trust.is_empty()) {
-        (_, false) => Some(req.trust.options(now)?),
+        (_, false) => Some(req.trust.options(signature::timestamp(now)?)?),
         (Verdict::Approve, true) => Some(signature::from_policy(&policy, now)?),
         (Verdict::Reject, true) => signature::from_policy(&policy, now).ok(),
     };

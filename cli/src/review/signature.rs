@@ -9,85 +9,20 @@
 //! trust material of the policy's `unsigned-attestation` rule, the same the
 //! gate verifies with.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use crate::diag::{Error, Result};
 use crate::model::{Loaded, Policy};
 use crate::sigstore::artifact::ArtifactInput;
-use crate::sigstore::trust::{self, RootChoice};
-use crate::sigstore::verify::{self, IdentityRule, Options, TrustMode};
+use crate::sigstore::verify::{self, Options};
 use crate::sigstore::{Status, input};
 
-/// The trust a reviewer names on the command line, as for `strata verify`.
-#[derive(Debug, Clone, Default)]
-pub struct Trust {
-    /// Public key (PEM) the bundle was signed with.
-    pub key: Option<PathBuf>,
-    /// Organisation CA certificates (PEM).
-    pub ca: Option<PathBuf>,
-    /// Required certificate identity, exact.
-    pub identity: Option<String>,
-    /// Required certificate identity, anchored regular expression.
-    pub identity_regexp: Option<String>,
-    /// Required OIDC issuer.
-    pub issuer: Option<String>,
-    /// Sigstore trusted root (the embedded public-good root by default).
-    pub trusted_root: Option<PathBuf>,
-}
+pub use crate::sigstore::trust::TrustSpec as Trust;
 
-impl Trust {
-    /// True when no trust was named.
-    pub fn is_empty(&self) -> bool {
-        self.key.is_none()
-            && self.ca.is_none()
-            && self.identity.is_none()
-            && self.identity_regexp.is_none()
-            && self.issuer.is_none()
-    }
-
-    /// Verification options at `now` (seconds since the epoch).
-    pub fn options(&self, now: i64) -> Result<Options> {
-        let identity = match (&self.identity, &self.identity_regexp) {
-            (Some(id), _) => Some(IdentityRule::Exact(id.clone())),
-            (None, Some(re)) => Some(IdentityRule::regexp(re)?),
-            (None, None) => None,
-        };
-        let trust = match (&self.key, &self.ca) {
-            (Some(k), _) => TrustMode::Key(trust::load_public_key(k)?),
-            (None, Some(ca)) => {
-                if identity.is_none() {
-                    return Err(Error::Usage(
-                        "--ca needs --identity or --identity-regexp: which signer do you trust?"
-                            .into(),
-                    ));
-                }
-                TrustMode::Ca {
-                    certs: trust::load_certificates(ca)?,
-                    path: ca.clone(),
-                }
-            }
-            (None, None) => {
-                if identity.is_none() || self.issuer.is_none() {
-                    return Err(Error::Usage(NEED_TRUST.into()));
-                }
-                TrustMode::Sigstore
-            }
-        };
-        let root = trust::load_root(&match &self.trusted_root {
-            Some(p) => RootChoice::File(p.clone()),
-            None => RootChoice::PublicGood,
-        })?;
-        let now = jiff::Timestamp::from_second(now)
-            .map_err(|e| Error::Usage(format!("the review time is out of range: {e}")))?;
-        Ok(Options {
-            trust,
-            root,
-            identity,
-            issuer: self.issuer.clone(),
-            require_tlog: false,
-            now,
-        })
-    }
+/// `now` (seconds since the epoch) as a verification time.
+pub fn timestamp(now: i64) -> Result<jiff::Timestamp> {
+    jiff::Timestamp::from_second(now)
+        .map_err(|e| Error::Usage(format!("the review time is out of range: {e}")))
 }
 
 /// Why approving needs trust.
@@ -106,8 +41,7 @@ pub fn from_policy(policy: &Loaded<Policy>, now: i64) -> Result<Options> {
         .ok_or_else(|| Error::Usage(NEED_TRUST.into()))?;
     let mut opts = crate::gate::signature::trust_from_rule(rule, dir)
         .map_err(|m| Error::Usage(format!("{NEED_TRUST} ({m})")))?;
-    opts.now = jiff::Timestamp::from_second(now)
-        .map_err(|e| Error::Usage(format!("the review time is out of range: {e}")))?;
+    opts.now = timestamp(now)?;
     Ok(opts)
 }
 

@@ -172,6 +172,81 @@ pub fn is_self_issued(der: &DerCertificate) -> bool {
         .unwrap_or(false)
 }
 
+/// Trust material as a user names it (`--key`, `--ca`, `--identity`,
+/// `--identity-regexp`, `--issuer`, `--trusted-root`, or the same keys in a
+/// policy rule), turned into verification [`Options`] by [`TrustSpec::options`].
+#[derive(Debug, Clone, Default)]
+pub struct TrustSpec {
+    /// Public key (PEM) the bundle was signed with.
+    pub key: Option<PathBuf>,
+    /// Organisation CA certificates (PEM).
+    pub ca: Option<PathBuf>,
+    /// Required certificate identity, exact.
+    pub identity: Option<String>,
+    /// Required certificate identity, anchored regular expression.
+    pub identity_regexp: Option<String>,
+    /// Required OIDC issuer.
+    pub issuer: Option<String>,
+    /// Sigstore trusted root (the embedded public-good root by default).
+    pub trusted_root: Option<PathBuf>,
+}
+
+impl TrustSpec {
+    /// True when no trust was named.
+    pub fn is_empty(&self) -> bool {
+        self.key.is_none()
+            && self.ca.is_none()
+            && self.identity.is_none()
+            && self.identity_regexp.is_none()
+            && self.issuer.is_none()
+    }
+
+    /// Verification options at `now`.
+    pub fn options(&self, now: jiff::Timestamp) -> Result<super::verify::Options> {
+        let identity = match (&self.identity, &self.identity_regexp) {
+            (Some(id), _) => Some(super::verify::IdentityRule::Exact(id.clone())),
+            (None, Some(re)) => Some(super::verify::IdentityRule::regexp(re)?),
+            (None, None) => None,
+        };
+        let trust = match (&self.key, &self.ca) {
+            (Some(k), _) => super::verify::TrustMode::Key(load_public_key(k)?),
+            (None, Some(ca)) => {
+                if identity.is_none() {
+                    return Err(Error::Usage(
+                        "--ca needs --identity or --identity-regexp: which signer do you trust?"
+                            .into(),
+                    ));
+                }
+                super::verify::TrustMode::Ca {
+                    certs: load_certificates(ca)?,
+                    path: ca.clone(),
+                }
+            }
+            (None, None) => {
+                if identity.is_none() || self.issuer.is_none() {
+                    return Err(Error::Usage(
+                        "give --key PUB.pem, --ca CA.pem with --identity, or --identity (or --identity-regexp) with --issuer"
+                            .into(),
+                    ));
+                }
+                super::verify::TrustMode::Sigstore
+            }
+        };
+        let root = load_root(&match &self.trusted_root {
+            Some(p) => RootChoice::File(p.clone()),
+            None => RootChoice::PublicGood,
+        })?;
+        Ok(super::verify::Options {
+            trust,
+            root,
+            identity,
+            issuer: self.issuer.clone(),
+            require_tlog: false,
+            now,
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

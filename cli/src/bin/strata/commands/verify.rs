@@ -6,8 +6,8 @@ use clap::{Args, ValueEnum};
 use strata::diag::{Error, ExitStatus, Result};
 use strata::sigstore::artifact::ArtifactInput;
 use strata::sigstore::input;
-use strata::sigstore::trust::{self, RootChoice};
-use strata::sigstore::verify::{self, IdentityRule, Options, TrustMode};
+use strata::sigstore::trust::TrustSpec;
+use strata::sigstore::verify;
 
 use crate::output;
 
@@ -103,38 +103,6 @@ pub struct VerifyArgs {
 
 /// Run `strata verify`.
 pub fn run(args: VerifyArgs) -> Result<ExitStatus> {
-    let identity = match (&args.identity, &args.identity_regexp) {
-        (Some(id), _) => Some(IdentityRule::Exact(id.clone())),
-        (None, Some(re)) => Some(IdentityRule::regexp(re)?),
-        (None, None) => None,
-    };
-    let trust = match (&args.key, &args.ca) {
-        (Some(k), _) => TrustMode::Key(trust::load_public_key(k)?),
-        (None, Some(ca)) => {
-            if identity.is_none() {
-                return Err(Error::Usage(
-                    "--ca needs --identity or --identity-regexp: which signer do you trust?".into(),
-                ));
-            }
-            TrustMode::Ca {
-                certs: trust::load_certificates(ca)?,
-                path: ca.clone(),
-            }
-        }
-        (None, None) => {
-            if identity.is_none() || args.issuer.is_none() {
-                return Err(Error::Usage(
-                    "give --key PUB.pem, --ca CA.pem with --identity, or --identity (or --identity-regexp) with --issuer"
-                        .into(),
-                ));
-            }
-            TrustMode::Sigstore
-        }
-    };
-    let root = trust::load_root(&match &args.trusted_root {
-        Some(p) => RootChoice::File(p.clone()),
-        None => RootChoice::PublicGood,
-    })?;
     let now = match &args.now {
         Some(t) => t
             .parse::<jiff::Timestamp>()
@@ -151,14 +119,15 @@ pub fn run(args: VerifyArgs) -> Result<ExitStatus> {
         None => jiff::Timestamp::from_second(jiff::Timestamp::now().as_second())
             .unwrap_or_else(|_| jiff::Timestamp::now()),
     };
-    let opts = Options {
-        trust,
-        root,
-        identity,
+    let opts = TrustSpec {
+        key: args.key.clone(),
+        ca: args.ca.clone(),
+        identity: args.identity.clone(),
+        identity_regexp: args.identity_regexp.clone(),
         issuer: args.issuer.clone(),
-        require_tlog: false,
-        now,
-    };
+        trusted_root: args.trusted_root.clone(),
+    }
+    .options(now)?;
     let artifact = match &args.artifact {
         Some(a) => ArtifactInput::parse(a)?,
         None => ArtifactInput::File(sibling_artifact(&args.bundle)?),
