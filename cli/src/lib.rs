@@ -20,6 +20,7 @@ pub mod history;
 pub mod init;
 pub mod memo;
 pub mod model;
+pub mod modelsign;
 pub mod names;
 pub mod report;
 pub mod review;

@@ -61,6 +61,10 @@ pub struct HashOptions {
     pub ignore_git_paths: bool,
     /// Files or shards.
     pub mode: Mode,
+    /// When set, hash only the files with these names (relative,
+    /// `/`-separated) and leave every other file out, as model-signing's
+    /// `--ignore_unsigned_files` does.
+    pub only: Option<std::collections::BTreeSet<String>>,
 }
 
 impl Default for HashOptions {
@@ -71,6 +75,7 @@ impl Default for HashOptions {
             ignore: Vec::new(),
             ignore_git_paths: true,
             mode: Mode::Files,
+            only: None,
         }
     }
 }

@@ -144,7 +144,7 @@ pub(super) fn list(path: &Path, opts: &HashOptions) -> Result<Listing> {
             ensure_inside(entry.path(), root.as_deref())?;
         }
         let ft = entry.file_type();
-        if ft.is_dir() {
+        if ft.is_dir() || opts.only.as_ref().is_some_and(|only| !only.contains(&name)) {
             continue;
         }
         if !ft.is_file() {

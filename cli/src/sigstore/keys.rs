@@ -1,28 +1,91 @@
-//! Signing keys: ECDSA P-256 from PEM, signing deterministically.
+//! Signing keys: ECDSA P-256, P-384 and P-521 from PEM, signing
+//! deterministically; and ECDSA verification for the same curves.
 //!
 //! Keys are read from unencrypted PEM: PKCS#8 (`PRIVATE KEY`, what
 //! `openssl genpkey` writes) or SEC1 (`EC PRIVATE KEY`, what
 //! `openssl ecparam -genkey` writes). Encrypted keys, including cosign's
 //! `ENCRYPTED SIGSTORE PRIVATE KEY`, are refused with a hint.
 //!
-//! Signatures are ECDSA P-256 with SHA-256 and RFC 6979 deterministic
-//! nonces (the RustCrypto `p256` crate), so signing the same payload with
-//! the same key gives the same bytes: a re-signed attestation that did not
-//! change does not show up as a diff in git. Verifiers cannot tell RFC 6979
+//! Each curve signs with its own hash, as Sigstore's protobuf specs and
+//! OpenSSF model-signing pair them: P-256 with SHA-256, P-384 with SHA-384,
+//! P-521 with SHA-512. Nonces are RFC 6979 deterministic (the RustCrypto
+//! `p256`/`p384`/`p521` crates), so signing the same payload with the same
+//! key gives the same bytes: a re-signed attestation that did not change
+//! does not show up as a diff in git. Verifiers cannot tell RFC 6979
 //! signatures from randomised ones.
 
 use std::path::{Path, PathBuf};
 
-use p256::ecdsa::signature::Signer as _;
 use p256::pkcs8::{DecodePrivateKey, EncodePublicKey};
 use sigstore_types::DerPublicKey;
 
 use crate::diag::{Diagnostic, Error, Result};
 use crate::fsutil;
 
-/// An ECDSA P-256 signing key.
+/// The NIST curves strata signs and verifies with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Curve {
+    /// secp256r1, signed with SHA-256.
+    P256,
+    /// secp384r1, signed with SHA-384.
+    P384,
+    /// secp521r1, signed with SHA-512.
+    P521,
+}
+
+impl Curve {
+    /// The curve's name as OpenSSL spells it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Curve::P256 => "P-256 (SHA-256)",
+            Curve::P384 => "P-384 (SHA-384)",
+            Curve::P521 => "P-521 (SHA-512)",
+        }
+    }
+
+    /// The curve of a SubjectPublicKeyInfo, and its SEC1 point.
+    pub fn of_spki(der: &[u8]) -> std::result::Result<(Curve, Vec<u8>), String> {
+        use x509_parser::prelude::FromDer;
+        let (_, spki) = x509_parser::x509::SubjectPublicKeyInfo::from_der(der)
+            .map_err(|e| format!("not a SubjectPublicKeyInfo: {e}"))?;
+        if spki.algorithm.algorithm.to_id_string() != "1.2.840.10045.2.1" {
+            return Err(format!(
+                "not an elliptic-curve key (algorithm {})",
+                spki.algorithm.algorithm.to_id_string()
+            ));
+        }
+        let curve_oid = spki
+            .algorithm
+            .parameters
+            .as_ref()
+            .and_then(|p| p.as_oid().ok())
+            .map(|o| o.to_id_string())
+            .unwrap_or_default();
+        let curve = match curve_oid.as_str() {
+            "1.2.840.10045.3.1.7" => Curve::P256,
+            "1.3.132.0.34" => Curve::P384,
+            "1.3.132.0.35" => Curve::P521,
+            other => {
+                return Err(format!(
+                    "unsupported curve `{other}` (P-256, P-384 and P-521 are supported)"
+                ));
+            }
+        };
+        Ok((curve, spki.subject_public_key.data.to_vec()))
+    }
+}
+
+enum Inner {
+    P256(p256::ecdsa::SigningKey),
+    P384(p384::ecdsa::SigningKey),
+    /// RustCrypto's P-521 has no RFC 6979 signer in the 0.13 line, so
+    /// P-521 signs with aws-lc-rs and randomised nonces.
+    P521(aws_lc_rs::signature::EcdsaKeyPair),
+}
+
+/// An ECDSA signing key.
 pub struct SigningKey {
-    key: p256::ecdsa::SigningKey,
+    key: Inner,
     public: DerPublicKey,
     /// The file it was read from.
     pub path: PathBuf,
@@ -32,6 +95,7 @@ impl std::fmt::Debug for SigningKey {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("SigningKey")
             .field("path", &self.path)
+            .field("curve", &self.curve())
             .finish_non_exhaustive()
     }
 }
@@ -42,40 +106,192 @@ impl SigningKey {
         &self.public
     }
 
-    /// Sign `message` (hashed with SHA-256), returning an ASN.1 DER
-    /// signature. Deterministic (RFC 6979).
-    pub fn sign(&self, message: &[u8]) -> Vec<u8> {
-        let sig: p256::ecdsa::Signature = self.key.sign(message);
-        sig.to_der().as_bytes().to_vec()
+    /// The public key as PEM, the way OpenSSL and Python's `cryptography`
+    /// write it (64-column base64, LF line ends).
+    pub fn public_key_pem(&self) -> String {
+        public_key_pem(self.public.as_bytes())
+    }
+
+    /// The key's curve.
+    pub fn curve(&self) -> Curve {
+        match self.key {
+            Inner::P256(_) => Curve::P256,
+            Inner::P384(_) => Curve::P384,
+            Inner::P521(_) => Curve::P521,
+        }
+    }
+
+    /// Sign `message` (hashed with the curve's hash), returning an ASN.1
+    /// DER signature. Deterministic (RFC 6979) for P-256 and P-384;
+    /// randomised for P-521.
+    pub fn sign(&self, message: &[u8]) -> Result<Vec<u8>> {
+        use p256::ecdsa::signature::Signer as _;
+        Ok(match &self.key {
+            Inner::P256(k) => {
+                let sig: p256::ecdsa::Signature = k.sign(message);
+                sig.to_der().as_bytes().to_vec()
+            }
+            Inner::P384(k) => {
+                let sig: p384::ecdsa::Signature = k.sign(message);
+                sig.to_der().as_bytes().to_vec()
+            }
+            Inner::P521(k) => k
+                .sign(&aws_lc_rs::rand::SystemRandom::new(), message)
+                .map_err(|_| {
+                    Error::invalid(bad_key(
+                        &self.path,
+                        "aws-lc-rs could not sign with this P-521 key",
+                    ))
+                })?
+                .as_ref()
+                .to_vec(),
+        })
     }
 
     /// Build a signing key from PKCS#8 DER (used by tests and examples).
     pub fn from_pkcs8_der(der: &[u8], path: &Path) -> Result<Self> {
-        let secret = p256::SecretKey::from_pkcs8_der(der).map_err(|e| {
-            Error::invalid(bad_key(
+        if let Ok(s) = p256::SecretKey::from_pkcs8_der(der) {
+            return Self::build(
+                Inner::P256(s.clone().into()),
+                s.public_key().to_public_key_der(),
                 path,
-                &format!("not an unencrypted PKCS#8 ECDSA P-256 key ({e})"),
-            ))
-        })?;
-        Self::from_secret(secret, path)
+            );
+        }
+        if let Ok(s) = p384::SecretKey::from_pkcs8_der(der) {
+            return Self::build(
+                Inner::P384(s.clone().into()),
+                s.public_key().to_public_key_der(),
+                path,
+            );
+        }
+        match p521::SecretKey::from_pkcs8_der(der) {
+            Ok(s) => Self::p521(&s, path),
+            Err(e) => Err(Error::invalid(bad_key(
+                path,
+                &format!("not an unencrypted PKCS#8 ECDSA P-256, P-384 or P-521 key ({e})"),
+            ))),
+        }
     }
 
-    fn from_secret(secret: p256::SecretKey, path: &Path) -> Result<Self> {
-        let public = secret.public_key().to_public_key_der().map_err(|e| {
+    /// Build a signing key from SEC1 DER (`EC PRIVATE KEY`).
+    fn from_sec1_der(der: &[u8], path: &Path) -> Result<Self> {
+        if let Ok(s) = p256::SecretKey::from_sec1_der(der) {
+            return Self::build(
+                Inner::P256(s.clone().into()),
+                s.public_key().to_public_key_der(),
+                path,
+            );
+        }
+        if let Ok(s) = p384::SecretKey::from_sec1_der(der) {
+            return Self::build(
+                Inner::P384(s.clone().into()),
+                s.public_key().to_public_key_der(),
+                path,
+            );
+        }
+        match p521::SecretKey::from_sec1_der(der) {
+            Ok(s) => Self::p521(&s, path),
+            Err(e) => Err(Error::invalid(bad_key(
+                path,
+                &format!("not a SEC1 ECDSA P-256, P-384 or P-521 key ({e})"),
+            ))),
+        }
+    }
+
+    fn p521(secret: &p521::SecretKey, path: &Path) -> Result<Self> {
+        let unusable = |e: &dyn std::fmt::Display| {
+            Error::invalid(bad_key(path, &format!("not a usable P-521 key: {e}")))
+        };
+        let sec1 = secret.to_sec1_der().map_err(|e| unusable(&e))?;
+        let key = aws_lc_rs::signature::EcdsaKeyPair::from_private_key_der(
+            &aws_lc_rs::signature::ECDSA_P521_SHA512_ASN1_SIGNING,
+            &sec1,
+        )
+        .map_err(|e| unusable(&e))?;
+        Self::build(
+            Inner::P521(key),
+            secret.public_key().to_public_key_der(),
+            path,
+        )
+    }
+
+    fn build(
+        key: Inner,
+        public: std::result::Result<p256::pkcs8::Document, p256::pkcs8::spki::Error>,
+        path: &Path,
+    ) -> Result<Self> {
+        let public = public.map_err(|e| {
             Error::invalid(bad_key(path, &format!("cannot encode its public key: {e}")))
         })?;
         Ok(SigningKey {
-            key: p256::ecdsa::SigningKey::from(secret),
+            key,
             public: DerPublicKey::new(public.as_bytes().to_vec()),
             path: path.to_path_buf(),
         })
     }
 }
 
+/// A DER SubjectPublicKeyInfo as PEM, the way OpenSSL and Python's
+/// `cryptography` write it: 64-column base64 and LF line ends.
+pub fn public_key_pem(spki_der: &[u8]) -> String {
+    pem::encode_config(
+        &pem::Pem::new("PUBLIC KEY", spki_der.to_vec()),
+        pem::EncodeConfig::new().set_line_ending(pem::LineEnding::LF),
+    )
+}
+
+/// Verify an ASN.1 DER ECDSA signature over `message` with a public key
+/// given as DER SubjectPublicKeyInfo, hashing with the curve's hash.
+pub fn verify_ecdsa(
+    spki_der: &[u8],
+    message: &[u8],
+    signature: &[u8],
+) -> std::result::Result<Curve, String> {
+    use aws_lc_rs::signature::{
+        ECDSA_P256_SHA256_ASN1, ECDSA_P384_SHA384_ASN1, ECDSA_P521_SHA512_ASN1, UnparsedPublicKey,
+    };
+    let (curve, point) = Curve::of_spki(spki_der)?;
+    let alg = match curve {
+        Curve::P256 => &ECDSA_P256_SHA256_ASN1,
+        Curve::P384 => &ECDSA_P384_SHA384_ASN1,
+        Curve::P521 => &ECDSA_P521_SHA512_ASN1,
+    };
+    UnparsedPublicKey::new(alg, point)
+        .verify(message, signature)
+        .map(|_| curve)
+        .map_err(|_| {
+            format!(
+                "the {} signature does not verify with this key",
+                curve.name()
+            )
+        })
+}
+
+/// Read an ECDSA P-256, P-384 or P-521 public key (PEM `PUBLIC KEY`) as
+/// DER SubjectPublicKeyInfo, with its curve.
+pub fn load_ec_public_key(path: &Path) -> Result<(Vec<u8>, Curve)> {
+    let bytes = fsutil::read_bounded(path, MAX_KEY_BYTES)?;
+    let bad = |msg: String| {
+        Error::invalid(
+            Diagnostic::error("bad-public-key", msg)
+                .in_file(path)
+                .help("give the signer's ECDSA P-256, P-384 or P-521 public key as PEM (`openssl ec -in KEY -pubout`)"),
+        )
+    };
+    let text = String::from_utf8(bytes).map_err(|_| bad("not a PEM file".into()))?;
+    let blocks = pem::parse_many(&text).map_err(|e| bad(format!("not PEM: {e}")))?;
+    let block = blocks
+        .iter()
+        .find(|b| b.tag() == "PUBLIC KEY")
+        .ok_or_else(|| bad("no PUBLIC KEY block in the file".into()))?;
+    let (curve, _) = Curve::of_spki(block.contents()).map_err(bad)?;
+    Ok((block.contents().to_vec(), curve))
+}
+
 /// Largest key file read: 64 KiB.
 const MAX_KEY_BYTES: u64 = 64 * 1024;
 
-/// Read an ECDSA P-256 private key from PEM.
+/// Read an ECDSA P-256, P-384 or P-521 private key from PEM.
 pub fn load_signing_key(path: &Path) -> Result<SigningKey> {
     let bytes = fsutil::read_bounded(path, MAX_KEY_BYTES)?;
     let text =
@@ -91,23 +307,18 @@ pub fn load_signing_key(path: &Path) -> Result<SigningKey> {
     let refused = |msg: &str, help: &str| Err(Error::invalid(bad_key(path, msg).help(help)));
     match block.tag() {
         "PRIVATE KEY" => SigningKey::from_pkcs8_der(block.contents(), path),
-        "EC PRIVATE KEY" => {
-            let secret = p256::SecretKey::from_sec1_der(block.contents()).map_err(|e| {
-                Error::invalid(bad_key(path, &format!("not a SEC1 ECDSA P-256 key ({e})")))
-            })?;
-            SigningKey::from_secret(secret, path)
-        }
+        "EC PRIVATE KEY" => SigningKey::from_sec1_der(block.contents(), path),
         "ENCRYPTED PRIVATE KEY" => refused(
             "the key is encrypted",
             "decrypt it to a file only you can read: `openssl pkcs8 -in KEY -out PLAIN.pem`",
         ),
         tag if tag.starts_with("ENCRYPTED") => refused(
             &format!("`{tag}` (a cosign-encrypted key) is not supported"),
-            "export an unencrypted PKCS#8 ECDSA P-256 key, or sign with cosign",
+            "export an unencrypted PKCS#8 ECDSA key, or sign with cosign",
         ),
         tag => refused(
             &format!("`{tag}` keys are not supported"),
-            "strata signs with ECDSA P-256 keys (PKCS#8 or SEC1 PEM)",
+            "strata signs with ECDSA P-256, P-384 or P-521 keys (PKCS#8 or SEC1 PEM)",
         ),
     }
 }
@@ -134,9 +345,9 @@ Gq/U2SERJ4nDJbBnALP9/2L5mrWpN/xMPwJDWGhoZYy/6E0gSGg61spm
         let p = dir.path().join("k.pem");
         std::fs::write(&p, TEST_KEY).unwrap();
         let k = load_signing_key(&p).unwrap();
-        let a = k.sign(b"hello");
-        assert_eq!(a, k.sign(b"hello"), "RFC 6979 is deterministic");
-        assert_ne!(a, k.sign(b"hellO"));
+        let a = k.sign(b"hello").unwrap();
+        assert_eq!(a, k.sign(b"hello").unwrap(), "RFC 6979 is deterministic");
+        assert_ne!(a, k.sign(b"hellO").unwrap());
         sigstore_verify::crypto::verify_signature(
             k.public_key(),
             b"hello",

@@ -100,7 +100,7 @@ pub fn sign_file(file: &Path, signer: &Signer) -> Result<Signed> {
 pub fn sign_bytes(file: &Path, bytes: &[u8], signer: &Signer) -> Result<Signed> {
     let statement = statement::build(file, bytes)?;
     let pae = sigstore_types::pae(IN_TOTO_PAYLOAD_TYPE, &statement.payload);
-    let sig = signer.key().sign(&pae);
+    let sig = signer.key().sign(&pae)?;
     let envelope = DsseEnvelope::new(
         IN_TOTO_PAYLOAD_TYPE,
         PayloadBytes::new(statement.payload.clone()),

@@ -221,6 +221,67 @@ pub fn chains_to_ca(
     verify_at(leaf, &anchors, &intermediates, t, false).map(|_| ())
 }
 
+/// Whether `leaf` chains to the CA certificates `ca` at `t` by OpenSSF
+/// model-signing's rule: the path must verify (through `intermediates`
+/// from the bundle and any intermediates in `ca`), and the leaf must allow
+/// digital signatures (key usage) or code signing (extended key usage). An
+/// extended key usage anywhere on the path that leaves out code signing is
+/// refused.
+pub fn chains_for_model_signing(
+    leaf: &DerCertificate,
+    intermediates: &[DerCertificate],
+    ca: &[DerCertificate],
+    t: Timestamp,
+) -> std::result::Result<(), String> {
+    let (anchor_certs, mut inter) = split_ca(ca);
+    inter.extend(intermediates.iter().cloned());
+    let mut anchors = Vec::new();
+    for c in anchor_certs {
+        let der = CertificateDer::from(c.as_bytes());
+        let a = webpki::anchor_from_trusted_cert(&der).map_err(|e| format!("{e:?}"))?;
+        anchors.push(a.to_owned());
+    }
+    if !leaf_can_sign(leaf) {
+        return Err("the signing certificate allows neither digitalSignature (key usage) nor codeSigning (extended key usage)".into());
+    }
+    if anchors.is_empty() {
+        return Err("no trusted CA certificate was given".into());
+    }
+    let leaf_der = CertificateDer::from(leaf.as_bytes());
+    let ee = EndEntityCert::try_from(&leaf_der).map_err(|e| format!("leaf does not parse: {e}"))?;
+    let inter: Vec<CertificateDer<'_>> = inter
+        .iter()
+        .map(|c| CertificateDer::from(c.as_bytes()))
+        .collect();
+    let secs = u64::try_from(t.as_second()).map_err(|_| format!("time {t} is before 1970"))?;
+    let time = UnixTime::since_unix_epoch(std::time::Duration::from_secs(secs));
+    ee.verify_for_usage(
+        sigstore_verify::crypto::WEBPKI_VERIFICATION_ALGS,
+        &anchors,
+        &inter,
+        time,
+        KeyUsage::required_if_present(CODE_SIGNING),
+        None,
+        None,
+    )
+    .map(|_| ())
+    .map_err(|e| format!("{e:?}"))
+}
+
+/// True when the certificate's key usage allows digital signatures or its
+/// extended key usage includes code signing.
+fn leaf_can_sign(leaf: &DerCertificate) -> bool {
+    use x509_cert::der::Decode;
+    let Ok(cert) = x509_cert::Certificate::from_der(leaf.as_bytes()) else {
+        return false;
+    };
+    let ku = matches!(
+        cert.tbs_certificate.get::<x509_cert::ext::pkix::KeyUsage>(),
+        Ok(Some((_, ku))) if ku.digital_signature()
+    );
+    ku || leaf_has_code_signing(leaf)
+}
+
 /// Verify the leaf at `t`; return the anchor's SubjectPublicKeyInfo
 /// contents (as webpki holds them).
 ///

@@ -65,6 +65,7 @@ pub fn run(args: HashArgs) -> Result<ExitStatus> {
         ignore: args.ignore.clone(),
         ignore_git_paths: !args.no_ignore_git,
         mode: args.shard_size.map(Mode::Shards).unwrap_or(Mode::Files),
+        only: None,
     };
     let mut text = String::new();
     let mut docs = Vec::new();

@@ -15,6 +15,7 @@ mod hash;
 mod init;
 mod log;
 mod memo;
+mod model;
 mod report;
 mod review;
 mod schema;
@@ -68,6 +69,7 @@ enum Command {
     Init(init::InitArgs),
     Log(log::LogArgs),
     Memo(memo::MemoArgs),
+    Model(model::ModelArgs),
     Report(report::ReportArgs),
     Review(review::ReviewArgs),
     Schema(schema::SchemaArgs),
@@ -90,6 +92,7 @@ pub fn run(cli: Cli) -> Result<ExitStatus> {
         Command::Init(a) => init::run(a),
         Command::Log(a) => log::run(a),
         Command::Memo(a) => memo::run(a),
+        Command::Model(a) => model::run(a),
         Command::Report(a) => report::run(a),
         Command::Review(a) => review::run(a),
         Command::Schema(a) => schema::run(a),

@@ -1,0 +1,363 @@
+//! `strata model hash|sign|verify MODEL`: OpenSSF model-signing v1.0
+//! compatible signatures over model weights.
+
+use std::path::{Path, PathBuf};
+
+use clap::{Args, Subcommand, ValueEnum};
+use strata::diag::{Error, ExitStatus, Result};
+use strata::hashing::{Mode, Progress, StderrProgress};
+use strata::modelsign::verify::{ModelTrust, VerifyOptions};
+use strata::modelsign::{self, HashConfig, ModelSigner};
+use strata::sigstore::keys;
+use strata::sigstore::trust::{self, TrustSpec};
+
+use crate::output;
+
+/// Hash, sign and verify model weights in the OpenSSF model-signing format.
+///
+/// Signatures are byte-compatible with model-signing v1.0 (the
+/// `model_signing` tool, PyPI `model-signing` 1.1.1): a Sigstore bundle
+/// v0.3 holding a DSSE envelope over an in-toto statement whose predicate
+/// (`https://model_signing/signature/v1.0`) lists every file, or every
+/// shard of every file, with its SHA-256. Bundles made by `model_signing
+/// sign key|certificate` verify here, and strata's verify with
+/// `model_signing verify key|certificate`.
+///
+/// Files are hashed in parallel on all cores with constant memory; with
+/// --shard-size one huge file is cut into shards that hash in parallel too.
+#[derive(Debug, Args)]
+#[command(after_long_help = "Examples:
+  strata model hash models/mimo-7b
+  strata model sign models/mimo-7b --key signing.pem --signature mimo-7b.sig
+  strata model sign models/mimo-7b --key leaf-key.pem --cert leaf.pem --chain org-ca.pem
+  strata model verify models/mimo-7b --signature mimo-7b.sig --key signing.pub
+  strata model verify models/mimo-7b --signature model.sig --ca org-ca.pem
+  strata model verify models/gemma --signature model.sig \\
+      --identity release@example.com --issuer https://accounts.google.com")]
+pub struct ModelArgs {
+    #[command(subcommand)]
+    command: ModelCommand,
+}
+
+#[derive(Debug, Subcommand)]
+enum ModelCommand {
+    Hash(HashArgs),
+    Sign(SignArgs),
+    Verify(VerifyArgs),
+}
+
+/// How a model is cut and what is left out (shared by the subcommands).
+#[derive(Debug, Args)]
+struct Hashing {
+    /// Leave out a path relative to the model directory (a file, or a
+    /// directory and everything under it); repeatable.
+    #[arg(long = "ignore-paths", visible_alias = "ignore", value_name = "PATH")]
+    ignore_paths: Vec<String>,
+    /// Hash `.git`, `.gitattributes`, `.github` and `.gitignore` too
+    /// (ignored by default).
+    #[arg(long)]
+    no_ignore_git_paths: bool,
+    /// Follow symbolic links instead of refusing them.
+    #[arg(long)]
+    allow_symlinks: bool,
+}
+
+impl Hashing {
+    fn config(&self, shard_size: Option<u64>) -> HashConfig {
+        HashConfig {
+            mode: shard_size.map(Mode::Shards).unwrap_or(Mode::Files),
+            allow_symlinks: self.allow_symlinks,
+            ignore: self.ignore_paths.clone(),
+            ignore_git_paths: !self.no_ignore_git_paths,
+        }
+    }
+}
+
+/// Output format of `strata model hash` and `verify`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Format {
+    /// Lines for people.
+    Human,
+    /// JSON: the statement (hash) or the report (verify).
+    Json,
+}
+
+/// Hash a model: the subject digest and resources a signature would carry.
+///
+/// The digest is the SHA-256 of the concatenated resource digests in path-
+/// component order, the subject digest of a model-signing signature.
+/// `--format json` prints the in-toto statement `strata model sign` would
+/// sign.
+#[derive(Debug, Args)]
+#[command(after_long_help = "Examples:
+  strata model hash models/mimo-7b
+  strata model hash models/mimo-7b --list
+  strata model hash big.safetensors --shard-size 1000000000 --format json")]
+struct HashArgs {
+    /// Model directory or file.
+    model: PathBuf,
+    #[command(flatten)]
+    hashing: Hashing,
+    /// Cut files into shards of this many bytes (`sha256-sharded-N`).
+    #[arg(long, value_name = "BYTES", value_parser = clap::value_parser!(u64).range(1..))]
+    shard_size: Option<u64>,
+    /// List every resource.
+    #[arg(long)]
+    list: bool,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    format: Format,
+}
+
+/// Sign a model with a key or an organisation certificate.
+///
+/// The signature (default `model.sig`, as model_signing names it) is
+/// written atomically; when it lies inside the model directory it is left
+/// out of the hash and recorded as ignored. Keys are ECDSA P-256, P-384 or
+/// P-521 (unencrypted PKCS#8 or SEC1 PEM); the bundle carries the key's
+/// hint (hex SHA-256 of its PEM public key). With --cert, the bundle
+/// carries the leaf and every certificate of --chain, and the leaf must
+/// belong to the key, allow digital signatures or code signing, and chain
+/// to --chain now.
+///
+/// Keyless signing (Sigstore: Fulcio and Rekor) is not implemented;
+/// Sigstore model signatures made by model_signing can be verified.
+#[derive(Debug, Args)]
+#[command(after_long_help = "Examples:
+  strata model sign models/mimo-7b --key signing.pem
+  strata model sign models/mimo-7b --key signing.pem --signature attestations/mimo-7b.sig
+  strata model sign weights/ --key leaf-key.pem --cert leaf.pem --chain intermediate.pem --chain root.pem
+  strata model sign big.safetensors --key signing.pem --shard-size 1000000000")]
+struct SignArgs {
+    /// Model directory or file.
+    model: PathBuf,
+    /// Private key (PEM).
+    #[arg(long, value_name = "KEY.pem")]
+    key: PathBuf,
+    /// Signing certificate (PEM) for --key.
+    #[arg(long, value_name = "LEAF.pem", requires = "chain")]
+    cert: Option<PathBuf>,
+    /// Certificates the leaf chains to (PEM; repeatable).
+    #[arg(long, value_name = "CHAIN.pem", requires = "cert")]
+    chain: Vec<PathBuf>,
+    /// Where to write the signature.
+    #[arg(long, value_name = "FILE", default_value = modelsign::DEFAULT_SIGNATURE)]
+    signature: PathBuf,
+    #[command(flatten)]
+    hashing: Hashing,
+    /// Cut files into shards of this many bytes (`sha256-sharded-N`), so a
+    /// single huge file hashes on every core.
+    #[arg(long, value_name = "BYTES", value_parser = clap::value_parser!(u64).range(1..))]
+    shard_size: Option<u64>,
+}
+
+/// Verify a model against its signature, every check by name.
+///
+/// Checks: bundle-format, signer, signature, statement, model-files. The
+/// model is hashed the way the signature says (files or shards, its ignore
+/// paths); missing, extra and changed files are listed separately.
+///
+/// Trust, one of:
+///
+/// - `--key PUB.pem`: a key signature; the bundle's key hint must name it.
+///
+/// - `--ca CA.pem`: a certificate signature; the chain in the bundle must
+///   lead to a certificate in CA.pem at the time the leaf was issued (the
+///   bundle has no timestamp; model_signing checks the same way), and the
+///   leaf must allow digital signatures or code signing.
+///
+/// - `--identity ID --issuer URL` (or --identity-regexp): a Sigstore
+///   keyless signature, checked completely and offline by strata's Sigstore
+///   verifier against the trusted root (public-good unless --trusted-root).
+///
+/// Exit status: 0 verified, 1 a check failed, 2 unreadable or malformed
+/// input.
+#[derive(Debug, Args)]
+#[command(after_long_help = "Examples:
+  strata model verify models/mimo-7b --signature model.sig --key signing.pub
+  strata model verify models/mimo-7b --signature model.sig --ca org-ca.pem --format json
+  strata model verify models/mimo-7b --signature model.sig --key signing.pub --ignore-unsigned-files")]
+struct VerifyArgs {
+    /// Model directory or file.
+    model: PathBuf,
+    /// The signature.
+    #[arg(long, value_name = "FILE", default_value = modelsign::DEFAULT_SIGNATURE)]
+    signature: PathBuf,
+    /// Public key (PEM).
+    #[arg(long, value_name = "PUB.pem", conflicts_with_all = ["ca", "identity", "identity_regexp", "issuer"])]
+    key: Option<PathBuf>,
+    /// CA certificates (PEM) the bundle's chain must lead to.
+    #[arg(long, value_name = "CA.pem", conflicts_with_all = ["identity", "identity_regexp", "issuer"])]
+    ca: Option<PathBuf>,
+    /// Required certificate identity (SAN), exact (Sigstore signatures).
+    #[arg(long, value_name = "ID", conflicts_with = "identity_regexp")]
+    identity: Option<String>,
+    /// Required identity as an anchored regular expression.
+    #[arg(long, value_name = "REGEX")]
+    identity_regexp: Option<String>,
+    /// Required OIDC issuer, exact.
+    #[arg(long, value_name = "URL")]
+    issuer: Option<String>,
+    /// Sigstore trusted_root.json (default: the embedded public-good root).
+    #[arg(long, value_name = "FILE")]
+    trusted_root: Option<PathBuf>,
+    /// Hash only the files the signature lists; files added since signing
+    /// are not reported.
+    #[arg(long)]
+    ignore_unsigned_files: bool,
+    #[command(flatten)]
+    hashing: Hashing,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    format: Format,
+}
+
+/// Run `strata model`.
+pub fn run(args: ModelArgs) -> Result<ExitStatus> {
+    match args.command {
+        ModelCommand::Hash(a) => hash(a),
+        ModelCommand::Sign(a) => sign(a),
+        ModelCommand::Verify(a) => verify(a),
+    }
+}
+
+fn progress_for(model: &Path) -> Option<StderrProgress> {
+    StderrProgress::if_terminal(&model.display().to_string())
+}
+
+fn stdout(text: &str) -> Result<()> {
+    output::stdout(text.as_bytes()).map_err(|e| Error::io(Path::new("<stdout>"), e))
+}
+
+fn hash(a: HashArgs) -> Result<ExitStatus> {
+    let bar = progress_for(&a.model);
+    let m = modelsign::hash_model(
+        &a.model,
+        &a.hashing.config(a.shard_size),
+        None,
+        None,
+        bar.as_ref().map(|b| b as &dyn Progress),
+    )?;
+    let text = match a.format {
+        Format::Json => {
+            let mut s = String::from_utf8_lossy(&m.statement()).into_owned();
+            s.push('\n');
+            s
+        }
+        Format::Human => {
+            let mut s = format!(
+                "sha256:{}  {} ({} {} resources)\n",
+                m.root_digest,
+                a.model.display(),
+                m.resources.len(),
+                m.serialization.algorithm()
+            );
+            if a.list {
+                for r in &m.resources {
+                    s.push_str(&format!("  sha256:{}  {}\n", r.digest, r.name));
+                }
+            }
+            s
+        }
+    };
+    stdout(&text)?;
+    Ok(ExitStatus::Success)
+}
+
+fn sign(a: SignArgs) -> Result<ExitStatus> {
+    let key = keys::load_signing_key(&a.key)?;
+    let signer = match &a.cert {
+        Some(cert_path) => {
+            let leaf = trust::load_certificates(cert_path)?
+                .into_iter()
+                .next()
+                .ok_or_else(|| Error::Usage("--cert has no certificate".into()))?;
+            strata::sigstore::sign::check_certificate_matches_key(&leaf, &key, cert_path)?;
+            let mut chain = Vec::new();
+            for p in &a.chain {
+                chain.extend(trust::load_certificates(p)?);
+            }
+            strata::sigstore::verify::chain::chains_for_model_signing(
+                &leaf,
+                &[],
+                &chain,
+                jiff::Timestamp::now(),
+            )
+            .map_err(|e| {
+                Error::Usage(format!(
+                    "{} does not chain to --chain now, so verifiers would reject the signature: {e}",
+                    cert_path.display()
+                ))
+            })?;
+            let mut all = vec![leaf.as_bytes().to_vec()];
+            all.extend(chain.iter().map(|c| c.as_bytes().to_vec()));
+            ModelSigner::Certificate { key, chain: all }
+        }
+        None => ModelSigner::Key(key),
+    };
+    let bar = progress_for(&a.model);
+    let m = modelsign::hash_model(
+        &a.model,
+        &a.hashing.config(a.shard_size),
+        Some(&a.signature),
+        None,
+        bar.as_ref().map(|b| b as &dyn Progress),
+    )?;
+    let bundle = modelsign::sign_manifest(&m, &signer)?;
+    strata::fsutil::write_atomic(&a.signature, &bundle)?;
+    output::status(&format!(
+        "signed {} -> {} ({} {} resources, subject {} sha256:{})",
+        a.model.display(),
+        a.signature.display(),
+        m.resources.len(),
+        m.serialization.algorithm(),
+        m.model_name,
+        m.root_digest
+    ));
+    Ok(ExitStatus::Success)
+}
+
+fn verify(a: VerifyArgs) -> Result<ExitStatus> {
+    let trust = match (&a.key, &a.ca) {
+        (Some(k), _) => ModelTrust::Key(k.clone()),
+        (None, Some(ca)) => ModelTrust::Ca(ca.clone()),
+        (None, None) => {
+            if (a.identity.is_none() && a.identity_regexp.is_none()) || a.issuer.is_none() {
+                return Err(Error::Usage(
+                    "give --key PUB.pem, --ca CA.pem, or --identity (or --identity-regexp) with --issuer"
+                        .into(),
+                ));
+            }
+            ModelTrust::Sigstore(TrustSpec {
+                identity: a.identity.clone(),
+                identity_regexp: a.identity_regexp.clone(),
+                issuer: a.issuer.clone(),
+                trusted_root: a.trusted_root.clone(),
+                ..TrustSpec::default()
+            })
+        }
+    };
+    let opts = VerifyOptions {
+        trust,
+        hash: a.hashing.config(None),
+        ignore_unsigned_files: a.ignore_unsigned_files,
+        now: jiff::Timestamp::now(),
+    };
+    let bar = progress_for(&a.model);
+    let report = strata::modelsign::verify::verify(
+        &a.model,
+        &a.signature,
+        &opts,
+        bar.as_ref().map(|b| b as &dyn Progress),
+    )?;
+    let text = match a.format {
+        Format::Human => report.render_human(),
+        Format::Json => serde_json::to_string_pretty(&report).unwrap_or_default() + "\n",
+    };
+    stdout(&text)?;
+    Ok(if report.verified {
+        ExitStatus::Success
+    } else {
+        ExitStatus::Failure
+    })
+}
