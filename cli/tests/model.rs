@@ -34,7 +34,10 @@ fn key(dir: &Path, name: &str, p384: bool) -> (PathBuf, PathBuf) {
         &PKCS_ECDSA_P256_SHA256
     };
     let k = KeyPair::generate_for(alg).unwrap();
-    let (private, public) = (dir.join(format!("{name}.pem")), dir.join(format!("{name}.pub")));
+    let (private, public) = (
+        dir.join(format!("{name}.pem")),
+        dir.join(format!("{name}.pub")),
+    );
     fs::write(&private, k.serialize_pem()).unwrap();
     fs::write(&public, k.public_key_pem()).unwrap();
     (private, public)
@@ -74,16 +77,54 @@ fn key_signatures_round_trip_and_each_tamper_fails_on_model_files() {
     let d = tmp.path();
     let m = model(d);
     let (k, p) = key(d, "signer", false);
-    let (code, _, err) = run(d, &["model", "sign", "mimo", "--key", k.to_str().unwrap(), "--signature", "mimo.sig"]);
+    let (code, _, err) = run(
+        d,
+        &[
+            "model",
+            "sign",
+            "mimo",
+            "--key",
+            k.to_str().unwrap(),
+            "--signature",
+            "mimo.sig",
+        ],
+    );
     assert_eq!(code, 0, "{err}");
     let first = fs::read(d.join("mimo.sig")).unwrap();
-    run(d, &["model", "sign", "mimo", "--key", k.to_str().unwrap(), "--signature", "mimo.sig"]);
-    assert_eq!(first, fs::read(d.join("mimo.sig")).unwrap(), "P-256 signatures are deterministic");
-    let args = ["mimo", "--signature", "mimo.sig", "--key", p.to_str().unwrap()];
+    run(
+        d,
+        &[
+            "model",
+            "sign",
+            "mimo",
+            "--key",
+            k.to_str().unwrap(),
+            "--signature",
+            "mimo.sig",
+        ],
+    );
+    assert_eq!(
+        first,
+        fs::read(d.join("mimo.sig")).unwrap(),
+        "P-256 signatures are deterministic"
+    );
+    let args = [
+        "mimo",
+        "--signature",
+        "mimo.sig",
+        "--key",
+        p.to_str().unwrap(),
+    ];
     let (code, r) = verify_json(d, &args);
     assert_eq!(code, 0, "{r}");
     assert_eq!(r["signed_resources"], 4, "{r}");
-    for c in ["bundle-format", "signer", "signature", "statement", "model-files"] {
+    for c in [
+        "bundle-format",
+        "signer",
+        "signature",
+        "statement",
+        "model-files",
+    ] {
         assert_eq!(status(&r, c), "pass", "{c}: {r}");
     }
 
@@ -115,7 +156,10 @@ fn key_signatures_round_trip_and_each_tamper_fails_on_model_files() {
     fs::remove_file(m.join("tokenizer/vocab.txt")).unwrap();
     let (code, r) = verify_json(d, &args);
     assert_eq!(code, 1);
-    assert_eq!(r["difference"]["missing"], serde_json::json!(["tokenizer/vocab.txt"]));
+    assert_eq!(
+        r["difference"]["missing"],
+        serde_json::json!(["tokenizer/vocab.txt"])
+    );
     assert_eq!(r["difference"]["extra"], serde_json::json!([]));
 }
 
@@ -125,12 +169,31 @@ fn the_human_report_lists_differences_by_kind() {
     let d = tmp.path();
     let m = model(d);
     let (k, p) = key(d, "signer", false);
-    run(d, &["model", "sign", "mimo", "--key", k.to_str().unwrap(), "--signature", "mimo.sig"]);
+    run(
+        d,
+        &[
+            "model",
+            "sign",
+            "mimo",
+            "--key",
+            k.to_str().unwrap(),
+            "--signature",
+            "mimo.sig",
+        ],
+    );
     fs::write(m.join("weights.bin"), "replaced").unwrap();
     fs::write(m.join("extra.bin"), "x").unwrap();
     fs::remove_file(m.join("empty.txt")).unwrap();
     let out = strata(d)
-        .args(["model", "verify", "mimo", "--signature", "mimo.sig", "--key", p.to_str().unwrap()])
+        .args([
+            "model",
+            "verify",
+            "mimo",
+            "--signature",
+            "mimo.sig",
+            "--key",
+            p.to_str().unwrap(),
+        ])
         .output()
         .unwrap();
     insta::assert_snapshot!(render(&out, d));
@@ -143,15 +206,44 @@ fn another_key_fails_on_signer_and_a_forged_hint_on_signature() {
     model(d);
     let (k, _) = key(d, "signer", false);
     let (_, other) = key(d, "other", false);
-    run(d, &["model", "sign", "mimo", "--key", k.to_str().unwrap(), "--signature", "mimo.sig"]);
-    let (code, r) = verify_json(d, &["mimo", "--signature", "mimo.sig", "--key", other.to_str().unwrap()]);
+    run(
+        d,
+        &[
+            "model",
+            "sign",
+            "mimo",
+            "--key",
+            k.to_str().unwrap(),
+            "--signature",
+            "mimo.sig",
+        ],
+    );
+    let (code, r) = verify_json(
+        d,
+        &[
+            "mimo",
+            "--signature",
+            "mimo.sig",
+            "--key",
+            other.to_str().unwrap(),
+        ],
+    );
     assert_eq!(code, 1);
     assert_eq!(status(&r, "signer"), "fail");
     // A bundle whose hint was removed is judged by its signature alone.
     let mut b: Value = serde_json::from_slice(&fs::read(d.join("mimo.sig")).unwrap()).unwrap();
     b["verificationMaterial"]["publicKey"]["hint"] = Value::String(String::new());
     fs::write(d.join("nohint.sig"), serde_json::to_vec(&b).unwrap()).unwrap();
-    let (code, r) = verify_json(d, &["mimo", "--signature", "nohint.sig", "--key", other.to_str().unwrap()]);
+    let (code, r) = verify_json(
+        d,
+        &[
+            "mimo",
+            "--signature",
+            "nohint.sig",
+            "--key",
+            other.to_str().unwrap(),
+        ],
+    );
     assert_eq!(code, 1);
     assert_eq!(status(&r, "signer"), "pass");
     assert_eq!(status(&r, "signature"), "fail");
@@ -163,11 +255,31 @@ fn a_tampered_payload_fails_on_signature() {
     let d = tmp.path();
     model(d);
     let (k, p) = key(d, "signer", false);
-    run(d, &["model", "sign", "mimo", "--key", k.to_str().unwrap(), "--signature", "mimo.sig"]);
+    run(
+        d,
+        &[
+            "model",
+            "sign",
+            "mimo",
+            "--key",
+            k.to_str().unwrap(),
+            "--signature",
+            "mimo.sig",
+        ],
+    );
     let mut b: Value = serde_json::from_slice(&fs::read(d.join("mimo.sig")).unwrap()).unwrap();
     sigstore_pki::flip_b64(&mut b["dsseEnvelope"]["payload"]);
     fs::write(d.join("mimo.sig"), serde_json::to_vec(&b).unwrap()).unwrap();
-    let (code, r) = verify_json(d, &["mimo", "--signature", "mimo.sig", "--key", p.to_str().unwrap()]);
+    let (code, r) = verify_json(
+        d,
+        &[
+            "mimo",
+            "--signature",
+            "mimo.sig",
+            "--key",
+            p.to_str().unwrap(),
+        ],
+    );
     assert_eq!(code, 1);
     assert_eq!(status(&r, "signature"), "fail");
 }
@@ -180,7 +292,17 @@ fn shards_and_p384_round_trip() {
     let (k, p) = key(d, "p384", true);
     let (code, _, err) = run(
         d,
-        &["model", "sign", "mimo", "--key", k.to_str().unwrap(), "--signature", "s.sig", "--shard-size", "1024"],
+        &[
+            "model",
+            "sign",
+            "mimo",
+            "--key",
+            k.to_str().unwrap(),
+            "--signature",
+            "s.sig",
+            "--shard-size",
+            "1024",
+        ],
     );
     assert_eq!(code, 0, "{err}");
     let args = ["mimo", "--signature", "s.sig", "--key", p.to_str().unwrap()];
@@ -189,16 +311,36 @@ fn shards_and_p384_round_trip() {
     // 5000 bytes in 1024-byte shards, plus two small files; the empty file
     // is dropped in shard mode.
     assert_eq!(r["signed_resources"], 7, "{r}");
-    let (_, out, _) = run(d, &["model", "hash", "mimo", "--shard-size", "1024", "--format", "json"]);
+    let (_, out, _) = run(
+        d,
+        &[
+            "model",
+            "hash",
+            "mimo",
+            "--shard-size",
+            "1024",
+            "--format",
+            "json",
+        ],
+    );
     let st: Value = serde_json::from_str(&out).unwrap();
-    assert_eq!(st["predicate"]["resources"][2]["name"], "weights.bin:0:1024");
-    assert_eq!(st["predicate"]["resources"][2]["algorithm"], "sha256-sharded-1024");
+    assert_eq!(
+        st["predicate"]["resources"][2]["name"],
+        "weights.bin:0:1024"
+    );
+    assert_eq!(
+        st["predicate"]["resources"][2]["algorithm"],
+        "sha256-sharded-1024"
+    );
     let mut w = fs::read(m.join("weights.bin")).unwrap();
     w[4999] ^= 1;
     fs::write(m.join("weights.bin"), w).unwrap();
     let (code, r) = verify_json(d, &args);
     assert_eq!(code, 1);
-    assert_eq!(r["difference"]["changed"][0]["name"], "weights.bin:4096:5000");
+    assert_eq!(
+        r["difference"]["changed"][0]["name"],
+        "weights.bin:4096:5000"
+    );
 }
 
 #[test]
@@ -207,19 +349,56 @@ fn the_signature_inside_the_model_is_ignored_and_recorded() {
     let d = tmp.path();
     model(d);
     let (k, p) = key(d, "signer", false);
-    let (code, _, err) = run(d, &["model", "sign", "mimo", "--key", k.to_str().unwrap(), "--signature", "mimo/model.sig"]);
+    let (code, _, err) = run(
+        d,
+        &[
+            "model",
+            "sign",
+            "mimo",
+            "--key",
+            k.to_str().unwrap(),
+            "--signature",
+            "mimo/model.sig",
+        ],
+    );
     assert_eq!(code, 0, "{err}");
-    let (code, r) = verify_json(d, &["mimo", "--signature", "mimo/model.sig", "--key", p.to_str().unwrap()]);
+    let (code, r) = verify_json(
+        d,
+        &[
+            "mimo",
+            "--signature",
+            "mimo/model.sig",
+            "--key",
+            p.to_str().unwrap(),
+        ],
+    );
     assert_eq!(code, 0, "{r}");
     // `model hash` knows no signature: ignore it by name.
     let (_, out, _) = run(
         d,
-        &["model", "hash", "mimo", "--format", "json", "--ignore-paths", "tokenizer", "--ignore-paths", "model.sig"],
+        &[
+            "model",
+            "hash",
+            "mimo",
+            "--format",
+            "json",
+            "--ignore-paths",
+            "tokenizer",
+            "--ignore-paths",
+            "model.sig",
+        ],
     );
     let st: Value = serde_json::from_str(&out).unwrap();
     assert_eq!(
         st["predicate"]["serialization"]["ignore_paths"],
-        serde_json::json!([".git", ".gitattributes", ".github", ".gitignore", "model.sig", "tokenizer"])
+        serde_json::json!([
+            ".git",
+            ".gitattributes",
+            ".github",
+            ".gitignore",
+            "model.sig",
+            "tokenizer"
+        ])
     );
     let names: Vec<&str> = st["predicate"]["resources"]
         .as_array()
@@ -264,11 +443,29 @@ fn certificate_signatures_verify_to_the_ca_and_a_rogue_ca_fails_on_signer() {
     let s = |p: &PathBuf| p.to_str().unwrap().to_string();
     let (code, _, err) = run(
         d,
-        &["model", "sign", "mimo", "--key", &s(&key), "--cert", &s(&leaf), "--chain", &s(&inter), "--signature", "c.sig"],
+        &[
+            "model",
+            "sign",
+            "mimo",
+            "--key",
+            &s(&key),
+            "--cert",
+            &s(&leaf),
+            "--chain",
+            &s(&inter),
+            "--signature",
+            "c.sig",
+        ],
     );
     assert_eq!(code, 0, "{err}");
     let b: Value = serde_json::from_slice(&fs::read(d.join("c.sig")).unwrap()).unwrap();
-    assert_eq!(b["verificationMaterial"]["x509CertificateChain"]["certificates"].as_array().unwrap().len(), 2);
+    assert_eq!(
+        b["verificationMaterial"]["x509CertificateChain"]["certificates"]
+            .as_array()
+            .unwrap()
+            .len(),
+        2
+    );
     let (code, r) = verify_json(d, &["mimo", "--signature", "c.sig", "--ca", &s(&root)]);
     assert_eq!(code, 0, "{r}");
     // A rogue CA with the same names but another key.
@@ -299,12 +496,38 @@ fn a_leaf_without_signing_usage_is_refused_when_signing() {
     // even without code signing; a key that is not the leaf's is refused.
     let (code, _, err) = run(
         d,
-        &["model", "sign", "mimo", "--key", &s(&other_key), "--cert", &s(&leaf), "--chain", &s(&inter)],
+        &[
+            "model",
+            "sign",
+            "mimo",
+            "--key",
+            &s(&other_key),
+            "--cert",
+            &s(&leaf),
+            "--chain",
+            &s(&inter),
+        ],
     );
     assert_eq!(code, 2, "{err}");
     assert!(err.contains("certificate-key-mismatch"), "{err}");
-    let (code, _, err) = run(d, &["model", "sign", "mimo", "--key", &s(&key), "--cert", &s(&leaf), "--chain", &s(&leaf)]);
-    assert_eq!(code, 2, "a chain that does not lead anywhere is refused: {err}");
+    let (code, _, err) = run(
+        d,
+        &[
+            "model",
+            "sign",
+            "mimo",
+            "--key",
+            &s(&key),
+            "--cert",
+            &s(&leaf),
+            "--chain",
+            &s(&leaf),
+        ],
+    );
+    assert_eq!(
+        code, 2,
+        "a chain that does not lead anywhere is refused: {err}"
+    );
 }
 
 #[test]
@@ -316,7 +539,12 @@ fn keyless_model_signatures_verify_against_a_trusted_root_and_identity() {
     fs::write(d.join("root.json"), world.default_root()).unwrap();
     let (_, statement, _) = run(d, &["model", "hash", "mimo", "--format", "json"]);
     let leaf = world.leaf(IDENTITY, -5, 5);
-    let b = keyless_bundle(&world, &leaf, statement.trim_end().as_bytes(), &EntryOpts::default());
+    let b = keyless_bundle(
+        &world,
+        &leaf,
+        statement.trim_end().as_bytes(),
+        &EntryOpts::default(),
+    );
     fs::write(d.join("k.sig"), serde_json::to_vec(&b).unwrap()).unwrap();
     let args = |id: &str| {
         vec![
@@ -348,7 +576,18 @@ fn pre_1_0_and_malformed_signatures_are_refused_clearly() {
     let d = tmp.path();
     model(d);
     let (k, p) = key(d, "signer", false);
-    run(d, &["model", "sign", "mimo", "--key", k.to_str().unwrap(), "--signature", "mimo.sig"]);
+    run(
+        d,
+        &[
+            "model",
+            "sign",
+            "mimo",
+            "--key",
+            k.to_str().unwrap(),
+            "--signature",
+            "mimo.sig",
+        ],
+    );
     // A v0.1 payload, properly signed.
     let old = serde_json::json!({
         "_type": "https://in-toto.io/Statement/v1",
@@ -360,12 +599,23 @@ fn pre_1_0_and_malformed_signatures_are_refused_clearly() {
     let signer = strata::sigstore::keys::load_signing_key(&k).unwrap();
     let pae = strata::modelsign::bundle::pae("application/vnd.in-toto+json", &payload);
     let bundle = strata::modelsign::bundle::write(
-        &strata::modelsign::bundle::Material::PublicKey { hint: String::new() },
+        &strata::modelsign::bundle::Material::PublicKey {
+            hint: String::new(),
+        },
         &payload,
         &signer.sign(&pae).unwrap(),
     );
     fs::write(d.join("old.sig"), bundle).unwrap();
-    let (code, r) = verify_json(d, &["mimo", "--signature", "old.sig", "--key", p.to_str().unwrap()]);
+    let (code, r) = verify_json(
+        d,
+        &[
+            "mimo",
+            "--signature",
+            "old.sig",
+            "--key",
+            p.to_str().unwrap(),
+        ],
+    );
     assert_eq!(code, 1);
     assert_eq!(status(&r, "signature"), "pass");
     assert_eq!(status(&r, "statement"), "fail");
@@ -373,14 +623,47 @@ fn pre_1_0_and_malformed_signatures_are_refused_clearly() {
     assert!(detail.contains("unsupported version"), "{detail}");
 
     fs::write(d.join("bad.sig"), "{\n  \"mediaType\": ,\n}").unwrap();
-    let (code, _, err) = run(d, &["model", "verify", "mimo", "--signature", "bad.sig", "--key", p.to_str().unwrap()]);
+    let (code, _, err) = run(
+        d,
+        &[
+            "model",
+            "verify",
+            "mimo",
+            "--signature",
+            "bad.sig",
+            "--key",
+            p.to_str().unwrap(),
+        ],
+    );
     assert_eq!(code, 2);
     assert!(err.contains("bad.sig:2:16"), "{err}");
     fs::write(d.join("bad.sig"), "{\"mediaType\": \"x\"}").unwrap();
-    let (code, _, err) = run(d, &["model", "verify", "mimo", "--signature", "bad.sig", "--key", p.to_str().unwrap()]);
+    let (code, _, err) = run(
+        d,
+        &[
+            "model",
+            "verify",
+            "mimo",
+            "--signature",
+            "bad.sig",
+            "--key",
+            p.to_str().unwrap(),
+        ],
+    );
     assert_eq!(code, 2);
     assert!(err.contains("model-signature-malformed"), "{err}");
-    let (code, _, err) = run(d, &["model", "verify", "mimo", "--signature", "none.sig", "--key", p.to_str().unwrap()]);
+    let (code, _, err) = run(
+        d,
+        &[
+            "model",
+            "verify",
+            "mimo",
+            "--signature",
+            "none.sig",
+            "--key",
+            p.to_str().unwrap(),
+        ],
+    );
     assert_eq!(code, 2);
     assert!(err.contains("none.sig"), "{err}");
     let (code, _, err) = run(d, &["model", "verify", "mimo", "--signature", "mimo.sig"]);
@@ -395,7 +678,10 @@ fn hash_prints_the_model_signing_subject_digest() {
     let (_, out, _) = run(d, &["model", "hash", "mimo"]);
     let (_, plain, _) = run(d, &["hash", "mimo"]);
     // The subject digest equals `strata hash` of the directory.
-    assert_eq!(out.split_whitespace().next(), plain.split_whitespace().next());
+    assert_eq!(
+        out.split_whitespace().next(),
+        plain.split_whitespace().next()
+    );
     let (code, _, err) = run(d, &["model", "hash", "nowhere"]);
     assert_eq!(code, 2);
     assert!(err.contains("nowhere"), "{err}");
