@@ -86,7 +86,37 @@ fn layer_components_carry_types_groups_and_evidence() {
     assert!(has("strata:agent:name", "miclaw"));
     assert!(has("strata:jurisdiction", "CN"));
     // Weights: directory digest on the layer, one nested component per file.
-    let weights = &model["components"][0];
+    let subs = model["components"].as_array().unwrap();
+    let weights = subs
+        .iter()
+        .find(|c| c["name"].as_str().unwrap().ends_with("(weights)"))
+        .unwrap();
+    // The model-signing signature over the weights, verified with its key.
+    let sig = subs
+        .iter()
+        .find(|c| c["name"] == "evidence/xiaomi-15s-pro-cn/mimo.model.sig")
+        .unwrap();
+    let sig_props = sig["properties"].as_array().unwrap();
+    let sig_has = |n: &str, val: &str| {
+        sig_props
+            .iter()
+            .any(|p| p["name"] == n && p["value"] == val)
+    };
+    assert!(sig_has("strata:evidence:verification", "passed"), "{sig}");
+    assert!(
+        sig_has("strata:evidence:check:model-files", "pass"),
+        "{sig}"
+    );
+    assert!(
+        sig_has(
+            "strata:evidence:model-signing:subject",
+            &format!(
+                "mimo sha256:{}",
+                weights["hashes"][0]["content"].as_str().unwrap()
+            )
+        ),
+        "the signed subject is the weights digest: {sig}"
+    );
     assert_eq!(weights["components"].as_array().unwrap().len(), 5);
     let names: Vec<&str> = weights["components"]
         .as_array()

@@ -10,6 +10,8 @@
 //! missing these tests are skipped with a note, except under `CI=true`,
 //! where they fail.
 
+#![allow(clippy::print_stderr)] // the skip note and the reference tool's output on failure
+
 mod common;
 mod sigstore_pki;
 

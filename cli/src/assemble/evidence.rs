@@ -53,6 +53,18 @@ pub struct EvidenceRecord {
     pub report: Option<crate::evidence::Report>,
 }
 
+/// One entry to hash and parse: an evidence entry or the model weights.
+struct Entry {
+    kind: EvidenceKind,
+    path: String,
+    description: Option<String>,
+    allow_symlinks: bool,
+    allow_outside: bool,
+    weights: bool,
+    artifact: Option<String>,
+    trust: Option<crate::model::EvidenceTrust>,
+}
+
 /// Hash and parse every evidence entry of the stack, in manifest order.
 pub fn collect(
     stack: &Loaded<Stack>,
@@ -62,42 +74,49 @@ pub fn collect(
 ) -> Result<Vec<EvidenceRecord>> {
     let mut out = Vec::new();
     for (layer_name, layer) in stack.value.layers.iter() {
-        type Entry = (
-            EvidenceKind,
-            String,
-            Option<String>,
-            bool,
-            bool,
-            bool,
-            Option<String>,
-        );
         let mut entries: Vec<Entry> = layer
             .evidence
             .iter()
-            .map(|e| {
-                (
-                    e.kind,
-                    e.path.clone(),
-                    e.description.clone(),
-                    e.allow_symlinks,
-                    e.allow_outside_root,
-                    false,
-                    e.artifact.clone(),
-                )
+            .map(|e| Entry {
+                kind: e.kind,
+                path: e.path.clone(),
+                description: e.description.clone(),
+                allow_symlinks: e.allow_symlinks,
+                allow_outside: e.allow_outside_root,
+                weights: false,
+                // A model signature covers the layer's weights unless it
+                // names another directory.
+                artifact: e.artifact.clone().or_else(|| {
+                    (e.kind == EvidenceKind::ModelSigning)
+                        .then(|| layer.weights.as_ref().map(|w| w.path.clone()))
+                        .flatten()
+                }),
+                trust: e.trust.clone(),
             })
             .collect();
         if let Some(w) = &layer.weights {
-            entries.push((
-                EvidenceKind::Directory,
-                w.path.clone(),
-                None,
-                w.allow_symlinks,
-                false,
-                true,
-                None,
-            ));
+            entries.push(Entry {
+                kind: EvidenceKind::Directory,
+                path: w.path.clone(),
+                description: None,
+                allow_symlinks: w.allow_symlinks,
+                allow_outside: false,
+                weights: true,
+                artifact: None,
+                trust: None,
+            });
         }
-        for (kind, path, description, allow_symlinks, allow_outside, weights, artifact) in entries {
+        for Entry {
+            kind,
+            path,
+            description,
+            allow_symlinks,
+            allow_outside,
+            weights,
+            artifact,
+            trust,
+        } in entries
+        {
             // `check_stack` already refused escapes; confine again so this
             // function is safe on its own.
             let full = fsutil::confine(&fleet.root, &path, allow_outside).map_err(|m| {
@@ -170,7 +189,15 @@ pub fn collect(
                 })?),
                 None => None,
             };
-            super::parse::parse_kind(&mut rec, &full, &stack.path, at, artifact_full.as_deref())?;
+            let input = super::parse::KindInput {
+                full: &full,
+                manifest: &stack.path,
+                at,
+                artifact: artifact_full.as_deref(),
+                trust: trust.as_ref(),
+                root: &fleet.root,
+            };
+            super::parse::parse_kind(&mut rec, &input)?;
             out.push(rec);
         }
     }

@@ -13,7 +13,7 @@ use time::OffsetDateTime;
 
 use crate::diag::{Diagnostic, Error, Result, Severity};
 use crate::evidence;
-use crate::model::EvidenceKind;
+use crate::model::{EvidenceKind, EvidenceTrust};
 use crate::validate;
 
 use super::evidence::EvidenceRecord;
@@ -21,18 +21,32 @@ use super::evidence::EvidenceRecord;
 /// How many of an invalid vendor SBOM's errors are repeated in the message.
 const SHOWN_SBOM_ERRORS: usize = 5;
 
-/// Parse `full` according to `rec.kind` and add its properties to `rec`.
-/// `manifest` names the stack file in diagnostics; `at` is the evaluation
-/// time for validity and expiry checks (the BOM timestamp; without one
-/// those checks are recorded as skipped, keeping the BOM reproducible).
-pub fn parse_kind(
-    rec: &mut EvidenceRecord,
-    full: &Path,
-    manifest: &Path,
-    at: Option<OffsetDateTime>,
-    artifact: Option<&Path>,
-) -> Result<()> {
+/// What [`parse_kind`] reads an entry with.
+#[derive(Debug)]
+pub struct KindInput<'a> {
+    /// The evidence on disk.
+    pub full: &'a Path,
+    /// The stack file, for diagnostics.
+    pub manifest: &'a Path,
+    /// Evaluation time for validity and expiry checks (the BOM timestamp;
+    /// without one those checks are recorded as skipped, keeping the BOM
+    /// reproducible).
+    pub at: Option<OffsetDateTime>,
+    /// The artifact provenance describes, or the model a model signature
+    /// covers, on disk.
+    pub artifact: Option<&'a Path>,
+    /// Trust material for signed evidence.
+    pub trust: Option<&'a EvidenceTrust>,
+    /// The fleet root trust paths are relative to.
+    pub root: &'a Path,
+}
+
+/// Parse the evidence according to `rec.kind` and add its properties to
+/// `rec`.
+pub fn parse_kind(rec: &mut EvidenceRecord, input: &KindInput<'_>) -> Result<()> {
+    let (full, manifest, at, artifact) = (input.full, input.manifest, input.at, input.artifact);
     match rec.kind {
+        EvidenceKind::ModelSigning => model_signature(rec, input),
         EvidenceKind::File | EvidenceKind::Directory => Ok(()),
         EvidenceKind::Cyclonedx => vendor_sbom(rec, full, manifest),
         EvidenceKind::AndroidKeyAttestation
@@ -42,17 +56,6 @@ pub fn parse_kind(
         | EvidenceKind::TpmEkCertificate
         | EvidenceKind::SpdmCertificate
         | EvidenceKind::SlsaProvenance => hardware(rec, full, manifest, at, artifact),
-        other => Err(Error::invalid(
-            Diagnostic::error(
-                "unsupported-evidence-kind",
-                format!(
-                    "evidence kind `{}` is not supported by this build of strata",
-                    other.as_str()
-                ),
-            )
-            .in_file(manifest)
-            .help("attach it as `kind: file` to record its digest"),
-        )),
     }
 }
 
@@ -115,6 +118,114 @@ fn hardware(
     }
     rec.properties.extend(report.properties(prefix(rec.kind)));
     rec.report = Some(report);
+    Ok(())
+}
+
+/// A model-signing bundle: verified against its model directory with the
+/// entry's trust material; the outcome of every check becomes a property,
+/// a failed verification a warning. A bundle that cannot be read stops
+/// assembly.
+fn model_signature(rec: &mut EvidenceRecord, input: &KindInput<'_>) -> Result<()> {
+    use crate::modelsign::verify::{ModelTrust, VerifyOptions, verify};
+    let manifest = input.manifest;
+    let needs = |msg: &str| {
+        Error::invalid(
+            Diagnostic::error("model-signing-evidence", format!("evidence `{}`: {msg}", rec.path))
+                .in_file(manifest)
+                .help("give `trust: {key: PUB.pem}`, `trust: {ca: CA.pem}` or `trust: {identity: ..., issuer: ...}`, and `artifact:` (or the layer's `weights`) for the model directory"),
+        )
+    };
+    let model = input
+        .artifact
+        .ok_or_else(|| needs("no model directory: set `artifact` or the layer's `weights`"))?;
+    let t = input
+        .trust
+        .ok_or_else(|| needs("no `trust` to verify it against"))?;
+    let path = |p: &Option<String>| -> Result<Option<std::path::PathBuf>> {
+        p.as_ref()
+            .map(|p| {
+                crate::fsutil::confine(input.root, p, false).map_err(|m| {
+                    Error::invalid(Diagnostic::error("path-outside-root", m).in_file(manifest))
+                })
+            })
+            .transpose()
+    };
+    let trust = match (path(&t.key)?, path(&t.ca)?) {
+        (Some(k), _) => ModelTrust::Key(k),
+        (None, Some(ca)) => ModelTrust::Ca(ca),
+        (None, None)
+            if (t.identity.is_some() || t.identity_regexp.is_some()) && t.issuer.is_some() =>
+        {
+            ModelTrust::Sigstore(crate::sigstore::trust::TrustSpec {
+                identity: t.identity.clone(),
+                identity_regexp: t.identity_regexp.clone(),
+                issuer: t.issuer.clone(),
+                trusted_root: path(&t.trusted_root)?,
+                ..Default::default()
+            })
+        }
+        _ => return Err(needs("`trust` names no key, CA or identity with issuer")),
+    };
+    let now = input
+        .at
+        .and_then(|t| jiff::Timestamp::from_second(t.unix_timestamp()).ok())
+        .unwrap_or_else(jiff::Timestamp::now);
+    let opts = VerifyOptions {
+        trust,
+        hash: crate::modelsign::HashConfig {
+            ignore_git_paths: true,
+            ..Default::default()
+        },
+        ignore_unsigned_files: false,
+        now,
+    };
+    let report = verify(model, input.full, &opts, None)?;
+    let p = |k: &str| format!("evidence:model-signing:{k}");
+    if let Some(s) = &report.subject {
+        rec.properties.push((p("subject"), s.clone()));
+    }
+    rec.properties
+        .push((p("resources"), report.signed_resources.to_string()));
+    rec.properties.push((
+        p("trust"),
+        report
+            .trust
+            .replace(&format!("{}/", input.root.display()), ""),
+    ));
+    for c in &report.checks {
+        use crate::sigstore::checks::Status as S;
+        let status = match c.status {
+            S::Pass => "pass",
+            S::Fail => "fail",
+            S::NotApplicable => "not-applicable",
+            S::NotChecked => "not-checked",
+        };
+        rec.properties
+            .push((format!("evidence:check:{}", c.name), status.into()));
+    }
+    rec.properties.push((
+        "evidence:verification".into(),
+        if report.verified { "passed" } else { "failed" }.into(),
+    ));
+    if !report.verified {
+        let failed: Vec<String> = report
+            .checks
+            .iter()
+            .filter(|c| c.status == crate::sigstore::checks::Status::Fail)
+            .map(|c| format!("{} ({})", c.name, c.detail))
+            .collect();
+        rec.warnings.push(
+            Diagnostic::warning(
+                "evidence-verification-failed",
+                format!(
+                    "model signature `{}` failed verification: {}",
+                    rec.path,
+                    failed.join("; ")
+                ),
+            )
+            .in_file(manifest),
+        );
+    }
     Ok(())
 }
 

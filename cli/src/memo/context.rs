@@ -69,20 +69,32 @@ fn bom_evidence(bom: &Value) -> Vec<(String, String, String)> {
             let Some(hash) = c["hashes"][0]["content"].as_str() else {
                 continue;
             };
-            let kind = c["properties"]
-                .as_array()
-                .into_iter()
-                .flatten()
-                .find(|p| p["name"] == "strata:evidence:kind")
-                .and_then(|p| p["value"].as_str())
-                .unwrap_or("file");
+            let prop = |name: &str| {
+                c["properties"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .find(|p| p["name"] == name)
+                    .and_then(|p| p["value"].as_str())
+            };
+            let kind = prop("strata:evidence:kind").unwrap_or("file");
+            let status = match prop("strata:evidence:verification") {
+                Some("passed") => {
+                    "digest recorded in the attestation; verification passed".to_string()
+                }
+                Some("failed") => {
+                    "digest recorded in the attestation; verification FAILED".to_string()
+                }
+                Some(v) => format!("digest recorded in the attestation; verification {v}"),
+                None => "digest recorded in the attestation".to_string(),
+            };
             out.push((
                 format!(
                     "{layer_name}: {} ({kind})",
                     c["name"].as_str().unwrap_or_default()
                 ),
                 format!("sha256:{hash}"),
-                "digest recorded in the attestation".to_string(),
+                status,
             ));
         }
     }

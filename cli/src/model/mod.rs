@@ -22,6 +22,6 @@ pub use load::{
 };
 pub use reviews::{Review, Reviews, Verdict};
 pub use stack::{
-    Agent, DeviceClass, DeviceInfo, Endpoint, Evidence, EvidenceKind, Fact, Layer, LayerName,
-    Layers, Part, Route, RouteTo, Stack, Weights,
+    Agent, DeviceClass, DeviceInfo, Endpoint, Evidence, EvidenceKind, EvidenceTrust, Fact, Layer,
+    LayerName, Layers, Part, Route, RouteTo, Stack, Weights,
 };

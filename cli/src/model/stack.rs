@@ -332,15 +332,44 @@ pub struct Evidence {
     /// What it shows.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// For provenance: the artifact it describes.
+    /// For provenance: the artifact it describes; for a model-signing
+    /// bundle: the model directory (default: the layer's weights).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub artifact: Option<String>,
+    /// For a model-signing bundle: what it is verified against.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub trust: Option<EvidenceTrust>,
     /// Follow symlinks in a directory.
     #[serde(default)]
     pub allow_symlinks: bool,
     /// Allow a path outside the fleet root.
     #[serde(default)]
     pub allow_outside_root: bool,
+}
+
+/// Trust material for verifying signed evidence: a key, an organisation
+/// CA, or a Sigstore identity. Paths are relative to the fleet root.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct EvidenceTrust {
+    /// Public key (PEM).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub key: Option<String>,
+    /// CA certificates (PEM).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ca: Option<String>,
+    /// Sigstore certificate identity, exact.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub identity: Option<String>,
+    /// Sigstore certificate identity, anchored regular expression.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub identity_regexp: Option<String>,
+    /// Sigstore OIDC issuer, exact.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub issuer: Option<String>,
+    /// Sigstore trusted_root.json (default: the public-good root).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub trusted_root: Option<String>,
 }
 
 /// Model weights.

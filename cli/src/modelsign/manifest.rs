@@ -126,7 +126,7 @@ fn shard_size(v: &Value) -> Result<u64, String> {
     let n = if let Some(n) = v.as_u64() {
         n
     } else if let Some(f) = v.as_f64() {
-        if f.fract() != 0.0 || f < 1.0 || f > 9.007_199_254_740_992e15 {
+        if f.fract() != 0.0 || !(1.0..=9.007_199_254_740_992e15).contains(&f) {
             return Err(format!("shard_size `{v}` is not a positive whole number"));
         }
         f as u64

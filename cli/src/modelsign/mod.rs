@@ -54,13 +54,13 @@ pub fn model_name(model: &Path) -> String {
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    if name.is_empty() || name == ".." {
-        if let Ok(c) = model.canonicalize() {
-            return c
-                .file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_default();
-        }
+    if (name.is_empty() || name == "..")
+        && let Ok(c) = model.canonicalize()
+    {
+        return c
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
     }
     name
 }
