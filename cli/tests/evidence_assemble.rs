@@ -131,8 +131,25 @@ fn provenance_is_checked_against_its_artifact() {
     let p = props(rec);
     assert_eq!(p["evidence:check:subject-digest"], "pass");
     assert_eq!(p["evidence:check:dsse-signature"], "pass");
-    assert_eq!(p["evidence:check:certificate-chain"], "skip");
+    assert_eq!(p["evidence:check:certificate-chain"], "pass");
+    assert_eq!(p["evidence:check:transparency-log"], "pass");
+    assert_eq!(p["evidence:check:signer-identity"], "skip");
     assert_eq!(p["evidence:verification"], "partial");
+    // With the builder's identity pinned in `trust:`, it verifies fully.
+    let pinned = add("MODULE.bazel.intoto.jsonl").replacen(
+        "        artifact: evidence/mixed-phone/slsa/MODULE.bazel\n",
+        "        artifact: evidence/mixed-phone/slsa/MODULE.bazel\n        trust:\n          identity: https://github.com/bazel-contrib/publish-to-bcr/.github/workflows/publish.yaml@refs/tags/v0.0.1\n          issuer: https://token.actions.githubusercontent.com\n",
+        1,
+    );
+    std::fs::write(&stack, pinned).unwrap();
+    let a = assemble(&stack, &AssembleOptions::default()).unwrap();
+    let rec = a
+        .evidence
+        .iter()
+        .find(|r| r.kind.as_str() == "slsa-provenance")
+        .unwrap();
+    assert_eq!(props(rec)["evidence:check:signer-identity"], "pass");
+    assert_eq!(props(rec)["evidence:verification"], "passed");
     std::fs::write(&stack, add("MODULE-wrong-signer.bazel.intoto.jsonl")).unwrap();
     let a = assemble(&stack, &AssembleOptions::default()).unwrap();
     let rec = a

@@ -32,6 +32,7 @@ fn field<'a>(r: &'a Report, name: &str) -> &'a str {
 fn with_artifact(rel: &str) -> slsa::Options {
     slsa::Options {
         artifact_sha256: Some(slsa::sha256_hex(&read(rel))),
+        ..slsa::Options::default()
     }
 }
 
@@ -82,10 +83,113 @@ fn bcr_module_provenance_v1() {
             check(&r, c).detail
         );
     }
-    // Never a fake verified result: the Sigstore chain and log are skipped.
-    assert_eq!(check(&r, "certificate-chain").status, Status::Skip);
-    assert_eq!(check(&r, "transparency-log").status, Status::Skip);
+    // The Sigstore chain (Fulcio, SCT) and the Rekor entry verify offline
+    // against the embedded public-good root; no identity was pinned, so
+    // the verdict stays partial.
+    assert_eq!(
+        check(&r, "certificate-chain").status,
+        Status::Pass,
+        "{}",
+        check(&r, "certificate-chain").detail
+    );
+    assert_eq!(
+        check(&r, "transparency-log").status,
+        Status::Pass,
+        "{}",
+        check(&r, "transparency-log").detail
+    );
+    assert_eq!(check(&r, "signer-identity").status, Status::Skip);
     assert_eq!(r.verdict(), "partial");
+}
+
+const BCR_IDENTITY: &str = "https://github.com/bazel-contrib/publish-to-bcr/.github/workflows/publish.yaml@refs/tags/v0.0.1";
+const GITHUB_ISSUER: &str = "https://token.actions.githubusercontent.com";
+
+fn pinned(identity: &str) -> slsa::Options {
+    slsa::Options {
+        sigstore: evidence::slsa_sigstore::Policy {
+            identity: Some(identity.into()),
+            issuer: Some(GITHUB_ISSUER.into()),
+            trusted_root: None,
+        },
+        ..with_artifact("bcr/MODULE.bazel")
+    }
+}
+
+#[test]
+fn a_pinned_identity_must_match_exactly() {
+    let data = read("bcr/MODULE.bazel.intoto.jsonl");
+    let r = slsa::inspect(&data, &pinned(BCR_IDENTITY)).unwrap();
+    assert_eq!(check(&r, "signer-identity").status, Status::Pass);
+    assert_eq!(r.verdict(), "passed");
+    // A prefix of the real identity is another identity.
+    let r = slsa::inspect(&data, &pinned(&BCR_IDENTITY[..BCR_IDENTITY.len() - 2])).unwrap();
+    let c = check(&r, "signer-identity");
+    assert_eq!(c.status, Status::Fail);
+    assert!(c.detail.contains("prefix"), "{}", c.detail);
+    // The wrong-signer provenance is signed by another workflow.
+    let r = slsa::inspect(
+        &read("bcr/MODULE-wrong-signer.bazel.intoto.jsonl"),
+        &slsa::Options {
+            artifact_sha256: Some(slsa::sha256_hex(&read("bcr/MODULE-wrong-signer.bazel"))),
+            ..pinned(BCR_IDENTITY)
+        },
+    )
+    .unwrap();
+    assert_eq!(check(&r, "signer-identity").status, Status::Fail);
+}
+
+#[test]
+fn a_corrupted_log_entry_or_foreign_root_fails() {
+    let mut v: serde_json::Value =
+        serde_json::from_slice(&read("bcr/MODULE.bazel.intoto.jsonl")).unwrap();
+    let entry = &mut v["verificationMaterial"]["tlogEntries"][0];
+    let hash = entry["inclusionProof"]["hashes"][0]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let flipped = if hash.starts_with('A') {
+        hash.replacen('A', "B", 1)
+    } else {
+        format!("A{}", &hash[1..])
+    };
+    entry["inclusionProof"]["hashes"][0] = serde_json::Value::String(flipped);
+    let r = slsa::inspect(v.to_string().as_bytes(), &with_artifact("bcr/MODULE.bazel")).unwrap();
+    let c = check(&r, "transparency-log");
+    assert_eq!(c.status, Status::Fail, "{}", c.detail);
+    assert!(c.detail.contains("inclusion-proof"), "{}", c.detail);
+    // Against a trusted root that is not Sigstore's, the chain fails.
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("root.json");
+    std::fs::write(
+        &root,
+        serde_json::json!({
+            "mediaType": "application/vnd.dev.sigstore.trustedroot+json;version=0.1",
+            "tlogs": [], "certificateAuthorities": [], "ctlogs": [], "timestampAuthorities": []
+        })
+        .to_string(),
+    )
+    .unwrap();
+    let opts = slsa::Options {
+        sigstore: evidence::slsa_sigstore::Policy {
+            trusted_root: Some(root),
+            ..Default::default()
+        },
+        ..with_artifact("bcr/MODULE.bazel")
+    };
+    let r = slsa::inspect(&read("bcr/MODULE.bazel.intoto.jsonl"), &opts).unwrap();
+    assert_eq!(check(&r, "certificate-chain").status, Status::Fail);
+    assert_eq!(r.verdict(), "failed");
+    // A trusted root that does not parse is an input error.
+    std::fs::write(tmp.path().join("root.json"), "{").unwrap();
+    let opts = slsa::Options {
+        sigstore: evidence::slsa_sigstore::Policy {
+            trusted_root: Some(tmp.path().join("root.json")),
+            ..Default::default()
+        },
+        ..slsa::Options::default()
+    };
+    assert!(slsa::inspect(&read("bcr/MODULE.bazel.intoto.jsonl"), &opts).is_err());
 }
 
 #[test]

@@ -44,7 +44,7 @@ pub struct KindInput<'a> {
 /// Parse the evidence according to `rec.kind` and add its properties to
 /// `rec`.
 pub fn parse_kind(rec: &mut EvidenceRecord, input: &KindInput<'_>) -> Result<()> {
-    let (full, manifest, at, artifact) = (input.full, input.manifest, input.at, input.artifact);
+    let (full, manifest) = (input.full, input.manifest);
     match rec.kind {
         EvidenceKind::ModelSigning => model_signature(rec, input),
         EvidenceKind::File | EvidenceKind::Directory => Ok(()),
@@ -55,20 +55,30 @@ pub fn parse_kind(rec: &mut EvidenceRecord, input: &KindInput<'_>) -> Result<()>
         | EvidenceKind::TcgPlatformCertificate
         | EvidenceKind::TpmEkCertificate
         | EvidenceKind::SpdmCertificate
-        | EvidenceKind::SlsaProvenance => hardware(rec, full, manifest, at, artifact),
+        | EvidenceKind::SlsaProvenance => hardware(rec, input),
     }
 }
 
 /// Hardware, OS and vehicle evidence: decoded fields and every check's
 /// outcome become properties; a failed verification is a warning (the BOM
 /// records it), a malformed file stops assembly.
-fn hardware(
-    rec: &mut EvidenceRecord,
-    full: &Path,
-    manifest: &Path,
-    at: Option<OffsetDateTime>,
-    artifact: Option<&Path>,
-) -> Result<()> {
+fn hardware(rec: &mut EvidenceRecord, input: &KindInput<'_>) -> Result<()> {
+    let (full, manifest, at, artifact) = (input.full, input.manifest, input.at, input.artifact);
+    // Provenance in a Sigstore bundle is checked against the entry's
+    // identity and issuer when given (`trust:`), and its trusted root.
+    let sigstore = match input.trust {
+        Some(t) => evidence::slsa_sigstore::Policy {
+            identity: t.identity.clone(),
+            issuer: t.issuer.clone(),
+            trusted_root: match &t.trusted_root {
+                Some(p) => Some(crate::fsutil::confine(input.root, p, false).map_err(|m| {
+                    Error::invalid(Diagnostic::error("path-outside-root", m).in_file(manifest))
+                })?),
+                None => None,
+            },
+        },
+        None => evidence::slsa_sigstore::Policy::default(),
+    };
     let artifact_sha256 = match artifact {
         Some(a) => Some(evidence::slsa::sha256_hex(
             &std::fs::read(a).map_err(|e| Error::io(a, e))?,
@@ -78,6 +88,7 @@ fn hardware(
     let opts = evidence::Options {
         at,
         artifact_sha256,
+        sigstore,
         ..evidence::Options::default()
     };
     let report = evidence::inspect(full, Some(rec.kind), &opts).map_err(|e| match e {

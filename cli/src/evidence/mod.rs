@@ -16,6 +16,7 @@ pub mod der;
 pub mod ek;
 pub mod report;
 pub mod slsa;
+pub mod slsa_sigstore;
 pub mod spdm;
 pub mod tcg;
 pub mod uptane;
@@ -98,6 +99,8 @@ pub struct Options {
     pub inventory: Option<Vec<u8>>,
     /// SHA-256 (hex) of the artifact provenance should describe.
     pub artifact_sha256: Option<String>,
+    /// Identity policy and trust root for provenance in Sigstore bundles.
+    pub sigstore: slsa_sigstore::Policy,
 }
 
 /// RFC 3339 text of a time.
@@ -188,6 +191,7 @@ pub fn inspect_bytes(
             data,
             &slsa::Options {
                 artifact_sha256: opts.artifact_sha256.clone(),
+                sigstore: opts.sigstore.clone(),
             },
         ),
         other => Err(Malformed::new(

@@ -17,10 +17,12 @@
 //!   workflow fails);
 //! - `subject-digest`: an artifact's SHA-256 is among the subjects (when an
 //!   artifact is given);
-//! - `certificate-chain` and `transparency-log` are **not verified**: the
-//!   Sigstore verifier (Fulcio roots, SCTs, Rekor inclusion proofs and
-//!   timestamps) is not part of this build, so the signer identity is what
-//!   the certificate says, unauthenticated. Both are reported as skipped.
+//! - `certificate-chain`, `transparency-log` and `signer-identity`: for a
+//!   Sigstore bundle, strata's full Sigstore verifier (Fulcio chain at the
+//!   signing time, SCT, Rekor inclusion proof, checkpoint and SET) offline
+//!   against the public-good trusted root or a given one; the identity is
+//!   checked only when pinned (see [`super::slsa_sigstore`]). A bare DSSE
+//!   envelope has no log entry: those checks are skipped.
 
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD as B64;
@@ -40,6 +42,8 @@ const IN_TOTO: &str = "application/vnd.in-toto+json";
 pub struct Options {
     /// SHA-256 (hex) of the artifact the provenance should describe.
     pub artifact_sha256: Option<String>,
+    /// Identity policy and trust root for Sigstore bundles.
+    pub sigstore: super::slsa_sigstore::Policy,
 }
 
 fn bad(msg: impl Into<String>, pointer: &str) -> Malformed {
@@ -401,7 +405,7 @@ pub fn inspect(data: &[u8], opts: &Options) -> Result<Report, Malformed> {
                         })?;
                         let (id, issuer) = signer(&c);
                         rep.field_opt(&format!("{pre}signer.identity"), id.clone());
-                        rep.field_opt(&format!("{pre}signer.issuer"), issuer);
+                        rep.field_opt(&format!("{pre}signer.issuer"), issuer.clone());
                         let msg = pae(&e.payload_type, &e.payload);
                         let ok = e.sigs.iter().any(|s| verify_with_cert(&c, &msg, s));
                         rep.check_bool(&format!("{pre}dsse-signature"), ok, if ok {
@@ -425,16 +429,35 @@ pub fn inspect(data: &[u8], opts: &Options) -> Result<Report, Malformed> {
                                 "no builder id or no certificate identity",
                             ),
                         }
-                        rep.check(
-                            &format!("{pre}certificate-chain"),
-                            Status::Skip,
-                            "not verified: the Sigstore verifier (Fulcio root at signing time, SCT) is not in this build; the signer identity is unauthenticated",
-                        );
-                        rep.check(
-                            &format!("{pre}transparency-log"),
-                            Status::Skip,
-                            "not verified: Rekor inclusion proof, checkpoint and SET need the Sigstore verifier, not in this build",
-                        );
+                        let digest =
+                            opts.artifact_sha256
+                                .iter()
+                                .chain(digests.iter())
+                                .find_map(|d| {
+                                    let mut out = [0u8; 32];
+                                    hex::decode_to_slice(d, &mut out).ok().map(|()| out)
+                                });
+                        match digest {
+                            Some(digest) if super::slsa_sigstore::is_bundle(doc) => {
+                                super::slsa_sigstore::check(
+                                    &mut rep,
+                                    &pre,
+                                    doc,
+                                    digest,
+                                    (id.as_deref(), issuer.as_deref()),
+                                    &opts.sigstore,
+                                )?;
+                            }
+                            _ => {
+                                let why = if super::slsa_sigstore::is_bundle(doc) {
+                                    "no SHA-256 subject to verify the bundle against"
+                                } else {
+                                    "a bare DSSE envelope carries no log entry; only its signature can be checked"
+                                };
+                                rep.check(&format!("{pre}certificate-chain"), Status::Skip, why);
+                                rep.check(&format!("{pre}transparency-log"), Status::Skip, why);
+                            }
+                        }
                     }
                 }
             }

@@ -48,9 +48,13 @@ enum EvidenceCommand {
 ///
 /// SLSA provenance (Sigstore bundles, DSSE, .intoto.jsonl) is decoded; the
 /// DSSE signature is checked with the signing certificate's key and the
-/// builder id against the certificate identity, but the certificate chain
-/// and transparency log are NOT verified in this build (reported as
-/// skipped): the signer identity is unauthenticated.
+/// builder id against the certificate identity. A Sigstore bundle is also
+/// verified completely and offline by strata's Sigstore verifier (Fulcio
+/// chain at the signing time, SCT, Rekor inclusion proof, checkpoint and
+/// SET) against the embedded public-good trusted root (or --trusted-root);
+/// the signer identity is checked only when pinned with --identity and
+/// --oidc-issuer (otherwise `signer-identity` is skipped, and the
+/// certificate's identity is authenticated but not required).
 ///
 /// The verdict is `passed` (every check passed), `partial` (some skipped),
 /// `not-verified` (none ran) or `failed`.
@@ -66,7 +70,10 @@ enum EvidenceCommand {
   strata evidence inspect director/targets.json --root director/root.json --at 2026-01-01
   strata evidence inspect platform.pem --holder ek.cer --issuer platform-ca.pem --inventory hw.json
   strata evidence inspect ek.cer --issuer tpm-intermediate.crt --issuer tpm-root.crt
-  strata evidence inspect build.intoto.jsonl --artifact MODULE.bazel")]
+  strata evidence inspect build.intoto.jsonl --artifact MODULE.bazel
+  strata evidence inspect build.intoto.jsonl --artifact MODULE.bazel \\
+      --identity https://github.com/bazel-contrib/publish-to-bcr/.github/workflows/publish.yaml@refs/tags/v0.0.1 \\
+      --oidc-issuer https://token.actions.githubusercontent.com")]
 pub struct InspectArgs {
     /// The evidence file.
     #[arg(value_name = "FILE")]
@@ -110,6 +117,18 @@ pub struct InspectArgs {
     /// subject).
     #[arg(long, value_name = "FILE")]
     artifact: Option<PathBuf>,
+    /// For SLSA provenance in a Sigstore bundle: the certificate identity
+    /// (SAN) that must have signed it, exact (e.g. the builder workflow).
+    #[arg(long, value_name = "ID", requires = "oidc_issuer")]
+    identity: Option<String>,
+    /// For SLSA provenance in a Sigstore bundle: the OIDC issuer the
+    /// certificate must name, exact.
+    #[arg(long, value_name = "URL", requires = "identity")]
+    oidc_issuer: Option<String>,
+    /// Sigstore trusted_root.json for provenance bundles (default: the
+    /// embedded public-good root).
+    #[arg(long, value_name = "FILE")]
+    trusted_root: Option<PathBuf>,
     /// An AVB vbmeta image to compare with the attestation's
     /// verifiedBootKey and verifiedBootHash.
     #[arg(long, value_name = "FILE")]
@@ -188,6 +207,11 @@ fn inspect(args: InspectArgs) -> Result<ExitStatus> {
         artifact_sha256: match &args.artifact {
             Some(p) => Some(evidence::slsa::sha256_hex(&read(p)?)),
             None => None,
+        },
+        sigstore: evidence::slsa_sigstore::Policy {
+            identity: args.identity.clone(),
+            issuer: args.oidc_issuer.clone(),
+            trusted_root: args.trusted_root.clone(),
         },
     };
     let mut report = evidence::inspect(&args.file, kind, &opts)?;

@@ -1,0 +1,145 @@
+//! SLSA provenance in a Sigstore bundle, verified by strata's Sigstore
+//! verifier: the signing certificate chains to Fulcio at the signing time
+//! with a valid SCT, and the Rekor entry (inclusion proof, checkpoint, SET)
+//! logs this signature. Offline, against the embedded public-good trusted
+//! root or a given `trusted_root.json`.
+//!
+//! Without a pinned identity the certificate's own SAN and OIDC issuer are
+//! taken as the policy: the identity is then authenticated (Fulcio issued
+//! the certificate to it) but not required to be anyone in particular, and
+//! the report says so. With `--identity` and `--oidc-issuer` both must match
+//! exactly.
+
+use std::path::PathBuf;
+
+use serde_json::Value;
+
+use super::Malformed;
+use super::report::{Report, Status};
+use crate::sigstore::artifact::ArtifactInput;
+use crate::sigstore::checks::{self, CheckId};
+use crate::sigstore::trust::{self, RootChoice};
+use crate::sigstore::verify::{IdentityRule, Options, TrustMode, verify};
+
+/// The identity policy and trust root for provenance bundles.
+#[derive(Debug, Clone, Default)]
+pub struct Policy {
+    /// Required certificate identity (SAN), exact.
+    pub identity: Option<String>,
+    /// Required OIDC issuer, exact.
+    pub issuer: Option<String>,
+    /// Trusted root (default: the embedded public-good root).
+    pub trusted_root: Option<PathBuf>,
+}
+
+/// True when the document is a Sigstore bundle (not a bare envelope).
+pub fn is_bundle(doc: &Value) -> bool {
+    doc.get("mediaType").is_some() && doc.get("verificationMaterial").is_some()
+}
+
+/// Verify the bundle `doc` whose signed statement names `digest` (the
+/// artifact's SHA-256, or the first subject's), adding the checks
+/// `certificate-chain`, `transparency-log` and `signer-identity` (prefixed
+/// with `pre`) to `rep`. `san` and `oidc_issuer` are what the certificate
+/// says.
+pub fn check(
+    rep: &mut Report,
+    pre: &str,
+    doc: &Value,
+    digest: [u8; 32],
+    cert_identity: (Option<&str>, Option<&str>),
+    policy: &Policy,
+) -> Result<(), Malformed> {
+    let root = trust::load_root(&match &policy.trusted_root {
+        Some(p) => RootChoice::File(p.clone()),
+        None => RootChoice::PublicGood,
+    })
+    .map_err(|e| Malformed::new("bad-trusted-root", e.to_string()))?;
+    let (san, oidc) = cert_identity;
+    let pinned = policy.identity.is_some() || policy.issuer.is_some();
+    let opts = Options {
+        trust: TrustMode::Sigstore,
+        root,
+        identity: policy
+            .identity
+            .clone()
+            .or_else(|| san.map(str::to_string))
+            .map(IdentityRule::Exact),
+        issuer: policy.issuer.clone().or_else(|| oidc.map(str::to_string)),
+        require_tlog: true,
+        now: jiff::Timestamp::now(),
+    };
+    let text = serde_json::to_string(doc).unwrap_or_default();
+    let file = crate::sigstore::input::parse_bundle(std::path::Path::new("provenance"), &text)
+        .map_err(|e| Malformed::new("slsa-provenance-malformed", e.to_string()))?;
+    let r = verify(&file, &ArtifactInput::Sha256(digest), &opts)
+        .map_err(|e| Malformed::new("slsa-provenance-malformed", e.to_string()))?;
+    let group = |ids: &[CheckId]| -> (Status, String) {
+        let failed: Vec<String> = r
+            .checks
+            .iter()
+            .filter(|c| ids.contains(&c.id) && c.status == checks::Status::Fail)
+            .map(|c| format!("{}: {}", c.id.name(), c.detail))
+            .collect();
+        if !failed.is_empty() {
+            return (Status::Fail, failed.join("; "));
+        }
+        // A check the verifier could not reach is not a pass.
+        let unchecked: Vec<String> = r
+            .checks
+            .iter()
+            .filter(|c| ids.contains(&c.id) && c.status == checks::Status::NotChecked)
+            .map(|c| format!("{}: {}", c.id.name(), c.detail))
+            .collect();
+        if !unchecked.is_empty() {
+            return (Status::Fail, unchecked.join("; "));
+        }
+        let passed: Vec<String> = r
+            .checks
+            .iter()
+            .filter(|c| ids.contains(&c.id) && c.status == checks::Status::Pass)
+            .map(|c| c.id.name().to_string())
+            .collect();
+        if passed.is_empty() {
+            (Status::Skip, "nothing to check".into())
+        } else {
+            (
+                Status::Pass,
+                format!(
+                    "{} hold (Sigstore verifier, {})",
+                    passed.join(", "),
+                    r.trust.trim_end_matches(" (identity policy)")
+                ),
+            )
+        }
+    };
+    let (s, d) = group(&[
+        CheckId::BundleFormat,
+        CheckId::VerificationMaterial,
+        CheckId::CertificateChain,
+        CheckId::CertificateValidity,
+        CheckId::Sct,
+        CheckId::TrustRootValidity,
+    ]);
+    rep.check(&format!("{pre}certificate-chain"), s, d);
+    let (s, d) = group(&[
+        CheckId::TlogEntry,
+        CheckId::InclusionProof,
+        CheckId::Checkpoint,
+        CheckId::Set,
+        CheckId::Rfc3161Timestamp,
+        CheckId::SigningTime,
+    ]);
+    rep.check(&format!("{pre}transparency-log"), s, d);
+    if pinned {
+        let (s, d) = group(&[CheckId::Identity, CheckId::Issuer]);
+        rep.check(&format!("{pre}signer-identity"), s, d);
+    } else {
+        rep.check(
+            &format!("{pre}signer-identity"),
+            Status::Skip,
+            "not pinned: the certificate identity is authenticated by the chain but no identity was required (give --identity and --oidc-issuer)",
+        );
+    }
+    Ok(())
+}
