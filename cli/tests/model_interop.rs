@@ -179,6 +179,58 @@ fn key_bundles_travel_both_ways_and_negatives_fail_for_the_right_reason() {
             ]
         ));
     }
+    // A single-file model (its one resource is named `.`), both ways.
+    let (k1, p1) = key(d, "k1", false);
+    assert!(ms(
+        &tool,
+        d,
+        &[
+            "sign",
+            "key",
+            "model/weights.safetensors",
+            "--private_key",
+            &k1,
+            "--signature",
+            "one.sig"
+        ]
+    ));
+    assert_eq!(
+        verify(
+            d,
+            &[
+                "model/weights.safetensors",
+                "--signature",
+                "one.sig",
+                "--key",
+                &p1
+            ]
+        )
+        .0,
+        0
+    );
+    sign_strata(
+        d,
+        &[
+            "model/weights.safetensors",
+            "--key",
+            &k1,
+            "--signature",
+            "one.sig",
+        ],
+    );
+    assert!(ms(
+        &tool,
+        d,
+        &[
+            "verify",
+            "key",
+            "model/weights.safetensors",
+            "--signature",
+            "one.sig",
+            "--public_key",
+            &p1
+        ]
+    ));
     // A signature inside the model directory, both ways.
     let (k, p) = key(d, "k", false);
     assert!(ms(
