@@ -33,11 +33,16 @@ impl std::fmt::Debug for UreqTransport {
 }
 
 impl UreqTransport {
-    /// A client whose every call gives up after `timeout`.
+    /// A client whose every call gives up after `timeout`, trusting the
+    /// Mozilla root store for TLS.
     pub fn new(timeout: Duration) -> Self {
+        Self::with_roots(timeout, RootCerts::WebPki)
+    }
+
+    fn with_roots(timeout: Duration, roots: RootCerts) -> Self {
         let tls = TlsConfig::builder()
             .provider(TlsProvider::Rustls)
-            .root_certs(RootCerts::WebPki)
+            .root_certs(roots)
             .unversioned_rustls_crypto_provider(Arc::new(
                 rustls::crypto::aws_lc_rs::default_provider(),
             ))
@@ -100,5 +105,88 @@ fn describe(e: ureq::Error) -> String {
             format!("the answer is larger than {n} bytes")
         }
         other => other.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::{Read, Write};
+    use std::net::TcpListener;
+
+    /// A one-connection HTTPS server on 127.0.0.1 with a fresh self-signed
+    /// certificate; returns its URL and the certificate (DER).
+    fn tls_server() -> (String, Vec<u8>, std::thread::JoinHandle<()>) {
+        let key = rcgen::KeyPair::generate().unwrap();
+        let cert = rcgen::CertificateParams::new(vec!["127.0.0.1".to_string()])
+            .unwrap()
+            .self_signed(&key)
+            .unwrap();
+        let der = cert.der().to_vec();
+        let config = rustls::ServerConfig::builder_with_provider(Arc::new(
+            rustls::crypto::aws_lc_rs::default_provider(),
+        ))
+        .with_safe_default_protocol_versions()
+        .unwrap()
+        .with_no_client_auth()
+        .with_single_cert(
+            vec![rustls::pki_types::CertificateDer::from(der.clone())],
+            rustls::pki_types::PrivateKeyDer::Pkcs8(key.serialize_der().into()),
+        )
+        .unwrap();
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let url = format!("https://{}/token?x=1", listener.local_addr().unwrap());
+        let handle = std::thread::spawn(move || {
+            let Ok((tcp, _)) = listener.accept() else {
+                return;
+            };
+            tcp.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+            let conn = rustls::ServerConnection::new(Arc::new(config)).unwrap();
+            let mut tls = rustls::StreamOwned::new(conn, tcp);
+            let mut head = Vec::new();
+            let mut byte = [0u8; 1];
+            while !head.ends_with(b"\r\n\r\n") {
+                match tls.read(&mut byte) {
+                    Ok(1) => head.push(byte[0]),
+                    _ => return,
+                }
+            }
+            let head = String::from_utf8_lossy(&head).to_ascii_lowercase();
+            let body = if head.contains("authorization: bearer secret") {
+                r#"{"value":"ok"}"#
+            } else {
+                r#"{"value":"no bearer"}"#
+            };
+            let _ = write!(
+                tls,
+                "HTTP/1.1 200 OK\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                body.len()
+            );
+            let _ = tls.flush();
+            tls.conn.send_close_notify();
+            let _ = tls.flush();
+        });
+        (url, der, handle)
+    }
+
+    #[test]
+    fn tls_works_with_a_trusted_certificate_and_refuses_an_unknown_one() {
+        let (url, der, h) = tls_server();
+        let roots = RootCerts::from(vec![ureq::tls::Certificate::from_der(&der).to_owned()]);
+        let t = UreqTransport::with_roots(Duration::from_secs(10), roots);
+        let reply = t.get(&url, "secret").unwrap();
+        assert_eq!(reply.status, 200);
+        assert_eq!(reply.body, br#"{"value":"ok"}"#);
+        h.join().unwrap();
+
+        let (url, _, h) = tls_server();
+        let e = UreqTransport::new(Duration::from_secs(10))
+            .get(&url, "secret")
+            .unwrap_err();
+        assert!(
+            e.contains("UnknownIssuer") || e.contains("certificate"),
+            "{e}"
+        );
+        h.join().unwrap();
     }
 }
