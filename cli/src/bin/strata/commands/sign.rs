@@ -68,8 +68,9 @@ use crate::output;
     --identity https://github.com/ORG/REPO/.github/workflows/attest.yml@refs/heads/main \\
     --issuer https://token.actions.githubusercontent.com
 
-  # With a token obtained elsewhere (e.g. `gcloud auth print-identity-token --audiences=sigstore`):
+  # With an OIDC token (audience `sigstore`) your CI or identity provider issued:
   strata sign bom.cdx.json --keyless --identity-token @token.jwt
+  SIGSTORE_ID_TOKEN=\"$TOKEN\" strata sign bom.cdx.json --keyless
 
   # A private Sigstore deployment:
   strata sign bom.cdx.json --keyless --fulcio-url https://fulcio.internal.example \\
