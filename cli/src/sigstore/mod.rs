@@ -22,12 +22,14 @@
 //! are verified by strata's checks alone (each still built on the library's
 //! primitives), against the verification time.
 //!
-//! Nothing here touches the network.
+//! Only keyless signing ([`keyless`]) touches the network, through one
+//! HTTP client ([`keyless::http`]); verification is offline.
 
 pub mod artifact;
 pub mod checks;
 pub mod conformance;
 pub mod input;
+pub mod keyless;
 pub mod keys;
 pub mod sign;
 pub mod statement;

@@ -13,7 +13,8 @@
 //!   trusted root carries Fulcio's intermediates.
 //!
 //! Neither mode adds a transparency log entry or a timestamp: both need a
-//! network service. Keyless signing (Fulcio + Rekor) is not implemented.
+//! network service. Keyless signing (Fulcio + Rekor) is in
+//! [`super::keyless`].
 
 use std::path::{Path, PathBuf};
 

@@ -127,6 +127,25 @@ impl Ca {
     /// Issue a leaf. With `sct`, the leaf embeds an SCT from `ct`.
     pub fn issue(&self, spec: &LeafSpec<'_>, ct: Option<&LogKey>) -> Leaf {
         let key = KeyPair::generate().unwrap();
+        let der = self.issue_for(spec, ct, &key);
+        Leaf {
+            der,
+            pkcs8: key.serialize_der(),
+        }
+    }
+
+    /// Issue a leaf for someone else's public key (DER SubjectPublicKeyInfo),
+    /// as Fulcio does; returns the certificate's DER.
+    pub fn issue_for_spki(&self, spec: &LeafSpec<'_>, ct: Option<&LogKey>, spki: &[u8]) -> Vec<u8> {
+        self.issue_for(spec, ct, &P256Spki::from_der(spki))
+    }
+
+    fn issue_for(
+        &self,
+        spec: &LeafSpec<'_>,
+        ct: Option<&LogKey>,
+        key: &impl rcgen::PublicKeyData,
+    ) -> Vec<u8> {
         let mut params = CertificateParams::new(Vec::<String>::new()).unwrap();
         params.distinguished_name = DistinguishedName::new();
         params.subject_alt_names = vec![spec.san.clone()];
@@ -152,8 +171,8 @@ impl Ca {
                 ));
         }
         let issuer = Issuer::from_params(&self.params, &self.key);
-        let precert = params.signed_by(&key, &issuer).unwrap().der().to_vec();
-        let der = match (spec.sct, ct) {
+        let precert = params.signed_by(key, &issuer).unwrap().der().to_vec();
+        match (spec.sct, ct) {
             (true, Some(ct)) => {
                 let cert = x509_cert::Certificate::from_der(&precert).unwrap();
                 let tbs = cert.tbs_certificate.to_der().unwrap();
@@ -189,14 +208,34 @@ impl Ca {
                         &[1, 3, 6, 1, 4, 1, 11129, 2, 4, 2],
                         octet,
                     ));
-                params.signed_by(&key, &issuer).unwrap().der().to_vec()
+                params.signed_by(key, &issuer).unwrap().der().to_vec()
             }
             _ => precert,
-        };
-        Leaf {
-            der,
-            pkcs8: key.serialize_der(),
         }
+    }
+}
+
+/// A P-256 public key given as SubjectPublicKeyInfo DER, for rcgen.
+struct P256Spki {
+    point: Vec<u8>,
+}
+
+impl P256Spki {
+    fn from_der(spki: &[u8]) -> Self {
+        use x509_parser::prelude::FromDer;
+        let (_, info) = x509_parser::x509::SubjectPublicKeyInfo::from_der(spki).unwrap();
+        P256Spki {
+            point: info.subject_public_key.data.to_vec(),
+        }
+    }
+}
+
+impl rcgen::PublicKeyData for P256Spki {
+    fn der_bytes(&self) -> &[u8] {
+        &self.point
+    }
+    fn algorithm(&self) -> &'static rcgen::SignatureAlgorithm {
+        &rcgen::PKCS_ECDSA_P256_SHA256
     }
 }
 
@@ -314,6 +353,49 @@ impl Default for EntryOpts<'_> {
     }
 }
 
+/// What the test Rekor log says about an entry: index 0 of a two-leaf tree
+/// whose other leaf is `another entry`.
+pub struct Logged {
+    pub root: [u8; 32],
+    pub other: [u8; 32],
+    pub checkpoint: String,
+    pub integrated: i64,
+    pub log_id: [u8; 32],
+    pub set: Vec<u8>,
+}
+
+/// Log `body` as Rekor would: Merkle root, signed checkpoint, SET.
+pub fn log_entry(world: &World, body: &[u8], opts: &EntryOpts<'_>) -> Logged {
+    let leaf_hash = sigstore_merkle::hash_leaf(body);
+    let other = sigstore_merkle::hash_leaf(b"another entry");
+    let root = sigstore_merkle::hash_children(&leaf_hash, &other);
+    let origin = "rekor.example.test - 42";
+    let note = format!("{origin}\n2\n{}\n", b64(root.as_bytes()));
+    let cp_key = opts.checkpoint_key.unwrap_or(&world.rekor);
+    let mut hint = opts
+        .checkpoint_hint
+        .unwrap_or_else(|| world.rekor.id()[..4].try_into().unwrap())
+        .to_vec();
+    hint.extend(cp_key.sign(note.as_bytes()));
+    let checkpoint = format!("{note}\n— rekor.example.test {}\n", b64(&hint));
+    let integrated = world.minutes(opts.integrated).as_second();
+    let log_id = world.rekor.id();
+    let set_payload = format!(
+        r#"{{"body":"{}","integratedTime":{integrated},"logID":"{}","logIndex":0}}"#,
+        b64(body),
+        hex::encode(log_id)
+    );
+    let set = world.rekor.sign(set_payload.as_bytes());
+    Logged {
+        root: *root.as_bytes(),
+        other: *other.as_bytes(),
+        checkpoint,
+        integrated,
+        log_id,
+        set,
+    }
+}
+
 /// A keyless-style bundle v0.3: DSSE over `payload`, signed by `leaf`,
 /// logged as a dsse/0.0.1 entry at index 0 of a two-leaf tree, with SET,
 /// inclusion proof and checkpoint.
@@ -332,26 +414,14 @@ pub fn keyless_bundle(world: &World, leaf: &Leaf, payload: &[u8], opts: &EntryOp
         }
     }))
     .unwrap();
-    let leaf_hash = sigstore_merkle::hash_leaf(&body);
-    let other = sigstore_merkle::hash_leaf(b"another entry");
-    let root = sigstore_merkle::hash_children(&leaf_hash, &other);
-    let origin = "rekor.example.test - 42";
-    let note = format!("{origin}\n2\n{}\n", b64(root.as_bytes()));
-    let cp_key = opts.checkpoint_key.unwrap_or(&world.rekor);
-    let mut hint = opts
-        .checkpoint_hint
-        .unwrap_or_else(|| world.rekor.id()[..4].try_into().unwrap())
-        .to_vec();
-    hint.extend(cp_key.sign(note.as_bytes()));
-    let checkpoint = format!("{note}\n— rekor.example.test {}\n", b64(&hint));
-    let integrated = world.minutes(opts.integrated).as_second();
-    let log_id = world.rekor.id();
-    let set_payload = format!(
-        r#"{{"body":"{}","integratedTime":{integrated},"logID":"{}","logIndex":0}}"#,
-        b64(&body),
-        hex::encode(log_id)
-    );
-    let set = world.rekor.sign(set_payload.as_bytes());
+    let Logged {
+        root,
+        other,
+        checkpoint,
+        integrated,
+        log_id,
+        set,
+    } = log_entry(world, &body, opts);
     json!({
         "mediaType": "application/vnd.dev.sigstore.bundle.v0.3+json",
         "verificationMaterial": {
@@ -364,9 +434,9 @@ pub fn keyless_bundle(world: &World, leaf: &Leaf, payload: &[u8], opts: &EntryOp
                 "inclusionPromise": {"signedEntryTimestamp": b64(&set)},
                 "inclusionProof": {
                     "logIndex": "0",
-                    "rootHash": b64(root.as_bytes()),
+                    "rootHash": b64(&root),
                     "treeSize": "2",
-                    "hashes": [b64(other.as_bytes())],
+                    "hashes": [b64(&other)],
                     "checkpoint": {"envelope": checkpoint}
                 },
                 "canonicalizedBody": b64(&body)

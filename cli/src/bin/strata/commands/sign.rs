@@ -2,13 +2,15 @@
 //! Statement v1.
 
 use std::path::PathBuf;
+use std::time::Duration;
 
 use clap::Args;
 use strata::diag::{Error, ExitStatus, Result};
 use strata::fsutil;
+use strata::sigstore::keyless::{self, Endpoints, Expected, Outcome, Session, http::UreqTransport};
 use strata::sigstore::keys;
-use strata::sigstore::sign::{self, Signer};
-use strata::sigstore::trust;
+use strata::sigstore::sign::{self, Signed, Signer};
+use strata::sigstore::trust::{self, RootChoice};
 
 use crate::output;
 
@@ -22,41 +24,102 @@ use crate::output;
 ///
 /// The bundle for `bom.cdx.json` is written next to it as
 /// `bom.sigstore.json` (the `attestations/<device>/` layout); for any other
-/// FILE as `FILE.sigstore.json`. Files are written atomically.
+/// FILE as `FILE.sigstore.json`. Files are written atomically, and only
+/// when every FILE was signed.
 ///
-/// Modes, both offline:
+/// Modes:
 ///
-/// - `--key KEY.pem`: an ECDSA P-256 key; the bundle carries the public-key
-///   hint (base64 SHA-256 of the key).
+/// - `--key KEY.pem` (offline): an ECDSA key; the bundle carries the
+///   public-key hint (base64 SHA-256 of the key). Deterministic (RFC 6979):
+///   the same file and key give the same bundle.
 ///
-/// - `--cert LEAF --chain CHAIN --key KEY`: an organisation's own PKI; the
-///   bundle carries the leaf certificate, which must chain to CHAIN
+/// - `--cert LEAF --chain CHAIN --key KEY` (offline): an organisation's own
+///   PKI; the bundle carries the leaf certificate, which must chain to CHAIN
 ///   (intermediates and root) with the code-signing usage. A v0.3 bundle
 ///   holds one certificate, so verifiers get the chain as trust material:
-///   `strata verify --ca CHAIN`.
+///   `strata verify --ca CHAIN`. No transparency log entry or timestamp.
 ///
-/// Signatures are deterministic (RFC 6979): the same file and key give the
-/// same bundle. No transparency log entry or timestamp is added; keyless
-/// signing (Fulcio, Rekor) is not implemented.
+/// - `--keyless` (network): Sigstore keyless signing. An ephemeral P-256
+///   key is certified by Fulcio for the identity in an OIDC token, the
+///   signature is recorded in Rekor (a `dsse` entry), and the bundle
+///   carries the certificate, the log entry, its inclusion proof, signed
+///   checkpoint and SET. The token comes from --identity-token, else the
+///   SIGSTORE_ID_TOKEN environment variable, else GitHub Actions' ambient
+///   credentials (ACTIONS_ID_TOKEN_REQUEST_URL and
+///   ACTIONS_ID_TOKEN_REQUEST_TOKEN, audience `sigstore`; the workflow needs
+///   `permissions: id-token: write`). There is no interactive browser
+///   login. Before writing, strata verifies the bundle with every check of
+///   `strata verify` against the trusted root (the embedded public-good
+///   root, or --trusted-root), pinned to the token's identity and issuer,
+///   and refuses to write one that does not verify (exit 1). Each run uses
+///   a new key, so keyless bundles differ from run to run. Keyless signing
+///   is tested against local mock Fulcio and Rekor servers, not against the
+///   public-good services.
 #[derive(Debug, Args)]
 #[command(after_long_help = "Examples:
   strata sign attestations/pixel-9-pro/bom.cdx.json --key examples/keys/demo-signing-key.pem
   strata sign attestations/*/bom.cdx.json --key signing.pem
   strata sign release.tar.gz --key signing.pem -o release.sigstore.json
-  strata sign bom.cdx.json --cert leaf.pem --chain org-ca.pem --key leaf-key.pem")]
+  strata sign bom.cdx.json --cert leaf.pem --chain org-ca.pem --key leaf-key.pem
+
+  # In a GitHub Actions job with `permissions: id-token: write`:
+  strata sign attestations/*/bom.cdx.json --keyless
+  strata verify attestations/pixel-9-pro/bom.sigstore.json \\
+    --identity https://github.com/ORG/REPO/.github/workflows/attest.yml@refs/heads/main \\
+    --issuer https://token.actions.githubusercontent.com
+
+  # With an OIDC token (audience `sigstore`) your CI or identity provider issued:
+  strata sign bom.cdx.json --keyless --identity-token @token.jwt
+  SIGSTORE_ID_TOKEN=\"$TOKEN\" strata sign bom.cdx.json --keyless
+
+  # A private Sigstore deployment:
+  strata sign bom.cdx.json --keyless --fulcio-url https://fulcio.internal.example \\
+    --rekor-url https://rekor.internal.example --trusted-root internal-trusted-root.json")]
 pub struct SignArgs {
     /// Files to sign.
     #[arg(required = true, value_name = "FILE")]
     files: Vec<PathBuf>,
-    /// ECDSA P-256 private key, unencrypted PEM (PKCS#8 or SEC1).
-    #[arg(long, value_name = "KEY.pem")]
-    key: PathBuf,
+    /// ECDSA P-256, P-384 or P-521 private key, unencrypted PEM (PKCS#8 or
+    /// SEC1).
+    #[arg(long, value_name = "KEY.pem", required_unless_present = "keyless")]
+    key: Option<PathBuf>,
     /// Signing certificate (PEM) issued for --key by your organisation's CA.
     #[arg(long, value_name = "LEAF.pem", requires = "chain")]
     cert: Option<PathBuf>,
     /// The CA certificates the leaf chains to (PEM: intermediates and root).
     #[arg(long, value_name = "CHAIN.pem", requires = "cert")]
     chain: Option<PathBuf>,
+    /// Sign with Sigstore (Fulcio, Rekor): needs the network and an OIDC
+    /// token.
+    #[arg(long, conflicts_with_all = ["key", "cert", "chain"])]
+    keyless: bool,
+    /// OIDC identity token for --keyless, or @FILE to read it from a file.
+    #[arg(long, value_name = "TOKEN|@FILE", requires = "keyless")]
+    identity_token: Option<String>,
+    /// Fulcio's base URL.
+    #[arg(long, value_name = "URL", requires = "keyless", default_value = keyless::DEFAULT_FULCIO_URL)]
+    fulcio_url: String,
+    /// Rekor's base URL.
+    #[arg(long, value_name = "URL", requires = "keyless", default_value = keyless::DEFAULT_REKOR_URL)]
+    rekor_url: String,
+    /// Trusted root (`trusted_root.json`) the keyless bundle is verified
+    /// against before it is written; the embedded public-good root by
+    /// default.
+    #[arg(long, value_name = "FILE", requires = "keyless")]
+    trusted_root: Option<PathBuf>,
+    /// Identity the certificate must name, when Fulcio derives it from the
+    /// token differently than strata expects (default: the token's email,
+    /// GitHub Actions' workflow ref, else `sub`).
+    #[arg(long, value_name = "SAN", requires = "keyless")]
+    expect_identity: Option<String>,
+    /// OIDC issuer the certificate must name (default: the token's `iss`).
+    #[arg(long, value_name = "URL", requires = "keyless")]
+    expect_issuer: Option<String>,
+    /// Give up on each request to Fulcio, Rekor or the token endpoint after
+    /// this many seconds.
+    #[arg(long, value_name = "SECONDS", default_value_t = 30, requires = "keyless",
+          value_parser = clap::value_parser!(u64).range(1..=600))]
+    timeout: u64,
     /// Write the bundle here (one FILE only).
     #[arg(short, long, value_name = "OUT")]
     output: Option<PathBuf>,
@@ -67,7 +130,13 @@ pub fn run(args: SignArgs) -> Result<ExitStatus> {
     if args.output.is_some() && args.files.len() > 1 {
         return Err(Error::Usage("-o/--output takes one FILE".into()));
     }
-    let key = keys::load_signing_key(&args.key)?;
+    if args.keyless {
+        return run_keyless(&args);
+    }
+    let Some(key_path) = &args.key else {
+        return Err(Error::Usage("give --key KEY.pem, or --keyless".into()));
+    };
+    let key = keys::load_signing_key(key_path)?;
     let signer = match (&args.cert, &args.chain) {
         (Some(cert_path), Some(chain_path)) => {
             let leaf = trust::load_certificates(cert_path)?
@@ -85,12 +154,19 @@ pub fn run(args: SignArgs) -> Result<ExitStatus> {
     let mut done = Vec::new();
     for file in &args.files {
         let signed = sign::sign_file(file, &signer)?;
-        let out = args
-            .output
-            .clone()
-            .unwrap_or_else(|| sign::default_output(file));
-        done.push((file, out, signed));
+        done.push((file.clone(), output_for(&args, file), signed));
     }
+    write_all(done)?;
+    Ok(ExitStatus::Success)
+}
+
+fn output_for(args: &SignArgs, file: &std::path::Path) -> PathBuf {
+    args.output
+        .clone()
+        .unwrap_or_else(|| sign::default_output(file))
+}
+
+fn write_all(done: Vec<(PathBuf, PathBuf, Signed)>) -> Result<()> {
     for (file, out, signed) in done {
         fsutil::write_atomic(&out, &signed.bundle_json)?;
         output::status(&format!(
@@ -101,5 +177,85 @@ pub fn run(args: SignArgs) -> Result<ExitStatus> {
             signed.statement.sha256_hex
         ));
     }
+    Ok(())
+}
+
+/// `--keyless`: Fulcio, Rekor, then strata's own verification.
+fn run_keyless(args: &SignArgs) -> Result<ExitStatus> {
+    // Read every file first: a typo fails before any network call.
+    let mut inputs = Vec::new();
+    for file in &args.files {
+        inputs.push((file, fsutil::read_bounded(file, sign::MAX_SIGNED_BYTES)?));
+    }
+    let root = trust::load_root(&match &args.trusted_root {
+        Some(p) => RootChoice::File(p.clone()),
+        None => RootChoice::PublicGood,
+    })?;
+    let root_source = root.source.clone();
+    keyless::check_url(&args.fulcio_url, "Fulcio")?;
+    keyless::check_url(&args.rekor_url, "Rekor")?;
+    let transport = UreqTransport::new(Duration::from_secs(args.timeout));
+    let token = keyless::token::obtain(
+        args.identity_token.as_deref(),
+        &|k| std::env::var(k).ok(),
+        &transport,
+        jiff::Timestamp::now().as_second(),
+    )?;
+    let expected = Expected::from_token(
+        &token,
+        args.expect_identity.as_deref(),
+        args.expect_issuer.as_deref(),
+    );
+    output::status(&format!(
+        "keyless: signing as {} (issuer {}), token from {}",
+        expected.identity, expected.issuer, token.source
+    ));
+    if !token.claims.for_sigstore() {
+        output::status(&format!(
+            "warning: the token's audience is {:?}, not `sigstore`; public-good Fulcio will refuse it",
+            token.claims.audience
+        ));
+    }
+    let endpoints = Endpoints {
+        fulcio: args.fulcio_url.clone(),
+        rekor: args.rekor_url.clone(),
+    };
+    let session = Session::begin(&transport, endpoints, &token, expected, root)?;
+    output::status(&format!(
+        "keyless: Fulcio ({}) certified an ephemeral P-256 key until {}",
+        args.fulcio_url, session.not_after
+    ));
+    let mut done = Vec::new();
+    let mut refused = false;
+    for (file, bytes) in inputs {
+        let out = output_for(args, file);
+        match session.sign_bytes(file, &bytes, &out)? {
+            Outcome::Verified {
+                signed, log_index, ..
+            } => {
+                output::status(&format!(
+                    "keyless: {} logged in Rekor ({}) at index {log_index}; the bundle verifies against {root_source}",
+                    file.display(),
+                    args.rekor_url
+                ));
+                done.push((file.clone(), out, signed));
+            }
+            Outcome::Refused { report, log_index } => {
+                refused = true;
+                output::status(&format!(
+                    "error[keyless-not-verified]: the bundle for {} (Rekor index {log_index}) does not verify against {root_source}; it was not written",
+                    file.display()
+                ));
+                for c in report.failures() {
+                    output::status(&format!("  FAIL  {}  {}", c.id.name(), c.detail));
+                }
+            }
+        }
+    }
+    if refused {
+        output::status("nothing was written");
+        return Ok(ExitStatus::Failure);
+    }
+    write_all(done)?;
     Ok(ExitStatus::Success)
 }
