@@ -2,6 +2,7 @@
 //! round trips in every mode, and each negative failing on its named check.
 
 mod common;
+mod keyless_mock;
 mod sigstore_pki;
 
 use std::fs;
@@ -687,4 +688,77 @@ fn hash_prints_the_model_signing_subject_digest() {
     assert!(err.contains("nowhere"), "{err}");
     let (code, _, err) = run(d, &["model", "hash", "mimo", "--ignore-paths", "../etc"]);
     assert_eq!(code, 2, "{err}");
+}
+
+#[test]
+fn keyless_model_signing_round_trips_through_mock_fulcio_and_rekor() {
+    use keyless_mock::{FulcioMode, RekorMode, Servers, token};
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    model(d);
+    let servers = Servers::start(FulcioMode::Honest, RekorMode::Honest);
+    fs::write(d.join("root.json"), servers.mock.world.default_root()).unwrap();
+    let out = strata(d)
+        .env_remove("SIGSTORE_ID_TOKEN")
+        .env_remove("ACTIONS_ID_TOKEN_REQUEST_URL")
+        .args([
+            "model",
+            "sign",
+            "mimo",
+            "--keyless",
+            "--identity-token",
+            &token(),
+        ])
+        .args([
+            "--fulcio-url",
+            &servers.url,
+            "--rekor-url",
+            &servers.url,
+            "--trusted-root",
+            "root.json",
+        ])
+        .args(["--signature", "k.sig"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let b: Value = serde_json::from_slice(&fs::read(d.join("k.sig")).unwrap()).unwrap();
+    assert_eq!(
+        b["verificationMaterial"]["tlogEntries"]
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
+    let args = |id: &str| {
+        vec![
+            "mimo".to_string(),
+            "--signature".into(),
+            "k.sig".into(),
+            "--identity".into(),
+            id.into(),
+            "--issuer".into(),
+            ISSUER.into(),
+            "--trusted-root".into(),
+            "root.json".into(),
+        ]
+    };
+    let a = args(IDENTITY);
+    let (code, r) = verify_json(d, &a.iter().map(String::as_str).collect::<Vec<_>>());
+    assert_eq!(code, 0, "{r}");
+    let a = args("someone-else@example.com");
+    let (code, r) = verify_json(d, &a.iter().map(String::as_str).collect::<Vec<_>>());
+    assert_eq!(code, 1);
+    assert_eq!(status(&r, "signer"), "fail");
+    // A model changed after signing: the signature still verifies, the
+    // files do not.
+    fs::write(d.join("mimo/weights.bin"), "other").unwrap();
+    let a = args(IDENTITY);
+    let (code, r) = verify_json(d, &a.iter().map(String::as_str).collect::<Vec<_>>());
+    assert_eq!(code, 1);
+    assert_eq!(status(&r, "model-files"), "fail");
 }

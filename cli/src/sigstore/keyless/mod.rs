@@ -223,7 +223,16 @@ impl<'a> Session<'a> {
     /// Sign `bytes` read from `file`, log the signature in Rekor, and verify
     /// the bundle (reported as `bundle_path`) against the trusted root.
     pub fn sign_bytes(&self, file: &Path, bytes: &[u8], bundle_path: &Path) -> Result<Outcome> {
-        let statement = statement::build(file, bytes)?;
+        self.sign_statement(statement::build(file, bytes)?, bundle_path)
+    }
+
+    /// Sign a prepared in-toto statement (its subject digest is what the
+    /// bundle is verified against), log it in Rekor and verify the bundle.
+    pub fn sign_statement(
+        &self,
+        statement: statement::StatementPayload,
+        bundle_path: &Path,
+    ) -> Result<Outcome> {
         let pae = sigstore_types::pae(IN_TOTO_PAYLOAD_TYPE, &statement.payload);
         let sig = self.key.sign(&pae)?;
         let envelope_json = serde_json::json!({

@@ -13,6 +13,7 @@ mod fmt;
 mod gate;
 mod hash;
 mod init;
+mod keyless;
 mod log;
 mod memo;
 mod model;

@@ -8,9 +8,11 @@ use strata::diag::{Error, ExitStatus, Result};
 use strata::hashing::{Mode, Progress, StderrProgress};
 use strata::modelsign::verify::{ModelTrust, VerifyOptions};
 use strata::modelsign::{self, HashConfig, ModelSigner};
+use strata::sigstore::keyless::Outcome;
 use strata::sigstore::keys;
 use strata::sigstore::trust::{self, TrustSpec};
 
+use super::keyless::KeylessArgs;
 use crate::output;
 
 /// Hash, sign and verify model weights in the OpenSSF model-signing format.
@@ -120,20 +122,26 @@ struct HashArgs {
 /// belong to the key, allow digital signatures or code signing, and chain
 /// to --chain now.
 ///
-/// Keyless signing (Sigstore: Fulcio and Rekor) is not implemented;
-/// Sigstore model signatures made by model_signing can be verified.
+/// With --keyless (network), the model is hashed first, then an ephemeral
+/// key is certified by Fulcio for the identity in an OIDC token, the
+/// signature is logged in Rekor, and the bundle (the same shape
+/// `model_signing sign sigstore` writes) is verified against the trusted
+/// root before it is written; see `strata sign --help` for the token
+/// sources. Keyless signing is tested against local mock Fulcio and Rekor
+/// servers, not against the public-good services.
 #[derive(Debug, Args)]
 #[command(after_long_help = "Examples:
   strata model sign models/mimo-7b --key signing.pem
   strata model sign models/mimo-7b --key signing.pem --signature attestations/mimo-7b.sig
   strata model sign weights/ --key leaf-key.pem --cert leaf.pem --chain intermediate.pem --chain root.pem
-  strata model sign big.safetensors --key signing.pem --shard-size 1000000000")]
+  strata model sign big.safetensors --key signing.pem --shard-size 1000000000
+  strata model sign models/mimo-7b --keyless --signature mimo-7b.sig   # GitHub Actions, id-token: write")]
 struct SignArgs {
     /// Model directory or file.
     model: PathBuf,
     /// Private key (PEM).
-    #[arg(long, value_name = "KEY.pem")]
-    key: PathBuf,
+    #[arg(long, value_name = "KEY.pem", required_unless_present = "keyless")]
+    key: Option<PathBuf>,
     /// Signing certificate (PEM) for --key.
     #[arg(long, value_name = "LEAF.pem", requires = "chain")]
     cert: Option<PathBuf>,
@@ -143,6 +151,8 @@ struct SignArgs {
     /// Where to write the signature.
     #[arg(long, value_name = "FILE", default_value = modelsign::DEFAULT_SIGNATURE)]
     signature: PathBuf,
+    #[command(flatten)]
+    keyless: KeylessArgs,
     #[command(flatten)]
     hashing: Hashing,
     /// Cut files into shards of this many bytes (`sha256-sharded-N`), so a
@@ -265,7 +275,13 @@ fn hash(a: HashArgs) -> Result<ExitStatus> {
 }
 
 fn sign(a: SignArgs) -> Result<ExitStatus> {
-    let key = keys::load_signing_key(&a.key)?;
+    if a.keyless.keyless {
+        return sign_keyless(&a);
+    }
+    let Some(key_path) = &a.key else {
+        return Err(Error::Usage("give --key KEY.pem, or --keyless".into()));
+    };
+    let key = keys::load_signing_key(key_path)?;
     let signer = match &a.cert {
         Some(cert_path) => {
             let leaf = trust::load_certificates(cert_path)?
@@ -295,16 +311,28 @@ fn sign(a: SignArgs) -> Result<ExitStatus> {
         }
         None => ModelSigner::Key(key),
     };
+    let m = hash_for_signing(&a)?;
+    let bundle = modelsign::sign_manifest(&m, &signer)?;
+    write_signature(&a, &m, &bundle)
+}
+
+fn hash_for_signing(a: &SignArgs) -> Result<modelsign::ModelManifest> {
     let bar = progress_for(&a.model);
-    let m = modelsign::hash_model(
+    modelsign::hash_model(
         &a.model,
         &a.hashing.config(a.shard_size),
         Some(&a.signature),
         None,
         bar.as_ref().map(|b| b as &dyn Progress),
-    )?;
-    let bundle = modelsign::sign_manifest(&m, &signer)?;
-    strata::fsutil::write_atomic(&a.signature, &bundle)?;
+    )
+}
+
+fn write_signature(
+    a: &SignArgs,
+    m: &modelsign::ModelManifest,
+    bundle: &[u8],
+) -> Result<ExitStatus> {
+    strata::fsutil::write_atomic(&a.signature, bundle)?;
     output::status(&format!(
         "signed {} -> {} ({} {} resources, subject {} sha256:{})",
         a.model.display(),
@@ -315,6 +343,41 @@ fn sign(a: SignArgs) -> Result<ExitStatus> {
         m.root_digest
     ));
     Ok(ExitStatus::Success)
+}
+
+/// `--keyless`: hash first (a Fulcio certificate lives ten minutes, and a
+/// large model can take longer to hash), then certify, sign, log, verify.
+fn sign_keyless(a: &SignArgs) -> Result<ExitStatus> {
+    let m = hash_for_signing(a)?;
+    let transport = a.keyless.transport();
+    let (session, root_source) = a.keyless.session(&transport)?;
+    let statement = strata::sigstore::statement::StatementPayload {
+        payload: m.statement(),
+        subject_name: m.model_name.clone(),
+        sha256_hex: m.root_digest.clone(),
+        predicate_type: modelsign::manifest::PREDICATE_V1.to_string(),
+        device: None,
+    };
+    match session.sign_statement(statement, &a.signature)? {
+        Outcome::Verified {
+            signed, log_index, ..
+        } => {
+            output::status(&format!(
+                "keyless: logged in Rekor ({}) at index {log_index}; the bundle verifies against {root_source}",
+                a.keyless.rekor_url
+            ));
+            write_signature(a, &m, &signed.bundle_json)
+        }
+        Outcome::Refused { report, log_index } => {
+            output::status(&format!(
+                "error[keyless-not-verified]: the signature (Rekor index {log_index}) does not verify against {root_source}; it was not written",
+            ));
+            for c in report.failures() {
+                output::status(&format!("  FAIL  {}  {}", c.id.name(), c.detail));
+            }
+            Ok(ExitStatus::Failure)
+        }
+    }
 }
 
 fn verify(a: VerifyArgs) -> Result<ExitStatus> {

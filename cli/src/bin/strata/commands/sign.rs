@@ -2,16 +2,16 @@
 //! Statement v1.
 
 use std::path::PathBuf;
-use std::time::Duration;
 
 use clap::Args;
 use strata::diag::{Error, ExitStatus, Result};
 use strata::fsutil;
-use strata::sigstore::keyless::{self, Endpoints, Expected, Outcome, Session, http::UreqTransport};
+use strata::sigstore::keyless::Outcome;
 use strata::sigstore::keys;
 use strata::sigstore::sign::{self, Signed, Signer};
-use strata::sigstore::trust::{self, RootChoice};
+use strata::sigstore::trust;
 
+use super::keyless::KeylessArgs;
 use crate::output;
 
 /// Sign attestations: a Sigstore bundle v0.3 holding a DSSE envelope over
@@ -89,37 +89,8 @@ pub struct SignArgs {
     /// The CA certificates the leaf chains to (PEM: intermediates and root).
     #[arg(long, value_name = "CHAIN.pem", requires = "cert")]
     chain: Option<PathBuf>,
-    /// Sign with Sigstore (Fulcio, Rekor): needs the network and an OIDC
-    /// token.
-    #[arg(long, conflicts_with_all = ["key", "cert", "chain"])]
-    keyless: bool,
-    /// OIDC identity token for --keyless, or @FILE to read it from a file.
-    #[arg(long, value_name = "TOKEN|@FILE", requires = "keyless")]
-    identity_token: Option<String>,
-    /// Fulcio's base URL.
-    #[arg(long, value_name = "URL", requires = "keyless", default_value = keyless::DEFAULT_FULCIO_URL)]
-    fulcio_url: String,
-    /// Rekor's base URL.
-    #[arg(long, value_name = "URL", requires = "keyless", default_value = keyless::DEFAULT_REKOR_URL)]
-    rekor_url: String,
-    /// Trusted root (`trusted_root.json`) the keyless bundle is verified
-    /// against before it is written; the embedded public-good root by
-    /// default.
-    #[arg(long, value_name = "FILE", requires = "keyless")]
-    trusted_root: Option<PathBuf>,
-    /// Identity the certificate must name, when Fulcio derives it from the
-    /// token differently than strata expects (default: the token's email,
-    /// GitHub Actions' workflow ref, else `sub`).
-    #[arg(long, value_name = "SAN", requires = "keyless")]
-    expect_identity: Option<String>,
-    /// OIDC issuer the certificate must name (default: the token's `iss`).
-    #[arg(long, value_name = "URL", requires = "keyless")]
-    expect_issuer: Option<String>,
-    /// Give up on each request to Fulcio, Rekor or the token endpoint after
-    /// this many seconds.
-    #[arg(long, value_name = "SECONDS", default_value_t = 30, requires = "keyless",
-          value_parser = clap::value_parser!(u64).range(1..=600))]
-    timeout: u64,
+    #[command(flatten)]
+    keyless: KeylessArgs,
     /// Write the bundle here (one FILE only).
     #[arg(short, long, value_name = "OUT")]
     output: Option<PathBuf>,
@@ -130,7 +101,7 @@ pub fn run(args: SignArgs) -> Result<ExitStatus> {
     if args.output.is_some() && args.files.len() > 1 {
         return Err(Error::Usage("-o/--output takes one FILE".into()));
     }
-    if args.keyless {
+    if args.keyless.keyless {
         return run_keyless(&args);
     }
     let Some(key_path) = &args.key else {
@@ -187,44 +158,8 @@ fn run_keyless(args: &SignArgs) -> Result<ExitStatus> {
     for file in &args.files {
         inputs.push((file, fsutil::read_bounded(file, sign::MAX_SIGNED_BYTES)?));
     }
-    let root = trust::load_root(&match &args.trusted_root {
-        Some(p) => RootChoice::File(p.clone()),
-        None => RootChoice::PublicGood,
-    })?;
-    let root_source = root.source.clone();
-    keyless::check_url(&args.fulcio_url, "Fulcio")?;
-    keyless::check_url(&args.rekor_url, "Rekor")?;
-    let transport = UreqTransport::new(Duration::from_secs(args.timeout));
-    let token = keyless::token::obtain(
-        args.identity_token.as_deref(),
-        &|k| std::env::var(k).ok(),
-        &transport,
-        jiff::Timestamp::now().as_second(),
-    )?;
-    let expected = Expected::from_token(
-        &token,
-        args.expect_identity.as_deref(),
-        args.expect_issuer.as_deref(),
-    );
-    output::status(&format!(
-        "keyless: signing as {} (issuer {}), token from {}",
-        expected.identity, expected.issuer, token.source
-    ));
-    if !token.claims.for_sigstore() {
-        output::status(&format!(
-            "warning: the token's audience is {:?}, not `sigstore`; public-good Fulcio will refuse it",
-            token.claims.audience
-        ));
-    }
-    let endpoints = Endpoints {
-        fulcio: args.fulcio_url.clone(),
-        rekor: args.rekor_url.clone(),
-    };
-    let session = Session::begin(&transport, endpoints, &token, expected, root)?;
-    output::status(&format!(
-        "keyless: Fulcio ({}) certified an ephemeral P-256 key until {}",
-        args.fulcio_url, session.not_after
-    ));
+    let transport = args.keyless.transport();
+    let (session, root_source) = args.keyless.session(&transport)?;
     let mut done = Vec::new();
     let mut refused = false;
     for (file, bytes) in inputs {
@@ -236,7 +171,7 @@ fn run_keyless(args: &SignArgs) -> Result<ExitStatus> {
                 output::status(&format!(
                     "keyless: {} logged in Rekor ({}) at index {log_index}; the bundle verifies against {root_source}",
                     file.display(),
-                    args.rekor_url
+                    args.keyless.rekor_url
                 ));
                 done.push((file.clone(), out, signed));
             }
