@@ -25,6 +25,7 @@
 //! Nothing here touches the network.
 
 pub mod artifact;
+pub mod batch;
 pub mod checks;
 pub mod conformance;
 pub mod input;

@@ -227,23 +227,27 @@ impl Sheet {
     }
 }
 
+/// What bundles are checked against, as reports say it.
+pub fn describe_trust(opts: &Options) -> String {
+    match &opts.trust {
+        TrustMode::Sigstore => format!("{} (identity policy)", opts.root.source),
+        TrustMode::Key(k) => format!("public key {}", k.path.display()),
+        TrustMode::Ca { path, .. } => format!("organisation CA {}", path.display()),
+    }
+}
+
 /// Verify a bundle against an artifact.
 ///
 /// Returns a report whatever the outcome; errors only when an input cannot
 /// be read (the artifact file, say).
 pub fn verify(file: &BundleFile, artifact: &ArtifactInput, opts: &Options) -> Result<Report> {
     let mut sheet = Sheet::new();
-    let trust = match &opts.trust {
-        TrustMode::Sigstore => format!("{} (identity policy)", opts.root.source),
-        TrustMode::Key(k) => format!("public key {}", k.path.display()),
-        TrustMode::Ca { path, .. } => format!("organisation CA {}", path.display()),
-    };
     let mut report = Report {
         bundle: file.path.clone(),
         media_type: file.media_type.clone(),
         artifact: artifact.display(),
         artifact_sha256: None,
-        trust,
+        trust: describe_trust(opts),
         signer: None,
         signing_times: Vec::new(),
         time_source: String::new(),
