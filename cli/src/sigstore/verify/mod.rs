@@ -151,7 +151,6 @@ pub(crate) struct Ctx<'a> {
     pub bundle: &'a Bundle,
     pub version: &'static str,
     pub opts: &'a Options,
-    pub artifact: &'a ArtifactInput,
     pub digests: ArtifactDigests,
     pub key: Option<SigningKey>,
     pub cert: Option<CertificateInfo>,
@@ -268,7 +267,6 @@ pub fn verify(file: &BundleFile, artifact: &ArtifactInput, opts: &Options) -> Re
         bundle,
         version,
         opts,
-        artifact,
         digests,
         key: material.key,
         cert: material.cert,
@@ -279,14 +277,29 @@ pub fn verify(file: &BundleFile, artifact: &ArtifactInput, opts: &Options) -> Re
         validity: Vec::new(),
     };
     report.signer = signer_facts(&ctx);
-    material::identity(&ctx, &mut sheet);
-    content::signature(&ctx, &mut sheet)?;
-    content::artifact_digest(&ctx, &mut sheet);
-    let set_times = tlog::check(&ctx, &mut sheet);
-    times::check(&mut ctx, set_times, &mut sheet);
-    chain::check(&mut ctx, &mut sheet);
-    times::trust_root_validity(&ctx, &mut sheet);
-    report.library = library::cross_check(&ctx, &mut sheet)?;
+    let lib = library::Input {
+        bundle,
+        artifact,
+        digests: ctx.digests.clone(),
+        opts,
+        key: ctx.key.clone(),
+    };
+    report.library = match library::skip_reason(&lib, &sheet) {
+        Some(why) => {
+            strata_checks(&mut ctx, &mut sheet)?;
+            why
+        }
+        None => {
+            // The library's strict run needs nothing from strata's checks:
+            // both go at once, and the verdicts are folded in order.
+            let (ours, started) = both(
+                || strata_checks(&mut ctx, &mut sheet),
+                || library::start(&lib),
+            );
+            ours?;
+            library::cross_check(&lib, &mut sheet, started)?
+        }
+    };
     report.signing_times = ctx.times.iter().map(|t| t.time.to_string()).collect();
     report.time_source = ctx
         .times
@@ -300,6 +313,39 @@ pub fn verify(file: &BundleFile, artifact: &ArtifactInput, opts: &Options) -> Re
         .iter()
         .all(|c| matches!(c.status, Status::Pass | Status::NotApplicable));
     Ok(report)
+}
+
+/// strata's own checks after the verification material, in report order.
+fn strata_checks(ctx: &mut Ctx<'_>, sheet: &mut Sheet) -> Result<()> {
+    material::identity(ctx, sheet);
+    content::signature(ctx, sheet)?;
+    content::artifact_digest(ctx, sheet);
+    let set_times = tlog::check(ctx, sheet);
+    times::check(ctx, set_times, sheet);
+    chain::check(ctx, sheet);
+    times::trust_root_validity(ctx, sheet);
+    Ok(())
+}
+
+/// Run `a` and `b` at once: on the rayon pool when called from it (a
+/// batch), otherwise on one extra thread (a single verification, which
+/// then needs no pool). Without a thread to be had, one after the other.
+fn both<A: Send, B: Send>(a: impl FnOnce() -> A + Send, b: impl Fn() -> B + Sync) -> (A, B) {
+    if rayon::current_thread_index().is_some() {
+        return rayon::join(a, &b);
+    }
+    std::thread::scope(|s| {
+        let spawned = std::thread::Builder::new().spawn_scoped(s, &b);
+        let ra = a();
+        let rb = match spawned {
+            Ok(handle) => match handle.join() {
+                Ok(rb) => rb,
+                Err(panic) => std::panic::resume_unwind(panic),
+            },
+            Err(_) => b(),
+        };
+        (ra, rb)
+    })
 }
 
 fn signer_facts(ctx: &Ctx<'_>) -> Option<Signer> {
