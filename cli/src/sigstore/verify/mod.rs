@@ -277,26 +277,18 @@ pub fn verify(file: &BundleFile, artifact: &ArtifactInput, opts: &Options) -> Re
         validity: Vec::new(),
     };
     report.signer = signer_facts(&ctx);
+    strata_checks(&mut ctx, &mut sheet)?;
     let lib = library::Input {
         bundle,
         artifact,
-        digests: ctx.digests.clone(),
+        digests: &ctx.digests,
         opts,
-        key: ctx.key.clone(),
+        key: ctx.key.as_ref(),
     };
     report.library = match library::skip_reason(&lib, &sheet) {
-        Some(why) => {
-            strata_checks(&mut ctx, &mut sheet)?;
-            why
-        }
+        Some(why) => why,
         None => {
-            // The library's strict run needs nothing from strata's checks:
-            // both go at once, and the verdicts are folded in order.
-            let (ours, started) = both(
-                || strata_checks(&mut ctx, &mut sheet),
-                || library::start(&lib),
-            );
-            ours?;
+            let started = library::start(&lib);
             library::cross_check(&lib, &mut sheet, started)?
         }
     };
@@ -325,27 +317,6 @@ fn strata_checks(ctx: &mut Ctx<'_>, sheet: &mut Sheet) -> Result<()> {
     chain::check(ctx, sheet);
     times::trust_root_validity(ctx, sheet);
     Ok(())
-}
-
-/// Run `a` and `b` at once: on the rayon pool when called from it (a
-/// batch), otherwise on one extra thread (a single verification, which
-/// then needs no pool). Without a thread to be had, one after the other.
-fn both<A: Send, B: Send>(a: impl FnOnce() -> A + Send, b: impl Fn() -> B + Sync) -> (A, B) {
-    if rayon::current_thread_index().is_some() {
-        return rayon::join(a, &b);
-    }
-    std::thread::scope(|s| {
-        let spawned = std::thread::Builder::new().spawn_scoped(s, &b);
-        let ra = a();
-        let rb = match spawned {
-            Ok(handle) => match handle.join() {
-                Ok(rb) => rb,
-                Err(panic) => std::panic::resume_unwind(panic),
-            },
-            Err(_) => b(),
-        };
-        (ra, rb)
-    })
 }
 
 fn signer_facts(ctx: &Ctx<'_>) -> Option<Signer> {

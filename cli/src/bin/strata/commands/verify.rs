@@ -217,9 +217,15 @@ fn progress_bar(total: usize) -> Option<ProgressBar> {
     let bar =
         ProgressBar::with_draw_target(Some(total as u64), ProgressDrawTarget::stderr_with_hz(8));
     let style = ProgressStyle::with_template(
-        "verify [{bar:30}] {human_pos}/{human_len} bundles {per_sec} {eta}",
+        "verify [{bar:30}] {human_pos}/{human_len} bundles, {rate}/s, {eta} left",
     )
     .unwrap_or_else(|_| ProgressStyle::default_bar())
+    .with_key(
+        "rate",
+        |s: &indicatif::ProgressState, w: &mut dyn std::fmt::Write| {
+            let _ = write!(w, "{:.0}", s.per_sec());
+        },
+    )
     .progress_chars("=> ");
     bar.set_style(style);
     Some(bar)
