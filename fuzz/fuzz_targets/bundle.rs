@@ -2,8 +2,9 @@
 //! verified against a fixed key and digest, must give an input error or a
 //! report, never a panic, and never a verified report.
 //!
-//! Run: `cargo +nightly fuzz run bundle` (from this directory; seed the
-//! corpus with `../cli/tests/fixtures/sigstore/**/*.json*`).
+//! Run (from this directory): `cargo +nightly fuzz run -s none bundle
+//! corpus/bundle`. The corpus is seeded with the real bundles of
+//! `cli/tests/fixtures/sigstore` and `attestations/` (see CAMPAIGNS.md).
 
 #![no_main]
 

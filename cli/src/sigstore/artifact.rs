@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use sha2::Digest as _;
 use sigstore_types::HashAlgorithm;
 
-use crate::diag::{Error, Result};
+use crate::diag::{Diagnostic, Error, Result};
 
 /// What the user named as the artifact.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -25,6 +25,39 @@ impl ArtifactInput {
             Some(hex_digest) => parse_sha256(hex_digest).map(ArtifactInput::Sha256),
             None => Ok(ArtifactInput::File(PathBuf::from(arg))),
         }
+    }
+
+    /// The artifact next to a bundle, for when none is named:
+    /// `bom.sigstore.json` -> `bom.cdx.json`, `X.sigstore.json` -> `X`.
+    pub fn next_to(bundle: &Path) -> Result<Self> {
+        let name = bundle
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let mut candidates = Vec::new();
+        if let Some(stem) = name.strip_suffix(".sigstore.json") {
+            candidates.push(bundle.with_file_name(format!("{stem}.cdx.json")));
+            if !stem.is_empty() {
+                candidates.push(bundle.with_file_name(stem));
+            }
+        }
+        candidates
+            .into_iter()
+            .find(|c| c.is_file())
+            .map(ArtifactInput::File)
+            .ok_or_else(|| {
+                Error::invalid(
+                    Diagnostic::error(
+                        "no-artifact",
+                        "no artifact given and none found next to the bundle",
+                    )
+                    .in_file(bundle)
+                    .help(
+                        "name it (FILE or sha256:HEX); for X.sigstore.json strata looks for X, \
+                         for bom.sigstore.json for bom.cdx.json",
+                    ),
+                )
+            })
     }
 
     /// How the artifact is shown in reports.

@@ -70,17 +70,59 @@ pub fn read_bundle(path: &Path) -> Result<BundleFile> {
 
 /// Parse bundle text already read from `path`.
 pub fn parse_bundle(path: &Path, text: &str) -> Result<BundleFile> {
-    let value: Value = serde_json::from_str(text).map_err(|e| json_error(path, &e))?;
-    let media_type = value
-        .get("mediaType")
-        .and_then(Value::as_str)
-        .map(str::to_string);
+    // The media type as written, and a syntax check of the whole text,
+    // without building a tree of the document: only an object's
+    // `mediaType` is kept. Anything else (not an object, say) takes the
+    // general path, with the same result.
+    let media_type = match serde_json::from_str::<Head>(text) {
+        Ok(head) => head.media_type,
+        Err(_) => {
+            let value: Value = serde_json::from_str(text).map_err(|e| json_error(path, &e))?;
+            value
+                .get("mediaType")
+                .and_then(Value::as_str)
+                .map(str::to_string)
+        }
+    };
     let bundle = serde_json::from_str::<Bundle>(text).map_err(|e| e.to_string());
     Ok(BundleFile {
         path: path.to_path_buf(),
         media_type,
         bundle,
     })
+}
+
+/// A JSON object's `mediaType` when it is a string (the last one, as for a
+/// [`Value`]); every other member is skipped unbuilt.
+struct Head {
+    media_type: Option<String>,
+}
+
+impl<'de> serde::Deserialize<'de> for Head {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        struct Visit;
+        impl<'de> serde::de::Visitor<'de> for Visit {
+            type Value = Head;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a JSON object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> std::result::Result<Head, A::Error> {
+                let mut media_type = None;
+                while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
+                    if key == "mediaType" {
+                        media_type = map.next_value::<Value>()?.as_str().map(str::to_string);
+                    } else {
+                        map.next_value::<serde::de::IgnoredAny>()?;
+                    }
+                }
+                Ok(Head { media_type })
+            }
+        }
+        d.deserialize_map(Visit)
+    }
 }
 
 /// The input error for text that is not JSON: file, line and column.
@@ -112,6 +154,28 @@ mod tests {
         let s = err.to_string();
         assert!(s.contains("error[json-syntax]"), "{s}");
         assert!(s.contains("b.json:2:16"), "{s}");
+    }
+
+    #[test]
+    fn the_media_type_is_read_as_written_whatever_the_shape() {
+        let mt = |text: &str| parse_bundle(Path::new("b.json"), text).unwrap().media_type;
+        assert_eq!(
+            mt(r#"{"a": [1, {"b": null}], "mediaType": "x"}"#).as_deref(),
+            Some("x")
+        );
+        assert_eq!(
+            mt(r#"{"mediaType": "x", "mediaType": "y"}"#).as_deref(),
+            Some("y")
+        );
+        assert_eq!(mt(r#"{"mediaType": 3}"#), None);
+        assert_eq!(mt(r#"{"media\u0054ype": "esc"}"#).as_deref(), Some("esc"));
+        assert_eq!(
+            mt(r#"["application/vnd.dev.sigstore.bundle.v0.3+json"]"#),
+            None
+        );
+        assert_eq!(mt(r#""mediaType""#), None);
+        let err = parse_bundle(Path::new("b.json"), r#"{"a": 1} x"#).unwrap_err();
+        assert!(err.to_string().contains("json-syntax"), "{err}");
     }
 
     #[test]

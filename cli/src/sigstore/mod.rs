@@ -26,6 +26,7 @@
 //! HTTP client ([`keyless::http`]); verification is offline.
 
 pub mod artifact;
+pub mod batch;
 pub mod checks;
 pub mod conformance;
 pub mod input;

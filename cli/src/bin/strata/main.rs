@@ -6,10 +6,8 @@ mod output;
 
 use std::process::ExitCode;
 
-use clap::Parser;
-
 fn main() -> ExitCode {
-    let cli = commands::Cli::parse();
+    let cli = commands::Cli::parse_args();
     let format = cli.error_format();
     match commands::run(cli) {
         Ok(status) => ExitCode::from(status.code()),

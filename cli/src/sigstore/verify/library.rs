@@ -13,18 +13,23 @@
 //! log entry or a timestamp (without either it refuses every bundle: it
 //! needs an authenticated time). Organisation-PKI bundles are strata's
 //! alone.
+//!
+//! The first, strict run ([`start`]) depends on nothing strata's checks
+//! find; its verdict is folded into the report by [`cross_check`]. (Running
+//! it on a second thread alongside strata's checks was measured: the thread
+//! cost more than the overlap saved in a single `verify-bundle`.)
 
-use sigstore_types::{Artifact, Sha256Hash};
+use sigstore_types::{Artifact, Bundle, Sha256Hash};
 use sigstore_verify::bundle::Error as BundleError;
 use sigstore_verify::{
     CertificateError, Error as LibError, PublicKeyVerificationPolicy, TimestampError,
     TransparencyLogError, VerificationPolicy, Verifier,
 };
 
-use super::{Ctx, IdentityRule, Sheet, TrustMode};
+use super::{IdentityRule, Options, Sheet, SigningKey, TrustMode};
 use crate::diag::{Error, Result};
 use crate::fsutil;
-use crate::sigstore::artifact::ArtifactInput;
+use crate::sigstore::artifact::{ArtifactDigests, ArtifactInput};
 use crate::sigstore::checks::{CheckId, Source, Status};
 
 /// Which check a library error is about.
@@ -183,25 +188,34 @@ impl Relax {
     }
 }
 
-/// Run the library and fold its verdict into the sheet. Returns a line for
-/// the report.
-pub(crate) fn cross_check(ctx: &Ctx<'_>, sheet: &mut Sheet) -> Result<String> {
-    let has_tlog = !ctx.bundle.verification_material.tlog_entries.is_empty();
-    let has_tsa = !ctx
+/// What the library is given: the same inputs as strata's checks.
+pub(crate) struct Input<'a> {
+    pub bundle: &'a Bundle,
+    pub artifact: &'a ArtifactInput,
+    pub digests: &'a ArtifactDigests,
+    pub opts: &'a Options,
+    pub key: Option<&'a SigningKey>,
+}
+
+/// Why the library does not run for this bundle, when it does not. Needs
+/// only the bundle-format and verification-material checks.
+pub(crate) fn skip_reason(input: &Input<'_>, sheet: &Sheet) -> Option<String> {
+    let has_tlog = !input.bundle.verification_material.tlog_entries.is_empty();
+    let has_tsa = !input
         .bundle
         .verification_material
         .timestamp_verification_data
         .rfc3161_timestamps
         .is_empty();
-    match &ctx.opts.trust {
+    match &input.opts.trust {
         TrustMode::Ca { .. } => {
-            return Ok(
+            return Some(
                 "not run: sigstore-verify checks Fulcio and managed-key bundles; organisation-PKI bundles are checked by strata alone"
                     .into(),
             );
         }
         TrustMode::Key(_) if !has_tlog && !has_tsa => {
-            return Ok(
+            return Some(
                 "not run: sigstore-verify needs a log entry or timestamp; this key bundle has neither, so strata's checks decide"
                     .into(),
             );
@@ -211,21 +225,61 @@ pub(crate) fn cross_check(ctx: &Ctx<'_>, sheet: &mut Sheet) -> Result<String> {
     if sheet.status(CheckId::BundleFormat) != Status::Pass
         || sheet.status(CheckId::VerificationMaterial) != Status::Pass
     {
-        return Ok("not run: the bundle is not one it could verify this way".into());
+        return Some("not run: the bundle is not one it could verify this way".into());
     }
-    let mut lib_checks = library_checks(ctx);
-    let verifier = match Verifier::new(&ctx.opts.root.root) {
+    None
+}
+
+/// The library's verifier and its first, strict run.
+pub(crate) struct Started {
+    verifier: std::result::Result<Verifier, String>,
+    first: Option<Result<LibResult>>,
+}
+
+/// Build the verifier and make the strict run. Independent of strata's
+/// checks.
+pub(crate) fn start(input: &Input<'_>) -> Started {
+    match Verifier::new(&input.opts.root.root) {
+        Ok(v) => {
+            let first = run(input, &v, Relax::default());
+            Started {
+                verifier: Ok(v),
+                first: Some(first),
+            }
+        }
+        Err(e) => Started {
+            verifier: Err(e.to_string()),
+            first: None,
+        },
+    }
+}
+
+/// Fold the library's verdict into the sheet (running it again with
+/// relaxations when it stopped at a check it lets a caller relax). Returns
+/// a line for the report.
+pub(crate) fn cross_check(
+    input: &Input<'_>,
+    sheet: &mut Sheet,
+    started: Started,
+) -> Result<String> {
+    let mut lib_checks = library_checks(input);
+    let verifier = match started.verifier {
         Ok(v) => v,
         Err(e) => {
-            mark_fail(sheet, CheckId::TrustRootValidity, &e.to_string());
+            mark_fail(sheet, CheckId::TrustRootValidity, &e);
             return Ok(format!("sigstore-verify rejects the trusted root: {e}"));
         }
     };
-    let key_path = matches!(ctx.opts.trust, TrustMode::Key(_));
+    let mut first = started.first;
+    let key_path = matches!(input.opts.trust, TrustMode::Key(_));
     let mut relax = Relax::default();
     let mut first_error = None;
     for _ in 0..5 {
-        match run(ctx, &verifier, relax)? {
+        let outcome = match first.take() {
+            Some(strict) => strict?,
+            None => run(input, &verifier, relax)?,
+        };
+        match outcome {
             Ok(result) => {
                 for id in lib_checks.drain(..) {
                     let sct_unverified = id == CheckId::Sct && !result.sct_verified();
@@ -282,7 +336,7 @@ pub(crate) fn cross_check(ctx: &Ctx<'_>, sheet: &mut Sheet) -> Result<String> {
 }
 
 /// The checks the library covers for this bundle and mode.
-fn library_checks(ctx: &Ctx<'_>) -> Vec<CheckId> {
+fn library_checks(ctx: &Input<'_>) -> Vec<CheckId> {
     let mut ids = vec![
         CheckId::BundleFormat,
         CheckId::VerificationMaterial,
@@ -325,7 +379,7 @@ fn library_checks(ctx: &Ctx<'_>) -> Vec<CheckId> {
 
 type LibResult = std::result::Result<sigstore_verify::VerificationResult, LibError>;
 
-fn run(ctx: &Ctx<'_>, verifier: &Verifier, relax: Relax) -> Result<LibResult> {
+fn run(ctx: &Input<'_>, verifier: &Verifier, relax: Relax) -> Result<LibResult> {
     let bundle = ctx.bundle;
     let blob;
     let artifact: Artifact<'_> = match (ctx.artifact, needs_blob(ctx)) {
@@ -385,7 +439,7 @@ fn run(ctx: &Ctx<'_>, verifier: &Verifier, relax: Relax) -> Result<LibResult> {
     }
 }
 
-fn reader(ctx: &Ctx<'_>, f: impl FnOnce(std::fs::File) -> LibResult) -> Result<LibResult> {
+fn reader(ctx: &Input<'_>, f: impl FnOnce(std::fs::File) -> LibResult) -> Result<LibResult> {
     let path = ctx
         .digests
         .path
@@ -397,7 +451,7 @@ fn reader(ctx: &Ctx<'_>, f: impl FnOnce(std::fs::File) -> LibResult) -> Result<L
 
 /// Message signatures whose scheme cannot verify a digest (Ed25519) need
 /// the artifact's bytes.
-fn needs_blob(ctx: &Ctx<'_>) -> bool {
+fn needs_blob(ctx: &Input<'_>) -> bool {
     let sigstore_types::SignatureContent::MessageSignature(_) = &ctx.bundle.content else {
         return false;
     };

@@ -151,7 +151,6 @@ pub(crate) struct Ctx<'a> {
     pub bundle: &'a Bundle,
     pub version: &'static str,
     pub opts: &'a Options,
-    pub artifact: &'a ArtifactInput,
     pub digests: ArtifactDigests,
     pub key: Option<SigningKey>,
     pub cert: Option<CertificateInfo>,
@@ -227,23 +226,27 @@ impl Sheet {
     }
 }
 
+/// What bundles are checked against, as reports say it.
+pub fn describe_trust(opts: &Options) -> String {
+    match &opts.trust {
+        TrustMode::Sigstore => format!("{} (identity policy)", opts.root.source),
+        TrustMode::Key(k) => format!("public key {}", k.path.display()),
+        TrustMode::Ca { path, .. } => format!("organisation CA {}", path.display()),
+    }
+}
+
 /// Verify a bundle against an artifact.
 ///
 /// Returns a report whatever the outcome; errors only when an input cannot
 /// be read (the artifact file, say).
 pub fn verify(file: &BundleFile, artifact: &ArtifactInput, opts: &Options) -> Result<Report> {
     let mut sheet = Sheet::new();
-    let trust = match &opts.trust {
-        TrustMode::Sigstore => format!("{} (identity policy)", opts.root.source),
-        TrustMode::Key(k) => format!("public key {}", k.path.display()),
-        TrustMode::Ca { path, .. } => format!("organisation CA {}", path.display()),
-    };
     let mut report = Report {
         bundle: file.path.clone(),
         media_type: file.media_type.clone(),
         artifact: artifact.display(),
         artifact_sha256: None,
-        trust,
+        trust: describe_trust(opts),
         signer: None,
         signing_times: Vec::new(),
         time_source: String::new(),
@@ -264,7 +267,6 @@ pub fn verify(file: &BundleFile, artifact: &ArtifactInput, opts: &Options) -> Re
         bundle,
         version,
         opts,
-        artifact,
         digests,
         key: material.key,
         cert: material.cert,
@@ -275,14 +277,21 @@ pub fn verify(file: &BundleFile, artifact: &ArtifactInput, opts: &Options) -> Re
         validity: Vec::new(),
     };
     report.signer = signer_facts(&ctx);
-    material::identity(&ctx, &mut sheet);
-    content::signature(&ctx, &mut sheet)?;
-    content::artifact_digest(&ctx, &mut sheet);
-    let set_times = tlog::check(&ctx, &mut sheet);
-    times::check(&mut ctx, set_times, &mut sheet);
-    chain::check(&mut ctx, &mut sheet);
-    times::trust_root_validity(&ctx, &mut sheet);
-    report.library = library::cross_check(&ctx, &mut sheet)?;
+    strata_checks(&mut ctx, &mut sheet)?;
+    let lib = library::Input {
+        bundle,
+        artifact,
+        digests: &ctx.digests,
+        opts,
+        key: ctx.key.as_ref(),
+    };
+    report.library = match library::skip_reason(&lib, &sheet) {
+        Some(why) => why,
+        None => {
+            let started = library::start(&lib);
+            library::cross_check(&lib, &mut sheet, started)?
+        }
+    };
     report.signing_times = ctx.times.iter().map(|t| t.time.to_string()).collect();
     report.time_source = ctx
         .times
@@ -296,6 +305,18 @@ pub fn verify(file: &BundleFile, artifact: &ArtifactInput, opts: &Options) -> Re
         .iter()
         .all(|c| matches!(c.status, Status::Pass | Status::NotApplicable));
     Ok(report)
+}
+
+/// strata's own checks after the verification material, in report order.
+fn strata_checks(ctx: &mut Ctx<'_>, sheet: &mut Sheet) -> Result<()> {
+    material::identity(ctx, sheet);
+    content::signature(ctx, sheet)?;
+    content::artifact_digest(ctx, sheet);
+    let set_times = tlog::check(ctx, sheet);
+    times::check(ctx, set_times, sheet);
+    chain::check(ctx, sheet);
+    times::trust_root_validity(ctx, sheet);
+    Ok(())
 }
 
 fn signer_facts(ctx: &Ctx<'_>) -> Option<Signer> {

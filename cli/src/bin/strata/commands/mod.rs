@@ -1,6 +1,6 @@
 //! The command line: one file per subcommand, dispatched from [`run`].
 
-use clap::{Parser, Subcommand};
+use clap::{Args, FromArgMatches, Parser, Subcommand};
 use strata::diag::{ExitStatus, Result};
 
 use crate::output::ErrorFormat;
@@ -38,6 +38,29 @@ pub struct Cli {
 }
 
 impl Cli {
+    /// Parse the command line. `strata SUBCOMMAND ...` builds only that
+    /// subcommand's arguments (clap otherwise builds all of them, a tenth of
+    /// a millisecond of every start); anything else (`strata`, `--help`,
+    /// `help`, a misspelt name) takes the whole tree. The test below holds
+    /// both to the same help, usage and arguments.
+    pub fn parse_args() -> Cli {
+        let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+        let fast = args
+            .get(1)
+            .and_then(|a| a.to_str())
+            .and_then(one_subcommand);
+        let Some(cmd) = fast else {
+            return Cli::parse();
+        };
+        let parsed = cmd
+            .try_get_matches_from(&args)
+            .and_then(|m| Cli::from_arg_matches(&m));
+        match parsed {
+            Ok(cli) => cli,
+            Err(e) => e.exit(),
+        }
+    }
+
     /// The format errors are reported in: JSON when the command was asked
     /// for JSON output.
     pub fn error_format(&self) -> ErrorFormat {
@@ -80,6 +103,43 @@ enum Command {
     VerifyBundle(verify_bundle::VerifyBundleArgs),
 }
 
+/// `strata` with the one subcommand `name`, or `None` for a name that is
+/// not a subcommand.
+fn one_subcommand(name: &str) -> Option<clap::Command> {
+    macro_rules! sub {
+        ($name:literal, $args:ty) => {
+            <$args>::augment_args(clap::Command::new($name))
+        };
+    }
+    let sub = match name {
+        "analyze" => sub!("analyze", analyze::AnalyzeArgs),
+        "assemble" => sub!("assemble", assemble::AssembleArgs),
+        "diff" => sub!("diff", diff::DiffArgs),
+        "fmt" => sub!("fmt", fmt::FmtArgs),
+        "evidence" => sub!("evidence", evidence::EvidenceArgs),
+        "gate" => sub!("gate", gate::GateArgs),
+        "hash" => sub!("hash", hash::HashArgs),
+        "init" => sub!("init", init::InitArgs),
+        "log" => sub!("log", log::LogArgs),
+        "memo" => sub!("memo", memo::MemoArgs),
+        "report" => sub!("report", report::ReportArgs),
+        "review" => sub!("review", review::ReviewArgs),
+        "schema" => sub!("schema", schema::SchemaArgs),
+        "sign" => sub!("sign", sign::SignArgs),
+        "validate" => sub!("validate", validate::ValidateArgs),
+        "verify" => sub!("verify", verify::VerifyArgs),
+        "verify-bundle" => sub!("verify-bundle", verify_bundle::VerifyBundleArgs),
+        _ => return None,
+    };
+    // The settings of `Cli`'s #[command] that reach a subcommand.
+    Some(
+        clap::Command::new("strata")
+            .max_term_width(100)
+            .subcommand_required(true)
+            .subcommand(sub),
+    )
+}
+
 /// Run the parsed command line.
 pub fn run(cli: Cli) -> Result<ExitStatus> {
     match cli.command {
@@ -118,4 +178,91 @@ pub fn date_arg(now: Option<&str>) -> Result<time::Date> {
 /// directory at or above it holding vendors.yaml.
 pub fn fleet_arg(dir: Option<&std::path::Path>) -> Result<strata::fleet::Fleet> {
     strata::fleet::Fleet::discover(dir.unwrap_or(std::path::Path::new(".")))
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    use super::*;
+
+    /// Every subcommand, and every subcommand below it, renders the same
+    /// help and usage through [`one_subcommand`] as through the whole tree.
+    fn same(full: &mut clap::Command, fast: &mut clap::Command, path: &str) {
+        assert_eq!(
+            full.render_long_help().to_string(),
+            fast.render_long_help().to_string(),
+            "{path} --help"
+        );
+        assert_eq!(
+            full.render_help().to_string(),
+            fast.render_help().to_string(),
+            "{path} -h"
+        );
+        assert_eq!(
+            full.render_usage().to_string(),
+            fast.render_usage().to_string(),
+            "{path} usage"
+        );
+        let names: Vec<String> = full
+            .get_subcommands()
+            .map(|c| c.get_name().to_string())
+            .collect();
+        let fast_names: Vec<String> = fast
+            .get_subcommands()
+            .map(|c| c.get_name().to_string())
+            .collect();
+        assert_eq!(names, fast_names, "{path}");
+        for n in names {
+            let (Some(f), Some(q)) = (full.find_subcommand_mut(&n), fast.find_subcommand_mut(&n))
+            else {
+                panic!("{path} {n}");
+            };
+            same(f, q, &format!("{path} {n}"));
+        }
+    }
+
+    #[test]
+    fn one_subcommand_parses_and_renders_like_the_whole_tree() {
+        let mut full = Cli::command();
+        full.build();
+        let names: Vec<String> = full
+            .get_subcommands()
+            .map(|c| c.get_name().to_string())
+            .filter(|n| n != "help")
+            .collect();
+        assert_eq!(names.len(), 17);
+        for name in names {
+            let mut fast = one_subcommand(&name).unwrap_or_else(|| panic!("{name} is missing"));
+            fast.build();
+            same(
+                full.find_subcommand_mut(&name).unwrap(),
+                fast.find_subcommand_mut(&name).unwrap(),
+                &name,
+            );
+        }
+        assert!(one_subcommand("help").is_none());
+        assert!(one_subcommand("verfy").is_none());
+        // Both paths give the same parse.
+        let argv = [
+            "strata", "verify", "--batch", "-", "--key", "k.pub", "--format", "json",
+        ];
+        let a = Cli::try_parse_from(argv).unwrap();
+        let m = one_subcommand("verify")
+            .unwrap()
+            .try_get_matches_from(argv)
+            .unwrap();
+        let b = Cli::from_arg_matches(&m).unwrap();
+        assert_eq!(format!("{a:?}"), format!("{b:?}"));
+        // And the same errors.
+        let argv = ["strata", "verify", "b.json", "--batch", "l.txt"];
+        let a = Cli::try_parse_from(argv).unwrap_err().render().to_string();
+        let b = one_subcommand("verify")
+            .unwrap()
+            .try_get_matches_from(argv)
+            .unwrap_err()
+            .render()
+            .to_string();
+        assert_eq!(a, b);
+    }
 }

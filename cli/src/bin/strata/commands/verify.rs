@@ -1,22 +1,26 @@
-//! `strata verify BUNDLE [ARTIFACT]`: every check, reported by name.
+//! `strata verify BUNDLE [ARTIFACT]`: every check, reported by name;
+//! `strata verify --batch LIST`: many bundles, one line each.
 
 use std::path::{Path, PathBuf};
 
+use std::io::IsTerminal;
+
 use clap::{Args, ValueEnum};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use strata::diag::{Error, ExitStatus, Result};
 use strata::sigstore::artifact::ArtifactInput;
-use strata::sigstore::input;
 use strata::sigstore::trust::TrustSpec;
-use strata::sigstore::verify;
+use strata::sigstore::{batch, input, verify};
 
 use crate::output;
 
 /// Output format of `strata verify`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum VerifyFormat {
-    /// A header and one line per check.
+    /// A header and one line per check (with --batch: one line per bundle
+    /// and the counts).
     Human,
-    /// The report as JSON.
+    /// The report as JSON (with --batch: an array of reports).
     Json,
 }
 
@@ -55,8 +59,25 @@ pub enum VerifyFormat {
 /// certificate is checked at the verification time, and the log checks
 /// say they do not apply. Nothing is fetched from the network.
 ///
+/// Batch: `--batch LIST` verifies many bundles against the same trust in
+/// one process, in parallel on every core, the trust material read once.
+/// LIST is a file with one `BUNDLE [ARTIFACT]` a line (spaces or tabs
+/// between; when a line holds a tab only tabs separate, for paths with
+/// spaces; `#` comments and blank lines skipped; relative paths from the
+/// working directory), `-` for that list on standard input, or a directory,
+/// whose `*.sigstore.json` files are all verified with their artifacts
+/// found next to them. --batch may be repeated. Output keeps the input
+/// order: one line per bundle (ok, FAIL with the failed checks, ERROR with
+/// why it could not be read) and the counts, or with --format json an array
+/// of {source, bundle, outcome, report | error} where each report is what
+/// --format json prints for one bundle. A progress bar appears on stderr
+/// when it is a terminal.
+///
 /// Exit status: 0 verified, 1 a check failed, 2 unreadable or malformed
-/// input.
+/// input. With --batch: 0 only when every bundle verified, 1 when any did
+/// not, 2 when the list is malformed or empty (nothing is verified then) or
+/// any entry could not be read (the others are still verified and
+/// reported).
 #[derive(Debug, Args)]
 #[command(after_long_help = "Examples:
   strata verify attestations/pixel-9-pro/bom.sigstore.json --key examples/keys/demo-signing-key.pub
@@ -65,14 +86,28 @@ pub enum VerifyFormat {
       --identity https://github.com/org/repo/.github/workflows/release.yml@refs/tags/v1.0.0 \\
       --issuer https://token.actions.githubusercontent.com
   strata verify bundle.json sha256:06ce3309... --identity-regexp 'https://github.com/org/.*' \\
-      --issuer https://token.actions.githubusercontent.com --format json")]
+      --issuer https://token.actions.githubusercontent.com --format json
+  strata verify --batch attestations/ --key examples/keys/demo-signing-key.pub
+  strata verify --batch bundles.txt --ca org-ca.pem --identity release@example.com --format json
+  find out -name '*.sigstore.json' | strata verify --batch - --key signing.pub
+
+A list for --batch:
+  # BUNDLE [ARTIFACT]
+  attestations/pixel-9-pro/bom.sigstore.json
+  release.tar.gz.sigstore.json  release.tar.gz
+  firmware.sigstore.json        sha256:06ce3309...")]
 pub struct VerifyArgs {
     /// The bundle (`.sigstore.json`).
-    #[arg(value_name = "BUNDLE")]
-    bundle: PathBuf,
+    #[arg(value_name = "BUNDLE", required_unless_present = "batch")]
+    bundle: Option<PathBuf>,
     /// The artifact: a file, or sha256:<64 hex digits>.
     #[arg(value_name = "ARTIFACT")]
     artifact: Option<String>,
+    /// Verify many bundles: a list file (`BUNDLE [ARTIFACT]` a line), `-`
+    /// for a list on standard input, or a directory of `*.sigstore.json`.
+    /// Repeatable.
+    #[arg(long, value_name = "LIST", conflicts_with_all = ["bundle", "artifact"])]
+    batch: Vec<PathBuf>,
     /// Public key (PEM) the bundle was signed with.
     #[arg(long, value_name = "PUB.pem", conflicts_with_all = ["ca", "identity", "identity_regexp", "issuer"])]
     key: Option<PathBuf>,
@@ -128,11 +163,14 @@ pub fn run(args: VerifyArgs) -> Result<ExitStatus> {
         trusted_root: args.trusted_root.clone(),
     }
     .options(now)?;
+    let Some(bundle) = &args.bundle else {
+        return run_batch(&args, &opts);
+    };
     let artifact = match &args.artifact {
         Some(a) => ArtifactInput::parse(a)?,
-        None => ArtifactInput::File(sibling_artifact(&args.bundle)?),
+        None => ArtifactInput::next_to(bundle)?,
     };
-    let file = input::read_bundle(&args.bundle)?;
+    let file = input::read_bundle(bundle)?;
     let report = verify::verify(&file, &artifact, &opts)?;
     let text = match args.format {
         VerifyFormat::Human => report.render_human(),
@@ -151,24 +189,44 @@ pub fn run(args: VerifyArgs) -> Result<ExitStatus> {
     })
 }
 
-/// The artifact next to a bundle: `bom.sigstore.json` -> `bom.cdx.json`,
-/// `X.sigstore.json` -> `X`.
-fn sibling_artifact(bundle: &Path) -> Result<PathBuf> {
-    let name = bundle
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let mut candidates = Vec::new();
-    if let Some(stem) = name.strip_suffix(".sigstore.json") {
-        candidates.push(bundle.with_file_name(format!("{stem}.cdx.json")));
-        if !stem.is_empty() {
-            candidates.push(bundle.with_file_name(stem));
+/// `--batch`: every entry of every list, in parallel, reported in order.
+fn run_batch(args: &VerifyArgs, opts: &verify::Options) -> Result<ExitStatus> {
+    let entries = batch::read_sources(&args.batch)?;
+    let bar = progress_bar(entries.len());
+    let outcomes = batch::verify_all(entries, opts, &|| {
+        if let Some(b) = &bar {
+            b.inc(1);
         }
+    });
+    if let Some(b) = &bar {
+        b.finish_and_clear();
     }
-    candidates.into_iter().find(|c| c.is_file()).ok_or_else(|| {
-        Error::Usage(format!(
-            "no artifact given and none found next to {}; pass FILE or sha256:HEX",
-            bundle.display()
-        ))
-    })
+    let text = match args.format {
+        VerifyFormat::Human => batch::render_human(&outcomes, &verify::describe_trust(opts)),
+        VerifyFormat::Json => batch::render_json(&outcomes)?,
+    };
+    output::stdout(text.as_bytes()).map_err(|e| Error::io(Path::new("<stdout>"), e))?;
+    Ok(batch::Summary::of(&outcomes).exit_status())
+}
+
+/// A bundle counter on stderr, only when it is a terminal.
+fn progress_bar(total: usize) -> Option<ProgressBar> {
+    if !std::io::stderr().is_terminal() {
+        return None;
+    }
+    let bar =
+        ProgressBar::with_draw_target(Some(total as u64), ProgressDrawTarget::stderr_with_hz(8));
+    let style = ProgressStyle::with_template(
+        "verify [{bar:30}] {human_pos}/{human_len} bundles, {rate}/s, {eta} left",
+    )
+    .unwrap_or_else(|_| ProgressStyle::default_bar())
+    .with_key(
+        "rate",
+        |s: &indicatif::ProgressState, w: &mut dyn std::fmt::Write| {
+            let _ = write!(w, "{:.0}", s.per_sec());
+        },
+    )
+    .progress_chars("=> ");
+    bar.set_style(style);
+    Some(bar)
 }
