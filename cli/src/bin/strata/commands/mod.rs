@@ -122,6 +122,7 @@ fn one_subcommand(name: &str) -> Option<clap::Command> {
         "init" => sub!("init", init::InitArgs),
         "log" => sub!("log", log::LogArgs),
         "memo" => sub!("memo", memo::MemoArgs),
+        "model" => sub!("model", model::ModelArgs),
         "report" => sub!("report", report::ReportArgs),
         "review" => sub!("review", review::ReviewArgs),
         "schema" => sub!("schema", schema::SchemaArgs),
@@ -231,7 +232,7 @@ mod tests {
             .map(|c| c.get_name().to_string())
             .filter(|n| n != "help")
             .collect();
-        assert_eq!(names.len(), 17);
+        assert_eq!(names.len(), 18);
         for name in names {
             let mut fast = one_subcommand(&name).unwrap_or_else(|| panic!("{name} is missing"));
             fast.build();
