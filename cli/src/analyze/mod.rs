@@ -30,6 +30,7 @@ pub mod screening;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
+use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::diag::{Diagnostic, Error, Result};
@@ -421,17 +422,22 @@ fn from_approved(
 ) -> Result<Vec<Candidate>> {
     let list: Loaded<ApprovedDevices> = model::load(path, FileKind::ApprovedDevices)?;
     let base = path.parent().unwrap_or(Path::new(""));
-    let mut out = Vec::new();
+    // First what to do with each entry, then the stacks to read are parsed
+    // in parallel, then each entry is judged in list order: the result and
+    // its diagnostics, in order, are those of reading them one by one.
     let mut ids = BTreeSet::new();
-    let mut listed = BTreeSet::new();
+    let mut plan: Vec<(usize, std::result::Result<PathBuf, Diagnostic>)> = Vec::new();
     for (i, d) in list.value.devices.iter().enumerate() {
         if !ids.insert(d.id.as_str()) {
-            errors.push(list.diag_at(
-                Diagnostic::error(
-                    "duplicate-device",
-                    format!("device `{}` is listed twice", d.id),
-                ),
-                &format!("/devices/{i}/id"),
+            plan.push((
+                i,
+                Err(list.diag_at(
+                    Diagnostic::error(
+                        "duplicate-device",
+                        format!("device `{}` is listed twice", d.id),
+                    ),
+                    &format!("/devices/{i}/id"),
+                )),
             ));
             continue;
         }
@@ -441,8 +447,9 @@ fn from_approved(
             base.join(&d.stack)
         };
         if !stack_path.is_file() {
-            errors.push(
-                list.diag_at(
+            plan.push((
+                i,
+                Err(list.diag_at(
                     Diagnostic::error(
                         "missing-stack",
                         format!(
@@ -452,12 +459,27 @@ fn from_approved(
                     )
                     .help(format!("paths are relative to {}", path.display())),
                     &format!("/devices/{i}/stack"),
-                ),
-            );
+                )),
+            ));
             continue;
         }
+        plan.push((i, Ok(stack_path)));
+    }
+    let mut stacks = load_stacks(plan.iter().filter_map(|(_, p)| p.as_deref().ok())).into_iter();
+    let mut out = Vec::new();
+    let mut listed = BTreeSet::new();
+    for (i, step) in plan {
+        let stack_path = match step {
+            Ok(p) => p,
+            Err(diag) => {
+                errors.push(diag);
+                continue;
+            }
+        };
+        let Some(stack) = stacks.next() else { break };
+        let d = &list.value.devices[i];
         listed.insert(normalise_path(&stack_path));
-        let stack: Loaded<Stack> = match model::load(&stack_path, FileKind::Stack) {
+        let stack: Loaded<Stack> = match stack {
             Ok(s) => s,
             Err(Error::Invalid(d)) => {
                 errors.extend(d);
@@ -523,8 +545,8 @@ fn from_stacks_dir(root: &Path, errors: &mut Vec<Diagnostic>) -> Result<Vec<Cand
         ));
     }
     let mut out = Vec::new();
-    for p in files {
-        match model::load::<Stack>(&p, FileKind::Stack) {
+    for stack in load_stacks(files.iter().map(PathBuf::as_path)) {
+        match stack {
             Ok(stack) => out.push(Candidate {
                 stack,
                 units: None,
@@ -537,6 +559,15 @@ fn from_stacks_dir(root: &Path, errors: &mut Vec<Diagnostic>) -> Result<Vec<Cand
         }
     }
     Ok(out)
+}
+
+/// Load stack manifests in parallel; the results are in the order given.
+fn load_stacks<'p>(paths: impl Iterator<Item = &'p Path>) -> Vec<Result<Loaded<Stack>>> {
+    let paths: Vec<&Path> = paths.collect();
+    paths
+        .par_iter()
+        .map(|p| model::load::<Stack>(p, FileKind::Stack))
+        .collect()
 }
 
 /// `stacks/*.yaml` and `*.yml`, sorted; none when the directory is absent.
