@@ -22,9 +22,24 @@ pub const STATEMENT_V01: &str = "https://in-toto.io/Statement/v0.1";
 /// digest (Ed25519 message signatures): 1 GiB.
 pub const MAX_WHOLE_ARTIFACT: u64 = 1024 * 1024 * 1024;
 
-/// Digests beyond SHA-256 the checks will need.
+/// The DSSE payload parsed as JSON, once for every check that reads it
+/// (`None` for message signatures).
+pub(crate) fn statement(
+    bundle: &sigstore_types::Bundle,
+) -> Option<std::result::Result<Value, serde_json::Error>> {
+    match &bundle.content {
+        SignatureContent::DsseEnvelope(env) => {
+            Some(serde_json::from_slice::<Value>(env.payload.as_bytes()))
+        }
+        _ => None,
+    }
+}
+
+/// Digests beyond SHA-256 the checks will need; `statement` is the parsed
+/// DSSE payload (see [`statement`]).
 pub(crate) fn needed_digests(
     bundle: &sigstore_types::Bundle,
+    statement: Option<&std::result::Result<Value, serde_json::Error>>,
     key: Option<KeyAlgorithm>,
 ) -> Vec<HashAlgorithm> {
     let mut out = Vec::new();
@@ -40,8 +55,8 @@ pub(crate) fn needed_digests(
                 out.push(alg);
             }
         }
-        SignatureContent::DsseEnvelope(env) => {
-            if let Ok(v) = serde_json::from_slice::<Value>(env.payload.as_bytes())
+        SignatureContent::DsseEnvelope(_) => {
+            if let Some(Ok(v)) = statement
                 && let Some(subjects) = v.get("subject").and_then(Value::as_array)
                 && subjects
                     .iter()
@@ -148,7 +163,7 @@ pub(crate) fn artifact_digest(ctx: &Ctx<'_>, sheet: &mut Sheet) {
                 );
                 return;
             }
-            match subject_match(env.payload.as_bytes(), ctx) {
+            match subject_match(ctx) {
                 Ok(detail) => sheet.pass(id, detail),
                 Err(detail) => sheet.fail(id, detail),
             }
@@ -189,9 +204,12 @@ pub(crate) fn artifact_digest(ctx: &Ctx<'_>, sheet: &mut Sheet) {
     }
 }
 
-fn subject_match(payload: &[u8], ctx: &Ctx<'_>) -> std::result::Result<String, String> {
-    let statement: Value = serde_json::from_slice(payload)
-        .map_err(|e| format!("the DSSE payload is not JSON: {e}"))?;
+fn subject_match(ctx: &Ctx<'_>) -> std::result::Result<String, String> {
+    let statement = match &ctx.statement {
+        Some(Ok(v)) => v,
+        Some(Err(e)) => return Err(format!("the DSSE payload is not JSON: {e}")),
+        None => return Err("the bundle has no DSSE payload".into()),
+    };
     let kind = statement.get("_type").and_then(Value::as_str).unwrap_or("");
     if kind != STATEMENT_V1 && kind != STATEMENT_V01 {
         return Err(format!("`_type` `{kind}` is not an in-toto Statement"));

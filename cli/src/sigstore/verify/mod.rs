@@ -32,6 +32,7 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use jiff::Timestamp;
+use serde_json::Value;
 use sigstore_types::{Bundle, DerCertificate, DerPublicKey};
 use sigstore_verify::crypto::{CertificateInfo, KeyAlgorithm};
 
@@ -153,6 +154,8 @@ pub(crate) struct Ctx<'a> {
     pub opts: &'a Options,
     pub artifact: &'a ArtifactInput,
     pub digests: ArtifactDigests,
+    /// The DSSE payload parsed as JSON (`None` for message signatures).
+    pub statement: Option<std::result::Result<Value, serde_json::Error>>,
     pub key: Option<SigningKey>,
     pub cert: Option<CertificateInfo>,
     pub leaf: Option<DerCertificate>,
@@ -257,7 +260,12 @@ pub fn verify(file: &BundleFile, artifact: &ArtifactInput, opts: &Options) -> Re
         return Ok(report);
     };
     let material = material::verification_material(bundle, opts, &mut sheet);
-    let needed = content::needed_digests(bundle, material.key.as_ref().map(|k| k.algorithm));
+    let statement = content::statement(bundle);
+    let needed = content::needed_digests(
+        bundle,
+        statement.as_ref(),
+        material.key.as_ref().map(|k| k.algorithm),
+    );
     let digests = ArtifactDigests::compute(artifact, &needed)?;
     report.artifact_sha256 = Some(digests.sha256_hex());
     let mut ctx = Ctx {
@@ -266,6 +274,7 @@ pub fn verify(file: &BundleFile, artifact: &ArtifactInput, opts: &Options) -> Re
         opts,
         artifact,
         digests,
+        statement,
         key: material.key,
         cert: material.cert,
         leaf: material.leaf,
