@@ -206,6 +206,25 @@ struct Candidate {
 
 /// Analyse an opened fleet.
 pub fn analyze(fleet: &Fleet, opts: &AnalyzeOptions) -> Result<FleetAnalysis> {
+    analyze_inner(fleet, opts, None)
+}
+
+/// Analyse the devices of an approved-device list the caller has already
+/// loaded (`opts.devices` is not read), as [`analyze`] would with
+/// `opts.devices` naming that list's file.
+pub fn analyze_list(
+    fleet: &Fleet,
+    opts: &AnalyzeOptions,
+    list: &Loaded<ApprovedDevices>,
+) -> Result<FleetAnalysis> {
+    analyze_inner(fleet, opts, Some(list))
+}
+
+fn analyze_inner(
+    fleet: &Fleet,
+    opts: &AnalyzeOptions,
+    list: Option<&Loaded<ApprovedDevices>>,
+) -> Result<FleetAnalysis> {
     let root = fleet.root.as_path();
     let mut notes = Vec::new();
     let mut errors = Vec::new();
@@ -225,9 +244,12 @@ pub fn analyze(fleet: &Fleet, opts: &AnalyzeOptions) -> Result<FleetAnalysis> {
         }
     };
 
-    let approved_path = optional(root, opts.devices.as_deref(), APPROVED_FILE);
+    let approved_path = match list {
+        Some(l) => Some(l.path.clone()),
+        None => optional(root, opts.devices.as_deref(), APPROVED_FILE),
+    };
     let candidates = match &approved_path {
-        Some(p) => from_approved(root, p, &mut errors, &mut notes)?,
+        Some(p) => from_approved(root, p, list, &mut errors, &mut notes)?,
         None => {
             notes.push(
                 Diagnostic::warning(
@@ -242,10 +264,19 @@ pub fn analyze(fleet: &Fleet, opts: &AnalyzeOptions) -> Result<FleetAnalysis> {
         }
     };
 
-    // Resolve every stack, collecting every error before giving up.
+    // Resolve every stack (in parallel, each with its own warnings), then
+    // take them in order, collecting every error before giving up.
+    let outcomes: Vec<_> = candidates
+        .into_par_iter()
+        .map(|c| {
+            let mut warnings = Vec::new();
+            let r = resolve::resolve(&c.stack, fleet, &mut warnings);
+            (c, r, warnings)
+        })
+        .collect();
     let mut resolved = Vec::new();
     let mut seen: BTreeMap<String, PathBuf> = BTreeMap::new();
-    for c in candidates {
+    for (c, r, warnings) in outcomes {
         let id = c.stack.value.device.id.clone();
         if let Some(first) = seen.get(&id) {
             errors.push(
@@ -261,7 +292,8 @@ pub fn analyze(fleet: &Fleet, opts: &AnalyzeOptions) -> Result<FleetAnalysis> {
             continue;
         }
         seen.insert(id, c.stack.path.clone());
-        match resolve::resolve(&c.stack, fleet, &mut notes) {
+        notes.extend(warnings);
+        match r {
             Ok(r) => resolved.push((c, r)),
             Err(e) => errors.extend(e),
         }
@@ -272,7 +304,7 @@ pub fn analyze(fleet: &Fleet, opts: &AnalyzeOptions) -> Result<FleetAnalysis> {
 
     let screener = screening::Screener::new(fleet, designations.as_ref().map(|d| &d.value));
     let mut devices: Vec<DeviceAnalysis> = resolved
-        .into_iter()
+        .into_par_iter()
         .map(|(c, r)| device(c, r, root, &screener, opts))
         .collect();
     devices.sort_by(|a, b| a.id.cmp(&b.id));
@@ -417,10 +449,18 @@ fn rel(root: &Path, p: &Path) -> String {
 fn from_approved(
     root: &Path,
     path: &Path,
+    loaded: Option<&Loaded<ApprovedDevices>>,
     errors: &mut Vec<Diagnostic>,
     notes: &mut Vec<Diagnostic>,
 ) -> Result<Vec<Candidate>> {
-    let list: Loaded<ApprovedDevices> = model::load(path, FileKind::ApprovedDevices)?;
+    let read;
+    let list: &Loaded<ApprovedDevices> = match loaded {
+        Some(l) => l,
+        None => {
+            read = model::load(path, FileKind::ApprovedDevices)?;
+            &read
+        }
+    };
     let base = path.parent().unwrap_or(Path::new(""));
     // First what to do with each entry, then the stacks to read are parsed
     // in parallel, then each entry is judged in list order: the result and

@@ -196,17 +196,17 @@ pub fn gate(root: &Path, opts: &GateOptions) -> Result<GateReport> {
         return Err(Error::Invalid(errors));
     }
     let list: Loaded<ApprovedDevices> = model::load(&devices_path, FileKind::ApprovedDevices)?;
-    let analysis = analyze::analyze(
-        &fleet,
-        &AnalyzeOptions {
-            devices: Some(devices_path.clone()),
-            ..AnalyzeOptions::default()
-        },
-    )?;
     let list_dir = devices_path
         .parent()
         .unwrap_or(Path::new("."))
         .to_path_buf();
+    // The analysis and the reviews file are independent: read both at once.
+    let (analysis, reviews) = rayon::join(
+        || analyze::analyze_list(&fleet, &AnalyzeOptions::default(), &list),
+        || load_reviews(&policy.value, &list.value, &list_dir),
+    );
+    let analysis = analysis?;
+    let reviews = reviews?;
     let policy_dir = policy_path.parent().unwrap_or(Path::new("."));
     let trust = policy
         .value
@@ -214,7 +214,6 @@ pub fn gate(root: &Path, opts: &GateOptions) -> Result<GateReport> {
         .get("unsigned-attestation")
         .filter(|r| r.level != Level::Allow)
         .and_then(|r| signature::trust_from_rule(r, policy_dir).ok());
-    let reviews = load_reviews(&policy.value, &list.value, &list_dir)?;
     let ctx = rules::Context {
         list_dir: &list_dir,
         now: opts.now,
