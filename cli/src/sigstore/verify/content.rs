@@ -9,6 +9,7 @@ use serde_json::Value;
 use sigstore_types::{HashAlgorithm, SignatureBytes, SignatureContent};
 use sigstore_verify::crypto::{KeyAlgorithm, verify_signature, verify_signature_prehashed};
 
+use super::statement::{self, Statement};
 use super::{Ctx, Sheet, material};
 use crate::diag::Result;
 use crate::fsutil;
@@ -22,15 +23,11 @@ pub const STATEMENT_V01: &str = "https://in-toto.io/Statement/v0.1";
 /// digest (Ed25519 message signatures): 1 GiB.
 pub const MAX_WHOLE_ARTIFACT: u64 = 1024 * 1024 * 1024;
 
-/// The DSSE payload parsed as JSON, once for every check that reads it
-/// (`None` for message signatures).
-pub(crate) fn statement(
-    bundle: &sigstore_types::Bundle,
-) -> Option<std::result::Result<Value, serde_json::Error>> {
+/// The DSSE payload parsed as an in-toto statement, once for every check
+/// that reads it (`None` for message signatures).
+pub(crate) fn statement(bundle: &sigstore_types::Bundle) -> Option<serde_json::Result<Statement>> {
     match &bundle.content {
-        SignatureContent::DsseEnvelope(env) => {
-            Some(serde_json::from_slice::<Value>(env.payload.as_bytes()))
-        }
+        SignatureContent::DsseEnvelope(env) => Some(statement::parse(env.payload.as_bytes())),
         _ => None,
     }
 }
@@ -39,7 +36,7 @@ pub(crate) fn statement(
 /// DSSE payload (see [`statement`]).
 pub(crate) fn needed_digests(
     bundle: &sigstore_types::Bundle,
-    statement: Option<&std::result::Result<Value, serde_json::Error>>,
+    statement: Option<&serde_json::Result<Statement>>,
     key: Option<KeyAlgorithm>,
 ) -> Vec<HashAlgorithm> {
     let mut out = Vec::new();
@@ -56,8 +53,8 @@ pub(crate) fn needed_digests(
             }
         }
         SignatureContent::DsseEnvelope(_) => {
-            if let Some(Ok(v)) = statement
-                && let Some(subjects) = v.get("subject").and_then(Value::as_array)
+            if let Some(Ok(st)) = statement
+                && let Some(subjects) = st.subject.as_ref().and_then(Value::as_array)
                 && subjects
                     .iter()
                     .any(|s| s.get("digest").and_then(|d| d.get("sha512")).is_some())
@@ -210,16 +207,22 @@ fn subject_match(ctx: &Ctx<'_>) -> std::result::Result<String, String> {
         Some(Err(e)) => return Err(format!("the DSSE payload is not JSON: {e}")),
         None => return Err("the bundle has no DSSE payload".into()),
     };
-    let kind = statement.get("_type").and_then(Value::as_str).unwrap_or("");
+    let kind = statement
+        .kind
+        .as_ref()
+        .and_then(Value::as_str)
+        .unwrap_or("");
     if kind != STATEMENT_V1 && kind != STATEMENT_V01 {
         return Err(format!("`_type` `{kind}` is not an in-toto Statement"));
     }
     let predicate = statement
-        .get("predicateType")
+        .predicate_type
+        .as_ref()
         .and_then(Value::as_str)
         .unwrap_or("(none)");
     let subjects = statement
-        .get("subject")
+        .subject
+        .as_ref()
         .and_then(Value::as_array)
         .filter(|s| !s.is_empty())
         .ok_or("the statement has no subjects")?;

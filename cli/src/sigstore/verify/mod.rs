@@ -25,6 +25,7 @@ pub mod chain;
 pub mod content;
 pub mod library;
 pub mod material;
+mod statement;
 pub mod times;
 pub mod tlog;
 
@@ -32,7 +33,6 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use jiff::Timestamp;
-use serde_json::Value;
 use sigstore_types::{Bundle, DerCertificate, DerPublicKey};
 use sigstore_verify::crypto::{CertificateInfo, KeyAlgorithm};
 
@@ -154,8 +154,8 @@ pub(crate) struct Ctx<'a> {
     pub opts: &'a Options,
     pub artifact: &'a ArtifactInput,
     pub digests: ArtifactDigests,
-    /// The DSSE payload parsed as JSON (`None` for message signatures).
-    pub statement: Option<std::result::Result<Value, serde_json::Error>>,
+    /// The DSSE payload's statement (`None` for message signatures).
+    pub statement: Option<serde_json::Result<statement::Statement>>,
     pub key: Option<SigningKey>,
     pub cert: Option<CertificateInfo>,
     pub leaf: Option<DerCertificate>,
