@@ -505,20 +505,24 @@ fn from_approved(
         }
         plan.push((i, Ok(stack_path)));
     }
-    let mut stacks = load_stacks(plan.iter().filter_map(|(_, p)| p.as_deref().ok())).into_iter();
+    let paths: Vec<&Path> = plan.iter().filter_map(|(_, p)| p.as_deref().ok()).collect();
+    let (stacks, canonical): (Vec<_>, Vec<_>) = paths
+        .par_iter()
+        .map(|p| (model::load::<Stack>(p, FileKind::Stack), normalise_path(p)))
+        .unzip();
+    let mut stacks = stacks.into_iter().zip(canonical);
     let mut out = Vec::new();
     let mut listed = BTreeSet::new();
     for (i, step) in plan {
-        let stack_path = match step {
-            Ok(p) => p,
-            Err(diag) => {
-                errors.push(diag);
-                continue;
-            }
+        if let Err(diag) = step {
+            errors.push(diag);
+            continue;
+        }
+        let Some((stack, canonical)) = stacks.next() else {
+            break;
         };
-        let Some(stack) = stacks.next() else { break };
         let d = &list.value.devices[i];
-        listed.insert(normalise_path(&stack_path));
+        listed.insert(canonical);
         let stack: Loaded<Stack> = match stack {
             Ok(s) => s,
             Err(Error::Invalid(d)) => {
@@ -552,8 +556,10 @@ fn from_approved(
         });
     }
     // Stacks in stacks/ that the list does not name are not analysed.
-    for p in stack_files(root)? {
-        if !listed.contains(&normalise_path(&p)) {
+    let files = stack_files(root)?;
+    let canonical: Vec<PathBuf> = files.par_iter().map(|p| normalise_path(p)).collect();
+    for (p, canonical) in files.into_iter().zip(canonical) {
+        if !listed.contains(&canonical) {
             notes.push(
                 Diagnostic::warning(
                     "stack-not-approved",
