@@ -32,6 +32,8 @@
 #   MAX_RATIO=1.2       target for t(last) / ((last/first) x t(first))
 #   OUT=target/bench-gate   where fleets and outputs go (git ignores target/)
 #   REGEN=1             regenerate the fleets even if up to date
+#   STRATA=BIN          time this strata binary instead of building one (to
+#                       compare builds; the fleets are generated with it too)
 #   WAIT_IDLE=1         before each run wait (at most IDLE_TIMEOUT=60 s) for a
 #                       second in which the machine is >= 95% idle, and repeat
 #                       a run with more than 5% foreign CPU (BUSY_RETRIES=2)
@@ -59,8 +61,11 @@ CLK_TCK=$(getconf CLK_TCK)
 say() { echo "gate.sh: $*" >&2; }
 [[ -x $TIME ]] || { say "needs GNU time at $TIME (apt-get install time)"; exit 2; }
 
-cargo build --release --locked --quiet --bin strata
-STRATA=$(realpath "$TARGET/release/strata")
+if [[ -z ${STRATA:-} ]]; then
+    cargo build --release --locked --quiet --bin strata
+    STRATA=$TARGET/release/strata
+fi
+STRATA=$(realpath "$STRATA")
 VERSION=$("$STRATA" --version)
 RESULTS=$(realpath -m "$OUT/results")
 mkdir -p "$RESULTS"
