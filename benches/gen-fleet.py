@@ -23,11 +23,11 @@ The mix (deterministic for a given seed), per device:
   data-path-single-vendor), ~20% with one group on OS, model and services,
   the rest mixed; ~3% with a vendor on an active restricted list (as a
   supplier, or an upstream of the silicon); ~25% whose embedded background
-  agent acts on personal data (DPIA required), about half of them with a
-  DPIA recorded in the list; ~20% with two-part silicon; classes phone,
-  laptop, tablet, iot and vehicle. Reviews: ~88% approved for both
-  criteria, ~5% for one only, ~3% rejected, ~2% approvals expired, the rest
-  unreviewed. Signatures: ~0.5% of bundles deleted and ~0.5% of BOMs changed
+  agent acts on personal data and ~20% deployed in 100 units or more (either
+  makes a DPIA required), about half of those with a DPIA recorded in the
+  list; ~20% with two-part silicon; classes phone, laptop, tablet, iot and
+  vehicle. Reviews: ~88% approved for both criteria, ~5% for one only, ~3%
+  rejected, ~2% approvals expired, the rest unreviewed. Signatures: ~0.5% of bundles deleted and ~0.5% of BOMs changed
   after signing (the bundle no longer verifies).
 
 Assembly and signing run `STRATA assemble STACKS --out-dir ... --sign KEY`;
