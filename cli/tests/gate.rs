@@ -240,3 +240,123 @@ fn the_signature_rule_needs_trust_material() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("needs trust material"));
 }
+
+/// Add `n` copies of the mixed phone as `clone-00`..: even ones with a copy
+/// of its signed attestation (the signature verifies, no review names the
+/// clone), odd ones with none.
+fn add_clones(dir: &std::path::Path, n: usize) {
+    let fleet = dir.join("fleet");
+    let stack = std::fs::read_to_string(fleet.join("stacks/mixed-phone.yaml")).unwrap();
+    let mut list = std::fs::read_to_string(fleet.join("approved-devices.yaml")).unwrap();
+    for i in 0..n {
+        let id = format!("clone-{i:02}");
+        std::fs::write(
+            fleet.join(format!("stacks/{id}.yaml")),
+            stack.replace("id: mixed-phone", &format!("id: {id}")),
+        )
+        .unwrap();
+        if i.is_multiple_of(2) {
+            let att = dir.join("attestations").join(&id);
+            std::fs::create_dir_all(&att).unwrap();
+            for f in ["bom.cdx.json", "bom.sigstore.json"] {
+                std::fs::copy(dir.join("attestations/mixed-phone").join(f), att.join(f)).unwrap();
+            }
+        }
+        list.push_str(&format!(
+            "  - id: {id}\n    stack: stacks/{id}.yaml\n    attestation: ../attestations/{id}/bom.cdx.json\n    units: 5\n"
+        ));
+    }
+    std::fs::write(fleet.join("approved-devices.yaml"), list).unwrap();
+}
+
+#[test]
+fn every_finding_lands_on_its_own_device_when_devices_run_in_parallel() {
+    let tmp = repo_like();
+    add_clones(tmp.path(), 40);
+    let out = gate(
+        tmp.path(),
+        &["fleet", "--now", "2026-11-26", "--format", "json"],
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", render(&out, tmp.path()));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let checks = v["checks"].as_array().unwrap();
+    assert_eq!(checks.len(), 45 * 7);
+    let mut order = Vec::new();
+    for c in checks {
+        let device = c["device"].as_str().unwrap();
+        let message = c["message"].as_str().unwrap_or("");
+        order.push((device, c["rule"].as_str().unwrap()));
+        if !device.starts_with("clone-") {
+            continue;
+        }
+        let n: usize = device[6..].parse().unwrap();
+        let signed = n.is_multiple_of(2);
+        match c["rule"].as_str().unwrap() {
+            "unsigned-attestation" => assert_eq!(c["verdict"] == "pass", signed, "{c}"),
+            "stale-review" => {
+                assert_eq!(c["verdict"], "deny", "{c}");
+                // The message names the device (a log hint or its path).
+                assert!(message.contains(device), "{c}");
+            }
+            _ => {}
+        }
+        if message.contains("clone-") {
+            assert!(message.contains(device), "{c}");
+        }
+    }
+    let mut sorted = order.clone();
+    sorted.sort();
+    assert_eq!(order, sorted, "checks by device, then rule");
+    // Same input, same bytes.
+    let again = gate(
+        tmp.path(),
+        &["fleet", "--now", "2026-11-26", "--format", "json"],
+    );
+    assert_eq!(out.stdout, again.stdout);
+}
+
+#[test]
+fn the_first_live_exception_of_a_device_and_rule_applies() {
+    let tmp = repo_like();
+    let policy = tmp.path().join("fleet/policy.yaml");
+    // Before the example's own (live) exception for xiaomi-su7 ×
+    // dpia-required: an expired one; after it: a second live one.
+    let text = std::fs::read_to_string(&policy).unwrap().replace(
+        "exceptions:\n",
+        "exceptions:\n  - device: xiaomi-su7\n    rule: dpia-required\n    reason: old pilot\n    expires: \"2026-01-31\"\n",
+    ) + "  - device: xiaomi-su7\n    rule: dpia-required\n    reason: second\n    expires: \"2030-01-01\"\n";
+    std::fs::write(&policy, text).unwrap();
+    let out = gate(
+        tmp.path(),
+        &["fleet", "--now", "2026-11-26", "--format", "json"],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", render(&out, tmp.path()));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let excepted: Vec<_> = v["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["verdict"] == "excepted")
+        .collect();
+    assert_eq!(excepted.len(), 1);
+    assert!(
+        excepted[0]["exception"]["reason"]
+            .as_str()
+            .unwrap()
+            .starts_with("Pilot of 20 pool cars")
+    );
+    let notes: Vec<(&str, &str)> = v["notes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| (n["code"].as_str().unwrap(), n["pointer"].as_str().unwrap()))
+        .collect();
+    assert!(
+        notes.contains(&("exception-expired", "/exceptions/0/expires")),
+        "{notes:?}"
+    );
+    assert!(
+        notes.contains(&("exception-unused", "/exceptions/2")),
+        "{notes:?}"
+    );
+}

@@ -30,6 +30,7 @@ pub mod screening;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
+use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::diag::{Diagnostic, Error, Result};
@@ -205,6 +206,25 @@ struct Candidate {
 
 /// Analyse an opened fleet.
 pub fn analyze(fleet: &Fleet, opts: &AnalyzeOptions) -> Result<FleetAnalysis> {
+    analyze_inner(fleet, opts, None)
+}
+
+/// Analyse the devices of an approved-device list the caller has already
+/// loaded (`opts.devices` is not read), as [`analyze`] would with
+/// `opts.devices` naming that list's file.
+pub fn analyze_list(
+    fleet: &Fleet,
+    opts: &AnalyzeOptions,
+    list: &Loaded<ApprovedDevices>,
+) -> Result<FleetAnalysis> {
+    analyze_inner(fleet, opts, Some(list))
+}
+
+fn analyze_inner(
+    fleet: &Fleet,
+    opts: &AnalyzeOptions,
+    list: Option<&Loaded<ApprovedDevices>>,
+) -> Result<FleetAnalysis> {
     let root = fleet.root.as_path();
     let mut notes = Vec::new();
     let mut errors = Vec::new();
@@ -224,9 +244,12 @@ pub fn analyze(fleet: &Fleet, opts: &AnalyzeOptions) -> Result<FleetAnalysis> {
         }
     };
 
-    let approved_path = optional(root, opts.devices.as_deref(), APPROVED_FILE);
+    let approved_path = match list {
+        Some(l) => Some(l.path.clone()),
+        None => optional(root, opts.devices.as_deref(), APPROVED_FILE),
+    };
     let candidates = match &approved_path {
-        Some(p) => from_approved(root, p, &mut errors, &mut notes)?,
+        Some(p) => from_approved(root, p, list, &mut errors, &mut notes)?,
         None => {
             notes.push(
                 Diagnostic::warning(
@@ -241,10 +264,19 @@ pub fn analyze(fleet: &Fleet, opts: &AnalyzeOptions) -> Result<FleetAnalysis> {
         }
     };
 
-    // Resolve every stack, collecting every error before giving up.
+    // Resolve every stack (in parallel, each with its own warnings), then
+    // take them in order, collecting every error before giving up.
+    let outcomes: Vec<_> = candidates
+        .into_par_iter()
+        .map(|c| {
+            let mut warnings = Vec::new();
+            let r = resolve::resolve(&c.stack, fleet, &mut warnings);
+            (c, r, warnings)
+        })
+        .collect();
     let mut resolved = Vec::new();
     let mut seen: BTreeMap<String, PathBuf> = BTreeMap::new();
-    for c in candidates {
+    for (c, r, warnings) in outcomes {
         let id = c.stack.value.device.id.clone();
         if let Some(first) = seen.get(&id) {
             errors.push(
@@ -260,7 +292,8 @@ pub fn analyze(fleet: &Fleet, opts: &AnalyzeOptions) -> Result<FleetAnalysis> {
             continue;
         }
         seen.insert(id, c.stack.path.clone());
-        match resolve::resolve(&c.stack, fleet, &mut notes) {
+        notes.extend(warnings);
+        match r {
             Ok(r) => resolved.push((c, r)),
             Err(e) => errors.extend(e),
         }
@@ -271,7 +304,7 @@ pub fn analyze(fleet: &Fleet, opts: &AnalyzeOptions) -> Result<FleetAnalysis> {
 
     let screener = screening::Screener::new(fleet, designations.as_ref().map(|d| &d.value));
     let mut devices: Vec<DeviceAnalysis> = resolved
-        .into_iter()
+        .into_par_iter()
         .map(|(c, r)| device(c, r, root, &screener, opts))
         .collect();
     devices.sort_by(|a, b| a.id.cmp(&b.id));
@@ -416,22 +449,35 @@ fn rel(root: &Path, p: &Path) -> String {
 fn from_approved(
     root: &Path,
     path: &Path,
+    loaded: Option<&Loaded<ApprovedDevices>>,
     errors: &mut Vec<Diagnostic>,
     notes: &mut Vec<Diagnostic>,
 ) -> Result<Vec<Candidate>> {
-    let list: Loaded<ApprovedDevices> = model::load(path, FileKind::ApprovedDevices)?;
+    let read;
+    let list: &Loaded<ApprovedDevices> = match loaded {
+        Some(l) => l,
+        None => {
+            read = model::load(path, FileKind::ApprovedDevices)?;
+            &read
+        }
+    };
     let base = path.parent().unwrap_or(Path::new(""));
-    let mut out = Vec::new();
+    // First what to do with each entry, then the stacks to read are parsed
+    // in parallel, then each entry is judged in list order: the result and
+    // its diagnostics, in order, are those of reading them one by one.
     let mut ids = BTreeSet::new();
-    let mut listed = BTreeSet::new();
+    let mut plan: Vec<(usize, std::result::Result<PathBuf, Diagnostic>)> = Vec::new();
     for (i, d) in list.value.devices.iter().enumerate() {
         if !ids.insert(d.id.as_str()) {
-            errors.push(list.diag_at(
-                Diagnostic::error(
-                    "duplicate-device",
-                    format!("device `{}` is listed twice", d.id),
-                ),
-                &format!("/devices/{i}/id"),
+            plan.push((
+                i,
+                Err(list.diag_at(
+                    Diagnostic::error(
+                        "duplicate-device",
+                        format!("device `{}` is listed twice", d.id),
+                    ),
+                    &format!("/devices/{i}/id"),
+                )),
             ));
             continue;
         }
@@ -441,8 +487,9 @@ fn from_approved(
             base.join(&d.stack)
         };
         if !stack_path.is_file() {
-            errors.push(
-                list.diag_at(
+            plan.push((
+                i,
+                Err(list.diag_at(
                     Diagnostic::error(
                         "missing-stack",
                         format!(
@@ -452,12 +499,31 @@ fn from_approved(
                     )
                     .help(format!("paths are relative to {}", path.display())),
                     &format!("/devices/{i}/stack"),
-                ),
-            );
+                )),
+            ));
             continue;
         }
-        listed.insert(normalise_path(&stack_path));
-        let stack: Loaded<Stack> = match model::load(&stack_path, FileKind::Stack) {
+        plan.push((i, Ok(stack_path)));
+    }
+    let paths: Vec<&Path> = plan.iter().filter_map(|(_, p)| p.as_deref().ok()).collect();
+    let (stacks, canonical): (Vec<_>, Vec<_>) = paths
+        .par_iter()
+        .map(|p| (model::load::<Stack>(p, FileKind::Stack), normalise_path(p)))
+        .unzip();
+    let mut stacks = stacks.into_iter().zip(canonical);
+    let mut out = Vec::new();
+    let mut listed = BTreeSet::new();
+    for (i, step) in plan {
+        if let Err(diag) = step {
+            errors.push(diag);
+            continue;
+        }
+        let Some((stack, canonical)) = stacks.next() else {
+            break;
+        };
+        let d = &list.value.devices[i];
+        listed.insert(canonical);
+        let stack: Loaded<Stack> = match stack {
             Ok(s) => s,
             Err(Error::Invalid(d)) => {
                 errors.extend(d);
@@ -490,8 +556,10 @@ fn from_approved(
         });
     }
     // Stacks in stacks/ that the list does not name are not analysed.
-    for p in stack_files(root)? {
-        if !listed.contains(&normalise_path(&p)) {
+    let files = stack_files(root)?;
+    let canonical: Vec<PathBuf> = files.par_iter().map(|p| normalise_path(p)).collect();
+    for (p, canonical) in files.into_iter().zip(canonical) {
+        if !listed.contains(&canonical) {
             notes.push(
                 Diagnostic::warning(
                     "stack-not-approved",
@@ -523,8 +591,8 @@ fn from_stacks_dir(root: &Path, errors: &mut Vec<Diagnostic>) -> Result<Vec<Cand
         ));
     }
     let mut out = Vec::new();
-    for p in files {
-        match model::load::<Stack>(&p, FileKind::Stack) {
+    for stack in load_stacks(files.iter().map(PathBuf::as_path)) {
+        match stack {
             Ok(stack) => out.push(Candidate {
                 stack,
                 units: None,
@@ -537,6 +605,15 @@ fn from_stacks_dir(root: &Path, errors: &mut Vec<Diagnostic>) -> Result<Vec<Cand
         }
     }
     Ok(out)
+}
+
+/// Load stack manifests in parallel; the results are in the order given.
+fn load_stacks<'p>(paths: impl Iterator<Item = &'p Path>) -> Vec<Result<Loaded<Stack>>> {
+    let paths: Vec<&Path> = paths.collect();
+    paths
+        .par_iter()
+        .map(|p| model::load::<Stack>(p, FileKind::Stack))
+        .collect()
 }
 
 /// `stacks/*.yaml` and `*.yml`, sorted; none when the directory is absent.

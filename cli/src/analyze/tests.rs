@@ -286,3 +286,118 @@ fn an_active_entry_raises_the_restricted_flag_and_fleet_exposure() {
     // os is 0.25 / (0.15 + 0.25) of the stack.
     assert_eq!(a.fleet.restricted_exposure, 0.625);
 }
+
+#[test]
+fn stacks_read_in_parallel_report_in_list_order() {
+    // Many entries, so the stacks are read by several threads: invalid
+    // stacks, mismatched ids, missing files and duplicates interleaved.
+    let stack = |id: &str| {
+        format!(
+            "version: 1\ndevice: {{id: {id}, name: P, class: phone}}\nlayers:\n  os: {{supplier: xiaomi, product: X}}\n"
+        )
+    };
+    let mut files: Vec<(String, String)> = vec![("vendors.yaml".into(), VENDORS.into())];
+    let mut list = String::from("version: 1\ndevices:\n");
+    let mut expected = Vec::new();
+    for i in 0..60 {
+        let id = format!("d{i:02}");
+        match i % 5 {
+            0 => {
+                files.push((
+                    format!("stacks/{id}.yaml"),
+                    stack(&id).replace("class: phone", "class: boat"),
+                ));
+                expected.push(("invalid-value", format!("stacks/{id}.yaml")));
+            }
+            1 => {
+                files.push((format!("stacks/{id}.yaml"), stack("other")));
+                expected.push(("device-id-mismatch", "approved-devices.yaml".into()));
+            }
+            2 => expected.push(("missing-stack", "approved-devices.yaml".into())),
+            3 => {
+                files.push((format!("stacks/{id}.yaml"), stack(&id)));
+                list.push_str(&format!(
+                    "  - {{id: {id}, stack: stacks/{id}.yaml, units: 1}}\n"
+                ));
+                expected.push(("duplicate-device", "approved-devices.yaml".into()));
+            }
+            _ => files.push((format!("stacks/{id}.yaml"), stack(&id))),
+        }
+        list.push_str(&format!(
+            "  - {{id: {id}, stack: stacks/{id}.yaml, units: 1}}\n"
+        ));
+    }
+    files.push(("approved-devices.yaml".into(), list));
+    let refs: Vec<(&str, &str)> = files
+        .iter()
+        .map(|(a, b)| (a.as_str(), b.as_str()))
+        .collect();
+    let dir = fleet_with(&refs);
+    let e = analyze_fleet(dir.path(), &opts()).unwrap_err();
+    let diags = e.diagnostics();
+    let got: Vec<(&str, String)> = diags
+        .iter()
+        .map(|d| {
+            let file = d.file.as_ref().unwrap().strip_prefix(dir.path()).unwrap();
+            (d.code.as_str(), file.display().to_string())
+        })
+        .collect();
+    assert_eq!(got, expected);
+}
+
+#[test]
+fn stacks_resolved_in_parallel_keep_their_warnings_in_order() {
+    let mut files: Vec<(String, String)> = vec![("vendors.yaml".into(), VENDORS.into())];
+    let mut expected = Vec::new();
+    for i in 0..40 {
+        let id = format!("d{i:02}");
+        let silicon = if i % 3 == 0 {
+            expected.push(format!("stacks/{id}.yaml"));
+            "  silicon:\n    supplier: qualcomm\n    parts:\n      - {supplier: qualcomm, product: A, fraction: 1.0}\n"
+        } else {
+            "  silicon: {supplier: qualcomm, product: A}\n"
+        };
+        files.push((
+            format!("stacks/{id}.yaml"),
+            format!("version: 1\ndevice: {{id: {id}, name: P, class: phone}}\nlayers:\n{silicon}  os: {{supplier: xiaomi, product: X}}\n"),
+        ));
+    }
+    let refs: Vec<(&str, &str)> = files
+        .iter()
+        .map(|(a, b)| (a.as_str(), b.as_str()))
+        .collect();
+    let dir = fleet_with(&refs);
+    let a = analyze_fleet(dir.path(), &opts()).unwrap();
+    assert_eq!(a.devices.len(), 40);
+    let got: Vec<String> = a
+        .notes
+        .iter()
+        .filter(|n| n.code == "supplier-and-parts")
+        .map(|n| {
+            let file = n.file.as_ref().unwrap().strip_prefix(dir.path()).unwrap();
+            file.display().to_string()
+        })
+        .collect();
+    assert_eq!(got, expected);
+}
+
+#[test]
+fn a_preloaded_list_gives_the_analysis_of_its_file() {
+    let fleet = Fleet::open(&examples()).unwrap();
+    let path = examples().join(APPROVED_FILE);
+    let list: Loaded<ApprovedDevices> = model::load(&path, FileKind::ApprovedDevices).unwrap();
+    let by_path = analyze(
+        &fleet,
+        &AnalyzeOptions {
+            devices: Some(path.clone()),
+            ..opts()
+        },
+    )
+    .unwrap();
+    // opts.devices is not read when the list is given.
+    let elsewhere = AnalyzeOptions {
+        devices: Some(PathBuf::from("no/such/list.yaml")),
+        ..opts()
+    };
+    assert_eq!(analyze_list(&fleet, &elsewhere, &list).unwrap(), by_path);
+}

@@ -16,9 +16,10 @@ pub mod rules;
 pub mod sarif;
 pub mod signature;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 
+use rayon::prelude::*;
 use serde::Serialize;
 use time::Date;
 use time::macros::format_description;
@@ -26,7 +27,7 @@ use time::macros::format_description;
 use crate::analyze::{self, AnalyzeOptions, FleetAnalysis};
 use crate::diag::{Diagnostic, Error, Result, Severity};
 use crate::fleet::Fleet;
-use crate::model::{self, ApprovedDevices, FileKind, Level, Loaded, Policy, Review};
+use crate::model::{self, ApprovedDevices, FileKind, Level, Loaded, Policy};
 
 pub use rules::{RULES, RuleInfo, rule_info};
 
@@ -195,17 +196,17 @@ pub fn gate(root: &Path, opts: &GateOptions) -> Result<GateReport> {
         return Err(Error::Invalid(errors));
     }
     let list: Loaded<ApprovedDevices> = model::load(&devices_path, FileKind::ApprovedDevices)?;
-    let analysis = analyze::analyze(
-        &fleet,
-        &AnalyzeOptions {
-            devices: Some(devices_path.clone()),
-            ..AnalyzeOptions::default()
-        },
-    )?;
     let list_dir = devices_path
         .parent()
         .unwrap_or(Path::new("."))
         .to_path_buf();
+    // The analysis and the reviews file are independent: read both at once.
+    let (analysis, reviews) = rayon::join(
+        || analyze::analyze_list(&fleet, &AnalyzeOptions::default(), &list),
+        || load_reviews(&policy.value, &list.value, &list_dir),
+    );
+    let analysis = analysis?;
+    let reviews = reviews?;
     let policy_dir = policy_path.parent().unwrap_or(Path::new("."));
     let trust = policy
         .value
@@ -213,7 +214,6 @@ pub fn gate(root: &Path, opts: &GateOptions) -> Result<GateReport> {
         .get("unsigned-attestation")
         .filter(|r| r.level != Level::Allow)
         .and_then(|r| signature::trust_from_rule(r, policy_dir).ok());
-    let reviews = load_reviews(&policy.value, &list.value, &list_dir)?;
     let ctx = rules::Context {
         list_dir: &list_dir,
         now: opts.now,
@@ -233,20 +233,48 @@ pub fn gate(root: &Path, opts: &GateOptions) -> Result<GateReport> {
             .count(),
         ..Summary::default()
     };
-    for device in &analysis.devices {
-        let index = list.value.devices.iter().position(|d| d.id == device.id);
-        let entry = index.map(|i| &list.value.devices[i]);
-        let line = index
+    let enabled: Vec<(&String, &model::Rule)> = policy
+        .value
+        .rules
+        .iter()
+        .filter(|(_, r)| r.level != Level::Allow)
+        .collect();
+    // The list entry of each device id (the first, as a duplicate id is
+    // refused by the analysis), and the exceptions of each device × rule in
+    // policy order, so neither is a scan per device.
+    let mut entries: HashMap<&str, usize> = HashMap::new();
+    for (i, d) in list.value.devices.iter().enumerate() {
+        entries.entry(d.id.as_str()).or_insert(i);
+    }
+    let mut exceptions: HashMap<(&str, &str), Vec<usize>> = HashMap::new();
+    for (i, ex) in policy.value.exceptions.iter().enumerate() {
+        exceptions
+            .entry((ex.device.as_str(), ex.rule.as_str()))
+            .or_default()
+            .push(i);
+    }
+    let index_of = |id: &str| entries.get(id).copied();
+    // The rules read files and verify signatures: run devices in parallel,
+    // then judge the findings in device order.
+    let messages: Vec<Vec<Option<String>>> = analysis
+        .devices
+        .par_iter()
+        .map(|device| {
+            let entry = index_of(&device.id).map(|i| &list.value.devices[i]);
+            enabled
+                .iter()
+                .map(|(code, rule)| rules::evaluate(code, rule, device, entry, &ctx))
+                .collect()
+        })
+        .collect();
+    for (device, found) in analysis.devices.iter().zip(messages) {
+        let line = index_of(&device.id)
             .and_then(|i| list.spans.nearest(&format!("/devices/{i}/id")))
             .map(|p| p.line);
-        for (code, rule) in &policy.value.rules {
-            if rule.level == Level::Allow {
-                continue;
-            }
-            let message = rules::evaluate(code, rule, device, entry, &ctx);
+        for ((code, rule), message) in enabled.iter().zip(found) {
             let mut check = Check {
                 device: device.id.clone(),
-                rule: code.clone(),
+                rule: (*code).clone(),
                 level: rule.level,
                 verdict: Verdict::Pass,
                 message: message.clone().unwrap_or_default(),
@@ -255,9 +283,12 @@ pub fn gate(root: &Path, opts: &GateOptions) -> Result<GateReport> {
                 line,
             };
             if message.is_some() {
-                let live = policy.value.exceptions.iter().enumerate().find(|(i, ex)| {
-                    ex.device == device.id && &ex.rule == code && exception_dates[*i] >= opts.now
-                });
+                let live = exceptions
+                    .get(&(device.id.as_str(), code.as_str()))
+                    .into_iter()
+                    .flatten()
+                    .map(|&i| (i, &policy.value.exceptions[i]))
+                    .find(|(i, _)| exception_dates[*i] >= opts.now);
                 match live {
                     Some((i, ex)) => {
                         used[i] = true;
@@ -341,7 +372,7 @@ fn load_reviews(
     policy: &Policy,
     list: &ApprovedDevices,
     list_dir: &Path,
-) -> Result<BTreeMap<PathBuf, Vec<Review>>> {
+) -> Result<BTreeMap<PathBuf, rules::DeviceReviews>> {
     let mut out = BTreeMap::new();
     let on = policy
         .rules
@@ -359,7 +390,7 @@ fn load_reviews(
         let reviews = crate::review::load_reviews(&path)?
             .map(|l| l.value.reviews)
             .unwrap_or_default();
-        out.insert(path, reviews);
+        out.insert(path, rules::reviews_by_device(reviews));
     }
     Ok(out)
 }

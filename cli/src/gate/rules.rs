@@ -1,7 +1,7 @@
 //! The gate's rule catalogue: each rule's stable code, what it checks, its
 //! parameters, and how it is evaluated against one device's analysis.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 
 use serde_json::Value;
@@ -20,11 +20,27 @@ pub struct Context<'a> {
     pub list_dir: &'a Path,
     /// Today.
     pub now: Date,
-    /// Loaded reviews files by path (see [`crate::review::reviews_path_for`]).
-    pub reviews: &'a BTreeMap<PathBuf, Vec<Review>>,
+    /// Loaded reviews files by path (see [`crate::review::reviews_path_for`]),
+    /// each grouped by device (see [`reviews_by_device`]).
+    pub reviews: &'a BTreeMap<PathBuf, DeviceReviews>,
     /// Trust material of the `unsigned-attestation` rule, when it names
     /// usable material.
     pub trust: Option<&'a crate::sigstore::verify::Options>,
+}
+
+/// One reviews file's entries grouped by device id, each group in file
+/// order, so a device's reviews are found without scanning the whole file.
+pub type DeviceReviews = HashMap<String, Vec<Review>>;
+
+/// Group `reviews` by device, keeping their order within each device.
+/// [`review::status`] only looks at the device's own entries, in order, so
+/// it gives the same answer on a device's group as on the whole file.
+pub fn reviews_by_device(reviews: Vec<Review>) -> DeviceReviews {
+    let mut out = DeviceReviews::new();
+    for r in reviews {
+        out.entry(r.device.clone()).or_default().push(r);
+    }
+    out
 }
 
 /// A rule strata knows: code and one-line description.
@@ -397,11 +413,12 @@ fn stale_review(
         Ok(d) => d,
         Err(e) => return Some(format!("attestation `{att}` cannot be read: {e}")),
     };
-    let empty = Vec::new();
     let reviews = ctx
         .reviews
         .get(&review::reviews_path_for(&path))
-        .unwrap_or(&empty);
+        .and_then(|file| file.get(&device.id))
+        .map(Vec::as_slice)
+        .unwrap_or_default();
     let st = review::status(reviews, &device.id, &digest, &required, ctx.now, max_age);
     if st.ok() {
         return None;
@@ -466,4 +483,59 @@ fn file_name(p: &Path) -> String {
     p.file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Verdict as ReviewVerdict;
+
+    fn review(device: &str, digest: &str, verdict: ReviewVerdict, c: &str, date: &str) -> Review {
+        Review {
+            device: device.into(),
+            digest: digest.into(),
+            verdict,
+            criteria: vec![c.into()],
+            reviewer: format!("{device} {digest} {date}"),
+            date: date.into(),
+            expires: None,
+            note: None,
+        }
+    }
+
+    #[test]
+    fn status_on_a_devices_group_is_status_on_the_whole_file() {
+        use ReviewVerdict::{Approve, Reject};
+        // Interleaved devices, several digests, and same-date ties whose
+        // winner depends on file order.
+        let all = vec![
+            review("a", "sha256:1", Approve, "sec", "2026-01-01T00:00:00Z"),
+            review("b", "sha256:1", Approve, "sec", "2026-01-01T00:00:00Z"),
+            review("a", "sha256:1", Reject, "sec", "2026-01-01T00:00:00Z"),
+            review("a", "sha256:2", Approve, "dpo", "2026-02-01T00:00:00Z"),
+            review("b", "sha256:1", Approve, "dpo", "2026-03-01T00:00:00Z"),
+            review("a", "sha256:1", Approve, "dpo", "2026-01-05T00:00:00Z"),
+            review("c", "sha256:9", Approve, "sec", "2026-01-01T00:00:00Z"),
+            review("b", "sha256:2", Approve, "sec", "2026-03-01T00:00:00Z"),
+            review("b", "sha256:2", Approve, "sec", "2026-03-01T00:00:00Z"),
+        ];
+        let grouped = reviews_by_device(all.clone());
+        assert_eq!(grouped.values().map(Vec::len).sum::<usize>(), all.len());
+        let required = vec!["sec".to_string(), "dpo".to_string()];
+        let today = time::macros::date!(2026 - 06 - 01);
+        for device in ["a", "b", "c", "d"] {
+            let mine = grouped.get(device).map(Vec::as_slice).unwrap_or_default();
+            assert!(mine.iter().all(|r| r.device == device));
+            for digest in ["sha256:1", "sha256:2", "sha256:9"] {
+                let st = |reviews: &[Review]| {
+                    let s = review::status(reviews, device, digest, &required, today, Some(90));
+                    (s.digest, s.criteria, s.last_approved)
+                };
+                assert_eq!(st(mine), st(&all), "{device} {digest}");
+            }
+        }
+        // The tie on a × sha256:1 × sec goes to the later entry (reject).
+        let st = review::status(&grouped["a"], "a", "sha256:1", &required, today, None);
+        assert!(matches!(st.criteria[0].1, CriterionState::Rejected { .. }));
+    }
 }

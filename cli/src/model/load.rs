@@ -206,7 +206,9 @@ pub fn parse_str<T: DeserializeOwned>(
         diags.dedup();
         return Err(Error::Invalid(diags));
     }
-    let value: T = serde_json::from_value(raw.clone()).map_err(|e| {
+    // From a reference: the same visits as from an owned copy, without
+    // copying the whole tree first.
+    let value: T = T::deserialize(&raw).map_err(|e| {
         Error::invalid(
             Diagnostic::error("invalid-value", e.to_string())
                 .in_file(path)
@@ -474,5 +476,41 @@ mod tests {
         let allowed = vec!["supplier".to_string(), "product".to_string()];
         assert_eq!(suggest("suplier", &allowed).as_deref(), Some("supplier"));
         assert_eq!(suggest("zzz", &allowed), None);
+    }
+
+    #[test]
+    fn deserialising_from_a_reference_is_deserialising_a_copy() {
+        use crate::model::{ApprovedDevices, Policy, Reviews, Stack};
+        fn same<T: DeserializeOwned + std::fmt::Debug + serde::Serialize>(v: &Value) {
+            let owned = serde_json::from_value::<T>(v.clone()).map_err(|e| e.to_string());
+            let by_ref = T::deserialize(v).map_err(|e| e.to_string());
+            assert_eq!(
+                by_ref.map(|t| serde_json::to_value(t).unwrap()),
+                owned.map(|t| serde_json::to_value(t).unwrap()),
+                "{v}"
+            );
+        }
+        let docs = [
+            serde_json::json!({"version": 1, "device": {"id": "p", "name": "P", "class": "phone"},
+                "layers": {"os": {"supplier": "x", "product": "X", "version": "1"}}}),
+            serde_json::json!({"version": 1, "device": {"id": "p", "name": "P", "class": "boat"}, "layers": {}}),
+            serde_json::json!({"version": 1, "device": {"id": 3, "name": "P", "class": "phone"}, "layers": {}}),
+            serde_json::json!({"version": 1, "device": {"name": "P", "class": "phone"}, "layers": {}}),
+            serde_json::json!({"version": -1, "layers": []}),
+            serde_json::json!({"version": 1, "devices": [{"id": "a", "stack": "s.yaml", "units": 2.5}]}),
+            serde_json::json!({"version": 1, "devices": [{"id": "a", "stack": "s.yaml", "units": 2, "criticality": "high"}]}),
+            serde_json::json!({"version": 1, "rules": {"x": {"level": "sometimes"}}}),
+            serde_json::json!({"version": 1, "rules": {"x": {"level": "deny", "max": 3}}, "exceptions": []}),
+            serde_json::json!({"version": 1, "reviews": [{"device": "a", "digest": "d", "verdict": "maybe",
+                "criteria": [], "reviewer": "r", "date": "2026-01-01"}]}),
+            serde_json::json!([1, 2]),
+            serde_json::json!(null),
+        ];
+        for d in &docs {
+            same::<Stack>(d);
+            same::<ApprovedDevices>(d);
+            same::<Policy>(d);
+            same::<Reviews>(d);
+        }
     }
 }

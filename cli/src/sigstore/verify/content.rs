@@ -9,6 +9,7 @@ use serde_json::Value;
 use sigstore_types::{HashAlgorithm, SignatureBytes, SignatureContent};
 use sigstore_verify::crypto::{KeyAlgorithm, verify_signature, verify_signature_prehashed};
 
+use super::statement::{self, Statement};
 use super::{Ctx, Sheet, material};
 use crate::diag::Result;
 use crate::fsutil;
@@ -22,9 +23,20 @@ pub const STATEMENT_V01: &str = "https://in-toto.io/Statement/v0.1";
 /// digest (Ed25519 message signatures): 1 GiB.
 pub const MAX_WHOLE_ARTIFACT: u64 = 1024 * 1024 * 1024;
 
-/// Digests beyond SHA-256 the checks will need.
+/// The DSSE payload parsed as an in-toto statement, once for every check
+/// that reads it (`None` for message signatures).
+pub(crate) fn statement(bundle: &sigstore_types::Bundle) -> Option<serde_json::Result<Statement>> {
+    match &bundle.content {
+        SignatureContent::DsseEnvelope(env) => Some(statement::parse(env.payload.as_bytes())),
+        _ => None,
+    }
+}
+
+/// Digests beyond SHA-256 the checks will need; `statement` is the parsed
+/// DSSE payload (see [`statement`]).
 pub(crate) fn needed_digests(
     bundle: &sigstore_types::Bundle,
+    statement: Option<&serde_json::Result<Statement>>,
     key: Option<KeyAlgorithm>,
 ) -> Vec<HashAlgorithm> {
     let mut out = Vec::new();
@@ -40,9 +52,9 @@ pub(crate) fn needed_digests(
                 out.push(alg);
             }
         }
-        SignatureContent::DsseEnvelope(env) => {
-            if let Ok(v) = serde_json::from_slice::<Value>(env.payload.as_bytes())
-                && let Some(subjects) = v.get("subject").and_then(Value::as_array)
+        SignatureContent::DsseEnvelope(_) => {
+            if let Some(Ok(st)) = statement
+                && let Some(subjects) = st.subject.as_ref().and_then(Value::as_array)
                 && subjects
                     .iter()
                     .any(|s| s.get("digest").and_then(|d| d.get("sha512")).is_some())
@@ -148,7 +160,7 @@ pub(crate) fn artifact_digest(ctx: &Ctx<'_>, sheet: &mut Sheet) {
                 );
                 return;
             }
-            match subject_match(env.payload.as_bytes(), ctx) {
+            match subject_match(ctx) {
                 Ok(detail) => sheet.pass(id, detail),
                 Err(detail) => sheet.fail(id, detail),
             }
@@ -189,19 +201,28 @@ pub(crate) fn artifact_digest(ctx: &Ctx<'_>, sheet: &mut Sheet) {
     }
 }
 
-fn subject_match(payload: &[u8], ctx: &Ctx<'_>) -> std::result::Result<String, String> {
-    let statement: Value = serde_json::from_slice(payload)
-        .map_err(|e| format!("the DSSE payload is not JSON: {e}"))?;
-    let kind = statement.get("_type").and_then(Value::as_str).unwrap_or("");
+fn subject_match(ctx: &Ctx<'_>) -> std::result::Result<String, String> {
+    let statement = match &ctx.statement {
+        Some(Ok(v)) => v,
+        Some(Err(e)) => return Err(format!("the DSSE payload is not JSON: {e}")),
+        None => return Err("the bundle has no DSSE payload".into()),
+    };
+    let kind = statement
+        .kind
+        .as_ref()
+        .and_then(Value::as_str)
+        .unwrap_or("");
     if kind != STATEMENT_V1 && kind != STATEMENT_V01 {
         return Err(format!("`_type` `{kind}` is not an in-toto Statement"));
     }
     let predicate = statement
-        .get("predicateType")
+        .predicate_type
+        .as_ref()
         .and_then(Value::as_str)
         .unwrap_or("(none)");
     let subjects = statement
-        .get("subject")
+        .subject
+        .as_ref()
         .and_then(Value::as_array)
         .filter(|s| !s.is_empty())
         .ok_or("the statement has no subjects")?;

@@ -25,6 +25,7 @@ pub mod chain;
 pub mod content;
 pub mod library;
 pub mod material;
+mod statement;
 pub mod times;
 pub mod tlog;
 
@@ -152,6 +153,8 @@ pub(crate) struct Ctx<'a> {
     pub version: &'static str,
     pub opts: &'a Options,
     pub digests: ArtifactDigests,
+    /// The DSSE payload's statement (`None` for message signatures).
+    pub statement: Option<serde_json::Result<statement::Statement>>,
     pub key: Option<SigningKey>,
     pub cert: Option<CertificateInfo>,
     pub leaf: Option<DerCertificate>,
@@ -260,7 +263,12 @@ pub fn verify(file: &BundleFile, artifact: &ArtifactInput, opts: &Options) -> Re
         return Ok(report);
     };
     let material = material::verification_material(bundle, opts, &mut sheet);
-    let needed = content::needed_digests(bundle, material.key.as_ref().map(|k| k.algorithm));
+    let statement = content::statement(bundle);
+    let needed = content::needed_digests(
+        bundle,
+        statement.as_ref(),
+        material.key.as_ref().map(|k| k.algorithm),
+    );
     let digests = ArtifactDigests::compute(artifact, &needed)?;
     report.artifact_sha256 = Some(digests.sha256_hex());
     let mut ctx = Ctx {
@@ -268,6 +276,7 @@ pub fn verify(file: &BundleFile, artifact: &ArtifactInput, opts: &Options) -> Re
         version,
         opts,
         digests,
+        statement,
         key: material.key,
         cert: material.cert,
         leaf: material.leaf,
