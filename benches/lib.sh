@@ -19,7 +19,7 @@
 #     repeated when other processes disturbed it (WAIT_IDLE, IDLE_TIMEOUT,
 #     BUSY_RETRIES); record appends a row to RECORDS; jget reads JSON;
 #   - warm_cache FILE...: reads the files and sets CACHED (page-cache
-#     residency in %, empty without fincore);
+#     residency in %, empty without fincore); residency FILE... prints it;
 #   - cpu_model, strata_backend.
 
 : "${BENCH:?set BENCH before sourcing benches/lib.sh}"
@@ -252,16 +252,21 @@ jget() { "$PY" -c 'import json,sys; d=json.load(open(sys.argv[1])); print(eval(s
 # record CASE TOOL RUN WALL_NS RSS_KIB DIGEST IN_PROCESS_S FOREIGN_PCT
 record() { printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$@" >>"$RECORDS"; }
 
+# residency FILE...: how much of the files is in the page cache, in %
+# (nothing when fincore is missing).
+residency() {
+    if command -v fincore >/dev/null; then
+        fincore -b -n -o RES,SIZE "$@" | awk '{r+=$1; s+=$2} END {if (s) printf "%.1f", 100*r/s}'
+    fi
+}
+
 # warm_cache FILE...: read the files into the page cache; CACHED is their
 # residency afterwards in % (empty when fincore is missing).
 warm_cache() {
     say "warming the page cache"
     cat "$@" >/dev/null
-    CACHED=""
-    if command -v fincore >/dev/null; then
-        CACHED=$(fincore -b -n -o RES,SIZE "$@" | awk '{r+=$1; s+=$2} END {if (s) printf "%.1f", 100*r/s}')
-        say "page-cache residency of the data: ${CACHED}%"
-    fi
+    CACHED=$(residency "$@")
+    [[ -z $CACHED ]] || say "page-cache residency of the data: ${CACHED}%"
 }
 
 cpu_model() { grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//'; }
