@@ -66,8 +66,9 @@
 
 set -euo pipefail
 
-ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-cd "$ROOT"
+BENCH=hash.sh
+# shellcheck source=benches/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 RUNS=${RUNS:-3}
 FILES=${FILES:-4}
@@ -85,111 +86,20 @@ SMALL=${HASH_BENCH_SMALL:-target/bench-data/small-$SMALL_FILES}
 NESTED=target/bench-data/nested-git
 VENV=${HASH_BENCH_VENV:-target/bench-venv}
 OUT=${HASH_BENCH_OUT:-target/bench-results/hash.json}
-MS_VERSION=1.1.1
-WAIT_IDLE=${WAIT_IDLE:-1}
-IDLE_TIMEOUT=${IDLE_TIMEOUT:-300}
-BUSY_RETRIES=${BUSY_RETRIES:-3}
-NPROC=$(nproc)
-CLK_TCK=$(getconf CLK_TCK)
 
-die() { echo "hash.sh: $*" >&2; exit 2; }
-say() { echo "==> $*" >&2; }
-
-for v in IDLE_TIMEOUT BUSY_RETRIES WAIT_IDLE; do
-    [[ ${!v} =~ ^[0-9]+$ ]] || die "$v must be a number, got '${!v}'"
-done
-for v in RUNS FILES SIZE_MIB SMALL_FILES SMALL_SHARD_SIZE; do
-    [[ ${!v} =~ ^[1-9][0-9]*$ ]] || die "$v must be a positive integer, got '${!v}'"
-done
+check_posint RUNS FILES SIZE_MIB SMALL_FILES SMALL_SHARD_SIZE
 for s in $SHARD_SIZES; do
     [[ $s =~ ^[1-9][0-9]*$ ]] || die "SHARD_SIZES entries must be positive integers, got '$s'"
 done
 
-# --- tools -------------------------------------------------------------------
+# --- tools and 1. build strata ---------------------------------------------------
 
-TIME=/usr/bin/time
-if ! "$TIME" -f '%M' true >/dev/null 2>&1; then
-    if [[ $(id -u) == 0 ]] && command -v apt-get >/dev/null; then
-        say "GNU time missing: apt-get install -y time"
-        apt-get install -y time >/dev/null 2>&1 \
-            || { apt-get update >/dev/null && apt-get install -y time >/dev/null; } \
-            || die "could not install GNU time; run: apt-get install time"
-    else
-        die "GNU time is needed at /usr/bin/time; run: sudo apt-get install time"
-    fi
-fi
-command -v python3 >/dev/null || die "python3 is needed"
-
-# --- 1. build strata -------------------------------------------------------------
-
-if [[ -n ${STRATA:-} ]]; then
-    [[ -x $STRATA ]] || die "STRATA=$STRATA is not an executable"
-else
-    command -v cargo >/dev/null || die "cargo is needed (or set STRATA=/path/to/strata)"
-    say "building strata (cargo build --release --locked)"
-    cargo build --release --locked -p strata >&2
-    target_dir=$(cargo metadata --format-version 1 --no-deps --locked \
-        | python3 -c 'import json,sys; print(json.load(sys.stdin)["target_directory"])')
-    STRATA=$target_dir/release/strata
-    [[ -x $STRATA ]] || die "no binary at $STRATA after the build"
-fi
+ensure_gnu_time
+build_strata
 
 # --- 2. data ---------------------------------------------------------------------
 
-# Write SIZE_MIB MiB of deterministic pseudo-random bytes for file number $2 to $1.
-gen_file() {
-    local path=$1 index=$2 key
-    key=$(printf '%032x' $((index + 1)))
-    if command -v openssl >/dev/null; then
-        # openssl dies of SIGPIPE when head has enough; that is expected.
-        { openssl enc -aes-128-ctr -nosalt -K "$key" -iv 00000000000000000000000000000000 \
-            -in /dev/zero 2>/dev/null || true; } | head -c $((SIZE_MIB * 1048576)) >"$path"
-    else
-        python3 - "$path" "$index" "$SIZE_MIB" <<'PY'
-import random, sys
-path, index, mib = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
-rng = random.Random(0x5EED0000 + index)
-with open(path, "wb") as f:
-    for _ in range(mib):
-        f.write(rng.randbytes(1 << 20))
-PY
-    fi
-}
-
-big_stamp="v1 files=$FILES size_mib=$SIZE_MIB"
-big_ok() {
-    [[ -f $DATA.stamp && $(<"$DATA.stamp") == "$big_stamp" ]] || return 1
-    local n i
-    n=$(find "$DATA" -mindepth 1 | wc -l)
-    [[ $n == "$FILES" ]] || return 1
-    for ((i = 0; i < FILES; i++)); do
-        [[ $(stat -c %s "$DATA/part-$i.bin" 2>/dev/null) == $((SIZE_MIB * 1048576)) ]] || return 1
-    done
-}
-
-# Refuse to delete a directory this script did not create.
-reset_dir() {
-    local dir=$1
-    if [[ -e $dir ]]; then
-        [[ -f $dir.stamp ]] || die "$dir exists but was not made by this script; move it away or point the variable elsewhere"
-        rm -rf -- "$dir"
-    fi
-    rm -f -- "$dir.stamp"
-    mkdir -p -- "$dir"
-}
-
-if big_ok; then
-    say "reusing $DATA ($FILES x $SIZE_MIB MiB)"
-else
-    say "creating $DATA ($FILES x $SIZE_MIB MiB of AES-CTR keystream)"
-    reset_dir "$DATA"
-    : >"$DATA.stamp" # mark as ours while being written
-    for ((i = 0; i < FILES; i++)); do
-        gen_file "$DATA/part-$i.bin" "$i"
-    done
-    echo "$big_stamp" >"$DATA.stamp"
-    big_ok || die "generated data in $DATA has the wrong shape"
-fi
+ensure_data "$DATA" "$FILES" "$SIZE_MIB"
 
 # SMALL_FILES files: a few names that test the path-component order (a file
 # `tok.json` beside a directory `tok/`, a file `d001.txt` beside `d001/`, hidden
@@ -246,23 +156,7 @@ fi
 
 # --- 3. model_signing venv -----------------------------------------------------------
 
-PY=$VENV/bin/python
-ms_ok() {
-    [[ -x $PY ]] && "$PY" -c "import importlib.metadata as m, model_signing.hashing
-assert m.version('model-signing') == '$MS_VERSION'" 2>/dev/null
-}
-if ms_ok; then
-    say "reusing $VENV (model-signing $MS_VERSION)"
-else
-    say "creating $VENV with model-signing==$MS_VERSION from PyPI"
-    rm -rf -- "$VENV"
-    python3 -m venv "$VENV" || die "python3 -m venv failed (apt-get install python3-venv?)"
-    # model-signing 1.1.1 imports pyOpenSSL (`from OpenSSL import crypto`)
-    # without declaring it, so it is installed explicitly.
-    "$PY" -m pip install --quiet --disable-pip-version-check \
-        "model-signing==$MS_VERSION" pyopenssl >&2 || die "pip install model-signing==$MS_VERSION failed"
-    ms_ok || die "model-signing $MS_VERSION does not import from $VENV"
-fi
+ensure_venv "$VENV"
 
 # model_signing's side: hash PATH in files or shard mode with SHA-256 through
 # its public hashing API, then compute the subject digest twice: directly
@@ -299,69 +193,8 @@ PY
 
 # --- running and recording ---------------------------------------------------------
 
-WORK=$(mktemp -d)
-trap 'rm -rf -- "$WORK"' EXIT
-RECORDS=$WORK/records.tsv
-: >"$RECORDS"
+bench_workdir
 FAILURES=0
-
-# Non-idle and idle jiffies of the whole machine, from /proc/stat.
-cpu_ticks() { awk '/^cpu /{print $2+$3+$4+$7+$8+$9, $5+$6}' /proc/stat; }
-
-# Wait (up to IDLE_TIMEOUT seconds) for a one-second window in which the
-# machine is at least 95% idle, so that other builds do not skew a run.
-wait_idle() {
-    [[ $WAIT_IDLE == 1 ]] || return 0
-    local start=$SECONDS b1 i1 b2 i2
-    while :; do
-        read -r b1 i1 < <(cpu_ticks)
-        sleep 1
-        read -r b2 i2 < <(cpu_ticks)
-        if (((i2 - i1) * 100 >= 95 * (b2 - b1 + i2 - i1))); then
-            return 0
-        fi
-        if ((SECONDS - start >= IDLE_TIMEOUT)); then
-            say "machine still busy after ${IDLE_TIMEOUT}s; running anyway (see 'foreign CPU')"
-            return 0
-        fi
-    done
-}
-
-# timed OUT CMD...: run CMD with stdout to OUT; sets WALL_NS, RSS_KIB and
-# FOREIGN_PCT: CPU time used on the machine during the run by anything but CMD,
-# as a percentage of all cores x wall time (0 on a quiet machine).
-timed() {
-    local out=$1 t0 t1 b1 i1 b2 i2 rss user sys try
-    shift
-    for ((try = 0; ; try++)); do
-        wait_idle
-        read -r b1 i1 < <(cpu_ticks)
-        t0=$(date +%s%N)
-        if ! "$TIME" -f '%M %U %S' -o "$WORK/time" "$@" >"$out"; then
-            echo "hash.sh: command failed: $*" >&2
-            cat "$WORK/time" >&2
-            exit 2
-        fi
-        t1=$(date +%s%N)
-        read -r b2 i2 < <(cpu_ticks)
-        WALL_NS=$((t1 - t0))
-        read -r rss user sys < <(tail -n 1 "$WORK/time")
-        RSS_KIB=$rss
-        FOREIGN_PCT=$(awk -v b=$((b2 - b1)) -v hz="$CLK_TCK" -v u="$user" -v s="$sys" \
-            -v w="$WALL_NS" -v n="$NPROC" \
-            'BEGIN { f = (b / hz - u - s) / (n * w / 1e9) * 100; if (f < 0) f = 0; printf "%.1f", f }')
-        if [[ $WAIT_IDLE != 1 ]] || ((try >= BUSY_RETRIES)) \
-            || awk -v f="$FOREIGN_PCT" 'BEGIN { exit !(f <= 5) }'; then
-            return 0
-        fi
-        say "run disturbed (foreign CPU ${FOREIGN_PCT}%), repeating it"
-    done
-}
-
-jget() { "$PY" -c 'import json,sys; d=json.load(open(sys.argv[1])); print(eval(sys.argv[2]))' "$@"; }
-
-# record CASE TOOL RUN WALL_NS RSS_KIB DIGEST IN_PROCESS_S FOREIGN_PCT
-record() { printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$@" >>"$RECORDS"; }
 
 # compare CASE STRATA_JSON MS_JSON MODE: check digests; on mismatch explain how.
 # For a single file in files mode strata prints the file's plain SHA-256 (by
@@ -421,16 +254,10 @@ one_pair() {
 
 # --- 4. the benchmark --------------------------------------------------------------
 
-BACKEND=$("$STRATA" hash --format json "$NESTED/model.bin" | "$PY" -c 'import json,sys; print(json.load(sys.stdin)["backend"])')
+BACKEND=$(strata_backend "$NESTED/model.bin")
 LOAD_BEFORE=$(uptime)
 say "load before: $LOAD_BEFORE"
-say "warming the page cache"
-cat "$DATA"/* >/dev/null
-CACHED=""
-if command -v fincore >/dev/null; then
-    CACHED=$(fincore -b -n -o RES,SIZE "$DATA"/* | awk '{r+=$1; s+=$2} END {if (s) printf "%.1f", 100*r/s}')
-    say "page-cache residency of the data: ${CACHED}%"
-fi
+warm_cache "$DATA"/*
 
 for ((r = 1; r <= RUNS; r++)); do
     say "run $r/$RUNS: strata, then model_signing, files mode"
@@ -464,7 +291,7 @@ mkdir -p "$(dirname "$OUT")"
 status=0
 BYTES=$((FILES * SIZE_MIB * 1048576)) RUNS=$RUNS FILES=$FILES SIZE_MIB=$SIZE_MIB \
     BACKEND=$BACKEND NPROC=$NPROC LOAD_BEFORE=$LOAD_BEFORE LOAD_AFTER=$LOAD_AFTER \
-    CACHED=$CACHED CPU=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//') \
+    CACHED=$CACHED CPU=$(cpu_model) \
     STRATA_VERSION=$("$STRATA" --version 2>/dev/null || echo unknown) \
     DATA=$DATA SMALL=$SMALL ENFORCE=${ENFORCE:-0} \
     "$PY" - "$RECORDS" "$CHECKS" "$OUT" <<'PY' || status=$?
