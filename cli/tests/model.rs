@@ -53,6 +53,23 @@ fn run(dir: &Path, args: &[&str]) -> (i32, String, String) {
     )
 }
 
+/// `strata model sign mimo --key K --signature mimo.sig`, which must pass.
+fn sign_mimo(d: &Path, k: &Path) {
+    let (code, _, err) = run(
+        d,
+        &[
+            "model",
+            "sign",
+            "mimo",
+            "--key",
+            k.to_str().unwrap(),
+            "--signature",
+            "mimo.sig",
+        ],
+    );
+    assert_eq!(code, 0, "{err}");
+}
+
 fn verify_json(dir: &Path, args: &[&str]) -> (i32, Value) {
     let mut a = vec!["model", "verify"];
     a.extend_from_slice(args);
@@ -78,32 +95,9 @@ fn key_signatures_round_trip_and_each_tamper_fails_on_model_files() {
     let d = tmp.path();
     let m = model(d);
     let (k, p) = key(d, "signer", false);
-    let (code, _, err) = run(
-        d,
-        &[
-            "model",
-            "sign",
-            "mimo",
-            "--key",
-            k.to_str().unwrap(),
-            "--signature",
-            "mimo.sig",
-        ],
-    );
-    assert_eq!(code, 0, "{err}");
+    sign_mimo(d, &k);
     let first = fs::read(d.join("mimo.sig")).unwrap();
-    run(
-        d,
-        &[
-            "model",
-            "sign",
-            "mimo",
-            "--key",
-            k.to_str().unwrap(),
-            "--signature",
-            "mimo.sig",
-        ],
-    );
+    sign_mimo(d, &k);
     assert_eq!(
         first,
         fs::read(d.join("mimo.sig")).unwrap(),
@@ -170,18 +164,7 @@ fn the_human_report_lists_differences_by_kind() {
     let d = tmp.path();
     let m = model(d);
     let (k, p) = key(d, "signer", false);
-    run(
-        d,
-        &[
-            "model",
-            "sign",
-            "mimo",
-            "--key",
-            k.to_str().unwrap(),
-            "--signature",
-            "mimo.sig",
-        ],
-    );
+    sign_mimo(d, &k);
     fs::write(m.join("weights.bin"), "replaced").unwrap();
     fs::write(m.join("extra.bin"), "x").unwrap();
     fs::remove_file(m.join("empty.txt")).unwrap();
@@ -207,18 +190,7 @@ fn another_key_fails_on_signer_and_a_forged_hint_on_signature() {
     model(d);
     let (k, _) = key(d, "signer", false);
     let (_, other) = key(d, "other", false);
-    run(
-        d,
-        &[
-            "model",
-            "sign",
-            "mimo",
-            "--key",
-            k.to_str().unwrap(),
-            "--signature",
-            "mimo.sig",
-        ],
-    );
+    sign_mimo(d, &k);
     let (code, r) = verify_json(
         d,
         &[
@@ -256,18 +228,7 @@ fn a_tampered_payload_fails_on_signature() {
     let d = tmp.path();
     model(d);
     let (k, p) = key(d, "signer", false);
-    run(
-        d,
-        &[
-            "model",
-            "sign",
-            "mimo",
-            "--key",
-            k.to_str().unwrap(),
-            "--signature",
-            "mimo.sig",
-        ],
-    );
+    sign_mimo(d, &k);
     let mut b: Value = serde_json::from_slice(&fs::read(d.join("mimo.sig")).unwrap()).unwrap();
     sigstore_pki::flip_b64(&mut b["dsseEnvelope"]["payload"]);
     fs::write(d.join("mimo.sig"), serde_json::to_vec(&b).unwrap()).unwrap();
@@ -577,18 +538,7 @@ fn pre_1_0_and_malformed_signatures_are_refused_clearly() {
     let d = tmp.path();
     model(d);
     let (k, p) = key(d, "signer", false);
-    run(
-        d,
-        &[
-            "model",
-            "sign",
-            "mimo",
-            "--key",
-            k.to_str().unwrap(),
-            "--signature",
-            "mimo.sig",
-        ],
-    );
+    sign_mimo(d, &k);
     // A v0.1 payload, properly signed.
     let old = serde_json::json!({
         "_type": "https://in-toto.io/Statement/v1",
