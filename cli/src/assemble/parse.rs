@@ -204,15 +204,8 @@ fn model_signature(rec: &mut EvidenceRecord, input: &KindInput<'_>) -> Result<()
             .replace(&format!("{}/", input.root.display()), ""),
     ));
     for c in &report.checks {
-        use crate::sigstore::checks::Status as S;
-        let status = match c.status {
-            S::Pass => "pass",
-            S::Fail => "fail",
-            S::NotApplicable => "not-applicable",
-            S::NotChecked => "not-checked",
-        };
         rec.properties
-            .push((format!("evidence:check:{}", c.name), status.into()));
+            .push((format!("evidence:check:{}", c.name), c.status.name().into()));
     }
     rec.properties.push((
         "evidence:verification".into(),

@@ -17,7 +17,7 @@ use serde_json::Value;
 use super::Malformed;
 use super::report::{Report, Status};
 use crate::sigstore::artifact::ArtifactInput;
-use crate::sigstore::checks::{self, CheckId};
+use crate::sigstore::checks::CheckId;
 use crate::sigstore::trust::{self, RootChoice};
 use crate::sigstore::verify::{IdentityRule, Options, TrustMode, verify};
 
@@ -74,43 +74,15 @@ pub fn check(
         .map_err(|e| Malformed::new("slsa-provenance-malformed", e.to_string()))?;
     let r = verify(&file, &ArtifactInput::Sha256(digest), &opts)
         .map_err(|e| Malformed::new("slsa-provenance-malformed", e.to_string()))?;
+    let trust = r.trust.trim_end_matches(" (identity policy)");
     let group = |ids: &[CheckId]| -> (Status, String) {
-        let failed: Vec<String> = r
-            .checks
-            .iter()
-            .filter(|c| ids.contains(&c.id) && c.status == checks::Status::Fail)
-            .map(|c| format!("{}: {}", c.id.name(), c.detail))
-            .collect();
-        if !failed.is_empty() {
-            return (Status::Fail, failed.join("; "));
-        }
-        // A check the verifier could not reach is not a pass.
-        let unchecked: Vec<String> = r
-            .checks
-            .iter()
-            .filter(|c| ids.contains(&c.id) && c.status == checks::Status::NotChecked)
-            .map(|c| format!("{}: {}", c.id.name(), c.detail))
-            .collect();
-        if !unchecked.is_empty() {
-            return (Status::Fail, unchecked.join("; "));
-        }
-        let passed: Vec<String> = r
-            .checks
-            .iter()
-            .filter(|c| ids.contains(&c.id) && c.status == checks::Status::Pass)
-            .map(|c| c.id.name().to_string())
-            .collect();
-        if passed.is_empty() {
-            (Status::Skip, "nothing to check".into())
-        } else {
-            (
+        match r.group(ids) {
+            Err(why) => (Status::Fail, why),
+            Ok(passed) if passed.is_empty() => (Status::Skip, "nothing to check".into()),
+            Ok(passed) => (
                 Status::Pass,
-                format!(
-                    "{} hold (Sigstore verifier, {})",
-                    passed.join(", "),
-                    r.trust.trim_end_matches(" (identity policy)")
-                ),
-            )
+                format!("{} hold (Sigstore verifier, {trust})", passed.join(", ")),
+            ),
         }
     };
     let (s, d) = group(&[

@@ -98,18 +98,21 @@ pub fn write(material: &Material, payload: &[u8], signature: &[u8]) -> Vec<u8> {
     out
 }
 
-/// Read a model signature file.
-pub fn read(path: &Path) -> Result<ModelBundle> {
+/// Read a model signature file: the parsed bundle and the file's text
+/// (for the Sigstore verifier, so the file is read once).
+pub fn read(path: &Path) -> Result<(ModelBundle, String)> {
     let bytes = fsutil::read_bounded(path, MAX_SIGNATURE_BYTES)?;
     let value: Value =
         serde_json::from_slice(&bytes).map_err(|e| crate::sigstore::input::json_error(path, &e))?;
-    parse(&value).map_err(|m| {
+    let bundle = parse(&value).map_err(|m| {
         Error::invalid(
             Diagnostic::error("model-signature-malformed", m)
                 .in_file(path)
                 .help("a model signature is a Sigstore bundle written by `strata model sign` or `model_signing sign`"),
         )
-    })
+    })?;
+    // Valid JSON is UTF-8.
+    Ok((bundle, String::from_utf8_lossy(&bytes).into_owned()))
 }
 
 fn b64(v: &Value, what: &str) -> std::result::Result<Vec<u8>, String> {

@@ -180,7 +180,7 @@ pub fn verify(
     opts: &VerifyOptions,
     progress: Option<&dyn Progress>,
 ) -> Result<ModelReport> {
-    let b = bundle::read(signature)?;
+    let (b, text) = bundle::read(signature)?;
     let mut sheet = Sheet(Vec::new());
     let mut report = ModelReport {
         model: model.to_path_buf(),
@@ -205,6 +205,7 @@ pub fn verify(
             report.trust = "Sigstore trusted root (identity policy)".into();
             sigstore_checks(
                 signature,
+                &text,
                 &statement,
                 spec,
                 opts.now,
@@ -404,6 +405,7 @@ fn ca_checks(path: &Path, b: &ModelBundle, sheet: &mut Sheet) -> Result<()> {
 
 fn sigstore_checks(
     signature: &Path,
+    text: &str,
     statement: &std::result::Result<ModelManifest, String>,
     spec: &TrustSpec,
     now: jiff::Timestamp,
@@ -411,7 +413,7 @@ fn sigstore_checks(
     report: &mut ModelReport,
 ) -> Result<()> {
     let opts = spec.options(now)?;
-    let file = crate::sigstore::input::read_bundle(signature)?;
+    let file = crate::sigstore::input::parse_bundle(signature, text)?;
     let Ok(m) = statement else {
         sheet.set(
             "bundle-format",
@@ -435,17 +437,13 @@ fn sigstore_checks(
         .map_err(|_| super::not_a_model(signature, "the subject digest is not hex"))?;
     let r = crate::sigstore::verify::verify(&file, &ArtifactInput::Sha256(digest), &opts)?;
     let named = |ids: &[crate::sigstore::checks::CheckId]| -> std::result::Result<String, String> {
-        let failed: Vec<String> = r
-            .checks
-            .iter()
-            .filter(|c| ids.contains(&c.id) && c.status == Status::Fail)
-            .map(|c| format!("{}: {}", c.id.name(), c.detail))
-            .collect();
-        if failed.is_empty() {
-            Ok(ids.iter().map(|i| i.name()).collect::<Vec<_>>().join(", ") + " hold")
-        } else {
-            Err(failed.join("; "))
-        }
+        r.group(ids).map(|passed| {
+            if passed.is_empty() {
+                "not applicable".to_string()
+            } else {
+                passed.join(", ") + " hold"
+            }
+        })
     };
     use crate::sigstore::checks::CheckId as C;
     sheet.result("bundle-format", named(&[C::BundleFormat]));

@@ -141,6 +141,16 @@ pub enum Status {
 }
 
 impl Status {
+    /// The kebab-case name, as in JSON output.
+    pub fn name(self) -> &'static str {
+        match self {
+            Status::Pass => "pass",
+            Status::Fail => "fail",
+            Status::NotApplicable => "not-applicable",
+            Status::NotChecked => "not-checked",
+        }
+    }
+
     /// Short label for tables: `pass`, `FAIL`, `n/a`, `--`.
     pub fn label(self) -> &'static str {
         match self {
@@ -228,6 +238,32 @@ impl Report {
     /// The check with this id.
     pub fn check(&self, id: CheckId) -> Option<&Check> {
         self.checks.iter().find(|c| c.id == id)
+    }
+
+    /// A group of checks as one verdict: `Err` with every failed check and
+    /// every check that could not be reached (`id: detail`, joined by
+    /// `; `), else the names of the checks that passed (none when all were
+    /// not applicable).
+    pub fn group(&self, ids: &[CheckId]) -> std::result::Result<Vec<&'static str>, String> {
+        let of = |status: Status| -> Vec<String> {
+            self.checks
+                .iter()
+                .filter(|c| ids.contains(&c.id) && c.status == status)
+                .map(|c| format!("{}: {}", c.id.name(), c.detail))
+                .collect()
+        };
+        for bad in [Status::Fail, Status::NotChecked] {
+            let found = of(bad);
+            if !found.is_empty() {
+                return Err(found.join("; "));
+            }
+        }
+        Ok(self
+            .checks
+            .iter()
+            .filter(|c| ids.contains(&c.id) && c.status == Status::Pass)
+            .map(|c| c.id.name())
+            .collect())
     }
 
     /// The checks that failed, in order.

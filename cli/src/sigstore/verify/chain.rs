@@ -117,7 +117,11 @@ pub(crate) fn check(ctx: &mut Ctx<'_>, sheet: &mut Sheet) {
         return;
     }
     let times: Vec<Timestamp> = ctx.times.iter().map(|t| t.time).collect();
-    let strict = matches!(opts.trust, TrustMode::Sigstore);
+    let strict = if matches!(opts.trust, TrustMode::Sigstore) {
+        Usage::Fulcio
+    } else {
+        Usage::OrganisationCodeSigning
+    };
     let mut used = Vec::new();
     for t in times {
         if let Some(c) = &ctx.cert
@@ -212,21 +216,20 @@ pub fn chains_to_ca(
     t: Timestamp,
 ) -> std::result::Result<(), String> {
     let (anchor_certs, intermediates) = split_ca(ca);
-    let mut anchors = Vec::new();
-    for c in anchor_certs {
-        let der = CertificateDer::from(c.as_bytes());
-        let a = webpki::anchor_from_trusted_cert(&der).map_err(|e| format!("{e:?}"))?;
-        anchors.push(a.to_owned());
-    }
-    verify_at(leaf, &anchors, &intermediates, t, false).map(|_| ())
+    let anchors = owned_anchors(&anchor_certs)?;
+    verify_at(
+        leaf,
+        &anchors,
+        &intermediates,
+        t,
+        Usage::OrganisationCodeSigning,
+    )
+    .map(|_| ())
 }
 
 /// Whether `leaf` chains to the CA certificates `ca` at `t` by OpenSSF
-/// model-signing's rule: the path must verify (through `intermediates`
-/// from the bundle and any intermediates in `ca`), and the leaf must allow
-/// digital signatures (key usage) or code signing (extended key usage). An
-/// extended key usage anywhere on the path that leaves out code signing is
-/// refused.
+/// model-signing's rule ([`Usage::ModelSigning`]), through `intermediates`
+/// from the bundle and any intermediates in `ca`.
 pub fn chains_for_model_signing(
     leaf: &DerCertificate,
     intermediates: &[DerCertificate],
@@ -235,37 +238,26 @@ pub fn chains_for_model_signing(
 ) -> std::result::Result<(), String> {
     let (anchor_certs, mut inter) = split_ca(ca);
     inter.extend(intermediates.iter().cloned());
-    let mut anchors = Vec::new();
-    for c in anchor_certs {
-        let der = CertificateDer::from(c.as_bytes());
-        let a = webpki::anchor_from_trusted_cert(&der).map_err(|e| format!("{e:?}"))?;
-        anchors.push(a.to_owned());
-    }
-    if !leaf_can_sign(leaf) {
-        return Err("the signing certificate allows neither digitalSignature (key usage) nor codeSigning (extended key usage)".into());
-    }
+    let anchors = owned_anchors(&anchor_certs)?;
     if anchors.is_empty() {
         return Err("no trusted CA certificate was given".into());
     }
-    let leaf_der = CertificateDer::from(leaf.as_bytes());
-    let ee = EndEntityCert::try_from(&leaf_der).map_err(|e| format!("leaf does not parse: {e}"))?;
-    let inter: Vec<CertificateDer<'_>> = inter
+    verify_at(leaf, &anchors, &inter, t, Usage::ModelSigning).map(|_| ())
+}
+
+/// Trust anchors from CA certificates.
+fn owned_anchors(
+    certs: &[&DerCertificate],
+) -> std::result::Result<Vec<TrustAnchor<'static>>, String> {
+    certs
         .iter()
-        .map(|c| CertificateDer::from(c.as_bytes()))
-        .collect();
-    let secs = u64::try_from(t.as_second()).map_err(|_| format!("time {t} is before 1970"))?;
-    let time = UnixTime::since_unix_epoch(std::time::Duration::from_secs(secs));
-    ee.verify_for_usage(
-        sigstore_verify::crypto::WEBPKI_VERIFICATION_ALGS,
-        &anchors,
-        &inter,
-        time,
-        KeyUsage::required_if_present(CODE_SIGNING),
-        None,
-        None,
-    )
-    .map(|_| ())
-    .map_err(|e| format!("{e:?}"))
+        .map(|c| {
+            let der = CertificateDer::from(c.as_bytes());
+            webpki::anchor_from_trusted_cert(&der)
+                .map(|a| a.to_owned())
+                .map_err(|e| format!("{e:?}"))
+        })
+        .collect()
 }
 
 /// True when the certificate's key usage allows digital signatures or its
@@ -282,25 +274,41 @@ fn leaf_can_sign(leaf: &DerCertificate) -> bool {
     ku || leaf_has_code_signing(leaf)
 }
 
-/// Verify the leaf at `t`; return the anchor's SubjectPublicKeyInfo
-/// contents (as webpki holds them).
-///
-/// Sigstore (`strict_eku`): every certificate of the path must carry the
-/// code-signing usage, as `sigstore-verify` requires of Fulcio chains. An
-/// organisation PKI: the leaf must carry it; a CA certificate may omit the
-/// extension but, if it has one, it must include code signing.
+/// What a path must allow the leaf to do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Usage {
+    /// Sigstore: every certificate of the path carries code signing, as
+    /// `sigstore-verify` requires of Fulcio chains.
+    Fulcio,
+    /// An organisation PKI: the leaf carries code signing; a CA may omit
+    /// the extension but, if it has one, it must include code signing.
+    OrganisationCodeSigning,
+    /// OpenSSF model-signing: the leaf allows digitalSignature (key usage)
+    /// or codeSigning (extended key usage); an extended key usage on the
+    /// path that leaves out code signing is refused.
+    ModelSigning,
+}
+
+/// Verify the leaf at `t` for `usage`; return the anchor's
+/// SubjectPublicKeyInfo contents (as webpki holds them).
 fn verify_at(
     leaf: &DerCertificate,
     anchors: &[TrustAnchor<'_>],
     intermediates: &[DerCertificate],
     t: Timestamp,
-    strict_eku: bool,
+    usage: Usage,
 ) -> std::result::Result<Vec<u8>, String> {
     if anchors.is_empty() {
         return Err(format!("no trusted CA is valid at {t}"));
     }
-    if !strict_eku && !leaf_has_code_signing(leaf) {
-        return Err("the certificate lacks the code-signing extended key usage".into());
+    match usage {
+        Usage::OrganisationCodeSigning if !leaf_has_code_signing(leaf) => {
+            return Err("the certificate lacks the code-signing extended key usage".into());
+        }
+        Usage::ModelSigning if !leaf_can_sign(leaf) => {
+            return Err("the signing certificate allows neither digitalSignature (key usage) nor codeSigning (extended key usage)".into());
+        }
+        _ => {}
     }
     let leaf_der = CertificateDer::from(leaf.as_bytes());
     let ee = EndEntityCert::try_from(&leaf_der).map_err(|e| format!("leaf does not parse: {e}"))?;
@@ -310,7 +318,7 @@ fn verify_at(
         .collect();
     let secs = u64::try_from(t.as_second()).map_err(|_| format!("time {t} is before 1970"))?;
     let time = UnixTime::since_unix_epoch(std::time::Duration::from_secs(secs));
-    let usage = if strict_eku {
+    let usage = if usage == Usage::Fulcio {
         KeyUsage::required(CODE_SIGNING)
     } else {
         KeyUsage::required_if_present(CODE_SIGNING)
