@@ -70,6 +70,25 @@ fn sign_mimo(d: &Path, k: &Path) {
     assert_eq!(code, 0, "{err}");
 }
 
+/// `strata model verify mimo --signature k.sig` against `root.json` with
+/// the identity `id` and the test issuer.
+fn verify_keyless(d: &Path, id: &str) -> (i32, Value) {
+    verify_json(
+        d,
+        &[
+            "mimo",
+            "--signature",
+            "k.sig",
+            "--identity",
+            id,
+            "--issuer",
+            ISSUER,
+            "--trusted-root",
+            "root.json",
+        ],
+    )
+}
+
 fn verify_json(dir: &Path, args: &[&str]) -> (i32, Value) {
     let mut a = vec!["model", "verify"];
     a.extend_from_slice(args);
@@ -508,26 +527,11 @@ fn keyless_model_signatures_verify_against_a_trusted_root_and_identity() {
         &EntryOpts::default(),
     );
     fs::write(d.join("k.sig"), serde_json::to_vec(&b).unwrap()).unwrap();
-    let args = |id: &str| {
-        vec![
-            "mimo".to_string(),
-            "--signature".into(),
-            "k.sig".into(),
-            "--identity".into(),
-            id.into(),
-            "--issuer".into(),
-            ISSUER.into(),
-            "--trusted-root".into(),
-            "root.json".into(),
-        ]
-    };
-    let a = args(IDENTITY);
-    let (code, r) = verify_json(d, &a.iter().map(String::as_str).collect::<Vec<_>>());
+    let (code, r) = verify_keyless(d, IDENTITY);
     assert_eq!(code, 0, "{r}");
     assert_eq!(r["sigstore"]["verified"], true);
     // A prefix of the real identity is not the identity.
-    let a = args(&IDENTITY[..IDENTITY.len() - 2]);
-    let (code, r) = verify_json(d, &a.iter().map(String::as_str).collect::<Vec<_>>());
+    let (code, r) = verify_keyless(d, &IDENTITY[..IDENTITY.len() - 2]);
     assert_eq!(code, 1);
     assert_eq!(status(&r, "signer"), "fail");
 }
@@ -684,31 +688,15 @@ fn keyless_model_signing_round_trips_through_mock_fulcio_and_rekor() {
             .len(),
         1
     );
-    let args = |id: &str| {
-        vec![
-            "mimo".to_string(),
-            "--signature".into(),
-            "k.sig".into(),
-            "--identity".into(),
-            id.into(),
-            "--issuer".into(),
-            ISSUER.into(),
-            "--trusted-root".into(),
-            "root.json".into(),
-        ]
-    };
-    let a = args(IDENTITY);
-    let (code, r) = verify_json(d, &a.iter().map(String::as_str).collect::<Vec<_>>());
+    let (code, r) = verify_keyless(d, IDENTITY);
     assert_eq!(code, 0, "{r}");
-    let a = args("someone-else@example.com");
-    let (code, r) = verify_json(d, &a.iter().map(String::as_str).collect::<Vec<_>>());
+    let (code, r) = verify_keyless(d, "someone-else@example.com");
     assert_eq!(code, 1);
     assert_eq!(status(&r, "signer"), "fail");
     // A model changed after signing: the signature still verifies, the
     // files do not.
     fs::write(d.join("mimo/weights.bin"), "other").unwrap();
-    let a = args(IDENTITY);
-    let (code, r) = verify_json(d, &a.iter().map(String::as_str).collect::<Vec<_>>());
+    let (code, r) = verify_keyless(d, IDENTITY);
     assert_eq!(code, 1);
     assert_eq!(status(&r, "model-files"), "fail");
 }
