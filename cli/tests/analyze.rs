@@ -1,6 +1,6 @@
 //! `strata analyze` through the real binary, on a copy of `examples/`.
 
-mod common;
+use crate::common;
 
 use common::{example_fleet, render, strata};
 use serde_json::Value;

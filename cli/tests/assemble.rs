@@ -1,6 +1,6 @@
 //! `strata assemble`, `init` and `schema` through the real binary.
 
-mod common;
+use crate::common;
 
 use common::{example_fleet, render, repo, strata};
 

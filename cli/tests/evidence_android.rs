@@ -2,7 +2,7 @@
 //! expected JSON shipped beside it; chains verified to a Google root; the
 //! negatives rejected for the right reason.
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 

@@ -3,7 +3,7 @@
 //! at `--timestamp`; provenance is checked against its `artifact`; a
 //! malformed file stops assembly with the reason.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 

@@ -1,7 +1,7 @@
 //! AVB vbmeta images and Uptane metadata: the real samples read with their
 //! key fields, signatures verified, negatives rejected for the right reason.
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 

@@ -4,7 +4,7 @@
 //! is not the builder it claims; the Sigstore chain and log are reported
 //! as not verified.
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 

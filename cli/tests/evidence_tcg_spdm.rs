@@ -2,7 +2,7 @@
 //! every real sample read with its key fields; negatives rejected for the
 //! right reason.
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 

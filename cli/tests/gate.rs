@@ -1,7 +1,7 @@
 //! `strata gate` through the real binary: exit codes, exceptions with an
 //! injected clock, policy errors, SARIF validity and JUnit parseability.
 
-mod common;
+use crate::common;
 
 use common::{example_fleet, render, repo, repo_like, strata};
 

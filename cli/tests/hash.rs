@@ -1,6 +1,6 @@
 //! `strata hash` through the real binary.
 
-mod common;
+use crate::common;
 
 use common::{render, strata};
 use sha2::{Digest, Sha256};

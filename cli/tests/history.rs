@@ -1,7 +1,7 @@
 //! `strata diff` and `strata log` on throwaway git repositories holding a
 //! sequence of attestation changes, built with git2.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 

@@ -2,7 +2,7 @@
 //! devices, answers and `--final`, template overrides and errors, HTML
 //! escaping.
 
-mod common;
+use crate::common;
 
 use common::{render, repo, repo_like, strata};
 

@@ -1,9 +1,9 @@
 //! `strata model hash|sign|verify` on generated models and trust material:
 //! round trips in every mode, and each negative failing on its named check.
 
-mod common;
-mod keyless_mock;
-mod sigstore_pki;
+use crate::common;
+use crate::keyless_mock;
+use crate::sigstore_pki;
 
 use std::fs;
 use std::path::{Path, PathBuf};

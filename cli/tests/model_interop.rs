@@ -12,8 +12,8 @@
 
 #![allow(clippy::print_stderr)] // the skip note and the reference tool's output on failure
 
-mod common;
-mod sigstore_pki;
+use crate::common;
+use crate::sigstore_pki;
 
 use std::fs;
 use std::path::{Path, PathBuf};

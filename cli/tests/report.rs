@@ -1,6 +1,6 @@
 //! `strata report` through the real binary.
 
-mod common;
+use crate::common;
 
 use common::{render, repo_like, strata};
 

@@ -2,7 +2,7 @@
 //! the real binary: stale detection after a change, concurrent approvals,
 //! branch merges of reviews.yaml, input errors.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 use std::process::Output;

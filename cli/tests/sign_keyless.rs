@@ -2,9 +2,9 @@
 //! ([`keyless_mock`]): the real `strata` binary signs, and `strata verify`
 //! checks the result. Nothing here reaches the public-good services.
 
-mod common;
-mod keyless_mock;
-mod sigstore_pki;
+use crate::common;
+use crate::keyless_mock;
+use crate::sigstore_pki;
 
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};

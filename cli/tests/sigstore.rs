@@ -3,8 +3,8 @@
 //! bundles, and the binary's three commands (`sign`, `verify`,
 //! `verify-bundle`). Every negative must fail on the right named check.
 
-mod common;
-mod sigstore_pki;
+use crate::common;
+use crate::sigstore_pki;
 
 use std::path::{Path, PathBuf};
 

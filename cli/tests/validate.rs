@@ -1,7 +1,7 @@
 //! `strata validate` through the real binary: the CycloneDX specification's
 //! own test corpus, unreadable input, semantic findings and output shapes.
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 

@@ -2,7 +2,7 @@
 //! order, with the exit status of the worst outcome. Each test signs its own
 //! bundles with the demo key through the real binary.
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 use std::process::Output;

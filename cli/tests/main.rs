@@ -1,0 +1,30 @@
+//! strata's integration tests, as one test binary: each module runs the real
+//! `strata` binary on fixtures (one binary links aws-lc and libgit2 once,
+//! where one crate per file linked them twenty-two times).
+
+mod common;
+mod keyless_mock;
+mod sigstore_pki;
+
+mod analyze;
+mod assemble;
+mod evidence_android;
+mod evidence_assemble;
+mod evidence_avb_uptane;
+mod evidence_robustness;
+mod evidence_samples;
+mod evidence_slsa;
+mod evidence_tcg_spdm;
+mod evidence_uptane_keys;
+mod gate;
+mod hash;
+mod history;
+mod memo;
+mod model;
+mod model_interop;
+mod report;
+mod reviews;
+mod sign_keyless;
+mod sigstore;
+mod validate;
+mod verify_batch;
