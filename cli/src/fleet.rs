@@ -19,7 +19,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
-use crate::diag::{Diagnostic, Error, Result};
+use crate::diag::{Code, Diagnostic, Error, Result};
 use crate::model::{self, FileKind, Loaded, Vendor, Vendors};
 use crate::names;
 use crate::yaml::escape_token;
@@ -92,7 +92,7 @@ impl Fleet {
         }
         Err(Error::invalid(
             Diagnostic::error(
-                "no-fleet-root",
+                Code::NoFleetRoot,
                 format!(
                     "no {VENDORS_FILE} found in {} or any parent directory",
                     start.display()
@@ -225,7 +225,7 @@ fn resolve_groups(vendors: &Loaded<Vendors>) -> Result<BTreeMap<String, String>>
             diags.push(
                 vendors.diag_at(
                     Diagnostic::error(
-                        "unknown-vendor",
+                        Code::UnknownVendor,
                         format!("vendor `{id}` has unknown parent `{p}`"),
                     )
                     .help("add the parent to vendors.yaml or remove `parent`"),
@@ -248,7 +248,7 @@ fn resolve_groups(vendors: &Loaded<Vendors>) -> Result<BTreeMap<String, String>>
                     diags.push(
                         vendors.diag_at(
                             Diagnostic::error(
-                                "vendor-parent-cycle",
+                                Code::VendorParentCycle,
                                 format!("parent chain of `{id}` loops: {}", seen.join(" → ")),
                             )
                             .help("a vendor's parents must end at a group with no parent"),

@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 use serde::Serialize;
 
 use crate::canon;
-use crate::diag::{Diagnostic, Error, Result};
+use crate::diag::{Code, Diagnostic, Error, Result};
 use crate::fsutil;
 use crate::model::FileKind;
 
@@ -98,7 +98,7 @@ pub fn fmt(path: &Path, check: bool) -> Result<Report> {
             if explicit {
                 return Err(Error::invalid(
                     Diagnostic::error(
-                        "not-a-strata-file",
+                        Code::NotAStrataFile,
                         "this is not a strata file (stack, vendors, designations, policy, approved-devices or reviews)",
                     )
                     .in_file(&file),

@@ -9,7 +9,7 @@
 use std::io::{Read, Write};
 use std::path::{Component, Path, PathBuf};
 
-use crate::diag::{Diagnostic, Error, Result};
+use crate::diag::{Code, Diagnostic, Error, Result};
 
 /// Largest structured input (YAML, JSON, certificate, bundle) read whole: 64 MiB.
 pub const MAX_INPUT_BYTES: u64 = 64 * 1024 * 1024;
@@ -20,7 +20,7 @@ pub fn read_bounded(path: &Path, limit: u64) -> Result<Vec<u8>> {
     let meta = file.metadata().map_err(|e| Error::io(path, e))?;
     if meta.is_dir() {
         return Err(Error::invalid(
-            Diagnostic::error("not-a-file", "expected a file, found a directory").in_file(path),
+            Diagnostic::error(Code::NotAFile, "expected a file, found a directory").in_file(path),
         ));
     }
     if meta.len() > limit {
@@ -39,7 +39,7 @@ pub fn read_bounded(path: &Path, limit: u64) -> Result<Vec<u8>> {
 
 fn too_large(path: &Path, limit: u64) -> Diagnostic {
     Diagnostic::error(
-        "input-too-large",
+        Code::InputTooLarge,
         format!(
             "file is larger than the {} MiB limit",
             limit / (1024 * 1024)
@@ -54,7 +54,7 @@ pub fn read_text(path: &Path) -> Result<String> {
     String::from_utf8(bytes).map_err(|e| {
         Error::invalid(
             Diagnostic::error(
-                "not-utf8",
+                Code::NotUtf8,
                 format!(
                     "file is not UTF-8 (invalid byte at offset {})",
                     e.utf8_error().valid_up_to()

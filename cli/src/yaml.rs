@@ -25,7 +25,7 @@ use std::path::Path;
 use saphyr_parser::{Event, Parser, ScalarStyle, Span};
 use serde_json::{Map, Number, Value};
 
-use crate::diag::{Diagnostic, Error, Position, Result};
+use crate::diag::{Code, Diagnostic, Error, Position, Result};
 
 /// Most nodes a document may expand to, aliases included.
 pub const MAX_NODES: usize = 1_000_000;
@@ -125,7 +125,7 @@ struct Builder<'a> {
 }
 
 impl<'a> Builder<'a> {
-    fn err(&self, code: &str, msg: impl Into<String>, span: &Span) -> Error {
+    fn err(&self, code: Code, msg: impl Into<String>, span: &Span) -> Error {
         Error::invalid(
             Diagnostic::error(code, msg)
                 .in_file(self.file)
@@ -156,7 +156,7 @@ impl<'a> Builder<'a> {
         if self.nodes > MAX_NODES {
             return Err(self
                 .err(
-                    "yaml-too-many-nodes",
+                    Code::YamlTooManyNodes,
                     format!("document expands to more than {MAX_NODES} nodes"),
                     span,
                 )
@@ -193,7 +193,7 @@ impl<'a> Builder<'a> {
                         _ => {
                             return Err(Error::invalid(
                                 Diagnostic::error(
-                                    "yaml-complex-key",
+                                    Code::YamlComplexKey,
                                     "mapping keys must be scalars",
                                 )
                                 .in_file(file)
@@ -204,7 +204,7 @@ impl<'a> Builder<'a> {
                     if map.contains_key(&key) {
                         return Err(Error::invalid(
                             Diagnostic::error(
-                                "yaml-duplicate-key",
+                                Code::YamlDuplicateKey,
                                 format!("duplicate key `{key}`"),
                             )
                             .in_file(file)
@@ -243,7 +243,7 @@ impl<'a> Builder<'a> {
                 if self.documents > 1 {
                     return Err(self
                         .err(
-                            "yaml-multiple-documents",
+                            Code::YamlMultipleDocuments,
                             "expected one YAML document, found several",
                             &span,
                         )
@@ -253,7 +253,7 @@ impl<'a> Builder<'a> {
             }
             Event::Alias(id) => {
                 let Some((value, size)) = self.anchors.get(&id).cloned() else {
-                    return Err(self.err("yaml-syntax", "alias to an unknown anchor", &span));
+                    return Err(self.err(Code::YamlSyntax, "alias to an unknown anchor", &span));
                 };
                 self.count(size, &span)?;
                 self.record_span(&span);
@@ -283,7 +283,7 @@ impl<'a> Builder<'a> {
             Event::MappingStart(anchor, tag) => self.open(false, anchor, tag.as_deref(), span),
             Event::SequenceEnd | Event::MappingEnd => {
                 let Some(frame) = self.stack.pop() else {
-                    return Err(self.err("yaml-syntax", "unbalanced collection end", &span));
+                    return Err(self.err(Code::YamlSyntax, "unbalanced collection end", &span));
                 };
                 let (value, anchor, start_nodes) = match frame {
                     Frame::Seq {
@@ -320,7 +320,7 @@ impl<'a> Builder<'a> {
                 && (t.suffix == if is_seq { "seq" } else { "map" });
             if !ok {
                 return Err(self.err(
-                    "yaml-unsupported-tag",
+                    Code::YamlUnsupportedTag,
                     format!("unsupported tag `{}{}`", t.handle, t.suffix),
                     &span,
                 ));
@@ -328,14 +328,14 @@ impl<'a> Builder<'a> {
         }
         if self.stack.len() >= MAX_DEPTH {
             return Err(self.err(
-                "yaml-too-deep",
+                Code::YamlTooDeep,
                 format!("nesting deeper than {MAX_DEPTH} levels"),
                 &span,
             ));
         }
         let (pointer, is_key) = self.next_slot();
         if is_key {
-            return Err(self.err("yaml-complex-key", "mapping keys must be scalars", &span));
+            return Err(self.err(Code::YamlComplexKey, "mapping keys must be scalars", &span));
         }
         self.record_span(&span);
         self.count(1, &span)?;
@@ -383,14 +383,14 @@ impl<'a> Builder<'a> {
                         Ok(v)
                     } else {
                         Err(self.err(
-                            "yaml-syntax",
+                            Code::YamlSyntax,
                             format!("`{text}` is not a valid !!{}", t.suffix),
                             span,
                         ))
                     }
                 }
                 _ => Err(self.err(
-                    "yaml-unsupported-tag",
+                    Code::YamlUnsupportedTag,
                     format!("unsupported tag `{}{}`", t.handle, t.suffix),
                     span,
                 )),
@@ -524,7 +524,7 @@ pub fn parse(text: &str, file: &Path) -> Result<(Value, Spans)> {
             Err(e) => {
                 let m = e.marker();
                 return Err(Error::invalid(
-                    Diagnostic::error("yaml-syntax", e.info().to_string())
+                    Diagnostic::error(Code::YamlSyntax, e.info().to_string())
                         .in_file(file)
                         .at(Some(Position {
                             line: m.line(),

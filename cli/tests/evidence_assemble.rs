@@ -180,7 +180,7 @@ fn malformed_evidence_stops_assembly() {
         &AssembleOptions::default(),
     )
     .unwrap_err();
-    let codes: Vec<String> = e.diagnostics().iter().map(|d| d.code.clone()).collect();
+    let codes: Vec<String> = e.diagnostics().iter().map(|d| d.code.to_string()).collect();
     assert_eq!(
         codes,
         ["android-attestation-malformed", "evidence-malformed"]

@@ -559,7 +559,8 @@ fn pre_1_0_and_malformed_signatures_are_refused_clearly() {
         },
         &payload,
         &signer.sign(&pae).unwrap(),
-    );
+    )
+    .unwrap();
     fs::write(d.join("old.sig"), bundle).unwrap();
     let (code, r) = verify_json(
         d,

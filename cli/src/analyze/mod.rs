@@ -33,7 +33,7 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 use serde::Serialize;
 
-use crate::diag::{Diagnostic, Error, Result};
+use crate::diag::{Code, Diagnostic, Error, Result};
 use crate::fleet::Fleet;
 use crate::model::{
     self, ApprovedDevices, Designations, DeviceClass, FileKind, LayerName, Loaded, Stack,
@@ -235,7 +235,7 @@ fn analyze_inner(
         None => {
             notes.push(
                 Diagnostic::warning(
-                    "no-designations",
+                    Code::NoDesignations,
                     format!("no {DESIGNATIONS_FILE}: restricted lists were not screened"),
                 )
                 .help("keep dated list snapshots in designations.yaml; no match is not a safe harbour"),
@@ -253,7 +253,7 @@ fn analyze_inner(
         None => {
             notes.push(
                 Diagnostic::warning(
-                    "no-approved-list",
+                    Code::NoApprovedList,
                     format!(
                         "no {APPROVED_FILE}: analysing every {STACKS_DIR}/*.yaml with 1 unit each"
                     ),
@@ -282,7 +282,7 @@ fn analyze_inner(
             errors.push(
                 c.stack.diag_at(
                     Diagnostic::error(
-                        "duplicate-device",
+                        Code::DuplicateDevice,
                         format!("device id `{id}` is also used by {}", first.display()),
                     )
                     .help("device ids must be unique in a fleet"),
@@ -473,7 +473,7 @@ fn from_approved(
                 i,
                 Err(list.diag_at(
                     Diagnostic::error(
-                        "duplicate-device",
+                        Code::DuplicateDevice,
                         format!("device `{}` is listed twice", d.id),
                     ),
                     &format!("/devices/{i}/id"),
@@ -491,7 +491,7 @@ fn from_approved(
                 i,
                 Err(list.diag_at(
                     Diagnostic::error(
-                        "missing-stack",
+                        Code::MissingStack,
                         format!(
                             "stack manifest `{}` of device `{}` does not exist",
                             d.stack, d.id
@@ -535,7 +535,7 @@ fn from_approved(
             errors.push(
                 list.diag_at(
                     Diagnostic::error(
-                        "device-id-mismatch",
+                        Code::DeviceIdMismatch,
                         format!(
                             "device `{}` points at a stack whose device id is `{}`",
                             d.id, stack.value.device.id
@@ -562,7 +562,7 @@ fn from_approved(
         if !listed.contains(&canonical) {
             notes.push(
                 Diagnostic::warning(
-                    "stack-not-approved",
+                    Code::StackNotApproved,
                     format!(
                         "{} is not on the approved-device list; not analysed",
                         rel(root, &p)
@@ -581,7 +581,7 @@ fn from_stacks_dir(root: &Path, errors: &mut Vec<Diagnostic>) -> Result<Vec<Cand
     if files.is_empty() {
         return Err(Error::invalid(
             Diagnostic::error(
-                "no-devices",
+                Code::NoDevices,
                 format!(
                     "no {APPROVED_FILE} and no stack manifests in {}",
                     join(root, STACKS_DIR).display()

@@ -8,7 +8,7 @@
 
 use serde::Serialize;
 
-use crate::diag::Diagnostic;
+use crate::diag::{Code, Diagnostic};
 use crate::fleet::{Fleet, Resolution, VENDORS_FILE};
 use crate::model::{LayerName, Loaded, Stack};
 
@@ -177,7 +177,7 @@ pub(crate) fn resolve(
                 None => errors.push(
                     stack.diag_at(
                         Diagnostic::error(
-                            "missing-key",
+                            Code::MissingKey,
                             format!("layer `{name}` names no supplier and no parts"),
                         )
                         .help("give the layer `supplier` and `product`, or `parts` with fractions"),
@@ -189,7 +189,7 @@ pub(crate) fn resolve(
             if layer.supplier.is_some() {
                 warnings.push(stack.diag_at(
                     Diagnostic::warning(
-                        "supplier-and-parts",
+                        Code::SupplierAndParts,
                         format!(
                             "layer `{name}` has both `supplier` and `parts`; concentration uses `parts`"
                         ),
@@ -202,7 +202,7 @@ pub(crate) fn resolve(
                 errors.push(
                     stack.diag_at(
                         Diagnostic::error(
-                            "fractions-do-not-sum",
+                            Code::FractionsDoNotSum,
                             format!(
                                 "the parts of layer `{name}` have fractions summing to {sum}, not 1"
                             ),
@@ -304,7 +304,7 @@ pub(crate) fn resolve(
         errors.push(
             stack.diag_at(
                 Diagnostic::error(
-                    "no-layers",
+                    Code::NoLayers,
                     "the stack declares no layers; nothing to analyse",
                 )
                 .help("declare at least one of silicon, os, model, vehicle, services"),
@@ -357,7 +357,7 @@ fn unresolved(fleet: &Fleet, name: &str, what: &str) -> Diagnostic {
                 .collect::<Vec<_>>()
                 .join(", ");
             Diagnostic::error(
-                "ambiguous-vendor",
+                Code::AmbiguousVendor,
                 format!("{what} `{name}` matches the names of several vendors: {list}"),
             )
             .help("name the vendor by its id")
@@ -374,7 +374,7 @@ fn unresolved(fleet: &Fleet, name: &str, what: &str) -> Diagnostic {
                 ),
             };
             Diagnostic::error(
-                "unknown-vendor",
+                Code::UnknownVendor,
                 format!("{what} `{name}` is not in vendors.yaml"),
             )
             .help(hint)

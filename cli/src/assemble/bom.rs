@@ -39,7 +39,7 @@ use cyclonedx_bom::models::tool::{Tool, Tools};
 use cyclonedx_bom::prelude::*;
 use sha2::{Digest, Sha256};
 
-use crate::diag::{Diagnostic, Error, Result};
+use crate::diag::{Code, Diagnostic, Error, Result};
 use crate::fleet::Fleet;
 use crate::model::{DeviceInfo, Fact, Layer, LayerName, Stack};
 
@@ -474,7 +474,7 @@ pub fn build(
 /// or XML.
 pub fn render(bom: &Bom, format: OutputFormat) -> Result<Vec<u8>> {
     let mut out = Vec::new();
-    let fail = |e: String| Error::invalid(Diagnostic::error("cyclonedx-write", e));
+    let fail = |e: String| Error::invalid(Diagnostic::error(Code::CyclonedxWrite, e));
     match format {
         OutputFormat::Json => {
             bom.clone()

@@ -1,7 +1,7 @@
 //! Checks of a stack manifest against its fleet, before any hashing: every
 //! problem is collected and reported together, each at its line.
 
-use crate::diag::{Diagnostic, Error, Result};
+use crate::diag::{Code, Diagnostic, Error, Result};
 use crate::fleet::Fleet;
 use crate::fsutil;
 use crate::model::{Loaded, Stack};
@@ -16,7 +16,7 @@ pub fn check_stack(stack: &Loaded<Stack>, fleet: &Fleet) -> Result<Vec<Diagnosti
             errors.push(
                 stack.diag_at(
                     Diagnostic::error(
-                        "unknown-vendor",
+                        Code::UnknownVendor,
                         format!("{what} `{id}` is not in vendors.yaml"),
                     )
                     .help(format!(
@@ -54,7 +54,7 @@ pub fn check_stack(stack: &Loaded<Stack>, fleet: &Fleet) -> Result<Vec<Diagnosti
             if (sum - 1.0).abs() > 1e-6 {
                 errors.push(stack.diag_at(
                     Diagnostic::error(
-                        "fractions-do-not-sum",
+                        Code::FractionsDoNotSum,
                         format!(
                             "the parts of layer `{name}` have fractions summing to {sum}, not 1"
                         ),
@@ -65,7 +65,7 @@ pub fn check_stack(stack: &Loaded<Stack>, fleet: &Fleet) -> Result<Vec<Diagnosti
             if layer.supplier.is_some() {
                 warnings.push(stack.diag_at(
                     Diagnostic::warning(
-                        "supplier-and-parts",
+                        Code::SupplierAndParts,
                         format!("layer `{name}` has both `supplier` and `parts`; concentration uses `parts`"),
                     ),
                     &format!("{lp}/supplier"),
@@ -120,7 +120,7 @@ pub fn check_stack(stack: &Loaded<Stack>, fleet: &Fleet) -> Result<Vec<Diagnosti
         for (ptr, path, allow) in paths {
             match fsutil::confine(&fleet.root, &path, allow) {
                 Err(msg) => errors.push(stack.diag_at(
-                    Diagnostic::error("path-outside-root", msg).help(format!(
+                    Diagnostic::error(Code::PathOutsideRoot, msg).help(format!(
                         "evidence paths are relative to the fleet root {}; set `allow-outside-root: true` on the entry to allow this",
                         fleet.root.display()
                     )),
@@ -128,12 +128,12 @@ pub fn check_stack(stack: &Loaded<Stack>, fleet: &Fleet) -> Result<Vec<Diagnosti
                 )),
                 Ok(full) => match std::fs::symlink_metadata(&full) {
                     Err(_) => errors.push(stack.diag_at(
-                        Diagnostic::error("missing-evidence", format!("evidence `{path}` does not exist"))
+                        Diagnostic::error(Code::MissingEvidence, format!("evidence `{path}` does not exist"))
                             .help(format!("looked for {}", full.display())),
                         &ptr,
                     )),
                     Ok(m) if m.file_type().is_symlink() => errors.push(stack.diag_at(
-                        Diagnostic::error("symlink-refused", format!("evidence `{path}` is a symbolic link"))
+                        Diagnostic::error(Code::SymlinkRefused, format!("evidence `{path}` is a symbolic link"))
                             .help("point at the real file, or set `allow-symlinks: true` for directory contents"),
                         &ptr,
                     )),

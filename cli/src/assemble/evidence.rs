@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 
-use crate::diag::{Diagnostic, Result};
+use crate::diag::{Code, Diagnostic, Result};
 use crate::fleet::Fleet;
 use crate::fsutil;
 use crate::hashing::{self, HashOptions, StderrProgress};
@@ -121,7 +121,7 @@ pub fn collect(
             // function is safe on its own.
             let full = fsutil::confine(&fleet.root, &path, allow_outside).map_err(|m| {
                 crate::diag::Error::invalid(
-                    Diagnostic::error("path-outside-root", m).in_file(&stack.path),
+                    Diagnostic::error(Code::PathOutsideRoot, m).in_file(&stack.path),
                 )
             })?;
             let opts = HashOptions {
@@ -147,7 +147,7 @@ pub fn collect(
             if kind == EvidenceKind::File && is_dir {
                 return Err(crate::diag::Error::invalid(
                     Diagnostic::error(
-                        "wrong-evidence-kind",
+                        Code::WrongEvidenceKind,
                         format!("`{path}` is a directory, declared as `file`"),
                     )
                     .in_file(&stack.path)
@@ -184,7 +184,7 @@ pub fn collect(
             let artifact_full = match &artifact {
                 Some(a) => Some(fsutil::confine(&fleet.root, a, allow_outside).map_err(|m| {
                     crate::diag::Error::invalid(
-                        Diagnostic::error("path-outside-root", m).in_file(&stack.path),
+                        Diagnostic::error(Code::PathOutsideRoot, m).in_file(&stack.path),
                     )
                 })?),
                 None => None,
@@ -235,7 +235,7 @@ fn relate_boot(records: &mut [EvidenceRecord], manifest: &std::path::Path) {
         if !failed.is_empty() {
             rec.warnings.push(
                 Diagnostic::warning(
-                    "evidence-verification-failed",
+                    Code::EvidenceVerificationFailed,
                     format!(
                         "attestation `{}` does not name vbmeta `{vb_path}` as its boot image: {}",
                         rec.path,

@@ -11,7 +11,7 @@ use std::path::Path;
 
 use time::OffsetDateTime;
 
-use crate::diag::{Diagnostic, Error, Result, Severity};
+use crate::diag::{Code, Diagnostic, Error, Result, Severity};
 use crate::evidence;
 use crate::model::{EvidenceKind, EvidenceTrust};
 use crate::validate;
@@ -72,7 +72,7 @@ fn hardware(rec: &mut EvidenceRecord, input: &KindInput<'_>) -> Result<()> {
             issuer: t.issuer.clone(),
             trusted_root: match &t.trusted_root {
                 Some(p) => Some(crate::fsutil::confine(input.root, p, false).map_err(|m| {
-                    Error::invalid(Diagnostic::error("path-outside-root", m).in_file(manifest))
+                    Error::invalid(Diagnostic::error(Code::PathOutsideRoot, m).in_file(manifest))
                 })?),
                 None => None,
             },
@@ -95,7 +95,7 @@ fn hardware(rec: &mut EvidenceRecord, input: &KindInput<'_>) -> Result<()> {
         Error::Invalid(mut d) => {
             d.push(
                 Diagnostic::error(
-                    "evidence-malformed",
+                    Code::EvidenceMalformed,
                     format!("evidence `{}` is not valid {}", rec.path, rec.kind.as_str()),
                 )
                 .in_file(manifest)
@@ -117,7 +117,7 @@ fn hardware(rec: &mut EvidenceRecord, input: &KindInput<'_>) -> Result<()> {
             .collect();
         rec.warnings.push(
             Diagnostic::warning(
-                "evidence-verification-failed",
+                Code::EvidenceVerificationFailed,
                 format!(
                     "evidence `{}` failed verification: {}",
                     rec.path,
@@ -141,7 +141,7 @@ fn model_signature(rec: &mut EvidenceRecord, input: &KindInput<'_>) -> Result<()
     let manifest = input.manifest;
     let needs = |msg: &str| {
         Error::invalid(
-            Diagnostic::error("model-signing-evidence", format!("evidence `{}`: {msg}", rec.path))
+            Diagnostic::error(Code::ModelSigningEvidence, format!("evidence `{}`: {msg}", rec.path))
                 .in_file(manifest)
                 .help("give `trust: {key: PUB.pem}`, `trust: {ca: CA.pem}` or `trust: {identity: ..., issuer: ...}`, and `artifact:` (or the layer's `weights`) for the model directory"),
         )
@@ -156,7 +156,7 @@ fn model_signature(rec: &mut EvidenceRecord, input: &KindInput<'_>) -> Result<()
         p.as_ref()
             .map(|p| {
                 crate::fsutil::confine(input.root, p, false).map_err(|m| {
-                    Error::invalid(Diagnostic::error("path-outside-root", m).in_file(manifest))
+                    Error::invalid(Diagnostic::error(Code::PathOutsideRoot, m).in_file(manifest))
                 })
             })
             .transpose()
@@ -220,7 +220,7 @@ fn model_signature(rec: &mut EvidenceRecord, input: &KindInput<'_>) -> Result<()
             .collect();
         rec.warnings.push(
             Diagnostic::warning(
-                "evidence-verification-failed",
+                Code::EvidenceVerificationFailed,
                 format!(
                     "model signature `{}` failed verification: {}",
                     rec.path,
@@ -257,7 +257,7 @@ fn vendor_sbom(rec: &mut EvidenceRecord, full: &Path, manifest: &Path) -> Result
             .collect();
         let mut diags = vec![
             Diagnostic::error(
-                "vendor-sbom-invalid",
+                Code::VendorSbomInvalid,
                 format!(
                     "vendor SBOM `{}` is not valid CycloneDX {} ({} error{})",
                     rec.path,

@@ -25,7 +25,7 @@ use std::path::Path;
 
 use serde_json::Value;
 
-use crate::diag::{Diagnostic, Error, Result};
+use crate::diag::{Code, Diagnostic, Error, Result};
 use crate::model::{self, FileKind};
 pub use comments::Comments;
 use emit::{Emitter, Nav};
@@ -55,7 +55,7 @@ pub fn render(value: &Value, kind: FileKind, comments: &Comments, path: &Path) -
     if written != comments.count() {
         return Err(Error::invalid(
             Diagnostic::error(
-                "fmt-comment-unplaced",
+                Code::FmtCommentUnplaced,
                 format!(
                     "{} of {} comments could not be placed; the file was left as it is",
                     comments.count().saturating_sub(written),
@@ -72,7 +72,7 @@ pub fn render(value: &Value, kind: FileKind, comments: &Comments, path: &Path) -
 fn internal(path: &Path, msg: &str) -> Error {
     Error::invalid(
         Diagnostic::error(
-            "fmt-internal",
+            Code::FmtInternal,
             format!("formatting failed: {msg}; the file was left as it is"),
         )
         .in_file(path)

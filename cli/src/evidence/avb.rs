@@ -22,6 +22,7 @@ use sha2::{Digest, Sha256, Sha512};
 
 use super::Malformed;
 use super::report::{Report, Status};
+use crate::diag::Code;
 use crate::model::EvidenceKind;
 
 const HEADER: usize = 256;
@@ -116,7 +117,7 @@ pub struct Vbmeta {
 
 fn bad(msg: impl Into<String>, offset: usize) -> Malformed {
     Malformed {
-        code: "avb-vbmeta-malformed",
+        code: Code::AvbVbmetaMalformed,
         message: msg.into(),
         offset: Some(offset),
         pointer: None,
@@ -389,7 +390,8 @@ pub fn inspect(data: &[u8]) -> Result<Report, Malformed> {
             _ => {}
         }
     }
-    rep.decoded = serde_json::to_value(&v).unwrap_or_default();
+    rep.decoded = serde_json::to_value(&v)
+        .map_err(|e| Malformed::internal("cannot serialise the decoded image", e))?;
     Ok(rep)
 }
 

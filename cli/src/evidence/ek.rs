@@ -16,6 +16,7 @@ use x509_parser::prelude::*;
 use super::certs;
 use super::report::{Report, Status};
 use super::{Malformed, fmt_time};
+use crate::diag::Code;
 use crate::model::EvidenceKind;
 
 /// OID of the TCG EK certificate extended key usage.
@@ -31,7 +32,7 @@ pub struct Options {
 }
 
 fn mal(e: super::der::DerError) -> Malformed {
-    Malformed::at("tpm-ek-certificate-malformed", e)
+    Malformed::at(Code::TpmEkCertificateMalformed, e)
 }
 
 /// Whether `data` is an EK certificate (NV header, or the EK EKU or TPM
@@ -127,7 +128,7 @@ pub fn inspect(data: &[u8], opts: &Options) -> Result<Report, Malformed> {
     };
     if blobs.len() != 1 {
         return Err(Malformed::new(
-            "tpm-ek-certificate-malformed",
+            Code::TpmEkCertificateMalformed,
             format!(
                 "{} objects in the file; an EK certificate file holds one",
                 blobs.len()

@@ -25,7 +25,7 @@ use std::path::Path;
 
 use time::OffsetDateTime;
 
-use crate::diag::{Diagnostic, Error, Result};
+use crate::diag::{Code, Diagnostic, Error, Result};
 use crate::model::EvidenceKind;
 
 pub use report::{Check, Field, Report, Status};
@@ -33,8 +33,8 @@ pub use report::{Check, Field, Report, Status};
 /// Why a file could not be read as its format.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Malformed {
-    /// Stable kebab-case diagnostic code.
-    pub code: &'static str,
+    /// Stable diagnostic code.
+    pub code: Code,
     /// What was wrong.
     pub message: String,
     /// Byte offset in the file, for binary formats.
@@ -45,7 +45,7 @@ pub struct Malformed {
 
 impl Malformed {
     /// A malformed-input error without a location.
-    pub fn new(code: &'static str, message: impl Into<String>) -> Self {
+    pub fn new(code: Code, message: impl Into<String>) -> Self {
         Malformed {
             code,
             message: message.into(),
@@ -55,13 +55,27 @@ impl Malformed {
     }
 
     /// From a DER error, keeping its offset.
-    pub fn at(code: &'static str, e: der::DerError) -> Self {
+    pub fn at(code: Code, e: der::DerError) -> Self {
         Malformed {
             code,
             message: e.what,
             offset: Some(e.offset),
             pointer: None,
         }
+    }
+
+    /// A failure inside strata while reading the file (e.g. its decoded
+    /// form would not serialise): a defect, not a malformed file.
+    pub fn internal(what: &str, e: impl std::fmt::Display) -> Self {
+        Malformed::new(Code::Internal, format!("{what}: {e}"))
+    }
+
+    /// Into the error about `file`: an input error, or an internal one.
+    pub fn into_error(self, file: &Path) -> Error {
+        if self.code == Code::Internal {
+            return Error::Internal(format!("{}: {}", file.display(), self.message));
+        }
+        Error::invalid(self.into_diagnostic(file))
     }
 
     /// Into a diagnostic about `file`.
@@ -195,7 +209,7 @@ pub fn inspect_bytes(
             },
         ),
         other => Err(Malformed::new(
-            "unsupported-evidence-kind",
+            Code::UnsupportedEvidenceKind,
             format!("strata cannot inspect `{}` evidence", other.as_str()),
         )),
     }
@@ -213,7 +227,7 @@ pub fn inspect(path: &Path, kind: Option<EvidenceKind>, opts: &Options) -> Resul
     if size > MAX_EVIDENCE_BYTES {
         return Err(Error::invalid(
             Diagnostic::error(
-                "evidence-too-large",
+                Code::EvidenceTooLarge,
                 format!("{size} bytes; strata reads evidence files up to 64 MiB"),
             )
             .in_file(path)
@@ -226,7 +240,7 @@ pub fn inspect(path: &Path, kind: Option<EvidenceKind>, opts: &Options) -> Resul
         None => detect(&data).ok_or_else(|| {
             Error::invalid(
                 Diagnostic::error(
-                    "unknown-evidence-format",
+                    Code::UnknownEvidenceFormat,
                     "could not tell which evidence format this file is",
                 )
                 .in_file(path)
@@ -245,7 +259,7 @@ pub fn inspect(path: &Path, kind: Option<EvidenceKind>, opts: &Options) -> Resul
     if kind == EvidenceKind::UptaneMetadata && opts.uptane_root.is_none() {
         opts.uptane_root = sibling_root(path);
     }
-    inspect_bytes(&data, kind, &opts).map_err(|m| Error::invalid(m.into_diagnostic(path)))
+    inspect_bytes(&data, kind, &opts).map_err(|m| m.into_error(path))
 }
 
 /// `root.json` beside an Uptane file (not the file itself).

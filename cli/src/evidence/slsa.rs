@@ -33,6 +33,7 @@ use x509_parser::prelude::*;
 use super::Malformed;
 use super::certs;
 use super::report::{Report, Status};
+use crate::diag::Code;
 use crate::model::EvidenceKind;
 
 const IN_TOTO: &str = "application/vnd.in-toto+json";
@@ -48,7 +49,7 @@ pub struct Options {
 
 fn bad(msg: impl Into<String>, pointer: &str) -> Malformed {
     Malformed {
-        code: "slsa-provenance-malformed",
+        code: Code::SlsaProvenanceMalformed,
         message: msg.into(),
         offset: None,
         pointer: Some(pointer.to_string()),
@@ -61,7 +62,7 @@ fn documents(data: &[u8]) -> Result<Vec<Value>, Malformed> {
         return Ok(vec![v]);
     }
     let text = std::str::from_utf8(data)
-        .map_err(|_| Malformed::new("slsa-provenance-malformed", "not UTF-8 text"))?;
+        .map_err(|_| Malformed::new(Code::SlsaProvenanceMalformed, "not UTF-8 text"))?;
     let mut out = Vec::new();
     for (i, line) in text.lines().enumerate() {
         if line.trim().is_empty() {
@@ -69,13 +70,13 @@ fn documents(data: &[u8]) -> Result<Vec<Value>, Malformed> {
         }
         out.push(serde_json::from_str(line).map_err(|e| {
             Malformed::new(
-                "slsa-provenance-malformed",
+                Code::SlsaProvenanceMalformed,
                 format!("line {}: not JSON: {e}", i + 1),
             )
         })?);
     }
     if out.is_empty() {
-        return Err(Malformed::new("slsa-provenance-malformed", "empty file"));
+        return Err(Malformed::new(Code::SlsaProvenanceMalformed, "empty file"));
     }
     Ok(out)
 }

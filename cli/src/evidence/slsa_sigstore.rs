@@ -16,6 +16,7 @@ use serde_json::Value;
 
 use super::Malformed;
 use super::report::{Report, Status};
+use crate::diag::Code;
 use crate::sigstore::artifact::ArtifactInput;
 use crate::sigstore::checks::CheckId;
 use crate::sigstore::trust::{self, RootChoice};
@@ -54,7 +55,7 @@ pub fn check(
         Some(p) => RootChoice::File(p.clone()),
         None => RootChoice::PublicGood,
     })
-    .map_err(|e| Malformed::new("bad-trusted-root", e.to_string()))?;
+    .map_err(|e| Malformed::new(Code::BadTrustedRoot, e.to_string()))?;
     let (san, oidc) = cert_identity;
     let pinned = policy.identity.is_some() || policy.issuer.is_some();
     let opts = Options {
@@ -69,11 +70,12 @@ pub fn check(
         require_tlog: true,
         now: jiff::Timestamp::now(),
     };
-    let text = serde_json::to_string(doc).unwrap_or_default();
+    let text = serde_json::to_string(doc)
+        .map_err(|e| Malformed::internal("cannot serialise the provenance bundle", e))?;
     let file = crate::sigstore::input::parse_bundle(std::path::Path::new("provenance"), &text)
-        .map_err(|e| Malformed::new("slsa-provenance-malformed", e.to_string()))?;
+        .map_err(|e| Malformed::new(Code::SlsaProvenanceMalformed, e.to_string()))?;
     let r = verify(&file, &ArtifactInput::Sha256(digest), &opts)
-        .map_err(|e| Malformed::new("slsa-provenance-malformed", e.to_string()))?;
+        .map_err(|e| Malformed::new(Code::SlsaProvenanceMalformed, e.to_string()))?;
     let trust = r.trust.trim_end_matches(" (identity policy)");
     let group = |ids: &[CheckId]| -> (Status, String) {
         match r.group(ids) {

@@ -22,6 +22,7 @@ use super::certs;
 use super::der::{Class, DerError, DerResult, Reader, Tlv, tag};
 use super::report::{Report, Status};
 use super::{Malformed, fmt_time};
+use crate::diag::Code;
 use crate::model::EvidenceKind;
 
 const OID_DMTF_DEVICE_INFO: &str = "1.3.6.1.4.1.412.274.1";
@@ -45,7 +46,7 @@ pub struct TcbInfo {
 }
 
 fn mal(e: DerError) -> Malformed {
-    Malformed::at("spdm-certificate-malformed", e)
+    Malformed::at(Code::SpdmCertificateMalformed, e)
 }
 
 /// Whether `data` carries DMTF or DICE identity in its certificates.

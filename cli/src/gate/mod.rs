@@ -25,7 +25,7 @@ use time::Date;
 use time::macros::format_description;
 
 use crate::analyze::{self, AnalyzeOptions, FleetAnalysis};
-use crate::diag::{Diagnostic, Error, Result, Severity};
+use crate::diag::{Code, Diagnostic, Error, Result, Severity};
 use crate::fleet::Fleet;
 use crate::model::{self, ApprovedDevices, FileKind, Level, Loaded, Policy};
 
@@ -172,7 +172,7 @@ pub fn gate(root: &Path, opts: &GateOptions) -> Result<GateReport> {
                 errors.push(
                     policy.diag_at(
                         Diagnostic::error(
-                            "invalid-date",
+                            Code::InvalidDate,
                             format!("`{}` is not a calendar date", ex.expires),
                         )
                         .help("write YYYY-MM-DD"),
@@ -184,7 +184,7 @@ pub fn gate(root: &Path, opts: &GateOptions) -> Result<GateReport> {
         if rule_info(&ex.rule).is_none() {
             errors.push(policy.diag_at(
                 Diagnostic::error(
-                    "unknown-rule",
+                    Code::UnknownRule,
                     format!("exception names unknown rule `{}`", ex.rule),
                 ),
                 &format!("/exceptions/{i}/rule"),
@@ -321,7 +321,7 @@ pub fn gate(root: &Path, opts: &GateOptions) -> Result<GateReport> {
             notes.push(
                 policy.diag_at(
                     Diagnostic::warning(
-                        "exception-expired",
+                        Code::ExceptionExpired,
                         format!(
                             "the exception for `{}` on `{}` expired on {}; it no longer applies",
                             ex.device, ex.rule, ex.expires
@@ -335,7 +335,7 @@ pub fn gate(root: &Path, opts: &GateOptions) -> Result<GateReport> {
             notes.push(
                 policy.diag_at(
                     Diagnostic::warning(
-                        "exception-unused",
+                        Code::ExceptionUnused,
                         format!(
                             "the exception for `{}` on `{}` matches no finding",
                             ex.device, ex.rule

@@ -8,7 +8,7 @@ use serde_json::Value;
 use time::Date;
 
 use crate::analyze::{DeviceAnalysis, FlagCode, Outcome};
-use crate::diag::Diagnostic;
+use crate::diag::{Code, Diagnostic};
 use crate::model::{ApprovedDevice, LayerName, Loaded, Policy, Review, Rule};
 use crate::review::{self, CriterionState};
 
@@ -127,7 +127,7 @@ pub fn check_policy(policy: &Loaded<Policy>) -> Vec<Diagnostic> {
         let base = format!("/rules/{code}");
         let Some(info) = rule_info(code) else {
             let known: Vec<&str> = RULES.iter().map(|r| r.code).collect();
-            let mut d = Diagnostic::error("unknown-rule", format!("unknown rule `{code}`"));
+            let mut d = Diagnostic::error(Code::UnknownRule, format!("unknown rule `{code}`"));
             d = match crate::model::suggest(code, &known) {
                 Some(s) => d.help(format!("did you mean `{s}`?")),
                 None => d.help(format!("known rules: {}", known.join(", "))),
@@ -152,7 +152,7 @@ pub fn check_policy(policy: &Loaded<Policy>) -> Vec<Diagnostic> {
                 diags.push(
                     policy.diag_at(
                         Diagnostic::error(
-                            "invalid-rule-parameter",
+                            Code::InvalidRuleParameter,
                             format!("rule `{code}` has no parameter `{key}`"),
                         )
                         .help(help),
@@ -167,7 +167,7 @@ pub fn check_policy(policy: &Loaded<Policy>) -> Vec<Diagnostic> {
                 _ => diags.push(
                     policy.diag_at(
                         Diagnostic::error(
-                            "invalid-rule-parameter",
+                            Code::InvalidRuleParameter,
                             "`max-layers-per-group` needs `max`, an integer ≥ 1",
                         )
                         .help("e.g. `max: 3`"),
@@ -179,7 +179,7 @@ pub fn check_policy(policy: &Loaded<Policy>) -> Vec<Diagnostic> {
                 if let Err(m) = super::signature::trust_from_rule(rule, policy_dir) {
                     diags.push(
                         policy.diag_at(
-                            Diagnostic::error("invalid-rule-parameter", m)
+                            Diagnostic::error(Code::InvalidRuleParameter, m)
                                 .help("e.g. `key: keys/signing-key.pub`"),
                             &base,
                         ),
@@ -200,7 +200,7 @@ pub fn check_policy(policy: &Loaded<Policy>) -> Vec<Diagnostic> {
                     diags.push(
                         policy.diag_at(
                             Diagnostic::error(
-                                "invalid-rule-parameter",
+                                Code::InvalidRuleParameter,
                                 "`required-layers` needs `layers`, a non-empty list of layer names",
                             )
                             .help("layer names: silicon, os, model, vehicle, services"),
@@ -228,7 +228,7 @@ fn check_stale_review(policy: &Loaded<Policy>, rule: &Rule, base: &str) -> Vec<D
                     Some(id) if policy.value.criteria.contains_key(id) => {}
                     Some(id) => {
                         let mut d = Diagnostic::error(
-                            "unknown-criterion",
+                            Code::UnknownCriterion,
                             format!(
                                 "`stale-review` requires criterion `{id}`, which `criteria:` does not define"
                             ),
@@ -240,7 +240,7 @@ fn check_stale_review(policy: &Loaded<Policy>, rule: &Rule, base: &str) -> Vec<D
                         diags.push(policy.diag_at(d, &ptr));
                     }
                     None => diags.push(policy.diag_at(
-                        Diagnostic::error("invalid-rule-parameter", "criteria ids are strings"),
+                        Diagnostic::error(Code::InvalidRuleParameter, "criteria ids are strings"),
                         &ptr,
                     )),
                 }
@@ -249,7 +249,7 @@ fn check_stale_review(policy: &Loaded<Policy>, rule: &Rule, base: &str) -> Vec<D
         _ => diags.push(
             policy.diag_at(
                 Diagnostic::error(
-                    "invalid-rule-parameter",
+                    Code::InvalidRuleParameter,
                     "`stale-review` needs `criteria`, a non-empty list of criteria ids",
                 )
                 .help("e.g. `criteria: [security-reviewed]`"),
@@ -262,7 +262,7 @@ fn check_stale_review(policy: &Loaded<Policy>, rule: &Rule, base: &str) -> Vec<D
     {
         diags.push(policy.diag_at(
             Diagnostic::error(
-                "invalid-rule-parameter",
+                Code::InvalidRuleParameter,
                 "`max-age-days` must be an integer ≥ 1",
             ),
             &format!("{base}/max-age-days"),

@@ -11,7 +11,7 @@ use sha2::{Digest, Sha256};
 
 use super::walk::FileJob;
 use super::{BUFFER_SIZE, Entry, Mode, Progress};
-use crate::diag::{Diagnostic, Error, Result};
+use crate::diag::{Code, Diagnostic, Error, Result};
 
 thread_local! {
     static BUFFER: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
@@ -60,7 +60,7 @@ fn stream(
             && done != l
         {
             return Err(Error::invalid(Diagnostic::error(
-                "file-changed",
+                Code::FileChanged,
                 format!("`{}` shrank while it was being hashed", path.display()),
             )));
         }

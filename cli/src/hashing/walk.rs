@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use walkdir::WalkDir;
 
 use super::{DEFAULT_IGNORED, HashOptions, Kind, component_cmp};
-use crate::diag::{Diagnostic, Error, Result};
+use crate::diag::{Code, Diagnostic, Error, Result};
 
 /// A regular file to hash.
 #[derive(Debug, Clone)]
@@ -28,7 +28,7 @@ pub(super) struct Listing {
 
 fn symlink_refused(path: &Path) -> Error {
     Error::invalid(
-        Diagnostic::error("symlink-refused", format!("`{}` is a symbolic link", path.display()))
+        Diagnostic::error(Code::SymlinkRefused, format!("`{}` is a symbolic link", path.display()))
             .help("evidence must be regular files; set `allow-symlinks: true` on the entry to follow links"),
     )
 }
@@ -36,7 +36,7 @@ fn symlink_refused(path: &Path) -> Error {
 fn outside_root(path: &Path, root: &Path) -> Error {
     Error::invalid(
         Diagnostic::error(
-            "path-outside-root",
+            Code::PathOutsideRoot,
             format!("`{}` resolves outside the root `{}`", path.display(), root.display()),
         )
         .help("keep evidence inside the fleet directory, or set `allow-outside-root: true` on the entry"),
@@ -102,7 +102,7 @@ pub(super) fn list(path: &Path, opts: &HashOptions) -> Result<Listing> {
     }
     if !meta.is_dir() {
         return Err(Error::invalid(Diagnostic::error(
-            "not-a-file",
+            Code::NotAFile,
             format!(
                 "`{}` is neither a regular file nor a directory",
                 path.display()
@@ -123,14 +123,14 @@ pub(super) fn list(path: &Path, opts: &HashOptions) -> Result<Listing> {
             let p = e.path().unwrap_or(path).to_path_buf();
             if e.loop_ancestor().is_some() {
                 Error::invalid(Diagnostic::error(
-                    "symlink-loop",
+                    Code::SymlinkLoop,
                     format!("`{}` is a symbolic link loop", p.display()),
                 ))
             } else {
                 match e.into_io_error() {
                     Some(io) => Error::io(&p, io),
                     None => Error::invalid(Diagnostic::error(
-                        "walk-failed",
+                        Code::WalkFailed,
                         format!("cannot walk `{}`", p.display()),
                     )),
                 }
@@ -149,7 +149,7 @@ pub(super) fn list(path: &Path, opts: &HashOptions) -> Result<Listing> {
         }
         if !ft.is_file() {
             return Err(Error::invalid(Diagnostic::error(
-                "not-a-file",
+                Code::NotAFile,
                 format!(
                     "`{}` is neither a regular file nor a directory",
                     entry.path().display()
@@ -182,7 +182,7 @@ fn relative_name(base: &Path, full: &Path) -> Result<String> {
             Some(s) => parts.push(s),
             None => {
                 return Err(Error::invalid(Diagnostic::error(
-                    "non-utf8-path",
+                    Code::NonUtf8Path,
                     format!("`{}` has a name that is not valid UTF-8", full.display()),
                 )));
             }

@@ -21,7 +21,7 @@ use super::revdiff::{compare_files, review_line};
 use super::{
     BOM_FILE, BUNDLE_FILE, DeviceFiles, FileAt, History, blob_at, git_time, parse_reviews_lenient,
 };
-use crate::diag::{Diagnostic, Error, Result};
+use crate::diag::{Code, Diagnostic, Error, Result};
 use crate::model::Review;
 use crate::review::{REVIEWS_FILE, short_digest};
 
@@ -321,7 +321,7 @@ pub fn log(h: &History, device: &str, from: &str, limit: Option<usize>) -> Resul
         let head = h.devices(&super::Rev::Commit(start), None)?;
         let known: Vec<&String> = head.keys().collect();
         let mut d = Diagnostic::error(
-            "unknown-device",
+            Code::UnknownDevice,
             format!(
                 "device `{device}` has no attestation or review under `{}` in the history of {from}",
                 h.dir
@@ -354,7 +354,7 @@ pub fn log(h: &History, device: &str, from: &str, limit: Option<usize>) -> Resul
 
 fn git_err(e: &git2::Error) -> Error {
     Error::invalid(Diagnostic::error(
-        "git-error",
+        Code::GitError,
         format!("walking history: {}", e.message()),
     ))
 }

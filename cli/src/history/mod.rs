@@ -30,7 +30,7 @@ use std::path::{Component, Path, PathBuf};
 
 use git2::{ObjectType, Oid, Repository, Sort, Tree};
 
-use crate::diag::{Diagnostic, Error, Result};
+use crate::diag::{Code, Diagnostic, Error, Result};
 use crate::review::{REVIEWS_FILE, digest_bytes};
 
 /// File name of an attestation in a device directory.
@@ -78,7 +78,11 @@ pub struct DeviceFiles {
 
 fn bad_rev(spec: &str, why: &str) -> Error {
     Error::invalid(
-        Diagnostic::error("bad-revision", format!("unknown revision `{spec}`: {why}")).help(
+        Diagnostic::error(
+            Code::BadRevision,
+            format!("unknown revision `{spec}`: {why}"),
+        )
+        .help(
             "use a commit id, branch, tag or expression such as HEAD~2, `WORKTREE` for the \
              files on disk, or sha256:DIGEST with a device",
         ),
@@ -87,7 +91,7 @@ fn bad_rev(spec: &str, why: &str) -> Error {
 
 fn git_err(what: &str, e: &git2::Error) -> Error {
     Error::invalid(Diagnostic::error(
-        "git-error",
+        Code::GitError,
         format!("{what}: {}", e.message()),
     ))
 }
@@ -116,7 +120,7 @@ impl History {
         let repo = Repository::discover(probe).map_err(|e| {
             Error::invalid(
                 Diagnostic::error(
-                    "not-a-repository",
+                    Code::NotARepository,
                     format!("{} is not inside a git repository", probe.display()),
                 )
                 .help(format!(

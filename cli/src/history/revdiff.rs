@@ -13,7 +13,7 @@ use serde::Serialize;
 use super::bom::{Summary, summarize};
 use super::diff::{Change, compare};
 use super::{DeviceFiles, FileAt, History, Rev, parse_reviews_lenient, signer};
-use crate::diag::{Diagnostic, Error, Result};
+use crate::diag::{Code, Diagnostic, Error, Result};
 use crate::model::Review;
 use crate::review::digest_bytes;
 
@@ -194,7 +194,7 @@ pub fn rev_diff(h: &History, spec_a: &str, spec_b: &str, device: Option<&str>) -
         known.extend(h.devices(&rb, None)?.into_keys());
         let known: Vec<String> = known.into_iter().collect();
         let mut diag = Diagnostic::error(
-            "unknown-device",
+            Code::UnknownDevice,
             format!(
                 "device `{d}` has no attestation under `{}` at {spec_a} or {spec_b}",
                 h.dir

@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::diag::{Diagnostic, Error, Result};
+use crate::diag::{Code, Diagnostic, Error, Result};
 use crate::fsutil;
 
 /// The starter files, relative to the target directory.
@@ -34,7 +34,7 @@ pub fn init(dir: &Path, force: bool) -> Result<Vec<PathBuf>> {
             .map(|(rel, _)| dir.join(rel))
             .filter(|p| p.exists())
             .map(|p| {
-                Diagnostic::error("file-exists", "refusing to overwrite an existing file")
+                Diagnostic::error(Code::FileExists, "refusing to overwrite an existing file")
                     .in_file(p)
                     .help("pass --force to overwrite, or choose another directory")
             })

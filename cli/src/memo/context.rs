@@ -382,14 +382,15 @@ pub fn regulatory_notes(stack: &Stack, device: &DeviceAnalysis) -> Vec<String> {
 }
 
 /// The JSON the templates see for one device (`strata memo --dump-context`).
-pub fn to_value(ctx: &DeviceContext, common: &Value) -> Value {
-    let mut v = serde_json::to_value(ctx).unwrap_or(Value::Null);
+pub fn to_value(ctx: &DeviceContext, common: &Value) -> crate::diag::Result<Value> {
+    let mut v = serde_json::to_value(ctx)
+        .map_err(|e| crate::diag::Error::internal("cannot serialise the memo context", e))?;
     if let (Some(obj), Some(c)) = (v.as_object_mut(), common.as_object()) {
         for (k, val) in c {
             obj.insert(k.clone(), val.clone());
         }
     }
-    v
+    Ok(v)
 }
 
 /// Keys shared by every memo: tool, date, disclaimer, answers, lists.

@@ -20,7 +20,7 @@ use serde_json::{Value, json};
 use time::Date;
 
 use crate::analyze::APPROVED_FILE;
-use crate::diag::{Diagnostic, Error, Result};
+use crate::diag::{Code, Diagnostic, Error, Result};
 use crate::fleet::Fleet;
 use crate::model::{self, Answers, FileKind, Stack};
 use crate::report;
@@ -121,7 +121,7 @@ fn load_answers(path: Option<&Path>, device: Option<&str>) -> Result<Answers> {
         return Err(Error::invalid(
             loaded.diag_at(
                 Diagnostic::error(
-                    "answers-device-mismatch",
+                    Code::AnswersDeviceMismatch,
                     format!("the answers are for `{got}`, not `{want}`"),
                 )
                 .help("pass the answers file of this device"),
@@ -201,7 +201,7 @@ fn missing_sections(
         .into_iter()
         .map(|(key, what)| {
             Diagnostic::error(
-                "memo-section-empty",
+                Code::MemoSectionEmpty,
                 format!("required section is empty: {what}"),
             )
             .pointer(format!("/{key}"))
@@ -247,7 +247,10 @@ fn build(
         && contexts.is_empty()
     {
         let known: Vec<&str> = r.analysis.devices.iter().map(|d| d.id.as_str()).collect();
-        let mut d = Diagnostic::error("unknown-device", format!("no device `{want}` in the fleet"));
+        let mut d = Diagnostic::error(
+            Code::UnknownDevice,
+            format!("no device `{want}` in the fleet"),
+        );
         d = match model::suggest(want, &known) {
             Some(s) => d.help(format!("did you mean `{s}`?")),
             None => d.help(format!("devices: {}", known.join(", "))),
@@ -256,15 +259,16 @@ fn build(
     }
     let common = context::common(&r.analysis, &answers, &opts.date.to_string());
     let value = match contexts.as_slice() {
-        [one] if opts.kind != MemoKind::Fleet => context::to_value(one, &common),
+        [one] if opts.kind != MemoKind::Fleet => context::to_value(one, &common)?,
         many => {
             let mut v = common.clone();
             v["devices"] = Value::Array(
                 many.iter()
                     .map(|c| context::to_value(c, &json!({})))
-                    .collect(),
+                    .collect::<Result<Vec<_>>>()?,
             );
-            v["gate"] = serde_json::to_value(&r.gate).unwrap_or(Value::Null);
+            v["gate"] = serde_json::to_value(&r.gate)
+                .map_err(|e| Error::internal("cannot serialise the gate report", e))?;
             v
         }
     };
@@ -283,7 +287,7 @@ fn template_error(e: &minijinja::Error, dir: Option<&Path>) -> Error {
         _ => PathBuf::from(format!("templates/{name} (built in)")),
     };
     let mut d = Diagnostic::error(
-        "template-error",
+        Code::TemplateError,
         e.detail()
             .map(str::to_string)
             .unwrap_or_else(|| e.kind().to_string()),

@@ -8,7 +8,7 @@ use jsonschema::error::{TypeKind, ValidationErrorKind};
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
-use crate::diag::{Diagnostic, Error, Result};
+use crate::diag::{Code, Diagnostic, Error, Result};
 use crate::fsutil;
 use crate::yaml::{self, Spans};
 
@@ -163,7 +163,7 @@ pub fn parse_str<T: DeserializeOwned>(
     if raw.is_null() {
         return Err(Error::invalid(
             Diagnostic::error(
-                "empty-file",
+                Code::EmptyFile,
                 format!("the file is empty; expected a {} file", kind.name()),
             )
             .in_file(path)
@@ -178,7 +178,7 @@ pub fn parse_str<T: DeserializeOwned>(
     {
         return Err(Error::invalid(
             Diagnostic::error(
-                "unsupported-version",
+                Code::UnsupportedVersion,
                 format!(
                     "{} file version {v} is newer than this strata understands (1)",
                     kind.name()
@@ -210,7 +210,7 @@ pub fn parse_str<T: DeserializeOwned>(
     // copying the whole tree first.
     let value: T = T::deserialize(&raw).map_err(|e| {
         Error::invalid(
-            Diagnostic::error("invalid-value", e.to_string())
+            Diagnostic::error(Code::InvalidValue, e.to_string())
                 .in_file(path)
                 .help(format!(
                     "see `strata schema {}` for the format",
@@ -236,7 +236,7 @@ fn describe(
     kind: FileKind,
 ) -> Vec<Diagnostic> {
     let at = |p: &str| spans.nearest(p);
-    let base = |code: &str, msg: String, p: &str| {
+    let base = |code: Code, msg: String, p: &str| {
         Diagnostic::error(code, msg)
             .in_file(path)
             .at(at(p))
@@ -254,7 +254,7 @@ fn describe(
                 .iter()
                 .map(|k| {
                     let p = format!("{pointer}/{}", yaml::escape_token(k));
-                    let mut d = Diagnostic::error("unknown-key", format!("unknown key `{k}`"))
+                    let mut d = Diagnostic::error(Code::UnknownKey, format!("unknown key `{k}`"))
                         .in_file(path)
                         .at(spans.key(&p))
                         .pointer(p);
@@ -272,7 +272,7 @@ fn describe(
         ValidationErrorKind::Required { property } => {
             let prop = property.as_str().unwrap_or("?");
             vec![base(
-                "missing-key",
+                Code::MissingKey,
                 format!("{name} is missing required key `{prop}`"),
                 pointer,
             )]
@@ -288,7 +288,7 @@ fn describe(
             };
             let found = raw.pointer(pointer).map(json_type).unwrap_or("nothing");
             let mut d = base(
-                "wrong-type",
+                Code::WrongType,
                 format!("{name} should be {expected}, found {found}"),
                 pointer,
             );
@@ -308,7 +308,7 @@ fn describe(
             };
             vec![
                 base(
-                    "invalid-value",
+                    Code::InvalidValue,
                     format!("{name} is not one of the allowed values"),
                     pointer,
                 )
@@ -319,18 +319,18 @@ fn describe(
             if err.schema_path().as_str().contains("layers") || pointer.starts_with("/layers/") =>
         {
             vec![base(
-                "missing-key",
+                Code::MissingKey,
                 format!("layer {name} needs `supplier` and `product`, or `parts`"),
                 pointer,
             )]
         }
         ValidationErrorKind::Constant { expected_value } if pointer == "/version" => vec![base(
-            "unsupported-version",
+            Code::UnsupportedVersion,
             format!("unsupported file version; expected {expected_value}"),
             pointer,
         )],
         _ => vec![
-            base("invalid-value", format!("{name}: {err}"), pointer).help(format!(
+            base(Code::InvalidValue, format!("{name}: {err}"), pointer).help(format!(
                 "see `strata schema {}` for the format",
                 kind.name()
             )),

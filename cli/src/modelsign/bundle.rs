@@ -16,7 +16,7 @@ use std::path::Path;
 use base64::Engine as _;
 use serde_json::{Value, json};
 
-use crate::diag::{Diagnostic, Error, Result};
+use crate::diag::{Code, Diagnostic, Error, Result};
 use crate::fsutil;
 
 /// Media type model-signing writes and requires for key and certificate
@@ -72,7 +72,7 @@ pub fn pae(payload_type: &str, payload: &[u8]) -> Vec<u8> {
 
 /// Serialise a key- or certificate-mode bundle: pretty JSON with a
 /// trailing newline.
-pub fn write(material: &Material, payload: &[u8], signature: &[u8]) -> Vec<u8> {
+pub fn write(material: &Material, payload: &[u8], signature: &[u8]) -> Result<Vec<u8>> {
     let b64 = |b: &[u8]| base64::engine::general_purpose::STANDARD.encode(b);
     let vm = match material {
         Material::PublicKey { hint } => json!({"publicKey": {"hint": hint}, "tlogEntries": []}),
@@ -93,9 +93,9 @@ pub fn write(material: &Material, payload: &[u8], signature: &[u8]) -> Vec<u8> {
             "signatures": [{"sig": b64(signature), "keyid": ""}]
         }
     });
-    let mut out = serde_json::to_vec_pretty(&doc).unwrap_or_default();
+    let mut out = crate::diag::to_json_pretty(&doc)?.into_bytes();
     out.push(b'\n');
-    out
+    Ok(out)
 }
 
 /// Read a model signature file: the parsed bundle and the file's text
@@ -106,7 +106,7 @@ pub fn read(path: &Path) -> Result<(ModelBundle, String)> {
         serde_json::from_slice(&bytes).map_err(|e| crate::sigstore::input::json_error(path, &e))?;
     let bundle = parse(&value).map_err(|m| {
         Error::invalid(
-            Diagnostic::error("model-signature-malformed", m)
+            Diagnostic::error(Code::ModelSignatureMalformed, m)
                 .in_file(path)
                 .help("a model signature is a Sigstore bundle written by `strata model sign` or `model_signing sign`"),
         )
@@ -215,14 +215,14 @@ mod tests {
     #[test]
     fn written_bundles_parse_back() {
         let m = Material::PublicKey { hint: "ab".into() };
-        let bytes = write(&m, b"{}", b"sig");
+        let bytes = write(&m, b"{}", b"sig").unwrap();
         let b = parse(&serde_json::from_slice(&bytes).unwrap()).unwrap();
         assert_eq!(b.material, m);
         assert_eq!(b.payload, b"{}");
         assert_eq!(b.signature, b"sig");
         assert_eq!(b.media_type, MEDIA_TYPE_V03);
         let m = Material::Chain(vec![b"leaf".to_vec(), b"ca".to_vec()]);
-        let b = parse(&serde_json::from_slice(&write(&m, b"{}", b"s")).unwrap()).unwrap();
+        let b = parse(&serde_json::from_slice(&write(&m, b"{}", b"s").unwrap()).unwrap()).unwrap();
         assert_eq!(b.material, m);
     }
 

@@ -200,7 +200,7 @@ impl ModelManifest {
     }
 
     /// The in-toto statement: pretty JSON (2 spaces) in a fixed key order.
-    pub fn statement(&self) -> Vec<u8> {
+    pub fn statement(&self) -> crate::diag::Result<Vec<u8>> {
         let resources: Vec<Value> = self
             .resources
             .iter()
@@ -217,7 +217,7 @@ impl ModelManifest {
         );
         st.insert("predicateType".into(), json!(PREDICATE_V1));
         st.insert("predicate".into(), Value::Object(predicate));
-        serde_json::to_vec_pretty(&Value::Object(st)).unwrap_or_default()
+        Ok(crate::diag::to_json_pretty(&Value::Object(st))?.into_bytes())
     }
 
     /// Read a manifest from a statement's bytes (the DSSE payload exactly
@@ -466,8 +466,8 @@ mod tests {
     #[test]
     fn statement_round_trips_and_is_stable() {
         let m = manifest(Mode::Files);
-        let st = m.statement();
-        assert_eq!(st, m.statement());
+        let st = m.statement().unwrap();
+        assert_eq!(st, m.statement().unwrap());
         assert_eq!(ModelManifest::from_statement(&st).unwrap(), m);
         let text = String::from_utf8(st).unwrap();
         assert!(
@@ -475,7 +475,10 @@ mod tests {
             "{text}"
         );
         let m = manifest(Mode::Shards(1024));
-        assert_eq!(ModelManifest::from_statement(&m.statement()).unwrap(), m);
+        assert_eq!(
+            ModelManifest::from_statement(&m.statement().unwrap()).unwrap(),
+            m
+        );
     }
 
     #[test]
@@ -489,7 +492,8 @@ mod tests {
     }
 
     fn edit(f: impl FnOnce(&mut Value)) -> Result<ModelManifest, String> {
-        let mut v: Value = serde_json::from_slice(&manifest(Mode::Files).statement()).unwrap();
+        let mut v: Value =
+            serde_json::from_slice(&manifest(Mode::Files).statement().unwrap()).unwrap();
         f(&mut v);
         ModelManifest::from_statement(&serde_json::to_vec(&v).unwrap())
     }

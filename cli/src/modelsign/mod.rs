@@ -28,7 +28,7 @@ use std::path::{Path, PathBuf};
 
 pub use manifest::{Difference, ModelManifest, Serialization};
 
-use crate::diag::{Diagnostic, Error, Result};
+use crate::diag::{Code, Diagnostic, Error, Result};
 use crate::hashing::{self, DEFAULT_IGNORED, HashOptions, Mode, Progress};
 use crate::sigstore::keys::SigningKey;
 
@@ -166,7 +166,7 @@ pub fn key_hint(key_spki_der: &[u8]) -> String {
 
 /// Sign a manifest: the bundle bytes to write.
 pub fn sign_manifest(m: &ModelManifest, signer: &ModelSigner) -> Result<Vec<u8>> {
-    let payload = m.statement();
+    let payload = m.statement()?;
     let pae = bundle::pae(bundle::PAYLOAD_TYPE, &payload);
     let (key, material) = match signer {
         ModelSigner::Key(k) => (
@@ -178,12 +178,12 @@ pub fn sign_manifest(m: &ModelManifest, signer: &ModelSigner) -> Result<Vec<u8>>
         ModelSigner::Certificate { key, chain } => (key, bundle::Material::Chain(chain.clone())),
     };
     let sig = key.sign(&pae)?;
-    Ok(bundle::write(&material, &payload, &sig))
+    bundle::write(&material, &payload, &sig)
 }
 
 /// The diagnostic for a model that cannot be read.
 pub(crate) fn not_a_model(path: &Path, why: &str) -> Error {
-    Error::invalid(Diagnostic::error("model-unreadable", why.to_string()).in_file(path))
+    Error::invalid(Diagnostic::error(Code::ModelUnreadable, why.to_string()).in_file(path))
 }
 
 #[cfg(test)]

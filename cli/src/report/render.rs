@@ -3,6 +3,7 @@
 
 use super::Report;
 use crate::analyze::{DeviceAnalysis, GroupShare};
+use crate::diag::Code;
 use crate::gate::Verdict;
 use crate::table::Table;
 
@@ -242,7 +243,7 @@ fn blocks(r: &Report) -> Vec<Block> {
         let notes: Vec<String> = g
             .notes
             .iter()
-            .filter(|n| n.code.starts_with("exception-"))
+            .filter(|n| matches!(n.code, Code::ExceptionExpired | Code::ExceptionUnused))
             .map(|n| n.message.clone())
             .collect();
         if !notes.is_empty() {

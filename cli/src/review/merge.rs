@@ -25,7 +25,7 @@ use std::path::Path;
 use serde_json::Value;
 
 use crate::canon;
-use crate::diag::{Diagnostic, Error, Result};
+use crate::diag::{Code, Diagnostic, Error, Result};
 use crate::model::{self, FileKind, Review, Reviews};
 
 fn parse(text: &str, path: &Path) -> Result<Vec<Review>> {
@@ -73,7 +73,7 @@ pub fn merge3(base: &str, ours: &str, theirs: &str, path: &Path) -> Result<Strin
         .map(serde_json::to_value)
         .collect::<std::result::Result<Vec<Value>, _>>()
         .map_err(|e| {
-            Error::invalid(Diagnostic::error("invalid-value", e.to_string()).in_file(path))
+            Error::invalid(Diagnostic::error(Code::InvalidValue, e.to_string()).in_file(path))
         })?;
     if let Some(obj) = raw.as_object_mut() {
         obj.insert("reviews".into(), Value::Array(entries));

@@ -30,7 +30,7 @@ use time::macros::format_description;
 use time::{Date, OffsetDateTime, UtcOffset};
 
 use crate::analyze::APPROVED_FILE;
-use crate::diag::{Diagnostic, Error, Result};
+use crate::diag::{Code, Diagnostic, Error, Result};
 use crate::gate::POLICY_FILE;
 use crate::model::{self, ApprovedDevices, FileKind, Loaded, Policy, Review, Verdict};
 use crate::validate;
@@ -228,7 +228,7 @@ pub fn prepare(fleet_root: &Path, req: &Request) -> Result<Prepared> {
     if !attestation.is_file() {
         return Err(Error::invalid(
             Diagnostic::error(
-                "attestation-missing",
+                Code::AttestationMissing,
                 format!("the attestation of `{}` does not exist", req.device),
             )
             .in_file(&attestation)
@@ -296,7 +296,7 @@ fn check_criteria(policy: &Loaded<Policy>, requested: &[String]) -> Result<Vec<(
             }
             None => {
                 let mut d = Diagnostic::error(
-                    "unknown-criterion",
+                    Code::UnknownCriterion,
                     format!("criterion `{c}` is not defined in the policy"),
                 )
                 .in_file(&policy.path)
@@ -334,7 +334,7 @@ pub fn attestation_of(fleet_root: &Path, device: &str) -> Result<PathBuf> {
     let Some(entry) = list.value.devices.iter().find(|d| d.id == device) else {
         let ids: Vec<&str> = list.value.devices.iter().map(|d| d.id.as_str()).collect();
         let mut d = Diagnostic::error(
-            "unknown-device",
+            Code::UnknownDevice,
             format!("device `{device}` is not in the approved-device list"),
         )
         .in_file(&list_path);
@@ -357,7 +357,7 @@ pub fn attestation_of(fleet_root: &Path, device: &str) -> Result<PathBuf> {
         return Err(Error::invalid(
             list.diag_at(
                 Diagnostic::error(
-                    "attestation-missing",
+                    Code::AttestationMissing,
                     format!("the approved-device list names no attestation for `{device}`"),
                 )
                 .help(

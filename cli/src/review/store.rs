@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 use serde_json::Value;
 
 use crate::canon;
-use crate::diag::{Diagnostic, Error, Result};
+use crate::diag::{Code, Diagnostic, Error, Result};
 use crate::fsutil;
 use crate::model::{self, FileKind, Review};
 
@@ -61,7 +61,7 @@ impl Lock {
                     if start.elapsed() >= timeout {
                         return Err(Error::invalid(
                             Diagnostic::error(
-                                "reviews-locked",
+                                Code::ReviewsLocked,
                                 format!(
                                     "another strata process has held the lock on {} for {} s",
                                     target.display(),
@@ -107,13 +107,13 @@ pub fn commit_with_timeout(path: &Path, entry: &Review, timeout: Duration) -> Re
     let comments = canon::comments::collect(&text, &loaded.spans);
     let mut raw = loaded.raw.clone();
     let new = serde_json::to_value(entry).map_err(|e| {
-        Error::invalid(Diagnostic::error("invalid-value", e.to_string()).in_file(path))
+        Error::invalid(Diagnostic::error(Code::InvalidValue, e.to_string()).in_file(path))
     })?;
     match raw.get_mut("reviews").and_then(Value::as_array_mut) {
         Some(list) => list.push(new),
         None => {
             return Err(Error::invalid(
-                Diagnostic::error("invalid-value", "`reviews` is not a list").in_file(path),
+                Diagnostic::error(Code::InvalidValue, "`reviews` is not a list").in_file(path),
             ));
         }
     }

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use sha2::Digest as _;
 use sigstore_types::HashAlgorithm;
 
-use crate::diag::{Diagnostic, Error, Result};
+use crate::diag::{Code, Diagnostic, Error, Result};
 
 /// What the user named as the artifact.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -48,7 +48,7 @@ impl ArtifactInput {
             .ok_or_else(|| {
                 Error::invalid(
                     Diagnostic::error(
-                        "no-artifact",
+                        Code::NoArtifact,
                         "no artifact given and none found next to the bundle",
                     )
                     .in_file(bundle)

@@ -34,7 +34,7 @@ use super::artifact::ArtifactInput;
 use super::checks::{Report, Status};
 use super::input;
 use super::verify::{self, Options};
-use crate::diag::{Diagnostic, Error, ExitStatus, Position, Result};
+use crate::diag::{Code, Diagnostic, Error, ExitStatus, Position, Result};
 use crate::fsutil;
 
 /// How standard input is named in messages.
@@ -64,14 +64,14 @@ pub fn read_source(arg: &Path) -> Result<Vec<Entry>> {
             .map_err(|e| Error::io(Path::new(STDIN_NAME), e))?;
         if bytes.len() as u64 > fsutil::MAX_INPUT_BYTES {
             return Err(Error::invalid(
-                Diagnostic::error("input-too-large", "the list is larger than 64 MiB")
+                Diagnostic::error(Code::InputTooLarge, "the list is larger than 64 MiB")
                     .in_file(STDIN_NAME),
             ));
         }
         let text = String::from_utf8(bytes).map_err(|e| {
             Error::invalid(
                 Diagnostic::error(
-                    "not-utf8",
+                    Code::NotUtf8,
                     format!(
                         "the list is not UTF-8 (invalid byte at offset {})",
                         e.utf8_error().valid_up_to()
@@ -97,7 +97,7 @@ fn scan_dir(dir: &Path) -> Result<Vec<Entry>> {
             match e.into_io_error() {
                 Some(io) => Error::io(&path, io),
                 None => Error::invalid(
-                    Diagnostic::error("walk-error", "cannot walk the directory (a link loop?)")
+                    Diagnostic::error(Code::WalkError, "cannot walk the directory (a link loop?)")
                         .in_file(path),
                 ),
             }
@@ -139,7 +139,7 @@ pub fn parse_list(name: &Path, text: &str) -> Result<Vec<Entry>> {
             column: raw[..offset_in(raw, field)].chars().count() + 1,
         };
         let problem = |field: &str, message: String| {
-            Diagnostic::error("batch-list-syntax", message)
+            Diagnostic::error(Code::BatchListSyntax, message)
                 .in_file(name)
                 .at(Some(at(field)))
         };
@@ -197,7 +197,7 @@ pub fn read_sources(args: &[PathBuf]) -> Result<Vec<Entry>> {
         let names: Vec<String> = args.iter().map(|a| a.display().to_string()).collect();
         return Err(Error::invalid(
             Diagnostic::error(
-                "empty-batch",
+                Code::EmptyBatch,
                 format!("no bundles to verify in {}", names.join(", ")),
             )
             .help("a list holds one `BUNDLE [ARTIFACT]` a line; a directory is searched for *.sigstore.json"),
@@ -396,8 +396,7 @@ pub fn render_json(outcomes: &[Outcome]) -> Result<String> {
             }
         })
         .collect();
-    let mut s = serde_json::to_string_pretty(&items)
-        .map_err(|e| Error::Usage(format!("cannot render the reports: {e}")))?;
+    let mut s = crate::diag::to_json_pretty(&items)?;
     s.push('\n');
     Ok(s)
 }

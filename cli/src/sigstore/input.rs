@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use serde_json::Value;
 use sigstore_types::Bundle;
 
-use crate::diag::{Diagnostic, Error, Position, Result};
+use crate::diag::{Code, Diagnostic, Error, Position, Result};
 use crate::fsutil;
 
 /// Largest bundle read: 64 MiB. A bundle holds a signature, a certificate,
@@ -135,7 +135,7 @@ pub fn json_error(path: &Path, e: &serde_json::Error) -> Error {
         None => msg,
     };
     Error::invalid(
-        Diagnostic::error("json-syntax", format!("not valid JSON: {msg}"))
+        Diagnostic::error(Code::JsonSyntax, format!("not valid JSON: {msg}"))
             .in_file(path)
             .at(Some(Position {
                 line: e.line(),

@@ -19,7 +19,7 @@ use std::path::{Path, PathBuf};
 use p256::pkcs8::{DecodePrivateKey, EncodePublicKey};
 use sigstore_types::DerPublicKey;
 
-use crate::diag::{Diagnostic, Error, Result};
+use crate::diag::{Code, Diagnostic, Error, Result};
 use crate::fsutil;
 
 /// The NIST curves strata signs and verifies with.
@@ -273,7 +273,7 @@ pub fn load_ec_public_key(path: &Path) -> Result<(Vec<u8>, Curve)> {
     let bytes = fsutil::read_bounded(path, MAX_KEY_BYTES)?;
     let bad = |msg: String| {
         Error::invalid(
-            Diagnostic::error("bad-public-key", msg)
+            Diagnostic::error(Code::BadPublicKey, msg)
                 .in_file(path)
                 .help("give the signer's ECDSA P-256, P-384 or P-521 public key as PEM (`openssl ec -in KEY -pubout`)"),
         )
@@ -324,7 +324,7 @@ pub fn load_signing_key(path: &Path) -> Result<SigningKey> {
 }
 
 fn bad_key(path: &Path, msg: &str) -> Diagnostic {
-    Diagnostic::error("bad-signing-key", msg.to_string()).in_file(path)
+    Diagnostic::error(Code::BadSigningKey, msg.to_string()).in_file(path)
 }
 
 #[cfg(test)]

@@ -28,7 +28,7 @@ use sigstore_types::{
 use super::IN_TOTO_PAYLOAD_TYPE;
 use super::keys::SigningKey;
 use super::statement::{self, StatementPayload};
-use crate::diag::{Diagnostic, Error, Result};
+use crate::diag::{Code, Diagnostic, Error, Result};
 use crate::fsutil;
 
 /// Largest file signed: 1 GiB (it is read whole; a BOM becomes the
@@ -124,7 +124,7 @@ pub fn sign_bytes(file: &Path, bytes: &[u8], signer: &Signer) -> Result<Signed> 
         .to_json_pretty()
         .map_err(|e| {
             Error::invalid(
-                Diagnostic::error("bundle", format!("cannot serialise the bundle: {e}"))
+                Diagnostic::error(Code::Bundle, format!("cannot serialise the bundle: {e}"))
                     .in_file(file),
             )
         })?
@@ -145,14 +145,17 @@ pub fn check_certificate_matches_key(
 ) -> Result<()> {
     let info = sigstore_verify::crypto::parse_certificate_info(leaf).map_err(|e| {
         Error::invalid(
-            Diagnostic::error("bad-certificate", format!("not a usable certificate: {e}"))
-                .in_file(cert_path),
+            Diagnostic::error(
+                Code::BadCertificate,
+                format!("not a usable certificate: {e}"),
+            )
+            .in_file(cert_path),
         )
     })?;
     if info.public_key.as_bytes() != key.public_key().as_bytes() {
         return Err(Error::invalid(
             Diagnostic::error(
-                "certificate-key-mismatch",
+                Code::CertificateKeyMismatch,
                 "the certificate is not for this signing key",
             )
             .in_file(cert_path)
@@ -176,7 +179,7 @@ pub fn check_certificate_chains(
     super::verify::chain::chains_to_ca(leaf, chain, jiff::Timestamp::now()).map_err(|e| {
         Error::invalid(
             Diagnostic::error(
-                "certificate-chain",
+                Code::CertificateChain,
                 format!("the certificate does not chain to these CA certificates with code-signing usage: {e}"),
             )
             .in_file(chain_path),

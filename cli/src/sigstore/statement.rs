@@ -17,7 +17,7 @@ use serde_json::{Map, Value, json};
 use sha2::Digest as _;
 
 use super::{CYCLONEDX_PREDICATE, STATEMENT_V1};
-use crate::diag::{Diagnostic, Error, Result};
+use crate::diag::{Code, Diagnostic, Error, Result};
 
 /// `predicateType` of strata's generic file predicate. The host is a
 /// placeholder until strata has a home; the type is stable.
@@ -81,8 +81,11 @@ pub fn build(path: &Path, bytes: &[u8]) -> Result<StatementPayload> {
     statement.insert("predicate".into(), predicate);
     let payload = serde_json::to_vec(&Value::Object(statement)).map_err(|e| {
         Error::invalid(
-            Diagnostic::error("statement", format!("cannot serialise the statement: {e}"))
-                .in_file(path),
+            Diagnostic::error(
+                Code::Statement,
+                format!("cannot serialise the statement: {e}"),
+            )
+            .in_file(path),
         )
     })?;
     Ok(StatementPayload {

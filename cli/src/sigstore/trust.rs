@@ -16,7 +16,7 @@ use sigstore_types::{DerCertificate, DerPublicKey};
 use sigstore_verify::crypto::KeyAlgorithm;
 use x509_cert::der::Decode;
 
-use crate::diag::{Diagnostic, Error, Result};
+use crate::diag::{Code, Diagnostic, Error, Result};
 use crate::fsutil;
 
 /// Largest PEM key or certificate file read: 1 MiB.
@@ -61,7 +61,7 @@ pub fn load_root(choice: &RootChoice) -> Result<Root> {
                 serde_json::from_str(&text).map_err(|e| super::input::json_error(path, &e))?;
             let root = TrustedRoot::from_json(&text).map_err(|e| {
                 Error::invalid(
-                    Diagnostic::error("bad-trusted-root", format!("not a trusted root: {e}"))
+                    Diagnostic::error(Code::BadTrustedRoot, format!("not a trusted root: {e}"))
                         .in_file(path),
                 )
             })?;
@@ -76,7 +76,7 @@ pub fn load_root(choice: &RootChoice) -> Result<Root> {
 fn embedded(json: &str) -> Result<TrustedRoot> {
     TrustedRoot::from_json(json).map_err(|e| {
         Error::invalid(Diagnostic::error(
-            "bad-trusted-root",
+            Code::BadTrustedRoot,
             format!("the embedded trusted root does not parse: {e}"),
         ))
     })
@@ -133,7 +133,7 @@ pub fn load_certificates(path: &Path) -> Result<Vec<DerCertificate>> {
     }
     if certs.is_empty() {
         return Err(Error::invalid(
-            Diagnostic::error("bad-pem", "no CERTIFICATE block in the file").in_file(path),
+            Diagnostic::error(Code::BadPem, "no CERTIFICATE block in the file").in_file(path),
         ));
     }
     Ok(certs)
@@ -142,12 +142,12 @@ pub fn load_certificates(path: &Path) -> Result<Vec<DerCertificate>> {
 fn read_pem_text(path: &Path) -> Result<String> {
     let bytes = fsutil::read_bounded(path, MAX_PEM_BYTES)?;
     String::from_utf8(bytes).map_err(|_| {
-        Error::invalid(Diagnostic::error("bad-pem", "not a PEM file (not UTF-8)").in_file(path))
+        Error::invalid(Diagnostic::error(Code::BadPem, "not a PEM file (not UTF-8)").in_file(path))
     })
 }
 
 fn bad_pem(path: &Path, what: &str, e: &dyn std::fmt::Display) -> Error {
-    Error::invalid(Diagnostic::error("bad-pem", format!("not a PEM {what}: {e}")).in_file(path))
+    Error::invalid(Diagnostic::error(Code::BadPem, format!("not a PEM {what}: {e}")).in_file(path))
 }
 
 /// A certificate's subject and issuer, for messages.

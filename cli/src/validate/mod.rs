@@ -23,7 +23,7 @@ use std::path::{Path, PathBuf};
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::diag::{Diagnostic, Error, Position, Result, Severity};
+use crate::diag::{Code, Diagnostic, Error, Position, Result, Severity};
 use crate::fsutil;
 
 pub use schema::SpecVersion;
@@ -183,7 +183,7 @@ pub fn validate_value(path: &Path, doc: &Value, opts: &Options) -> Result<Report
     );
     report.diagnostics = schema_errors.map_err(|msg| {
         Error::invalid(
-            Diagnostic::error("embedded-schema", msg)
+            Diagnostic::error(Code::EmbeddedSchema, msg)
                 .help("this is a defect in strata; please report it"),
         )
     })?;
@@ -202,7 +202,7 @@ fn spec_version(doc: &Value) -> std::result::Result<SpecVersion, Diagnostic> {
     let supported = "strata validates CycloneDX JSON 1.4, 1.5, 1.6 and 1.7";
     let Value::Object(map) = doc else {
         return Err(Diagnostic::error(
-            "not-a-bom",
+            Code::NotABom,
             format!(
                 "the document is {}, not a CycloneDX BOM object",
                 json_type(doc)
@@ -212,9 +212,11 @@ fn spec_version(doc: &Value) -> std::result::Result<SpecVersion, Diagnostic> {
     };
     match map.get("specVersion") {
         None => {
-            let mut d =
-                Diagnostic::error("missing-spec-version", "the document has no `specVersion`")
-                    .pointer("");
+            let mut d = Diagnostic::error(
+                Code::MissingSpecVersion,
+                "the document has no `specVersion`",
+            )
+            .pointer("");
             d = if map.get("bomFormat").and_then(Value::as_str) == Some("CycloneDX") {
                 d.help(format!(
                     "add `\"specVersion\": \"1.6\"` (or the version it follows); {supported}"
@@ -226,14 +228,14 @@ fn spec_version(doc: &Value) -> std::result::Result<SpecVersion, Diagnostic> {
         }
         Some(Value::String(s)) => SpecVersion::parse(s).ok_or_else(|| {
             Diagnostic::error(
-                "unsupported-spec-version",
+                Code::UnsupportedSpecVersion,
                 format!("CycloneDX specVersion `{s}` is not supported"),
             )
             .pointer("/specVersion")
             .help(format!("{supported}; convert the BOM to one of them"))
         }),
         Some(other) => Err(Diagnostic::error(
-            "unsupported-spec-version",
+            Code::UnsupportedSpecVersion,
             format!(
                 "`specVersion` should be a string such as \"1.6\", found {}",
                 json_type(other)
@@ -273,7 +275,7 @@ fn json_type(v: &Value) -> &'static str {
 fn json_error(path: &Path, text: &[u8], e: &serde_json::Error) -> Diagnostic {
     if text.iter().all(u8::is_ascii_whitespace) {
         return Diagnostic::error(
-            "empty-file",
+            Code::EmptyFile,
             "the file is empty; expected a CycloneDX JSON BOM",
         )
         .in_file(path);
@@ -289,17 +291,17 @@ fn json_error(path: &Path, text: &[u8], e: &serde_json::Error) -> Diagnostic {
     });
     let d = if e.classify() == serde_json::error::Category::Eof {
         Diagnostic::error(
-            "json-truncated",
+            Code::JsonTruncated,
             format!("the JSON ends too early: {message}"),
         )
         .help("the file is incomplete; was it cut off while being written or downloaded?")
     } else if message == "recursion limit exceeded" {
         Diagnostic::error(
-            "json-too-deep",
+            Code::JsonTooDeep,
             "the JSON nests deeper than 128 levels, which no CycloneDX BOM needs",
         )
     } else {
-        Diagnostic::error("json-syntax", format!("not valid JSON: {message}"))
+        Diagnostic::error(Code::JsonSyntax, format!("not valid JSON: {message}"))
     };
     d.in_file(path).at(position)
 }

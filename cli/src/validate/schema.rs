@@ -16,7 +16,7 @@ use jsonschema::error::ValidationErrorKind;
 use jsonschema::{Draft, Registry, ValidationError, Validator};
 use serde_json::Value;
 
-use crate::diag::Diagnostic;
+use crate::diag::{Code, Diagnostic};
 
 /// A CycloneDX specification version that `strata validate` has a schema for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -176,8 +176,7 @@ pub fn check(doc: &Value, version: SpecVersion) -> Result<Vec<Diagnostic>, Strin
 /// `anyOf`/`oneOf` a help listing why each alternative failed.
 fn describe(err: &ValidationError<'_>) -> Diagnostic {
     let pointer = err.instance_path().as_str().to_string();
-    let mut d =
-        Diagnostic::error(&code(err.kind().keyword()), message(err)).pointer(pointer.clone());
+    let mut d = Diagnostic::error(code(err.kind()), message(err)).pointer(pointer.clone());
     let context = match err.kind() {
         ValidationErrorKind::AnyOf { context } | ValidationErrorKind::OneOfNotValid { context } => {
             Some(context)
@@ -208,22 +207,49 @@ fn describe(err: &ValidationError<'_>) -> Diagnostic {
     d
 }
 
-/// `schema-` plus the keyword in kebab case, e.g. `schema-additional-properties`.
-fn code(keyword: &str) -> String {
-    let mut out = String::from("schema-");
-    for c in keyword.chars() {
-        if c.is_ascii_uppercase() {
-            out.push('-');
-            out.push(c.to_ascii_lowercase());
-        } else if c.is_ascii_alphanumeric() {
-            out.push(c);
-        } else if c == '$' {
-            continue;
-        } else {
-            out.push('-');
+/// The code of a schema error: `schema-` plus its keyword in kebab case,
+/// e.g. `additionalProperties` is `schema-additional-properties`. The match
+/// is exhaustive so that a new kind in a jsonschema release needs a code.
+fn code(kind: &ValidationErrorKind) -> Code {
+    use ValidationErrorKind as K;
+    match kind {
+        K::AdditionalItems { .. } => Code::SchemaAdditionalItems,
+        K::AdditionalProperties { .. } => Code::SchemaAdditionalProperties,
+        K::AnyOf { .. } => Code::SchemaAnyOf,
+        K::BacktrackLimitExceeded { .. } | K::RegexEngineFailure { .. } | K::Pattern { .. } => {
+            Code::SchemaPattern
         }
+        K::Constant { .. } => Code::SchemaConst,
+        K::Contains => Code::SchemaContains,
+        K::ContentEncoding { .. } | K::FromUtf8 { .. } => Code::SchemaContentEncoding,
+        K::ContentMediaType { .. } => Code::SchemaContentMediaType,
+        K::Enum { .. } => Code::SchemaEnum,
+        K::ExclusiveMaximum { .. } => Code::SchemaExclusiveMaximum,
+        K::ExclusiveMinimum { .. } => Code::SchemaExclusiveMinimum,
+        K::FalseSchema => Code::SchemaFalseSchema,
+        K::Format { .. } => Code::SchemaFormat,
+        K::MaxItems { .. } => Code::SchemaMaxItems,
+        K::Maximum { .. } => Code::SchemaMaximum,
+        K::MaxLength { .. } => Code::SchemaMaxLength,
+        K::MaxProperties { .. } => Code::SchemaMaxProperties,
+        K::MinItems { .. } => Code::SchemaMinItems,
+        K::Minimum { .. } => Code::SchemaMinimum,
+        K::MinLength { .. } => Code::SchemaMinLength,
+        K::MinProperties { .. } => Code::SchemaMinProperties,
+        K::MultipleOf { .. } => Code::SchemaMultipleOf,
+        K::Not { .. } => Code::SchemaNot,
+        K::OneOfMultipleValid { .. } | K::OneOfNotValid { .. } => Code::SchemaOneOf,
+        K::PropertyNames { .. } => Code::SchemaPropertyNames,
+        K::Required { .. } => Code::SchemaRequired,
+        K::Type { .. } => Code::SchemaType,
+        K::UnevaluatedItems { .. } => Code::SchemaUnevaluatedItems,
+        K::UnevaluatedProperties { .. } => Code::SchemaUnevaluatedProperties,
+        K::UniqueItems => Code::SchemaUniqueItems,
+        K::Referencing(_) => Code::SchemaRef,
+        // strata registers no custom keywords, so a custom keyword failing
+        // is a defect in strata, not in the BOM.
+        K::Custom { .. } => Code::Internal,
     }
-    out
 }
 
 /// The error message, quoting the failing value only when it is short.
@@ -300,11 +326,34 @@ mod tests {
         assert!(errs[0].message.contains("date-time"), "{}", errs[0].message);
     }
 
+    /// The code of every kind is `schema-` and its keyword in kebab case,
+    /// as before the codes were registered.
     #[test]
-    fn codes_are_kebab_case() {
-        assert_eq!(code("additionalProperties"), "schema-additional-properties");
-        assert_eq!(code("$ref"), "schema-ref");
-        assert_eq!(code("oneOf"), "schema-one-of");
+    fn codes_are_schema_and_the_keyword_in_kebab_case() {
+        let kebab = |keyword: &str| {
+            let mut out = String::from("schema-");
+            for c in keyword.chars().filter(|&c| c != '$') {
+                if c.is_ascii_uppercase() {
+                    out.push('-');
+                }
+                out.push(c.to_ascii_lowercase());
+            }
+            out
+        };
+        let kinds = [
+            ValidationErrorKind::Contains,
+            ValidationErrorKind::FalseSchema,
+            ValidationErrorKind::UniqueItems,
+            ValidationErrorKind::AdditionalProperties { unexpected: vec![] },
+            ValidationErrorKind::MaxLength { limit: 1 },
+            ValidationErrorKind::Required {
+                property: json!("x"),
+            },
+        ];
+        for k in &kinds {
+            assert_eq!(code(k).as_str(), kebab(k.keyword()), "{k:?}");
+        }
+        assert_eq!(kebab("$ref"), "schema-ref");
     }
 
     #[test]

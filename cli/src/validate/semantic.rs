@@ -11,7 +11,7 @@ use std::collections::{HashMap, HashSet};
 
 use serde_json::Value;
 
-use crate::diag::{Diagnostic, Severity};
+use crate::diag::{Code, Diagnostic, Severity};
 
 /// Prefix of a BOM-Link (`urn:cdx:serial/version#ref`), a reference into
 /// another BOM that cannot be checked here.
@@ -86,7 +86,7 @@ pub fn check(doc: &Value, spec_version: &str, severity: Severity) -> Vec<Diagnos
             let earlier = first.get(value).map_or("", String::as_str);
             out.push(finding(
                 severity,
-                "duplicate-bom-ref",
+                Code::DuplicateBomRef,
                 format!("bom-ref `{value}` is not unique: it is also used at {earlier}"),
                 at,
                 "every bom-ref must be unique within the BOM",
@@ -103,7 +103,7 @@ pub fn check(doc: &Value, spec_version: &str, severity: Severity) -> Vec<Diagnos
             }
             out.push(finding(
                 severity,
-                "dangling-ref",
+                Code::DanglingRef,
                 format!("{what} reference `{target}` matches no bom-ref in the BOM"),
                 &pointer,
                 "reference an existing bom-ref, add the element it names, or use a BOM-Link (urn:cdx:...) for another BOM",
@@ -118,7 +118,7 @@ pub fn check(doc: &Value, spec_version: &str, severity: Severity) -> Vec<Diagnos
 
 fn finding(
     severity: Severity,
-    code: &str,
+    code: Code,
     message: String,
     pointer: &str,
     help: &str,
@@ -252,7 +252,7 @@ fn schema_mismatch(doc: &Value, spec_version: &str, severity: Severity) -> Optio
     }
     Some(finding(
         severity,
-        "spec-version-mismatch",
+        Code::SpecVersionMismatch,
         format!(
             "`$schema` names the CycloneDX {version} schema but `specVersion` is {spec_version}"
         ),

@@ -31,6 +31,7 @@ use super::certs;
 use super::der::DerError;
 use super::report::{Report, Status};
 use super::{Malformed, fmt_time};
+use crate::diag::Code;
 use crate::model::EvidenceKind;
 
 pub use keydesc::{KeyDescription, OID_KEY_DESCRIPTION};
@@ -120,7 +121,7 @@ pub struct Options<'a> {
 }
 
 fn malformed(e: DerError) -> Malformed {
-    Malformed::at("android-attestation-malformed", e)
+    Malformed::at(Code::AndroidAttestationMalformed, e)
 }
 
 /// Whether `data` is an Android key attestation chain (its first
@@ -145,7 +146,7 @@ pub fn inspect(data: &[u8], opts: &Options<'_>) -> Result<Report, Malformed> {
     for (i, b) in blobs.iter().enumerate() {
         if b.label.as_deref().is_some_and(|l| l != "CERTIFICATE") {
             return Err(Malformed::new(
-                "android-attestation-malformed",
+                Code::AndroidAttestationMalformed,
                 format!(
                     "PEM block {} is `{}`, not CERTIFICATE",
                     i + 1,
@@ -162,7 +163,7 @@ pub fn inspect(data: &[u8], opts: &Options<'_>) -> Result<Report, Malformed> {
             if ext.oid.to_id_string() == OID_KEY_DESCRIPTION {
                 if i != 0 || kd_raw.is_some() {
                     return Err(Malformed::new(
-                        "android-attestation-malformed",
+                        Code::AndroidAttestationMalformed,
                         format!(
                             "certificate {i} carries a second key attestation extension; only the leaf may"
                         ),
@@ -175,7 +176,7 @@ pub fn inspect(data: &[u8], opts: &Options<'_>) -> Result<Report, Malformed> {
     }
     let Some((kd_bytes, base)) = kd_raw else {
         return Err(Malformed::new(
-            "android-attestation-malformed",
+            Code::AndroidAttestationMalformed,
             format!(
                 "the leaf certificate has no key attestation extension ({OID_KEY_DESCRIPTION})"
             ),
@@ -183,7 +184,7 @@ pub fn inspect(data: &[u8], opts: &Options<'_>) -> Result<Report, Malformed> {
     };
     let kd = keydesc::parse(kd_bytes, base).map_err(|e| {
         Malformed::new(
-            "android-attestation-malformed",
+            Code::AndroidAttestationMalformed,
             format!(
                 "KeyDescription in certificate 0: {} (at byte {} of the certificate's DER)",
                 e.what, e.offset
@@ -230,7 +231,8 @@ pub fn inspect(data: &[u8], opts: &Options<'_>) -> Result<Report, Malformed> {
         .collect();
     rep.decoded = serde_json::json!({
         "chain": chain_json,
-        "keyDescription": serde_json::to_value(&kd).unwrap_or_default(),
+        "keyDescription": serde_json::to_value(&kd)
+            .map_err(|e| Malformed::internal("cannot serialise the key description", e))?,
     });
     Ok(rep)
 }

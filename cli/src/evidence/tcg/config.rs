@@ -2,6 +2,7 @@
 //! and the comparison of certified components with a device inventory.
 
 use super::{Component, Malformed, PlatformCert, STRMAX, URIMAX, sized, utf8};
+use crate::diag::Code;
 use crate::evidence::der::{Class, DerError, DerResult, Reader, Tlv, tag};
 
 pub(super) fn platform_configuration(
@@ -256,7 +257,7 @@ struct InventoryItem {
 /// where the certificate states them.
 pub(super) fn match_inventory(pc: &PlatformCert, inv: &[u8]) -> Result<(bool, String), Malformed> {
     let inv: Inventory = serde_json::from_slice(inv)
-        .map_err(|e| Malformed::new("inventory-malformed", format!("device inventory: {e}")))?;
+        .map_err(|e| Malformed::new(Code::InventoryMalformed, format!("device inventory: {e}")))?;
     let mut missing = Vec::new();
     let mut used = vec![false; inv.components.len()];
     for (i, c) in pc.components.iter().enumerate() {

@@ -38,6 +38,7 @@ use x509_parser::prelude::*;
 
 mod config;
 
+use crate::diag::Code;
 use crate::evidence::certs;
 use crate::evidence::der::{Class, DerError, DerResult, Reader, Tlv, tag};
 use crate::evidence::report::{Report, Status};
@@ -130,7 +131,7 @@ pub struct PlatformCert {
 }
 
 fn mal(e: DerError) -> Malformed {
-    Malformed::at("tcg-platform-certificate-malformed", e)
+    Malformed::at(Code::TcgPlatformCertificateMalformed, e)
 }
 
 /// Whether `data` looks like an attribute certificate (PEM label, or a
@@ -214,7 +215,7 @@ pub fn inspect(data: &[u8], opts: &Options) -> Result<Report, Malformed> {
         .map_err(mal)?
         .into_iter()
         .next()
-        .ok_or_else(|| Malformed::new("tcg-platform-certificate-malformed", "empty file"))?;
+        .ok_or_else(|| Malformed::new(Code::TcgPlatformCertificateMalformed, "empty file"))?;
     let der = blob.der.as_slice();
     let mut top = Reader::new(der, 0);
     let outer_t = top
@@ -235,13 +236,13 @@ pub fn inspect(data: &[u8], opts: &Options) -> Result<Report, Malformed> {
     let (pc, sig_alg_inner) = parse_info(&info_t).map_err(mal)?;
     let (_, outer_alg) = AlgorithmIdentifier::from_der(sig_alg_t.raw).map_err(|e| {
         Malformed::new(
-            "tcg-platform-certificate-malformed",
+            Code::TcgPlatformCertificateMalformed,
             format!("signatureAlgorithm: {e}"),
         )
     })?;
     if sig_alg_t.raw != sig_alg_inner {
         return Err(Malformed::new(
-            "tcg-platform-certificate-malformed",
+            Code::TcgPlatformCertificateMalformed,
             "signatureAlgorithm differs from the signature field inside the certificate info",
         ));
     }
@@ -258,7 +259,7 @@ pub fn inspect(data: &[u8], opts: &Options) -> Result<Report, Malformed> {
     let sig_bytes = sig_t.content;
     if sig_bytes.first() != Some(&0) {
         return Err(Malformed::new(
-            "tcg-platform-certificate-malformed",
+            Code::TcgPlatformCertificateMalformed,
             "signatureValue BIT STRING has unused bits",
         ));
     }
@@ -367,7 +368,8 @@ pub fn inspect(data: &[u8], opts: &Options) -> Result<Report, Malformed> {
         }
     }
     add_fields(&pc, &mut rep);
-    rep.decoded = serde_json::to_value(&pc).unwrap_or_default();
+    rep.decoded = serde_json::to_value(&pc)
+        .map_err(|e| Malformed::internal("cannot serialise the decoded certificate", e))?;
     Ok(rep)
 }
 

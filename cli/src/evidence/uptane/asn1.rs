@@ -15,6 +15,7 @@ use serde_json::Value;
 use sha2::{Digest, Sha256};
 
 use super::Image;
+use crate::diag::Code;
 use crate::evidence::Malformed;
 use crate::evidence::der::{Class, DerError, DerResult, Reader, Tlv, tag};
 
@@ -59,7 +60,7 @@ pub enum DerDoc {
 }
 
 fn mal(e: DerError) -> Malformed {
-    Malformed::at("uptane-metadata-malformed", e)
+    Malformed::at(Code::UptaneMetadataMalformed, e)
 }
 
 /// Whether `data` is DER Uptane metadata or a DER vehicle manifest.

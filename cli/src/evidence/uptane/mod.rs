@@ -30,6 +30,7 @@ use time::OffsetDateTime;
 
 use super::report::{Report, Status};
 use super::{Malformed, fmt_time};
+use crate::diag::Code;
 use crate::model::EvidenceKind;
 
 pub use keys::PublicKey;
@@ -49,7 +50,7 @@ pub struct Options {
 
 fn bad(msg: impl Into<String>, pointer: &str) -> Malformed {
     Malformed {
-        code: "uptane-metadata-malformed",
+        code: Code::UptaneMetadataMalformed,
         message: msg.into(),
         offset: None,
         pointer: Some(pointer.to_string()),
@@ -251,7 +252,7 @@ pub fn inspect(data: &[u8], opts: &Options) -> Result<Report, Malformed> {
     }
     let doc: Value = serde_json::from_slice(data).map_err(|e| {
         Malformed::new(
-            "uptane-metadata-malformed",
+            Code::UptaneMetadataMalformed,
             format!("not JSON: {e} (line {}, column {})", e.line(), e.column()),
         )
     })?;
@@ -283,7 +284,7 @@ pub fn inspect(data: &[u8], opts: &Options) -> Result<Report, Malformed> {
     } else if let Some((bytes, src)) = &opts.root {
         let v: Value = serde_json::from_slice(bytes).map_err(|e| {
             Malformed::new(
-                "uptane-metadata-malformed",
+                Code::UptaneMetadataMalformed,
                 format!("root metadata {src}: {e}"),
             )
         })?;
@@ -295,13 +296,13 @@ pub fn inspect(data: &[u8], opts: &Options) -> Result<Report, Malformed> {
         Some((v, src)) => {
             let s = v.get("signed").ok_or_else(|| {
                 Malformed::new(
-                    "uptane-metadata-malformed",
+                    Code::UptaneMetadataMalformed,
                     format!("root metadata {src} has no `signed` object"),
                 )
             })?;
             if role_of(s) != Some(Role::Root) {
                 return Err(Malformed::new(
-                    "uptane-metadata-malformed",
+                    Code::UptaneMetadataMalformed,
                     format!("{src} is not root metadata"),
                 ));
             }
@@ -341,11 +342,11 @@ pub fn inspect(data: &[u8], opts: &Options) -> Result<Report, Malformed> {
         (Some(_), None) => rep.check("uptane-signatures", Status::Skip, "no root metadata given or found beside the file"),
         (None, _) => match &opts.keys {
             Some(bytes) => {
-                let v: Value = serde_json::from_slice(bytes).map_err(|e| Malformed::new("uptane-metadata-malformed", format!("trusted keys: {e}")))?;
-                let obj = v.as_object().ok_or_else(|| Malformed::new("uptane-metadata-malformed", "trusted keys: not a JSON object of key id to key"))?;
+                let v: Value = serde_json::from_slice(bytes).map_err(|e| Malformed::new(Code::UptaneMetadataMalformed, format!("trusted keys: {e}")))?;
+                let obj = v.as_object().ok_or_else(|| Malformed::new(Code::UptaneMetadataMalformed, "trusted keys: not a JSON object of key id to key"))?;
                 let mut ks = BTreeMap::new();
                 for (id, k) in obj {
-                    ks.insert(id.clone(), keys::parse_key(k).map_err(|m| Malformed::new("uptane-metadata-malformed", format!("trusted key {id}: {m}")))?);
+                    ks.insert(id.clone(), keys::parse_key(k).map_err(|m| Malformed::new(Code::UptaneMetadataMalformed, format!("trusted key {id}: {m}")))?);
                 }
                 let ids: Vec<String> = ks.keys().cloned().collect();
                 let (valid, problems) = count_valid(&doc, &ks, &ids)?;
@@ -655,7 +656,7 @@ fn inspect_der(data: &[u8], opts: &Options) -> Result<Report, Malformed> {
             rep.field("version", version.to_string());
             let exp = OffsetDateTime::from_unix_timestamp(expires).map_err(|_| {
                 Malformed::new(
-                    "uptane-metadata-malformed",
+                    Code::UptaneMetadataMalformed,
                     format!("expires {expires} is out of range"),
                 )
             })?;
@@ -669,7 +670,7 @@ fn inspect_der(data: &[u8], opts: &Options) -> Result<Report, Malformed> {
                 Some((bytes, src)) => {
                     let v: Value = serde_json::from_slice(bytes).map_err(|e| {
                         Malformed::new(
-                            "uptane-metadata-malformed",
+                            Code::UptaneMetadataMalformed,
                             format!("root metadata {src}: {e}"),
                         )
                     })?;

@@ -12,14 +12,14 @@ use sigstore_types::DerCertificate;
 use x509_cert::der::Decode;
 
 use super::{Transport, error_message, http_status_text, join_url};
-use crate::diag::{Diagnostic, Error, Result};
+use crate::diag::{Code, Diagnostic, Error, Result};
 use crate::sigstore::keys::SigningKey;
 
 /// Fulcio's signing-certificate endpoint, relative to its base URL.
 pub const SIGNING_CERT_PATH: &str = "/api/v2/signingCert";
 
 fn fulcio_error(url: &str, msg: impl Into<String>) -> Error {
-    Error::invalid(Diagnostic::error("fulcio", msg.into()).help(format!(
+    Error::invalid(Diagnostic::error(Code::Fulcio, msg.into()).help(format!(
         "Fulcio endpoint: {url} (set another with --fulcio-url)"
     )))
 }

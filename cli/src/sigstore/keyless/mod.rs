@@ -40,7 +40,7 @@ use super::sign::Signed;
 use super::statement;
 use super::trust::Root;
 use super::verify::{IdentityRule, Options, TrustMode};
-use crate::diag::{Diagnostic, Error, Result};
+use crate::diag::{Code, Diagnostic, Error, Result};
 
 pub use token::IdentityToken;
 
@@ -187,7 +187,7 @@ impl<'a> Session<'a> {
         {
             return Err(Error::invalid(
                 Diagnostic::error(
-                    "keyless-identity",
+                    Code::KeylessIdentity,
                     format!(
                         "Fulcio certified `{}` (issuer `{}`), but the token says `{}` (issuer `{}`)",
                         got_identity.as_deref().unwrap_or("no identity"),
@@ -306,7 +306,7 @@ impl<'a> Session<'a> {
 }
 
 fn refused(msg: String) -> Error {
-    Error::invalid(Diagnostic::error("keyless", msg))
+    Error::invalid(Diagnostic::error(Code::Keyless, msg))
 }
 
 /// A fresh P-256 key from the system's random source.

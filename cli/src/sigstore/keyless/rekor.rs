@@ -13,7 +13,7 @@ use base64::Engine as _;
 use serde_json::{Map, Value, json};
 
 use super::{Transport, b64, error_message, http_status_text, join_url};
-use crate::diag::{Diagnostic, Error, Result};
+use crate::diag::{Code, Diagnostic, Error, Result};
 
 /// Rekor's entry-creation endpoint, relative to its base URL.
 pub const ENTRIES_PATH: &str = "/api/v1/log/entries";
@@ -46,7 +46,7 @@ pub struct LogEntry {
 }
 
 fn rekor_error(url: &str, msg: impl Into<String>) -> Error {
-    Error::invalid(Diagnostic::error("rekor", msg.into()).help(format!(
+    Error::invalid(Diagnostic::error(Code::Rekor, msg.into()).help(format!(
         "Rekor endpoint: {url} (set another with --rekor-url)"
     )))
 }

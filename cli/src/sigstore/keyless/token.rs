@@ -23,7 +23,7 @@ use base64::Engine as _;
 use serde_json::Value;
 
 use super::{Transport, http_status_text};
-use crate::diag::{Diagnostic, Error, Result};
+use crate::diag::{Code, Diagnostic, Error, Result};
 use crate::fsutil;
 
 /// Environment variable holding a ready token (cosign's name for it).
@@ -157,7 +157,7 @@ fn is_sigstore_dex(issuer: &str) -> bool {
 }
 
 fn bad_token(source: &TokenSource, msg: impl Into<String>) -> Error {
-    let d = Diagnostic::error("identity-token", msg.into())
+    let d = Diagnostic::error(Code::IdentityToken, msg.into())
         .help("pass an OIDC identity token for audience `sigstore` (a compact JWT: header.payload.signature)");
     Error::invalid(match source {
         TokenSource::File(p) => d.in_file(p),
@@ -276,7 +276,7 @@ fn github_actions_token(transport: &dyn Transport, url: &str, bearer: &str) -> R
     let url = format!("{url}{sep}audience={SIGSTORE_AUDIENCE}");
     let fail =
         |msg: String| {
-            Error::invalid(Diagnostic::error("identity-token", msg).help(
+            Error::invalid(Diagnostic::error(Code::IdentityToken, msg).help(
                 "the workflow needs `permissions: id-token: write`; or pass --identity-token",
             ))
         };

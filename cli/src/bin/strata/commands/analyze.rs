@@ -82,8 +82,7 @@ pub fn run(args: AnalyzeArgs) -> Result<ExitStatus> {
     let a = analyze::analyze(&fleet, &opts)?;
     let bytes = match args.format {
         Format::Json => {
-            let mut s = serde_json::to_string_pretty(&a)
-                .map_err(|e| Error::Usage(format!("cannot serialise the analysis: {e}")))?;
+            let mut s = strata::diag::to_json_pretty(&a)?;
             s.push('\n');
             s.into_bytes()
         }

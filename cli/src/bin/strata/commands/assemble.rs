@@ -96,7 +96,7 @@ fn timestamp(arg: Option<&str>) -> Result<Option<String>> {
                 .unwrap_or(time::OffsetDateTime::UNIX_EPOCH);
             now.format(&time::format_description::well_known::Rfc3339)
                 .map(Some)
-                .map_err(|e| Error::Usage(e.to_string()))
+                .map_err(|e| Error::internal("cannot format the current time", e))
         }
         Some(t) => time::OffsetDateTime::parse(t, &time::format_description::well_known::Rfc3339)
             .map(|_| Some(t.to_string()))

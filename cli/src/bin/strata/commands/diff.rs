@@ -61,7 +61,7 @@ pub fn run(args: DiffArgs) -> Result<ExitStatus> {
     let d = revdiff::rev_diff(&h, &args.rev_a, &args.rev_b, args.device.as_deref())?;
     let text = match args.format {
         Format::Human => revdiff::render_human(&d, &h),
-        Format::Json => serde_json::to_string_pretty(&d).unwrap_or_default() + "\n",
+        Format::Json => strata::diag::to_json_pretty(&d)? + "\n",
     };
     output::stdout(text.as_bytes()).map_err(|e| Error::io(Path::new("<stdout>"), e))?;
     Ok(ExitStatus::Success)

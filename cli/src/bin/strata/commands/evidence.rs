@@ -175,7 +175,8 @@ fn inspect(args: InspectArgs) -> Result<ExitStatus> {
             let data = std::fs::read(p).map_err(|e| Error::io(p, e))?;
             Some(StatusList::parse(&data).map_err(|m| {
                 Error::invalid(
-                    strata::diag::Diagnostic::error("status-list-malformed", m).in_file(p),
+                    strata::diag::Diagnostic::error(strata::diag::Code::StatusListMalformed, m)
+                        .in_file(p),
                 )
             })?)
         }
@@ -194,8 +195,11 @@ fn inspect(args: InspectArgs) -> Result<ExitStatus> {
             for p in &args.issuer {
                 let blobs = evidence::certs::split(&read(p)?).map_err(|e| {
                     Error::invalid(
-                        strata::diag::Diagnostic::error("certificate-malformed", e.to_string())
-                            .in_file(p),
+                        strata::diag::Diagnostic::error(
+                            strata::diag::Code::CertificateMalformed,
+                            e.to_string(),
+                        )
+                        .in_file(p),
                     )
                 })?;
                 v.extend(blobs.into_iter().map(|b| b.der));
@@ -227,7 +231,8 @@ fn inspect(args: InspectArgs) -> Result<ExitStatus> {
     }
     let text = match args.format {
         Format::Json => {
-            let mut v = serde_json::to_value(&report).unwrap_or_default();
+            let mut v = serde_json::to_value(&report)
+                .map_err(|e| Error::internal("cannot serialise the report", e))?;
             if let Some(o) = v.as_object_mut() {
                 o.insert(
                     "file".into(),
@@ -238,7 +243,7 @@ fn inspect(args: InspectArgs) -> Result<ExitStatus> {
                     serde_json::Value::String(report.verdict().into()),
                 );
             }
-            let mut s = serde_json::to_string_pretty(&v).unwrap_or_default();
+            let mut s = strata::diag::to_json_pretty(&v)?;
             s.push('\n');
             s
         }

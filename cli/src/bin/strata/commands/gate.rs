@@ -90,12 +90,12 @@ pub fn run(args: GateArgs) -> Result<ExitStatus> {
     )?;
     let list_uri = list_uri(&fleet.root, &report);
     if let Some(p) = &args.sarif {
-        fsutil::write_atomic(p, &render(&report, Format::Sarif, &list_uri))?;
+        fsutil::write_atomic(p, &render(&report, Format::Sarif, &list_uri)?)?;
     }
     if let Some(p) = &args.junit {
-        fsutil::write_atomic(p, &render(&report, Format::Junit, &list_uri))?;
+        fsutil::write_atomic(p, &render(&report, Format::Junit, &list_uri)?)?;
     }
-    let bytes = render(&report, args.format, &list_uri);
+    let bytes = render(&report, args.format, &list_uri)?;
     match &args.output {
         Some(p) => fsutil::write_atomic(p, &bytes)?,
         None => output::stdout(&bytes).map_err(|e| Error::io(Path::new("<stdout>"), e))?,
@@ -111,19 +111,17 @@ pub fn run(args: GateArgs) -> Result<ExitStatus> {
     })
 }
 
-fn render(report: &GateReport, format: Format, list_uri: &str) -> Vec<u8> {
+fn render(report: &GateReport, format: Format, list_uri: &str) -> Result<Vec<u8>> {
     let mut text = match format {
         Format::Human => gate::render_human(report),
-        Format::Json => serde_json::to_string_pretty(report).unwrap_or_default(),
-        Format::Sarif => {
-            serde_json::to_string_pretty(&gate::sarif::render(report, list_uri)).unwrap_or_default()
-        }
+        Format::Json => strata::diag::to_json_pretty(report)?,
+        Format::Sarif => strata::diag::to_json_pretty(&gate::sarif::render(report, list_uri))?,
         Format::Junit => gate::junit::render(report),
     };
     if !text.ends_with('\n') {
         text.push('\n');
     }
-    text.into_bytes()
+    Ok(text.into_bytes())
 }
 
 /// The approved-device list's path relative to the current directory (the

@@ -107,7 +107,7 @@ pub fn run(args: HashArgs) -> Result<ExitStatus> {
     }
     if args.format == HashFormat::Json {
         let doc = json!({"backend": hashing::sha_backend(), "results": docs});
-        text = serde_json::to_string_pretty(&doc).unwrap_or_default() + "\n";
+        text = strata::diag::to_json_pretty(&doc)? + "\n";
     }
     output::stdout(text.as_bytes()).map_err(|e| Error::io(std::path::Path::new("<stdout>"), e))?;
     Ok(ExitStatus::Success)

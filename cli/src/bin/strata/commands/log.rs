@@ -50,7 +50,7 @@ pub fn run(args: LogArgs) -> Result<ExitStatus> {
     let l = log::log(&h, &args.device, &args.from, args.max_count)?;
     let text = match args.format {
         Format::Human => log::render_human(&l),
-        Format::Json => serde_json::to_string_pretty(&l).unwrap_or_default() + "\n",
+        Format::Json => strata::diag::to_json_pretty(&l)? + "\n",
     };
     output::stdout(text.as_bytes()).map_err(|e| Error::io(Path::new("<stdout>"), e))?;
     Ok(ExitStatus::Success)

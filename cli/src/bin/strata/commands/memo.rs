@@ -109,9 +109,7 @@ pub fn run(args: MemoArgs) -> Result<ExitStatus> {
         args.device.as_deref()
     };
     let text = if args.dump_context {
-        serde_json::to_string_pretty(&memo::context(&fleet.root, device, &opts)?)
-            .unwrap_or_default()
-            + "\n"
+        strata::diag::to_json_pretty(&memo::context(&fleet.root, device, &opts)?)? + "\n"
     } else {
         match memo::render(&fleet.root, device, &opts)? {
             Rendered::Text(t) => t,

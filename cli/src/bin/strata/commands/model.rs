@@ -250,7 +250,7 @@ fn hash(a: HashArgs) -> Result<ExitStatus> {
     )?;
     let text = match a.format {
         Format::Json => {
-            let mut s = String::from_utf8_lossy(&m.statement()).into_owned();
+            let mut s = String::from_utf8_lossy(&m.statement()?).into_owned();
             s.push('\n');
             s
         }
@@ -352,7 +352,7 @@ fn sign_keyless(a: &SignArgs) -> Result<ExitStatus> {
     let transport = a.keyless.transport();
     let (session, root_source) = a.keyless.session(&transport)?;
     let statement = strata::sigstore::statement::StatementPayload {
-        payload: m.statement(),
+        payload: m.statement()?,
         subject_name: m.model_name.clone(),
         sha256_hex: m.root_digest.clone(),
         predicate_type: modelsign::manifest::PREDICATE_V1.to_string(),
@@ -415,7 +415,7 @@ fn verify(a: VerifyArgs) -> Result<ExitStatus> {
     )?;
     let text = match a.format {
         Format::Human => report.render_human(),
-        Format::Json => serde_json::to_string_pretty(&report).unwrap_or_default() + "\n",
+        Format::Json => strata::diag::to_json_pretty(&report)? + "\n",
     };
     stdout(&text)?;
     Ok(if report.verified {

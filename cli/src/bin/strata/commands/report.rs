@@ -55,7 +55,7 @@ pub fn run(args: ReportArgs) -> Result<ExitStatus> {
     let text = match args.format {
         Format::Text => report::text(&r),
         Format::Md => report::markdown(&r),
-        Format::Json => serde_json::to_string_pretty(&r).unwrap_or_default() + "\n",
+        Format::Json => strata::diag::to_json_pretty(&r)? + "\n",
     };
     match &args.output {
         Some(p) => fsutil::write_atomic(p, text.as_bytes())?,

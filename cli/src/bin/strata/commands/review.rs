@@ -266,7 +266,7 @@ fn verdict(a: VerdictArgs, verdict: Verdict) -> Result<ExitStatus> {
             Format::Human => output::status(&format!(
                 "refused: the attestation does not pass the checks ({why}); nothing was written"
             )),
-            Format::Json => print(&json(&prepared, false, refusal.as_deref()))?,
+            Format::Json => print(&json(&prepared, false, refusal.as_deref())?)?,
         }
         return Ok(ExitStatus::Failure);
     }
@@ -282,7 +282,7 @@ fn verdict(a: VerdictArgs, verdict: Verdict) -> Result<ExitStatus> {
             prepared.entry.device,
             prepared.reviews_path.display()
         )),
-        Format::Json => print(&json(&prepared, true, None))?,
+        Format::Json => print(&json(&prepared, true, None)?)?,
     }
     Ok(ExitStatus::Success)
 }
@@ -305,7 +305,7 @@ fn human(p: &Prepared) -> String {
     s
 }
 
-fn json(p: &Prepared, recorded: bool, refused: Option<&str>) -> String {
+fn json(p: &Prepared, recorded: bool, refused: Option<&str>) -> Result<String> {
     let v = serde_json::json!({
         "recorded": recorded,
         "refused": refused,
@@ -315,7 +315,7 @@ fn json(p: &Prepared, recorded: bool, refused: Option<&str>) -> String {
         "criteria": p.criteria.iter().map(|(id, d)| serde_json::json!({"id": id, "description": d})).collect::<Vec<_>>(),
         "checks": p.checks,
     });
-    serde_json::to_string_pretty(&v).unwrap_or_default() + "\n"
+    Ok(strata::diag::to_json_pretty(&v)? + "\n")
 }
 
 fn print(text: &str) -> Result<()> {

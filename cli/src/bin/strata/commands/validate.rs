@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use clap::{Args, ValueEnum};
 use serde_json::{Value, json};
-use strata::diag::{Diagnostic, Error, ExitStatus, Result, Severity};
+use strata::diag::{Code, Diagnostic, Error, ExitStatus, Result, Severity};
 use strata::validate::{self, MAX_BOM_BYTES, Options, Report};
 
 use crate::output;
@@ -110,8 +110,7 @@ pub fn run(args: ValidateArgs) -> Result<ExitStatus> {
                 "strict": args.strict,
                 "files": outcomes.iter().map(|o| file_json(o, args.strict)).collect::<Vec<_>>(),
             });
-            let mut s =
-                serde_json::to_string_pretty(&doc).map_err(|e| Error::Usage(e.to_string()))?;
+            let mut s = strata::diag::to_json_pretty(&doc)?;
             s.push('\n');
             s
         }
@@ -133,7 +132,7 @@ fn read_stdin() -> Result<Vec<u8>> {
     if buf.len() as u64 > MAX_BOM_BYTES {
         return Err(Error::invalid(
             Diagnostic::error(
-                "input-too-large",
+                Code::InputTooLarge,
                 "standard input is larger than the 1024 MiB limit",
             )
             .in_file("<stdin>"),

@@ -175,8 +175,7 @@ pub fn run(args: VerifyArgs) -> Result<ExitStatus> {
     let text = match args.format {
         VerifyFormat::Human => report.render_human(),
         VerifyFormat::Json => {
-            let mut s = serde_json::to_string_pretty(&report)
-                .map_err(|e| Error::Usage(format!("cannot render the report: {e}")))?;
+            let mut s = strata::diag::to_json_pretty(&report)?;
             s.push('\n');
             s
         }

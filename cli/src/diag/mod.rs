@@ -8,6 +8,13 @@
 //! An [`Error`] is why a command could not do its job. Every error maps to exit
 //! status 2 (usage, input or I/O); a check that ran and failed is not an error
 //! but an outcome with exit status 1 (see [`ExitStatus`]).
+//!
+//! Every code is registered in [`Code`], with the explanation `strata
+//! explain CODE` prints.
+
+mod code;
+
+pub use code::{Code, reference};
 
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -70,8 +77,9 @@ pub struct Position {
 /// One finding about an input file or a check.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Diagnostic {
-    /// Stable kebab-case code, e.g. `yaml-syntax` or `unknown-key`.
-    pub code: String,
+    /// Stable code, e.g. `yaml-syntax` or `unknown-key`; serialised as its
+    /// kebab-case name.
+    pub code: Code,
     /// Severity.
     pub severity: Severity,
     /// What is wrong, in one sentence.
@@ -92,9 +100,9 @@ pub struct Diagnostic {
 
 impl Diagnostic {
     /// A new error-level diagnostic.
-    pub fn error(code: &str, message: impl Into<String>) -> Self {
+    pub fn error(code: Code, message: impl Into<String>) -> Self {
         Diagnostic {
-            code: code.to_string(),
+            code,
             severity: Severity::Error,
             message: message.into(),
             file: None,
@@ -105,7 +113,7 @@ impl Diagnostic {
     }
 
     /// A new warning-level diagnostic.
-    pub fn warning(code: &str, message: impl Into<String>) -> Self {
+    pub fn warning(code: Code, message: impl Into<String>) -> Self {
         Diagnostic {
             severity: Severity::Warning,
             ..Diagnostic::error(code, message)
@@ -181,6 +189,10 @@ pub enum Error {
     /// The command line asked for something impossible.
     #[error("{0}")]
     Usage(String),
+    /// strata failed inside itself (e.g. could not serialise its own
+    /// output): a defect to report, not a problem with the input.
+    #[error("{0}")]
+    Internal(String),
 }
 
 fn render_all(diags: &[Diagnostic]) -> String {
@@ -208,14 +220,23 @@ impl Error {
         }
     }
 
+    /// An internal failure: `what` failed because of `e`.
+    pub fn internal(what: &str, e: impl fmt::Display) -> Self {
+        Error::Internal(format!("{what}: {e}"))
+    }
+
     /// The diagnostics this error carries, for JSON output.
     pub fn diagnostics(&self) -> Vec<Diagnostic> {
         match self {
             Error::Invalid(d) => d.clone(),
             Error::Io { path, source } => {
-                vec![Diagnostic::error("io-error", source.to_string()).in_file(path.clone())]
+                vec![Diagnostic::error(Code::IoError, source.to_string()).in_file(path.clone())]
             }
-            Error::Usage(m) => vec![Diagnostic::error("usage", m.clone())],
+            Error::Usage(m) => vec![Diagnostic::error(Code::Usage, m.clone())],
+            Error::Internal(m) => vec![
+                Diagnostic::error(Code::Internal, m.clone())
+                    .help("this is a defect in strata; please report it"),
+            ],
         }
     }
 }
@@ -223,13 +244,20 @@ impl Error {
 /// Result with strata's [`Error`].
 pub type Result<T> = std::result::Result<T, Error>;
 
+/// `value` as pretty-printed JSON. A value that cannot be serialised (a
+/// defect, e.g. a map with non-string keys) is an [`Error::Internal`], never
+/// empty output.
+pub fn to_json_pretty<T: Serialize + ?Sized>(value: &T) -> Result<String> {
+    serde_json::to_string_pretty(value).map_err(|e| Error::internal("cannot serialise as JSON", e))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
     fn renders_file_line_column_and_help() {
-        let d = Diagnostic::error("unknown-key", "unknown key `colour`")
+        let d = Diagnostic::error(Code::UnknownKey, "unknown key `colour`")
             .in_file("stacks/a.yaml")
             .at(Some(Position { line: 3, column: 5 }))
             .help("did you mean `color`?");
@@ -237,6 +265,28 @@ mod tests {
             d.to_string(),
             "error[unknown-key]: unknown key `colour`\n  --> stacks/a.yaml:3:5\n  = help: did you mean `color`?"
         );
+    }
+
+    #[test]
+    fn internal_errors_say_they_are_defects() {
+        let e = Error::internal("cannot serialise the report", "key must be a string");
+        assert_eq!(
+            e.to_string(),
+            "cannot serialise the report: key must be a string"
+        );
+        let d = e.diagnostics();
+        assert_eq!(d.len(), 1);
+        assert_eq!(d[0].code, Code::Internal);
+        assert_eq!(d[0].severity, Severity::Error);
+        assert!(d[0].help.as_deref().is_some_and(|h| h.contains("defect")));
+        // Serialisation failures become internal errors, not empty output.
+        let mut bad = std::collections::BTreeMap::new();
+        bad.insert(vec![1u8], 1);
+        assert!(matches!(to_json_pretty(&bad), Err(Error::Internal(_))));
+        assert_eq!(to_json_pretty(&[1, 2]).unwrap(), "[\n  1,\n  2\n]");
+        // The code serialises as its name.
+        let j = serde_json::to_value(Diagnostic::error(Code::UnknownKey, "m")).unwrap();
+        assert_eq!(j["code"], "unknown-key");
     }
 
     #[test]
