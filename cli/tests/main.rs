@@ -16,6 +16,7 @@ mod evidence_samples;
 mod evidence_slsa;
 mod evidence_tcg_spdm;
 mod evidence_uptane_keys;
+mod explain;
 mod gate;
 mod hash;
 mod history;

@@ -258,7 +258,7 @@ pub fn reference() -> String {
         out.push_str(&format!("- [`{c}`](#{c}): {}\n", c.summary()));
     }
     for c in Code::ALL {
-        out.push_str(&format!("\n## `{c}`\n\n{}\n\n", c.summary()));
+        out.push_str(&format!("\n## `{c}`\n\n"));
         out.push_str(demote_headings(c.explanation()).trim_end());
         out.push('\n');
     }

@@ -3,9 +3,10 @@
 
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
+use std::collections::BTreeSet;
 use std::io::Write;
 
-use strata::diag::{Diagnostic, Error};
+use strata::diag::{Diagnostic, Error, Severity};
 
 /// How errors are printed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -16,30 +17,54 @@ pub enum ErrorFormat {
     Json,
 }
 
-/// Print an error that stopped a command.
+/// Print an error that stopped a command. Input and internal errors are
+/// rendered as their diagnostics (see [`render_diagnostics`]); usage and I/O
+/// errors as one `error: ...` line.
 pub fn report_error(err: &Error, format: ErrorFormat) {
     match format {
-        ErrorFormat::Human => {
-            let text = err.to_string();
-            let text = if text.starts_with("error") || text.starts_with("warning") {
-                text
-            } else {
-                format!("error: {text}")
-            };
-            eprintln!("{text}");
-        }
+        ErrorFormat::Human => eprintln!("{}", render_human(err)),
         ErrorFormat::Json => {
             let diags = err.diagnostics();
             let v = serde_json::json!({"error": err.to_string(), "diagnostics": diags});
-            println!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
+            // A `Value` of strings and derived records always serialises.
+            let text = serde_json::to_string_pretty(&v).unwrap_or_else(|e| {
+                format!("{{\"error\": \"cannot render the error as JSON: {e}\"}}")
+            });
+            println!("{text}");
         }
     }
 }
 
-/// Print warnings and notes that did not stop the command.
+/// The human rendering of an error, without the final newline.
+fn render_human(err: &Error) -> String {
+    match err {
+        Error::Invalid(_) | Error::Internal(_) => render_diagnostics(&err.diagnostics()),
+        Error::Usage(_) | Error::Io { .. } => format!("error: {err}"),
+    }
+}
+
+/// Diagnostics, one block each, without the final newline. The first error
+/// of each code ends with a line pointing at `strata explain CODE`.
+fn render_diagnostics(diags: &[Diagnostic]) -> String {
+    let mut explained = BTreeSet::new();
+    diags
+        .iter()
+        .map(|d| {
+            if d.severity == Severity::Error && explained.insert(d.code) {
+                format!("{d}\n  = note: {}", d.code.explain_hint())
+            } else {
+                d.to_string()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// Print warnings and notes that did not stop the command (and errors in
+/// the inputs a command judged, such as the BOMs `strata validate` checks).
 pub fn report_diagnostics(diags: &[Diagnostic]) {
-    for d in diags {
-        eprintln!("{d}");
+    if !diags.is_empty() {
+        eprintln!("{}", render_diagnostics(diags));
     }
 }
 
@@ -55,4 +80,55 @@ pub fn stdout(bytes: &[u8]) -> std::io::Result<()> {
 /// A one-line status message on stderr (progress, files written).
 pub fn status(msg: &str) {
     eprintln!("{msg}");
+}
+
+#[cfg(test)]
+mod tests {
+    use strata::diag::{Code, Position};
+
+    use super::*;
+
+    #[test]
+    fn the_first_error_of_each_code_points_at_strata_explain() {
+        let err = Error::Invalid(vec![
+            Diagnostic::error(Code::UnknownKey, "unknown key `suplier`")
+                .in_file("stacks/a.yaml")
+                .at(Some(Position { line: 4, column: 8 }))
+                .help("did you mean `supplier`?"),
+            Diagnostic::warning(Code::SupplierAndParts, "both"),
+            Diagnostic::error(Code::UnknownKey, "unknown key `colour`"),
+        ]);
+        assert_eq!(
+            render_human(&err),
+            "error[unknown-key]: unknown key `suplier`\n  --> stacks/a.yaml:4:8\n  \
+             = help: did you mean `supplier`?\n  \
+             = note: for more information, try `strata explain unknown-key`\n\
+             warning[supplier-and-parts]: both\n\
+             error[unknown-key]: unknown key `colour`"
+        );
+    }
+
+    #[test]
+    fn usage_io_and_internal_errors_by_their_kind() {
+        assert_eq!(
+            render_human(&Error::Usage("give --key".into())),
+            "error: give --key"
+        );
+        // A message that happens to start with "error" is still prefixed.
+        assert_eq!(
+            render_human(&Error::Usage("error budget exceeded".into())),
+            "error: error budget exceeded"
+        );
+        let io = Error::io(
+            std::path::Path::new("a.yaml"),
+            std::io::Error::from(std::io::ErrorKind::NotFound),
+        );
+        assert_eq!(render_human(&io), format!("error: {io}"));
+        assert_eq!(
+            render_human(&Error::internal("cannot serialise the report", "boom")),
+            "error[internal]: cannot serialise the report: boom\n  \
+             = help: this is a defect in strata; please report it\n  \
+             = note: for more information, try `strata explain internal`"
+        );
+    }
 }

@@ -9,6 +9,7 @@ mod analyze;
 mod assemble;
 mod diff;
 mod evidence;
+mod explain;
 mod fmt;
 mod gate;
 mod hash;
@@ -88,6 +89,7 @@ enum Command {
     Diff(diff::DiffArgs),
     Fmt(fmt::FmtArgs),
     Evidence(evidence::EvidenceArgs),
+    Explain(explain::ExplainArgs),
     Gate(gate::GateArgs),
     Hash(hash::HashArgs),
     Init(init::InitArgs),
@@ -117,6 +119,7 @@ fn one_subcommand(name: &str) -> Option<clap::Command> {
         "diff" => sub!("diff", diff::DiffArgs),
         "fmt" => sub!("fmt", fmt::FmtArgs),
         "evidence" => sub!("evidence", evidence::EvidenceArgs),
+        "explain" => sub!("explain", explain::ExplainArgs),
         "gate" => sub!("gate", gate::GateArgs),
         "hash" => sub!("hash", hash::HashArgs),
         "init" => sub!("init", init::InitArgs),
@@ -149,6 +152,7 @@ pub fn run(cli: Cli) -> Result<ExitStatus> {
         Command::Diff(a) => diff::run(a),
         Command::Fmt(a) => fmt::run(a),
         Command::Evidence(a) => evidence::run(a),
+        Command::Explain(a) => explain::run(a),
         Command::Gate(a) => gate::run(a),
         Command::Hash(a) => hash::run(a),
         Command::Init(a) => init::run(a),
@@ -232,7 +236,7 @@ mod tests {
             .map(|c| c.get_name().to_string())
             .filter(|n| n != "help")
             .collect();
-        assert_eq!(names.len(), 18);
+        assert_eq!(names.len(), 19);
         for name in names {
             let mut fast = one_subcommand(&name).unwrap_or_else(|| panic!("{name} is missing"));
             fast.build();
