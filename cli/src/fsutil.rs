@@ -38,12 +38,15 @@ pub fn read_bounded(path: &Path, limit: u64) -> Result<Vec<u8>> {
 }
 
 fn too_large(path: &Path, limit: u64) -> Diagnostic {
+    // Keys and tokens are bounded in KiB: "the 0 MiB limit" said nothing.
+    let limit = if limit >= 1024 * 1024 {
+        format!("{} MiB", limit / (1024 * 1024))
+    } else {
+        format!("{} KiB", limit.div_ceil(1024))
+    };
     Diagnostic::error(
         Code::InputTooLarge,
-        format!(
-            "file is larger than the {} MiB limit",
-            limit / (1024 * 1024)
-        ),
+        format!("file is larger than the {limit} limit"),
     )
     .in_file(path)
 }
@@ -187,7 +190,16 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let p = dir.path().join("big");
         std::fs::write(&p, vec![b'a'; 2048]).unwrap();
-        assert!(read_bounded(&p, 1024).is_err());
+        let e = read_bounded(&p, 1024).unwrap_err();
+        assert_eq!(e.diagnostics()[0].code, "input-too-large");
+        assert_eq!(
+            e.diagnostics()[0].message,
+            "file is larger than the 1 KiB limit"
+        );
         assert_eq!(read_bounded(&p, 4096).unwrap().len(), 2048);
+        assert_eq!(
+            too_large(&p, 64 * 1024 * 1024).message,
+            "file is larger than the 64 MiB limit"
+        );
     }
 }
