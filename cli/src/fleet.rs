@@ -39,6 +39,37 @@ pub struct Fleet {
     names: BTreeMap<String, BTreeSet<(String, String)>>,
 }
 
+/// The directory `start` names: itself, or a file's directory.
+fn start_dir(start: &Path) -> PathBuf {
+    let dir = if start.is_dir() {
+        start.to_path_buf()
+    } else {
+        start.parent().map(Path::to_path_buf).unwrap_or_default()
+    };
+    if dir.as_os_str().is_empty() {
+        PathBuf::from(".")
+    } else {
+        dir
+    }
+}
+
+/// The nearest directory at or above `start` (a file or directory) that
+/// holds vendors.yaml, spelled relative to `start` where possible; `None`
+/// when there is none.
+pub fn find_root(start: &Path) -> Result<Option<PathBuf>> {
+    let start = start_dir(start);
+    let abs = std::fs::canonicalize(&start).map_err(|e| Error::io(&start, e))?;
+    let mut dir = Some(abs.as_path());
+    while let Some(d) = dir {
+        if d.join(VENDORS_FILE).is_file() {
+            // Keep paths as the user spelled them where possible.
+            return Ok(Some(relative_root(&start, &abs, d)));
+        }
+        dir = d.parent();
+    }
+    Ok(None)
+}
+
 /// How a supplier name written in a stack resolved against vendors.yaml.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Resolution<'a> {
@@ -70,36 +101,19 @@ impl<'a> Resolution<'a> {
 impl Fleet {
     /// Find the fleet root at or above `start` (a file or directory).
     pub fn discover(start: &Path) -> Result<Fleet> {
-        let start = if start.is_dir() {
-            start.to_path_buf()
-        } else {
-            start.parent().map(Path::to_path_buf).unwrap_or_default()
-        };
-        let start = if start.as_os_str().is_empty() {
-            PathBuf::from(".")
-        } else {
-            start
-        };
-        let abs = std::fs::canonicalize(&start).map_err(|e| Error::io(&start, e))?;
-        let mut dir = Some(abs.as_path());
-        while let Some(d) = dir {
-            if d.join(VENDORS_FILE).is_file() {
-                // Keep paths as the user spelled them where possible.
-                let rel = relative_root(&start, &abs, d);
-                return Fleet::open(&rel);
-            }
-            dir = d.parent();
+        match find_root(start)? {
+            Some(root) => Fleet::open(&root),
+            None => Err(Error::invalid(
+                Diagnostic::error(
+                    Code::NoFleetRoot,
+                    format!(
+                        "no {VENDORS_FILE} found in {} or any parent directory",
+                        start_dir(start).display()
+                    ),
+                )
+                .help("run `strata init` to create a starter fleet, or pass --fleet DIR"),
+            )),
         }
-        Err(Error::invalid(
-            Diagnostic::error(
-                Code::NoFleetRoot,
-                format!(
-                    "no {VENDORS_FILE} found in {} or any parent directory",
-                    start.display()
-                ),
-            )
-            .help("run `strata init` to create a starter fleet, or pass --root DIR"),
-        ))
     }
 
     /// Open the fleet rooted at `root`.

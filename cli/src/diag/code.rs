@@ -71,6 +71,7 @@ codes! {
     AndroidAttestationMalformed = "android-attestation-malformed": "An Android key attestation chain cannot be read.",
     AnswersDeviceMismatch = "answers-device-mismatch": "The memo answers file is for another device.",
     AttestationMissing = "attestation-missing": "The device's attestation file does not exist or is not named.",
+    AttestationsAmbiguous = "attestations-ambiguous": "The approved-device list names attestations in several directories.",
     AvbVbmetaMalformed = "avb-vbmeta-malformed": "An AVB vbmeta image cannot be read.",
     BadCertificate = "bad-certificate": "A signing certificate cannot be used.",
     BadPem = "bad-pem": "A file that should hold PEM certificates does not.",

@@ -371,17 +371,23 @@ pub fn evaluate(
     }
 }
 
-/// The attestation directory as written in a suggested command: omitted
-/// when it is `attestations` (the default of `strata diff`).
-fn attestations_flag(attestation: &Path) -> String {
+/// The fleet as written in a suggested `strata diff` or `strata log`, which
+/// find the attestations from the fleet as the gate does: omitted when the
+/// approved-device list is in the current directory, or when the
+/// attestations are `./attestations` (where they look outside a fleet).
+fn fleet_flag(list_dir: &Path, attestation: &Path) -> String {
     let dir = review::reviews_path_for(attestation)
         .parent()
         .map(crate::fsutil::normalize_lexically)
         .unwrap_or_default();
-    if dir == Path::new("attestations") {
+    let list = crate::fsutil::normalize_lexically(list_dir);
+    if dir == Path::new(review::ATTESTATIONS_DIR)
+        || list.as_os_str().is_empty()
+        || list == Path::new(".")
+    {
         String::new()
     } else {
-        format!(" --attestations {}", dir.display())
+        format!(" --fleet {}", list.display())
     }
 }
 
@@ -454,7 +460,7 @@ fn stale_review(
     if !other.is_empty() {
         msg.push_str(&format!(" {}", other.join("; ")));
     }
-    let flag = attestations_flag(&path);
+    let flag = fleet_flag(ctx.list_dir, &path);
     match &st.last_approved {
         Some((d, date)) => msg.push_str(&format!(
             "; last approved {} on {}: see `strata diff {} WORKTREE {}{flag}`",

@@ -1,6 +1,7 @@
 //! The `strata` binary: argument parsing and rendering only. All work happens
 //! in the `strata` library; each subcommand lives in `commands/<name>.rs`.
 
+mod args;
 mod commands;
 mod output;
 

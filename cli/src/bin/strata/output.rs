@@ -77,6 +77,11 @@ pub fn stdout(bytes: &[u8]) -> std::io::Result<()> {
     }
 }
 
+/// A warning on stderr that does not stop the command (`warning: MSG`).
+pub fn warning(msg: &str) {
+    eprintln!("warning: {msg}");
+}
+
 /// A one-line status message on stderr (progress, files written).
 pub fn status(msg: &str) {
     eprintln!("{msg}");

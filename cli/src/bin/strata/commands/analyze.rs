@@ -5,12 +5,13 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
-use clap::{Args, ValueEnum};
+use clap::Args;
 use strata::analyze::{
     self, AnalyzeOptions, DeviceAnalysis, DeviceHit, ExplainLine, FleetAnalysis, FleetSlice,
 };
 use strata::diag::{Error, ExitStatus, Result};
 
+use crate::args::{FleetArgs, Format, Formats};
 use crate::output;
 
 /// Analyse who controls each device's stack, how concentrated the fleet is,
@@ -41,14 +42,12 @@ use crate::output;
   strata analyze                         # the fleet around the current directory
   strata analyze examples --explain      # with every formula and its numbers
   strata analyze examples --format json > analysis.json
-  strata analyze --devices staging/approved-devices.yaml")]
+  strata analyze --fleet examples --devices staging/approved-devices.yaml")]
 pub struct AnalyzeArgs {
-    /// The fleet root, or any directory inside it; vendors.yaml is looked
-    /// for here and upward. Defaults to the current directory.
-    #[arg(value_name = "FLEET")]
-    fleet: Option<PathBuf>,
+    #[command(flatten)]
+    fleet: FleetArgs,
     /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Table)]
+    #[arg(long, value_name = "FORMAT", default_value_t = Format::Human, value_parser = FORMATS)]
     format: Format,
     /// Show every figure's formula with the numbers substituted, and every
     /// WP248 criterion's reasoning.
@@ -62,17 +61,13 @@ pub struct AnalyzeArgs {
     designations: Option<PathBuf>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-enum Format {
-    /// Aligned plain text for a terminal.
-    Table,
-    /// The full analysis as JSON.
-    Json,
-}
+/// `human` (an aligned table; `table` before) or `json` (the whole analysis).
+const FORMATS: Formats =
+    Formats::new(&[Format::Human, Format::Json]).with_deprecated(&[("table", Format::Human)]);
 
 /// Run `strata analyze`.
 pub fn run(args: AnalyzeArgs) -> Result<ExitStatus> {
-    let fleet = super::fleet_arg(args.fleet.as_deref())?;
+    let fleet = args.fleet.discover()?;
     let opts = AnalyzeOptions {
         explain: args.explain,
         devices: args.devices,
@@ -86,7 +81,7 @@ pub fn run(args: AnalyzeArgs) -> Result<ExitStatus> {
             s.push('\n');
             s.into_bytes()
         }
-        Format::Table => {
+        _ => {
             output::report_diagnostics(&a.notes);
             table(&a, args.explain).into_bytes()
         }

@@ -2,13 +2,14 @@
 
 use std::path::{Path, PathBuf};
 
-use clap::{Args, ValueEnum};
+use clap::Args;
 use strata::assemble::{self, AssembleOptions, OutputFormat};
 use strata::diag::{Error, ExitStatus, Result};
 use strata::fsutil;
 use strata::sigstore::keys;
 use strata::sigstore::sign::{self, Signer};
 
+use crate::args::{self, FleetOpt, Format, Formats};
 use crate::output;
 
 /// Assemble device stack manifests and their evidence into CycloneDX 1.5
@@ -27,7 +28,10 @@ use crate::output;
   strata assemble examples/stacks/pixel-9-pro.yaml -o pixel.cdx.json
   strata assemble examples/stacks --out-dir attestations
   strata assemble stacks/laptop.yaml --format xml --timestamp 2026-11-25T00:00:00Z
-  strata assemble examples/stacks --out-dir attestations --sign examples/keys/demo-signing-key.pem")]
+  strata assemble stacks/laptop.yaml --fleet ../shared-fleet -o laptop.cdx.json
+  strata assemble examples/stacks --out-dir attestations \\
+      --sign examples/keys/demo-signing-key.pem",
+    mut_arg("fleet", |a| a.help("The fleet: a directory holding vendors.yaml, or any directory below one; found by walking up from each stack when omitted")))]
 pub struct AssembleArgs {
     /// Stack manifests (YAML), or directories of them.
     #[arg(required = true, value_name = "STACK")]
@@ -38,28 +42,23 @@ pub struct AssembleArgs {
     /// Write each BOM to DIR/<device-id>/bom.cdx.json (or .xml).
     #[arg(long, value_name = "DIR")]
     out_dir: Option<PathBuf>,
-    /// Output encoding.
-    #[arg(long, value_enum, default_value_t = Format::Json)]
+    /// Output encoding: a CycloneDX BOM as JSON or XML.
+    #[arg(long, value_name = "FORMAT", default_value_t = Format::Json, value_parser = Formats::new(&[Format::Json, Format::Xml]))]
     format: Format,
     /// Record a timestamp in metadata (RFC 3339; `now` for the current time).
     /// Without it the BOM has none and is reproducible.
     #[arg(long, value_name = "TIME")]
     timestamp: Option<String>,
-    /// Fleet root (the directory with vendors.yaml); found by walking up from
-    /// each stack when omitted.
-    #[arg(long, value_name = "DIR")]
+    #[command(flatten)]
+    fleet: FleetOpt,
+    /// Deprecated spelling of --fleet.
+    #[arg(long, value_name = "DIR", hide = true, conflicts_with = "fleet")]
     root: Option<PathBuf>,
     /// Also sign each BOM with this ECDSA P-256 key (as `strata sign --key`),
     /// writing bom.sigstore.json next to bom.cdx.json. JSON only; needs
     /// --out-dir or -o.
     #[arg(long, value_name = "KEY.pem")]
     sign: Option<PathBuf>,
-}
-
-#[derive(Debug, Clone, Copy, ValueEnum)]
-enum Format {
-    Json,
-    Xml,
 }
 
 /// Expand directories into their `*.yaml` files, sorted.
@@ -111,8 +110,18 @@ pub fn run(args: AssembleArgs) -> Result<ExitStatus> {
         return Err(Error::Usage("several stacks need --out-dir DIR".into()));
     }
     let format = match args.format {
-        Format::Json => OutputFormat::Json,
         Format::Xml => OutputFormat::Xml,
+        _ => OutputFormat::Json,
+    };
+    let fleet = args::or_deprecated(
+        args.fleet.fleet.clone(),
+        args.root.clone(),
+        "--root",
+        "--fleet",
+    );
+    let root = match fleet {
+        Some(dir) => Some(strata::fleet::Fleet::discover(&dir)?.root),
+        None => None,
     };
     let signer = match &args.sign {
         None => None,
@@ -127,7 +136,7 @@ pub fn run(args: AssembleArgs) -> Result<ExitStatus> {
         Some(key) => Some(Signer::Key(keys::load_signing_key(key)?)),
     };
     let opts = AssembleOptions {
-        root: args.root.clone(),
+        root,
         timestamp: timestamp(args.timestamp.as_deref())?,
         progress: true,
     };

@@ -3,10 +3,11 @@
 
 use std::path::{Path, PathBuf};
 
-use clap::{Args, ValueEnum};
+use clap::Args;
 use strata::diag::{Error, ExitStatus, Result};
 use strata::history::{History, revdiff};
 
+use crate::args::{FleetOpt, Format, HUMAN_JSON};
 use crate::output;
 
 /// Show what changed in the device attestations between two revisions.
@@ -23,6 +24,10 @@ use crate::output;
 /// commit whose attestation of DEVICE had that digest, as named by the
 /// gate's stale-review findings.
 ///
+/// The attestations are the fleet's, found as `strata gate` finds them: in
+/// the directory of the attestations its approved-device list names, else
+/// in FLEET/attestations; outside any fleet, in ./attestations.
+///
 /// Exit status: 0 (whether or not anything changed), 2 bad revision, device
 /// or repository.
 #[derive(Debug, Args)]
@@ -30,7 +35,7 @@ use crate::output;
   strata diff HEAD~1 HEAD
   strata diff v1.0 main xiaomi-su7
   strata diff sha256:1a2b3c4d5e6f WORKTREE xiaomi-su7   # since the last approved digest
-  strata diff main HEAD --format json | jq '.devices[].changes'")]
+  strata diff main HEAD --fleet examples --format json | jq '.devices[].changes'")]
 pub struct DiffArgs {
     /// The older revision.
     #[arg(value_name = "REV_A")]
@@ -41,27 +46,28 @@ pub struct DiffArgs {
     /// Only this device.
     #[arg(value_name = "DEVICE")]
     device: Option<String>,
-    /// The attestations directory (one directory per device).
-    #[arg(long, value_name = "DIR", default_value = "attestations")]
-    attestations: PathBuf,
+    #[command(flatten)]
+    fleet: FleetOpt,
+    /// Deprecated: the attestations directory itself; use --fleet.
+    #[arg(long, value_name = "DIR", hide = true, conflicts_with = "fleet")]
+    attestations: Option<PathBuf>,
     /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Human)]
+    #[arg(long, value_name = "FORMAT", default_value_t = Format::Human, value_parser = HUMAN_JSON)]
     format: Format,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-enum Format {
-    Human,
-    Json,
 }
 
 /// Run `strata diff`.
 pub fn run(args: DiffArgs) -> Result<ExitStatus> {
-    let h = History::open(&args.attestations)?;
+    let dir = super::log::attestations_dir(
+        &args.fleet,
+        args.attestations.as_deref(),
+        args.device.as_deref(),
+    )?;
+    let h = History::open(&dir)?;
     let d = revdiff::rev_diff(&h, &args.rev_a, &args.rev_b, args.device.as_deref())?;
     let text = match args.format {
-        Format::Human => revdiff::render_human(&d, &h),
         Format::Json => strata::diag::to_json_pretty(&d)? + "\n",
+        _ => revdiff::render_human(&d, &h),
     };
     output::stdout(text.as_bytes()).map_err(|e| Error::io(Path::new("<stdout>"), e))?;
     Ok(ExitStatus::Success)

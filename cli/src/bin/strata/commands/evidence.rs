@@ -2,11 +2,12 @@
 
 use std::path::{Path, PathBuf};
 
-use clap::{Args, Subcommand, ValueEnum};
+use clap::{Args, Subcommand};
 use strata::diag::{Error, ExitStatus, Result};
 use strata::evidence::{self, Options, Report, Status, android::StatusList};
 use strata::model::EvidenceKind;
 
+use crate::args::{self, Format, HUMAN_JSON, SignerArgs};
 use crate::output;
 
 /// Read hardware, OS and vehicle evidence and verify it.
@@ -38,11 +39,12 @@ enum EvidenceCommand {
 /// AVB vbmeta images are checked for their hash and RSA signature (with the
 /// key embedded in the image: that it is the OEM's key takes an
 /// attestation's verifiedBootKey). Uptane metadata is checked for the
-/// threshold of signatures by the role's keys from root metadata (--root,
-/// or root.json beside the file), and for expiry.
+/// threshold of signatures by the role's keys from root metadata
+/// (--uptane-root, or root.json beside the file), and for expiry.
 ///
 /// TCG platform certificates (attribute certificates) are decoded with their
-/// components; the signature needs --issuer, the holder binding --holder.
+/// components; the signature needs the issuing CA (--ca), the holder
+/// binding --holder.
 /// TPM EK certificates (also in the TPM NV form) and SPDM/DICE chains are
 /// checked link by link; strata holds no TPM or SPDM roots, and says so.
 ///
@@ -53,8 +55,8 @@ enum EvidenceCommand {
 /// chain at the signing time, SCT, Rekor inclusion proof, checkpoint and
 /// SET) against the embedded public-good trusted root (or --trusted-root);
 /// the signer identity is checked only when pinned with --identity and
-/// --oidc-issuer (otherwise `signer-identity` is skipped, and the
-/// certificate's identity is authenticated but not required).
+/// --issuer (otherwise `signer-identity` is skipped, and the certificate's
+/// identity is authenticated but not required).
 ///
 /// The verdict is `passed` (every check passed), `partial` (some skipped),
 /// `not-verified` (none ran) or `failed`.
@@ -67,13 +69,17 @@ enum EvidenceCommand {
   strata evidence inspect chain.pem --at 2026-01-01 --revocation status.json
   strata evidence inspect chain.pem --vbmeta vbmeta.img
   strata evidence inspect vbmeta.img --format json
-  strata evidence inspect director/targets.json --root director/root.json --at 2026-01-01
-  strata evidence inspect platform.pem --holder ek.cer --issuer platform-ca.pem --inventory hw.json
-  strata evidence inspect ek.cer --issuer tpm-intermediate.crt --issuer tpm-root.crt
+  strata evidence inspect director/targets.json --uptane-root director/root.json --at 2026-01-01
+  strata evidence inspect platform.pem --holder ek.cer --ca platform-ca.pem --inventory hw.json
+  strata evidence inspect ek.cer --ca tpm-intermediate.crt --ca tpm-root.crt
   strata evidence inspect build.intoto.jsonl --artifact MODULE.bazel
   strata evidence inspect build.intoto.jsonl --artifact MODULE.bazel \\
-      --identity https://github.com/bazel-contrib/publish-to-bcr/.github/workflows/publish.yaml@refs/tags/v0.0.1 \\
-      --oidc-issuer https://token.actions.githubusercontent.com")]
+      --identity https://github.com/ORG/REPO/.github/workflows/release.yml@refs/tags/v1.0.0 \\
+      --issuer https://token.actions.githubusercontent.com",
+    mut_arg("identity", |a| a.help("For SLSA provenance in a Sigstore bundle: the certificate identity (SAN) that must have signed it, exact (e.g. the builder workflow); with --issuer")),
+    // The last --issuer counts, so that the CA files `--issuer` used to
+    // take (repeatedly) get the hint to use --ca rather than clap's error.
+    mut_arg("issuer", |a| a.overrides_with("issuer").help("For SLSA provenance in a Sigstore bundle: the OIDC issuer the certificate must name, exact; with --identity")))]
 pub struct InspectArgs {
     /// The evidence file.
     #[arg(value_name = "FILE")]
@@ -83,12 +89,12 @@ pub struct InspectArgs {
     #[arg(long, value_name = "KIND")]
     kind: Option<String>,
     /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Human)]
+    #[arg(long, value_name = "FORMAT", default_value_t = Format::Human, value_parser = HUMAN_JSON)]
     format: Format,
-    /// Evaluate validity at this time (RFC 3339 or YYYY-MM-DD, UTC); now by
-    /// default.
-    #[arg(long, value_name = "TIME")]
-    at: Option<String>,
+    /// Evaluate validity at this time (YYYY-MM-DD for midnight UTC, or RFC
+    /// 3339); now by default.
+    #[arg(long, value_name = "TIME", value_parser = args::parse_time)]
+    at: Option<jiff::Timestamp>,
     /// Android attestation status list (status.json) for the revocation
     /// check.
     #[arg(long, value_name = "FILE")]
@@ -96,6 +102,9 @@ pub struct InspectArgs {
     /// Uptane root metadata holding the signing keys; a root.json beside
     /// FILE is used when omitted.
     #[arg(long, value_name = "FILE")]
+    uptane_root: Option<PathBuf>,
+    /// Deprecated spelling of --uptane-root.
+    #[arg(long, value_name = "FILE", hide = true, conflicts_with = "uptane_root")]
     root: Option<PathBuf>,
     /// Trusted Uptane ECU keys (JSON object of key id to TUF key), for ECU
     /// and vehicle manifests.
@@ -104,7 +113,7 @@ pub struct InspectArgs {
     /// Certificates of the issuing CA(s) (PEM or DER; repeatable), for
     /// TCG platform and TPM EK certificates.
     #[arg(long, value_name = "FILE")]
-    issuer: Vec<PathBuf>,
+    ca: Vec<PathBuf>,
     /// The certificate a platform certificate's holder should name: the TPM
     /// EK certificate (or, for a delta, the base platform certificate).
     #[arg(long, value_name = "FILE")]
@@ -117,28 +126,19 @@ pub struct InspectArgs {
     /// subject).
     #[arg(long, value_name = "FILE")]
     artifact: Option<PathBuf>,
-    /// For SLSA provenance in a Sigstore bundle: the certificate identity
-    /// (SAN) that must have signed it, exact (e.g. the builder workflow).
-    #[arg(long, value_name = "ID", requires = "oidc_issuer")]
-    identity: Option<String>,
-    /// For SLSA provenance in a Sigstore bundle: the OIDC issuer the
-    /// certificate must name, exact.
-    #[arg(long, value_name = "URL", requires = "identity")]
-    oidc_issuer: Option<String>,
+    #[command(flatten)]
+    signer: SignerArgs,
     /// Sigstore trusted_root.json for provenance bundles (default: the
     /// embedded public-good root).
     #[arg(long, value_name = "FILE")]
     trusted_root: Option<PathBuf>,
+    /// Deprecated spelling of --issuer.
+    #[arg(long, value_name = "URL", hide = true, conflicts_with = "issuer")]
+    oidc_issuer: Option<String>,
     /// An AVB vbmeta image to compare with the attestation's
     /// verifiedBootKey and verifiedBootHash.
     #[arg(long, value_name = "FILE")]
     vbmeta: Option<PathBuf>,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-enum Format {
-    Human,
-    Json,
 }
 
 /// Run `strata evidence`.
@@ -148,7 +148,45 @@ pub fn run(args: EvidenceArgs) -> Result<ExitStatus> {
     }
 }
 
+/// The pinned provenance signer: `--identity` with `--issuer` (or its
+/// deprecated spelling `--oidc-issuer`). An `--issuer` naming a file is the
+/// old spelling of `--ca`.
+fn signer(args: &InspectArgs) -> Result<evidence::slsa_sigstore::Policy> {
+    if let Some(i) = &args.signer.issuer
+        && !i.contains("://")
+        && Path::new(i).is_file()
+    {
+        return Err(Error::Usage(format!(
+            "--issuer `{i}` is a file: --issuer is the OIDC issuer URL a provenance certificate \
+             must name; give issuing CA certificates with --ca {i}"
+        )));
+    }
+    let issuer = args::or_deprecated(
+        args.signer.issuer.clone(),
+        args.oidc_issuer.clone(),
+        "--oidc-issuer",
+        "--issuer",
+    );
+    if args.signer.identity.is_some() != issuer.is_some() {
+        return Err(Error::Usage(
+            "--identity and --issuer pin the provenance signer together: give both".into(),
+        ));
+    }
+    Ok(evidence::slsa_sigstore::Policy {
+        identity: args.signer.identity.clone(),
+        issuer,
+        trusted_root: args.trusted_root.clone(),
+    })
+}
+
 fn inspect(args: InspectArgs) -> Result<ExitStatus> {
+    let sigstore = signer(&args)?;
+    let uptane_root = args::or_deprecated(
+        args.uptane_root.clone(),
+        args.root.clone(),
+        "--root",
+        "--uptane-root",
+    );
     let kind = match &args.kind {
         None => None,
         Some(k) => Some(EvidenceKind::parse(k).ok_or_else(|| {
@@ -162,13 +200,9 @@ fn inspect(args: InspectArgs) -> Result<ExitStatus> {
             ))
         })?),
     };
-    let at = match &args.at {
-        Some(t) => parse_time(t)
-            .ok_or_else(|| Error::Usage(format!("--at `{t}` is not RFC 3339 or YYYY-MM-DD")))?,
-        None => time::OffsetDateTime::now_utc()
-            .replace_nanosecond(0)
-            .unwrap_or(time::OffsetDateTime::now_utc()),
-    };
+    let at = args::timestamp_or_now(args.at);
+    let at = time::OffsetDateTime::from_unix_timestamp(at.as_second())
+        .map_err(|e| Error::Usage(format!("--at is out of range: {e}")))?;
     let revocation = match &args.revocation {
         None => None,
         Some(p) => {
@@ -185,14 +219,14 @@ fn inspect(args: InspectArgs) -> Result<ExitStatus> {
     let opts = Options {
         at: Some(at),
         revocation,
-        uptane_root: match &args.root {
+        uptane_root: match &uptane_root {
             Some(p) => Some((read(p)?, p.display().to_string())),
             None => None,
         },
         uptane_keys: args.keys.as_ref().map(read).transpose()?,
         issuers: {
             let mut v = Vec::new();
-            for p in &args.issuer {
+            for p in &args.ca {
                 let blobs = evidence::certs::split(&read(p)?).map_err(|e| {
                     Error::invalid(
                         strata::diag::Diagnostic::error(
@@ -212,11 +246,7 @@ fn inspect(args: InspectArgs) -> Result<ExitStatus> {
             Some(p) => Some(evidence::slsa::sha256_hex(&read(p)?)),
             None => None,
         },
-        sigstore: evidence::slsa_sigstore::Policy {
-            identity: args.identity.clone(),
-            issuer: args.oidc_issuer.clone(),
-            trusted_root: args.trusted_root.clone(),
-        },
+        sigstore,
     };
     let mut report = evidence::inspect(&args.file, kind, &opts)?;
     if let Some(v) = &args.vbmeta {
@@ -247,7 +277,7 @@ fn inspect(args: InspectArgs) -> Result<ExitStatus> {
             s.push('\n');
             s
         }
-        Format::Human => render_human(&args.file, &report),
+        _ => render_human(&args.file, &report),
     };
     output::stdout(text.as_bytes()).map_err(|e| Error::io(Path::new("<stdout>"), e))?;
     Ok(if report.passed() {
@@ -255,16 +285,6 @@ fn inspect(args: InspectArgs) -> Result<ExitStatus> {
     } else {
         ExitStatus::Failure
     })
-}
-
-/// `YYYY-MM-DD` (midnight UTC) or RFC 3339.
-fn parse_time(s: &str) -> Option<time::OffsetDateTime> {
-    use time::format_description::well_known::Rfc3339;
-    if let Ok(t) = time::OffsetDateTime::parse(s, &Rfc3339) {
-        return Some(t);
-    }
-    let d = time::Date::parse(s, time::macros::format_description!("[year]-[month]-[day]")).ok()?;
-    Some(d.midnight().assume_utc())
 }
 
 fn render_human(file: &Path, r: &Report) -> String {

@@ -2,11 +2,12 @@
 
 use std::path::{Path, PathBuf};
 
-use clap::{Args, ValueEnum};
+use clap::Args;
 use strata::diag::{Error, ExitStatus, Result};
 use strata::fsutil;
 use strata::gate::{self, GateOptions, GateReport};
 
+use crate::args::{FleetArgs, Format, Formats, NowArg};
 use crate::output;
 
 /// Gate the approved-device list against policy.yaml.
@@ -24,12 +25,11 @@ use crate::output;
   strata gate --format sarif -o strata.sarif          # for GitHub code scanning
   strata gate --junit gate-junit.xml --sarif gate.sarif # human log + files, one run
   strata gate --policy policy.yaml --devices approved-devices.yaml --now 2026-12-01
-  strata gate --rules")]
+  strata gate --rules",
+    mut_arg("now", |a| a.help("Judge exception expiry as of this day (YYYY-MM-DD, or an RFC 3339 time's UTC day); today (UTC) by default")))]
 pub struct GateArgs {
-    /// The fleet (a directory with vendors.yaml, or below one); the current
-    /// directory when omitted.
-    #[arg(value_name = "FLEET")]
-    fleet: Option<PathBuf>,
+    #[command(flatten)]
+    fleet: FleetArgs,
     /// The policy; FLEET/policy.yaml by default.
     #[arg(long, value_name = "FILE")]
     policy: Option<PathBuf>,
@@ -37,7 +37,7 @@ pub struct GateArgs {
     #[arg(long, value_name = "FILE")]
     devices: Option<PathBuf>,
     /// Output format on stdout (or in --output).
-    #[arg(long, value_enum, default_value_t = Format::Human)]
+    #[arg(long, value_name = "FORMAT", default_value_t = Format::Human, value_parser = FORMATS)]
     format: Format,
     /// Write the output to FILE (atomically) instead of stdout.
     #[arg(short, long, value_name = "FILE")]
@@ -48,22 +48,14 @@ pub struct GateArgs {
     /// Also write JUnit XML to FILE.
     #[arg(long, value_name = "FILE")]
     junit: Option<PathBuf>,
-    /// Judge exception expiry as of this date (YYYY-MM-DD); today (UTC) by
-    /// default.
-    #[arg(long, value_name = "DATE")]
-    now: Option<String>,
+    #[command(flatten)]
+    now: NowArg,
     /// List the rules and their parameters, then exit.
     #[arg(long, exclusive = true)]
     rules: bool,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-enum Format {
-    Human,
-    Json,
-    Sarif,
-    Junit,
-}
+const FORMATS: Formats = Formats::new(&[Format::Human, Format::Json, Format::Sarif, Format::Junit]);
 
 /// Run `strata gate`.
 pub fn run(args: GateArgs) -> Result<ExitStatus> {
@@ -78,8 +70,8 @@ pub fn run(args: GateArgs) -> Result<ExitStatus> {
         output::stdout(text.as_bytes()).map_err(|e| Error::io(Path::new("<stdout>"), e))?;
         return Ok(ExitStatus::Success);
     }
-    let now = super::date_arg(args.now.as_deref())?;
-    let fleet = super::fleet_arg(args.fleet.as_deref())?;
+    let now = super::time_date(args.now.date())?;
+    let fleet = args.fleet.discover()?;
     let report = gate::gate(
         &fleet.root,
         &GateOptions {
@@ -113,10 +105,10 @@ pub fn run(args: GateArgs) -> Result<ExitStatus> {
 
 fn render(report: &GateReport, format: Format, list_uri: &str) -> Result<Vec<u8>> {
     let mut text = match format {
-        Format::Human => gate::render_human(report),
         Format::Json => strata::diag::to_json_pretty(report)?,
         Format::Sarif => strata::diag::to_json_pretty(&gate::sarif::render(report, list_uri))?,
         Format::Junit => gate::junit::render(report),
+        _ => gate::render_human(report),
     };
     if !text.ends_with('\n') {
         text.push('\n');

@@ -3,21 +3,18 @@
 
 use std::path::PathBuf;
 
-use clap::{Args, ValueEnum};
+use clap::Args;
 use serde_json::json;
 use strata::diag::{Error, ExitStatus, Result};
 use strata::hashing::{self, HashOptions, Kind, Mode, StderrProgress};
 
+use crate::args::{Format, Formats, HashingArgs};
 use crate::output;
 
-/// Output format of `strata hash`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum HashFormat {
-    /// `sha256:HEX  PATH` lines, like sha256sum.
-    Text,
-    /// One JSON object per path with every resource.
-    Json,
-}
+/// `human` (`sha256:HEX  PATH` lines, like sha256sum; `text` before) or
+/// `json` (one object per path with every resource).
+const FORMATS: Formats =
+    Formats::new(&[Format::Human, Format::Json]).with_deprecated(&[("text", Format::Human)]);
 
 /// Hash evidence files and directories.
 ///
@@ -30,27 +27,20 @@ pub enum HashFormat {
 #[command(after_long_help = "Examples:
   strata hash examples/evidence/pixel-9-pro/gemini-nano
   strata hash --list --format json model/
+  strata hash model/ --ignore-paths checkpoints --no-ignore-git-paths
   strata hash --shard-size 1073741824 big-model/     # model-signing sha256-sharded mode")]
 pub struct HashArgs {
     /// Files or directories to hash.
     #[arg(required = true)]
     paths: Vec<PathBuf>,
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = HashFormat::Text)]
-    format: HashFormat,
-    /// Also print every file (text) or include them (JSON).
+    /// Output format: `sha256:HEX  PATH` lines like sha256sum, or JSON.
+    #[arg(long, value_name = "FORMAT", default_value_t = Format::Human, value_parser = FORMATS)]
+    format: Format,
+    /// Also print every file (human) or include them (JSON).
     #[arg(long)]
     list: bool,
-    /// Follow symbolic links instead of refusing them.
-    #[arg(long)]
-    allow_symlinks: bool,
-    /// Leave out a path relative to the directory (component prefix match);
-    /// repeatable.
-    #[arg(long, value_name = "PATH")]
-    ignore: Vec<String>,
-    /// Do not ignore `.git`, `.gitattributes`, `.github` and `.gitignore`.
-    #[arg(long)]
-    no_ignore_git: bool,
+    #[command(flatten)]
+    hashing: HashingArgs,
     /// Cut files into shards of this many bytes (model-signing's
     /// `sha256-sharded-N` serialization).
     #[arg(long, value_name = "BYTES", value_parser = clap::value_parser!(u64).range(1..))]
@@ -59,11 +49,12 @@ pub struct HashArgs {
 
 /// Run `strata hash`.
 pub fn run(args: HashArgs) -> Result<ExitStatus> {
+    let hashing = args.hashing.resolve();
     let opts = HashOptions {
-        allow_symlinks: args.allow_symlinks,
+        allow_symlinks: hashing.allow_symlinks,
         root: None,
-        ignore: args.ignore.clone(),
-        ignore_git_paths: !args.no_ignore_git,
+        ignore: hashing.ignore_paths,
+        ignore_git_paths: hashing.ignore_git_paths,
         mode: args.shard_size.map(Mode::Shards).unwrap_or(Mode::Files),
         only: None,
     };
@@ -78,7 +69,7 @@ pub fn run(args: HashArgs) -> Result<ExitStatus> {
             bar.as_ref().map(|b| b as &dyn hashing::Progress),
         )?;
         match args.format {
-            HashFormat::Text => {
+            Format::Human => {
                 text.push_str(&format!("sha256:{}  {label}\n", m.hex_digest()));
                 if args.list && (m.kind == Kind::Directory || args.shard_size.is_some()) {
                     for e in &m.entries {
@@ -86,7 +77,8 @@ pub fn run(args: HashArgs) -> Result<ExitStatus> {
                     }
                 }
             }
-            HashFormat::Json => {
+            _ => {
+                // JSON
                 let mut doc = json!({
                     "path": label,
                     "kind": if m.kind == Kind::File { "file" } else { "directory" },
@@ -105,7 +97,7 @@ pub fn run(args: HashArgs) -> Result<ExitStatus> {
             }
         }
     }
-    if args.format == HashFormat::Json {
+    if args.format == Format::Json {
         let doc = json!({"backend": hashing::sha_backend(), "results": docs});
         text = strata::diag::to_json_pretty(&doc)? + "\n";
     }

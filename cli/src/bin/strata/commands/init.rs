@@ -1,10 +1,11 @@
 //! `strata init`: write a working starter fleet.
 
-use std::path::PathBuf;
+use std::path::Path;
 
 use clap::Args;
 use strata::diag::{ExitStatus, Result};
 
+use crate::args::FleetArgs;
 use crate::output;
 
 /// Write a starter fleet: vendors, designations, policy, approved devices
@@ -14,11 +15,13 @@ use crate::output;
 #[command(after_long_help = "Examples:
   strata init my-fleet
   strata assemble my-fleet/stacks/example-phone.yaml -o phone.cdx.json
-  strata validate phone.cdx.json")]
+  strata validate phone.cdx.json
+  strata analyze my-fleet",
+    mut_arg("fleet", |a| a.help("Directory to create the fleet in (created if missing); the current directory when omitted")),
+    mut_arg("fleet_dir", |a| a.help("The same as FLEET")))]
 pub struct InitArgs {
-    /// Directory to create the fleet in.
-    #[arg(default_value = ".")]
-    dir: PathBuf,
+    #[command(flatten)]
+    fleet: FleetArgs,
     /// Overwrite existing files.
     #[arg(long)]
     force: bool,
@@ -26,7 +29,8 @@ pub struct InitArgs {
 
 /// Run `strata init`.
 pub fn run(args: InitArgs) -> Result<ExitStatus> {
-    for p in strata::init::init(&args.dir, args.force)? {
+    let dir = args.fleet.dir().unwrap_or(Path::new("."));
+    for p in strata::init::init(dir, args.force)? {
         output::status(&format!("wrote {}", p.display()));
     }
     Ok(ExitStatus::Success)

@@ -2,10 +2,11 @@
 
 use std::path::{Path, PathBuf};
 
-use clap::{Args, ValueEnum};
+use clap::Args;
 use strata::diag::{Error, ExitStatus, Result};
 use strata::history::{History, log};
 
+use crate::args::{self, FleetOpt, Format, HUMAN_JSON};
 use crate::output;
 
 /// Show the history of a device's attestation, signature and reviews.
@@ -15,10 +16,16 @@ use crate::output;
 /// new signer, a review added or removed). Merges report only what their
 /// branches did not, as `git log -- PATH` does. Use `strata diff` for the
 /// full change between two points.
+///
+/// The attestations are the fleet's, found as `strata gate` finds them: in
+/// the directory of the attestation its approved-device list names for
+/// DEVICE (or of all it names), else in FLEET/attestations; outside any
+/// fleet, in ./attestations.
 #[derive(Debug, Args)]
 #[command(after_long_help = "Examples:
   strata log xiaomi-su7
   strata log pixel-9-pro --from release-2026.11 -n 10
+  strata log xiaomi-su7 --fleet examples
   strata log laptop --format json | jq '.entries[] | select(.kind == \"review\")'")]
 pub struct LogArgs {
     /// Device id (its directory under the attestations directory).
@@ -30,27 +37,52 @@ pub struct LogArgs {
     /// Show at most N entries.
     #[arg(short = 'n', long = "max-count", value_name = "N")]
     max_count: Option<usize>,
-    /// The attestations directory (one directory per device).
-    #[arg(long, value_name = "DIR", default_value = "attestations")]
-    attestations: PathBuf,
+    #[command(flatten)]
+    fleet: FleetOpt,
+    /// Deprecated: the attestations directory itself; use --fleet.
+    #[arg(long, value_name = "DIR", hide = true, conflicts_with = "fleet")]
+    attestations: Option<PathBuf>,
     /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Human)]
+    #[arg(long, value_name = "FORMAT", default_value_t = Format::Human, value_parser = HUMAN_JSON)]
     format: Format,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-enum Format {
-    Human,
-    Json,
+/// The attestations directory of `diff` and `log`: the deprecated
+/// `--attestations DIR` as given; else the fleet's (see
+/// [`strata::review::attestations_dir`]), the fleet named by --fleet or
+/// found from the current directory; else, outside any fleet,
+/// ./attestations.
+pub fn attestations_dir(
+    fleet: &FleetOpt,
+    attestations: Option<&Path>,
+    device: Option<&str>,
+) -> Result<PathBuf> {
+    if let Some(dir) = attestations {
+        args::deprecated("--attestations", "--fleet");
+        return Ok(dir.to_path_buf());
+    }
+    let start = fleet.fleet.as_deref().unwrap_or(Path::new("."));
+    let root = match (strata::fleet::find_root(start)?, &fleet.fleet) {
+        (Some(root), _) => root,
+        (None, None) => return Ok(PathBuf::from(strata::review::ATTESTATIONS_DIR)),
+        // Not a fleet: say so as every command does.
+        (None, Some(_)) => fleet.discover()?.root,
+    };
+    strata::review::attestations_dir(&root, device)
 }
 
 /// Run `strata log`.
 pub fn run(args: LogArgs) -> Result<ExitStatus> {
-    let h = History::open(&args.attestations)?;
+    let dir = attestations_dir(
+        &args.fleet,
+        args.attestations.as_deref(),
+        Some(&args.device),
+    )?;
+    let h = History::open(&dir)?;
     let l = log::log(&h, &args.device, &args.from, args.max_count)?;
     let text = match args.format {
-        Format::Human => log::render_human(&l),
         Format::Json => strata::diag::to_json_pretty(&l)? + "\n",
+        _ => log::render_human(&l),
     };
     output::stdout(text.as_bytes()).map_err(|e| Error::io(Path::new("<stdout>"), e))?;
     Ok(ExitStatus::Success)

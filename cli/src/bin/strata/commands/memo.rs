@@ -1,5 +1,6 @@
 //! `strata memo`: DPIA and procurement memos from the fleet's evidence.
 
+use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 
 use clap::{Args, ValueEnum};
@@ -7,6 +8,7 @@ use strata::diag::{Error, ExitStatus, Result};
 use strata::fsutil;
 use strata::memo::{self, MemoFormat, MemoKind, MemoOptions, Rendered};
 
+use crate::args::{self, FleetOpt, Format, Formats, NowArg};
 use crate::output;
 
 /// Render a DPIA (GDPR Art. 35) or a procurement memo from the evidence.
@@ -20,28 +22,37 @@ use crate::output;
 /// file by file with `--template DIR` (see templates/CONTEXT.md).
 #[derive(Debug, Args)]
 #[command(after_long_help = "Examples:
-  strata memo dpia xiaomi-15s-pro-cn -C examples
-  strata memo dpia xiaomi-15s-pro-cn -C examples --answers answers.yaml --final --format html -o dpia.html
-  strata memo procurement pixel-9-pro -C examples
-  strata memo procurement --fleet -C examples --format html -o fleet.html
-  strata memo dpia laptop -C examples --dump-context | jq '.risks'
-  strata memo dpia laptop -C examples --template my-templates/")]
+  strata memo dpia xiaomi-15s-pro-cn --fleet examples
+  strata memo dpia xiaomi-15s-pro-cn --fleet examples --answers answers.yaml --final \\
+      --format html -o dpia.html
+  strata memo procurement pixel-9-pro --fleet examples
+  strata memo procurement --all --fleet examples --format html -o fleet.html
+  strata memo dpia laptop --fleet examples --dump-context | jq '.risks'
+  strata memo dpia laptop --fleet examples --template my-templates/",
+    mut_arg("now", |a| a.help("The memo's date (YYYY-MM-DD, or an RFC 3339 time's UTC day); today (UTC) by default")))]
 pub struct MemoArgs {
     /// Which memo.
     #[arg(value_enum)]
     kind: Kind,
-    /// The device id (omit with --fleet).
-    #[arg(required_unless_present = "fleet")]
+    /// The device id (omit with --all).
+    #[arg(required_unless_present = "all")]
     device: Option<String>,
     /// Procurement memo summarising every device of the fleet.
     #[arg(long, conflicts_with = "device")]
-    fleet: bool,
-    /// The fleet root (a directory with vendors.yaml, or below one); the
-    /// current directory when omitted.
-    #[arg(short = 'C', long = "root", value_name = "DIR")]
+    all: bool,
+    #[command(flatten)]
+    fleet: FleetOpt,
+    /// Deprecated spelling of --fleet.
+    #[arg(
+        short = 'C',
+        long = "root",
+        value_name = "DIR",
+        hide = true,
+        conflicts_with = "fleet"
+    )]
     root: Option<PathBuf>,
     /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Md)]
+    #[arg(long, value_name = "FORMAT", default_value_t = Format::Md, value_parser = Formats::new(&[Format::Md, Format::Html]))]
     format: Format,
     /// Directory of templates overriding the built-in ones by file name.
     #[arg(long, value_name = "DIR")]
@@ -58,9 +69,8 @@ pub struct MemoArgs {
     /// Write to FILE (atomically) instead of stdout.
     #[arg(short, long, value_name = "FILE")]
     output: Option<PathBuf>,
-    /// The memo's date (YYYY-MM-DD); today (UTC) by default.
-    #[arg(long, value_name = "DATE")]
-    now: Option<String>,
+    #[command(flatten)]
+    now: NowArg,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -71,43 +81,63 @@ enum Kind {
     Procurement,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-enum Format {
-    /// Markdown.
-    Md,
-    /// Self-contained HTML.
-    Html,
+/// Rewrite the old boolean `--fleet` of `strata memo` (every device; now
+/// --all) to `--all`, with a note, for one release: a `--fleet` that no DIR
+/// follows. `--fleet DIR` names the fleet.
+pub fn rewrite_old_fleet_flag(argv: &mut [OsString]) {
+    if argv.get(1).is_none_or(|a| a != "memo") {
+        return;
+    }
+    let mut i = 2;
+    while i < argv.len() && argv[i] != "--" {
+        if argv[i] == "--fleet" {
+            let has_dir = argv
+                .get(i + 1)
+                .and_then(|n| n.to_str())
+                .is_some_and(|n| !n.starts_with('-'));
+            if has_dir {
+                i += 1;
+            } else {
+                args::deprecated("`strata memo --fleet` without DIR", "--all");
+                argv[i] = OsString::from("--all");
+            }
+        }
+        i += 1;
+    }
 }
 
 /// Run `strata memo`.
 pub fn run(args: MemoArgs) -> Result<ExitStatus> {
-    let date = super::date_arg(args.now.as_deref())?;
-    if args.fleet && args.kind == Kind::Dpia {
+    let date = super::time_date(args.now.date())?;
+    let all = args.all;
+    if all && args.kind == Kind::Dpia {
         return Err(Error::Usage(
-            "--fleet is for procurement memos; a DPIA is per device".into(),
+            "--all is for procurement memos; a DPIA is per device".into(),
         ));
     }
-    let fleet = super::fleet_arg(args.root.as_deref())?;
+    let dir = args::or_deprecated(
+        args.fleet.fleet.clone(),
+        args.root.clone(),
+        "--root",
+        "--fleet",
+    );
+    let fleet = FleetOpt { fleet: dir }.discover()?;
     let opts = MemoOptions {
-        kind: match (args.kind, args.fleet) {
+        kind: match (args.kind, all) {
             (_, true) => MemoKind::Fleet,
             (Kind::Dpia, false) => MemoKind::Dpia,
             (Kind::Procurement, false) => MemoKind::Procurement,
         },
         format: match args.format {
-            Format::Md => MemoFormat::Markdown,
             Format::Html => MemoFormat::Html,
+            _ => MemoFormat::Markdown,
         },
         template_dir: args.template.clone(),
         answers: args.answers.clone(),
         final_: args.final_,
         date,
     };
-    let device = if args.fleet {
-        None
-    } else {
-        args.device.as_deref()
-    };
+    let device = if all { None } else { args.device.as_deref() };
     let text = if args.dump_context {
         strata::diag::to_json_pretty(&memo::context(&fleet.root, device, &opts)?)? + "\n"
     } else {
@@ -128,4 +158,44 @@ pub fn run(args: MemoArgs) -> Result<ExitStatus> {
         None => output::stdout(text.as_bytes()).map_err(|e| Error::io(Path::new("<stdout>"), e))?,
     }
     Ok(ExitStatus::Success)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rewritten(argv: &str) -> String {
+        let mut v: Vec<OsString> = argv.split(' ').map(OsString::from).collect();
+        rewrite_old_fleet_flag(&mut v);
+        let v: Vec<String> = v.iter().map(|a| a.to_string_lossy().into_owned()).collect();
+        v.join(" ")
+    }
+
+    #[test]
+    fn a_fleet_flag_without_dir_is_the_old_all() {
+        for (argv, want) in [
+            (
+                "strata memo procurement --fleet",
+                "strata memo procurement --all",
+            ),
+            (
+                "strata memo procurement --fleet -C ex",
+                "strata memo procurement --all -C ex",
+            ),
+            (
+                "strata memo procurement --all --fleet ex",
+                "strata memo procurement --all --fleet ex",
+            ),
+            (
+                "strata memo dpia x --fleet -- --fleet",
+                "strata memo dpia x --all -- --fleet",
+            ),
+            (
+                "strata review approve x --fleet",
+                "strata review approve x --fleet",
+            ),
+        ] {
+            assert_eq!(rewritten(argv), want);
+        }
+    }
 }

@@ -13,6 +13,8 @@ mod explain;
 mod fmt;
 mod gate;
 mod hash;
+#[cfg(test)]
+mod help_tests;
 mod init;
 mod keyless;
 mod log;
@@ -45,13 +47,14 @@ impl Cli {
     /// `help`, a misspelt name) takes the whole tree. The test below holds
     /// both to the same help, usage and arguments.
     pub fn parse_args() -> Cli {
-        let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+        let mut args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+        memo::rewrite_old_fleet_flag(&mut args);
         let fast = args
             .get(1)
             .and_then(|a| a.to_str())
             .and_then(one_subcommand);
         let Some(cmd) = fast else {
-            return Cli::parse();
+            return Cli::parse_from(args);
         };
         let parsed = cmd
             .try_get_matches_from(&args)
@@ -169,20 +172,12 @@ pub fn run(cli: Cli) -> Result<ExitStatus> {
     }
 }
 
-/// The date given with `--now` (YYYY-MM-DD), or today (UTC).
-pub fn date_arg(now: Option<&str>) -> Result<time::Date> {
-    match now {
-        Some(t) => strata::gate::parse_date(t).ok_or_else(|| {
-            strata::diag::Error::Usage(format!("--now `{t}` is not a date (YYYY-MM-DD)"))
-        }),
-        None => Ok(time::OffsetDateTime::now_utc().date()),
-    }
-}
-
-/// The fleet around `dir` (the current directory when `None`): the nearest
-/// directory at or above it holding vendors.yaml.
-pub fn fleet_arg(dir: Option<&std::path::Path>) -> Result<strata::fleet::Fleet> {
-    strata::fleet::Fleet::discover(dir.unwrap_or(std::path::Path::new(".")))
+/// A UTC day as the library's date type (until the library takes jiff's).
+pub fn time_date(d: jiff::civil::Date) -> Result<time::Date> {
+    let month = time::Month::try_from(d.month() as u8)
+        .map_err(|e| strata::diag::Error::Usage(format!("{d}: {e}")))?;
+    time::Date::from_calendar_date(i32::from(d.year()), month, d.day() as u8)
+        .map_err(|e| strata::diag::Error::Usage(format!("{d}: {e}")))
 }
 
 #[cfg(test)]

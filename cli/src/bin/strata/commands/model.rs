@@ -3,16 +3,17 @@
 
 use std::path::{Path, PathBuf};
 
-use clap::{Args, Subcommand, ValueEnum};
+use clap::{Args, Subcommand};
 use strata::diag::{Error, ExitStatus, Result};
 use strata::hashing::{Mode, Progress, StderrProgress};
 use strata::modelsign::verify::{ModelTrust, VerifyOptions};
 use strata::modelsign::{self, HashConfig, ModelSigner};
 use strata::sigstore::keyless::Outcome;
 use strata::sigstore::keys;
-use strata::sigstore::trust::{self, TrustSpec};
+use strata::sigstore::trust;
 
 use super::keyless::KeylessArgs;
+use crate::args::{Format, HUMAN_JSON, HashingArgs, TrustArgs};
 use crate::output;
 
 /// Hash, sign and verify model weights in the OpenSSF model-signing format.
@@ -48,40 +49,15 @@ enum ModelCommand {
     Verify(VerifyArgs),
 }
 
-/// How a model is cut and what is left out (shared by the subcommands).
-#[derive(Debug, Args)]
-struct Hashing {
-    /// Leave out a path relative to the model directory (a file, or a
-    /// directory and everything under it); repeatable.
-    #[arg(long = "ignore-paths", visible_alias = "ignore", value_name = "PATH")]
-    ignore_paths: Vec<String>,
-    /// Hash `.git`, `.gitattributes`, `.github` and `.gitignore` too
-    /// (ignored by default).
-    #[arg(long)]
-    no_ignore_git_paths: bool,
-    /// Follow symbolic links instead of refusing them.
-    #[arg(long)]
-    allow_symlinks: bool,
-}
-
-impl Hashing {
-    fn config(&self, shard_size: Option<u64>) -> HashConfig {
-        HashConfig {
-            mode: shard_size.map(Mode::Shards).unwrap_or(Mode::Files),
-            allow_symlinks: self.allow_symlinks,
-            ignore: self.ignore_paths.clone(),
-            ignore_git_paths: !self.no_ignore_git_paths,
-        }
+/// How a model is cut and what is left out.
+fn config(hashing: &HashingArgs, shard_size: Option<u64>) -> HashConfig {
+    let h = hashing.resolve();
+    HashConfig {
+        mode: shard_size.map(Mode::Shards).unwrap_or(Mode::Files),
+        allow_symlinks: h.allow_symlinks,
+        ignore: h.ignore_paths,
+        ignore_git_paths: h.ignore_git_paths,
     }
-}
-
-/// Output format of `strata model hash` and `verify`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-enum Format {
-    /// Lines for people.
-    Human,
-    /// JSON: the statement (hash) or the report (verify).
-    Json,
 }
 
 /// Hash a model: the subject digest and resources a signature would carry.
@@ -93,21 +69,21 @@ enum Format {
 #[derive(Debug, Args)]
 #[command(after_long_help = "Examples:
   strata model hash models/mimo-7b
-  strata model hash models/mimo-7b --list
+  strata model hash models/mimo-7b --list --ignore-paths optimizer-state
   strata model hash big.safetensors --shard-size 1000000000 --format json")]
 struct HashArgs {
     /// Model directory or file.
     model: PathBuf,
     #[command(flatten)]
-    hashing: Hashing,
+    hashing: HashingArgs,
     /// Cut files into shards of this many bytes (`sha256-sharded-N`).
     #[arg(long, value_name = "BYTES", value_parser = clap::value_parser!(u64).range(1..))]
     shard_size: Option<u64>,
     /// List every resource.
     #[arg(long)]
     list: bool,
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Human)]
+    /// Output format: lines for people, or the in-toto statement as JSON.
+    #[arg(long, value_name = "FORMAT", default_value_t = Format::Human, value_parser = HUMAN_JSON)]
     format: Format,
 }
 
@@ -133,9 +109,10 @@ struct HashArgs {
 #[command(after_long_help = "Examples:
   strata model sign models/mimo-7b --key signing.pem
   strata model sign models/mimo-7b --key signing.pem --signature attestations/mimo-7b.sig
-  strata model sign weights/ --key leaf-key.pem --cert leaf.pem --chain intermediate.pem --chain root.pem
+  strata model sign weights/ --key leaf-key.pem --cert leaf.pem --chain intermediate.pem \\
+      --chain root.pem
   strata model sign big.safetensors --key signing.pem --shard-size 1000000000
-  strata model sign models/mimo-7b --keyless --signature mimo-7b.sig   # GitHub Actions, id-token: write")]
+  strata model sign models/mimo-7b --keyless   # in GitHub Actions, with id-token: write")]
 struct SignArgs {
     /// Model directory or file.
     model: PathBuf,
@@ -154,7 +131,7 @@ struct SignArgs {
     #[command(flatten)]
     keyless: KeylessArgs,
     #[command(flatten)]
-    hashing: Hashing,
+    hashing: HashingArgs,
     /// Cut files into shards of this many bytes (`sha256-sharded-N`), so a
     /// single huge file hashes on every core.
     #[arg(long, value_name = "BYTES", value_parser = clap::value_parser!(u64).range(1..))]
@@ -186,40 +163,29 @@ struct SignArgs {
 #[command(after_long_help = "Examples:
   strata model verify models/mimo-7b --signature model.sig --key signing.pub
   strata model verify models/mimo-7b --signature model.sig --ca org-ca.pem --format json
-  strata model verify models/mimo-7b --signature model.sig --key signing.pub --ignore-unsigned-files")]
+  strata model verify models/mimo-7b --signature model.sig --key signing.pub --ignore-unsigned-files
+  strata model verify models/gemma --signature model.sig \\
+      --certificate-identity release@example.com \\
+      --certificate-oidc-issuer https://accounts.google.com",
+    // A model-signing certificate chain is its own trust: no identity.
+    mut_arg("ca", |a| a.conflicts_with_all(["identity", "identity_regexp", "issuer"])))]
 struct VerifyArgs {
     /// Model directory or file.
     model: PathBuf,
     /// The signature.
     #[arg(long, value_name = "FILE", default_value = modelsign::DEFAULT_SIGNATURE)]
     signature: PathBuf,
-    /// Public key (PEM).
-    #[arg(long, value_name = "PUB.pem", conflicts_with_all = ["ca", "identity", "identity_regexp", "issuer"])]
-    key: Option<PathBuf>,
-    /// CA certificates (PEM) the bundle's chain must lead to.
-    #[arg(long, value_name = "CA.pem", conflicts_with_all = ["identity", "identity_regexp", "issuer"])]
-    ca: Option<PathBuf>,
-    /// Required certificate identity (SAN), exact (Sigstore signatures).
-    #[arg(long, value_name = "ID", conflicts_with = "identity_regexp")]
-    identity: Option<String>,
-    /// Required identity as an anchored regular expression.
-    #[arg(long, value_name = "REGEX")]
-    identity_regexp: Option<String>,
-    /// Required OIDC issuer, exact.
-    #[arg(long, value_name = "URL")]
-    issuer: Option<String>,
-    /// Sigstore trusted_root.json (default: the embedded public-good root).
-    #[arg(long, value_name = "FILE")]
-    trusted_root: Option<PathBuf>,
     /// Hash only the files the signature lists; files added since signing
     /// are not reported.
     #[arg(long)]
     ignore_unsigned_files: bool,
     #[command(flatten)]
-    hashing: Hashing,
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Human)]
+    hashing: HashingArgs,
+    /// Output format: the checks for people, or the report as JSON.
+    #[arg(long, value_name = "FORMAT", default_value_t = Format::Human, value_parser = HUMAN_JSON)]
     format: Format,
+    #[command(flatten)]
+    trust: TrustArgs,
 }
 
 /// Run `strata model`.
@@ -243,7 +209,7 @@ fn hash(a: HashArgs) -> Result<ExitStatus> {
     let bar = progress_for(&a.model);
     let m = modelsign::hash_model(
         &a.model,
-        &a.hashing.config(a.shard_size),
+        &config(&a.hashing, a.shard_size),
         None,
         None,
         bar.as_ref().map(|b| b as &dyn Progress),
@@ -254,7 +220,7 @@ fn hash(a: HashArgs) -> Result<ExitStatus> {
             s.push('\n');
             s
         }
-        Format::Human => {
+        _ => {
             let mut s = format!(
                 "sha256:{}  {} ({} {} resources)\n",
                 m.root_digest,
@@ -320,7 +286,7 @@ fn hash_for_signing(a: &SignArgs) -> Result<modelsign::ModelManifest> {
     let bar = progress_for(&a.model);
     modelsign::hash_model(
         &a.model,
-        &a.hashing.config(a.shard_size),
+        &config(&a.hashing, a.shard_size),
         Some(&a.signature),
         None,
         bar.as_ref().map(|b| b as &dyn Progress),
@@ -381,28 +347,24 @@ fn sign_keyless(a: &SignArgs) -> Result<ExitStatus> {
 }
 
 fn verify(a: VerifyArgs) -> Result<ExitStatus> {
-    let trust = match (&a.key, &a.ca) {
+    let spec = a.trust.spec();
+    let trust = match (&spec.key, &spec.ca) {
         (Some(k), _) => ModelTrust::Key(k.clone()),
         (None, Some(ca)) => ModelTrust::Ca(ca.clone()),
         (None, None) => {
-            if (a.identity.is_none() && a.identity_regexp.is_none()) || a.issuer.is_none() {
+            if (spec.identity.is_none() && spec.identity_regexp.is_none()) || spec.issuer.is_none()
+            {
                 return Err(Error::Usage(
                     "give --key PUB.pem, --ca CA.pem, or --identity (or --identity-regexp) with --issuer"
                         .into(),
                 ));
             }
-            ModelTrust::Sigstore(TrustSpec {
-                identity: a.identity.clone(),
-                identity_regexp: a.identity_regexp.clone(),
-                issuer: a.issuer.clone(),
-                trusted_root: a.trusted_root.clone(),
-                ..TrustSpec::default()
-            })
+            ModelTrust::Sigstore(spec)
         }
     };
     let opts = VerifyOptions {
         trust,
-        hash: a.hashing.config(None),
+        hash: config(&a.hashing, None),
         ignore_unsigned_files: a.ignore_unsigned_files,
         now: jiff::Timestamp::now(),
     };
@@ -414,8 +376,8 @@ fn verify(a: VerifyArgs) -> Result<ExitStatus> {
         bar.as_ref().map(|b| b as &dyn Progress),
     )?;
     let text = match a.format {
-        Format::Human => report.render_human(),
         Format::Json => strata::diag::to_json_pretty(&report)? + "\n",
+        _ => report.render_human(),
     };
     stdout(&text)?;
     Ok(if report.verified {

@@ -2,11 +2,16 @@
 
 use std::path::{Path, PathBuf};
 
-use clap::{Args, ValueEnum};
+use clap::Args;
 use strata::diag::{Error, ExitStatus, Result};
 use strata::{fsutil, report};
 
+use crate::args::{FleetArgs, Format, Formats, NowArg};
 use crate::output;
+
+/// `human` (plain text; `text` before), `md` or `json`.
+const FORMATS: Formats = Formats::new(&[Format::Human, Format::Md, Format::Json])
+    .with_deprecated(&[("text", Format::Human)]);
 
 /// Report on a fleet for procurement: devices, attestation status, vendor
 /// concentration, restricted-list screening, DPIA need and the gate verdict.
@@ -19,43 +24,31 @@ use crate::output;
 #[command(after_long_help = "Examples:
   strata report examples
   strata report examples --format md -o fleet-report.md
-  strata report --format json | jq '.analysis.fleet.pooled'")]
+  strata report --format json | jq '.analysis.fleet.pooled'
+  strata report --fleet examples --now 2027-01-01",
+    mut_arg("now", |a| a.help("Judge policy exceptions as of this day (YYYY-MM-DD, or an RFC 3339 time's UTC day); today (UTC) by default")))]
 pub struct ReportArgs {
-    /// The fleet (a directory with vendors.yaml, or below one); the current
-    /// directory when omitted.
-    #[arg(value_name = "FLEET")]
-    fleet: Option<PathBuf>,
+    #[command(flatten)]
+    fleet: FleetArgs,
     /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Text)]
+    #[arg(long, value_name = "FORMAT", default_value_t = Format::Human, value_parser = FORMATS)]
     format: Format,
     /// Write to FILE (atomically) instead of stdout.
     #[arg(short, long, value_name = "FILE")]
     output: Option<PathBuf>,
-    /// Judge policy exceptions as of this date (YYYY-MM-DD); today (UTC) by
-    /// default.
-    #[arg(long, value_name = "DATE")]
-    now: Option<String>,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-enum Format {
-    /// Plain text for a terminal.
-    Text,
-    /// Markdown, for tickets and wikis.
-    Md,
-    /// Everything, as JSON.
-    Json,
+    #[command(flatten)]
+    now: NowArg,
 }
 
 /// Run `strata report`.
 pub fn run(args: ReportArgs) -> Result<ExitStatus> {
-    let date = super::date_arg(args.now.as_deref())?;
-    let fleet = super::fleet_arg(args.fleet.as_deref())?;
+    let date = super::time_date(args.now.date())?;
+    let fleet = args.fleet.discover()?;
     let r = report::report(&fleet.root, date)?;
     let text = match args.format {
-        Format::Text => report::text(&r),
         Format::Md => report::markdown(&r),
         Format::Json => strata::diag::to_json_pretty(&r)? + "\n",
+        _ => report::text(&r),
     };
     match &args.output {
         Some(p) => fsutil::write_atomic(p, text.as_bytes())?,

@@ -4,12 +4,12 @@
 use std::io::{BufRead, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
-use clap::{Args, Subcommand, ValueEnum};
+use clap::{Args, Subcommand};
 use strata::diag::{Error, ExitStatus, Result};
-use strata::fleet::Fleet;
 use strata::model::Verdict;
 use strata::review::{self, Prepared, Request};
 
+use crate::args::{FleetOpt, Format, HUMAN_JSON, NowArg, TrustArgs};
 use crate::output;
 
 /// Approve or reject a device's current attestation for policy criteria.
@@ -85,9 +85,13 @@ struct MergeArgs {
   strata review approve phone -c security-reviewed --ca org-ca.pem --identity release@example.org
   strata review reject pixel-9-pro --fleet examples -c dpo-approved --note \"US cloud\"
   strata review approve phone -c dpo-approved --key demo.pub --who \"CI <ci@example.org>\" --yes
+  strata review approve phone -c security-reviewed \\
+      --certificate-identity https://github.com/org/fleet/.github/workflows/ci.yml@refs/heads/main \\
+      --certificate-oidc-issuer https://token.actions.githubusercontent.com
 
 Exit status: 0 recorded, 1 refused (the attestation failed a check) or not
-confirmed, 2 bad input (unknown device or criterion, missing attestation).")]
+confirmed, 2 bad input (unknown device or criterion, missing attestation).",
+    mut_arg("now", |a| a.help("Record this time instead of now (YYYY-MM-DD for midnight UTC, or RFC 3339); the signature is verified at it too")))]
 struct VerdictArgs {
     /// Device id, as in approved-devices.yaml.
     #[arg(value_name = "DEVICE")]
@@ -110,13 +114,10 @@ struct VerdictArgs {
     /// Last day the verdict counts (YYYY-MM-DD).
     #[arg(long, value_name = "DATE")]
     expires: Option<String>,
-    /// Record this time instead of now (YYYY-MM-DD or RFC 3339).
-    #[arg(long, value_name = "TIME")]
-    now: Option<String>,
-    /// The fleet (holding policy.yaml and approved-devices.yaml); found from
-    /// the current directory upwards by default.
-    #[arg(long, value_name = "DIR")]
-    fleet: Option<PathBuf>,
+    #[command(flatten)]
+    now: NowArg,
+    #[command(flatten)]
+    fleet: FleetOpt,
     /// The attestation to review, instead of the list's.
     #[arg(long, value_name = "FILE")]
     attestation: Option<PathBuf>,
@@ -124,58 +125,16 @@ struct VerdictArgs {
     /// attestations by default.
     #[arg(long, value_name = "FILE")]
     reviews: Option<PathBuf>,
-    /// Public key (PEM) the attestation's bundle was signed with.
-    #[arg(long, value_name = "PUB.pem", conflicts_with_all = ["ca", "identity", "identity_regexp", "issuer"], help_heading = "Signature (as for strata verify)")]
-    key: Option<PathBuf>,
-    /// Organisation CA certificates (PEM: root and intermediates).
-    #[arg(
-        long,
-        value_name = "CA.pem",
-        help_heading = "Signature (as for strata verify)"
-    )]
-    ca: Option<PathBuf>,
-    /// Required certificate identity (SAN), exact.
-    #[arg(
-        long,
-        value_name = "ID",
-        conflicts_with = "identity_regexp",
-        help_heading = "Signature (as for strata verify)"
-    )]
-    identity: Option<String>,
-    /// Required certificate identity, a regular expression matching the whole
-    /// SAN.
-    #[arg(
-        long,
-        value_name = "REGEXP",
-        help_heading = "Signature (as for strata verify)"
-    )]
-    identity_regexp: Option<String>,
-    /// Required OIDC issuer, exact.
-    #[arg(
-        long,
-        value_name = "URL",
-        help_heading = "Signature (as for strata verify)"
-    )]
-    issuer: Option<String>,
-    /// Sigstore trusted_root.json (default: the embedded public-good root).
-    #[arg(
-        long,
-        value_name = "FILE",
-        help_heading = "Signature (as for strata verify)"
-    )]
-    trusted_root: Option<PathBuf>,
     /// Do not ask for confirmation on a terminal.
     #[arg(long, short = 'y')]
     yes: bool,
     /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Human)]
+    #[arg(long, value_name = "FORMAT", default_value_t = Format::Human, value_parser = HUMAN_JSON)]
     format: Format,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-enum Format {
-    Human,
-    Json,
+    /// The trust the attestation's bundle is verified with; the policy's
+    /// `unsigned-attestation` rule's by default.
+    #[command(flatten)]
+    trust: TrustArgs,
 }
 
 /// Run `strata review`.
@@ -205,14 +164,8 @@ fn merge(a: &MergeArgs) -> Result<ExitStatus> {
 }
 
 fn verdict(a: VerdictArgs, verdict: Verdict) -> Result<ExitStatus> {
-    let now = match &a.now {
-        Some(t) => review::parse_time(t).ok_or_else(|| {
-            Error::Usage(format!(
-                "--now `{t}` is not a date (YYYY-MM-DD) or an RFC 3339 time"
-            ))
-        })?,
-        None => time::OffsetDateTime::now_utc(),
-    };
+    let now = time::OffsetDateTime::from_unix_timestamp(a.now.timestamp().as_second())
+        .map_err(|e| Error::Usage(format!("--now is out of range: {e}")))?;
     let expires = a
         .expires
         .as_deref()
@@ -222,8 +175,7 @@ fn verdict(a: VerdictArgs, verdict: Verdict) -> Result<ExitStatus> {
                 .ok_or_else(|| Error::Usage(format!("--expires `{t}` is not a date (YYYY-MM-DD)")))
         })
         .transpose()?;
-    let start = a.fleet.clone().unwrap_or_else(|| PathBuf::from("."));
-    let fleet = Fleet::discover(&start)?;
+    let fleet = a.fleet.discover()?;
     let reviewer = match &a.who {
         Some(w) if !w.trim().is_empty() => w.trim().to_string(),
         Some(_) => return Err(Error::Usage("--who is empty".into())),
@@ -247,42 +199,38 @@ fn verdict(a: VerdictArgs, verdict: Verdict) -> Result<ExitStatus> {
             attestation: a.attestation.clone(),
             reviews: a.reviews.clone(),
             policy: None,
-            trust: review::signature::Trust {
-                key: a.key.clone(),
-                ca: a.ca.clone(),
-                identity: a.identity.clone(),
-                identity_regexp: a.identity_regexp.clone(),
-                issuer: a.issuer.clone(),
-                trusted_root: a.trusted_root.clone(),
-            },
+            trust: a.trust.spec(),
         },
     )?;
     let refusal = prepared.refusal();
-    if a.format == Format::Human {
+    let human_form = a.format != Format::Json;
+    if human_form {
         print(&human(&prepared))?;
     }
     if let Some(why) = &refusal {
-        match a.format {
-            Format::Human => output::status(&format!(
+        if human_form {
+            output::status(&format!(
                 "refused: the attestation does not pass the checks ({why}); nothing was written"
-            )),
-            Format::Json => print(&json(&prepared, false, refusal.as_deref())?)?,
+            ));
+        } else {
+            print(&json(&prepared, false, refusal.as_deref())?)?;
         }
         return Ok(ExitStatus::Failure);
     }
-    if a.format == Format::Human && !a.yes && std::io::stdin().is_terminal() && !confirm()? {
+    if human_form && !a.yes && std::io::stdin().is_terminal() && !confirm()? {
         output::status("not recorded");
         return Ok(ExitStatus::Failure);
     }
     review::commit(&prepared.reviews_path, &prepared.entry)?;
-    match a.format {
-        Format::Human => output::status(&format!(
+    if human_form {
+        output::status(&format!(
             "recorded {} of {} in {}",
             prepared.entry.verdict.as_str(),
             prepared.entry.device,
             prepared.reviews_path.display()
-        )),
-        Format::Json => print(&json(&prepared, true, None)?)?,
+        ));
+    } else {
+        print(&json(&prepared, true, None)?)?;
     }
     Ok(ExitStatus::Success)
 }

@@ -4,21 +4,13 @@
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
-use clap::{Args, ValueEnum};
+use clap::Args;
 use serde_json::{Value, json};
 use strata::diag::{Code, Diagnostic, Error, ExitStatus, Result, Severity};
 use strata::validate::{self, MAX_BOM_BYTES, Options, Report};
 
+use crate::args::{Format, HUMAN_JSON};
 use crate::output;
-
-/// Output format of `strata validate`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum ValidateFormat {
-    /// Diagnostics on stderr, one verdict line per file on stdout.
-    Human,
-    /// One JSON document on stdout with every file's result and diagnostics.
-    Json,
-}
 
 /// Validate CycloneDX JSON BOMs (spec versions 1.4, 1.5, 1.6 and 1.7).
 ///
@@ -50,9 +42,11 @@ pub struct ValidateArgs {
     /// mismatch) as errors.
     #[arg(long)]
     strict: bool,
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = ValidateFormat::Human)]
-    format: ValidateFormat,
+    /// Output format: diagnostics on stderr and one verdict line per file on
+    /// stdout, or one JSON document with every file's result and
+    /// diagnostics.
+    #[arg(long, value_name = "FORMAT", default_value_t = Format::Human, value_parser = HUMAN_JSON)]
+    format: Format,
 }
 
 /// The result for one file: a report, or why it could not be judged.
@@ -103,8 +97,7 @@ pub fn run(args: ValidateArgs) -> Result<ExitStatus> {
         .max_by_key(|s| s.code())
         .unwrap_or(ExitStatus::Success);
     let text = match args.format {
-        ValidateFormat::Human => human(&outcomes, args.strict),
-        ValidateFormat::Json => {
+        Format::Json => {
             let doc = json!({
                 "valid": worst == ExitStatus::Success,
                 "strict": args.strict,
@@ -114,6 +107,7 @@ pub fn run(args: ValidateArgs) -> Result<ExitStatus> {
             s.push('\n');
             s
         }
+        _ => human(&outcomes, args.strict),
     };
     output::stdout(text.as_bytes()).map_err(|e| Error::io(Path::new("<stdout>"), e))?;
     Ok(worst)

@@ -5,24 +5,14 @@ use std::path::{Path, PathBuf};
 
 use std::io::IsTerminal;
 
-use clap::{Args, ValueEnum};
+use clap::Args;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use strata::diag::{Error, ExitStatus, Result};
 use strata::sigstore::artifact::ArtifactInput;
-use strata::sigstore::trust::TrustSpec;
 use strata::sigstore::{batch, input, verify};
 
+use crate::args::{Format, HUMAN_JSON, NowArg, TrustArgs};
 use crate::output;
-
-/// Output format of `strata verify`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum VerifyFormat {
-    /// A header and one line per check (with --batch: one line per bundle
-    /// and the counts).
-    Human,
-    /// The report as JSON (with --batch: an array of reports).
-    Json,
-}
 
 /// Verify a Sigstore bundle, reporting every check by name.
 ///
@@ -37,7 +27,9 @@ pub enum VerifyFormat {
 ///
 /// - `--identity ID --issuer URL`: a keyless Sigstore bundle, against the
 ///   trusted root (the embedded public-good root unless --trusted-root); the
-///   SAN and the OIDC issuer must match exactly.
+///   SAN and the OIDC issuer must match exactly. cosign's names work too:
+///   --certificate-identity, --certificate-identity-regexp,
+///   --certificate-oidc-issuer, --ca-roots.
 ///
 /// - `--key PUB.pem`: a bundle signed with a key.
 ///
@@ -87,6 +79,8 @@ pub enum VerifyFormat {
       --issuer https://token.actions.githubusercontent.com
   strata verify bundle.json sha256:06ce3309... --identity-regexp 'https://github.com/org/.*' \\
       --issuer https://token.actions.githubusercontent.com --format json
+  strata verify blob.sigstore.json blob --certificate-identity release@example.com \\
+      --certificate-oidc-issuer https://accounts.google.com
   strata verify --batch attestations/ --key examples/keys/demo-signing-key.pub
   strata verify --batch bundles.txt --ca org-ca.pem --identity release@example.com --format json
   find out -name '*.sigstore.json' | strata verify --batch - --key signing.pub
@@ -95,7 +89,8 @@ A list for --batch:
   # BUNDLE [ARTIFACT]
   attestations/pixel-9-pro/bom.sigstore.json
   release.tar.gz.sigstore.json  release.tar.gz
-  firmware.sigstore.json        sha256:06ce3309...")]
+  firmware.sigstore.json        sha256:06ce3309...",
+    mut_arg("now", |a| a.hide(true).help("Verification time instead of now, for key and CA bundles that carry no signed time")))]
 pub struct VerifyArgs {
     /// The bundle (`.sigstore.json`).
     #[arg(value_name = "BUNDLE", required_unless_present = "batch")]
@@ -108,61 +103,20 @@ pub struct VerifyArgs {
     /// Repeatable.
     #[arg(long, value_name = "LIST", conflicts_with_all = ["bundle", "artifact"])]
     batch: Vec<PathBuf>,
-    /// Public key (PEM) the bundle was signed with.
-    #[arg(long, value_name = "PUB.pem", conflicts_with_all = ["ca", "identity", "identity_regexp", "issuer"])]
-    key: Option<PathBuf>,
-    /// Organisation CA certificates (PEM: root and intermediates).
-    #[arg(long, value_name = "CA.pem")]
-    ca: Option<PathBuf>,
-    /// Sigstore trusted_root.json (default: the embedded public-good root).
-    #[arg(long, value_name = "FILE")]
-    trusted_root: Option<PathBuf>,
-    /// Required certificate identity (SAN), exact.
-    #[arg(long, value_name = "ID", conflicts_with = "identity_regexp")]
-    identity: Option<String>,
-    /// Required certificate identity as a regular expression matching the
-    /// whole SAN.
-    #[arg(long, value_name = "REGEXP")]
-    identity_regexp: Option<String>,
-    /// Required OIDC issuer, exact.
-    #[arg(long, value_name = "URL")]
-    issuer: Option<String>,
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = VerifyFormat::Human)]
-    format: VerifyFormat,
-    /// Verification time (RFC 3339, or YYYY-MM-DD for midnight UTC) instead
-    /// of now: used for key and CA bundles that carry no signed time.
-    #[arg(long, value_name = "TIME", hide = true)]
-    now: Option<String>,
+    /// Output format: a header and one line per check (with --batch: one
+    /// line per bundle and the counts), or the report as JSON (with --batch:
+    /// an array of reports).
+    #[arg(long, value_name = "FORMAT", default_value_t = Format::Human, value_parser = HUMAN_JSON)]
+    format: Format,
+    #[command(flatten)]
+    now: NowArg,
+    #[command(flatten)]
+    trust: TrustArgs,
 }
 
 /// Run `strata verify`.
 pub fn run(args: VerifyArgs) -> Result<ExitStatus> {
-    let now = match &args.now {
-        Some(t) => t
-            .parse::<jiff::Timestamp>()
-            .or_else(|_| {
-                t.parse::<jiff::civil::Date>()
-                    .and_then(|d| d.to_zoned(jiff::tz::TimeZone::UTC))
-                    .map(|z| z.timestamp())
-            })
-            .map_err(|e| {
-                Error::Usage(format!(
-                    "--now `{t}` is not an RFC 3339 time or a date: {e}"
-                ))
-            })?,
-        None => jiff::Timestamp::from_second(jiff::Timestamp::now().as_second())
-            .unwrap_or_else(|_| jiff::Timestamp::now()),
-    };
-    let opts = TrustSpec {
-        key: args.key.clone(),
-        ca: args.ca.clone(),
-        identity: args.identity.clone(),
-        identity_regexp: args.identity_regexp.clone(),
-        issuer: args.issuer.clone(),
-        trusted_root: args.trusted_root.clone(),
-    }
-    .options(now)?;
+    let opts = args.trust.spec().options(args.now.timestamp())?;
     let Some(bundle) = &args.bundle else {
         return run_batch(&args, &opts);
     };
@@ -173,12 +127,12 @@ pub fn run(args: VerifyArgs) -> Result<ExitStatus> {
     let file = input::read_bundle(bundle)?;
     let report = verify::verify(&file, &artifact, &opts)?;
     let text = match args.format {
-        VerifyFormat::Human => report.render_human(),
-        VerifyFormat::Json => {
+        Format::Json => {
             let mut s = strata::diag::to_json_pretty(&report)?;
             s.push('\n');
             s
         }
+        _ => report.render_human(),
     };
     output::stdout(text.as_bytes()).map_err(|e| Error::io(Path::new("<stdout>"), e))?;
     Ok(if report.verified {
@@ -201,8 +155,8 @@ fn run_batch(args: &VerifyArgs, opts: &verify::Options) -> Result<ExitStatus> {
         b.finish_and_clear();
     }
     let text = match args.format {
-        VerifyFormat::Human => batch::render_human(&outcomes, &verify::describe_trust(opts)),
-        VerifyFormat::Json => batch::render_json(&outcomes)?,
+        Format::Json => batch::render_json(&outcomes)?,
+        _ => batch::render_human(&outcomes, &verify::describe_trust(opts)),
     };
     output::stdout(text.as_bytes()).map_err(|e| Error::io(Path::new("<stdout>"), e))?;
     Ok(batch::Summary::of(&outcomes).exit_status())
