@@ -240,7 +240,7 @@ def main():
     with open(os.path.join(fleet, "approved-devices.yaml"), "w", encoding="utf-8") as f:
         f.write("".join(listing))
 
-    subprocess.run([a.strata, "assemble", os.path.join(fleet, "stacks"), "--root", fleet,
+    subprocess.run([a.strata, "assemble", os.path.join(fleet, "stacks"), "--fleet", fleet,
                     "--out-dir", atts, "--sign", KEY_PEM], check=True,
                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 

@@ -55,9 +55,9 @@ rm -f "$out"/*.html "$out"/*.pdf "$out"/*-page-*.png "$out"/*.chromium.log
 out=$(cd "$out" && pwd)
 
 echo "== render HTML into $out"
-"$strata" memo dpia xiaomi-15s-pro-cn -C examples --format html --now "$now" -o "$out/dpia-xiaomi-15s-pro-cn.html"
-"$strata" memo procurement pixel-9-pro -C examples --format html --now "$now" -o "$out/procurement-pixel-9-pro.html"
-"$strata" memo procurement --fleet -C examples --format html --now "$now" -o "$out/procurement-fleet.html"
+"$strata" memo dpia xiaomi-15s-pro-cn --fleet examples --format html --now "$now" -o "$out/dpia-xiaomi-15s-pro-cn.html"
+"$strata" memo procurement pixel-9-pro --fleet examples --format html --now "$now" -o "$out/procurement-pixel-9-pro.html"
+"$strata" memo procurement --all --fleet examples --format html --now "$now" -o "$out/procurement-fleet.html"
 
 echo "== self-contained: no external resources"
 # Any src=, href= or url() naming a scheme or a protocol-relative URL would be

@@ -110,7 +110,11 @@ pub fn normalize_lexically(p: &Path) -> PathBuf {
     for c in p.components() {
         match c {
             Component::ParentDir => {
-                if !out.pop() {
+                // `..` after `..` (or at the start) stays; after a name it
+                // cancels the name.
+                let after_parent =
+                    matches!(out.components().next_back(), Some(Component::ParentDir));
+                if after_parent || !out.pop() {
                     out.push("..");
                 }
             }
@@ -162,6 +166,23 @@ pub fn confine(root: &Path, rel: &str, allow_escape: bool) -> std::result::Resul
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn normalize_lexically_keeps_leading_parents() {
+        for (p, want) in [
+            ("a/./b/../c", "a/c"),
+            ("./../../x/y", "../../x/y"),
+            ("../a/../../b", "../../b"),
+            ("a/..", ""),
+            ("a/../..", ".."),
+        ] {
+            assert_eq!(
+                normalize_lexically(Path::new(p)),
+                PathBuf::from(want),
+                "{p}"
+            );
+        }
+    }
 
     #[test]
     fn confine_refuses_escapes() {

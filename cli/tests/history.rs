@@ -443,3 +443,71 @@ fn log_reads_reviews_files_in_any_layout() {
     assert_eq!(first["review"]["reviewer"], "Dee");
     assert_ne!(v["entries"][1]["kind"], "review", "{body}");
 }
+
+#[test]
+fn diff_and_log_find_the_attestations_from_the_fleet() {
+    let f = fixture();
+    let d = f.tmp.path();
+    let stdout_in = |dir: &Path, args: &[&str]| {
+        let out = strata(dir).args(args).output().unwrap();
+        assert_eq!(out.status.code(), Some(0), "{}", render(&out, d));
+        String::from_utf8(out.stdout).unwrap()
+    };
+    std::fs::create_dir_all(d.join("fleet/stacks")).unwrap();
+    for args in [
+        &["log", "phone"][..],
+        &["diff", "HEAD~4", "HEAD"],
+        &["diff", "HEAD~3", "HEAD~2", "phone", "--format", "json"],
+    ] {
+        // Outside any fleet: ./attestations. With --fleet, or from inside
+        // the fleet: where its approved-device list says (../attestations).
+        let here = stdout_in(d, args);
+        assert_eq!(stdout_in(d, &[args, &["--fleet", "fleet"]].concat()), here);
+        assert_eq!(stdout_in(&d.join("fleet"), args), here, "{args:?}");
+        assert_eq!(stdout_in(&d.join("fleet/stacks"), args), here, "{args:?}");
+        // The old --attestations DIR still works, with a note.
+        let (code, old) = run(&f, &[args, &["--attestations", "attestations"]].concat());
+        let (_, new) = run(&f, args);
+        assert_eq!(code, 0);
+        assert_eq!(
+            old,
+            new.replace(
+                "----- stderr -----\n",
+                "----- stderr -----\nwarning: --attestations is deprecated; use --fleet\n"
+            )
+        );
+    }
+    // A fleet whose list names attestations in two directories: a DEVICE
+    // picks one; without one it is an error naming both.
+    write(
+        d,
+        "split/vendors.yaml",
+        "version: 1\nvendors:\n  acme: {name: Acme Corporation, jurisdiction: DE}\n",
+    );
+    write(
+        d,
+        "split/approved-devices.yaml",
+        "version: 1\ndevices:\n  - {id: phone, stack: s.yaml, attestation: ../attestations/phone/bom.cdx.json, units: 1}\n  - {id: car, stack: s.yaml, attestation: ../elsewhere/car/bom.cdx.json, units: 1}\n",
+    );
+    let phone = stdout_in(d, &["log", "phone", "--fleet", "split"]);
+    assert_eq!(phone, stdout_in(d, &["log", "phone"]));
+    let (code, text) = run(&f, &["diff", "HEAD~4", "HEAD", "--fleet", "split"]);
+    assert_eq!(code, 2, "{text}");
+    assert!(text.contains("error[attestations-ambiguous]"), "{text}");
+    assert!(text.contains("attestations, elsewhere"), "{text}");
+    // A fleet without a list keeps its attestations in FLEET/attestations.
+    write(
+        d,
+        "bare/vendors.yaml",
+        "version: 1\nvendors:\n  acme: {name: Acme Corporation, jurisdiction: DE}\n",
+    );
+    write(
+        d,
+        "bare/attestations/phone/bom.cdx.json",
+        &bom("phone", &V2),
+    );
+    let (code, text) = run(&f, &["diff", "HEAD", "WORKTREE", "--fleet", "bare"]);
+    assert_eq!(code, 0, "{text}");
+    assert!(text.contains("phone"), "{text}");
+    assert!(!text.contains("car"), "{text}");
+}

@@ -17,6 +17,7 @@ mod evidence_slsa;
 mod evidence_tcg_spdm;
 mod evidence_uptane_keys;
 mod explain;
+mod flags;
 mod gate;
 mod hash;
 mod history;

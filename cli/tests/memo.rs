@@ -10,7 +10,7 @@ fn memo(dir: &std::path::Path, args: &[&str]) -> std::process::Output {
     let out = strata(dir)
         .arg("memo")
         .args(args)
-        .args(["-C", "fleet", "--now", "2026-11-26"])
+        .args(["--fleet", "fleet", "--now", "2026-11-26"])
         .output()
         .unwrap();
     assert!(!String::from_utf8_lossy(&out.stderr).contains("panicked"));
@@ -65,7 +65,7 @@ fn procurement_memos_for_the_example_devices() {
 #[test]
 fn fleet_memo_summarises_every_device() {
     let tmp = repo_like();
-    let text = ok_text(tmp.path(), &["procurement", "--fleet"]);
+    let text = ok_text(tmp.path(), &["procurement", "--all"]);
     for id in common::EXAMPLE_DEVICES {
         assert!(text.contains(&format!("(`{id}`)")), "{id}");
     }

@@ -78,6 +78,35 @@ fn the_example_reviews_cover_every_device_and_are_canonical() {
 }
 
 #[test]
+fn the_stale_review_finding_names_the_fleet_when_diff_needs_it() {
+    let tmp = repo_like();
+    let d = tmp.path();
+    let mut git = Repo::init(d);
+    git.commit("example fleet, reviewed");
+    bump_su7(d);
+    // Gated from elsewhere, the attestations are not ./attestations: the
+    // suggested command names the fleet, and works as given.
+    let ci = d.join("ci");
+    std::fs::create_dir_all(&ci).unwrap();
+    let out = run(&ci, &["gate", "../fleet", "--now", "2026-11-26"]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    let line = text
+        .lines()
+        .find(|l| l.contains("[stale-review] xiaomi-su7"))
+        .unwrap_or_else(|| panic!("{text}"));
+    let cmd = line.split('`').nth(1).unwrap();
+    assert!(
+        cmd.starts_with("strata diff sha256:")
+            && cmd.ends_with(" WORKTREE xiaomi-su7 --fleet ../fleet"),
+        "{cmd}"
+    );
+    let args: Vec<&str> = cmd.split(' ').skip(1).collect();
+    let diff = run(&ci, &args);
+    assert_eq!(diff.status.code(), Some(0), "{}", render(&diff, d));
+    assert!(String::from_utf8_lossy(&diff.stdout).contains("os        version 1.5 → 1.6"));
+}
+
+#[test]
 fn a_changed_attestation_goes_stale_until_reviewed_again() {
     let tmp = repo_like();
     let d = tmp.path();

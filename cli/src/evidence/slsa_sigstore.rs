@@ -7,7 +7,7 @@
 //! Without a pinned identity the certificate's own SAN and OIDC issuer are
 //! taken as the policy: the identity is then authenticated (Fulcio issued
 //! the certificate to it) but not required to be anyone in particular, and
-//! the report says so. With `--identity` and `--oidc-issuer` both must match
+//! the report says so. With `--identity` and `--issuer` both must match
 //! exactly.
 
 use std::path::PathBuf;
@@ -112,7 +112,7 @@ pub fn check(
         rep.check(
             &format!("{pre}signer-identity"),
             Status::Skip,
-            "not pinned: the certificate identity is authenticated by the chain but no identity was required (give --identity and --oidc-issuer)",
+            "not pinned: the certificate identity is authenticated by the chain but no identity was required (give --identity and --issuer)",
         );
     }
     Ok(())
