@@ -77,13 +77,20 @@ fn the_example_reviews_cover_every_device_and_are_canonical() {
     assert!(is_canonical(&reviews_text(tmp.path())));
 }
 
+/// The example fleet committed in git, then the vehicle's attestation
+/// changed in the working tree.
+fn changed_su7() -> (tempfile::TempDir, Repo) {
+    let tmp = repo_like();
+    let mut git = Repo::init(tmp.path());
+    git.commit("example fleet, reviewed");
+    bump_su7(tmp.path());
+    (tmp, git)
+}
+
 #[test]
 fn the_stale_review_finding_names_the_fleet_when_diff_needs_it() {
-    let tmp = repo_like();
+    let (tmp, _git) = changed_su7();
     let d = tmp.path();
-    let mut git = Repo::init(d);
-    git.commit("example fleet, reviewed");
-    bump_su7(d);
     // Gated from elsewhere, the attestations are not ./attestations: the
     // suggested command names the fleet, and works as given.
     let ci = d.join("ci");
@@ -108,11 +115,8 @@ fn the_stale_review_finding_names_the_fleet_when_diff_needs_it() {
 
 #[test]
 fn a_changed_attestation_goes_stale_until_reviewed_again() {
-    let tmp = repo_like();
+    let (tmp, _git) = changed_su7();
     let d = tmp.path();
-    let mut git = Repo::init(d);
-    git.commit("example fleet, reviewed");
-    bump_su7(d);
     let stale = stale_findings(d);
     assert_eq!(stale.len(), 1, "{stale:?}");
     let line = &stale[0];

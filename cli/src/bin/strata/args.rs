@@ -349,15 +349,12 @@ pub struct NowArg {
     now: Option<jiff::Timestamp>,
 }
 
-/// A time on the command line: `YYYY-MM-DD` (midnight UTC) or RFC 3339.
+/// A time on the command line: `YYYY-MM-DD` (midnight UTC) or RFC 3339,
+/// read by the library's parser (to the second).
 pub fn parse_time(text: &str) -> std::result::Result<jiff::Timestamp, String> {
-    if let Ok(t) = text.parse::<jiff::Timestamp>() {
-        return Ok(t);
-    }
-    text.parse::<jiff::civil::Date>()
-        .and_then(|d| d.to_zoned(jiff::tz::TimeZone::UTC))
-        .map(|z| z.timestamp())
-        .map_err(|_| format!("`{text}` is not a date (YYYY-MM-DD) or an RFC 3339 time"))
+    strata::review::parse_time(text)
+        .and_then(|t| jiff::Timestamp::from_second(t.unix_timestamp()).ok())
+        .ok_or_else(|| format!("`{text}` is not a date (YYYY-MM-DD) or an RFC 3339 time"))
 }
 
 /// `given`, else the current time to the second.
