@@ -89,6 +89,25 @@ impl FleetOpt {
     pub fn discover(&self) -> Result<Fleet> {
         discover(self.fleet.as_deref())
     }
+
+    /// The attestations directory of `diff` and `log`: the one given with
+    /// the deprecated `--attestations DIR`; else the fleet's (see
+    /// [`strata::review::attestations_dir`]), the fleet given or found from
+    /// the current directory; else, outside any fleet, ./attestations.
+    pub fn attestations(&self, old: Option<&Path>, device: Option<&str>) -> Result<PathBuf> {
+        if let Some(dir) = old {
+            deprecated("--attestations", "--fleet");
+            return Ok(dir.to_path_buf());
+        }
+        let start = self.fleet.as_deref().unwrap_or(Path::new("."));
+        let root = match (strata::fleet::find_root(start)?, &self.fleet) {
+            (Some(root), _) => root,
+            (None, None) => return Ok(PathBuf::from(strata::review::ATTESTATIONS_DIR)),
+            // Not a fleet: say so as every command does.
+            (None, Some(_)) => self.discover()?.root,
+        };
+        strata::review::attestations_dir(&root, device)
+    }
 }
 
 /// The fleet around `dir` (the current directory when `None`): the nearest

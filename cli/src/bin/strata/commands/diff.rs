@@ -58,11 +58,9 @@ pub struct DiffArgs {
 
 /// Run `strata diff`.
 pub fn run(args: DiffArgs) -> Result<ExitStatus> {
-    let dir = super::log::attestations_dir(
-        &args.fleet,
-        args.attestations.as_deref(),
-        args.device.as_deref(),
-    )?;
+    let dir = args
+        .fleet
+        .attestations(args.attestations.as_deref(), args.device.as_deref())?;
     let h = History::open(&dir)?;
     let d = revdiff::rev_diff(&h, &args.rev_a, &args.rev_b, args.device.as_deref())?;
     let text = match args.format {

@@ -6,7 +6,7 @@ use clap::Args;
 use strata::diag::{Error, ExitStatus, Result};
 use strata::history::{History, log};
 
-use crate::args::{self, FleetOpt, Format, HUMAN_JSON};
+use crate::args::{FleetOpt, Format, HUMAN_JSON};
 use crate::output;
 
 /// Show the history of a device's attestation, signature and reviews.
@@ -47,37 +47,11 @@ pub struct LogArgs {
     format: Format,
 }
 
-/// The attestations directory of `diff` and `log`: the deprecated
-/// `--attestations DIR` as given; else the fleet's (see
-/// [`strata::review::attestations_dir`]), the fleet named by --fleet or
-/// found from the current directory; else, outside any fleet,
-/// ./attestations.
-pub fn attestations_dir(
-    fleet: &FleetOpt,
-    attestations: Option<&Path>,
-    device: Option<&str>,
-) -> Result<PathBuf> {
-    if let Some(dir) = attestations {
-        args::deprecated("--attestations", "--fleet");
-        return Ok(dir.to_path_buf());
-    }
-    let start = fleet.fleet.as_deref().unwrap_or(Path::new("."));
-    let root = match (strata::fleet::find_root(start)?, &fleet.fleet) {
-        (Some(root), _) => root,
-        (None, None) => return Ok(PathBuf::from(strata::review::ATTESTATIONS_DIR)),
-        // Not a fleet: say so as every command does.
-        (None, Some(_)) => fleet.discover()?.root,
-    };
-    strata::review::attestations_dir(&root, device)
-}
-
 /// Run `strata log`.
 pub fn run(args: LogArgs) -> Result<ExitStatus> {
-    let dir = attestations_dir(
-        &args.fleet,
-        args.attestations.as_deref(),
-        Some(&args.device),
-    )?;
+    let dir = args
+        .fleet
+        .attestations(args.attestations.as_deref(), Some(&args.device))?;
     let h = History::open(&dir)?;
     let l = log::log(&h, &args.device, &args.from, args.max_count)?;
     let text = match args.format {
