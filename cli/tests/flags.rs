@@ -178,6 +178,7 @@ fn format_human_is_accepted_wherever_there_is_a_form_for_people() {
         ],
         &["diff", "HEAD", "WORKTREE"],
         &["log", "laptop"],
+        &["explain", "no-fleet-root"],
         &[
             "review",
             "approve",

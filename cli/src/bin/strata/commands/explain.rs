@@ -1,10 +1,11 @@
 //! `strata explain CODE`: what a diagnostic code means and how to fix it,
 //! as `rustc --explain` does.
 
-use clap::{Args, ValueEnum};
+use clap::Args;
 use serde_json::json;
 use strata::diag::{Code, Error, ExitStatus, Result};
 
+use crate::args::{Format, HUMAN_JSON};
 use crate::output;
 
 /// Explain a diagnostic code: what it means, its common causes and how to
@@ -32,41 +33,35 @@ pub struct ExplainArgs {
     #[arg(long)]
     list: bool,
     /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Human)]
+    #[arg(long, value_name = "FORMAT", default_value_t = Format::Human, value_parser = HUMAN_JSON)]
     format: Format,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-enum Format {
-    Human,
-    Json,
 }
 
 /// Run `strata explain`.
 pub fn run(args: ExplainArgs) -> Result<ExitStatus> {
-    let text = match (&args.code, args.format) {
-        (None, Format::Human) => list_human(),
-        (None, Format::Json) => {
+    let as_json = args.format == Format::Json;
+    let text = match (&args.code, as_json) {
+        (None, false) => list_human(),
+        (None, true) => {
             let all: Vec<_> = Code::ALL
                 .iter()
                 .map(|c| json!({"code": c, "summary": c.summary()}))
                 .collect();
             strata::diag::to_json_pretty(&all)? + "\n"
         }
-        (Some(name), format) => {
+        (Some(name), as_json) => {
             let code = lookup(name)?;
-            match format {
+            if as_json {
+                let v = json!({
+                    "code": code,
+                    "summary": code.summary(),
+                    "explanation": code.explanation(),
+                });
+                strata::diag::to_json_pretty(&v)? + "\n"
+            } else {
                 // As `rustc --explain`: the explanation, whose first
                 // sentence says what the code means.
-                Format::Human => code.explanation().to_string(),
-                Format::Json => {
-                    let v = json!({
-                        "code": code,
-                        "summary": code.summary(),
-                        "explanation": code.explanation(),
-                    });
-                    strata::diag::to_json_pretty(&v)? + "\n"
-                }
+                code.explanation().to_string()
             }
         }
     };
