@@ -20,12 +20,10 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use crate::diag::{Code, Diagnostic, Error, Result};
+use crate::layout::VENDORS_FILE;
 use crate::model::{self, FileKind, Loaded, Vendor, Vendors};
 use crate::names;
 use crate::yaml::escape_token;
-
-/// File name of the vendors file that marks a fleet root.
-pub const VENDORS_FILE: &str = "vendors.yaml";
 
 /// A fleet root with its resolved vendors.
 #[derive(Debug, Clone)]

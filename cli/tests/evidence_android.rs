@@ -93,7 +93,7 @@ fn hardware_chains_verify_to_a_google_root() {
                 .detail
                 .contains("Google hardware attestation root")
         );
-        assert_eq!(check(&r, "revocation").status, Status::Skip);
+        assert_eq!(check(&r, "revocation").status, Status::NotApplicable);
         assert!(r.passed(), "{s}");
         // Revocation was not checked: partial, not passed.
         assert_eq!(r.verdict(), "partial");

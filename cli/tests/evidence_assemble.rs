@@ -24,7 +24,7 @@ fn example_pixel_records_attestation_vbmeta_and_their_relation() {
     let fleet = common::example_fleet();
     let a = assemble(
         &fleet.path().join("stacks/pixel-9-pro.yaml"),
-        &AssembleOptions::default(),
+        &AssembleOptions::new(jiff::Timestamp::now()),
     )
     .unwrap();
     let att = a
@@ -36,7 +36,7 @@ fn example_pixel_records_attestation_vbmeta_and_their_relation() {
     assert_eq!(p["evidence:android:id.model"], "Pixel 9 Pro");
     assert_eq!(p["evidence:check:chain-root"], "pass");
     // No timestamp: validity is not judged, and the BOM stays reproducible.
-    assert_eq!(p["evidence:check:chain-validity"], "skip");
+    assert_eq!(p["evidence:check:chain-validity"], "not-applicable");
     assert_eq!(p["evidence:check:avb-boot-hash-match"], "fail");
     assert_eq!(p["evidence:verification"], "failed");
     assert!(
@@ -48,8 +48,8 @@ fn example_pixel_records_attestation_vbmeta_and_their_relation() {
     let a = assemble(
         &fleet.path().join("stacks/pixel-9-pro.yaml"),
         &AssembleOptions {
-            timestamp: Some("2025-10-01T00:00:00Z".into()),
-            ..AssembleOptions::default()
+            timestamp: Some("2025-10-01T00:00:00Z"),
+            ..AssembleOptions::new(jiff::Timestamp::now())
         },
     )
     .unwrap();
@@ -67,7 +67,7 @@ fn vehicle_and_laptop_evidence() {
     let fleet = common::example_fleet();
     let a = assemble(
         &fleet.path().join("stacks/xiaomi-su7.yaml"),
-        &AssembleOptions::default(),
+        &AssembleOptions::new(jiff::Timestamp::now()),
     )
     .unwrap();
     let up = a
@@ -81,7 +81,7 @@ fn vehicle_and_laptop_evidence() {
     assert!(p["evidence:uptane:rxswin.ecu.TCUdemocar"].starts_with("sha256:56d7cd56"));
     let a = assemble(
         &fleet.path().join("stacks/laptop.yaml"),
-        &AssembleOptions::default(),
+        &AssembleOptions::new(jiff::Timestamp::now()),
     )
     .unwrap();
     let pc = a
@@ -122,7 +122,7 @@ fn provenance_is_checked_against_its_artifact() {
         )
     };
     std::fs::write(&stack, add("MODULE.bazel.intoto.jsonl")).unwrap();
-    let a = assemble(&stack, &AssembleOptions::default()).unwrap();
+    let a = assemble(&stack, &AssembleOptions::new(jiff::Timestamp::now())).unwrap();
     let rec = a
         .evidence
         .iter()
@@ -133,7 +133,7 @@ fn provenance_is_checked_against_its_artifact() {
     assert_eq!(p["evidence:check:dsse-signature"], "pass");
     assert_eq!(p["evidence:check:certificate-chain"], "pass");
     assert_eq!(p["evidence:check:transparency-log"], "pass");
-    assert_eq!(p["evidence:check:signer-identity"], "skip");
+    assert_eq!(p["evidence:check:signer-identity"], "not-applicable");
     assert_eq!(p["evidence:verification"], "partial");
     // With the builder's identity pinned in `trust:`, it verifies fully.
     let pinned = add("MODULE.bazel.intoto.jsonl").replacen(
@@ -142,7 +142,7 @@ fn provenance_is_checked_against_its_artifact() {
         1,
     );
     std::fs::write(&stack, pinned).unwrap();
-    let a = assemble(&stack, &AssembleOptions::default()).unwrap();
+    let a = assemble(&stack, &AssembleOptions::new(jiff::Timestamp::now())).unwrap();
     let rec = a
         .evidence
         .iter()
@@ -151,7 +151,7 @@ fn provenance_is_checked_against_its_artifact() {
     assert_eq!(props(rec)["evidence:check:signer-identity"], "pass");
     assert_eq!(props(rec)["evidence:verification"], "passed");
     std::fs::write(&stack, add("MODULE-wrong-signer.bazel.intoto.jsonl")).unwrap();
-    let a = assemble(&stack, &AssembleOptions::default()).unwrap();
+    let a = assemble(&stack, &AssembleOptions::new(jiff::Timestamp::now())).unwrap();
     let rec = a
         .evidence
         .iter()
@@ -177,7 +177,7 @@ fn malformed_evidence_stops_assembly() {
     .unwrap();
     let e = assemble(
         &fleet.path().join("stacks/pixel-9-pro.yaml"),
-        &AssembleOptions::default(),
+        &AssembleOptions::new(jiff::Timestamp::now()),
     )
     .unwrap_err();
     let codes: Vec<String> = e.diagnostics().iter().map(|d| d.code.to_string()).collect();

@@ -174,11 +174,11 @@ fn fixture() -> Fixture {
         &d.join("attestations/reviews.yaml"),
         &strata::model::Review {
             device: "phone".into(),
-            digest: strata::review::digest_bytes(bom("phone", &V1).as_bytes()),
+            digest: strata::digest::Digest::of(bom("phone", &V1).as_bytes()),
             verdict: strata::model::Verdict::Approve,
             criteria: vec!["dpo-approved".into(), "security-reviewed".into()],
             reviewer: "Sam Sec <sam@example.org>".into(),
-            date: "2026-11-02T09:00:00Z".into(),
+            date: "2026-11-02T09:00:00Z".parse().unwrap(),
             expires: None,
             note: Some("image digests match the vendor release".into()),
         },
@@ -210,12 +210,9 @@ fn fixture() -> Fixture {
         .zip(["D1", "D2"])
         .map(|((dev, v), n)| ((*dev, v), n))
     {
-        let digest = strata::review::digest_bytes(bom(p.0, p.1).as_bytes());
-        names.push((digest.clone(), format!("[{n}]")));
-        names.push((
-            strata::review::short_digest(&digest),
-            format!("sha256:[{n}]"),
-        ));
+        let digest = strata::digest::Digest::of(bom(p.0, p.1).as_bytes());
+        names.push((digest.to_string(), format!("[{n}]")));
+        names.push((digest.short(), format!("sha256:[{n}]")));
     }
     Fixture { tmp, names }
 }
@@ -270,8 +267,8 @@ fn log_lists_attestation_signature_and_review_changes() {
 #[test]
 fn a_digest_names_the_revision_it_was_approved_at() {
     let f = fixture();
-    let approved = strata::review::digest_bytes(bom("phone", &V1).as_bytes());
-    let short = &approved["sha256:".len().."sha256:".len() + 12];
+    let approved = strata::digest::Digest::of(bom("phone", &V1).as_bytes()).hex();
+    let short = &approved[..12];
     let (code, by_digest) = run(
         &f,
         &["diff", &format!("sha256:{short}"), "WORKTREE", "phone"],

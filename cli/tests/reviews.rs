@@ -427,11 +427,9 @@ fn input_errors_exit_2_with_clear_messages() {
     // Approving without trust material, in the policy or on the command line.
     let policy = d.join("fleet/policy.yaml");
     let with_key = std::fs::read_to_string(&policy).unwrap();
-    std::fs::write(
-        &policy,
-        with_key.replace("    key: keys/demo-signing-key.pub\n", ""),
-    )
-    .unwrap();
+    let rule = "  unsigned-attestation:\n    level: deny\n    key: keys/demo-signing-key.pub\n";
+    assert!(with_key.contains(rule));
+    std::fs::write(&policy, with_key.replace(rule, "")).unwrap();
     let no_trust = strata(d)
         .args([
             "review",

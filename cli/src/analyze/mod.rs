@@ -35,6 +35,7 @@ use serde::Serialize;
 
 use crate::diag::{Code, Diagnostic, Error, Result};
 use crate::fleet::Fleet;
+use crate::layout::{APPROVED_FILE, DESIGNATIONS_FILE, STACKS_DIR};
 use crate::model::{
     self, ApprovedDevices, Designations, DeviceClass, FileKind, LayerName, Loaded, Stack,
 };
@@ -48,13 +49,6 @@ pub use explain::ExplainLine;
 pub use flags::{Flag, FlagCode};
 pub use resolve::{LayerAnalysis, PartAnalysis, Role, VendorRef};
 pub use screening::{Confidence, DeviceHit, DeviceScreening, Hit, ListInfo, Relation};
-
-/// File name of the designations file in a fleet root.
-pub const DESIGNATIONS_FILE: &str = "designations.yaml";
-/// File name of the approved-device list in a fleet root.
-pub const APPROVED_FILE: &str = "approved-devices.yaml";
-/// Directory of stack manifests in a fleet root.
-pub const STACKS_DIR: &str = "stacks";
 
 /// Printed with every analysis.
 pub const DISCLAIMER: &str = "Decision support, not legal advice: the figures and screenings inform the DPO, procurement and counsel, who decide.";

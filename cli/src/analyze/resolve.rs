@@ -9,7 +9,8 @@
 use serde::Serialize;
 
 use crate::diag::{Code, Diagnostic};
-use crate::fleet::{Fleet, Resolution, VENDORS_FILE};
+use crate::fleet::{Fleet, Resolution};
+use crate::layout::VENDORS_FILE;
 use crate::model::{LayerName, Loaded, Stack};
 
 use super::concentration::default_weight;

@@ -197,8 +197,8 @@ impl<'a> Screener<'a> {
                 name: l.name.clone(),
                 publisher: l.publisher.clone(),
                 source: l.source.clone(),
-                snapshot_date: l.snapshot_date.clone(),
-                retrieved: l.retrieved.clone(),
+                snapshot_date: l.snapshot_date.to_string(),
+                retrieved: l.retrieved.map(|d| d.to_string()),
                 jurisdiction: l.jurisdiction.clone(),
                 legal_basis: l.legal_basis.clone(),
                 effect: l.effect.clone(),
@@ -277,11 +277,11 @@ impl<'a> Screener<'a> {
                 list: list.id.clone(),
                 list_name: list.name.clone(),
                 publisher: list.publisher.clone(),
-                snapshot_date: list.snapshot_date.clone(),
+                snapshot_date: list.snapshot_date.to_string(),
                 entity: entry.entity.clone(),
                 status: entry.status,
-                effective: entry.effective.clone(),
-                vacated: entry.vacated.clone(),
+                effective: entry.effective.map(|d| d.to_string()),
+                vacated: entry.vacated.map(|d| d.to_string()),
                 citation: entry.citation.clone(),
                 effect: list.effect.clone(),
                 confidence,
@@ -360,7 +360,7 @@ mod tests {
     use std::path::Path;
 
     use super::*;
-    use crate::fleet::VENDORS_FILE;
+    use crate::layout::VENDORS_FILE;
     use crate::model::{FileKind, parse_str};
 
     const VENDORS: &str = "version: 1

@@ -21,7 +21,7 @@ pub fn check_stack(stack: &Loaded<Stack>, fleet: &Fleet) -> Result<Vec<Diagnosti
                     )
                     .help(format!(
                         "add `{id}` to {} (suppliers are never grouped by guesswork)",
-                        fleet.root.join(crate::fleet::VENDORS_FILE).display()
+                        fleet.root.join(crate::layout::VENDORS_FILE).display()
                     )),
                     &ptr,
                 ),

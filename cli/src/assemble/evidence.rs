@@ -3,10 +3,11 @@
 
 use serde::Serialize;
 
+use crate::clock::{Time, Timestamp};
 use crate::diag::{Code, Diagnostic, Result};
 use crate::fleet::Fleet;
 use crate::fsutil;
-use crate::hashing::{self, HashOptions, StderrProgress};
+use crate::hashing::{self, HashOptions, Progress};
 use crate::model::{EvidenceKind, LayerName, Loaded, Stack};
 
 /// One file inside a hashed directory.
@@ -69,8 +70,9 @@ struct Entry {
 pub fn collect(
     stack: &Loaded<Stack>,
     fleet: &Fleet,
-    progress: bool,
-    at: Option<time::OffsetDateTime>,
+    progress: Option<&dyn Progress>,
+    at: Option<Time>,
+    now: Timestamp,
 ) -> Result<Vec<EvidenceRecord>> {
     let mut out = Vec::new();
     for (layer_name, layer) in stack.value.layers.iter() {
@@ -133,16 +135,7 @@ pub fn collect(
                 },
                 ..HashOptions::default()
             };
-            let bar = if progress {
-                StderrProgress::if_terminal(&path)
-            } else {
-                None
-            };
-            let manifest = hashing::hash_tree_with_progress(
-                &full,
-                &opts,
-                bar.as_ref().map(|b| b as &dyn hashing::Progress),
-            )?;
+            let manifest = hashing::hash_tree_with_progress(&full, &opts, progress)?;
             let is_dir = manifest.kind == hashing::Kind::Directory;
             if kind == EvidenceKind::File && is_dir {
                 return Err(crate::diag::Error::invalid(
@@ -193,6 +186,7 @@ pub fn collect(
                 full: &full,
                 manifest: &stack.path,
                 at,
+                now,
                 artifact: artifact_full.as_deref(),
                 trust: trust.as_ref(),
                 root: &fleet.root,

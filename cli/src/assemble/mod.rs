@@ -12,25 +12,56 @@ mod check;
 mod evidence;
 mod parse;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-use crate::diag::{Diagnostic, Result};
+use crate::clock::{Time, Timestamp};
+use crate::diag::{Diagnostic, Error, Result};
 use crate::fleet::Fleet;
+use crate::hashing::Progress;
 use crate::model::{self, FileKind, Loaded, Stack};
 
 pub use bom::{OutputFormat, render};
 pub use evidence::{EvidenceRecord, FileRecord};
 
 /// Options for [`assemble`].
-#[derive(Debug, Clone, Default)]
-pub struct AssembleOptions {
+#[derive(Clone, Copy)]
+pub struct AssembleOptions<'a> {
     /// The fleet root; discovered from the stack's location when `None`.
-    pub root: Option<PathBuf>,
-    /// Record this time as `metadata.timestamp` (RFC 3339). Without it the
-    /// BOM carries no wall-clock time and is byte-reproducible.
-    pub timestamp: Option<String>,
-    /// Show a progress bar on stderr while hashing (only on a terminal).
-    pub progress: bool,
+    pub root: Option<&'a Path>,
+    /// Record this time as `metadata.timestamp` (RFC 3339, as written) and
+    /// judge time-dependent evidence checks at it. Without it the BOM
+    /// carries no wall-clock time and is byte-reproducible.
+    pub timestamp: Option<&'a str>,
+    /// The instant signed evidence (Sigstore provenance, model signatures)
+    /// is verified at when no timestamp is given: the wall clock, read by
+    /// the binary.
+    pub now: Timestamp,
+    /// Where hashing reports its progress.
+    pub progress: Option<&'a dyn Progress>,
+}
+
+impl AssembleOptions<'_> {
+    /// Options with no fixed root, no timestamp and no progress, verifying
+    /// signed evidence at `now`.
+    pub fn new(now: Timestamp) -> Self {
+        AssembleOptions {
+            root: None,
+            timestamp: None,
+            now,
+            progress: None,
+        }
+    }
+}
+
+impl std::fmt::Debug for AssembleOptions<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AssembleOptions")
+            .field("root", &self.root)
+            .field("timestamp", &self.timestamp)
+            .field("now", &self.now)
+            .field("progress", &self.progress.is_some())
+            .finish()
+    }
 }
 
 /// An assembled attestation.
@@ -47,21 +78,22 @@ pub struct Assembled {
 }
 
 /// Assemble the stack manifest at `stack_path`.
-pub fn assemble(stack_path: &Path, opts: &AssembleOptions) -> Result<Assembled> {
+pub fn assemble(stack_path: &Path, opts: &AssembleOptions<'_>) -> Result<Assembled> {
+    let at = opts
+        .timestamp
+        .map(|t| Time::parse(t).map_err(|e| Error::Usage(format!("--timestamp {e}"))))
+        .transpose()?;
     let stack: Loaded<Stack> = model::load(stack_path, FileKind::Stack)?;
-    let fleet = match &opts.root {
+    let fleet = match opts.root {
         Some(r) => Fleet::open(r)?,
         None => Fleet::discover(stack_path)?,
     };
     let mut warnings = check::check_stack(&stack, &fleet)?;
-    let at = opts.timestamp.as_deref().and_then(|t| {
-        time::OffsetDateTime::parse(t, &time::format_description::well_known::Rfc3339).ok()
-    });
-    let evidence = evidence::collect(&stack, &fleet, opts.progress, at)?;
+    let evidence = evidence::collect(&stack, &fleet, opts.progress, at, opts.now)?;
     for rec in &evidence {
         warnings.extend(rec.warnings.iter().cloned());
     }
-    let bom = bom::build(&stack.value, &fleet, &evidence, opts.timestamp.as_deref())?;
+    let bom = bom::build(&stack.value, &fleet, &evidence, opts.timestamp)?;
     Ok(Assembled {
         device_id: stack.value.device.id.clone(),
         bom,

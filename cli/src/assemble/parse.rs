@@ -9,8 +9,6 @@
 
 use std::path::Path;
 
-use time::OffsetDateTime;
-
 use crate::diag::{Code, Diagnostic, Error, Result, Severity};
 use crate::evidence;
 use crate::model::{EvidenceKind, EvidenceTrust};
@@ -29,9 +27,11 @@ pub struct KindInput<'a> {
     /// The stack file, for diagnostics.
     pub manifest: &'a Path,
     /// Evaluation time for validity and expiry checks (the BOM timestamp;
-    /// without one those checks are recorded as skipped, keeping the BOM
-    /// reproducible).
-    pub at: Option<OffsetDateTime>,
+    /// without one those checks are recorded as not applicable, keeping the
+    /// BOM reproducible).
+    pub at: Option<crate::clock::Time>,
+    /// Verification time of signed evidence when there is no `at`.
+    pub now: crate::clock::Timestamp,
     /// The artifact provenance describes, or the model a model signature
     /// covers, on disk.
     pub artifact: Option<&'a Path>,
@@ -76,8 +76,12 @@ fn hardware(rec: &mut EvidenceRecord, input: &KindInput<'_>) -> Result<()> {
                 })?),
                 None => None,
             },
+            now: Some(input.now),
         },
-        None => evidence::slsa_sigstore::Policy::default(),
+        None => evidence::slsa_sigstore::Policy {
+            now: Some(input.now),
+            ..Default::default()
+        },
     };
     let artifact_sha256 = match artifact {
         Some(a) => Some(evidence::slsa::sha256_hex(
@@ -86,7 +90,7 @@ fn hardware(rec: &mut EvidenceRecord, input: &KindInput<'_>) -> Result<()> {
         None => None,
     };
     let opts = evidence::Options {
-        at,
+        at: at.and_then(evidence::at_time),
         artifact_sha256,
         sigstore,
         ..evidence::Options::default()
@@ -177,10 +181,7 @@ fn model_signature(rec: &mut EvidenceRecord, input: &KindInput<'_>) -> Result<()
         }
         _ => return Err(needs("`trust` names no key, CA or identity with issuer")),
     };
-    let now = input
-        .at
-        .and_then(|t| jiff::Timestamp::from_second(t.unix_timestamp()).ok())
-        .unwrap_or_else(jiff::Timestamp::now);
+    let now = input.at.map(|t| t.timestamp()).unwrap_or(input.now);
     let opts = VerifyOptions {
         trust,
         hash: crate::modelsign::HashConfig {

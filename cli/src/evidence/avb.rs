@@ -340,7 +340,7 @@ pub fn inspect(data: &[u8]) -> Result<Report, Malformed> {
     );
     rep.check(
         "vbmeta-key-trust",
-        Status::Skip,
+        Status::NotApplicable,
         "the embedded key is the image's own; whether it is the OEM's is shown by an attestation's verifiedBootKey (`--vbmeta` on the attestation, or both in one stack)",
     );
     rep.field("algorithm", v.algorithm.clone());
@@ -628,7 +628,7 @@ pub fn relate(vbmeta: &Report, attestation: &Report, rep: &mut Report) {
             ),
             _ => rep.check(
                 check,
-                Status::Skip,
+                Status::NotApplicable,
                 format!("attestation carries no {label}"),
             ),
         }

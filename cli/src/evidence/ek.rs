@@ -186,7 +186,11 @@ pub fn inspect(data: &[u8], opts: &Options) -> Result<Report, Malformed> {
     );
     chain_check(&c, &opts.issuers, &mut rep);
     match opts.at {
-        None => rep.check("validity", Status::Skip, "no evaluation time given"),
+        None => rep.check(
+            "validity",
+            Status::NotApplicable,
+            "no evaluation time given",
+        ),
         Some(at) => rep.check_bool(
             "validity",
             certs::valid_at(&c, at),
@@ -208,7 +212,7 @@ pub fn chain_check(leaf: &X509Certificate<'_>, issuers: &[Vec<u8>], rep: &mut Re
     if issuers.is_empty() {
         rep.check(
             "chain-signatures",
-            Status::Skip,
+            Status::NotApplicable,
             format!("issuer `{}` certificate not given", leaf.issuer()),
         );
         return;
@@ -259,7 +263,7 @@ pub fn chain_check(leaf: &X509Certificate<'_>, issuers: &[Vec<u8>], rep: &mut Re
         );
         rep.check(
             "chain-root",
-            Status::Skip,
+            Status::NotApplicable,
             format!(
                 "strata holds no manufacturer roots: the chain ends at `{}`, which is not judged",
                 cur.subject()

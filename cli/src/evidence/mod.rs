@@ -117,6 +117,12 @@ pub struct Options {
     pub sigstore: slsa_sigstore::Policy,
 }
 
+/// An evaluation time for [`Options::at`] from strata's clock (the evidence
+/// readers still hold `time`'s type; `None` out of its range).
+pub fn at_time(t: crate::clock::Time) -> Option<OffsetDateTime> {
+    OffsetDateTime::from_unix_timestamp(t.unix_seconds()).ok()
+}
+
 /// RFC 3339 text of a time.
 pub fn fmt_time(t: OffsetDateTime) -> String {
     t.format(&time::format_description::well_known::Rfc3339)

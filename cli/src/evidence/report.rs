@@ -3,42 +3,8 @@
 
 use serde::Serialize;
 
+pub use crate::check::{Check, Status};
 use crate::model::EvidenceKind;
-
-/// The outcome of one verification check.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Status {
-    /// The check ran and passed.
-    Pass,
-    /// The check ran and failed.
-    Fail,
-    /// The check was not run (the reason is in the detail); it neither
-    /// passes nor fails the evidence and is never reported as verified.
-    Skip,
-}
-
-impl Status {
-    /// `pass`, `fail` or `skip`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Status::Pass => "pass",
-            Status::Fail => "fail",
-            Status::Skip => "skip",
-        }
-    }
-}
-
-/// One named verification check.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Check {
-    /// Stable kebab-case name, e.g. `chain-signatures`.
-    pub name: String,
-    /// Outcome.
-    pub status: Status,
-    /// What was checked and what was found.
-    pub detail: String,
-}
 
 /// One decoded field, for display and for BOM properties.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -122,13 +88,13 @@ impl Report {
         self.check(name, if ok { Status::Pass } else { Status::Fail }, detail);
     }
 
-    /// True when no check failed (skipped checks do not fail).
+    /// True when no check failed (checks that did not apply do not fail).
     pub fn passed(&self) -> bool {
         self.checks.iter().all(|c| c.status != Status::Fail)
     }
 
     /// `failed` when a check failed; `passed` when every check passed;
-    /// `partial` when some passed and others were skipped; `not-verified`
+    /// `partial` when some passed and others did not apply; `not-verified`
     /// when none ran.
     pub fn verdict(&self) -> &'static str {
         if !self.passed() {
@@ -152,7 +118,7 @@ impl Report {
         for c in &self.checks {
             out.push((
                 format!("evidence:check:{}", c.name),
-                c.status.as_str().to_string(),
+                c.status.name().to_string(),
             ));
         }
         out.push((

@@ -383,7 +383,7 @@ pub fn inspect(data: &[u8], opts: &Options) -> Result<Report, Malformed> {
         match &env {
             None => rep.check(
                 &format!("{pre}dsse-signature"),
-                Status::Skip,
+                Status::NotApplicable,
                 "an unsigned statement",
             ),
             Some(e) => {
@@ -395,7 +395,7 @@ pub fn inspect(data: &[u8], opts: &Options) -> Result<Report, Malformed> {
                 );
                 match &e.cert {
                     None => {
-                        rep.check(&format!("{pre}dsse-signature"), Status::Skip, "no certificate in the bundle: a key-signed envelope needs the public key");
+                        rep.check(&format!("{pre}dsse-signature"), Status::NotApplicable, "no certificate in the bundle: a key-signed envelope needs the public key");
                     }
                     Some(der) => {
                         let c = certs::parse_cert(der, 0).map_err(|err| {
@@ -426,7 +426,7 @@ pub fn inspect(data: &[u8], opts: &Options) -> Result<Report, Malformed> {
                             ),
                             _ => rep.check(
                                 &format!("{pre}builder-matches-signer"),
-                                Status::Skip,
+                                Status::NotApplicable,
                                 "no builder id or no certificate identity",
                             ),
                         }
@@ -455,8 +455,16 @@ pub fn inspect(data: &[u8], opts: &Options) -> Result<Report, Malformed> {
                                 } else {
                                     "a bare DSSE envelope carries no log entry; only its signature can be checked"
                                 };
-                                rep.check(&format!("{pre}certificate-chain"), Status::Skip, why);
-                                rep.check(&format!("{pre}transparency-log"), Status::Skip, why);
+                                rep.check(
+                                    &format!("{pre}certificate-chain"),
+                                    Status::NotApplicable,
+                                    why,
+                                );
+                                rep.check(
+                                    &format!("{pre}transparency-log"),
+                                    Status::NotApplicable,
+                                    why,
+                                );
                             }
                         }
                     }
@@ -466,7 +474,7 @@ pub fn inspect(data: &[u8], opts: &Options) -> Result<Report, Malformed> {
         match &opts.artifact_sha256 {
             None => rep.check(
                 &format!("{pre}subject-digest"),
-                Status::Skip,
+                Status::NotApplicable,
                 "no artifact given",
             ),
             Some(a) => rep.check_bool(

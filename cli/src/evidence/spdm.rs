@@ -356,7 +356,7 @@ pub fn inspect(data: &[u8], opts: &Options) -> Result<Report, Malformed> {
     if chain.len() == 1 {
         rep.check(
             "chain-signatures",
-            Status::Skip,
+            Status::NotApplicable,
             "a single certificate: no chain to verify",
         );
     } else {
@@ -373,14 +373,18 @@ pub fn inspect(data: &[u8], opts: &Options) -> Result<Report, Malformed> {
     let top = &chain[order[order.len() - 1]];
     rep.check(
         "chain-root",
-        Status::Skip,
+        Status::NotApplicable,
         format!(
             "strata holds no SPDM/DICE roots: the chain ends at `{}`, which is not judged",
             top.subject()
         ),
     );
     match opts.at {
-        None => rep.check("validity", Status::Skip, "no evaluation time given"),
+        None => rep.check(
+            "validity",
+            Status::NotApplicable,
+            "no evaluation time given",
+        ),
         Some(at) => {
             let bad: Vec<String> = chain
                 .iter()

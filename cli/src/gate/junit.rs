@@ -53,7 +53,7 @@ pub fn render(report: &GateReport) -> String {
             let open = format!(
                 "    <testcase classname=\"strata.gate.{}\" name=\"{}\"",
                 escape(&c.device),
-                escape(&c.rule)
+                escape(c.rule.code())
             );
             match c.verdict {
                 Verdict::Pass => out.push_str(&format!("{open}/>\n")),

@@ -1,12 +1,13 @@
 //! `gate`: judge an approved-device list against `policy.yaml` for CI.
 //!
-//! Each rule of the policy (see [`rules::RULES`] for the catalogue) runs on
+//! Each rule of the policy (see [`crate::policy::RuleCode`] for the catalogue) runs on
 //! each device of the list at its level: `deny` findings fail the gate,
 //! `warn` findings are reported, `allow` turns a rule off. An exception in
 //! the policy names a device, a rule, a mandatory reason and an expiry date;
 //! it turns a finding into an excepted one until it expires. An expired
 //! exception no longer applies and is reported, and so is one that matches
-//! no finding. The clock is injectable (`now`) so results are reproducible.
+//! no finding. The clock is passed in (`today`, `now`) so results are
+//! reproducible.
 //!
 //! Output renderers live beside: [`sarif`] (SARIF 2.1.0 for code scanning)
 //! and [`junit`] (one testcase per device × rule).
@@ -21,18 +22,15 @@ use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 use serde::Serialize;
-use time::Date;
-use time::macros::format_description;
 
 use crate::analyze::{self, AnalyzeOptions, FleetAnalysis};
-use crate::diag::{Code, Diagnostic, Error, Result, Severity};
+use crate::check::Status;
+use crate::clock::{Date, Timestamp};
+use crate::diag::{Code, Diagnostic, Result, Severity};
 use crate::fleet::Fleet;
-use crate::model::{self, ApprovedDevices, FileKind, Level, Loaded, Policy};
-
-pub use rules::{RULES, RuleInfo, rule_info};
-
-/// File name of the policy in a fleet root.
-pub const POLICY_FILE: &str = "policy.yaml";
+use crate::layout;
+use crate::model::{self, ApprovedDevices, FileKind, Level, Loaded};
+use crate::policy::{self, Policy, RuleCode};
 
 /// Options for [`gate`].
 #[derive(Debug, Clone)]
@@ -41,14 +39,11 @@ pub struct GateOptions {
     pub policy: Option<PathBuf>,
     /// The approved-device list; `<root>/approved-devices.yaml` when `None`.
     pub devices: Option<PathBuf>,
-    /// Today, for exception expiry.
-    pub now: Date,
-}
-
-/// Parse `YYYY-MM-DD` (or the date part of an RFC 3339 time).
-pub fn parse_date(text: &str) -> Option<Date> {
-    let day = text.get(..10)?;
-    Date::parse(day, format_description!("[year]-[month]-[day]")).ok()
+    /// The day exceptions and review expiry are judged on.
+    pub today: Date,
+    /// The instant signatures are verified at (the wall clock, read by the
+    /// binary).
+    pub now: Timestamp,
 }
 
 /// Outcome of one rule on one device.
@@ -70,8 +65,8 @@ pub enum Verdict {
 pub struct Check {
     /// Device id.
     pub device: String,
-    /// Rule code.
-    pub rule: String,
+    /// The rule.
+    pub rule: RuleCode,
     /// The rule's level in the policy.
     pub level: Level,
     /// The outcome.
@@ -94,8 +89,8 @@ pub struct Check {
 pub struct AppliedException {
     /// Why it is acceptable.
     pub reason: String,
-    /// Expiry date.
-    pub expires: String,
+    /// Last day it applies.
+    pub expires: Date,
     /// Approver.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub approved_by: Option<String>,
@@ -124,9 +119,9 @@ pub struct GateReport {
     /// The approved-device list, relative to the fleet root.
     pub devices: String,
     /// The date exceptions were judged against.
-    pub now: String,
+    pub now: Date,
     /// `pass` or `fail`.
-    pub result: &'static str,
+    pub result: Status,
     /// Totals.
     pub summary: Summary,
     /// Every device × enabled rule, by device then rule.
@@ -156,45 +151,12 @@ pub fn gate(root: &Path, opts: &GateOptions) -> Result<GateReport> {
     let policy_path = opts
         .policy
         .clone()
-        .unwrap_or_else(|| fleet.root.join(POLICY_FILE));
+        .unwrap_or_else(|| layout::policy(&fleet.root));
     let devices_path = opts
         .devices
         .clone()
-        .unwrap_or_else(|| fleet.root.join(analyze::APPROVED_FILE));
-    let policy: Loaded<Policy> = model::load(&policy_path, FileKind::Policy)?;
-    let mut errors = rules::check_policy(&policy);
-    let mut exception_dates = Vec::new();
-    for (i, ex) in policy.value.exceptions.iter().enumerate() {
-        match parse_date(&ex.expires) {
-            Some(d) => exception_dates.push(d),
-            None => {
-                exception_dates.push(Date::MIN);
-                errors.push(
-                    policy.diag_at(
-                        Diagnostic::error(
-                            Code::InvalidDate,
-                            format!("`{}` is not a calendar date", ex.expires),
-                        )
-                        .help("write YYYY-MM-DD"),
-                        &format!("/exceptions/{i}/expires"),
-                    ),
-                );
-            }
-        }
-        if rule_info(&ex.rule).is_none() {
-            errors.push(policy.diag_at(
-                Diagnostic::error(
-                    Code::UnknownRule,
-                    format!("exception names unknown rule `{}`", ex.rule),
-                ),
-                &format!("/exceptions/{i}/rule"),
-            ));
-        }
-    }
-    if !errors.is_empty() {
-        errors.sort_by_key(|d| d.position);
-        return Err(Error::Invalid(errors));
-    }
+        .unwrap_or_else(|| layout::approved_devices(&fleet.root));
+    let policy = policy::load(&policy_path)?;
     let list: Loaded<ApprovedDevices> = model::load(&devices_path, FileKind::ApprovedDevices)?;
     let list_dir = devices_path
         .parent()
@@ -203,42 +165,30 @@ pub fn gate(root: &Path, opts: &GateOptions) -> Result<GateReport> {
     // The analysis and the reviews file are independent: read both at once.
     let (analysis, reviews) = rayon::join(
         || analyze::analyze_list(&fleet, &AnalyzeOptions::default(), &list),
-        || load_reviews(&policy.value, &list.value, &list_dir),
+        || load_reviews(&policy, &list.value, &list_dir),
     );
     let analysis = analysis?;
     let reviews = reviews?;
-    let policy_dir = policy_path.parent().unwrap_or(Path::new("."));
     let trust = policy
-        .value
-        .rules
-        .get("unsigned-attestation")
-        .filter(|r| r.level != Level::Allow)
-        .and_then(|r| signature::trust_from_rule(r, policy_dir).ok());
+        .rule(RuleCode::UnsignedAttestation)
+        .filter(|r| r.enabled())
+        .and_then(|_| policy.signature_trust())
+        .and_then(|t| t.options(opts.now).ok());
     let ctx = rules::Context {
         list_dir: &list_dir,
-        now: opts.now,
+        today: opts.today,
         reviews: &reviews,
         trust: trust.as_ref(),
     };
 
     let mut checks = Vec::new();
-    let mut used = vec![false; policy.value.exceptions.len()];
+    let mut used = vec![false; policy.exceptions.len()];
+    let enabled: Vec<&policy::Rule> = policy.enabled().collect();
     let mut summary = Summary {
         devices: analysis.devices.len(),
-        rules: policy
-            .value
-            .rules
-            .values()
-            .filter(|r| r.level != Level::Allow)
-            .count(),
+        rules: enabled.len(),
         ..Summary::default()
     };
-    let enabled: Vec<(&String, &model::Rule)> = policy
-        .value
-        .rules
-        .iter()
-        .filter(|(_, r)| r.level != Level::Allow)
-        .collect();
     // The list entry of each device id (the first, as a duplicate id is
     // refused by the analysis), and the exceptions of each device × rule in
     // policy order, so neither is a scan per device.
@@ -246,10 +196,10 @@ pub fn gate(root: &Path, opts: &GateOptions) -> Result<GateReport> {
     for (i, d) in list.value.devices.iter().enumerate() {
         entries.entry(d.id.as_str()).or_insert(i);
     }
-    let mut exceptions: HashMap<(&str, &str), Vec<usize>> = HashMap::new();
-    for (i, ex) in policy.value.exceptions.iter().enumerate() {
+    let mut exceptions: HashMap<(&str, RuleCode), Vec<usize>> = HashMap::new();
+    for (i, ex) in policy.exceptions.iter().enumerate() {
         exceptions
-            .entry((ex.device.as_str(), ex.rule.as_str()))
+            .entry((ex.device.as_str(), ex.rule))
             .or_default()
             .push(i);
     }
@@ -263,7 +213,7 @@ pub fn gate(root: &Path, opts: &GateOptions) -> Result<GateReport> {
             let entry = index_of(&device.id).map(|i| &list.value.devices[i]);
             enabled
                 .iter()
-                .map(|(code, rule)| rules::evaluate(code, rule, device, entry, &ctx))
+                .map(|rule| rules::evaluate(&rule.config, device, entry, &ctx))
                 .collect()
         })
         .collect();
@@ -271,10 +221,10 @@ pub fn gate(root: &Path, opts: &GateOptions) -> Result<GateReport> {
         let line = index_of(&device.id)
             .and_then(|i| list.spans.nearest(&format!("/devices/{i}/id")))
             .map(|p| p.line);
-        for ((code, rule), message) in enabled.iter().zip(found) {
+        for (rule, message) in enabled.iter().zip(found) {
             let mut check = Check {
                 device: device.id.clone(),
-                rule: (*code).clone(),
+                rule: rule.code,
                 level: rule.level,
                 verdict: Verdict::Pass,
                 message: message.clone().unwrap_or_default(),
@@ -284,18 +234,18 @@ pub fn gate(root: &Path, opts: &GateOptions) -> Result<GateReport> {
             };
             if message.is_some() {
                 let live = exceptions
-                    .get(&(device.id.as_str(), code.as_str()))
+                    .get(&(device.id.as_str(), rule.code))
                     .into_iter()
                     .flatten()
-                    .map(|&i| (i, &policy.value.exceptions[i]))
-                    .find(|(i, _)| exception_dates[*i] >= opts.now);
+                    .map(|&i| (i, &policy.exceptions[i]))
+                    .find(|(_, ex)| ex.expires >= opts.today);
                 match live {
                     Some((i, ex)) => {
                         used[i] = true;
                         check.verdict = Verdict::Excepted;
                         check.exception = Some(AppliedException {
                             reason: ex.reason.clone(),
-                            expires: ex.expires.clone(),
+                            expires: ex.expires,
                             approved_by: ex.approved_by.clone(),
                         });
                         summary.excepted += 1;
@@ -315,9 +265,9 @@ pub fn gate(root: &Path, opts: &GateOptions) -> Result<GateReport> {
     }
 
     let mut notes = analysis.notes.clone();
-    for (i, ex) in policy.value.exceptions.iter().enumerate() {
+    for (i, ex) in policy.exceptions.iter().enumerate() {
         let ptr = format!("/exceptions/{i}");
-        if exception_dates[i] < opts.now {
+        if ex.expires < opts.today {
             notes.push(
                 policy.diag_at(
                     Diagnostic::warning(
@@ -356,8 +306,8 @@ pub fn gate(root: &Path, opts: &GateOptions) -> Result<GateReport> {
     Ok(GateReport {
         policy: root_rel(&policy_path),
         devices: root_rel(&devices_path),
-        now: opts.now.to_string(),
-        result: if summary.deny == 0 { "pass" } else { "fail" },
+        now: opts.today,
+        result: Status::of(summary.deny == 0),
         summary,
         checks,
         notes,
@@ -374,16 +324,12 @@ fn load_reviews(
     list_dir: &Path,
 ) -> Result<BTreeMap<PathBuf, rules::DeviceReviews>> {
     let mut out = BTreeMap::new();
-    let on = policy
-        .rules
-        .get("stale-review")
-        .is_some_and(|r| r.level != Level::Allow);
-    if !on {
+    if !policy.is_enabled(RuleCode::StaleReview) {
         return Ok(out);
     }
     for d in &list.devices {
         let Some(att) = &d.attestation else { continue };
-        let path = crate::review::reviews_path_for(&list_dir.join(att));
+        let path = layout::reviews_path_for(&list_dir.join(att));
         if out.contains_key(&path) {
             continue;
         }
@@ -421,7 +367,7 @@ pub fn render_human(report: &GateReport) -> String {
     let s = &report.summary;
     out.push_str(&format!(
         "gate {}: {} devices × {} rules; {} deny, {} warn, {} excepted (policy {}, list {}, date {})\n",
-        report.result.to_uppercase(),
+        report.result.name().to_uppercase(),
         s.devices,
         s.rules,
         s.deny,

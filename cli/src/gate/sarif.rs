@@ -10,6 +10,7 @@ use serde_json::{Value, json};
 
 use super::{GateReport, Verdict};
 use crate::model::Level;
+use crate::policy::RuleCode;
 
 /// The SARIF schema URI written into `$schema`.
 pub const SARIF_SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
@@ -26,29 +27,29 @@ fn sarif_level(level: Level) -> &'static str {
 /// as the consumer should see it (relative to the repository root, `/`
 /// separators).
 pub fn render(report: &GateReport, list_uri: &str) -> Value {
-    let enabled: Vec<(&str, Level)> = super::RULES
-        .iter()
+    let enabled: Vec<(RuleCode, Level)> = RuleCode::ALL
+        .into_iter()
         .map(|r| {
             let level = report
                 .checks
                 .iter()
-                .find(|c| c.rule == r.code)
+                .find(|c| c.rule == r)
                 .map(|c| c.level)
                 .unwrap_or(Level::Allow);
-            (r.code, level)
+            (r, level)
         })
         .collect();
-    let rules: Vec<Value> = super::RULES
+    let rules: Vec<Value> = enabled
         .iter()
-        .zip(&enabled)
-        .map(|(r, (_, level))| {
+        .map(|(r, level)| {
+            let params: Vec<String> = r.params().iter().map(ToString::to_string).collect();
             json!({
-                "id": r.code,
-                "shortDescription": {"text": r.description},
-                "fullDescription": {"text": if r.params.is_empty() {
-                    r.description.to_string()
+                "id": r.code(),
+                "shortDescription": {"text": r.description()},
+                "fullDescription": {"text": if params.is_empty() {
+                    r.description().to_string()
                 } else {
-                    format!("{} Parameters: {}", r.description, r.params.join("; "))
+                    format!("{} Parameters: {}", r.description(), params.join("; "))
                 }},
                 "defaultConfiguration": {"level": sarif_level(*level)},
                 "properties": {"tags": ["supply-chain", "procurement"]}
@@ -58,7 +59,7 @@ pub fn render(report: &GateReport, list_uri: &str) -> Value {
     let results: Vec<Value> = report
         .findings()
         .map(|c| {
-            let index = super::RULES.iter().position(|r| r.code == c.rule).unwrap_or(0);
+            let index = RuleCode::ALL.iter().position(|r| *r == c.rule).unwrap_or(0);
             let mut location = json!({"artifactLocation": {"uri": list_uri}});
             if let Some(line) = c.line {
                 location["region"] = json!({"startLine": line});

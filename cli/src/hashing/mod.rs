@@ -24,7 +24,7 @@ mod tests;
 use std::path::{Path, PathBuf};
 
 pub use engine::{hash_file, hash_range};
-pub use progress::{Progress, StderrProgress};
+pub use progress::Progress;
 
 use crate::diag::Result;
 
@@ -149,7 +149,8 @@ pub fn hash_tree(path: &Path, opts: &HashOptions) -> Result<Manifest> {
     hash_tree_with_progress(path, opts, None)
 }
 
-/// [`hash_tree`] reporting bytes hashed to `progress`.
+/// [`hash_tree`] reporting bytes hashed to `progress`, labelled with the
+/// path.
 pub fn hash_tree_with_progress(
     path: &Path,
     opts: &HashOptions,
@@ -158,7 +159,7 @@ pub fn hash_tree_with_progress(
     let listing = walk::list(path, opts)?;
     let total: u64 = listing.files.iter().map(|f| f.size).sum();
     if let Some(p) = progress {
-        p.start(total, listing.files.len());
+        p.start(&path.display().to_string(), total, listing.files.len());
     }
     let entries = engine::hash_all(&listing.files, opts.mode, progress)?;
     if let Some(p) = progress {

@@ -325,7 +325,7 @@ fn list(v: &[String]) -> String {
 
 fn short(d: &Option<String>) -> String {
     d.as_deref()
-        .map(crate::review::short_digest)
+        .map(crate::digest::short)
         .unwrap_or_else(|| "(none)".to_string())
 }
 

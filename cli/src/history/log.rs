@@ -18,12 +18,11 @@ use serde::Serialize;
 
 use super::diff::{Change, one_line};
 use super::revdiff::{compare_files, review_line};
-use super::{
-    BOM_FILE, BUNDLE_FILE, DeviceFiles, FileAt, History, blob_at, git_time, parse_reviews_lenient,
-};
+use super::{DeviceFiles, FileAt, History, blob_at, git_time, parse_reviews_lenient};
 use crate::diag::{Code, Diagnostic, Error, Result};
+use crate::digest::short as short_digest;
+use crate::layout::{BOM_FILE, BUNDLE_FILE, REVIEWS_FILE};
 use crate::model::Review;
-use crate::review::{REVIEWS_FILE, short_digest};
 
 /// What a log entry is about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

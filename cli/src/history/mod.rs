@@ -31,12 +31,8 @@ use std::path::{Component, Path, PathBuf};
 use git2::{ObjectType, Oid, Repository, Sort, Tree};
 
 use crate::diag::{Code, Diagnostic, Error, Result};
-use crate::review::{REVIEWS_FILE, digest_bytes};
-
-/// File name of an attestation in a device directory.
-pub const BOM_FILE: &str = "bom.cdx.json";
-/// File name of its Sigstore bundle.
-pub const BUNDLE_FILE: &str = "bom.sigstore.json";
+use crate::digest::Digest;
+use crate::layout::{BOM_FILE, BUNDLE_FILE, REVIEWS_FILE};
 /// The revision name for the files on disk.
 pub const WORKTREE: &str = "WORKTREE";
 
@@ -220,8 +216,7 @@ impl History {
                 Some(h) => *h,
                 None => {
                     let bytes = self.blob_bytes(blob)?;
-                    let d = digest_bytes(&bytes);
-                    let h = d["sha256:".len()..].starts_with(&hex);
+                    let h = Digest::of(&bytes).hex().starts_with(&hex);
                     seen.insert(blob, h);
                     h
                 }
@@ -233,7 +228,7 @@ impl History {
         // The attestation on disk may be the only one with that digest.
         let disk = self.workdir().join(&path);
         if let Ok(bytes) = std::fs::read(&disk)
-            && digest_bytes(&bytes)["sha256:".len()..].starts_with(&hex)
+            && Digest::of(&bytes).hex().starts_with(&hex)
         {
             return Ok(Rev::Worktree);
         }
@@ -421,7 +416,7 @@ pub fn parse_reviews_lenient(text: &str) -> Vec<crate::model::Review> {
 
 /// Format a git time as RFC 3339 UTC.
 pub fn git_time(t: git2::Time) -> String {
-    time::OffsetDateTime::from_unix_timestamp(t.seconds())
-        .map(crate::review::format_time)
+    crate::clock::Time::from_unix(t.seconds())
+        .map(|t| t.to_string())
         .unwrap_or_default()
 }

@@ -14,8 +14,8 @@ use super::bom::{Summary, summarize};
 use super::diff::{Change, compare};
 use super::{DeviceFiles, FileAt, History, Rev, parse_reviews_lenient, signer};
 use crate::diag::{Code, Diagnostic, Error, Result};
+use crate::digest::Digest;
 use crate::model::Review;
-use crate::review::digest_bytes;
 
 /// One side of the comparison.
 #[derive(Debug, Clone, Serialize)]
@@ -111,7 +111,7 @@ pub(crate) struct Read {
 pub(crate) fn read_bom(h: &History, f: &FileAt) -> Result<Read> {
     let bytes = h.read(f)?;
     Ok(Read {
-        digest: digest_bytes(&bytes),
+        digest: Digest::of(&bytes).to_string(),
         summary: serde_json::from_slice(&bytes)
             .map(|v| summarize(&v))
             .map_err(|e| e.to_string()),
@@ -244,7 +244,7 @@ pub fn rev_diff(h: &History, spec_a: &str, spec_b: &str, device: Option<&str>) -
             Status::Unchanged => {
                 let d = a
                     .and_then(|f| f.bom.as_ref())
-                    .map(|f| h.read(f).map(|b| digest_bytes(&b)))
+                    .map(|f| h.read(f).map(|b| Digest::of(&b).to_string()))
                     .transpose()?;
                 (d.clone(), d, Vec::new())
             }
@@ -310,9 +310,9 @@ pub fn review_line(r: &Review, max_note: usize) -> String {
         "{} {} ({}) by {} on {}",
         r.verdict.as_str(),
         r.criteria.join(", "),
-        crate::review::short_digest(&r.digest),
+        r.digest.short(),
         r.reviewer,
-        r.date.get(..10).unwrap_or(&r.date)
+        r.date.date()
     );
     if let Some(e) = &r.expires {
         s.push_str(&format!(", until {e}"));
@@ -350,11 +350,7 @@ pub fn render_human(d: &RevDiff, h: &History) -> String {
             &d.directory
         }
     );
-    let short = |x: &Option<String>| {
-        x.as_deref()
-            .map(crate::review::short_digest)
-            .unwrap_or_default()
-    };
+    let short = |x: &Option<String>| x.as_deref().map(crate::digest::short).unwrap_or_default();
     for dev in &d.devices {
         out.push('\n');
         match dev.status {

@@ -76,7 +76,7 @@ fn certificate_identity(der: &[u8]) -> String {
     };
     let fingerprint = cert
         .to_der()
-        .map(|d| crate::review::short_digest(&crate::review::digest_bytes(&d)))
+        .map(|d| crate::digest::Digest::of(&d).short())
         .unwrap_or_default();
     match issuer {
         Some(i) => format!("{who} (issuer {i})"),

@@ -13,6 +13,8 @@ use serde_json::{Value, json};
 use super::recommend::{self, Recommendation};
 use super::risks::{self, Art36, Risk};
 use crate::analyze::{DeviceAnalysis, FleetAnalysis};
+use crate::diag::Result;
+use crate::digest::Digest;
 use crate::model::{Answers, Fact, Stack};
 use crate::report::DeviceReport;
 
@@ -101,13 +103,14 @@ fn bom_evidence(bom: &Value) -> Vec<(String, String, String)> {
     out
 }
 
-/// Build the evidence register for one device.
+/// Build the evidence register for one device. A reviews file that exists
+/// but does not load is an error, as it is for the gate.
 pub fn evidence_register(
     stack: &Stack,
     report: &DeviceReport,
     analysis: &FleetAnalysis,
     list_dir: &Path,
-) -> Vec<EvidenceEntry> {
+) -> Result<Vec<EvidenceEntry>> {
     let mut rows: Vec<(&'static str, String, String, String)> = Vec::new();
     let mut keys: Vec<String> = vec!["attestation".into()];
     rows.push((
@@ -145,17 +148,18 @@ pub fn evidence_register(
         .attestation
         .sha256
         .as_ref()
-        .map(|d| format!("sha256:{d}"));
-    let reviews: Vec<crate::model::Review> = report
-        .attestation
-        .path
-        .as_ref()
-        .map(|rel| crate::review::reviews_path_for(&list_dir.join(rel)))
-        .and_then(|p| crate::review::load_reviews(&p).ok().flatten())
+        .and_then(|d| Digest::parse(&format!("{}{d}", crate::digest::PREFIX)).ok());
+    let file = match &report.attestation.path {
+        Some(rel) => {
+            crate::review::load_reviews(&crate::layout::reviews_path_for(&list_dir.join(rel)))?
+        }
+        None => None,
+    };
+    let reviews: Vec<crate::model::Review> = file
         .map(|l| l.value.reviews)
         .unwrap_or_default()
         .into_iter()
-        .filter(|r| r.device == report.id && Some(&r.digest) == digest.as_ref())
+        .filter(|r| r.device == report.id && Some(r.digest) == digest)
         .collect();
     if reviews.is_empty() {
         keys.push("review".into());
@@ -218,7 +222,8 @@ pub fn evidence_register(
             }
         }
     }
-    rows.into_iter()
+    Ok(rows
+        .into_iter()
         .zip(keys)
         .enumerate()
         .map(|(i, ((kind, title, detail, status), key))| EvidenceEntry {
@@ -229,7 +234,7 @@ pub fn evidence_register(
             status,
             key,
         })
-        .collect()
+        .collect())
 }
 
 /// XML-escape for the SVG.
@@ -415,11 +420,11 @@ pub fn device_context(
     analysis: &FleetAnalysis,
     answers: &Answers,
     list_dir: &Path,
-) -> DeviceContext {
+) -> Result<DeviceContext> {
     let risks = risks::register(&stack, device, answers);
     let art36 = risks::art36(&risks);
     let recommendation = recommend::recommend(&stack, device, status, &risks, &art36, answers);
-    let evidence = evidence_register(&stack, status, analysis, list_dir);
+    let evidence = evidence_register(&stack, status, analysis, list_dir)?;
     let cite = evidence
         .iter()
         .map(|e| (e.key.clone(), e.id.clone()))
@@ -433,7 +438,7 @@ pub fn device_context(
             history.push(h.clone());
         }
     }
-    DeviceContext {
+    Ok(DeviceContext {
         history,
         cite,
         notes: regulatory_notes(&stack, device),
@@ -445,7 +450,7 @@ pub fn device_context(
         art36,
         recommendation,
         evidence,
-    }
+    })
 }
 
 #[cfg(test)]

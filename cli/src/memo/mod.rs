@@ -17,9 +17,8 @@ use std::path::{Path, PathBuf};
 
 use minijinja::{Environment, UndefinedBehavior};
 use serde_json::{Value, json};
-use time::Date;
 
-use crate::analyze::APPROVED_FILE;
+use crate::clock::{Date, Timestamp};
 use crate::diag::{Code, Diagnostic, Error, Result};
 use crate::fleet::Fleet;
 use crate::model::{self, Answers, FileKind, Stack};
@@ -79,6 +78,8 @@ pub struct MemoOptions {
     pub final_: bool,
     /// The memo's date (also judges policy exceptions).
     pub date: Date,
+    /// The instant signatures are verified at.
+    pub now: Timestamp,
 }
 
 /// The built-in templates, by name.
@@ -220,11 +221,9 @@ fn build(
     opts: &MemoOptions,
 ) -> Result<(Value, Vec<context::DeviceContext>, Answers)> {
     let fleet = Fleet::open(root)?;
-    let r = report::report(&fleet.root, opts.date)?;
+    let r = report::report(&fleet.root, opts.date, opts.now)?;
     let answers = load_answers(opts.answers.as_deref(), device)?;
-    let list_dir = fleet
-        .root
-        .join(APPROVED_FILE)
+    let list_dir = crate::layout::approved_devices(&fleet.root)
         .parent()
         .map(Path::to_path_buf)
         .unwrap_or_default();
@@ -241,7 +240,7 @@ fn build(
             &r.analysis,
             &answers,
             &list_dir,
-        ));
+        )?);
     }
     if let Some(want) = device
         && contexts.is_empty()

@@ -75,7 +75,7 @@ pub fn recommend(
         .gate
         .iter()
         .filter(|c| c.verdict == Verdict::Deny)
-        .map(|c| c.rule.as_str())
+        .map(|c| c.rule.code())
         .collect();
     if !deny.is_empty() {
         reasons.push(format!(
@@ -189,7 +189,7 @@ pub fn recommend(
         text: c.text.clone(),
         because: "added by the assessors".into(),
         owner: c.owner.clone(),
-        due: c.due.clone(),
+        due: c.due.map(|d| d.to_string()),
     }));
     for (i, c) in conditions.iter_mut().enumerate() {
         c.id = format!("C-{}", i + 1);

@@ -6,6 +6,8 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+use crate::clock::Date;
+
 /// A memo answers file.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
@@ -151,7 +153,7 @@ pub struct Condition {
     pub owner: Option<String>,
     /// Due date.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub due: Option<String>,
+    pub due: Option<Date>,
 }
 
 /// A sign-off row.
@@ -165,5 +167,5 @@ pub struct SignOff {
     pub name: Option<String>,
     /// Date.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub date: Option<String>,
+    pub date: Option<Date>,
 }

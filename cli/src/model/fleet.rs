@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use super::stack::Fact;
+use crate::clock::Date;
 
 /// `vendors.yaml`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -68,10 +69,10 @@ pub struct DesignationList {
     /// Source of the snapshot.
     pub source: String,
     /// Snapshot date.
-    pub snapshot_date: String,
+    pub snapshot_date: Date,
     /// Retrieval date.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub retrieved: Option<String>,
+    pub retrieved: Option<Date>,
     /// Entries.
     pub entries: Vec<Designation>,
 }
@@ -92,10 +93,10 @@ pub struct Designation {
     pub status: EntryStatus,
     /// Effective date.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub effective: Option<String>,
+    pub effective: Option<Date>,
     /// Date vacated or removed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub vacated: Option<String>,
+    pub vacated: Option<Date>,
     /// Citation.
     pub citation: String,
     /// Context.
@@ -170,8 +171,8 @@ pub struct Exception {
     pub rule: String,
     /// Why it is acceptable.
     pub reason: String,
-    /// Expiry date; an expired exception no longer applies.
-    pub expires: String,
+    /// Last day it applies; an expired exception no longer does.
+    pub expires: Date,
     /// Approver.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub approved_by: Option<String>,

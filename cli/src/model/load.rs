@@ -1,5 +1,11 @@
 //! Loading a strata file: guarded YAML → JSON Schema (every error, with
 //! positions) → typed value.
+//!
+//! Dates and times in the schemas carry `"format": "date"` or
+//! `"format": "date-time"`, checked by strata's one parser
+//! ([`crate::clock`]): an impossible date (`2026-02-30`) is
+//! `error[invalid-date]` with its file, line and column, never a value read
+//! as "no date".
 
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
@@ -112,6 +118,8 @@ fn compiled(kind: FileKind) -> &'static Compiled {
         let validator = jsonschema::options()
             .with_draft(jsonschema::Draft::Draft7)
             .should_validate_formats(true)
+            .with_format("date", crate::clock::is_date)
+            .with_format("date-time", crate::clock::is_time)
             .build(&schema)
             .expect("embedded schema compiles");
         Compiled { schema, validator }
@@ -159,6 +167,39 @@ pub fn parse_str<T: DeserializeOwned>(
     path: &Path,
     kind: FileKind,
 ) -> Result<Loaded<T>> {
+    let (raw, spans, diags) = check_str(text, path, kind)?;
+    if !diags.is_empty() {
+        return Err(Error::Invalid(diags));
+    }
+    // From a reference: the same visits as from an owned copy, without
+    // copying the whole tree first.
+    let value: T = T::deserialize(&raw).map_err(|e| {
+        Error::invalid(
+            Diagnostic::error(Code::InvalidValue, e.to_string())
+                .in_file(path)
+                .help(format!(
+                    "see `strata schema {}` for the format",
+                    kind.name()
+                )),
+        )
+    })?;
+    Ok(Loaded {
+        value,
+        raw,
+        spans,
+        path: path.to_path_buf(),
+    })
+}
+
+/// Parse YAML `text` and check it against the schema of `kind`: the value,
+/// its source positions and every schema finding, sorted by position (none
+/// when the file is valid). Unreadable YAML, an empty file and a version
+/// newer than strata's are errors.
+pub fn check_str(
+    text: &str,
+    path: &Path,
+    kind: FileKind,
+) -> Result<(Value, Spans, Vec<Diagnostic>)> {
     let (raw, spans) = yaml::parse(text, path)?;
     if raw.is_null() {
         return Err(Error::invalid(
@@ -197,33 +238,33 @@ pub fn parse_str<T: DeserializeOwned>(
             &err, &pointer, &c.schema, &raw, &spans, path, kind,
         ));
     }
-    if !diags.is_empty() {
-        diags.sort_by(|a, b| {
-            a.position
-                .cmp(&b.position)
-                .then_with(|| a.message.cmp(&b.message))
-        });
-        diags.dedup();
-        return Err(Error::Invalid(diags));
-    }
-    // From a reference: the same visits as from an owned copy, without
-    // copying the whole tree first.
-    let value: T = T::deserialize(&raw).map_err(|e| {
-        Error::invalid(
-            Diagnostic::error(Code::InvalidValue, e.to_string())
-                .in_file(path)
-                .help(format!(
-                    "see `strata schema {}` for the format",
-                    kind.name()
-                )),
-        )
-    })?;
-    Ok(Loaded {
-        value,
-        raw,
-        spans,
-        path: path.to_path_buf(),
-    })
+    diags.sort_by(|a, b| {
+        a.position
+            .cmp(&b.position)
+            .then_with(|| a.message.cmp(&b.message))
+    });
+    diags.dedup();
+    Ok((raw, spans, diags))
+}
+
+/// The `format` of the schema node an error came from (`date`,
+/// `date-time`), when it has one.
+fn format_of<'a>(err: &jsonschema::ValidationError<'_>, schema: &'a Value) -> Option<&'a str> {
+    let location = err.schema_path().as_str();
+    let node = location.rsplit_once('/').map(|(node, _)| node)?;
+    schema.pointer(node)?.get("format")?.as_str()
+}
+
+/// `error[invalid-date]` for a date or time that the one parser refuses.
+fn invalid_date(format: &str, value: &Value) -> Option<Diagnostic> {
+    let text = value.as_str()?;
+    let err = match format {
+        "date" => crate::clock::Date::parse(text).err()?,
+        "date-time" => crate::clock::Time::parse(text).err()?,
+        _ => return None,
+    };
+    let help = err.help();
+    Some(Diagnostic::error(Code::InvalidDate, err.to_string()).help(help))
 }
 
 fn describe(
@@ -247,6 +288,12 @@ fn describe(
     } else {
         format!("`{pointer}`")
     };
+    if let ValidationErrorKind::Format { .. } | ValidationErrorKind::Pattern { .. } = err.kind()
+        && let Some(format) = format_of(err, schema)
+        && let Some(d) = raw.pointer(pointer).and_then(|v| invalid_date(format, v))
+    {
+        return vec![d.in_file(path).at(at(pointer)).pointer(pointer.to_string())];
+    }
     match err.kind() {
         ValidationErrorKind::AdditionalProperties { unexpected } => {
             let allowed = allowed_keys(schema, raw, pointer);

@@ -18,7 +18,8 @@ pub use fleet::{
     EntryStatus, Exception, Level, Policy, Rule, Vendor, Vendors,
 };
 pub use load::{
-    FileKind, Loaded, SCHEMA_NAMES, load, parse_str, schema_source, schema_value, suggest,
+    FileKind, Loaded, SCHEMA_NAMES, check_str, load, parse_str, schema_source, schema_value,
+    suggest,
 };
 pub use reviews::{Review, Reviews, Verdict};
 pub use stack::{

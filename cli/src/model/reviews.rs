@@ -2,6 +2,9 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::clock::{Date, Time};
+use crate::digest::Digest;
+
 /// `reviews.yaml`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
@@ -19,18 +22,18 @@ pub struct Review {
     /// Device id.
     pub device: String,
     /// `sha256:<64 hex>` of the attestation file's bytes.
-    pub digest: String,
+    pub digest: Digest,
     /// Approve or reject.
     pub verdict: Verdict,
     /// Policy criteria the verdict covers.
     pub criteria: Vec<String>,
     /// `Name <email>`.
     pub reviewer: String,
-    /// RFC 3339 UTC time the verdict was recorded.
-    pub date: String,
+    /// When the verdict was recorded (RFC 3339, UTC).
+    pub date: Time,
     /// Last day the verdict counts, `YYYY-MM-DD`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub expires: Option<String>,
+    pub expires: Option<Date>,
     /// What was checked, or why it was rejected.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,

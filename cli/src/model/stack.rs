@@ -4,6 +4,8 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
+use crate::clock::Date;
+
 /// A device stack manifest (`stacks/<device>.yaml`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
@@ -479,10 +481,10 @@ pub struct Fact {
     pub source: String,
     /// Date of the source.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub source_date: Option<String>,
+    pub source_date: Option<Date>,
     /// When it was retrieved.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub retrieved: Option<String>,
+    pub retrieved: Option<Date>,
     /// V, S, M or U.
     pub status: String,
     /// vendor, independent or user.

@@ -26,10 +26,10 @@ use serde::Serialize;
 use super::bundle::{self, Material, ModelBundle};
 use super::manifest::{Difference, ModelManifest};
 use super::{HashConfig, hash_model, key_hint};
+use crate::check::{Check, Status};
 use crate::diag::Result;
 use crate::hashing::Progress;
 use crate::sigstore::artifact::ArtifactInput;
-use crate::sigstore::checks::Status;
 use crate::sigstore::keys::verify_ecdsa;
 use crate::sigstore::trust::{self, TrustSpec};
 use sigstore_types::DerCertificate;
@@ -61,17 +61,6 @@ pub struct VerifyOptions {
     pub now: jiff::Timestamp,
 }
 
-/// One named check.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct ModelCheck {
-    /// Stable name.
-    pub name: &'static str,
-    /// Outcome.
-    pub status: Status,
-    /// Why.
-    pub detail: String,
-}
-
 /// The result of verifying a model.
 #[derive(Debug, Clone, Serialize)]
 pub struct ModelReport {
@@ -87,7 +76,7 @@ pub struct ModelReport {
     /// Resources the signature lists.
     pub signed_resources: usize,
     /// Every check, in order.
-    pub checks: Vec<ModelCheck>,
+    pub checks: Vec<Check>,
     /// How the model differs from the signature.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub difference: Option<Difference>,
@@ -100,7 +89,7 @@ pub struct ModelReport {
 
 impl ModelReport {
     /// The check with this name.
-    pub fn check(&self, name: &str) -> Option<&ModelCheck> {
+    pub fn check(&self, name: &str) -> Option<&Check> {
         self.checks.iter().find(|c| c.name == name)
     }
 
@@ -146,15 +135,11 @@ impl ModelReport {
     }
 }
 
-struct Sheet(Vec<ModelCheck>);
+struct Sheet(Vec<Check>);
 
 impl Sheet {
     fn set(&mut self, name: &'static str, status: Status, detail: impl Into<String>) {
-        self.0.push(ModelCheck {
-            name,
-            status,
-            detail: detail.into(),
-        });
+        self.0.push(Check::new(name, status, detail));
     }
     fn result(&mut self, name: &'static str, r: std::result::Result<String, String>) -> bool {
         match r {

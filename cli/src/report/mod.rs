@@ -12,13 +12,16 @@ mod render;
 use std::path::Path;
 
 use serde::Serialize;
-use time::Date;
 
 use crate::analyze::{self, AnalyzeOptions, FleetAnalysis};
+use crate::check::Status;
+use crate::clock::{Date, Timestamp};
 use crate::diag::Result;
 use crate::fleet::Fleet;
 use crate::gate::{self, GateOptions, GateReport, Verdict};
+use crate::layout;
 use crate::model::{self, ApprovedDevices, FileKind};
+use crate::policy::RuleCode;
 use crate::validate;
 
 pub use render::{markdown, text};
@@ -71,7 +74,7 @@ pub struct Report {
 #[derive(Debug, Clone, Serialize)]
 pub struct GateSummary {
     /// `pass` or `fail`.
-    pub result: &'static str,
+    pub result: Status,
     /// The policy file.
     pub policy: String,
     /// Totals.
@@ -87,11 +90,12 @@ pub const LIMITATIONS: &[&str] = &[
     "Reviews: approvals of attestations in git are not tracked by this build.",
 ];
 
-/// Build the report for the fleet at `root` as of `date`.
-pub fn report(root: &Path, date: Date) -> Result<Report> {
+/// Build the report for the fleet at `root` as of `date` (exception and
+/// review expiry), verifying signatures at `now`.
+pub fn report(root: &Path, date: Date, now: Timestamp) -> Result<Report> {
     let fleet = Fleet::open(root)?;
-    let policy = fleet.root.join(gate::POLICY_FILE);
-    let list_path = fleet.root.join(analyze::APPROVED_FILE);
+    let policy = layout::policy(&fleet.root);
+    let list_path = layout::approved_devices(&fleet.root);
     let (analysis, gate_report): (FleetAnalysis, Option<GateReport>) =
         if policy.is_file() && list_path.is_file() {
             let g = gate::gate(
@@ -99,7 +103,8 @@ pub fn report(root: &Path, date: Date) -> Result<Report> {
                 &GateOptions {
                     policy: None,
                     devices: None,
-                    now: date,
+                    today: date,
+                    now,
                 },
             )?;
             (g.analysis.clone(), Some(g))
@@ -127,7 +132,7 @@ pub fn report(root: &Path, date: Date) -> Result<Report> {
                 let check = gate_report.as_ref().and_then(|g| {
                     g.checks
                         .iter()
-                        .find(|c| c.device == d.id && c.rule == "unsigned-attestation")
+                        .find(|c| c.device == d.id && c.rule == RuleCode::UnsignedAttestation)
                 });
                 attestation.status = match check.map(|c| c.verdict) {
                     Some(Verdict::Pass) => "signed (verified)",
@@ -184,7 +189,7 @@ fn attestation_status(list_dir: &Path, rel: Option<&str>) -> AttestationStatus {
         .is_ok_and(|r| r.is_valid(false))
     {
         "invalid"
-    } else if gate::rules::bundle_path(&path).is_file() {
+    } else if layout::bundle_path(&path).is_file() {
         "signed (not verified)"
     } else {
         "unsigned"

@@ -230,7 +230,10 @@ fn blocks(r: &Report) -> Vec<Block> {
     }
 
     if let Some(g) = &r.gate {
-        b.push(Block::Heading(format!("Gate: {}", g.result.to_uppercase())));
+        b.push(Block::Heading(format!(
+            "Gate: {}",
+            g.result.name().to_uppercase()
+        )));
         b.push(Block::Para(format!(
             "policy {}: {} deny, {} warn, {} excepted over {} devices × {} rules",
             g.policy,

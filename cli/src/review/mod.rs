@@ -25,76 +25,27 @@ pub mod store;
 use std::path::{Path, PathBuf};
 
 use serde::Serialize;
-use time::format_description::well_known::Rfc3339;
-use time::macros::format_description;
-use time::{Date, OffsetDateTime, UtcOffset};
 
-use crate::analyze::APPROVED_FILE;
+use crate::check::{Check, Status};
+use crate::clock::{Date, Time};
 use crate::diag::{Code, Diagnostic, Error, Result};
-use crate::gate::POLICY_FILE;
-use crate::model::{self, ApprovedDevices, FileKind, Loaded, Policy, Review, Verdict};
+use crate::digest::Digest;
+use crate::layout;
+use crate::model::{self, ApprovedDevices, FileKind, Loaded, Review, Verdict};
+use crate::policy::Policy;
 use crate::validate;
 
 pub use status::{CriterionState, ReviewStatus, status};
 pub use store::{LOCK_TIMEOUT, commit};
 
-/// File name of the reviews file, beside the device directories of the
-/// attestations.
-pub const REVIEWS_FILE: &str = "reviews.yaml";
-
-/// The reviews file for an attestation at `<dir>/<device>/bom.cdx.json`:
-/// `<dir>/reviews.yaml`.
-pub fn reviews_path_for(attestation: &Path) -> PathBuf {
-    let device_dir = attestation.parent().unwrap_or(Path::new("."));
-    match device_dir.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.join(REVIEWS_FILE),
-        _ => PathBuf::from(REVIEWS_FILE),
-    }
-}
-
-/// Load a reviews file; `None` when it does not exist yet.
+/// Load a reviews file; `None` when it does not exist yet. A file that
+/// exists but is not a valid reviews file (an impossible date included) is
+/// an error for every command that reads it.
 pub fn load_reviews(path: &Path) -> Result<Option<Loaded<model::Reviews>>> {
     if !path.exists() {
         return Ok(None);
     }
     model::load(path, FileKind::Reviews).map(Some)
-}
-
-/// `sha256:<hex>` of a file's bytes.
-pub fn digest_file(path: &Path) -> Result<String> {
-    let bytes = crate::fsutil::read_bounded(path, validate::MAX_BOM_BYTES)?;
-    Ok(digest_bytes(&bytes))
-}
-
-/// `sha256:<hex>` of `bytes`.
-pub fn digest_bytes(bytes: &[u8]) -> String {
-    use sha2::{Digest, Sha256};
-    format!("sha256:{}", hex::encode(Sha256::digest(bytes)))
-}
-
-/// `sha256:` and the first 12 hex digits, for display.
-pub fn short_digest(digest: &str) -> String {
-    let hex = digest.strip_prefix("sha256:").unwrap_or(digest);
-    format!("sha256:{}", hex.get(..12).unwrap_or(hex))
-}
-
-/// Parse `--now`: `YYYY-MM-DD` (midnight UTC) or an RFC 3339 time.
-pub fn parse_time(text: &str) -> Option<OffsetDateTime> {
-    if let Ok(t) = OffsetDateTime::parse(text, &Rfc3339) {
-        return Some(t.to_offset(UtcOffset::UTC));
-    }
-    Date::parse(text, format_description!("[year]-[month]-[day]"))
-        .ok()
-        .map(|d| d.midnight().assume_utc())
-}
-
-/// The stored form of a time: RFC 3339, UTC, whole seconds.
-pub fn format_time(t: OffsetDateTime) -> String {
-    let t = t.to_offset(UtcOffset::UTC);
-    t.format(format_description!(
-        "[year]-[month]-[day]T[hour]:[minute]:[second]Z"
-    ))
-    .unwrap_or_default()
 }
 
 /// The reviewer identity git would use for a commit in `start`'s
@@ -135,7 +86,7 @@ pub struct Request {
     /// `Name <email>`.
     pub reviewer: String,
     /// The time to record.
-    pub now: OffsetDateTime,
+    pub now: Time,
     /// Last day the verdict counts.
     pub expires: Option<Date>,
     /// The attestation, when not the one the approved-device list names.
@@ -149,17 +100,6 @@ pub struct Request {
     pub trust: signature::Trust,
 }
 
-/// One check run on the attestation before a verdict is recorded.
-#[derive(Debug, Clone, Serialize)]
-pub struct AttestationCheck {
-    /// Check name.
-    pub name: &'static str,
-    /// `pass`, `fail` or `not-run`.
-    pub result: &'static str,
-    /// Details.
-    pub detail: String,
-}
-
 /// A verdict ready to be written, with everything the reviewer certifies.
 #[derive(Debug, Clone, Serialize)]
 pub struct Prepared {
@@ -171,8 +111,8 @@ pub struct Prepared {
     pub reviews_path: PathBuf,
     /// Each criterion with its description from the policy.
     pub criteria: Vec<(String, String)>,
-    /// Checks run on the attestation.
-    pub checks: Vec<AttestationCheck>,
+    /// Checks run on the attestation (`cyclonedx`, `device`, `signature`).
+    pub checks: Vec<Check>,
 }
 
 impl Prepared {
@@ -186,7 +126,7 @@ impl Prepared {
         let failed: Vec<String> = self
             .checks
             .iter()
-            .filter(|c| c.result == "fail")
+            .filter(|c| c.status == Status::Fail)
             .map(|c| format!("{}: {}", c.name, c.detail))
             .collect();
         (!failed.is_empty()).then(|| failed.join("; "))
@@ -203,7 +143,7 @@ impl Prepared {
             self.entry.reviewer,
             self.entry.device,
             self.attestation.display(),
-            short_digest(&self.entry.digest)
+            self.entry.digest.short()
         );
         for (id, desc) in &self.criteria {
             s.push_str(&format!("  - {id}: {desc}\n"));
@@ -218,8 +158,8 @@ pub fn prepare(fleet_root: &Path, req: &Request) -> Result<Prepared> {
     let policy_path = req
         .policy
         .clone()
-        .unwrap_or_else(|| fleet_root.join(POLICY_FILE));
-    let policy: Loaded<Policy> = model::load(&policy_path, FileKind::Policy)?;
+        .unwrap_or_else(|| layout::policy(fleet_root));
+    let policy = crate::policy::load(&policy_path)?;
     let criteria = check_criteria(&policy, &req.criteria)?;
     let attestation = crate::fsutil::normalize_lexically(&match &req.attestation {
         Some(p) => p.clone(),
@@ -242,19 +182,19 @@ pub fn prepare(fleet_root: &Path, req: &Request) -> Result<Prepared> {
             "--expires {exp} is before the review date {now}"
         )));
     }
-    let now = req.now.unix_timestamp();
+    let now = req.now.timestamp();
     let verify = match (req.verdict, req.trust.is_empty()) {
-        (_, false) => Some(req.trust.options(signature::timestamp(now)?)?),
+        (_, false) => Some(req.trust.options(now)?),
         (Verdict::Approve, true) => Some(signature::from_policy(&policy, now)?),
         (Verdict::Reject, true) => signature::from_policy(&policy, now).ok(),
     };
     let bytes = crate::fsutil::read_bounded(&attestation, validate::MAX_BOM_BYTES)?;
-    let digest = digest_bytes(&bytes);
+    let digest = Digest::of(&bytes);
     let checks = check_attestation(&attestation, &bytes, &req.device, verify.as_ref())?;
     let reviews_path = req
         .reviews
         .clone()
-        .unwrap_or_else(|| reviews_path_for(&attestation));
+        .unwrap_or_else(|| layout::reviews_path_for(&attestation));
     let mut ids: Vec<String> = criteria.iter().map(|(id, _)| id.clone()).collect();
     ids.sort();
     Ok(Prepared {
@@ -264,8 +204,8 @@ pub fn prepare(fleet_root: &Path, req: &Request) -> Result<Prepared> {
             verdict: req.verdict,
             criteria: ids,
             reviewer: req.reviewer.clone(),
-            date: format_time(req.now),
-            expires: req.expires.map(|d| d.to_string()),
+            date: req.now,
+            expires: req.expires,
             note: req.note.clone().filter(|n| !n.trim().is_empty()),
         },
         attestation,
@@ -277,8 +217,8 @@ pub fn prepare(fleet_root: &Path, req: &Request) -> Result<Prepared> {
 
 /// Each requested criterion with its description; unknown ones are errors
 /// (all reported at once, with suggestions).
-fn check_criteria(policy: &Loaded<Policy>, requested: &[String]) -> Result<Vec<(String, String)>> {
-    let known: Vec<&str> = policy.value.criteria.keys().map(String::as_str).collect();
+fn check_criteria(policy: &Policy, requested: &[String]) -> Result<Vec<(String, String)>> {
+    let known: Vec<&str> = policy.criteria().keys().map(String::as_str).collect();
     if requested.is_empty() {
         return Err(Error::Usage(format!(
             "name at least one criterion with --criteria (defined: {})",
@@ -288,7 +228,7 @@ fn check_criteria(policy: &Loaded<Policy>, requested: &[String]) -> Result<Vec<(
     let mut out = Vec::new();
     let mut diags = Vec::new();
     for c in requested {
-        match policy.value.criteria.get(c) {
+        match policy.criteria().get(c) {
             Some(def) => {
                 if !out.iter().any(|(id, _): &(String, String)| id == c) {
                     out.push((c.clone(), def.description.clone()));
@@ -299,8 +239,8 @@ fn check_criteria(policy: &Loaded<Policy>, requested: &[String]) -> Result<Vec<(
                     Code::UnknownCriterion,
                     format!("criterion `{c}` is not defined in the policy"),
                 )
-                .in_file(&policy.path)
-                .at(policy.spans.key("/criteria"));
+                .in_file(policy.path())
+                .at(policy.file.spans.key("/criteria"));
                 d = match model::suggest(c, &known) {
                     Some(s) => d.help(format!("did you mean `{s}`?")),
                     None => d.help(format!(
@@ -329,7 +269,7 @@ fn list_or_none(items: &[&str]) -> String {
 
 /// The attestation path the approved-device list gives for `device`.
 pub fn attestation_of(fleet_root: &Path, device: &str) -> Result<PathBuf> {
-    let list_path = fleet_root.join(APPROVED_FILE);
+    let list_path = layout::approved_devices(fleet_root);
     let list: Loaded<ApprovedDevices> = model::load(&list_path, FileKind::ApprovedDevices)?;
     let Some(entry) = list.value.devices.iter().find(|d| d.id == device) else {
         let ids: Vec<&str> = list.value.devices.iter().map(|d| d.id.as_str()).collect();
@@ -378,14 +318,14 @@ pub fn attestation_of(fleet_root: &Path, device: &str) -> Result<PathBuf> {
 /// list is absent or names none. Attestations of one list in several
 /// directories are an error unless `device` picks one.
 pub fn attestations_dir(fleet_root: &Path, device: Option<&str>) -> Result<PathBuf> {
-    let list_path = fleet_root.join(APPROVED_FILE);
+    let list_path = layout::approved_devices(fleet_root);
     if !list_path.is_file() {
-        return Ok(fleet_root.join(ATTESTATIONS_DIR));
+        return Ok(layout::default_attestations(fleet_root));
     }
     let list: Loaded<ApprovedDevices> = model::load(&list_path, FileKind::ApprovedDevices)?;
     let list_dir = list_path.parent().unwrap_or(Path::new("."));
     let dir_of = |att: &str| {
-        let path = reviews_path_for(&list_dir.join(att));
+        let path = layout::reviews_path_for(&list_dir.join(att));
         crate::fsutil::normalize_lexically(path.parent().unwrap_or(Path::new(".")))
     };
     let own = device.and_then(|id| list.value.devices.iter().find(|d| d.id == id));
@@ -401,7 +341,7 @@ pub fn attestations_dir(fleet_root: &Path, device: Option<&str>) -> Result<PathB
         .collect();
     let mut it = dirs.iter();
     match (it.next(), it.next()) {
-        (None, _) => Ok(fleet_root.join(ATTESTATIONS_DIR)),
+        (None, _) => Ok(layout::default_attestations(fleet_root)),
         (Some(one), None) => Ok(one.clone()),
         (Some(_), Some(_)) => Err(Error::invalid(
             Diagnostic::error(
@@ -421,10 +361,6 @@ pub fn attestations_dir(fleet_root: &Path, device: Option<&str>) -> Result<PathB
     }
 }
 
-/// The directory of a fleet's attestations when the approved-device list
-/// names none: `<fleet>/attestations`.
-pub const ATTESTATIONS_DIR: &str = "attestations";
-
 /// Checks before a verdict: CycloneDX validity, that the BOM describes the
 /// device, and that its Sigstore bundle verifies (when trust is given; an
 /// approval always gives it).
@@ -433,19 +369,19 @@ fn check_attestation(
     bytes: &[u8],
     device: &str,
     verify: Option<&crate::sigstore::verify::Options>,
-) -> Result<Vec<AttestationCheck>> {
+) -> Result<Vec<Check>> {
     let mut checks = Vec::new();
     let mut bom_device = None;
     match validate::validate_bytes(path, bytes, &validate::Options::default()) {
         Ok(report) if report.is_valid(false) => {
-            checks.push(AttestationCheck {
-                name: "cyclonedx",
-                result: "pass",
-                detail: format!(
+            checks.push(Check::new(
+                "cyclonedx",
+                Status::Pass,
+                format!(
                     "valid CycloneDX {}",
                     report.spec_version.as_deref().unwrap_or("?")
                 ),
-            });
+            ));
             bom_device = serde_json::from_slice::<serde_json::Value>(bytes)
                 .ok()
                 .and_then(|v| crate::history::bom::device_id(&v));
@@ -457,67 +393,61 @@ fn check_attestation(
                 .find(|d| d.severity == crate::diag::Severity::Error)
                 .map(|d| d.message.clone())
                 .unwrap_or_default();
-            checks.push(AttestationCheck {
-                name: "cyclonedx",
-                result: "fail",
-                detail: format!(
+            checks.push(Check::new(
+                "cyclonedx",
+                Status::Fail,
+                format!(
                     "not a valid CycloneDX BOM ({} error(s); first: {first})",
                     report.count(crate::diag::Severity::Error)
                 ),
-            });
+            ));
         }
-        Err(e) => checks.push(AttestationCheck {
-            name: "cyclonedx",
-            result: "fail",
-            detail: format!("not readable as JSON: {}", first_line(&e.to_string())),
-        }),
+        Err(e) => checks.push(Check::new(
+            "cyclonedx",
+            Status::Fail,
+            format!("not readable as JSON: {}", first_line(&e.to_string())),
+        )),
     }
-    if checks[0].result == "pass" {
+    if checks[0].status == Status::Pass {
         checks.push(match bom_device {
-            Some(id) if id == device => AttestationCheck {
-                name: "device",
-                result: "pass",
-                detail: format!("the BOM describes `{id}`"),
-            },
-            Some(id) => AttestationCheck {
-                name: "device",
-                result: "fail",
-                detail: format!("the BOM describes `{id}`, not `{device}`"),
-            },
-            None => AttestationCheck {
-                name: "device",
-                result: "fail",
-                detail: "the BOM names no device (`strata:device:id`)".to_string(),
-            },
+            Some(id) if id == device => {
+                Check::new("device", Status::Pass, format!("the BOM describes `{id}`"))
+            }
+            Some(id) => Check::new(
+                "device",
+                Status::Fail,
+                format!("the BOM describes `{id}`, not `{device}`"),
+            ),
+            None => Check::new(
+                "device",
+                Status::Fail,
+                "the BOM names no device (`strata:device:id`)",
+            ),
         });
     }
-    let bundle = crate::gate::rules::bundle_path(path);
+    let bundle = layout::bundle_path(path);
     let bundle_name = bundle
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
     checks.push(match verify {
-        _ if !bundle.is_file() => AttestationCheck {
-            name: "signature",
-            result: "fail",
-            detail: format!(
-                "no Sigstore bundle ({bundle_name}); sign the attestation with `strata sign`"
-            ),
-        },
-        None => AttestationCheck {
-            name: "signature",
-            result: "not-run",
-            detail: format!("{bundle_name} not verified: no --key, --ca or --identity given"),
-        },
+        _ if !bundle.is_file() => Check::new(
+            "signature",
+            Status::Fail,
+            format!("no Sigstore bundle ({bundle_name}); sign the attestation with `strata sign`"),
+        ),
+        None => Check::new(
+            "signature",
+            Status::NotApplicable,
+            format!("{bundle_name} not verified: no --key, --ca or --identity given"),
+        ),
         Some(opts) => {
-            use sha2::{Digest, Sha256};
-            let digest: [u8; 32] = Sha256::digest(bytes).into();
-            let (ok, detail) = signature::verify_bundle(&bundle, digest, opts)?;
-            AttestationCheck {
-                name: "signature",
-                result: if ok { "pass" } else { "fail" },
-                detail: format!("{bundle_name} {detail}"),
-            }
+            let (ok, detail) = signature::verify_bundle(&bundle, Digest::of(bytes).bytes(), opts)?;
+            Check::new(
+                "signature",
+                Status::of(ok),
+                format!("{bundle_name} {detail}"),
+            )
         }
     });
     Ok(checks)

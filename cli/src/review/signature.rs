@@ -11,19 +11,15 @@
 
 use std::path::Path;
 
+use crate::check::Status;
+use crate::clock::Timestamp;
 use crate::diag::{Error, Result};
-use crate::model::{Loaded, Policy};
+use crate::policy::Policy;
 use crate::sigstore::artifact::ArtifactInput;
+use crate::sigstore::input;
 use crate::sigstore::verify::{self, Options};
-use crate::sigstore::{Status, input};
 
 pub use crate::sigstore::trust::TrustSpec as Trust;
-
-/// `now` (seconds since the epoch) as a verification time.
-pub fn timestamp(now: i64) -> Result<jiff::Timestamp> {
-    jiff::Timestamp::from_second(now)
-        .map_err(|e| Error::Usage(format!("the review time is out of range: {e}")))
-}
 
 /// Why approving needs trust.
 pub const NEED_TRUST: &str = "approving verifies the attestation's signature: give --key PUB.pem, \
@@ -32,17 +28,13 @@ trust material in the policy's `unsigned-attestation` rule";
 
 /// The trust material of the policy's `unsigned-attestation` rule (paths
 /// relative to the policy file), verified at `now`.
-pub fn from_policy(policy: &Loaded<Policy>, now: i64) -> Result<Options> {
-    let dir = policy.path.parent().unwrap_or(Path::new("."));
-    let rule = policy
-        .value
-        .rules
-        .get("unsigned-attestation")
+pub fn from_policy(policy: &Policy, now: Timestamp) -> Result<Options> {
+    let trust = policy
+        .signature_trust()
         .ok_or_else(|| Error::Usage(NEED_TRUST.into()))?;
-    let mut opts = crate::gate::signature::trust_from_rule(rule, dir)
-        .map_err(|m| Error::Usage(format!("{NEED_TRUST} ({m})")))?;
-    opts.now = timestamp(now)?;
-    Ok(opts)
+    trust
+        .options(now)
+        .map_err(|m| Error::Usage(format!("{NEED_TRUST} ({m})")))
 }
 
 /// Verify `bundle` over the artifact with SHA-256 `digest` (hex). Returns

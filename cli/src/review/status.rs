@@ -10,9 +10,9 @@
 //! can show what changed since.
 
 use serde::Serialize;
-use time::{Date, Duration};
 
-use crate::gate::parse_date;
+use crate::clock::{Date, Time};
+use crate::digest::Digest;
 use crate::model::{Review, Verdict};
 
 /// The state of one required criterion.
@@ -24,7 +24,7 @@ pub enum CriterionState {
         /// Reviewer.
         by: String,
         /// When.
-        date: String,
+        date: Time,
     },
     /// No entry for the current digest names it.
     Missing,
@@ -33,7 +33,7 @@ pub enum CriterionState {
         /// Reviewer.
         by: String,
         /// When.
-        date: String,
+        date: Time,
         /// Why.
         note: Option<String>,
     },
@@ -42,7 +42,7 @@ pub enum CriterionState {
         /// Reviewer.
         by: String,
         /// Last day it counted.
-        on: String,
+        on: Date,
     },
 }
 
@@ -50,12 +50,12 @@ pub enum CriterionState {
 #[derive(Debug, Clone, Serialize)]
 pub struct ReviewStatus {
     /// The current digest.
-    pub digest: String,
+    pub digest: Digest,
     /// Each required criterion, in policy order.
     pub criteria: Vec<(String, CriterionState)>,
     /// The most recent other digest approved for every required criterion
     /// (or, failing that, for any), and when.
-    pub last_approved: Option<(String, String)>,
+    pub last_approved: Option<(Digest, Time)>,
 }
 
 impl ReviewStatus {
@@ -79,7 +79,7 @@ impl ReviewStatus {
 pub fn status(
     reviews: &[Review],
     device: &str,
-    digest: &str,
+    digest: &Digest,
     required: &[String],
     today: Date,
     max_age_days: Option<u64>,
@@ -90,23 +90,23 @@ pub fn status(
         .map(|c| {
             let newest = mine
                 .iter()
-                .filter(|r| r.digest == digest && r.criteria.iter().any(|x| x == c))
+                .filter(|r| r.digest == *digest && r.criteria.iter().any(|x| x == c))
                 .max_by(|a, b| a.date.cmp(&b.date));
             let state = match newest {
                 None => CriterionState::Missing,
                 Some(r) if r.verdict == Verdict::Reject => CriterionState::Rejected {
                     by: r.reviewer.clone(),
-                    date: r.date.clone(),
+                    date: r.date,
                     note: r.note.clone(),
                 },
                 Some(r) => match last_valid_day(r, max_age_days) {
                     Some(last) if last < today => CriterionState::Expired {
                         by: r.reviewer.clone(),
-                        on: last.to_string(),
+                        on: last,
                     },
                     _ => CriterionState::Approved {
                         by: r.reviewer.clone(),
-                        date: r.date.clone(),
+                        date: r.date,
                     },
                 },
             };
@@ -114,36 +114,39 @@ pub fn status(
         })
         .collect();
     ReviewStatus {
-        digest: digest.to_string(),
+        digest: *digest,
         criteria,
         last_approved: last_approved(&mine, digest, required),
     }
 }
 
 /// The last day an approval counts: the earlier of its `expires` and
-/// `date + max_age_days`.
+/// `date + max_age_days` (an age past the calendar's end never expires it
+/// by age; the dates themselves were checked when the file was loaded).
 fn last_valid_day(r: &Review, max_age_days: Option<u64>) -> Option<Date> {
-    let expires = r.expires.as_deref().and_then(parse_date);
-    let aged = max_age_days.and_then(|d| {
-        parse_date(&r.date)
-            .and_then(|day| day.checked_add(Duration::days(i64::try_from(d).unwrap_or(i64::MAX))))
-    });
-    match (expires, aged) {
+    let aged = max_age_days
+        .and_then(|d| i64::try_from(d).ok())
+        .and_then(|d| r.date.date().add_days(d));
+    match (r.expires, aged) {
         (Some(a), Some(b)) => Some(a.min(b)),
         (a, b) => a.or(b),
     }
 }
 
-fn last_approved(mine: &[&Review], current: &str, required: &[String]) -> Option<(String, String)> {
+fn last_approved(
+    mine: &[&Review],
+    current: &Digest,
+    required: &[String],
+) -> Option<(Digest, Time)> {
     let approvals: Vec<&&Review> = mine
         .iter()
-        .filter(|r| r.verdict == Verdict::Approve && r.digest != current)
+        .filter(|r| r.verdict == Verdict::Approve && r.digest != *current)
         .collect();
-    let full = |digest: &str| {
+    let full = |digest: &Digest| {
         required.iter().all(|c| {
             approvals
                 .iter()
-                .any(|r| r.digest == digest && r.criteria.iter().any(|x| x == c))
+                .any(|r| r.digest == *digest && r.criteria.iter().any(|x| x == c))
         })
     };
     let newest = |only_full: bool| {
@@ -151,7 +154,7 @@ fn last_approved(mine: &[&Review], current: &str, required: &[String]) -> Option
             .iter()
             .filter(|r| !only_full || full(&r.digest))
             .max_by(|a, b| a.date.cmp(&b.date))
-            .map(|r| (r.digest.clone(), r.date.clone()))
+            .map(|r| (r.digest, r.date))
     };
     newest(true).or_else(|| newest(false))
 }

@@ -8,7 +8,13 @@ fn fixture() -> tempfile::TempDir {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
     let fleet = tmp.path().join("fleet");
     std::fs::create_dir_all(fleet.join("stacks")).unwrap();
-    for f in ["policy.yaml", "approved-devices.yaml", "vendors.yaml"] {
+    for f in [
+        "policy.yaml",
+        "approved-devices.yaml",
+        "vendors.yaml",
+        "keys/demo-signing-key.pub",
+    ] {
+        std::fs::create_dir_all(fleet.join(f).parent().unwrap()).unwrap();
         std::fs::copy(root.join("examples").join(f), fleet.join(f)).unwrap();
     }
     let att = tmp.path().join("attestations/pixel-9-pro");
@@ -26,7 +32,7 @@ fn request(criteria: &[&str]) -> Request {
         criteria: criteria.iter().map(|s| s.to_string()).collect(),
         note: Some("ok".into()),
         reviewer: "R <r@example.org>".into(),
-        now: parse_time("2026-11-20T10:00:00Z").unwrap(),
+        now: Time::parse("2026-11-20T10:00:00Z").unwrap(),
         expires: None,
         attestation: None,
         reviews: None,
@@ -44,8 +50,9 @@ fn request(criteria: &[&str]) -> Request {
 fn prepare_binds_the_digest_and_describes_the_criteria() {
     let tmp = fixture();
     let p = prepare(&tmp.path().join("fleet"), &request(&["security-reviewed"])).unwrap();
-    assert!(p.entry.digest.starts_with("sha256:") && p.entry.digest.len() == 71);
-    assert_eq!(p.entry.date, "2026-11-20T10:00:00Z");
+    let bytes = std::fs::read(tmp.path().join("attestations/pixel-9-pro/bom.cdx.json")).unwrap();
+    assert_eq!(p.entry.digest, Digest::of(&bytes));
+    assert_eq!(p.entry.date.to_string(), "2026-11-20T10:00:00Z");
     assert_eq!(p.reviews_path, tmp.path().join("attestations/reviews.yaml"));
     assert!(
         p.statement()
@@ -74,7 +81,7 @@ fn committed_entries_are_canonical_and_nothing_is_lost() {
     let fleet = tmp.path().join("fleet");
     for (i, c) in ["security-reviewed", "dpo-approved"].iter().enumerate() {
         let mut r = request(&[c]);
-        r.now = parse_time(&format!("2026-11-2{i}T10:00:00Z")).unwrap();
+        r.now = Time::parse(&format!("2026-11-2{i}T10:00:00Z")).unwrap();
         let p = prepare(&fleet, &r).unwrap();
         commit(&p.reviews_path, &p.entry).unwrap();
     }
@@ -92,18 +99,18 @@ fn committed_entries_are_canonical_and_nothing_is_lost() {
 
 #[test]
 fn status_follows_the_newest_entry_and_expiry() {
-    let d = "sha256:aa";
+    let d = Digest::of(b"aa");
     let e = |verdict, c: &str, date: &str, expires: Option<&str>| Review {
         device: "x".into(),
-        digest: d.into(),
+        digest: d,
         verdict,
         criteria: vec![c.into()],
         reviewer: "R".into(),
-        date: date.into(),
-        expires: expires.map(str::to_string),
+        date: Time::parse(date).unwrap(),
+        expires: expires.map(|x| Date::parse(x).unwrap()),
         note: None,
     };
-    let day = |s: &str| crate::gate::parse_date(s).unwrap();
+    let day = |s: &str| Date::parse(s).unwrap();
     let reviews = vec![
         e(
             Verdict::Approve,
@@ -115,16 +122,16 @@ fn status_follows_the_newest_entry_and_expiry() {
         e(Verdict::Reject, "dpo", "2026-02-01T00:00:00Z", None),
     ];
     let req = vec!["sec".to_string(), "dpo".to_string(), "proc".to_string()];
-    let st = status(&reviews, "x", d, &req, day("2026-06-30"), None);
+    let st = status(&reviews, "x", &d, &req, day("2026-06-30"), None);
     assert!(matches!(st.criteria[0].1, CriterionState::Approved { .. }));
     assert!(matches!(st.criteria[1].1, CriterionState::Rejected { .. }));
     assert_eq!(st.criteria[2].1, CriterionState::Missing);
-    let later = status(&reviews, "x", d, &req[..1], day("2026-07-01"), None);
+    let later = status(&reviews, "x", &d, &req[..1], day("2026-07-01"), None);
     assert!(matches!(
         later.criteria[0].1,
         CriterionState::Expired { .. }
     ));
-    let aged = status(&reviews, "x", d, &req[..1], day("2026-02-01"), Some(30));
+    let aged = status(&reviews, "x", &d, &req[..1], day("2026-02-01"), Some(30));
     assert!(
         matches!(aged.criteria[0].1, CriterionState::Expired { .. }),
         "{aged:?}"
@@ -132,11 +139,11 @@ fn status_follows_the_newest_entry_and_expiry() {
     let other = status(
         &reviews,
         "x",
-        "sha256:bb",
+        &Digest::of(b"bb"),
         &req[..1],
         day("2026-03-01"),
         None,
     );
     assert_eq!(other.criteria[0].1, CriterionState::Missing);
-    assert_eq!(other.last_approved.as_ref().map(|l| l.0.as_str()), Some(d));
+    assert_eq!(other.last_approved.as_ref().map(|l| l.0), Some(d));
 }

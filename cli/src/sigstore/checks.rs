@@ -1,10 +1,11 @@
 //! The named verification checks and the report that lists them.
 //!
 //! Every check has a stable kebab-case id (the names in the report and in
-//! `--format json`), a one-line description, and a status: pass, fail, not
-//! applicable (with the reason), or not checked (an earlier failure left
-//! nothing to check it against). A bundle verifies only when no check
-//! failed and none was left unchecked.
+//! `--format json`), a one-line description, and a status from strata's one
+//! vocabulary ([`crate::check::Status`]): pass, fail, not applicable (with
+//! the reason), or not checked (an earlier failure left nothing to check it
+//! against). A bundle verifies only when no check failed and none was left
+//! unchecked.
 
 use std::fmt;
 use std::path::PathBuf;
@@ -125,42 +126,7 @@ impl fmt::Display for CheckId {
     }
 }
 
-/// The outcome of one check.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Status {
-    /// The check ran and held.
-    Pass,
-    /// The check ran and did not hold.
-    Fail,
-    /// The check does not apply to this bundle or trust mode; the detail
-    /// says why.
-    NotApplicable,
-    /// The check applies but could not run because an earlier check failed.
-    NotChecked,
-}
-
-impl Status {
-    /// The kebab-case name, as in JSON output.
-    pub fn name(self) -> &'static str {
-        match self {
-            Status::Pass => "pass",
-            Status::Fail => "fail",
-            Status::NotApplicable => "not-applicable",
-            Status::NotChecked => "not-checked",
-        }
-    }
-
-    /// Short label for tables: `pass`, `FAIL`, `n/a`, `--`.
-    pub fn label(self) -> &'static str {
-        match self {
-            Status::Pass => "pass",
-            Status::Fail => "FAIL",
-            Status::NotApplicable => "n/a",
-            Status::NotChecked => "--",
-        }
-    }
-}
+pub use crate::check::Status;
 
 /// Which implementation decided a check.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

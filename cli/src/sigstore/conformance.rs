@@ -38,8 +38,8 @@ pub struct Request {
     pub artifact: String,
 }
 
-/// Run one conformance verification.
-pub fn verify_bundle(req: &Request) -> Result<Report> {
+/// Run one conformance verification at `now`.
+pub fn verify_bundle(req: &Request, now: jiff::Timestamp) -> Result<Report> {
     let choice = match (&req.trusted_root, req.staging) {
         (Some(p), _) => RootChoice::File(p.clone()),
         (None, true) => RootChoice::Staging,
@@ -64,7 +64,7 @@ pub fn verify_bundle(req: &Request) -> Result<Report> {
         identity,
         issuer,
         require_tlog: true,
-        now: jiff::Timestamp::now(),
+        now,
     };
     let artifact = ArtifactInput::parse(&req.artifact)?;
     let file = input::read_bundle(Path::new(&req.bundle))?;

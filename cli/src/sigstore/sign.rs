@@ -169,14 +169,15 @@ pub fn check_certificate_matches_key(
 }
 
 /// Check that `leaf` chains to `chain` (intermediates and root) with the
-/// code-signing usage now, so that a bundle is never written for a
+/// code-signing usage at `now`, so that a bundle is never written for a
 /// certificate its verifiers will reject.
 pub fn check_certificate_chains(
     leaf: &DerCertificate,
     chain: &[DerCertificate],
     chain_path: &Path,
+    now: jiff::Timestamp,
 ) -> Result<()> {
-    super::verify::chain::chains_to_ca(leaf, chain, jiff::Timestamp::now()).map_err(|e| {
+    super::verify::chain::chains_to_ca(leaf, chain, now).map_err(|e| {
         Error::invalid(
             Diagnostic::error(
                 Code::CertificateChain,

@@ -13,6 +13,7 @@ use std::path::{Path, PathBuf};
 
 use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser};
 use clap::{Arg, Args, Command};
+use strata::clock::{Date, Time};
 use strata::diag::Result;
 use strata::fleet::Fleet;
 use strata::sigstore::trust::TrustSpec;
@@ -102,7 +103,7 @@ impl FleetOpt {
         let start = self.fleet.as_deref().unwrap_or(Path::new("."));
         let root = match (strata::fleet::find_root(start)?, &self.fleet) {
             (Some(root), _) => root,
-            (None, None) => return Ok(PathBuf::from(strata::review::ATTESTATIONS_DIR)),
+            (None, None) => return Ok(PathBuf::from(strata::layout::ATTESTATIONS_DIR)),
             // Not a fleet: say so as every command does.
             (None, Some(_)) => self.discover()?.root,
         };
@@ -369,19 +370,23 @@ pub struct NowArg {
 }
 
 /// A time on the command line: `YYYY-MM-DD` (midnight UTC) or RFC 3339,
-/// read by the library's parser (to the second).
+/// read by the library's one parser ([`strata::clock`]), to the second.
 pub fn parse_time(text: &str) -> std::result::Result<jiff::Timestamp, String> {
-    strata::review::parse_time(text)
-        .and_then(|t| jiff::Timestamp::from_second(t.unix_timestamp()).ok())
-        .ok_or_else(|| format!("`{text}` is not a date (YYYY-MM-DD) or an RFC 3339 time"))
+    strata::clock::Time::parse_date_or_time(text)
+        .map(|t| t.timestamp())
+        .map_err(|_| format!("`{text}` is not a date (YYYY-MM-DD) or an RFC 3339 time"))
+}
+
+/// The wall clock, to the second: the binary reads it and passes it to the
+/// library, which never reads it.
+pub fn wall_clock() -> Time {
+    let now = jiff::Timestamp::now();
+    Time::from_timestamp(jiff::Timestamp::from_second(now.as_second()).unwrap_or(now))
 }
 
 /// `given`, else the current time to the second.
 pub fn timestamp_or_now(given: Option<jiff::Timestamp>) -> jiff::Timestamp {
-    given.unwrap_or_else(|| {
-        let now = jiff::Timestamp::now();
-        jiff::Timestamp::from_second(now.as_second()).unwrap_or(now)
-    })
+    given.unwrap_or_else(|| wall_clock().timestamp())
 }
 
 impl NowArg {
@@ -390,9 +395,14 @@ impl NowArg {
         timestamp_or_now(self.now)
     }
 
+    /// [`NowArg::timestamp`] as the library's time.
+    pub fn time(&self) -> Time {
+        Time::from_timestamp(self.timestamp())
+    }
+
     /// The UTC day of [`NowArg::timestamp`].
-    pub fn date(&self) -> jiff::civil::Date {
-        self.timestamp().to_zoned(jiff::tz::TimeZone::UTC).date()
+    pub fn date(&self) -> Date {
+        self.time().date()
     }
 }
 

@@ -370,7 +370,11 @@ fn verify_chain(chain: &[X509Certificate<'_>], opts: &Options<'_>, rep: &mut Rep
     }
     // 4. Validity at the evaluation time.
     match opts.at {
-        None => rep.check("chain-validity", Status::Skip, "no evaluation time given"),
+        None => rep.check(
+            "chain-validity",
+            Status::NotApplicable,
+            "no evaluation time given",
+        ),
         Some(at) => {
             let mut bad: Vec<String> = chain
                 .iter()
@@ -403,7 +407,7 @@ fn verify_chain(chain: &[X509Certificate<'_>], opts: &Options<'_>, rep: &mut Rep
     match opts.revocation {
         None => rep.check(
             "revocation",
-            Status::Skip,
+            Status::NotApplicable,
             "no status list given (--revocation FILE)",
         ),
         Some(list) => {

@@ -286,7 +286,7 @@ pub fn inspect(data: &[u8], opts: &Options) -> Result<Report, Malformed> {
         (Some(s), _) => rep.check("signature", Status::Pass, format!("signed by `{s}`")),
         (None, true) => rep.check(
             "signature",
-            Status::Skip,
+            Status::NotApplicable,
             format!("issuer `{}` certificate not given", pc.issuer),
         ),
         (None, false) => rep.check(
@@ -297,7 +297,11 @@ pub fn inspect(data: &[u8], opts: &Options) -> Result<Report, Malformed> {
     }
     // Validity.
     match opts.at {
-        None => rep.check("validity", Status::Skip, "no evaluation time given"),
+        None => rep.check(
+            "validity",
+            Status::NotApplicable,
+            "no evaluation time given",
+        ),
         Some(at) => {
             let nb = OffsetDateTime::parse(
                 &pc.not_before,
@@ -326,7 +330,7 @@ pub fn inspect(data: &[u8], opts: &Options) -> Result<Report, Malformed> {
     match (&opts.holder, &pc.holder_serial) {
         (None, _) => rep.check(
             "holder-binding",
-            Status::Skip,
+            Status::NotApplicable,
             "holder certificate not given",
         ),
         (Some(_), None) => rep.check(
@@ -359,7 +363,7 @@ pub fn inspect(data: &[u8], opts: &Options) -> Result<Report, Malformed> {
     match &opts.inventory {
         None => rep.check(
             "components-match",
-            Status::Skip,
+            Status::NotApplicable,
             "no device inventory given",
         ),
         Some(inv) => {

@@ -339,7 +339,7 @@ pub fn inspect(data: &[u8], opts: &Options) -> Result<Report, Malformed> {
             }
             None => rep.check("uptane-signatures", Status::Fail, format!("{src} has no `{r}` role")),
         },
-        (Some(_), None) => rep.check("uptane-signatures", Status::Skip, "no root metadata given or found beside the file"),
+        (Some(_), None) => rep.check("uptane-signatures", Status::NotApplicable, "no root metadata given or found beside the file"),
         (None, _) => match &opts.keys {
             Some(bytes) => {
                 let v: Value = serde_json::from_slice(bytes).map_err(|e| Malformed::new(Code::UptaneMetadataMalformed, format!("trusted keys: {e}")))?;
@@ -354,7 +354,7 @@ pub fn inspect(data: &[u8], opts: &Options) -> Result<Report, Malformed> {
             }
             None => rep.check(
                 "uptane-signatures",
-                Status::Skip,
+                Status::NotApplicable,
                 format!("a {} is signed by an ECU key that root metadata does not hold; give the trusted ECU keys", role.name()),
             ),
         },
@@ -375,7 +375,11 @@ pub fn inspect(data: &[u8], opts: &Options) -> Result<Report, Malformed> {
                 t > at,
                 format!("expires {exp}, evaluated at {}", fmt_time(at)),
             ),
-            None => rep.check("uptane-expiry", Status::Skip, "no evaluation time given"),
+            None => rep.check(
+                "uptane-expiry",
+                Status::NotApplicable,
+                "no evaluation time given",
+            ),
         }
     }
     let decoded = match role {
@@ -632,7 +636,7 @@ fn inspect_der(data: &[u8], opts: &Options) -> Result<Report, Malformed> {
             add_rxswin(&mut rep, &images);
             rep.check(
                 "uptane-signatures",
-                Status::Skip,
+                Status::NotApplicable,
                 "a vehicle version manifest is signed by ECU keys that root metadata does not hold",
             );
             rep.decoded = serde_json::json!({"ecuManifests": images.iter().map(Image::json).collect::<Vec<_>>()});
@@ -664,7 +668,7 @@ fn inspect_der(data: &[u8], opts: &Options) -> Result<Report, Malformed> {
             match &opts.root {
                 None => rep.check(
                     "uptane-signatures",
-                    Status::Skip,
+                    Status::NotApplicable,
                     "no root metadata given or found beside the file",
                 ),
                 Some((bytes, src)) => {
@@ -726,7 +730,11 @@ fn inspect_der(data: &[u8], opts: &Options) -> Result<Report, Malformed> {
                     exp > at,
                     format!("expires {}, evaluated at {}", fmt_time(exp), fmt_time(at)),
                 ),
-                None => rep.check("uptane-expiry", Status::Skip, "no evaluation time given"),
+                None => rep.check(
+                    "uptane-expiry",
+                    Status::NotApplicable,
+                    "no evaluation time given",
+                ),
             }
             let decoded = if role == "targets" {
                 targets_fields(&targets, &mut rep);

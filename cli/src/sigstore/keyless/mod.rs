@@ -40,6 +40,7 @@ use super::sign::Signed;
 use super::statement;
 use super::trust::Root;
 use super::verify::{IdentityRule, Options, TrustMode};
+use crate::clock::Clock;
 use crate::diag::{Code, Diagnostic, Error, Result};
 
 pub use token::IdentityToken;
@@ -138,6 +139,7 @@ pub struct Session<'a> {
     leaf_pem: String,
     expected: Expected,
     root: Root,
+    clock: &'a dyn Clock,
     /// When the certificate expires.
     pub not_after: jiff::Timestamp,
 }
@@ -153,13 +155,15 @@ impl std::fmt::Debug for Session<'_> {
 
 impl<'a> Session<'a> {
     /// Generate the ephemeral key and get its certificate from Fulcio. The
-    /// certificate must be for the key and for `expected`.
+    /// certificate must be for the key and for `expected`. Each bundle is
+    /// verified at the time `clock` gives when Rekor has logged it.
     pub fn begin(
         transport: &'a dyn Transport,
         endpoints: Endpoints,
         token: &IdentityToken,
         expected: Expected,
         root: Root,
+        clock: &'a dyn Clock,
     ) -> Result<Self> {
         check_url(&endpoints.fulcio, "Fulcio")?;
         check_url(&endpoints.rekor, "Rekor")?;
@@ -211,6 +215,7 @@ impl<'a> Session<'a> {
             leaf_pem,
             expected,
             root,
+            clock,
             not_after: info.not_after,
         })
     }
@@ -299,7 +304,7 @@ impl<'a> Session<'a> {
             identity: Some(IdentityRule::Exact(self.expected.identity.clone())),
             issuer: Some(self.expected.issuer.clone()),
             require_tlog: true,
-            now: jiff::Timestamp::now(),
+            now: self.clock.now(),
         };
         super::verify::verify(&file, &digest, &opts)
     }

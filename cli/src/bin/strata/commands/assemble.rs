@@ -86,18 +86,11 @@ pub fn expand_stacks(inputs: &[PathBuf]) -> Result<Vec<PathBuf>> {
     Ok(out)
 }
 
-fn timestamp(arg: Option<&str>) -> Result<Option<String>> {
+fn timestamp(arg: Option<&str>, clock: strata::clock::Time) -> Result<Option<String>> {
     match arg {
         None => Ok(None),
-        Some("now") => {
-            let now = time::OffsetDateTime::now_utc()
-                .replace_nanosecond(0)
-                .unwrap_or(time::OffsetDateTime::UNIX_EPOCH);
-            now.format(&time::format_description::well_known::Rfc3339)
-                .map(Some)
-                .map_err(|e| Error::internal("cannot format the current time", e))
-        }
-        Some(t) => time::OffsetDateTime::parse(t, &time::format_description::well_known::Rfc3339)
+        Some("now") => Ok(Some(clock.to_string())),
+        Some(t) => strata::clock::Time::parse(t)
             .map(|_| Some(t.to_string()))
             .map_err(|e| Error::Usage(format!("--timestamp `{t}` is not RFC 3339: {e}"))),
     }
@@ -135,10 +128,16 @@ pub fn run(args: AssembleArgs) -> Result<ExitStatus> {
         }
         Some(key) => Some(Signer::Key(keys::load_signing_key(key)?)),
     };
+    let clock = crate::args::wall_clock();
+    let timestamp = timestamp(args.timestamp.as_deref(), clock)?;
+    let progress = crate::progress::TerminalProgress::if_terminal();
     let opts = AssembleOptions {
-        root,
-        timestamp: timestamp(args.timestamp.as_deref())?,
-        progress: true,
+        root: root.as_deref(),
+        timestamp: timestamp.as_deref(),
+        now: clock.timestamp(),
+        progress: progress
+            .as_ref()
+            .map(|p| p as &dyn strata::hashing::Progress),
     };
     // Assemble everything first so that nothing is written when any stack fails.
     let mut done = Vec::new();

@@ -4,7 +4,7 @@ use std::path::{Path, PathBuf};
 
 use clap::{Args, Subcommand};
 use strata::diag::{Error, ExitStatus, Result};
-use strata::evidence::{self, Options, Report, Status, android::StatusList};
+use strata::evidence::{self, Options, Report, android::StatusList};
 use strata::model::EvidenceKind;
 
 use crate::args::{self, Format, HUMAN_JSON, SignerArgs};
@@ -176,6 +176,7 @@ fn signer(args: &InspectArgs) -> Result<evidence::slsa_sigstore::Policy> {
         identity: args.signer.identity.clone(),
         issuer,
         trusted_root: args.trusted_root.clone(),
+        now: Some(args::wall_clock().timestamp()),
     })
 }
 
@@ -201,8 +202,6 @@ fn inspect(args: InspectArgs) -> Result<ExitStatus> {
         })?),
     };
     let at = args::timestamp_or_now(args.at);
-    let at = time::OffsetDateTime::from_unix_timestamp(at.as_second())
-        .map_err(|e| Error::Usage(format!("--at is out of range: {e}")))?;
     let revocation = match &args.revocation {
         None => None,
         Some(p) => {
@@ -217,7 +216,7 @@ fn inspect(args: InspectArgs) -> Result<ExitStatus> {
     };
     let read = |p: &PathBuf| std::fs::read(p).map_err(|e| Error::io(p, e));
     let opts = Options {
-        at: Some(at),
+        at: evidence::at_time(strata::clock::Time::from_timestamp(at)),
         revocation,
         uptane_root: match &uptane_root {
             Some(p) => Some((read(p)?, p.display().to_string())),
@@ -303,12 +302,12 @@ fn render_human(file: &Path, r: &Report) -> String {
         out.push_str("\nchecks\n");
         let w = r.checks.iter().map(|c| c.name.len()).max().unwrap_or(0);
         for c in &r.checks {
-            let tag = match c.status {
-                Status::Pass => "pass",
-                Status::Fail => "FAIL",
-                Status::Skip => "skip",
-            };
-            out.push_str(&format!("  {tag}  {:w$}  {}\n", c.name, c.detail));
+            out.push_str(&format!(
+                "  {:<4}  {:w$}  {}\n",
+                c.status.label(),
+                c.name,
+                c.detail
+            ));
         }
     }
     out.push_str(&format!("\nverification: {}\n", r.verdict()));

@@ -60,24 +60,19 @@ const FORMATS: Formats = Formats::new(&[Format::Human, Format::Json, Format::Sar
 /// Run `strata gate`.
 pub fn run(args: GateArgs) -> Result<ExitStatus> {
     if args.rules {
-        let mut text = String::new();
-        for r in gate::RULES {
-            text.push_str(&format!("{}\n    {}\n", r.code, r.description));
-            for p in r.params {
-                text.push_str(&format!("    parameter {p}\n"));
-            }
-        }
+        let text = strata::policy::render_catalogue();
         output::stdout(text.as_bytes()).map_err(|e| Error::io(Path::new("<stdout>"), e))?;
         return Ok(ExitStatus::Success);
     }
-    let now = super::time_date(args.now.date())?;
+    let today = args.now.date();
     let fleet = args.fleet.discover()?;
     let report = gate::gate(
         &fleet.root,
         &GateOptions {
             policy: args.policy.clone(),
             devices: args.devices.clone(),
-            now,
+            today,
+            now: crate::args::wall_clock().timestamp(),
         },
     )?;
     let list_uri = list_uri(&fleet.root, &report);

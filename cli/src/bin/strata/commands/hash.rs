@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use clap::Args;
 use serde_json::json;
 use strata::diag::{Error, ExitStatus, Result};
-use strata::hashing::{self, HashOptions, Kind, Mode, StderrProgress};
+use strata::hashing::{self, HashOptions, Kind, Mode};
 
 use crate::args::{Format, Formats, HashingArgs};
 use crate::output;
@@ -60,9 +60,9 @@ pub fn run(args: HashArgs) -> Result<ExitStatus> {
     };
     let mut text = String::new();
     let mut docs = Vec::new();
+    let bar = crate::progress::TerminalProgress::if_terminal();
     for path in &args.paths {
         let label = path.display().to_string();
-        let bar = StderrProgress::if_terminal(&label);
         let m = hashing::hash_tree_with_progress(
             path,
             &opts,

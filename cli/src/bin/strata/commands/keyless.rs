@@ -67,7 +67,7 @@ impl KeylessArgs {
             self.identity_token.as_deref(),
             &|k| std::env::var(k).ok(),
             transport,
-            jiff::Timestamp::now().as_second(),
+            crate::args::wall_clock().unix_seconds(),
         )?;
         let expected = Expected::from_token(
             &token,
@@ -88,7 +88,14 @@ impl KeylessArgs {
             fulcio: self.fulcio_url.clone(),
             rekor: self.rekor_url.clone(),
         };
-        let session = Session::begin(transport, endpoints, &token, expected, root)?;
+        let session = Session::begin(
+            transport,
+            endpoints,
+            &token,
+            expected,
+            root,
+            &super::SystemClock,
+        )?;
         output::status(&format!(
             "keyless: Fulcio ({}) certified an ephemeral P-256 key until {}",
             self.fulcio_url, session.not_after

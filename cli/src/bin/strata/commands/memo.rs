@@ -108,7 +108,7 @@ pub fn rewrite_old_fleet_flag(argv: &mut [OsString]) {
 
 /// Run `strata memo`.
 pub fn run(args: MemoArgs) -> Result<ExitStatus> {
-    let date = super::time_date(args.now.date())?;
+    let date = args.now.date();
     let all = args.all;
     if all && args.kind == Kind::Dpia {
         return Err(Error::Usage(
@@ -136,6 +136,7 @@ pub fn run(args: MemoArgs) -> Result<ExitStatus> {
         answers: args.answers.clone(),
         final_: args.final_,
         date,
+        now: crate::args::wall_clock().timestamp(),
     };
     let device = if all { None } else { args.device.as_deref() };
     let text = if args.dump_context {

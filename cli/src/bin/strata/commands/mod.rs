@@ -172,12 +172,14 @@ pub fn run(cli: Cli) -> Result<ExitStatus> {
     }
 }
 
-/// A UTC day as the library's date type (until the library takes jiff's).
-pub fn time_date(d: jiff::civil::Date) -> Result<time::Date> {
-    let month = time::Month::try_from(d.month() as u8)
-        .map_err(|e| strata::diag::Error::Usage(format!("{d}: {e}")))?;
-    time::Date::from_calendar_date(i32::from(d.year()), month, d.day() as u8)
-        .map_err(|e| strata::diag::Error::Usage(format!("{d}: {e}")))
+/// The system clock, for library work that needs the time more than once.
+#[derive(Debug, Clone, Copy)]
+pub struct SystemClock;
+
+impl strata::clock::Clock for SystemClock {
+    fn now(&self) -> strata::clock::Timestamp {
+        strata::clock::Timestamp::now()
+    }
 }
 
 #[cfg(test)]

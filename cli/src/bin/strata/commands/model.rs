@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use clap::{Args, Subcommand};
 use strata::diag::{Error, ExitStatus, Result};
-use strata::hashing::{Mode, Progress, StderrProgress};
+use strata::hashing::{Mode, Progress};
 use strata::modelsign::verify::{ModelTrust, VerifyOptions};
 use strata::modelsign::{self, HashConfig, ModelSigner};
 use strata::sigstore::keyless::Outcome;
@@ -15,6 +15,7 @@ use strata::sigstore::trust;
 use super::keyless::KeylessArgs;
 use crate::args::{Format, HUMAN_JSON, HashingArgs, TrustArgs};
 use crate::output;
+use crate::progress::TerminalProgress;
 
 /// Hash, sign and verify model weights in the OpenSSF model-signing format.
 ///
@@ -197,16 +198,12 @@ pub fn run(args: ModelArgs) -> Result<ExitStatus> {
     }
 }
 
-fn progress_for(model: &Path) -> Option<StderrProgress> {
-    StderrProgress::if_terminal(&model.display().to_string())
-}
-
 fn stdout(text: &str) -> Result<()> {
     output::stdout(text.as_bytes()).map_err(|e| Error::io(Path::new("<stdout>"), e))
 }
 
 fn hash(a: HashArgs) -> Result<ExitStatus> {
-    let bar = progress_for(&a.model);
+    let bar = TerminalProgress::if_terminal();
     let m = modelsign::hash_model(
         &a.model,
         &config(&a.hashing, a.shard_size),
@@ -263,7 +260,7 @@ fn sign(a: SignArgs) -> Result<ExitStatus> {
                 &leaf,
                 &[],
                 &chain,
-                jiff::Timestamp::now(),
+                crate::args::wall_clock().timestamp(),
             )
             .map_err(|e| {
                 Error::Usage(format!(
@@ -283,7 +280,7 @@ fn sign(a: SignArgs) -> Result<ExitStatus> {
 }
 
 fn hash_for_signing(a: &SignArgs) -> Result<modelsign::ModelManifest> {
-    let bar = progress_for(&a.model);
+    let bar = TerminalProgress::if_terminal();
     modelsign::hash_model(
         &a.model,
         &config(&a.hashing, a.shard_size),
@@ -366,9 +363,9 @@ fn verify(a: VerifyArgs) -> Result<ExitStatus> {
         trust,
         hash: config(&a.hashing, None),
         ignore_unsigned_files: a.ignore_unsigned_files,
-        now: jiff::Timestamp::now(),
+        now: crate::args::wall_clock().timestamp(),
     };
-    let bar = progress_for(&a.model);
+    let bar = TerminalProgress::if_terminal();
     let report = strata::modelsign::verify::verify(
         &a.model,
         &a.signature,

@@ -42,9 +42,9 @@ pub struct ReportArgs {
 
 /// Run `strata report`.
 pub fn run(args: ReportArgs) -> Result<ExitStatus> {
-    let date = super::time_date(args.now.date())?;
+    let date = args.now.date();
     let fleet = args.fleet.discover()?;
-    let r = report::report(&fleet.root, date)?;
+    let r = report::report(&fleet.root, date, crate::args::wall_clock().timestamp())?;
     let text = match args.format {
         Format::Md => report::markdown(&r),
         Format::Json => strata::diag::to_json_pretty(&r)? + "\n",

@@ -164,15 +164,13 @@ fn merge(a: &MergeArgs) -> Result<ExitStatus> {
 }
 
 fn verdict(a: VerdictArgs, verdict: Verdict) -> Result<ExitStatus> {
-    let now = time::OffsetDateTime::from_unix_timestamp(a.now.timestamp().as_second())
-        .map_err(|e| Error::Usage(format!("--now is out of range: {e}")))?;
+    let now = a.now.time();
     let expires = a
         .expires
         .as_deref()
         .map(|t| {
-            strata::gate::parse_date(t)
-                .filter(|_| t.len() == 10)
-                .ok_or_else(|| Error::Usage(format!("--expires `{t}` is not a date (YYYY-MM-DD)")))
+            strata::clock::Date::parse(t)
+                .map_err(|_| Error::Usage(format!("--expires `{t}` is not a date (YYYY-MM-DD)")))
         })
         .transpose()?;
     let fleet = a.fleet.discover()?;
@@ -238,7 +236,12 @@ fn verdict(a: VerdictArgs, verdict: Verdict) -> Result<ExitStatus> {
 fn human(p: &Prepared) -> String {
     let mut s = format!("Checks of {}:\n", p.attestation.display());
     for c in &p.checks {
-        s.push_str(&format!("  {:<9} {:<7} {}\n", c.name, c.result, c.detail));
+        s.push_str(&format!(
+            "  {:<9} {:<7} {}\n",
+            c.name,
+            c.status.name(),
+            c.detail
+        ));
     }
     if p.refusal().is_some() {
         return s;

@@ -116,7 +116,12 @@ pub fn run(args: SignArgs) -> Result<ExitStatus> {
                 .ok_or_else(|| Error::Usage("--cert has no certificate".into()))?;
             sign::check_certificate_matches_key(&leaf, &key, cert_path)?;
             let chain = trust::load_certificates(chain_path)?;
-            sign::check_certificate_chains(&leaf, &chain, chain_path)?;
+            sign::check_certificate_chains(
+                &leaf,
+                &chain,
+                chain_path,
+                crate::args::wall_clock().timestamp(),
+            )?;
             Signer::Certificate { key, leaf }
         }
         _ => Signer::Key(key),

@@ -60,15 +60,18 @@ pub struct VerifyBundleArgs {
 
 /// Run `strata verify-bundle`.
 pub fn run(args: VerifyBundleArgs) -> Result<ExitStatus> {
-    let report = conformance::verify_bundle(&Request {
-        bundle: args.bundle,
-        identity: args.certificate_identity,
-        issuer: args.certificate_oidc_issuer,
-        key: args.key,
-        trusted_root: args.trusted_root,
-        staging: args.staging,
-        artifact: args.artifact,
-    })?;
+    let report = conformance::verify_bundle(
+        &Request {
+            bundle: args.bundle,
+            identity: args.certificate_identity,
+            issuer: args.certificate_oidc_issuer,
+            key: args.key,
+            trusted_root: args.trusted_root,
+            staging: args.staging,
+            artifact: args.artifact,
+        },
+        crate::args::wall_clock().timestamp(),
+    )?;
     if report.verified {
         return Ok(ExitStatus::Success);
     }

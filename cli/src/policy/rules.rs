@@ -1,0 +1,640 @@
+//! The rule catalogue: every rule's stable code, what a finding means, its
+//! parameters, and its typed configuration, read from `policy.yaml` once.
+//!
+//! [`RuleCode`] names a rule (the catalogue `strata gate --rules` prints,
+//! SARIF's rule list, exception targets); [`RuleConfig`] is one rule's
+//! parameters as typed values. [`parse`] turns a rule's YAML mapping into
+//! its configuration, reporting every unknown parameter, wrong type and
+//! out-of-range value at its position.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::path::Path;
+
+use serde::Serialize;
+use serde_json::{Map, Value};
+
+use crate::diag::{Code, Diagnostic};
+use crate::model::{Criterion, LayerName, Level};
+use crate::sigstore::trust::TrustSpec;
+use crate::sigstore::verify::Options;
+
+/// One parameter a rule takes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Param {
+    /// Its key in the rule's mapping.
+    pub name: &'static str,
+    /// What it means and what it holds.
+    pub doc: &'static str,
+}
+
+impl fmt::Display for Param {
+    /// `name: doc`, as `strata gate --rules` prints it.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.name, self.doc)
+    }
+}
+
+/// A rule strata knows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum RuleCode {
+    /// One vendor group controls more layers than allowed.
+    MaxLayersPerGroup,
+    /// The stack lacks a required layer.
+    RequiredLayers,
+    /// One group controls every layer.
+    FullVertical,
+    /// One group controls OS, model/agent and services.
+    DataPathSingleVendor,
+    /// An embedded agent acts in the background on personal data.
+    PrivilegedAgent,
+    /// A vendor matches an active restricted-list entry.
+    RestrictedEntity,
+    /// A DPIA is required and none is recorded.
+    DpiaRequired,
+    /// The attestation is missing, unsigned or does not verify.
+    UnsignedAttestation,
+    /// The attestation lacks current approving reviews.
+    StaleReview,
+}
+
+impl RuleCode {
+    /// Every rule, in documentation order.
+    pub const ALL: [RuleCode; 9] = [
+        RuleCode::MaxLayersPerGroup,
+        RuleCode::RequiredLayers,
+        RuleCode::FullVertical,
+        RuleCode::DataPathSingleVendor,
+        RuleCode::PrivilegedAgent,
+        RuleCode::RestrictedEntity,
+        RuleCode::DpiaRequired,
+        RuleCode::UnsignedAttestation,
+        RuleCode::StaleReview,
+    ];
+
+    /// The stable kebab-case code used in `policy.yaml`, SARIF and JUnit.
+    pub fn code(self) -> &'static str {
+        match self {
+            RuleCode::MaxLayersPerGroup => "max-layers-per-group",
+            RuleCode::RequiredLayers => "required-layers",
+            RuleCode::FullVertical => "full-vertical",
+            RuleCode::DataPathSingleVendor => "data-path-single-vendor",
+            RuleCode::PrivilegedAgent => "privileged-agent",
+            RuleCode::RestrictedEntity => "restricted-entity",
+            RuleCode::DpiaRequired => "dpia-required",
+            RuleCode::UnsignedAttestation => "unsigned-attestation",
+            RuleCode::StaleReview => "stale-review",
+        }
+    }
+
+    /// The rule with this code.
+    pub fn from_code(code: &str) -> Option<RuleCode> {
+        RuleCode::ALL.into_iter().find(|r| r.code() == code)
+    }
+
+    /// What a finding means.
+    pub fn description(self) -> &'static str {
+        match self {
+            RuleCode::MaxLayersPerGroup => {
+                "One vendor group controls more layers of a device than allowed."
+            }
+            RuleCode::RequiredLayers => {
+                "A device's stack manifest lacks a layer the policy requires."
+            }
+            RuleCode::FullVertical => "One vendor group controls every layer of the device.",
+            RuleCode::DataPathSingleVendor => {
+                "One vendor group controls the OS, the model/agent and the cloud services: collection, processing and egress sit with one party."
+            }
+            RuleCode::PrivilegedAgent => {
+                "An embedded AI agent runs in the background with access to personal data and acts on the user's behalf."
+            }
+            RuleCode::RestrictedEntity => {
+                "A vendor of the device (or its parent) matches an active entry of a restricted list in designations.yaml."
+            }
+            RuleCode::DpiaRequired => {
+                "The DPIA screening says a DPIA is required (GDPR Art. 35) and the approved-device list records none (`dpia:`)."
+            }
+            RuleCode::UnsignedAttestation => {
+                "The device's attestation is missing, has no Sigstore bundle next to it (`bom.sigstore.json`), or its bundle does not verify offline against the trust material the rule names."
+            }
+            RuleCode::StaleReview => {
+                "The device's current attestation (by SHA-256) lacks an unexpired approving review in attestations/reviews.yaml for every required criterion, or the newest review of a criterion rejects it."
+            }
+        }
+    }
+
+    /// The parameters it takes besides `level`.
+    pub fn params(self) -> &'static [Param] {
+        match self {
+            RuleCode::MaxLayersPerGroup => &[Param {
+                name: "max",
+                doc: "the largest number of layers one group may control entirely (integer ≥ 1)",
+            }],
+            RuleCode::RequiredLayers => &[Param {
+                name: "layers",
+                doc: "list of layer names (silicon, os, model, vehicle, services)",
+            }],
+            RuleCode::UnsignedAttestation => &[
+                Param {
+                    name: "key",
+                    doc: "public key (PEM) of key-signed bundles, relative to the policy file",
+                },
+                Param {
+                    name: "ca",
+                    doc: "an organisation's CA certificates (PEM), with identity",
+                },
+                Param {
+                    name: "identity",
+                    doc: "exact certificate identity (SAN)",
+                },
+                Param {
+                    name: "identity-regexp",
+                    doc: "certificate identity as an anchored regular expression",
+                },
+                Param {
+                    name: "issuer",
+                    doc: "exact OIDC issuer of keyless bundles",
+                },
+                Param {
+                    name: "trusted-root",
+                    doc: "Sigstore trusted_root.json (default: the embedded public-good root)",
+                },
+            ],
+            RuleCode::StaleReview => &[
+                Param {
+                    name: "criteria",
+                    doc: "list of criteria ids from the policy's `criteria:` that must be approved",
+                },
+                Param {
+                    name: "max-age-days",
+                    doc: "approvals older than this many days no longer count (optional integer ≥ 1)",
+                },
+            ],
+            RuleCode::FullVertical
+            | RuleCode::DataPathSingleVendor
+            | RuleCode::PrivilegedAgent
+            | RuleCode::RestrictedEntity
+            | RuleCode::DpiaRequired => &[],
+        }
+    }
+}
+
+impl fmt::Display for RuleCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.code())
+    }
+}
+
+/// The catalogue as `strata gate --rules` prints it: each code, its
+/// description, and one `parameter name: meaning` line per parameter.
+pub fn render_catalogue() -> String {
+    let mut text = String::new();
+    for r in RuleCode::ALL {
+        text.push_str(&format!("{}\n    {}\n", r.code(), r.description()));
+        for p in r.params() {
+            text.push_str(&format!("    parameter {p}\n"));
+        }
+    }
+    text
+}
+
+/// A rule's parameters, as typed values.
+#[derive(Debug, Clone)]
+pub enum RuleConfig {
+    /// `max-layers-per-group`.
+    MaxLayersPerGroup {
+        /// The largest number of layers one group may control (≥ 1).
+        max: u64,
+    },
+    /// `required-layers`.
+    RequiredLayers {
+        /// The layers every stack must declare (at least one).
+        layers: Vec<LayerName>,
+    },
+    /// `full-vertical`.
+    FullVertical,
+    /// `data-path-single-vendor`.
+    DataPathSingleVendor,
+    /// `privileged-agent`.
+    PrivilegedAgent,
+    /// `restricted-entity`.
+    RestrictedEntity,
+    /// `dpia-required`.
+    DpiaRequired,
+    /// `unsigned-attestation`.
+    UnsignedAttestation(Box<SignatureTrust>),
+    /// `stale-review`.
+    StaleReview {
+        /// Criteria that must be approved (each defined under `criteria:`).
+        criteria: Vec<String>,
+        /// Approvals older than this many days no longer count (≥ 1).
+        max_age_days: Option<u64>,
+    },
+}
+
+/// The trust material of `unsigned-attestation`, paths resolved against
+/// the policy file's directory.
+#[derive(Debug, Clone)]
+pub struct SignatureTrust {
+    /// What the rule names.
+    pub spec: TrustSpec,
+    /// The material loaded and checked, when the rule is enabled (the
+    /// verification time is set per use, see [`SignatureTrust::options`]).
+    pub loaded: Option<Options>,
+}
+
+/// What `unsigned-attestation` needs when its material is missing.
+pub const NEEDS_TRUST: &str = "`unsigned-attestation` needs trust material: `key: PUB.pem`, `ca: CA.pem` with `identity`, or `identity` (or `identity-regexp`) with `issuer`";
+
+impl SignatureTrust {
+    /// Verification options at `now`: the material loaded at policy load,
+    /// or loaded now when the rule is off (a reviewer may still verify
+    /// against it). `Err` says why the material is unusable.
+    pub fn options(&self, now: jiff::Timestamp) -> std::result::Result<Options, String> {
+        let mut opts = match &self.loaded {
+            Some(o) => o.clone(),
+            None => load_trust(&self.spec)?,
+        };
+        opts.now = now;
+        Ok(opts)
+    }
+}
+
+/// Load the trust material of a spec; the verification time is a
+/// placeholder the caller replaces.
+fn load_trust(spec: &TrustSpec) -> std::result::Result<Options, String> {
+    if spec.is_empty() {
+        return Err(NEEDS_TRUST.into());
+    }
+    spec.options(jiff::Timestamp::UNIX_EPOCH)
+        .map_err(|e| match e {
+            crate::diag::Error::Usage(m) => format!("{NEEDS_TRUST} ({m})"),
+            other => other.to_string(),
+        })
+}
+
+/// What parsing a rule can look up: the policy's criteria and directory,
+/// and how to place a diagnostic at a JSON pointer of the file.
+pub struct Ctx<'a> {
+    /// The policy's `criteria:`.
+    pub criteria: &'a BTreeMap<String, Criterion>,
+    /// The directory of the policy file (trust paths are relative to it).
+    pub policy_dir: &'a Path,
+    /// Place a diagnostic at a pointer of the policy file.
+    pub at: &'a dyn Fn(Diagnostic, &str) -> Diagnostic,
+}
+
+/// Parse the parameters of rule `code` at `level` (the rule's mapping
+/// without `level`, at pointer `base`): every problem at its position.
+pub fn parse(
+    code: RuleCode,
+    level: Level,
+    params: &Map<String, Value>,
+    base: &str,
+    ctx: &Ctx<'_>,
+) -> std::result::Result<RuleConfig, Vec<Diagnostic>> {
+    let mut diags = Vec::new();
+    let allowed = code.params();
+    for key in params.keys() {
+        if !allowed.iter().any(|p| p.name == key) {
+            let help = if allowed.is_empty() {
+                format!("`{code}` takes no parameters besides `level`")
+            } else {
+                let all: Vec<String> = allowed.iter().map(Param::to_string).collect();
+                format!("`{code}` takes: {}", all.join("; "))
+            };
+            diags.push((ctx.at)(
+                Diagnostic::error(
+                    Code::InvalidRuleParameter,
+                    format!("rule `{code}` has no parameter `{key}`"),
+                )
+                .help(help),
+                &format!("{base}/{key}"),
+            ));
+        }
+    }
+    let config = match code {
+        RuleCode::MaxLayersPerGroup => match params.get("max").and_then(Value::as_u64) {
+            Some(max) if max >= 1 => Some(RuleConfig::MaxLayersPerGroup { max }),
+            _ => {
+                diags.push((ctx.at)(
+                    Diagnostic::error(
+                        Code::InvalidRuleParameter,
+                        "`max-layers-per-group` needs `max`, an integer ≥ 1",
+                    )
+                    .help("e.g. `max: 3`"),
+                    &format!("{base}/max"),
+                ));
+                None
+            }
+        },
+        RuleCode::RequiredLayers => {
+            let layers: Option<Vec<LayerName>> = params
+                .get("layers")
+                .and_then(Value::as_array)
+                .filter(|a| !a.is_empty())
+                .and_then(|a| {
+                    a.iter()
+                        .map(|l| l.as_str().and_then(LayerName::parse))
+                        .collect()
+                });
+            match layers {
+                Some(layers) => Some(RuleConfig::RequiredLayers { layers }),
+                None => {
+                    diags.push((ctx.at)(
+                        Diagnostic::error(
+                            Code::InvalidRuleParameter,
+                            "`required-layers` needs `layers`, a non-empty list of layer names",
+                        )
+                        .help("layer names: silicon, os, model, vehicle, services"),
+                        &format!("{base}/layers"),
+                    ));
+                    None
+                }
+            }
+        }
+        RuleCode::FullVertical => Some(RuleConfig::FullVertical),
+        RuleCode::DataPathSingleVendor => Some(RuleConfig::DataPathSingleVendor),
+        RuleCode::PrivilegedAgent => Some(RuleConfig::PrivilegedAgent),
+        RuleCode::RestrictedEntity => Some(RuleConfig::RestrictedEntity),
+        RuleCode::DpiaRequired => Some(RuleConfig::DpiaRequired),
+        RuleCode::UnsignedAttestation => signature_trust(level, params, base, ctx, &mut diags)
+            .map(|t| RuleConfig::UnsignedAttestation(Box::new(t))),
+        RuleCode::StaleReview => stale_review(params, base, ctx, &mut diags),
+    };
+    match config {
+        Some(c) if diags.is_empty() => Ok(c),
+        _ => Err(diags),
+    }
+}
+
+fn signature_trust(
+    level: Level,
+    params: &Map<String, Value>,
+    base: &str,
+    ctx: &Ctx<'_>,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<SignatureTrust> {
+    let before = diags.len();
+    let mut text = |k: &str| match params.get(k) {
+        None => None,
+        Some(Value::String(s)) => Some(s.clone()),
+        Some(_) => {
+            diags.push((ctx.at)(
+                Diagnostic::error(
+                    Code::InvalidRuleParameter,
+                    format!("`unsigned-attestation` parameter `{k}` must be text"),
+                )
+                .help("e.g. `key: keys/signing-key.pub`"),
+                &format!("{base}/{k}"),
+            ));
+            None
+        }
+    };
+    let key = text("key");
+    let ca = text("ca");
+    let identity = text("identity");
+    let identity_regexp = text("identity-regexp");
+    let issuer = text("issuer");
+    let trusted_root = text("trusted-root");
+    if diags.len() > before {
+        return None;
+    }
+    let path = |p: Option<String>| p.map(|p| ctx.policy_dir.join(p));
+    let spec = TrustSpec {
+        key: path(key),
+        ca: path(ca),
+        identity,
+        identity_regexp,
+        issuer,
+        trusted_root: path(trusted_root),
+    };
+    let loaded = if level == Level::Allow {
+        None
+    } else {
+        match load_trust(&spec) {
+            Ok(o) => Some(o),
+            Err(m) => {
+                diags.push((ctx.at)(
+                    Diagnostic::error(Code::InvalidRuleParameter, m)
+                        .help("e.g. `key: keys/signing-key.pub`"),
+                    base,
+                ));
+                return None;
+            }
+        }
+    };
+    Some(SignatureTrust { spec, loaded })
+}
+
+fn stale_review(
+    params: &Map<String, Value>,
+    base: &str,
+    ctx: &Ctx<'_>,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<RuleConfig> {
+    let before = diags.len();
+    let defined: Vec<&str> = ctx.criteria.keys().map(String::as_str).collect();
+    let mut criteria = Vec::new();
+    match params.get("criteria").and_then(Value::as_array) {
+        Some(list) if !list.is_empty() => {
+            for (i, c) in list.iter().enumerate() {
+                let ptr = format!("{base}/criteria/{i}");
+                match c.as_str() {
+                    Some(id) if ctx.criteria.contains_key(id) => criteria.push(id.to_string()),
+                    Some(id) => {
+                        let mut d = Diagnostic::error(
+                            Code::UnknownCriterion,
+                            format!(
+                                "`stale-review` requires criterion `{id}`, which `criteria:` does not define"
+                            ),
+                        );
+                        d = match crate::model::suggest(id, &defined) {
+                            Some(s) => d.help(format!("did you mean `{s}`?")),
+                            None => d.help("define it under `criteria:` with a description"),
+                        };
+                        diags.push((ctx.at)(d, &ptr));
+                    }
+                    None => diags.push((ctx.at)(
+                        Diagnostic::error(Code::InvalidRuleParameter, "criteria ids are strings"),
+                        &ptr,
+                    )),
+                }
+            }
+        }
+        _ => diags.push((ctx.at)(
+            Diagnostic::error(
+                Code::InvalidRuleParameter,
+                "`stale-review` needs `criteria`, a non-empty list of criteria ids",
+            )
+            .help("e.g. `criteria: [security-reviewed]`"),
+            &format!("{base}/criteria"),
+        )),
+    }
+    let max_age_days = match params.get("max-age-days") {
+        None => None,
+        Some(v) => match v.as_u64() {
+            Some(n) if n >= 1 => Some(n),
+            _ => {
+                diags.push((ctx.at)(
+                    Diagnostic::error(
+                        Code::InvalidRuleParameter,
+                        "`max-age-days` must be an integer ≥ 1",
+                    ),
+                    &format!("{base}/max-age-days"),
+                ));
+                None
+            }
+        },
+    };
+    (diags.len() == before).then_some(RuleConfig::StaleReview {
+        criteria,
+        max_age_days,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse_yaml(
+        code: RuleCode,
+        level: Level,
+        yaml: &str,
+    ) -> std::result::Result<RuleConfig, Vec<String>> {
+        let v: Value = serde_json::from_str(yaml).unwrap();
+        let mut criteria = BTreeMap::new();
+        criteria.insert(
+            "sec".to_string(),
+            Criterion {
+                description: "security".into(),
+            },
+        );
+        let at = |d: Diagnostic, p: &str| d.pointer(p);
+        let ctx = Ctx {
+            criteria: &criteria,
+            policy_dir: Path::new("."),
+            at: &at,
+        };
+        parse(code, level, v.as_object().unwrap(), "/rules/x", &ctx).map_err(|ds| {
+            ds.into_iter()
+                .map(|d| format!("{}@{}", d.code, d.pointer.unwrap_or_default()))
+                .collect()
+        })
+    }
+
+    #[test]
+    fn codes_are_unique_kebab_case_and_round_trip() {
+        let mut codes: Vec<&str> = RuleCode::ALL.iter().map(|r| r.code()).collect();
+        for r in RuleCode::ALL {
+            assert_eq!(RuleCode::from_code(r.code()), Some(r));
+            assert_eq!(serde_json::to_value(r).unwrap().as_str(), Some(r.code()));
+            assert!(r.code().chars().all(|c| c.is_ascii_lowercase() || c == '-'));
+        }
+        codes.sort_unstable();
+        codes.dedup();
+        assert_eq!(codes.len(), RuleCode::ALL.len());
+        assert_eq!(RuleCode::from_code("nope"), None);
+    }
+
+    #[test]
+    fn typed_parameters_are_read_once() {
+        match parse_yaml(RuleCode::MaxLayersPerGroup, Level::Warn, r#"{"max": 3}"#) {
+            Ok(RuleConfig::MaxLayersPerGroup { max: 3 }) => {}
+            other => panic!("{other:?}"),
+        }
+        match parse_yaml(
+            RuleCode::RequiredLayers,
+            Level::Deny,
+            r#"{"layers": ["os", "silicon"]}"#,
+        ) {
+            Ok(RuleConfig::RequiredLayers { layers }) => {
+                assert_eq!(layers, vec![LayerName::Os, LayerName::Silicon])
+            }
+            other => panic!("{other:?}"),
+        }
+        match parse_yaml(
+            RuleCode::StaleReview,
+            Level::Deny,
+            r#"{"criteria": ["sec"], "max-age-days": 90}"#,
+        ) {
+            Ok(RuleConfig::StaleReview {
+                criteria,
+                max_age_days: Some(90),
+            }) => {
+                assert_eq!(criteria, vec!["sec"])
+            }
+            other => panic!("{other:?}"),
+        }
+        assert!(matches!(
+            parse_yaml(RuleCode::UnsignedAttestation, Level::Allow, "{}"),
+            Ok(RuleConfig::UnsignedAttestation(_))
+        ));
+    }
+
+    #[test]
+    fn every_bad_parameter_is_reported_at_its_pointer() {
+        let e = |code, yaml| parse_yaml(code, Level::Deny, yaml).unwrap_err();
+        assert_eq!(
+            e(RuleCode::MaxLayersPerGroup, r#"{"max": 0, "min": 1}"#),
+            vec![
+                "invalid-rule-parameter@/rules/x/min",
+                "invalid-rule-parameter@/rules/x/max"
+            ]
+        );
+        assert_eq!(
+            e(RuleCode::MaxLayersPerGroup, r#"{"max": "3"}"#),
+            vec!["invalid-rule-parameter@/rules/x/max"]
+        );
+        assert_eq!(
+            e(
+                RuleCode::MaxLayersPerGroup,
+                r#"{"max": 18446744073709551616}"#
+            ),
+            vec!["invalid-rule-parameter@/rules/x/max"]
+        );
+        assert_eq!(
+            e(RuleCode::RequiredLayers, r#"{"layers": ["os", "kernel"]}"#),
+            vec!["invalid-rule-parameter@/rules/x/layers"]
+        );
+        assert_eq!(
+            e(RuleCode::RequiredLayers, r#"{"layers": []}"#),
+            vec!["invalid-rule-parameter@/rules/x/layers"]
+        );
+        assert_eq!(
+            e(
+                RuleCode::StaleReview,
+                r#"{"criteria": ["sec", "dpo", 3], "max-age-days": -1}"#
+            ),
+            vec![
+                "unknown-criterion@/rules/x/criteria/1",
+                "invalid-rule-parameter@/rules/x/criteria/2",
+                "invalid-rule-parameter@/rules/x/max-age-days"
+            ]
+        );
+        assert_eq!(
+            e(RuleCode::FullVertical, r#"{"max": 1}"#),
+            vec!["invalid-rule-parameter@/rules/x/max"]
+        );
+        assert_eq!(
+            e(RuleCode::UnsignedAttestation, r#"{"key": 3}"#),
+            vec!["invalid-rule-parameter@/rules/x/key"]
+        );
+        assert_eq!(
+            e(RuleCode::UnsignedAttestation, "{}"),
+            vec!["invalid-rule-parameter@/rules/x"]
+        );
+    }
+
+    #[test]
+    fn the_catalogue_lists_every_rule_and_parameter() {
+        let text = render_catalogue();
+        for r in RuleCode::ALL {
+            assert!(text.contains(&format!("{}\n    {}\n", r.code(), r.description())));
+            for p in r.params() {
+                assert!(text.contains(&format!("    parameter {}: {}\n", p.name, p.doc)));
+            }
+        }
+    }
+}
