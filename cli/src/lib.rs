@@ -5,6 +5,11 @@
 //! is a thin clap layer over it. Nothing in the library knows about clap or
 //! prints to the terminal: commands return values and [`diag::Diagnostic`]s,
 //! and the binary renders them.
+//!
+//! The modules form layers ([`LAYERS`]): a module uses modules of its own
+//! layer or of the layers below it, never one above it, and no two modules
+//! use each other, even through others. A test (`tests/layers.rs`) reads
+//! every import of the library and fails on an upward one or a circle.
 
 pub mod analyze;
 pub mod assemble;
@@ -33,3 +38,32 @@ pub mod sigstore;
 pub mod table;
 pub mod validate;
 pub mod yaml;
+
+/// The library's layers, from the foundation up: each layer's name and its
+/// top-level modules. A module may use modules of its own layer (without a
+/// circle) and of the layers before it, never of a layer after it.
+pub const LAYERS: &[(&str, &[&str])] = &[
+    (
+        "foundation",
+        &[
+            "diag", "names", "table", "clock", "check", "yaml", "fsutil", "digest", "layout",
+        ],
+    ),
+    ("formats", &["model", "hashing", "validate", "sigstore"]),
+    (
+        "readers",
+        &[
+            "canon",
+            "fmt",
+            "fleet",
+            "policy",
+            "evidence",
+            "modelsign",
+            "init",
+        ],
+    ),
+    ("analysis", &["analyze", "assemble", "history"]),
+    ("reviews", &["review"]),
+    ("gate", &["gate"]),
+    ("documents", &["report", "memo"]),
+];

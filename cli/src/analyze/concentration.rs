@@ -30,19 +30,6 @@ use crate::model::LayerName;
 use super::explain::{ExplainLine, Explainer, f1, f4, fnum, r1, r4};
 use super::resolve::LayerAnalysis;
 
-/// Default weight W_l of a layer (governance-facts §3.3, reflecting privilege
-/// over personal data): silicon 0.15, os 0.25, model 0.25, vehicle 0.15,
-/// services 0.20. They are renormalised over the layers a device has.
-pub fn default_weight(layer: LayerName) -> f64 {
-    match layer {
-        LayerName::Silicon => 0.15,
-        LayerName::Os => 0.25,
-        LayerName::Model => 0.25,
-        LayerName::Vehicle => 0.15,
-        LayerName::Services => 0.20,
-    }
-}
-
 /// Thresholds strata applies. They are strata defaults, not taken from any
 /// standard; callers (a policy file) may change them.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]

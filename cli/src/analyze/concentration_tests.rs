@@ -3,7 +3,7 @@
 //! the reference prints them.
 
 use super::*;
-use crate::analyze::resolve::{PartAnalysis, VendorRef};
+use crate::analyze::resolve::{PartAnalysis, VendorRef, default_weight};
 use LayerName::{Model, Os, Services, Silicon, Vehicle};
 
 /// Layers of a device from `(layer, [(group, fraction)])`, weights

@@ -42,12 +42,12 @@ use crate::model::{
 
 pub use concentration::{
     Band, DeviceConcentration, FleetConcentration, FleetLayer, FleetSlice, GroupShare, SliceGroup,
-    Thresholds, default_weight,
+    Thresholds,
 };
 pub use dpia::{Criterion, DpiaScreening, Mandatory, Outcome, Transfer};
 pub use explain::ExplainLine;
 pub use flags::{Flag, FlagCode};
-pub use resolve::{LayerAnalysis, PartAnalysis, Role, VendorRef};
+pub use resolve::{LayerAnalysis, PartAnalysis, Role, VendorRef, default_weight};
 pub use screening::{Confidence, DeviceHit, DeviceScreening, Hit, ListInfo, Relation};
 
 /// Printed with every analysis.

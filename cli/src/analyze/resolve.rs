@@ -13,8 +13,20 @@ use crate::fleet::{Fleet, Resolution};
 use crate::layout::VENDORS_FILE;
 use crate::model::{LayerName, Loaded, Stack};
 
-use super::concentration::default_weight;
 use super::explain::ser4;
+
+/// Default weight W_l of a layer (governance-facts §3.3, reflecting privilege
+/// over personal data): silicon 0.15, os 0.25, model 0.25, vehicle 0.15,
+/// services 0.20. They are renormalised over the layers a device has.
+pub fn default_weight(layer: LayerName) -> f64 {
+    match layer {
+        LayerName::Silicon => 0.15,
+        LayerName::Os => 0.25,
+        LayerName::Model => 0.25,
+        LayerName::Vehicle => 0.15,
+        LayerName::Services => 0.20,
+    }
+}
 
 /// A vendor as resolved for one mention in a stack.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]

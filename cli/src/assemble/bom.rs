@@ -43,7 +43,7 @@ use crate::diag::{Code, Diagnostic, Error, Result};
 use crate::fleet::Fleet;
 use crate::model::{DeviceInfo, Fact, Layer, LayerName, Stack};
 
-use super::evidence::EvidenceRecord;
+use super::record::EvidenceRecord;
 
 /// Namespace for serial-number UUIDv5s (a fixed random UUID owned by strata).
 const SERIAL_NAMESPACE: uuid::Uuid = uuid::Uuid::from_bytes([

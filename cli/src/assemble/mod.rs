@@ -11,6 +11,7 @@ mod bom;
 mod check;
 mod evidence;
 mod parse;
+mod record;
 
 use std::path::Path;
 
@@ -21,7 +22,7 @@ use crate::hashing::Progress;
 use crate::model::{self, FileKind, Loaded, Stack};
 
 pub use bom::{OutputFormat, render};
-pub use evidence::{EvidenceRecord, FileRecord};
+pub use record::{EvidenceRecord, FileRecord};
 
 /// Options for [`assemble`].
 #[derive(Clone, Copy)]

@@ -14,7 +14,7 @@ use crate::evidence;
 use crate::model::{EvidenceKind, EvidenceTrust};
 use crate::validate;
 
-use super::evidence::EvidenceRecord;
+use super::record::EvidenceRecord;
 
 /// How many of an invalid vendor SBOM's errors are repeated in the message.
 const SHOWN_SBOM_ERRORS: usize = 5;

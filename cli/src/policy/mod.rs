@@ -126,10 +126,19 @@ pub fn parse_str(text: &str, path: &Path) -> Result<Policy> {
         .and_then(|c| serde_json::from_value(c.clone()).ok())
         .unwrap_or_default();
     let policy_dir = path.parent().unwrap_or(Path::new("."));
+    let at_key = |d: Diagnostic, pointer: &str| {
+        let d = at(d, pointer);
+        let key = spans.key(pointer);
+        Diagnostic {
+            position: key.or(d.position),
+            ..d
+        }
+    };
     let ctx = rules::Ctx {
         criteria: &criteria,
         policy_dir,
         at: &at,
+        at_key: &at_key,
     };
     let mut diags = Vec::new();
     // Rules the catalogue judged: the schema's findings on their parameters
@@ -288,7 +297,7 @@ mod tests {
             [
                 "unknown-rule:3:3",
                 "invalid-rule-parameter:7:10",
-                "invalid-rule-parameter:8:10",
+                "invalid-rule-parameter:8:5",
                 "invalid-date:13:14",
                 "unknown-rule:15:11"
             ]

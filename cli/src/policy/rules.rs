@@ -281,8 +281,10 @@ pub struct Ctx<'a> {
     pub criteria: &'a BTreeMap<String, Criterion>,
     /// The directory of the policy file (trust paths are relative to it).
     pub policy_dir: &'a Path,
-    /// Place a diagnostic at a pointer of the policy file.
+    /// Place a diagnostic at the value a pointer of the policy file names.
     pub at: &'a dyn Fn(Diagnostic, &str) -> Diagnostic,
+    /// Place a diagnostic at the key a pointer names (unknown keys).
+    pub at_key: &'a dyn Fn(Diagnostic, &str) -> Diagnostic,
 }
 
 /// Parse the parameters of rule `code` at `level` (the rule's mapping
@@ -304,13 +306,13 @@ pub fn parse(
                 let all: Vec<String> = allowed.iter().map(Param::to_string).collect();
                 format!("`{code}` takes: {}", all.join("; "))
             };
-            diags.push((ctx.at)(
+            diags.push((ctx.at_key)(
                 Diagnostic::error(
                     Code::InvalidRuleParameter,
                     format!("rule `{code}` has no parameter `{key}`"),
                 )
                 .help(help),
-                &format!("{base}/{key}"),
+                &format!("{base}/{}", crate::yaml::escape_token(key)),
             ));
         }
     }
@@ -330,18 +332,35 @@ pub fn parse(
             }
         },
         RuleCode::RequiredLayers => {
-            let layers: Option<Vec<LayerName>> = params
+            let list = params
                 .get("layers")
                 .and_then(Value::as_array)
-                .filter(|a| !a.is_empty())
-                .and_then(|a| {
-                    a.iter()
-                        .map(|l| l.as_str().and_then(LayerName::parse))
-                        .collect()
-                });
-            match layers {
-                Some(layers) => Some(RuleConfig::RequiredLayers { layers }),
-                None => {
+                .filter(|a| !a.is_empty());
+            let layers: Option<Vec<LayerName>> = list.and_then(|a| {
+                a.iter()
+                    .map(|l| l.as_str().and_then(LayerName::parse))
+                    .collect()
+            });
+            let names: Vec<&str> = LayerName::ALL.iter().map(|l| l.as_str()).collect();
+            match (layers, list) {
+                (Some(layers), _) => Some(RuleConfig::RequiredLayers { layers }),
+                (None, Some(list)) => {
+                    for (i, l) in list.iter().enumerate() {
+                        if l.as_str().and_then(LayerName::parse).is_none() {
+                            let shown = l.as_str().map_or_else(|| l.to_string(), str::to_string);
+                            diags.push((ctx.at)(
+                                Diagnostic::error(
+                                    Code::InvalidRuleParameter,
+                                    format!("`{shown}` is not a layer name"),
+                                )
+                                .help(format!("layer names: {}", names.join(", "))),
+                                &format!("{base}/layers/{i}"),
+                            ));
+                        }
+                    }
+                    None
+                }
+                (None, None) => {
                     diags.push((ctx.at)(
                         Diagnostic::error(
                             Code::InvalidRuleParameter,
@@ -516,6 +535,7 @@ mod tests {
             criteria: &criteria,
             policy_dir: Path::new("."),
             at: &at,
+            at_key: &at,
         };
         parse(code, level, v.as_object().unwrap(), "/rules/x", &ctx).map_err(|ds| {
             ds.into_iter()
@@ -595,8 +615,14 @@ mod tests {
             vec!["invalid-rule-parameter@/rules/x/max"]
         );
         assert_eq!(
-            e(RuleCode::RequiredLayers, r#"{"layers": ["os", "kernel"]}"#),
-            vec!["invalid-rule-parameter@/rules/x/layers"]
+            e(
+                RuleCode::RequiredLayers,
+                r#"{"layers": ["os", "kernel", 3]}"#
+            ),
+            vec![
+                "invalid-rule-parameter@/rules/x/layers/1",
+                "invalid-rule-parameter@/rules/x/layers/2"
+            ]
         );
         assert_eq!(
             e(RuleCode::RequiredLayers, r#"{"layers": []}"#),
@@ -625,6 +651,40 @@ mod tests {
             e(RuleCode::UnsignedAttestation, "{}"),
             vec!["invalid-rule-parameter@/rules/x"]
         );
+    }
+
+    #[test]
+    fn the_schema_documents_every_rule_and_parameter() {
+        let schema = crate::model::schema_value(crate::model::FileKind::Policy);
+        let rules = &schema["properties"]["rules"]["properties"];
+        let documented: Vec<&String> = rules.as_object().unwrap().keys().collect();
+        assert_eq!(documented.len(), RuleCode::ALL.len());
+        for r in RuleCode::ALL {
+            let reference = rules[r.code()]["$ref"].as_str().unwrap();
+            let def = schema.pointer(&reference[1..]).unwrap();
+            assert!(def["description"].is_string(), "{r}");
+            assert_eq!(def["additionalProperties"], false, "{r}");
+            let mut keys: Vec<&str> = def["properties"]
+                .as_object()
+                .unwrap()
+                .keys()
+                .map(String::as_str)
+                .collect();
+            keys.retain(|k| *k != "level");
+            let mut params: Vec<&str> = r.params().iter().map(|p| p.name).collect();
+            params.sort_unstable();
+            assert_eq!(
+                keys, params,
+                "{r}: the schema declares parameters in sorted order"
+            );
+            for p in r.params() {
+                assert!(
+                    def["properties"][p.name]["description"].is_string(),
+                    "{r} {}",
+                    p.name
+                );
+            }
+        }
     }
 
     #[test]
