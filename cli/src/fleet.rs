@@ -20,8 +20,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use crate::diag::{Code, Diagnostic, Error, Result};
-use crate::layout::VENDORS_FILE;
-use crate::model::{self, FileKind, Loaded, Vendor, Vendors};
+use crate::layout::{self, VENDORS_FILE};
+use crate::model::{self, ApprovedDevices, FileKind, Loaded, Vendor, Vendors};
 use crate::names;
 use crate::yaml::escape_token;
 
@@ -210,6 +210,48 @@ impl Fleet {
     }
 }
 
+/// The attestations directory of the fleet at `root`, by the layout's one
+/// rule (see [`crate::layout`]), as `strata diff` and `strata log` read it:
+/// where the approved-device list's attestation of `device` lies when it
+/// names one, else the one directory all its attestations lie in (their
+/// paths are relative to the list); `<root>/attestations` when there is no
+/// list or it names none. Attestations of one list in several directories
+/// are an error unless `device` picks one.
+pub fn attestations_dir(root: &Path, device: Option<&str>) -> Result<PathBuf> {
+    let list_path = layout::approved_devices(root);
+    if !list_path.is_file() {
+        return Ok(layout::default_attestations(root));
+    }
+    let list: Loaded<ApprovedDevices> = model::load(&list_path, FileKind::ApprovedDevices)?;
+    let list_dir = list_path.parent().unwrap_or(Path::new("."));
+    let own = device.and_then(|id| list.value.devices.iter().find(|d| d.id == id));
+    let paths: Vec<PathBuf> = match own.and_then(|d| d.attestation.as_deref()) {
+        Some(att) => vec![list_dir.join(att)],
+        None => list
+            .value
+            .devices
+            .iter()
+            .filter_map(|d| d.attestation.as_ref())
+            .map(|a| list_dir.join(a))
+            .collect(),
+    };
+    layout::attestations_dir(root, paths).map_err(|dirs| {
+        let shown: Vec<String> = dirs.iter().map(|d| d.display().to_string()).collect();
+        Error::invalid(
+            Diagnostic::error(
+                Code::AttestationsAmbiguous,
+                format!(
+                    "the approved-device list names attestations in {} directories: {}",
+                    dirs.len(),
+                    shown.join(", ")
+                ),
+            )
+            .in_file(&list_path)
+            .help("name a DEVICE to read the history of its attestations"),
+        )
+    })
+}
+
 fn relative_root(start: &Path, abs_start: &Path, found: &Path) -> PathBuf {
     let mut rel = start.to_path_buf();
     let mut cur = abs_start;
@@ -356,6 +398,43 @@ mod tests {
         assert!(
             d.iter()
                 .any(|d| d.code == "unknown-vendor" && d.position.unwrap().line == 5)
+        );
+    }
+
+    #[test]
+    fn a_fleet_finds_its_attestations_by_its_list() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("fleet");
+        std::fs::create_dir_all(&root).unwrap();
+        assert_eq!(
+            attestations_dir(&root, None).unwrap(),
+            root.join("attestations")
+        );
+        let list = |atts: &[&str]| {
+            let mut text = String::from("version: 1\ndevices:\n");
+            for (i, a) in atts.iter().enumerate() {
+                text.push_str(&format!(
+                    "  - {{id: d{i}, stack: stacks/d{i}.yaml, units: 1, attestation: {a}}}\n"
+                ));
+            }
+            std::fs::write(root.join("approved-devices.yaml"), text).unwrap();
+        };
+        list(&[
+            "../attestations/d0/bom.cdx.json",
+            "../attestations/d1/bom.cdx.json",
+        ]);
+        assert_eq!(
+            attestations_dir(&root, None).unwrap(),
+            crate::fsutil::normalize_lexically(&root.join("../attestations"))
+        );
+        list(&["../a/d0/bom.cdx.json", "../b/d1/bom.cdx.json"]);
+        assert_eq!(
+            attestations_dir(&root, None).unwrap_err().diagnostics()[0].code,
+            Code::AttestationsAmbiguous
+        );
+        assert_eq!(
+            attestations_dir(&root, Some("d1")).unwrap(),
+            crate::fsutil::normalize_lexically(&root.join("../b"))
         );
     }
 

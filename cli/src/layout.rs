@@ -74,33 +74,42 @@ pub fn default_attestations(root: &Path) -> PathBuf {
     root.join(ATTESTATIONS_DIR)
 }
 
-/// The Sigstore bundle of an attestation: `bom.cdx.json` →
-/// `bom.sigstore.json`; any other name gets `.sigstore.json` appended.
-pub fn bundle_path(attestation: &Path) -> PathBuf {
-    let name = file_name(attestation);
-    let stem = name.strip_suffix(".cdx.json").unwrap_or(&name);
-    attestation.with_file_name(format!("{stem}{BUNDLE_SUFFIX}"))
+/// The Sigstore bundle of a file, beside it: `X.cdx.json` →
+/// `X.sigstore.json` (so `bom.cdx.json` → `bom.sigstore.json`); any other
+/// name gets `.sigstore.json` appended (cosign's convention).
+pub fn bundle_path(file: &Path) -> PathBuf {
+    let name = file
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let out = match name.strip_suffix(".cdx.json") {
+        Some(stem) if !stem.is_empty() => format!("{stem}{BUNDLE_SUFFIX}"),
+        _ => format!("{name}{BUNDLE_SUFFIX}"),
+    };
+    file.with_file_name(out)
+}
+
+/// The directory above an attestation's device directory, when the path
+/// has one.
+fn above_device(attestation: &Path) -> Option<&Path> {
+    attestation
+        .parent()
+        .unwrap_or(Path::new("."))
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
 }
 
 /// The attestations directory of an attestation at
 /// `<dir>/<device>/bom.cdx.json`: `<dir>` (`.` when the path has no such
 /// parent).
 pub fn attestations_dir_of(attestation: &Path) -> PathBuf {
-    let device_dir = attestation.parent().unwrap_or(Path::new("."));
-    match device_dir.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    }
+    above_device(attestation).map_or_else(|| PathBuf::from("."), Path::to_path_buf)
 }
 
 /// The reviews file of an attestation at `<dir>/<device>/bom.cdx.json`:
 /// `<dir>/reviews.yaml`.
 pub fn reviews_path_for(attestation: &Path) -> PathBuf {
-    let device_dir = attestation.parent().unwrap_or(Path::new("."));
-    match device_dir.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.join(REVIEWS_FILE),
-        _ => PathBuf::from(REVIEWS_FILE),
-    }
+    above_device(attestation).map_or_else(|| PathBuf::from(REVIEWS_FILE), |p| p.join(REVIEWS_FILE))
 }
 
 /// The attestations directory of a fleet, from the attestation paths its
@@ -131,12 +140,6 @@ where
     }
 }
 
-fn file_name(p: &Path) -> String {
-    p.file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -150,6 +153,10 @@ mod tests {
         assert_eq!(
             bundle_path(Path::new("a/notes.txt")),
             Path::new("a/notes.txt.sigstore.json")
+        );
+        assert_eq!(
+            bundle_path(Path::new(".cdx.json")),
+            Path::new(".cdx.json.sigstore.json")
         );
     }
 

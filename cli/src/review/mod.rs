@@ -311,56 +311,6 @@ pub fn attestation_of(fleet_root: &Path, device: &str) -> Result<PathBuf> {
     Ok(dir.join(att))
 }
 
-/// The directory of a fleet's attestations (one directory per device, with
-/// reviews.yaml beside them), found the way the gate finds them: where the
-/// approved-device list's attestation of `device` lies when it names one,
-/// else where all its attestations lie; `<fleet>/attestations` when the
-/// list is absent or names none. Attestations of one list in several
-/// directories are an error unless `device` picks one.
-pub fn attestations_dir(fleet_root: &Path, device: Option<&str>) -> Result<PathBuf> {
-    let list_path = layout::approved_devices(fleet_root);
-    if !list_path.is_file() {
-        return Ok(layout::default_attestations(fleet_root));
-    }
-    let list: Loaded<ApprovedDevices> = model::load(&list_path, FileKind::ApprovedDevices)?;
-    let list_dir = list_path.parent().unwrap_or(Path::new("."));
-    let dir_of = |att: &str| {
-        let path = layout::reviews_path_for(&list_dir.join(att));
-        crate::fsutil::normalize_lexically(path.parent().unwrap_or(Path::new(".")))
-    };
-    let own = device.and_then(|id| list.value.devices.iter().find(|d| d.id == id));
-    if let Some(att) = own.and_then(|d| d.attestation.as_deref()) {
-        return Ok(dir_of(att));
-    }
-    let dirs: std::collections::BTreeSet<PathBuf> = list
-        .value
-        .devices
-        .iter()
-        .filter_map(|d| d.attestation.as_deref())
-        .map(dir_of)
-        .collect();
-    let mut it = dirs.iter();
-    match (it.next(), it.next()) {
-        (None, _) => Ok(layout::default_attestations(fleet_root)),
-        (Some(one), None) => Ok(one.clone()),
-        (Some(_), Some(_)) => Err(Error::invalid(
-            Diagnostic::error(
-                Code::AttestationsAmbiguous,
-                format!(
-                    "the approved-device list names attestations in {} directories: {}",
-                    dirs.len(),
-                    dirs.iter()
-                        .map(|d| d.display().to_string())
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                ),
-            )
-            .in_file(&list_path)
-            .help("name a DEVICE to read the history of its attestations"),
-        )),
-    }
-}
-
 /// Checks before a verdict: CycloneDX validity, that the BOM describes the
 /// device, and that its Sigstore bundle verifies (when trust is given; an
 /// approval always gives it).

@@ -75,19 +75,10 @@ pub fn key_hint(public_key: &sigstore_types::DerPublicKey) -> String {
         .encode(sigstore_verify::crypto::sha256(public_key.as_bytes()).as_bytes())
 }
 
-/// Where the bundle for `file` goes by default: `bom.cdx.json` →
-/// `bom.sigstore.json` (the `attestations/<device>/` layout), anything
-/// else → `FILE.sigstore.json` (cosign's convention).
+/// Where the bundle for `file` goes by default: beside it, by the fleet
+/// layout's rule ([`crate::layout::bundle_path`]).
 pub fn default_output(file: &Path) -> PathBuf {
-    let name = file
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let out = match name.strip_suffix(".cdx.json") {
-        Some(stem) if !stem.is_empty() => format!("{stem}.sigstore.json"),
-        _ => format!("{name}.sigstore.json"),
-    };
-    file.with_file_name(out)
+    crate::layout::bundle_path(file)
 }
 
 /// Sign a file: read it, build the statement, sign its DSSE PAE, and
@@ -186,25 +177,4 @@ pub fn check_certificate_chains(
             .in_file(chain_path),
         )
     })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn default_output_follows_the_attestations_layout() {
-        assert_eq!(
-            default_output(Path::new("attestations/x/bom.cdx.json")),
-            Path::new("attestations/x/bom.sigstore.json")
-        );
-        assert_eq!(
-            default_output(Path::new("a/notes.txt")),
-            Path::new("a/notes.txt.sigstore.json")
-        );
-        assert_eq!(
-            default_output(Path::new(".cdx.json")),
-            Path::new(".cdx.json.sigstore.json")
-        );
-    }
 }

@@ -93,7 +93,7 @@ impl FleetOpt {
 
     /// The attestations directory of `diff` and `log`: the one given with
     /// the deprecated `--attestations DIR`; else the fleet's (see
-    /// [`strata::review::attestations_dir`]), the fleet given or found from
+    /// [`strata::fleet::attestations_dir`]), the fleet given or found from
     /// the current directory; else, outside any fleet, ./attestations.
     pub fn attestations(&self, old: Option<&Path>, device: Option<&str>) -> Result<PathBuf> {
         if let Some(dir) = old {
@@ -107,7 +107,7 @@ impl FleetOpt {
             // Not a fleet: say so as every command does.
             (None, Some(_)) => self.discover()?.root,
         };
-        strata::review::attestations_dir(&root, device)
+        strata::fleet::attestations_dir(&root, device)
     }
 }
 
