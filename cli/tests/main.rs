@@ -32,4 +32,5 @@ mod reviews;
 mod sign_keyless;
 mod sigstore;
 mod validate;
+mod validate_formats;
 mod verify_batch;

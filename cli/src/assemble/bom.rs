@@ -172,7 +172,7 @@ fn evidence_component(rec: &EvidenceRecord, index: usize) -> Component {
             .map(|(k, v)| prop(k.trim_start_matches("strata:"), v)),
     );
     c.properties = sorted(props);
-    let kind = if rec.kind == crate::model::EvidenceKind::Cyclonedx {
+    let kind = if rec.kind.is_sbom() {
         ExternalReferenceType::Bom
     } else {
         ExternalReferenceType::Evidence

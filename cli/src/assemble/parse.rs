@@ -1,11 +1,13 @@
 //! Kind-specific reading of evidence: what each evidence kind contributes to
 //! the BOM beyond its digest.
 //!
-//! A vendor SBOM (`kind: cyclonedx`, CycloneDX 1.4–1.7 JSON) is validated
-//! against the official schema of its version; an invalid one stops assembly.
-//! Its identity (metadata component, supplier, version), serial number,
-//! component count and digest are recorded, and the BOM references it rather
-//! than merging its components.
+//! A vendor SBOM (`kind: cyclonedx`: CycloneDX JSON or XML 1.2–1.7;
+//! `kind: spdx`: SPDX 2.3 JSON) is validated against the official schema of
+//! its format and version; an invalid one, or one of the other standard than
+//! its kind says, stops assembly. Its format, spec version, identity (what it
+//! describes: name, version, supplier), serial number or document namespace,
+//! creators, component or package count and digest are recorded, and the BOM
+//! references it rather than merging its components.
 
 use std::path::Path;
 
@@ -48,7 +50,7 @@ pub fn parse_kind(rec: &mut EvidenceRecord, input: &KindInput<'_>) -> Result<()>
     match rec.kind {
         EvidenceKind::ModelSigning => model_signature(rec, input),
         EvidenceKind::File | EvidenceKind::Directory => Ok(()),
-        EvidenceKind::Cyclonedx => vendor_sbom(rec, full, manifest),
+        EvidenceKind::Cyclonedx | EvidenceKind::Spdx => vendor_sbom(rec, full, manifest),
         EvidenceKind::AndroidKeyAttestation
         | EvidenceKind::AvbVbmeta
         | EvidenceKind::UptaneMetadata
@@ -250,6 +252,31 @@ pub(super) fn prefix(kind: EvidenceKind) -> &'static str {
 
 fn vendor_sbom(rec: &mut EvidenceRecord, full: &Path, manifest: &Path) -> Result<()> {
     let report = validate::validate_file(full, &validate::Options::default())?;
+    let standard = report.format.standard();
+    let declared = match rec.kind {
+        EvidenceKind::Spdx => "SPDX",
+        _ => "CycloneDX",
+    };
+    if standard != declared {
+        let right = if standard == "SPDX" {
+            "spdx"
+        } else {
+            "cyclonedx"
+        };
+        return Err(Error::invalid(
+            Diagnostic::error(
+                Code::WrongEvidenceKind,
+                format!(
+                    "evidence `{}` is declared as `{}` but is {}",
+                    rec.path,
+                    rec.kind.as_str(),
+                    report.describe()
+                ),
+            )
+            .in_file(manifest)
+            .help(format!("declare it as `kind: {right}`")),
+        ));
+    }
     if !report.is_valid(false) {
         let errors: Vec<&Diagnostic> = report
             .diagnostics
@@ -260,9 +287,9 @@ fn vendor_sbom(rec: &mut EvidenceRecord, full: &Path, manifest: &Path) -> Result
             Diagnostic::error(
                 Code::VendorSbomInvalid,
                 format!(
-                    "vendor SBOM `{}` is not valid CycloneDX {} ({} error{})",
+                    "vendor SBOM `{}` is not valid {} ({} error{})",
                     rec.path,
-                    report.spec_version.as_deref().unwrap_or("(no specVersion)"),
+                    report.describe(),
                     errors.len(),
                     if errors.len() == 1 { "" } else { "s" }
                 ),
@@ -283,30 +310,49 @@ fn vendor_sbom(rec: &mut EvidenceRecord, full: &Path, manifest: &Path) -> Result
             .filter(|d| d.severity != Severity::Note)
             .cloned(),
     );
+    rec.properties.extend(sbom_properties(&report));
+    Ok(())
+}
+
+/// The `evidence:sbom:*` properties of a valid vendor SBOM.
+fn sbom_properties(report: &validate::Report) -> Vec<(String, String)> {
+    let p = |k: &str, v: &str| (format!("evidence:sbom:{k}"), v.to_string());
     let mut props = vec![
-        (
-            "evidence:sbom:spec-version".to_string(),
-            report.spec_version.clone().unwrap_or_default(),
-        ),
-        (
-            "evidence:sbom:components".to_string(),
-            report.component_count.to_string(),
+        p("format", report.format.as_str()),
+        p(
+            "spec-version",
+            report.spec_version.as_deref().unwrap_or_default(),
         ),
     ];
+    match &report.spdx {
+        Some(s) => {
+            props.push(p("packages", &s.package_count.to_string()));
+            props.push(p("files", &s.file_count.to_string()));
+            if let Some(ns) = &s.document_namespace {
+                props.push(p("document-namespace", ns));
+            }
+            if let Some(name) = &s.name {
+                props.push(p("document-name", name));
+            }
+            for c in &s.creators {
+                props.push(p("creator", c));
+            }
+        }
+        None => props.push(p("components", &report.component_count.to_string())),
+    }
     if let Some(serial) = &report.serial_number {
-        props.push(("evidence:sbom:serial-number".to_string(), serial.clone()));
+        props.push(p("serial-number", serial));
     }
     if let Some(c) = &report.metadata_component {
         if let Some(name) = &c.name {
-            props.push(("evidence:sbom:subject".to_string(), name.clone()));
+            props.push(p("subject", name));
         }
         if let Some(v) = &c.version {
-            props.push(("evidence:sbom:subject-version".to_string(), v.clone()));
+            props.push(p("subject-version", v));
         }
         if let Some(s) = &c.supplier {
-            props.push(("evidence:sbom:supplier".to_string(), s.clone()));
+            props.push(p("supplier", s));
         }
     }
-    rec.properties.extend(props);
-    Ok(())
+    props
 }

@@ -264,8 +264,10 @@ pub enum EvidenceKind {
     File,
     /// A directory, hashed as a sorted manifest.
     Directory,
-    /// A vendor CycloneDX SBOM.
+    /// A vendor CycloneDX SBOM (JSON or XML, 1.2–1.7).
     Cyclonedx,
+    /// A vendor SPDX SBOM (SPDX 2.3 JSON).
+    Spdx,
     /// SLSA provenance (Sigstore bundle or `.intoto.jsonl`).
     SlsaProvenance,
     /// An OpenSSF model-signing bundle.
@@ -286,10 +288,11 @@ pub enum EvidenceKind {
 
 impl EvidenceKind {
     /// Every kind, in declaration order.
-    pub const ALL: [EvidenceKind; 11] = [
+    pub const ALL: [EvidenceKind; 12] = [
         EvidenceKind::File,
         EvidenceKind::Directory,
         EvidenceKind::Cyclonedx,
+        EvidenceKind::Spdx,
         EvidenceKind::SlsaProvenance,
         EvidenceKind::ModelSigning,
         EvidenceKind::AndroidKeyAttestation,
@@ -299,6 +302,11 @@ impl EvidenceKind {
         EvidenceKind::AvbVbmeta,
         EvidenceKind::UptaneMetadata,
     ];
+
+    /// True for vendor SBOMs (`cyclonedx`, `spdx`).
+    pub fn is_sbom(self) -> bool {
+        matches!(self, EvidenceKind::Cyclonedx | EvidenceKind::Spdx)
+    }
 
     /// Parse a kebab-case kind name.
     pub fn parse(s: &str) -> Option<EvidenceKind> {
@@ -311,6 +319,7 @@ impl EvidenceKind {
             EvidenceKind::File => "file",
             EvidenceKind::Directory => "directory",
             EvidenceKind::Cyclonedx => "cyclonedx",
+            EvidenceKind::Spdx => "spdx",
             EvidenceKind::SlsaProvenance => "slsa-provenance",
             EvidenceKind::ModelSigning => "model-signing",
             EvidenceKind::AndroidKeyAttestation => "android-key-attestation",

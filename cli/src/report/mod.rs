@@ -185,8 +185,14 @@ fn attestation_status(list_dir: &Path, rel: Option<&str>) -> AttestationStatus {
         .map(|(_, d)| hex::encode(d));
     let status = if sha256.is_none() {
         "missing"
-    } else if !validate::validate_file(&path, &validate::Options::default())
-        .is_ok_and(|r| r.is_valid(false))
+    } else if !validate::validate_file(
+        &path,
+        &validate::Options {
+            cyclonedx_json_only: true,
+            ..validate::Options::default()
+        },
+    )
+    .is_ok_and(|r| r.is_valid(false))
     {
         "invalid"
     } else if layout::bundle_path(&path).is_file() {

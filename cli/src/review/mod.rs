@@ -322,7 +322,11 @@ fn check_attestation(
 ) -> Result<Vec<Check>> {
     let mut checks = Vec::new();
     let mut bom_device = None;
-    match validate::validate_bytes(path, bytes, &validate::Options::default()) {
+    let opts = validate::Options {
+        cyclonedx_json_only: true,
+        ..validate::Options::default()
+    };
+    match validate::validate_bytes(path, bytes, &opts) {
         Ok(report) if report.is_valid(false) => {
             checks.push(Check::new(
                 "cyclonedx",

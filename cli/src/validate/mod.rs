@@ -1,22 +1,34 @@
-//! Validation of CycloneDX JSON BOMs (`strata validate`), also used by
-//! `assemble` to judge vendor SBOMs given as evidence.
+//! Validation of vendor SBOMs and strata's own BOMs (`strata validate`),
+//! also used by `assemble` to judge vendor SBOMs given as evidence.
 //!
-//! Two passes:
-//! 1. JSON Schema: the official CycloneDX 1.4–1.7 schemas, embedded in the
-//!    binary with the SPDX, JSF and cryptography schemas they reference
-//!    (see [`schema`]); format assertions on.
-//! 2. Semantics JSON Schema cannot express (see [`semantic`]): unique
-//!    `bom-ref`s, references that resolve, `$schema` agreeing with
-//!    `specVersion`. Warnings, or errors under [`Options::strict`].
+//! Three formats, told apart by content, not by file name:
+//! - CycloneDX JSON 1.2–1.7 ([`cdx_json`]): the official JSON schemas,
+//!   embedded with the SPDX, JSF and cryptography schemas they reference
+//!   (see [`schema`]), format assertions on; 1.2 and 1.3 against their strict
+//!   variants under [`Options::strict`]. Then the semantics JSON Schema
+//!   cannot express (see [`semantic`]): unique `bom-ref`s, references that
+//!   resolve, `$schema` agreeing with `specVersion`: warnings, or errors
+//!   under [`Options::strict`].
+//! - CycloneDX XML 1.2–1.7 ([`xml`]): the official XSDs, through libxml2.
+//! - SPDX 2.3 JSON ([`spdx`]): the official SPDX 2.3 JSON schema, then
+//!   unique SPDXIDs and relationships that resolve.
 //!
-//! A file that cannot be read or is not JSON is an [`Error`] (exit 2); a
-//! readable file yields a [`Report`] whose diagnostics say whether it is a
-//! valid BOM (exit 0) or not (exit 1). Diagnostics carry the JSON pointer of
-//! the offending value and its line and column in the file.
+//! SPDX tag-value, RDF/XML and YAML, and SPDX 3 JSON-LD, are recognised and
+//! refused with an error naming what is supported.
+//!
+//! A file that cannot be read, is not well-formed or is in an unsupported
+//! format is an [`Error`] (exit 2); a readable file yields a [`Report`] whose
+//! diagnostics say whether it is valid (exit 0) or not (exit 1). JSON
+//! diagnostics carry the JSON pointer of the offending value and its line
+//! and column in the file; XML diagnostics carry libxml2's line.
 
+mod cdx_json;
+mod detect;
 mod locate;
 pub mod schema;
 pub mod semantic;
+mod spdx;
+mod xml;
 
 use std::path::{Path, PathBuf};
 
@@ -27,9 +39,11 @@ use crate::diag::{Code, Diagnostic, Error, Position, Result, Severity};
 use crate::fsutil;
 
 pub use schema::SpecVersion;
+pub use xml::MAX_XML_BYTES;
 
-/// Largest BOM read: 1 GiB. Large SBOMs are legitimate; the limit only keeps
-/// a wrong path (a disk image, say) from exhausting memory.
+/// Largest JSON BOM read: 1 GiB. Large SBOMs are legitimate; the limit only
+/// keeps a wrong path (a disk image, say) from exhausting memory. XML is
+/// held to [`MAX_XML_BYTES`].
 pub const MAX_BOM_BYTES: u64 = 1024 * 1024 * 1024;
 
 /// Documents larger than this (bytes) are freed on a background thread.
@@ -38,52 +52,156 @@ const LARGE_DOCUMENT: usize = 1024 * 1024;
 /// How to validate.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Options {
-    /// Report semantic findings (duplicate or dangling bom-refs, `$schema`
-    /// mismatch) as errors instead of warnings.
+    /// Report semantic findings (duplicate or dangling references,
+    /// `$schema` mismatch) as errors instead of warnings, and check
+    /// CycloneDX 1.2 and 1.3 JSON against the strict variants of their
+    /// schemas (no properties beyond the specification's).
     pub strict: bool,
+    /// Accept CycloneDX JSON only (the format strata writes): any other
+    /// SBOM is reported as `not-a-bom`. For attestations, not vendor SBOMs.
+    pub cyclonedx_json_only: bool,
 }
 
-/// Name, version and supplier of the BOM's `metadata.component`: what the
-/// BOM describes.
+/// The format of an SBOM.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Format {
+    /// CycloneDX JSON.
+    CyclonedxJson,
+    /// CycloneDX XML.
+    CyclonedxXml,
+    /// SPDX JSON.
+    SpdxJson,
+}
+
+impl Format {
+    /// The stable kebab-case name, e.g. `cyclonedx-xml`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Format::CyclonedxJson => "cyclonedx-json",
+            Format::CyclonedxXml => "cyclonedx-xml",
+            Format::SpdxJson => "spdx-json",
+        }
+    }
+
+    /// The standard: `CycloneDX` or `SPDX`.
+    pub fn standard(self) -> &'static str {
+        match self {
+            Format::CyclonedxJson | Format::CyclonedxXml => "CycloneDX",
+            Format::SpdxJson => "SPDX",
+        }
+    }
+
+    /// The encoding: `JSON` or `XML`.
+    pub fn encoding(self) -> &'static str {
+        match self {
+            Format::CyclonedxJson | Format::SpdxJson => "JSON",
+            Format::CyclonedxXml => "XML",
+        }
+    }
+}
+
+/// Name, version and supplier of what the SBOM describes: CycloneDX's
+/// `metadata.component`, or the one package an SPDX document describes.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ComponentSummary {
     /// `name`.
     pub name: Option<String>,
-    /// `version`.
+    /// `version` (SPDX: `versionInfo`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub version: Option<String>,
-    /// `supplier.name`, or else the BOM's `metadata.supplier.name`.
+    /// `supplier.name`, or else the BOM's `metadata.supplier.name` (SPDX:
+    /// the package's `supplier` without its `Organization: ` or `Person: `).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub supplier: Option<String>,
-    /// `bom-ref`.
+    /// `bom-ref` (SPDX: `SPDXID`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub bom_ref: Option<String>,
 }
 
-/// The outcome of validating one readable JSON document.
+/// What an SPDX document says about itself.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SpdxSummary {
+    /// `name`.
+    pub name: Option<String>,
+    /// `documentNamespace`.
+    pub document_namespace: Option<String>,
+    /// `creationInfo.creators`, as written (`Tool: ...`, `Organization: ...`).
+    pub creators: Vec<String>,
+    /// `creationInfo.created`.
+    pub created: Option<String>,
+    /// Entries of `packages`.
+    pub package_count: usize,
+    /// Entries of `files`.
+    pub file_count: usize,
+}
+
+/// The outcome of validating one readable document.
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub struct Report {
     /// The file validated.
     pub file: PathBuf,
-    /// `specVersion` as written, when it is a string (supported or not).
+    /// The format it was read as.
+    pub format: Format,
+    /// The spec version as written (`specVersion`, the version in the XML
+    /// namespace, or `spdxVersion` without `SPDX-`), supported or not.
     pub spec_version: Option<String>,
-    /// `serialNumber`, when present.
+    /// `serialNumber`, when present (CycloneDX).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub serial_number: Option<String>,
-    /// `metadata.component`, when present.
+    /// What the SBOM describes, when it says.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub metadata_component: Option<ComponentSummary>,
-    /// Components in the `components` tree, nested ones included.
+    /// CycloneDX: components in the `components` tree, nested ones included.
     pub component_count: usize,
+    /// SPDX: the document's name, namespace, creators and counts.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub spdx: Option<SpdxSummary>,
     /// Every finding, in document order.
     pub diagnostics: Vec<Diagnostic>,
 }
 
 impl Report {
-    /// The supported spec version detected, if any.
+    fn new(path: &Path, format: Format) -> Report {
+        Report {
+            file: path.to_path_buf(),
+            format,
+            spec_version: None,
+            serial_number: None,
+            metadata_component: None,
+            component_count: 0,
+            spdx: None,
+            diagnostics: Vec::new(),
+        }
+    }
+
+    /// The supported CycloneDX spec version detected, if any (`None` for
+    /// SPDX).
     pub fn spec(&self) -> Option<SpecVersion> {
-        self.spec_version.as_deref().and_then(SpecVersion::parse)
+        match self.format {
+            Format::SpdxJson => None,
+            _ => self.spec_version.as_deref().and_then(SpecVersion::parse),
+        }
+    }
+
+    /// True when the document's version is one strata has a schema for, so
+    /// that its contents were judged.
+    pub fn supported(&self) -> bool {
+        match self.format {
+            Format::SpdxJson => self.spdx.is_some(),
+            _ => self.spec().is_some(),
+        }
+    }
+
+    /// The format and version in words, e.g. `CycloneDX 1.3 XML` or
+    /// `SPDX 2.3 JSON`.
+    pub fn describe(&self) -> String {
+        let f = self.format;
+        match &self.spec_version {
+            Some(v) => format!("{} {v} {}", f.standard(), f.encoding()),
+            None => format!("{} {} (version unknown)", f.standard(), f.encoding()),
+        }
     }
 
     /// True when nothing fails the BOM: no errors, and under `strict` no
@@ -105,17 +223,46 @@ impl Report {
     }
 }
 
-/// Read and validate the BOM at `path`.
+/// Read and validate the SBOM at `path`.
 pub fn validate_file(path: &Path, opts: &Options) -> Result<Report> {
     let bytes = fsutil::read_bounded(path, MAX_BOM_BYTES)?;
     validate_bytes(path, &bytes, opts)
 }
 
-/// Validate the JSON text `bytes`; `path` names it in diagnostics.
+/// Validate the SBOM text `bytes`; `path` names it in diagnostics.
 ///
-/// Errors (exit 2) when the text is not JSON; otherwise the report tells
-/// whether it is a valid CycloneDX BOM. Diagnostics get line and column.
+/// Errors (exit 2) when the text is not well-formed JSON or XML, or is an
+/// SBOM format strata does not read; otherwise the report tells whether it
+/// is a valid SBOM. Diagnostics get line and column.
 pub fn validate_bytes(path: &Path, bytes: &[u8], opts: &Options) -> Result<Report> {
+    let report = match detect::sniff(bytes) {
+        detect::Sniff::Xml => xml::validate(path, bytes, opts)?,
+        detect::Sniff::Unsupported(what) => return Err(unsupported_format(path, what)),
+        detect::Sniff::Json => validate_json(path, bytes, opts)?,
+    };
+    Ok(only_cyclonedx_json(report, opts))
+}
+
+/// Under [`Options::cyclonedx_json_only`], a document in another format
+/// is reported as not a BOM.
+fn only_cyclonedx_json(mut report: Report, opts: &Options) -> Report {
+    if opts.cyclonedx_json_only && report.format != Format::CyclonedxJson {
+        report.diagnostics = vec![
+            Diagnostic::error(
+                Code::NotABom,
+                format!(
+                    "the document is {}, not CycloneDX JSON, the format strata writes",
+                    report.describe()
+                ),
+            )
+            .in_file(&report.file)
+            .help("an attestation is the CycloneDX JSON BOM `strata assemble` wrote"),
+        ];
+    }
+    report
+}
+
+fn validate_json(path: &Path, bytes: &[u8], opts: &Options) -> Result<Report> {
     let text = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     let doc: Value =
         serde_json::from_slice(text).map_err(|e| Error::invalid(json_error(path, text, &e)))?;
@@ -147,118 +294,34 @@ pub fn validate_bytes(path: &Path, bytes: &[u8], opts: &Options) -> Result<Repor
     Ok(report)
 }
 
-/// Validate an already parsed document; diagnostics have pointers but no
-/// line and column.
+/// Validate an already parsed JSON document (CycloneDX or SPDX, told apart
+/// by `spdxVersion`); diagnostics have pointers but no line and column.
 pub fn validate_value(path: &Path, doc: &Value, opts: &Options) -> Result<Report> {
-    let mut report = Report {
-        file: path.to_path_buf(),
-        spec_version: doc
-            .get("specVersion")
-            .and_then(Value::as_str)
-            .map(str::to_string),
-        serial_number: doc
-            .get("serialNumber")
-            .and_then(Value::as_str)
-            .map(str::to_string),
-        metadata_component: metadata_component(doc),
-        component_count: semantic::count_components(doc),
-        diagnostics: Vec::new(),
-    };
-    let version = match spec_version(doc) {
-        Ok(v) => v,
-        Err(d) => {
-            report.diagnostics.push(d.in_file(path));
-            return Ok(report);
-        }
-    };
-    let severity = if opts.strict {
-        Severity::Error
+    if let Some(what) = detect::unsupported_json(doc) {
+        return Err(unsupported_format(path, what));
+    }
+    let report = if doc.get("spdxVersion").is_some() {
+        spdx::validate_value(path, doc, opts)?
     } else {
-        Severity::Warning
+        cdx_json::validate_value(path, doc, opts)?
     };
-    // The passes are independent: run them on two cores.
-    let (schema_errors, semantic_findings) = rayon::join(
-        || schema::check(doc, version),
-        || semantic::check(doc, version.as_str(), severity),
-    );
-    report.diagnostics = schema_errors.map_err(|msg| {
-        Error::invalid(
-            Diagnostic::error(Code::EmbeddedSchema, msg)
-                .help("this is a defect in strata; please report it"),
-        )
-    })?;
-    report.diagnostics.extend(semantic_findings);
-    for d in &mut report.diagnostics {
-        d.file = Some(path.to_path_buf());
-    }
-    Ok(report)
+    Ok(only_cyclonedx_json(report, opts))
 }
 
-/// The supported spec version of `doc`, or the diagnostic explaining why
-/// there is none (which is pushed into the report at once, so its size
-/// does not matter).
-#[allow(clippy::result_large_err)]
-fn spec_version(doc: &Value) -> std::result::Result<SpecVersion, Diagnostic> {
-    let supported = "strata validates CycloneDX JSON 1.4, 1.5, 1.6 and 1.7";
-    let Value::Object(map) = doc else {
-        return Err(Diagnostic::error(
-            Code::NotABom,
-            format!(
-                "the document is {}, not a CycloneDX BOM object",
-                json_type(doc)
-            ),
+/// The error for an SBOM in a format strata does not read.
+fn unsupported_format(path: &Path, what: &str) -> Error {
+    Error::invalid(
+        Diagnostic::error(
+            Code::UnsupportedSbomFormat,
+            format!("the document is {what}, which strata does not read"),
         )
-        .pointer(""));
-    };
-    match map.get("specVersion") {
-        None => {
-            let mut d = Diagnostic::error(
-                Code::MissingSpecVersion,
-                "the document has no `specVersion`",
-            )
-            .pointer("");
-            d = if map.get("bomFormat").and_then(Value::as_str) == Some("CycloneDX") {
-                d.help(format!(
-                    "add `\"specVersion\": \"1.6\"` (or the version it follows); {supported}"
-                ))
-            } else {
-                d.help(format!("this does not look like a CycloneDX JSON BOM (no `\"bomFormat\": \"CycloneDX\"`); {supported}"))
-            };
-            Err(d)
-        }
-        Some(Value::String(s)) => SpecVersion::parse(s).ok_or_else(|| {
-            Diagnostic::error(
-                Code::UnsupportedSpecVersion,
-                format!("CycloneDX specVersion `{s}` is not supported"),
-            )
-            .pointer("/specVersion")
-            .help(format!("{supported}; convert the BOM to one of them"))
-        }),
-        Some(other) => Err(Diagnostic::error(
-            Code::UnsupportedSpecVersion,
-            format!(
-                "`specVersion` should be a string such as \"1.6\", found {}",
-                json_type(other)
-            ),
-        )
-        .pointer("/specVersion")
-        .help(supported)),
-    }
+        .in_file(path)
+        .help(SUPPORTED_FORMATS),
+    )
 }
 
-fn metadata_component(doc: &Value) -> Option<ComponentSummary> {
-    let metadata = doc.get("metadata")?;
-    let c = metadata.get("component")?.as_object()?;
-    let text = |v: Option<&Value>| v.and_then(Value::as_str).map(str::to_string);
-    let supplier_name = |v: Option<&Value>| text(v.and_then(|s| s.get("name")));
-    Some(ComponentSummary {
-        name: text(c.get("name")),
-        version: text(c.get("version")),
-        supplier: supplier_name(c.get("supplier"))
-            .or_else(|| supplier_name(metadata.get("supplier"))),
-        bom_ref: text(c.get("bom-ref")),
-    })
-}
+/// What `strata validate` and vendor-SBOM evidence read, in one sentence.
+pub const SUPPORTED_FORMATS: &str = "strata reads CycloneDX JSON 1.2–1.7, CycloneDX XML 1.2–1.7 and SPDX 2.3 JSON; convert SPDX tag-value, RDF or YAML to SPDX 2.3 JSON (e.g. `pyspdxtools -i sbom.spdx -o sbom.spdx.json`)";
 
 fn json_type(v: &Value) -> &'static str {
     match v {
@@ -276,7 +339,7 @@ fn json_error(path: &Path, text: &[u8], e: &serde_json::Error) -> Diagnostic {
     if text.iter().all(u8::is_ascii_whitespace) {
         return Diagnostic::error(
             Code::EmptyFile,
-            "the file is empty; expected a CycloneDX JSON BOM",
+            "the file is empty; expected an SBOM (CycloneDX JSON or XML, or SPDX JSON)",
         )
         .in_file(path);
     }
@@ -311,7 +374,11 @@ mod tests {
     use super::*;
 
     fn run(text: &str, strict: bool) -> Result<Report> {
-        validate_bytes(Path::new("bom.json"), text.as_bytes(), &Options { strict })
+        let opts = Options {
+            strict,
+            ..Options::default()
+        };
+        validate_bytes(Path::new("bom.json"), text.as_bytes(), &opts)
     }
 
     const MINIMAL: &str = r#"{"bomFormat": "CycloneDX", "specVersion": "1.6", "version": 1}"#;
@@ -356,7 +423,11 @@ mod tests {
     fn spec_versions_outside_the_supported_range_are_invalid() {
         for (text, code) in [
             (
-                r#"{"bomFormat": "CycloneDX", "specVersion": "1.2", "version": 1}"#,
+                r#"{"bomFormat": "CycloneDX", "specVersion": "1.1", "version": 1}"#,
+                "unsupported-spec-version",
+            ),
+            (
+                r#"{"bomFormat": "CycloneDX", "specVersion": "1.8", "version": 1}"#,
                 "unsupported-spec-version",
             ),
             (
@@ -367,7 +438,7 @@ mod tests {
                 r#"{"bomFormat": "CycloneDX", "version": 1}"#,
                 "missing-spec-version",
             ),
-            (r#"{"spdxVersion": "SPDX-2.3"}"#, "missing-spec-version"),
+            (r#"{"spdxVersion": "SPDX-2.2"}"#, "unsupported-spec-version"),
             ("[1, 2]", "not-a-bom"),
         ] {
             let r = run(text, false).unwrap();
@@ -452,5 +523,69 @@ mod tests {
     fn byte_order_mark_is_accepted() {
         let text = format!("\u{feff}{MINIMAL}");
         assert!(run(&text, true).unwrap().is_valid(true));
+    }
+
+    #[test]
+    fn formats_are_detected_and_reported() {
+        let xml = r#"<bom xmlns="http://cyclonedx.org/schema/bom/1.5" version="1"/>"#;
+        let r = run(xml, true).unwrap();
+        assert_eq!(
+            (r.format, r.describe().as_str()),
+            (Format::CyclonedxXml, "CycloneDX 1.5 XML")
+        );
+        assert!(r.is_valid(true), "{:?}", r.diagnostics);
+        let json = r#"{"bomFormat": "CycloneDX", "specVersion": "1.2", "version": 1}"#;
+        let r = run(json, true).unwrap();
+        assert_eq!(r.describe(), "CycloneDX 1.2 JSON");
+        assert!(r.is_valid(true) && r.supported());
+        let spdx = include_str!("../../tests/fixtures/spdx/SPDXJSONExample-v2.3.spdx.json");
+        let r = run(spdx, true).unwrap();
+        assert_eq!(r.describe(), "SPDX 2.3 JSON");
+        assert!(r.is_valid(true) && r.supported() && r.spec().is_none());
+        for (text, what) in [
+            (
+                "SPDXVersion: SPDX-2.3\nDataLicense: CC0-1.0\n",
+                "SPDX tag-value",
+            ),
+            (
+                r#"{"@context": "https://spdx.org/rdf/3.0.1/spdx-context.jsonld"}"#,
+                "SPDX 3 JSON-LD",
+            ),
+        ] {
+            let err = run(text, false).unwrap_err();
+            let d = &err.diagnostics()[0];
+            assert_eq!(d.code, "unsupported-sbom-format", "{what}");
+            assert!(d.message.contains(what), "{}", d.message);
+            assert!(
+                d.help.as_deref().unwrap_or("").contains("SPDX 2.3 JSON"),
+                "{what}"
+            );
+        }
+    }
+
+    #[test]
+    fn cyclonedx_json_only_refuses_other_formats() {
+        let opts = Options {
+            cyclonedx_json_only: true,
+            ..Options::default()
+        };
+        let xml = br#"<bom xmlns="http://cyclonedx.org/schema/bom/1.5" version="1"/>"#;
+        let r = validate_bytes(Path::new("a.xml"), xml, &opts).unwrap();
+        assert_eq!(r.diagnostics.len(), 1);
+        assert_eq!(r.diagnostics[0].code, "not-a-bom");
+        let r = validate_bytes(Path::new("a.json"), MINIMAL.as_bytes(), &opts).unwrap();
+        assert!(r.is_valid(true));
+    }
+
+    #[test]
+    fn strict_checks_1_2_and_1_3_against_the_strict_schemas() {
+        for v in ["1.2", "1.3"] {
+            let text = format!(
+                r#"{{"bomFormat": "CycloneDX", "specVersion": "{v}", "version": 1, "x-extra": 1}}"#
+            );
+            assert!(run(&text, false).unwrap().is_valid(true), "{v}");
+            let r = run(&text, true).unwrap();
+            assert_eq!(r.diagnostics[0].code, "schema-additional-properties", "{v}");
+        }
     }
 }

@@ -1,5 +1,6 @@
-//! The official CycloneDX JSON schemas, embedded in the binary, and their
-//! compiled validators.
+//! The official CycloneDX JSON schemas (1.2–1.7, with the strict variants
+//! of 1.2 and 1.3) and the SPDX 2.3 JSON schema, embedded in the binary, and
+//! their compiled validators.
 //!
 //! The bom schemas reference `spdx.schema.json`, `jsf-0.82.schema.json` and
 //! (1.7) `cryptography-defs.schema.json` relative to their own
@@ -21,6 +22,10 @@ use crate::diag::{Code, Diagnostic};
 /// A CycloneDX specification version that `strata validate` has a schema for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum SpecVersion {
+    /// CycloneDX 1.2.
+    V1_2,
+    /// CycloneDX 1.3.
+    V1_3,
     /// CycloneDX 1.4.
     V1_4,
     /// CycloneDX 1.5.
@@ -33,7 +38,9 @@ pub enum SpecVersion {
 
 impl SpecVersion {
     /// Every supported version, oldest first.
-    pub const ALL: [SpecVersion; 4] = [
+    pub const ALL: [SpecVersion; 6] = [
+        SpecVersion::V1_2,
+        SpecVersion::V1_3,
         SpecVersion::V1_4,
         SpecVersion::V1_5,
         SpecVersion::V1_6,
@@ -43,6 +50,8 @@ impl SpecVersion {
     /// The version as written in `specVersion`, e.g. `1.6`.
     pub fn as_str(self) -> &'static str {
         match self {
+            SpecVersion::V1_2 => "1.2",
+            SpecVersion::V1_3 => "1.3",
             SpecVersion::V1_4 => "1.4",
             SpecVersion::V1_5 => "1.5",
             SpecVersion::V1_6 => "1.6",
@@ -50,16 +59,19 @@ impl SpecVersion {
         }
     }
 
-    /// Parse a `specVersion` value; `None` for versions without a JSON
-    /// schema here (1.0–1.3, future versions, garbage).
+    /// Parse a `specVersion` value; `None` for versions without a schema
+    /// here (1.0, 1.1, future versions, garbage).
     pub fn parse(s: &str) -> Option<SpecVersion> {
         SpecVersion::ALL.into_iter().find(|v| v.as_str() == s)
     }
 
-    /// The schema's `$id`, which is also the `$schema` value a BOM of this
-    /// version may carry.
+    /// The schema's `$id`. From 1.4 on it is also the `$schema` value a BOM
+    /// of this version may carry; the 1.2 and 1.3 schemas carry revision
+    /// ids (`bom-1.2b`, `bom-1.3a`).
     pub fn schema_id(self) -> &'static str {
         match self {
+            SpecVersion::V1_2 => "http://cyclonedx.org/schema/bom-1.2b.schema.json",
+            SpecVersion::V1_3 => "http://cyclonedx.org/schema/bom-1.3a.schema.json",
             SpecVersion::V1_4 => "http://cyclonedx.org/schema/bom-1.4.schema.json",
             SpecVersion::V1_5 => "http://cyclonedx.org/schema/bom-1.5.schema.json",
             SpecVersion::V1_6 => "http://cyclonedx.org/schema/bom-1.6.schema.json",
@@ -70,11 +82,58 @@ impl SpecVersion {
     /// The embedded schema text.
     pub fn schema_source(self) -> &'static str {
         match self {
+            SpecVersion::V1_2 => include_str!("../../../schemas/cyclonedx/bom-1.2.schema.json"),
+            SpecVersion::V1_3 => include_str!("../../../schemas/cyclonedx/bom-1.3.schema.json"),
             SpecVersion::V1_4 => include_str!("../../../schemas/cyclonedx/bom-1.4.schema.json"),
             SpecVersion::V1_5 => include_str!("../../../schemas/cyclonedx/bom-1.5.schema.json"),
             SpecVersion::V1_6 => include_str!("../../../schemas/cyclonedx/bom-1.6.schema.json"),
             SpecVersion::V1_7 => include_str!("../../../schemas/cyclonedx/bom-1.7.schema.json"),
         }
+    }
+
+    /// The strict variant of the schema (no properties beyond the
+    /// specification's), which only 1.2 and 1.3 publish.
+    pub fn strict_schema_source(self) -> Option<&'static str> {
+        match self {
+            SpecVersion::V1_2 => Some(include_str!(
+                "../../../schemas/cyclonedx/bom-1.2-strict.schema.json"
+            )),
+            SpecVersion::V1_3 => Some(include_str!(
+                "../../../schemas/cyclonedx/bom-1.3-strict.schema.json"
+            )),
+            _ => None,
+        }
+    }
+
+    /// The official XSD of the XML format of this version.
+    pub fn xsd_source(self) -> &'static str {
+        match self {
+            SpecVersion::V1_2 => include_str!("../../../schemas/cyclonedx/bom-1.2.xsd"),
+            SpecVersion::V1_3 => include_str!("../../../schemas/cyclonedx/bom-1.3.xsd"),
+            SpecVersion::V1_4 => include_str!("../../../schemas/cyclonedx/bom-1.4.xsd"),
+            SpecVersion::V1_5 => include_str!("../../../schemas/cyclonedx/bom-1.5.xsd"),
+            SpecVersion::V1_6 => include_str!("../../../schemas/cyclonedx/bom-1.6.xsd"),
+            SpecVersion::V1_7 => include_str!("../../../schemas/cyclonedx/bom-1.7.xsd"),
+        }
+    }
+
+    /// The XML namespace of this version, `http://cyclonedx.org/schema/bom/1.N`.
+    pub fn xml_namespace(self) -> &'static str {
+        match self {
+            SpecVersion::V1_2 => "http://cyclonedx.org/schema/bom/1.2",
+            SpecVersion::V1_3 => "http://cyclonedx.org/schema/bom/1.3",
+            SpecVersion::V1_4 => "http://cyclonedx.org/schema/bom/1.4",
+            SpecVersion::V1_5 => "http://cyclonedx.org/schema/bom/1.5",
+            SpecVersion::V1_6 => "http://cyclonedx.org/schema/bom/1.6",
+            SpecVersion::V1_7 => "http://cyclonedx.org/schema/bom/1.7",
+        }
+    }
+
+    /// The version whose XML namespace is `ns`.
+    pub fn from_xml_namespace(ns: &str) -> Option<SpecVersion> {
+        SpecVersion::ALL
+            .into_iter()
+            .find(|v| v.xml_namespace() == ns)
     }
 
     fn index(self) -> usize {
@@ -128,28 +187,75 @@ pub fn registry() -> Result<&'static Registry<'static>, String> {
         .map_err(Clone::clone)
 }
 
-/// The compiled validator for `version`, built on first use.
+/// Which schema a document is checked against.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum JsonSchema {
+    /// The CycloneDX bom schema of a version; `strict` picks the strict
+    /// variant where the version has one (1.2 and 1.3).
+    Cyclonedx {
+        /// The spec version.
+        version: SpecVersion,
+        /// Use the strict variant when there is one.
+        strict: bool,
+    },
+    /// The SPDX 2.3 JSON schema.
+    Spdx2_3,
+}
+
+/// The official SPDX 2.3 JSON schema (draft 2019-09).
+pub const SPDX_2_3_SCHEMA: &str = include_str!("../../../schemas/spdx/spdx-2.3.schema.json");
+
+impl JsonSchema {
+    /// The schema text, its draft and a name for messages.
+    fn source(self) -> (&'static str, Draft, String) {
+        match self {
+            JsonSchema::Cyclonedx { version, strict } => match version.strict_schema_source() {
+                Some(text) if strict => (text, Draft::Draft7, format!("bom-{version}-strict")),
+                _ => (
+                    version.schema_source(),
+                    Draft::Draft7,
+                    format!("bom-{version}"),
+                ),
+            },
+            JsonSchema::Spdx2_3 => (SPDX_2_3_SCHEMA, Draft::Draft201909, "spdx-2.3".into()),
+        }
+    }
+
+    /// Slot in the validator cache.
+    fn index(self) -> usize {
+        match self {
+            JsonSchema::Cyclonedx { version, strict } => {
+                let strict = strict && version.strict_schema_source().is_some();
+                version.index() * 2 + usize::from(strict)
+            }
+            JsonSchema::Spdx2_3 => SpecVersion::ALL.len() * 2,
+        }
+    }
+}
+
+/// Number of validator slots: two per CycloneDX version, one for SPDX.
+const SLOTS: usize = SpecVersion::ALL.len() * 2 + 1;
+
+/// The compiled validator for `schema`, built on first use.
 ///
 /// Errors only if the embedded schemas are broken (a build defect).
-pub fn validator(version: SpecVersion) -> Result<&'static Validator, String> {
-    static CELLS: [OnceLock<Result<Validator, String>>; 4] = [
-        OnceLock::new(),
-        OnceLock::new(),
-        OnceLock::new(),
-        OnceLock::new(),
-    ];
-    CELLS[version.index()]
+pub fn validator(schema: JsonSchema) -> Result<&'static Validator, String> {
+    static CELLS: [OnceLock<Result<Validator, String>>; SLOTS] = [const { OnceLock::new() }; SLOTS];
+    CELLS[schema.index()]
         .get_or_init(|| {
-            let registry = registry()?;
-            let schema: Value = serde_json::from_str(version.schema_source())
-                .map_err(|e| format!("embedded bom-{version} schema: {e}"))?;
-            jsonschema::options()
-                .with_draft(Draft::Draft7)
+            let (text, draft, name) = schema.source();
+            let value: Value =
+                serde_json::from_str(text).map_err(|e| format!("embedded {name} schema: {e}"))?;
+            let mut options = jsonschema::options()
+                .with_draft(draft)
                 .should_validate_formats(true)
-                .with_registry(registry)
-                .offline()
-                .build(&schema)
-                .map_err(|e| format!("embedded bom-{version} schema does not compile: {e}"))
+                .offline();
+            if draft == Draft::Draft7 {
+                options = options.with_registry(registry()?);
+            }
+            options
+                .build(&value)
+                .map_err(|e| format!("embedded {name} schema does not compile: {e}"))
         })
         .as_ref()
         .map_err(Clone::clone)
@@ -159,10 +265,10 @@ pub fn validator(version: SpecVersion) -> Result<&'static Validator, String> {
 /// are named by their type instead.
 const MAX_VALUE_IN_MESSAGE: usize = 80;
 
-/// Validate `doc` against the schema of `version`, returning one error
-/// diagnostic per schema violation, in the validator's (deterministic) order.
-pub fn check(doc: &Value, version: SpecVersion) -> Result<Vec<Diagnostic>, String> {
-    let validator = validator(version)?;
+/// Validate `doc` against `schema`, returning one error diagnostic per
+/// schema violation, in the validator's (deterministic) order.
+pub fn check(doc: &Value, schema: JsonSchema) -> Result<Vec<Diagnostic>, String> {
+    let validator = validator(schema)?;
     if validator.is_valid(doc) {
         return Ok(Vec::new());
     }
@@ -283,11 +389,55 @@ mod tests {
     use super::*;
     use serde_json::json;
 
+    fn cdx(version: SpecVersion) -> JsonSchema {
+        JsonSchema::Cyclonedx {
+            version,
+            strict: false,
+        }
+    }
+
     #[test]
     fn every_embedded_schema_compiles_offline() {
+        for version in SpecVersion::ALL {
+            for strict in [false, true] {
+                let validator = validator(JsonSchema::Cyclonedx { version, strict });
+                assert!(validator.is_ok(), "{version}: {:?}", validator.err());
+            }
+        }
+        assert!(validator(JsonSchema::Spdx2_3).is_ok());
+    }
+
+    #[test]
+    fn strict_variants_exist_for_1_2_and_1_3_only() {
+        let extra = json!({"bomFormat": "CycloneDX", "specVersion": "1.3", "version": 1,
+                           "x-vendor": true});
+        let lax = JsonSchema::Cyclonedx {
+            version: SpecVersion::V1_3,
+            strict: false,
+        };
+        let strict = JsonSchema::Cyclonedx {
+            version: SpecVersion::V1_3,
+            strict: true,
+        };
+        assert!(check(&extra, lax).unwrap().is_empty());
+        let errs = check(&extra, strict).unwrap();
+        assert_eq!(errs.len(), 1);
+        assert_eq!(errs[0].code, "schema-additional-properties");
+        let slots: std::collections::HashSet<usize> = SpecVersion::ALL
+            .into_iter()
+            .flat_map(|version| {
+                [false, true].map(|strict| JsonSchema::Cyclonedx { version, strict }.index())
+            })
+            .chain([JsonSchema::Spdx2_3.index()])
+            .collect();
+        assert_eq!(slots.len(), SpecVersion::ALL.len() + 3);
+        assert!(slots.iter().all(|&i| i < SLOTS));
         for v in SpecVersion::ALL {
-            let validator = validator(v);
-            assert!(validator.is_ok(), "{v}: {:?}", validator.err());
+            assert_eq!(
+                v.strict_schema_source().is_some(),
+                v <= SpecVersion::V1_3,
+                "{v}"
+            );
         }
     }
 
@@ -301,11 +451,11 @@ mod tests {
                                    "licenses": [{"license": {"id": id}}]}]})
         };
         assert!(
-            check(&bom("Apache-2.0"), SpecVersion::V1_6)
+            check(&bom("Apache-2.0"), cdx(SpecVersion::V1_6))
                 .unwrap()
                 .is_empty()
         );
-        let errs = check(&bom("Not-A-License"), SpecVersion::V1_6).unwrap();
+        let errs = check(&bom("Not-A-License"), cdx(SpecVersion::V1_6)).unwrap();
         assert!(!errs.is_empty());
         assert!(errs.iter().all(|d| {
             d.pointer
@@ -319,7 +469,7 @@ mod tests {
     fn formats_are_asserted() {
         let bom = json!({"bomFormat": "CycloneDX", "specVersion": "1.5", "version": 1,
                          "metadata": {"timestamp": "yesterday"}});
-        let errs = check(&bom, SpecVersion::V1_5).unwrap();
+        let errs = check(&bom, cdx(SpecVersion::V1_5)).unwrap();
         assert_eq!(errs.len(), 1);
         assert_eq!(errs[0].code, "schema-format");
         assert_eq!(errs[0].pointer.as_deref(), Some("/metadata/timestamp"));
@@ -361,7 +511,7 @@ mod tests {
         let long = "x".repeat(500);
         let bom = json!({"bomFormat": "CycloneDX", "specVersion": "1.6", "version": 1,
                          "components": [{"type": "no-such-type", "name": long}]});
-        let errs = check(&bom, SpecVersion::V1_6).unwrap();
+        let errs = check(&bom, cdx(SpecVersion::V1_6)).unwrap();
         assert!(!errs.is_empty());
         for e in &errs {
             assert!(e.message.len() < 300, "{}", e.message);
@@ -371,11 +521,19 @@ mod tests {
     #[test]
     fn versions_parse_and_name_their_schemas() {
         assert_eq!(SpecVersion::parse("1.6"), Some(SpecVersion::V1_6));
-        assert_eq!(SpecVersion::parse("1.3"), None);
+        assert_eq!(SpecVersion::parse("1.3"), Some(SpecVersion::V1_3));
+        assert_eq!(SpecVersion::parse("1.1"), None);
         assert_eq!(SpecVersion::parse("1.60"), None);
         for v in SpecVersion::ALL {
             let s: Value = serde_json::from_str(v.schema_source()).unwrap();
             assert_eq!(s["$id"], v.schema_id());
+            if let Some(strict) = v.strict_schema_source() {
+                let s: Value = serde_json::from_str(strict).unwrap();
+                assert_eq!(s["$id"], v.schema_id());
+            }
+            assert_eq!(SpecVersion::from_xml_namespace(v.xml_namespace()), Some(v));
+            let ns = format!("targetNamespace=\"{}\"", v.xml_namespace());
+            assert!(v.xsd_source().contains(&ns), "{v}");
         }
     }
 }

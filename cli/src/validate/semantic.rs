@@ -15,7 +15,7 @@ use crate::diag::{Code, Diagnostic, Severity};
 
 /// Prefix of a BOM-Link (`urn:cdx:serial/version#ref`), a reference into
 /// another BOM that cannot be checked here.
-const BOM_LINK: &str = "urn:cdx:";
+pub(super) const BOM_LINK: &str = "urn:cdx:";
 
 /// Where references live, as paths from the document root. `*` stands for
 /// every item of an array; the last segment names the referencing value,
