@@ -1,5 +1,6 @@
 //! `strata validate` through the real binary: the CycloneDX specification's
-//! own test corpus, unreadable input, semantic findings and output shapes.
+//! own JSON test corpus (1.2–1.7), unreadable input, semantic findings and
+//! output shapes.
 
 use crate::common;
 
@@ -424,7 +425,7 @@ fn boms_larger_than_the_64_mib_input_limit_are_validated() {
         .unwrap();
     assert_eq!(
         String::from_utf8_lossy(&out.stdout),
-        "valid: large.json (CycloneDX 1.6, 5000 components)\n",
+        "valid: large.json (CycloneDX 1.6 JSON, 5000 components)\n",
         "{}",
         render(&out, tmp.path())
     );

@@ -483,3 +483,112 @@ fn vendor_sbom_of_the_wrong_kind_or_invalid_stops_assembly() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("error[unsupported-sbom-format]"));
 }
+
+/// Documents built from the formats, per version and format: (name, text,
+/// expected status, expected first error code).
+fn built_documents() -> Vec<(String, String, &'static str, &'static str)> {
+    let mut out = Vec::new();
+    for v in XML_VERSIONS {
+        let component = json!({"type": "library", "name": "zlib", "version": "1.3.1"});
+        let bom = json!({"bomFormat": "CycloneDX", "specVersion": v, "version": 1, "components": [component]});
+        let mut no_name = bom.clone();
+        no_name["components"][0]
+            .as_object_mut()
+            .unwrap()
+            .remove("name");
+        let mut wrong_type = bom.clone();
+        wrong_type["version"] = json!("one");
+        let mut no_version = bom.clone();
+        no_version.as_object_mut().unwrap().remove("version");
+        let version_required = v <= "1.4";
+        out.extend([
+            (format!("valid-{v}.json"), bom.to_string(), "valid", ""),
+            (
+                format!("no-name-{v}.json"),
+                no_name.to_string(),
+                "invalid",
+                "schema-required",
+            ),
+            (
+                format!("wrong-type-{v}.json"),
+                wrong_type.to_string(),
+                "invalid",
+                "schema-type",
+            ),
+            (
+                format!("no-bom-version-{v}.json"),
+                no_version.to_string(),
+                if version_required { "invalid" } else { "valid" },
+                if version_required {
+                    "schema-required"
+                } else {
+                    ""
+                },
+            ),
+        ]);
+        let ns = format!("http://cyclonedx.org/schema/bom/{v}");
+        let xml = format!(
+            "<?xml version=\"1.0\"?>\n<bom xmlns=\"{ns}\" version=\"1\">\n<components>\n<component type=\"library\"><name>zlib</name><version>1.3.1</version></component>\n</components>\n</bom>\n"
+        );
+        out.extend([
+            (format!("valid-{v}.xml"), xml.clone(), "valid", ""),
+            (
+                format!("no-name-{v}.xml"),
+                xml.replace("<name>zlib</name>", ""),
+                "invalid",
+                "schema-xsd",
+            ),
+            (
+                format!("wrong-type-{v}.xml"),
+                xml.replace("version=\"1\"", "version=\"one\""),
+                "invalid",
+                "schema-xsd",
+            ),
+            (
+                format!("bad-enum-{v}.xml"),
+                xml.replace("\"library\"", "\"gadget\""),
+                "invalid",
+                "schema-xsd",
+            ),
+        ]);
+        if v != "1.2" {
+            // A 1.3+ element (component properties) under the 1.2 namespace.
+            let wrong_ns = xml.replace(&ns, "http://cyclonedx.org/schema/bom/1.2").replace(
+                "</version></component>",
+                "</version><properties><property name=\"a\">b</property></properties></component>",
+            );
+            out.push((
+                format!("wrong-namespace-{v}.xml"),
+                wrong_ns,
+                "invalid",
+                "schema-xsd",
+            ));
+        }
+    }
+    out
+}
+
+#[test]
+fn documents_built_from_each_version_and_format_get_the_right_verdict() {
+    let tmp = tempfile::tempdir().unwrap();
+    let docs = built_documents();
+    let paths: Vec<PathBuf> = docs
+        .iter()
+        .map(|(name, text, ..)| {
+            let p = tmp.path().join(name);
+            std::fs::write(&p, text).unwrap();
+            p
+        })
+        .collect();
+    let (code, out) = validate(tmp.path(), &[], &paths);
+    assert_eq!(code, 1);
+    let files = out["files"].as_array().unwrap();
+    assert_eq!(files.len(), docs.len());
+    for ((name, _, status, first), f) in docs.iter().zip(files) {
+        assert_eq!(f["status"], *status, "{name}: {f:#}");
+        if !first.is_empty() {
+            assert_eq!(f["diagnostics"][0]["code"], *first, "{name}: {f:#}");
+            assert!(f["diagnostics"][0]["position"]["line"].is_u64(), "{name}");
+        }
+    }
+}
