@@ -12,7 +12,7 @@
 
 use std::process::ExitCode;
 
-use strata::validate::schema::{self, SpecVersion};
+use strata::validate::schema::{self, JsonSchema, SpecVersion};
 
 fn main() -> ExitCode {
     let Some(path) = std::env::args().nth(1) else {
@@ -33,7 +33,10 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let validator = match schema::validator(SpecVersion::V1_6) {
+    let validator = match schema::validator(JsonSchema::Cyclonedx {
+        version: SpecVersion::V1_6,
+        strict: false,
+    }) {
         Ok(v) => v,
         Err(e) => {
             eprintln!("{e}");

@@ -145,6 +145,9 @@ fn spdx_example_shows_namespace_creators_and_packages() {
     }
 }
 
+/// How a document is broken: name, the change, expected code and pointer.
+type Breakage = (&'static str, fn(&mut Value), &'static str, &'static str);
+
 #[test]
 fn spdx_documents_broken_from_the_example_are_invalid_with_pointers() {
     let tmp = tempfile::tempdir().unwrap();
@@ -155,7 +158,7 @@ fn spdx_documents_broken_from_the_example_are_invalid_with_pointers() {
         .unwrap(),
     )
     .unwrap();
-    let cases: [(&str, fn(&mut Value), &str, &str); 6] = [
+    let cases: [Breakage; 6] = [
         (
             "no-creation-info",
             |d| {

@@ -285,9 +285,12 @@ mod tests {
         );
     }
 
+    /// A broken document: what, how, expected code and pointer.
+    type Case = (&'static str, fn(&mut Value), &'static str, &'static str);
+
     #[test]
     fn schema_violations_are_errors() {
-        let cases: [(&str, fn(&mut Value), &str, &str); 5] = [
+        let cases: [Case; 5] = [
             (
                 "missing namespace",
                 |d| {

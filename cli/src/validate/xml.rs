@@ -285,32 +285,35 @@ fn cyclonedx_version(
     ))
 }
 
+/// Compile the embedded XSD of `version` (its SPDX import is answered by
+/// the resolver).
+fn compile_xsd(version: SpecVersion) -> Result<SchemaValidationContext> {
+    let mut parser = SchemaParserContext::from_buffer(version.xsd_source());
+    SchemaValidationContext::from_parser(&mut parser).map_err(|errors| {
+        let first = errors
+            .first()
+            .and_then(|e| e.message.clone())
+            .unwrap_or_default();
+        Error::invalid(
+            Diagnostic::error(
+                Code::EmbeddedSchema,
+                format!(
+                    "embedded bom-{version}.xsd does not compile: {}",
+                    first.trim()
+                ),
+            )
+            .help("this is a defect in strata; please report it"),
+        )
+    })
+}
+
 /// Validate `doc` with the thread's compiled XSD of `version`.
 fn schema_errors(version: SpecVersion, doc: &Document) -> Result<Vec<StructuredError>> {
     VALIDATORS.with(|cell| {
         let mut map = cell.borrow_mut();
-        if !map.contains_key(&version) {
-            let mut parser = SchemaParserContext::from_buffer(version.xsd_source());
-            let ctx = SchemaValidationContext::from_parser(&mut parser).map_err(|errors| {
-                let first = errors
-                    .first()
-                    .and_then(|e| e.message.clone())
-                    .unwrap_or_default();
-                Error::invalid(
-                    Diagnostic::error(
-                        Code::EmbeddedSchema,
-                        format!(
-                            "embedded bom-{version}.xsd does not compile: {}",
-                            first.trim()
-                        ),
-                    )
-                    .help("this is a defect in strata; please report it"),
-                )
-            })?;
-            map.insert(version, ctx);
-        }
-        let Some(ctx) = map.get_mut(&version) else {
-            return Err(Error::Internal(format!("no XSD validator for {version}")));
+        let ctx = match map.entry(version) {
+            std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
+            std::collections::hash_map::Entry::Vacant(e) => e.insert(compile_xsd(version)?),
         };
         Ok(match ctx.validate_document(doc) {
             Ok(()) => Vec::new(),

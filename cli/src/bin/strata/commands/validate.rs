@@ -64,7 +64,7 @@ pub struct ValidateArgs {
 
 /// The result for one file: a report, or why it could not be judged.
 enum Outcome {
-    Judged(Report),
+    Judged(Box<Report>),
     Unreadable(PathBuf, Error),
 }
 
@@ -100,7 +100,7 @@ pub fn run(args: ValidateArgs) -> Result<ExitStatus> {
                 validate::validate_file(path, &opts)
             };
             match result {
-                Ok(report) => Outcome::Judged(report),
+                Ok(report) => Outcome::Judged(Box::new(report)),
                 Err(e) => Outcome::Unreadable(path.clone(), e),
             }
         })
