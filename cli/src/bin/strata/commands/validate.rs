@@ -19,14 +19,16 @@ use crate::output;
 /// against the official schema of its format and version, embedded in
 /// strata (nothing is fetched over the network):
 ///
-/// - CycloneDX JSON: the JSON schema of its `specVersion`, with the SPDX,
-///   JSF and cryptography schemas it references; formats such as
-///   `date-time` and `iri-reference` are enforced. 1.2 and 1.3 are checked
-///   against their strict variants with --strict.
-/// - CycloneDX XML: the XSD of the version its namespace names, with
-///   libxml2; no DTD, no entities, no network, at most 64 MiB.
-/// - SPDX 2.3 JSON: the SPDX 2.3 JSON schema; the summary shows the
-///   document namespace, creators and package count.
+/// CycloneDX JSON: the JSON schema of its `specVersion`, with the SPDX, JSF
+/// and cryptography schemas it references; formats such as `date-time` and
+/// `iri-reference` are enforced. 1.2 and 1.3 are checked against their
+/// strict variants with --strict.
+///
+/// CycloneDX XML: the XSD of the version its namespace names, with libxml2;
+/// no DTD, no entities, no network, at most 64 MiB.
+///
+/// SPDX 2.3 JSON: the SPDX 2.3 JSON schema; the summary shows the document
+/// namespace, creators and package count.
 ///
 /// A second pass checks what the schemas cannot: duplicate bom-refs or
 /// SPDXIDs, references that name nothing, and a `$schema` that disagrees
