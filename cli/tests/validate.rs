@@ -17,14 +17,14 @@ fn corpus(version: &str) -> PathBuf {
         .join(version)
 }
 
-/// The corpus files of `version` whose names start with `prefix`, sorted.
-fn corpus_files(version: &str, prefix: &str) -> Vec<PathBuf> {
+/// The corpus files of `version` named `prefix*ext`, sorted.
+pub(crate) fn corpus_files(version: &str, prefix: &str, ext: &str) -> Vec<PathBuf> {
     let mut files: Vec<PathBuf> = std::fs::read_dir(corpus(version))
         .unwrap()
         .map(|e| e.unwrap().path())
         .filter(|p| {
             let name = p.file_name().unwrap().to_string_lossy();
-            name.starts_with(prefix) && name.ends_with(".json")
+            name.starts_with(prefix) && name.ends_with(ext)
         })
         .collect();
     files.sort();
@@ -32,7 +32,7 @@ fn corpus_files(version: &str, prefix: &str) -> Vec<PathBuf> {
 }
 
 /// Run `strata validate --format json` over `files`; (exit code, output).
-fn validate_json(dir: &Path, args: &[&str], files: &[PathBuf]) -> (i32, Value) {
+pub(crate) fn validate_json(dir: &Path, args: &[&str], files: &[PathBuf]) -> (i32, Value) {
     let out = strata(dir)
         .arg("validate")
         .args(["--format", "json"])
@@ -40,6 +40,7 @@ fn validate_json(dir: &Path, args: &[&str], files: &[PathBuf]) -> (i32, Value) {
         .args(files)
         .output()
         .unwrap();
+    assert!(!String::from_utf8_lossy(&out.stderr).contains("panicked"));
     let doc: Value = serde_json::from_slice(&out.stdout)
         .unwrap_or_else(|e| panic!("stdout is not JSON ({e}): {}", render(&out, dir)));
     (out.status.code().unwrap_or(-1), doc)
@@ -66,8 +67,8 @@ fn agrees_with_the_specification_test_corpus() {
     let dir = repo();
     let mut summary = Vec::new();
     for version in VERSIONS {
-        let valid = corpus_files(version, "valid-");
-        let invalid = corpus_files(version, "invalid-");
+        let valid = corpus_files(version, "valid-", ".json");
+        let invalid = corpus_files(version, "invalid-", ".json");
         assert!(
             valid.len() >= 15,
             "{version}: only {} valid-*.json files",

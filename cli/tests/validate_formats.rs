@@ -8,41 +8,22 @@ use crate::common;
 
 use std::path::{Path, PathBuf};
 
+use crate::validate::{corpus_files as corpus, validate_json as validate};
 use common::{example_fleet, render, repo, strata};
 use serde_json::{Value, json};
 
 const XML_VERSIONS: [&str; 6] = ["1.2", "1.3", "1.4", "1.5", "1.6", "1.7"];
 
-/// Corpus files of `version` named `prefix*.ext`, sorted.
-fn corpus(version: &str, prefix: &str, ext: &str) -> Vec<PathBuf> {
-    let dir = repo()
-        .join("cli/tests/fixtures/cyclonedx-spec")
-        .join(version);
-    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| {
-            let name = p.file_name().unwrap().to_string_lossy();
-            name.starts_with(prefix) && name.ends_with(ext)
-        })
-        .collect();
-    files.sort();
-    files
-}
-
-/// `strata validate --format json ARGS FILES`: (exit code, output).
-fn validate(dir: &Path, args: &[&str], files: &[PathBuf]) -> (i32, Value) {
-    let out = strata(dir)
-        .arg("validate")
-        .args(["--format", "json"])
-        .args(args)
-        .args(files)
-        .output()
-        .unwrap();
-    assert!(!String::from_utf8_lossy(&out.stderr).contains("panicked"));
-    let doc: Value = serde_json::from_slice(&out.stdout)
-        .unwrap_or_else(|e| panic!("stdout is not JSON ({e}): {}", render(&out, dir)));
-    (out.status.code().unwrap_or(-1), doc)
+/// Write `text` to `dir/name`, validate it and expect it refused (exit 2,
+/// no panic); the stderr.
+fn refused(dir: &Path, name: &str, text: &str) -> String {
+    let path = dir.join(name);
+    std::fs::write(&path, text).unwrap();
+    let out = strata(dir).arg("validate").arg(&path).output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert_eq!(out.status.code(), Some(2), "{name}: {err}");
+    assert!(!err.contains("panicked"), "{name}: {err}");
+    err
 }
 
 fn misjudged<'a>(doc: &'a Value, expected: &str) -> Vec<&'a str> {
@@ -241,15 +222,7 @@ fn unsupported_sbom_formats_say_what_is_supported() {
         ),
     ];
     for (name, text, what) in files {
-        let path = tmp.path().join(name);
-        std::fs::write(&path, text).unwrap();
-        let out = strata(tmp.path())
-            .arg("validate")
-            .arg(&path)
-            .output()
-            .unwrap();
-        assert_eq!(out.status.code(), Some(2), "{name}");
-        let err = String::from_utf8_lossy(&out.stderr);
+        let err = refused(tmp.path(), name, text);
         assert!(
             err.contains("error[unsupported-sbom-format]"),
             "{name}: {err}"
@@ -284,17 +257,9 @@ fn hostile_xml_is_refused_without_expanding_or_fetching() {
         ("external.xml", external),
         ("local.xml", local),
     ] {
-        let path = tmp.path().join(name);
-        std::fs::write(&path, text).unwrap();
         let start = std::time::Instant::now();
-        let out = strata(tmp.path())
-            .arg("validate")
-            .arg(&path)
-            .output()
-            .unwrap();
+        let err = refused(tmp.path(), name, text);
         assert!(start.elapsed().as_secs() < 10, "{name}");
-        assert_eq!(out.status.code(), Some(2), "{name}");
-        let err = String::from_utf8_lossy(&out.stderr);
         assert!(err.contains("error[xml-doctype]"), "{name}: {err}");
         assert!(!err.contains("root:"), "{name}: {err}");
     }
@@ -309,15 +274,7 @@ fn hostile_xml_is_refused_without_expanding_or_fetching() {
         ("deep.xml", deep, "xml-syntax"),
         ("big.xml", big, "input-too-large"),
     ] {
-        let path = tmp.path().join(name);
-        std::fs::write(&path, text).unwrap();
-        let out = strata(tmp.path())
-            .arg("validate")
-            .arg(&path)
-            .output()
-            .unwrap();
-        assert_eq!(out.status.code(), Some(2), "{name}");
-        let err = String::from_utf8_lossy(&out.stderr);
+        let err = refused(tmp.path(), name, &text);
         assert!(err.contains(&format!("error[{code}]")), "{name}: {err}");
     }
 }
