@@ -324,8 +324,9 @@ fn assemble_with(kind: &str, name: &str, text: &str) -> (std::process::Output, t
     (out, fleet)
 }
 
-/// The `strata:evidence:sbom:*` properties of the OS layer's SBOM evidence.
-fn sbom_properties(out: &std::process::Output, name: &str) -> Vec<(String, String)> {
+/// The `strata:evidence:sbom:*` properties (without that prefix) of the
+/// OS layer's SBOM evidence named `*name`, which is referenced as a BOM.
+pub(crate) fn sbom_properties(out: &std::process::Output, name: &str) -> Vec<(String, String)> {
     let v: Value = serde_json::from_slice(&out.stdout).unwrap();
     let os = v["components"]
         .as_array()
