@@ -8,7 +8,11 @@ clock, no unseeded randomness). Every component carries what real SBOMs do
 are nested, and the dependency graph references every component, so both
 the schema pass and the semantic pass have real work to do.
 
-Usage: gen-large-bom.py [--components N] [--out FILE]   (default 20000, stdout)
+With --xml the same BOM is written as CycloneDX 1.6 XML (every field of
+the JSON that the XML format has, in the XSD's order), for benchmarking the
+XSD path.
+
+Usage: gen-large-bom.py [--components N] [--xml] [--out FILE]   (default 20000, stdout)
 """
 import argparse
 import hashlib
@@ -16,6 +20,7 @@ import json
 import random
 import sys
 import uuid
+from xml.sax.saxutils import escape, quoteattr
 
 LICENSES = ["Apache-2.0", "MIT", "BSD-3-Clause", "BSD-2-Clause", "ISC", "MPL-2.0", "LGPL-2.1-only", "Zlib"]
 ECOSYSTEMS = ["npm", "pypi", "maven", "cargo", "golang", "deb"]
@@ -57,9 +62,61 @@ def component(i: int, rng: random.Random) -> dict:
     return c
 
 
+def xml_component(c: dict, out: list) -> None:
+    """Append the XML of component `c` (and its nested components) to `out`."""
+    out.append(f'<component type="{c["type"]}" bom-ref={quoteattr(c["bom-ref"])}>')
+    s = c["supplier"]
+    out.append(f"<supplier><name>{escape(s['name'])}</name><url>{escape(s['url'][0])}</url></supplier>")
+    for key in ("group", "name", "version", "description", "scope"):
+        out.append(f"<{key}>{escape(c[key])}</{key}>")
+    out.append("<hashes>" + "".join(
+        f'<hash alg="{h["alg"]}">{h["content"]}</hash>' for h in c["hashes"]) + "</hashes>")
+    lic = c["licenses"][0]
+    if "expression" in lic:
+        out.append(f"<licenses><expression>{escape(lic['expression'])}</expression></licenses>")
+    else:
+        out.append(f"<licenses><license><id>{lic['license']['id']}</id></license></licenses>")
+    out.append(f"<purl>{escape(c['purl'])}</purl>")
+    out.append("<externalReferences>" + "".join(
+        f'<reference type="{r["type"]}"><url>{escape(r["url"])}</url></reference>'
+        for r in c["externalReferences"]) + "</externalReferences>")
+    out.append("<properties>" + "".join(
+        f"<property name={quoteattr(p['name'])}>{escape(p['value'])}</property>"
+        for p in c["properties"]) + "</properties>")
+    if "components" in c:
+        out.append("<components>")
+        for sub in c["components"]:
+            xml_component(sub, out)
+        out.append("</components>")
+    out.append("</component>")
+
+
+def to_xml(bom: dict) -> str:
+    m = bom["metadata"]
+    out = ['<?xml version="1.0" encoding="UTF-8"?>',
+           f'<bom xmlns="http://cyclonedx.org/schema/bom/1.6" serialNumber="{bom["serialNumber"]}" version="1">',
+           f"<metadata><timestamp>{m['timestamp']}</timestamp>",
+           '<tools><components><component type="application"><name>gen-large-bom.py</name>'
+           "<version>1</version></component></components></tools>",
+           '<component type="application" bom-ref="root-app"><supplier><name>Acme Corp</name></supplier>'
+           "<name>bench-app</name><version>1.0.0</version></component></metadata>",
+           "<components>"]
+    for c in bom["components"]:
+        xml_component(c, out)
+    out.append("</components><dependencies>")
+    for d in bom["dependencies"]:
+        out.append(f"<dependency ref={quoteattr(d['ref'])}>" + "".join(
+            f"<dependency ref={quoteattr(t)}/>" for t in d["dependsOn"]) + "</dependency>")
+    out.append("</dependencies><compositions><composition><aggregate>complete</aggregate>"
+               '<assemblies><assembly ref="root-app"/></assemblies>'
+               '<dependencies><dependency ref="root-app"/></dependencies></composition></compositions></bom>')
+    return "\n".join(out) + "\n"
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--components", type=int, default=20000)
+    ap.add_argument("--xml", action="store_true", help="write CycloneDX 1.6 XML instead of JSON")
     ap.add_argument("--out", default="-")
     args = ap.parse_args()
     n = args.components
@@ -97,7 +154,7 @@ def main() -> None:
         "dependencies": deps,
         "compositions": [{"aggregate": "complete", "assemblies": ["root-app"], "dependencies": ["root-app"]}],
     }
-    text = json.dumps(bom, indent=2) + "\n"
+    text = to_xml(bom) if args.xml else json.dumps(bom, indent=2) + "\n"
     if args.out == "-":
         sys.stdout.write(text)
     else:
