@@ -588,4 +588,34 @@ mod tests {
             assert_eq!(r.diagnostics[0].code, "schema-additional-properties", "{v}");
         }
     }
+
+    /// Every prefix and a few thousand byte flips of a CycloneDX XML BOM, a
+    /// CycloneDX 1.2 JSON BOM and the SPDX example: a report or an error,
+    /// never a panic.
+    #[test]
+    fn cut_and_corrupted_documents_never_panic() {
+        let docs: [&[u8]; 3] = [
+            include_bytes!("../../tests/fixtures/cyclonedx-spec/1.2/valid-bom-1.2.xml"),
+            include_bytes!("../../tests/fixtures/cyclonedx-spec/1.2/valid-bom-1.2.json"),
+            include_bytes!("../../tests/fixtures/spdx/SPDXJSONExample-v2.3.spdx.json"),
+        ];
+        let opts = Options::default();
+        let mut seed: u64 = 0x5eed;
+        for doc in docs {
+            for end in (0..doc.len()).step_by(97) {
+                let _ = validate_bytes(Path::new("cut"), &doc[..end], &opts);
+            }
+            for _ in 0..300 {
+                let mut bytes = doc.to_vec();
+                for _ in 0..4 {
+                    seed = seed
+                        .wrapping_mul(6364136223846793005)
+                        .wrapping_add(1442695040888963407);
+                    let at = (seed >> 33) as usize % bytes.len();
+                    bytes[at] = (seed >> 20) as u8;
+                }
+                let _ = validate_bytes(Path::new("flipped"), &bytes, &opts);
+            }
+        }
+    }
 }
