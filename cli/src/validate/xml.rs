@@ -621,6 +621,27 @@ mod tests {
         assert_eq!(r.diagnostics[0].code, "schema-xsd");
     }
 
+    /// UTF-16 text (with a byte order mark) is read, and a DOCTYPE the
+    /// ASCII prolog scan cannot see is refused after parsing.
+    #[test]
+    fn utf16_documents_are_read_and_their_doctype_refused() {
+        let utf16 = |text: &str| -> Vec<u8> {
+            let mut out = vec![0xFF, 0xFE];
+            out.extend(text.encode_utf16().flat_map(u16::to_le_bytes));
+            out
+        };
+        let opts = Options::default();
+        let ok = utf16(&MINIMAL.replace("UTF-8", "UTF-16"));
+        let r = super::super::validate_bytes(Path::new("u16.xml"), &ok, &opts).unwrap();
+        assert!(r.is_valid(true), "{:?}", r.diagnostics);
+        assert_eq!(r.component_count, 2);
+        let dtd = utf16(
+            "<?xml version=\"1.0\" encoding=\"UTF-16\"?>\n<!DOCTYPE bom [<!ENTITY a \"x\">]>\n<bom xmlns=\"http://cyclonedx.org/schema/bom/1.4\">&a;</bom>",
+        );
+        let err = super::super::validate_bytes(Path::new("u16.xml"), &dtd, &opts).unwrap_err();
+        assert_eq!(err.diagnostics()[0].code, "xml-doctype");
+    }
+
     #[test]
     fn prolog_scan_stops_at_the_root() {
         assert_eq!(doctype_in_prolog(b"<bom><!DOCTYPE x></bom>"), None);
