@@ -153,7 +153,7 @@ pub fn validate(path: &Path, bytes: &[u8], opts: &Options) -> Result<Report> {
         errors
             .iter()
             .take(MAX_SCHEMA_ERRORS)
-            .map(|e| schema_diagnostic(e, version)),
+            .map(|e| schema_diagnostic(e, version, bytes)),
     );
     if total > MAX_SCHEMA_ERRORS {
         report.diagnostics.push(Diagnostic::error(
@@ -227,6 +227,40 @@ fn position(e: &StructuredError) -> Option<Position> {
         .filter(|&c| c > 0)
         .unwrap_or(1);
     Some(Position { line, column })
+}
+
+/// libxml2 2.9 gives schema errors a line but no column: find the column of
+/// the element the message names (`Element 'hash'`) on that line, in UTF-8
+/// text. The first start tag of that name on the line, with or without a
+/// namespace prefix; otherwise the position is kept as it is.
+fn element_column(text: &[u8], p: Position, message: &str) -> Position {
+    let Some(name) = message
+        .strip_prefix("Element '")
+        .and_then(|rest| rest.split('\'').next())
+    else {
+        return p;
+    };
+    let Some(line) = text.split(|&b| b == b'\n').nth(p.line - 1) else {
+        return p;
+    };
+    let Ok(line) = std::str::from_utf8(line) else {
+        return p;
+    };
+    let found = line.match_indices('<').find(|(i, _)| {
+        let tag = &line[i + 1..];
+        let local = tag
+            .split([' ', '>', '/', '\t', '\r'])
+            .next()
+            .map(|t| t.rsplit(':').next().unwrap_or(t));
+        local == Some(name)
+    });
+    match found {
+        Some((i, _)) => Position {
+            line: p.line,
+            column: line[..i].chars().count() + 1,
+        },
+        None => p,
+    }
 }
 
 fn doctype_error(path: &Path, position: Option<Position>) -> Error {
@@ -322,12 +356,13 @@ fn schema_errors(version: SpecVersion, doc: &Document) -> Result<Vec<StructuredE
     })
 }
 
-fn schema_diagnostic(e: &StructuredError, version: SpecVersion) -> Diagnostic {
+fn schema_diagnostic(e: &StructuredError, version: SpecVersion, text: &[u8]) -> Diagnostic {
     let message = e.message.as_deref().map_or("invalid", str::trim);
     // libxml2 names elements as `{namespace}local`; the namespace is the
     // BOM's own and only lengthens the message.
     let message = message.replace(&format!("{{{}}}", version.xml_namespace()), "");
-    let mut d = Diagnostic::error(Code::SchemaXsd, message).at(position(e));
+    let position = position(e).map(|p| element_column(text, p, &message));
+    let mut d = Diagnostic::error(Code::SchemaXsd, message).at(position);
     if matches!(e.level, XmlErrorLevel::Warning) {
         d.severity = Severity::Warning;
     }
@@ -519,7 +554,7 @@ mod tests {
         assert!(!r.is_valid(false));
         let d = &r.diagnostics[0];
         assert_eq!(d.code, "schema-xsd");
-        assert_eq!(d.position.map(|p| p.line), Some(4));
+        assert_eq!(d.position, Some(Position { line: 4, column: 5 }));
         assert!(d.message.contains("gadget"), "{}", d.message);
         assert!(!d.message.contains("{http"), "{}", d.message);
     }
