@@ -9,7 +9,6 @@ use std::path::{Path, PathBuf};
 use strata::evidence::android::{self, StatusList};
 use strata::evidence::{self, Options, Report, Status};
 use strata::model::EvidenceKind;
-use time::macros::datetime;
 
 fn dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/hw/android")
@@ -19,7 +18,7 @@ fn read(rel: &str) -> Vec<u8> {
     std::fs::read(dir().join(rel)).unwrap()
 }
 
-fn inspect(rel: &str, at: time::OffsetDateTime, status: Option<&StatusList>) -> Report {
+fn inspect(rel: &str, at: strata::clock::Time, status: Option<&StatusList>) -> Report {
     android::inspect(
         &read(rel),
         &android::Options {
@@ -50,7 +49,7 @@ const SAMPLES: &[&str] = &[
 #[test]
 fn every_sample_decodes_to_the_expected_json() {
     for s in SAMPLES {
-        let r = inspect(&format!("{s}.pem"), datetime!(2025-12-01 0:00 UTC), None);
+        let r = inspect(&format!("{s}.pem"), common::midnight("2025-12-01"), None);
         let expected: serde_json::Value =
             serde_json::from_slice(&read(&format!("{s}.json"))).unwrap();
         let got = &r.decoded["keyDescription"];
@@ -60,14 +59,14 @@ fn every_sample_decodes_to_the_expected_json() {
 
 /// The key's creation time (softwareEnforced.creationDateTime): RKP
 /// intermediates live for weeks, so chains are judged when they were made.
-fn created(s: &str) -> time::OffsetDateTime {
+fn created(s: &str) -> strata::clock::Time {
     let expected: serde_json::Value = serde_json::from_slice(&read(&format!("{s}.json"))).unwrap();
-    let ms: i128 = expected["softwareEnforced"]["creationDateTime"]
+    let ms: i64 = expected["softwareEnforced"]["creationDateTime"]
         .as_str()
         .unwrap()
         .parse()
         .unwrap();
-    time::OffsetDateTime::from_unix_timestamp_nanos(ms * 1_000_000).unwrap()
+    strata::clock::Time::from_timestamp(jiff::Timestamp::from_millisecond(ms).unwrap())
 }
 
 #[test]
@@ -104,7 +103,7 @@ fn hardware_chains_verify_to_a_google_root() {
 fn key_fields_of_the_pixel_9_pro() {
     let r = inspect(
         "keyattestation/caiman/sdk36/TEE_EC_RKP.pem",
-        datetime!(2025-10-01 0:00 UTC),
+        common::midnight("2025-10-01"),
         None,
     );
     assert!(r.passed(), "{:?}", r.checks);
@@ -128,7 +127,7 @@ fn key_fields_of_the_pixel_9_pro() {
     // Strongbox on the Pixel 8a.
     let r = inspect(
         "keyattestation/akita/sdk34/SB_RSA_NONE.pem",
-        datetime!(2025-12-01 0:00 UTC),
+        common::midnight("2025-12-01"),
         None,
     );
     assert_eq!(field(&r, "keymint-security-level"), "StrongBox");
@@ -140,7 +139,7 @@ fn key_fields_of_the_pixel_9_pro() {
 fn the_software_root_is_rejected_by_name() {
     let r = inspect(
         "keyattestation/marlin/sdk29/TEE_EC_NONE.pem",
-        datetime!(2025-12-01 0:00 UTC),
+        common::midnight("2025-12-01"),
         None,
     );
     let root = check(&r, "chain-root");
@@ -188,11 +187,11 @@ fn out_of_order_tags_are_a_der_error() {
 fn expiry_of_the_root_is_judged_at_the_evaluation_time() {
     // The Pixel 8a chain ends at the D50F.. root (2019-11-22 .. 2034-11-18).
     let rel = "keyattestation/akita/sdk34/TEE_RSA_BASE+IMEI.pem";
-    let late = inspect(rel, datetime!(2035-01-01 0:00 UTC), None);
+    let late = inspect(rel, common::midnight("2035-01-01"), None);
     let v = check(&late, "chain-validity");
     assert_eq!(v.status, Status::Fail);
     assert!(v.detail.contains("2034-11-18"), "{}", v.detail);
-    let early = inspect(rel, datetime!(2019-01-01 0:00 UTC), None);
+    let early = inspect(rel, common::midnight("2019-01-01"), None);
     assert_eq!(check(&early, "chain-validity").status, Status::Fail);
     assert_eq!(late.evaluated_at.as_deref(), Some("2035-01-01T00:00:00Z"));
 }
@@ -202,7 +201,7 @@ fn revocation_by_serial() {
     let list = StatusList::parse(&read("android-key-attestation/status.json")).unwrap();
     assert_eq!(list.entries.len(), 5);
     let rel = "keyattestation/caiman/sdk36/TEE_EC_RKP.pem";
-    let r = inspect(rel, datetime!(2025-10-01 0:00 UTC), Some(&list));
+    let r = inspect(rel, common::midnight("2025-10-01"), Some(&list));
     assert_eq!(check(&r, "revocation").status, Status::Pass);
     // Revoke the intermediate of this chain in a copy of the list.
     let serial = r.decoded["chain"][1]["serial"]
@@ -214,7 +213,7 @@ fn revocation_by_serial() {
     json["entries"][serial.to_uppercase()] =
         serde_json::json!({"status": "SUSPENDED", "reason": "KEY_COMPROMISE"});
     let list = StatusList::parse(json.to_string().as_bytes()).unwrap();
-    let r = inspect(rel, datetime!(2025-10-01 0:00 UTC), Some(&list));
+    let r = inspect(rel, common::midnight("2025-10-01"), Some(&list));
     let c = check(&r, "revocation");
     assert_eq!(c.status, Status::Fail);
     assert!(
@@ -249,7 +248,7 @@ fn chain_without_its_root_is_anchored_by_signature() {
     let r = android::inspect(
         without_root.as_bytes(),
         &android::Options {
-            at: Some(datetime!(2025-12-01 0:00 UTC)),
+            at: Some(common::midnight("2025-12-01")),
             revocation: None,
         },
     )
@@ -276,7 +275,7 @@ fn a_broken_signature_fails_the_chain() {
     let r = android::inspect(
         &der,
         &android::Options {
-            at: Some(datetime!(2025-12-01 0:00 UTC)),
+            at: Some(common::midnight("2025-12-01")),
             revocation: None,
         },
     )

@@ -7,7 +7,6 @@ use std::path::{Path, PathBuf};
 
 use strata::evidence::{self, Options, Report, Status, avb, uptane};
 use strata::model::EvidenceKind;
-use time::macros::datetime;
 
 fn dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/hw")
@@ -140,7 +139,7 @@ fn vbmeta_related_to_an_attestation() {
 
 fn uptane_opts(root: Option<&str>) -> uptane::Options {
     uptane::Options {
-        at: Some(datetime!(2026-01-01 0:00 UTC)),
+        at: Some(common::midnight("2026-01-01")),
         root: root.map(|r| (read(r), r.to_string())),
         keys: None,
     }
@@ -231,7 +230,7 @@ fn tampered_targets_fail_signature() {
 #[test]
 fn expired_metadata_fails_expiry() {
     let mut o = uptane_opts(Some("uptane/reference-impl/director/root.json"));
-    o.at = Some(datetime!(2038-01-01 0:00 UTC));
+    o.at = Some(common::midnight("2038-01-01"));
     let r = uptane::inspect(&read("uptane/reference-impl/director/targets.json"), &o).unwrap();
     assert_eq!(check(&r, "uptane-expiry").status, Status::Fail);
 }
@@ -365,7 +364,7 @@ fn detection_and_sibling_root() {
         &p,
         None,
         &Options {
-            at: Some(datetime!(2026-01-01 0:00 UTC)),
+            at: Some(common::midnight("2026-01-01")),
             ..Options::default()
         },
     )

@@ -6,6 +6,7 @@
 
 use std::path::{Path, PathBuf};
 
+use crate::common;
 use strata::evidence::{self, Options};
 
 fn samples() -> Vec<PathBuf> {
@@ -95,7 +96,7 @@ fn mutated_samples_never_panic() {
     let files = samples();
     assert!(files.len() > 40, "{}", files.len());
     let opts = Options {
-        at: Some(time::macros::datetime!(2025-01-01 0:00 UTC)),
+        at: Some(common::midnight("2025-01-01")),
         ..Options::default()
     };
     let mut rng = Rng(0x5eed_1234_abcd_ef01);

@@ -8,7 +8,6 @@ use std::path::{Path, PathBuf};
 
 use strata::evidence::{self, Report, Status, certs, ek, spdm, tcg};
 use strata::model::EvidenceKind;
-use time::macros::datetime;
 
 fn dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/hw/tcg")
@@ -34,7 +33,7 @@ fn field<'a>(r: &'a Report, name: &str) -> &'a str {
 
 fn tcg_opts() -> tcg::Options {
     tcg::Options {
-        at: Some(datetime!(2019-01-01 0:00 UTC)),
+        at: Some(common::midnight("2019-01-01")),
         ..Default::default()
     }
 }
@@ -186,7 +185,7 @@ fn platform_signature_with_a_wrong_issuer_fails() {
 #[test]
 fn ek_certificate_in_both_forms() {
     let o = ek::Options {
-        at: Some(datetime!(2019-01-01 0:00 UTC)),
+        at: Some(common::midnight("2019-01-01")),
         issuers: vec![der("hirs/stmtpmekint02.crt"), der("hirs/stmtpmekroot.crt")],
     };
     let a = ek::inspect(&read("hirs/ek_cert_untouched.cer"), &o).unwrap();
@@ -215,7 +214,7 @@ fn ek_certificate_in_both_forms() {
     let late = ek::inspect(
         &read("hirs/ek_cert_untouched.cer"),
         &ek::Options {
-            at: Some(datetime!(2025-01-01 0:00 UTC)),
+            at: Some(common::midnight("2025-01-01")),
             issuers: vec![],
         },
     )
@@ -240,7 +239,7 @@ fn spdm_chain_root_first() {
     let r = spdm::inspect(
         &read("spdm-libspdm/ecp384_bundle_responder.certchain.der"),
         &spdm::Options {
-            at: Some(datetime!(2026-12-01 0:00 UTC)),
+            at: Some(common::midnight("2026-12-01")),
         },
     )
     .unwrap();

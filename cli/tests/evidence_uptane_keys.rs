@@ -3,6 +3,7 @@
 //! in base64 (aktualizr's form), thresholds above one, and ECU manifests
 //! verified with explicitly trusted ECU keys.
 
+use crate::common;
 use aws_lc_rs::encoding::AsDer;
 use aws_lc_rs::rsa::{KeyPair as RsaKeyPair, KeySize};
 use aws_lc_rs::signature::{Ed25519KeyPair, KeyPair, RSA_PSS_SHA256};
@@ -83,7 +84,7 @@ fn targets(r: &Repo, with_ed: bool) -> Vec<u8> {
 
 fn opts(r: &Repo) -> uptane::Options {
     uptane::Options {
-        at: Some(time::macros::datetime!(2026-01-01 0:00 UTC)),
+        at: Some(common::midnight("2026-01-01")),
         root: Some((r.root.to_string().into_bytes(), "test root".into())),
         keys: None,
     }

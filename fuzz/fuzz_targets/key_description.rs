@@ -1,5 +1,5 @@
 //! The Android KeyDescription decoder and the whole chain path (PEM/DER
-//! splitting, x509-parser, strict DER) on arbitrary bytes: no panic.
+//! splitting, x509-cert, strict DER) on arbitrary bytes: no panic.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;

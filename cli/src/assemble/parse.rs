@@ -92,7 +92,7 @@ fn hardware(rec: &mut EvidenceRecord, input: &KindInput<'_>) -> Result<()> {
         None => None,
     };
     let opts = evidence::Options {
-        at: at.and_then(evidence::at_time),
+        at,
         artifact_sha256,
         sigstore,
         ..evidence::Options::default()

@@ -3,9 +3,8 @@
 //! chains without the SPDM header), and the TPM 1.2 NV form of an EK
 //! certificate (a 7-byte `TCG_PCCLIENT_STORED_CERT` header).
 
-use x509_parser::prelude::*;
-
 use super::der::{DerError, DerResult, Reader, tag};
+use super::x509::Cert;
 
 /// One encoded object found in a file, with its PEM label (`None` for DER).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -28,15 +27,7 @@ pub fn is_pem(data: &[u8]) -> bool {
 /// top-level DER elements (each must be a SEQUENCE; nothing may trail).
 pub fn split(data: &[u8]) -> DerResult<Vec<Blob>> {
     if is_pem(data) {
-        let mut out = Vec::new();
-        for (i, p) in x509_parser::pem::Pem::iter_from_buffer(data).enumerate() {
-            let p = p.map_err(|e| DerError::new(0, format!("PEM block {}: {e}", i + 1)))?;
-            out.push(Blob {
-                label: Some(p.label),
-                der: p.contents,
-                offset: 0,
-            });
-        }
+        let out = pem_blocks(data)?;
         if out.is_empty() {
             return Err(DerError::new(0, "no PEM block found"));
         }
@@ -55,6 +46,58 @@ pub fn split(data: &[u8]) -> DerResult<Vec<Blob>> {
     }
     if out.is_empty() {
         return Err(DerError::new(0, "empty file"));
+    }
+    Ok(out)
+}
+
+/// The PEM blocks of `data`, in order, decoded by the `pem` crate. Text
+/// between blocks is ignored; a `-----BEGIN ` anywhere but at the start of
+/// a line, or anything after an END boundary on its line, is an error (a
+/// damaged chain must not lose a certificate silently).
+fn pem_blocks(data: &[u8]) -> DerResult<Vec<Blob>> {
+    use memchr::memmem;
+    let mut out = Vec::new();
+    let mut next = 0;
+    for start in memmem::find_iter(data, b"-----BEGIN ") {
+        let n = out.len() + 1;
+        if start > 0 && data[start - 1] != b'\n' {
+            return Err(DerError::new(
+                start,
+                format!("PEM block {n}: BEGIN boundary not at the start of a line"),
+            ));
+        }
+        if start < next {
+            return Err(DerError::new(
+                start,
+                format!("PEM block {n}: BEGIN inside a block"),
+            ));
+        }
+        let rest = &data[start..];
+        let end = memmem::find(rest, b"\n-----END ")
+            .and_then(|e| {
+                let line = &rest[e + 1..];
+                let close = memmem::find(&line[9..], b"-----")?;
+                Some(e + 1 + 9 + close + 5)
+            })
+            .ok_or_else(|| DerError::new(start, format!("PEM block {n}: no END line")))?;
+        let line_end = rest[end..]
+            .iter()
+            .position(|b| *b == b'\n')
+            .map_or(rest.len(), |i| end + i);
+        if rest[end..line_end].iter().any(|b| !b.is_ascii_whitespace()) {
+            return Err(DerError::new(
+                start + end,
+                format!("PEM block {n}: text after the END boundary"),
+            ));
+        }
+        let p = pem::parse(&rest[..end])
+            .map_err(|e| DerError::new(start, format!("PEM block {n}: {e}")))?;
+        out.push(Blob {
+            label: Some(p.tag().to_string()),
+            der: p.into_contents(),
+            offset: 0,
+        });
+        next = start + end;
     }
     Ok(out)
 }
@@ -95,59 +138,80 @@ pub fn strip_tpm_nv_header(data: &[u8]) -> DerResult<(&[u8], bool)> {
     Ok((&data[7..5 + size], true))
 }
 
-/// Parse one DER X.509 certificate strictly: x509-parser's parse, with no
-/// trailing bytes allowed.
-pub fn parse_cert<'a>(der: &'a [u8], index: usize) -> DerResult<X509Certificate<'a>> {
-    match X509Certificate::from_der(der) {
-        Ok(([], c)) => Ok(c),
-        Ok((rest, _)) => Err(DerError::new(
-            der.len() - rest.len(),
-            format!("certificate {index}: {} trailing bytes", rest.len()),
-        )),
-        Err(e) => Err(DerError::new(0, format!("certificate {index}: {e}"))),
+/// Parse one DER X.509 certificate strictly (see [`Cert::parse`]).
+pub fn parse_cert(der: &[u8], index: usize) -> DerResult<Cert<'_>> {
+    Cert::parse(der, index)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const ROOT: &[u8] = include_bytes!("android/roots/software_root_ec_A2059ED10E435B57.pem");
+
+    fn pem_text() -> String {
+        String::from_utf8(ROOT.to_vec()).unwrap()
     }
-}
 
-/// SHA-256 of a certificate's SubjectPublicKeyInfo, lowercase hex.
-pub fn spki_sha256(c: &X509Certificate<'_>) -> String {
-    use sha2::{Digest, Sha256};
-    hex::encode(Sha256::digest(c.public_key().raw))
-}
+    #[test]
+    fn splits_pem_chains_with_text_between_blocks() {
+        let one = split(ROOT).unwrap();
+        assert_eq!(one.len(), 1);
+        assert_eq!(one[0].label.as_deref(), Some("CERTIFICATE"));
+        let two = format!("leaf:\n{}\nroot:\r\n{}", pem_text(), pem_text());
+        let blobs = split(two.as_bytes()).unwrap();
+        assert_eq!(blobs.len(), 2);
+        assert_eq!(blobs[0].der, blobs[1].der);
+        // Whitespace inside the base64 is ignored (RFC 7468, lax).
+        let spaced = pem_text().replacen("\nM", "\n M", 1);
+        assert_eq!(split(spaced.as_bytes()).unwrap()[0].der, one[0].der);
+    }
 
-/// A certificate's validity as RFC 3339 strings.
-pub fn validity(c: &X509Certificate<'_>) -> (String, String) {
-    let f = |t: &ASN1Time| {
-        t.to_datetime()
-            .format(&::time::format_description::well_known::Rfc3339)
-            .unwrap_or_else(|_| t.to_string())
-    };
-    (f(&c.validity().not_before), f(&c.validity().not_after))
-}
+    #[test]
+    fn damaged_pem_is_an_error_not_a_shorter_chain() {
+        let glued = format!("{}{}", pem_text().trim_end(), pem_text());
+        let e = split(glued.as_bytes()).unwrap_err();
+        assert!(
+            e.what.contains("PEM block 1: text after the END boundary"),
+            "{e}"
+        );
+        let mid = format!("x{}", pem_text());
+        let e = split(mid.as_bytes()).unwrap_err();
+        assert!(e.what.contains("not at the start of a line"), "{e}");
+        let truncated = &pem_text()[..pem_text().len() - 30];
+        let e = split(truncated.as_bytes()).unwrap_err();
+        assert!(e.what.contains("no END line"), "{e}");
+        let mismatched = pem_text().replace("END CERTIFICATE", "END CRL");
+        assert!(split(mismatched.as_bytes()).is_err());
+        let bad64 = pem_text().replacen("\nM", "\n*", 1);
+        assert!(split(bad64.as_bytes()).is_err());
+    }
 
-/// True when `c` is valid at `at`.
-pub fn valid_at(c: &X509Certificate<'_>, at: ::time::OffsetDateTime) -> bool {
-    let t = ASN1Time::from(at);
-    c.validity().not_before <= t && t <= c.validity().not_after
-}
+    #[test]
+    fn der_objects_must_be_sequences_with_nothing_after() {
+        let der = split(ROOT).unwrap().remove(0).der;
+        let two = [der.clone(), der.clone()].concat();
+        let blobs = split(&two).unwrap();
+        assert_eq!((blobs.len(), blobs[1].offset), (2, der.len()));
+        let mut junk = der.clone();
+        junk.push(0x05);
+        assert!(split(&junk).is_err());
+        assert!(split(&[0x31, 0x00]).is_err());
+        assert!(split(&[]).is_err());
+    }
 
-/// Verify `c`'s signature with `issuer`'s public key.
-pub fn signed_by(c: &X509Certificate<'_>, issuer: &X509Certificate<'_>) -> Result<(), String> {
-    c.verify_signature(Some(issuer.public_key()))
-        .map_err(|e| match e {
-            X509Error::SignatureUnsupportedAlgorithm => format!(
-                "unsupported signature algorithm {}",
-                c.signature_algorithm.algorithm
-            ),
-            other => other.to_string(),
-        })
-}
-
-/// The serial number as lowercase hex without leading zeros.
-pub fn serial_hex(c: &X509Certificate<'_>) -> String {
-    super::der::hex_unsigned(c.raw_serial())
-}
-
-/// True when the certificate's basicConstraints says it is a CA.
-pub fn is_ca(c: &X509Certificate<'_>) -> bool {
-    matches!(c.basic_constraints(), Ok(Some(bc)) if bc.value.ca)
+    #[test]
+    fn tpm_nv_header() {
+        let der = split(ROOT).unwrap().remove(0).der;
+        let size = u16::try_from(der.len() + 2).unwrap().to_be_bytes();
+        let mut nv = vec![0x10, 0x01, 0x00, size[0], size[1], 0x10, 0x02];
+        nv.extend(&der);
+        assert_eq!(strip_tpm_nv_header(&nv).unwrap(), (&der[..], true));
+        assert_eq!(strip_tpm_nv_header(&der).unwrap(), (&der[..], false));
+        nv[2] = 0x01;
+        assert!(strip_tpm_nv_header(&nv).is_err());
+        nv[2] = 0x00;
+        nv.truncate(nv.len() - 1);
+        assert!(strip_tpm_nv_header(&nv).is_err());
+    }
 }

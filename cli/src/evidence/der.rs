@@ -1,14 +1,38 @@
-//! A strict DER reader for the structures x509-parser does not cover (the
-//! Android KeyDescription, TCG attribute certificates, Uptane DER metadata).
+//! A strict DER reader for the structures no crate covers (the Android
+//! KeyDescription, TCG attribute certificates and their attributes, DICE
+//! TcbInfo, Uptane DER metadata), built on the RustCrypto `der` primitives
+//! that `x509-cert` uses for certificates.
 //!
 //! Strict means every rule of X.690 §10 that a lenient BER parser lets
 //! through is an error here: indefinite lengths, non-minimal length or tag
 //! encodings, BOOLEAN contents other than `0x00`/`0xFF`, INTEGERs with
-//! redundant leading octets, SET OF elements out of order, and trailing
-//! bytes. Every error carries the absolute byte offset of the offending
-//! element so that a message can say where the input is wrong.
+//! redundant leading octets, non-minimal OBJECT IDENTIFIER arcs, SET OF
+//! elements out of order, and trailing bytes. Every error carries the
+//! absolute byte offset of the offending element so that a message can say
+//! where the input is wrong.
+//!
+//! What `der` decodes: lengths ([`der::Length`]), BOOLEAN, INTEGER and
+//! ENUMERATED, NULL, the character string types it validates (UTF8String,
+//! PrintableString, IA5String, BMPString) and GeneralizedTime. What is
+//! decoded here, and why:
+//! - the identifier octets: `der` 0.7 reads tag numbers up to 30 only, and
+//!   the Android AuthorizationList uses `[1]` to `[724]` (`der` 0.8 reads
+//!   them, but the Sigstore crates pin 0.7, and a second `der` would bring a
+//!   second `const-oid`, `spki` and `x509-cert` with it);
+//! - the order of SET OF elements: `der` sorts them on decode instead of
+//!   rejecting an unsorted set;
+//! - OBJECT IDENTIFIERs: `const-oid` 0.9 accepts an arc padded with `0x80`
+//!   (not DER) and refuses valid ones (under three octets, arcs over 32
+//!   bits, a first arc over 2.47);
+//! - navigation: field names and byte offsets in every message, and
+//!   tolerance where a profile is commonly violated (the callers decide).
 
 use std::fmt;
+
+use ::der::asn1::{
+    BmpString, GeneralizedTime, Ia5StringRef, IntRef, Null, PrintableStringRef, Utf8StringRef,
+};
+use ::der::{Decode, DecodeValue, ErrorKind, Header, Length, Reader as _, SliceReader, Tag};
 
 /// Deepest nesting [`Reader::skip_any`] will follow, against stack
 /// exhaustion on hostile input.
@@ -197,37 +221,8 @@ impl<'a> Reader<'a> {
                 return Err(DerError::new(at, "tag number not minimally encoded"));
             }
         }
-        let lb = *self
-            .data
-            .get(self.pos)
-            .ok_or_else(|| DerError::new(at, "truncated length"))?;
-        self.pos += 1;
-        let len = if lb < 0x80 {
-            usize::from(lb)
-        } else if lb == 0x80 {
-            return Err(DerError::new(
-                at,
-                "indefinite length (BER, not DER) is not allowed",
-            ));
-        } else {
-            let n = usize::from(lb & 0x7f);
-            if n > 4 {
-                return Err(DerError::new(at, "length too large"));
-            }
-            let bytes = self
-                .data
-                .get(self.pos..self.pos + n)
-                .ok_or_else(|| DerError::new(at, "truncated length"))?;
-            self.pos += n;
-            if bytes[0] == 0 {
-                return Err(DerError::new(at, "length not minimally encoded"));
-            }
-            let len = bytes.iter().fold(0usize, |a, b| (a << 8) | usize::from(*b));
-            if len < 0x80 {
-                return Err(DerError::new(at, "length not minimally encoded"));
-            }
-            len
-        };
+        let (len, n) = decode_length(&self.data[self.pos..]).map_err(|m| DerError::new(at, m))?;
+        self.pos += n;
         let content_start = self.pos;
         let end = content_start
             .checked_add(len)
@@ -296,6 +291,35 @@ fn check_nested(t: &Tlv<'_>, depth: usize) -> DerResult<()> {
         }
     }
     Ok(())
+}
+
+/// The length octets at the start of `data` (with `der::Length`): the
+/// length and how many octets encode it.
+fn decode_length(data: &[u8]) -> Result<(usize, usize), &'static str> {
+    let first = *data.first().ok_or("truncated length")?;
+    let mut r = SliceReader::new(data).map_err(|_| "length too large")?;
+    let len = match Length::decode(&mut r) {
+        Ok(len) => len,
+        // Beyond `der`'s 256 MiB limit, but minimally encoded: no input is
+        // that long, and the caller says by how much it falls short.
+        Err(e) if e.kind() == ErrorKind::Overflow => {
+            let n = usize::from(first & 0x7f);
+            let bytes = data.get(1..1 + n).ok_or("truncated length")?;
+            let len = bytes.iter().fold(0usize, |a, b| (a << 8) | usize::from(*b));
+            return Ok((len, 1 + n));
+        }
+        Err(e) => {
+            return Err(match e.kind() {
+                ErrorKind::IndefiniteLength => "indefinite length (BER, not DER) is not allowed",
+                ErrorKind::Incomplete { .. } => "truncated length",
+                ErrorKind::Overlength if first & 0x7f <= 4 => "length not minimally encoded",
+                _ => "length too large",
+            });
+        }
+    };
+    let used = usize::try_from(r.position()).map_err(|_| "length too large")?;
+    let len = usize::try_from(len).map_err(|_| "length too large")?;
+    Ok((len, used))
 }
 
 impl DerError {
@@ -368,36 +392,40 @@ impl<'a> Tlv<'a> {
         Ok(())
     }
 
+    /// Decode the contents with `der`'s rules for the type `T`; every
+    /// contents octet must be used.
+    fn value<T: DecodeValue<'a>>(&self, tag: Tag) -> ::der::Result<T> {
+        let mut r = SliceReader::new(self.content)?;
+        let header = Header::new(tag, self.content.len())?;
+        let v = T::decode_value(&mut r, header)?;
+        r.finish(v)
+    }
+
     /// The value of a BOOLEAN: DER allows only `0x00` and `0xFF`.
     pub fn boolean(&self, what: &str) -> DerResult<bool> {
         self.expect_universal(tag::BOOLEAN, what)?;
-        match self.content {
-            [0x00] => Ok(false),
-            [0xff] => Ok(true),
-            [b] => Err(DerError::new(
-                self.offset,
-                format!("{what}: BOOLEAN encoded as 0x{b:02X}; DER requires 0xFF for TRUE"),
-            )),
-            _ => Err(DerError::new(
-                self.offset,
-                format!("{what}: BOOLEAN must be one byte"),
-            )),
-        }
+        self.value::<bool>(Tag::Boolean)
+            .map_err(|_| match self.content {
+                [b] => DerError::new(
+                    self.offset,
+                    format!("{what}: BOOLEAN encoded as 0x{b:02X}; DER requires 0xFF for TRUE"),
+                ),
+                _ => DerError::new(self.offset, format!("{what}: BOOLEAN must be one byte")),
+            })
     }
 
     /// The minimal two's-complement contents of an INTEGER or ENUMERATED.
     fn integer_bytes(&self, what: &str) -> DerResult<&'a [u8]> {
-        let c = self.content;
-        if c.is_empty() {
+        if self.content.is_empty() {
             return Err(DerError::new(self.offset, format!("{what}: empty INTEGER")));
         }
-        if c.len() > 1 && ((c[0] == 0 && c[1] & 0x80 == 0) || (c[0] == 0xff && c[1] & 0x80 != 0)) {
-            return Err(DerError::new(
+        self.value::<IntRef<'a>>(Tag::Integer).map_err(|_| {
+            DerError::new(
                 self.offset,
                 format!("{what}: INTEGER not minimally encoded"),
-            ));
-        }
-        Ok(c)
+            )
+        })?;
+        Ok(self.content)
     }
 
     /// An INTEGER that must fit in an `i64`.
@@ -413,18 +441,18 @@ impl<'a> Tlv<'a> {
     }
 
     fn small_int(&self, what: &str) -> DerResult<i64> {
-        let c = self.integer_bytes(what)?;
-        if c.len() > 8 {
+        if self.integer_bytes(what)?.len() > 8 {
             return Err(DerError::new(
                 self.offset,
                 format!("{what}: INTEGER does not fit in 64 bits"),
             ));
         }
-        let mut v: i64 = if c[0] & 0x80 != 0 { -1 } else { 0 };
-        for b in c {
-            v = (v << 8) | i64::from(*b);
-        }
-        Ok(v)
+        self.value::<i64>(Tag::Integer).map_err(|_| {
+            DerError::new(
+                self.offset,
+                format!("{what}: INTEGER not minimally encoded"),
+            )
+        })
     }
 
     /// An INTEGER of any size, as its minimal big-endian two's-complement
@@ -443,13 +471,9 @@ impl<'a> Tlv<'a> {
     /// A NULL, which must be empty.
     pub fn null(&self, what: &str) -> DerResult<()> {
         self.expect_universal(tag::NULL, what)?;
-        if !self.content.is_empty() {
-            return Err(DerError::new(
-                self.offset,
-                format!("{what}: NULL must be empty"),
-            ));
-        }
-        Ok(())
+        self.value::<Null>(Tag::Null)
+            .map(|_| ())
+            .map_err(|_| DerError::new(self.offset, format!("{what}: NULL must be empty")))
     }
 
     /// An OBJECT IDENTIFIER in dotted form.
@@ -460,35 +484,61 @@ impl<'a> Tlv<'a> {
         })
     }
 
-    /// A character string of any of the usual string types, as text.
-    pub fn string(&self, what: &str) -> DerResult<String> {
-        if self.class != Class::Universal
-            || !matches!(
-                self.tag,
-                tag::UTF8_STRING | tag::PRINTABLE_STRING | tag::IA5_STRING | 20 | 26 | 30
-            )
-        {
-            return Err(DerError::new(
+    /// A GeneralizedTime, which DER and RFC 5280 require as
+    /// `YYYYMMDDHHMMSSZ`.
+    pub fn generalized_time(&self, what: &str) -> DerResult<crate::clock::Time> {
+        self.expect_universal(tag::GENERALIZED_TIME, what)?;
+        let bad = || {
+            DerError::new(
                 self.offset,
-                format!("{what}: expected a string, found {}", self.describe()),
-            ));
+                format!(
+                    "{what}: GeneralizedTime {:?} is not YYYYMMDDHHMMSSZ",
+                    String::from_utf8_lossy(self.content)
+                ),
+            )
+        };
+        let t = self
+            .value::<GeneralizedTime>(Tag::GeneralizedTime)
+            .map_err(|_| bad())?;
+        let secs = i64::try_from(t.to_unix_duration().as_secs()).map_err(|_| bad())?;
+        crate::clock::Time::from_unix(secs).ok_or_else(bad)
+    }
+
+    /// A character string of any of the usual string types, as text. The
+    /// types `der` knows are checked against their character sets.
+    pub fn string(&self, what: &str) -> DerResult<String> {
+        if self.class != Class::Universal {
+            return Err(self.not_a_string(what));
         }
-        if self.tag == 30 {
-            // BMPString: UTF-16BE.
-            if !self.content.len().is_multiple_of(2) {
-                return Err(DerError::new(self.offset, format!("{what}: odd BMPString")));
-            }
-            let units: Vec<u16> = self
-                .content
-                .chunks(2)
-                .map(|c| u16::from_be_bytes([c[0], c[1]]))
-                .collect();
-            return String::from_utf16(&units)
-                .map_err(|_| DerError::new(self.offset, format!("{what}: invalid BMPString")));
+        let invalid = |kind: &str| DerError::new(self.offset, format!("{what}: invalid {kind}"));
+        match self.tag {
+            tag::UTF8_STRING => Utf8StringRef::new(self.content)
+                .map(|s| s.to_string())
+                .map_err(|_| invalid("UTF-8")),
+            tag::PRINTABLE_STRING => PrintableStringRef::new(self.content)
+                .map(|s| s.to_string())
+                .map_err(|_| invalid("PrintableString")),
+            tag::IA5_STRING => Ia5StringRef::new(self.content)
+                .map(|s| s.to_string())
+                .map_err(|_| invalid("IA5String")),
+            // BMPString: UCS-2.
+            30 => BmpString::from_ucs2(self.content)
+                .map(|s| s.to_string())
+                .map_err(|_| invalid("BMPString")),
+            // TeletexString (`der` 0.7 reads only its ASCII part) and
+            // VisibleString (no `der` type): as UTF-8.
+            20 | 26 => std::str::from_utf8(self.content)
+                .map(str::to_string)
+                .map_err(|_| invalid("UTF-8")),
+            _ => Err(self.not_a_string(what)),
         }
-        std::str::from_utf8(self.content)
-            .map(str::to_string)
-            .map_err(|_| DerError::new(self.offset, format!("{what}: invalid UTF-8")))
+    }
+
+    fn not_a_string(&self, what: &str) -> DerError {
+        DerError::new(
+            self.offset,
+            format!("{what}: expected a string, found {}", self.describe()),
+        )
     }
 
     /// The elements of a SET OF, checked to be in the ascending order DER
@@ -528,7 +578,8 @@ fn der_order(a: &[u8], b: &[u8]) -> std::cmp::Ordering {
     std::cmp::Ordering::Equal
 }
 
-/// Dotted text of an OID's contents octets; `None` when malformed.
+/// Dotted text of an OID's contents octets; `None` when malformed
+/// (including a subidentifier padded with a leading `0x80` octet).
 pub fn oid_to_string(c: &[u8]) -> Option<String> {
     if c.is_empty() || c[c.len() - 1] & 0x80 != 0 {
         return None;
@@ -629,6 +680,89 @@ mod tests {
         assert_eq!(e.offset, 5);
     }
 
+    fn tlv(bytes: &[u8]) -> Tlv<'_> {
+        Reader::new(bytes, 0).read().expect("tlv")
+    }
+
+    #[test]
+    fn length_forms() {
+        for (bytes, why) in [
+            (&[0x04, 0x82, 0x00, 0x01, 0x00][..], "length not minimally"),
+            (
+                &[0x04, 0x85, 0x01, 0x00, 0x00, 0x00, 0x00][..],
+                "length too large",
+            ),
+            (&[0x04, 0x82, 0x01][..], "truncated length"),
+            (&[0x04][..], "truncated length"),
+        ] {
+            let e = Reader::new(bytes, 0).read().expect_err(why);
+            assert!(e.what.contains(why), "{e}");
+        }
+        let mut long = vec![0x04, 0x81, 0x80];
+        long.extend([0u8; 0x80]);
+        assert_eq!(tlv(&long).content.len(), 0x80);
+    }
+
+    #[test]
+    fn integers_nulls_and_strings() {
+        let e = tlv(&[0x02, 0x00]).int("x").expect_err("empty");
+        assert!(e.what.contains("empty INTEGER"), "{e}");
+        let e = tlv(&[0x02, 0x09, 0x01, 0, 0, 0, 0, 0, 0, 0, 0])
+            .int("x")
+            .expect_err("wide");
+        assert!(e.what.contains("64 bits"), "{e}");
+        assert_eq!(
+            tlv(&[0x02, 0x09, 0x00, 0xff, 0, 0, 0, 0, 0, 0, 0])
+                .big_int("x")
+                .expect("serial")
+                .len(),
+            9
+        );
+        assert_eq!(tlv(&[0x0a, 0x01, 0x02]).enumerated("x").expect("enum"), 2);
+        assert!(tlv(&[0x05, 0x00]).null("x").is_ok());
+        assert!(tlv(&[0x05, 0x01, 0x00]).null("x").is_err());
+        assert_eq!(
+            tlv(&[0x0c, 0x02, b'h', b'i']).string("x").expect("utf8"),
+            "hi"
+        );
+        assert!(tlv(&[0x0c, 0x01, 0xff]).string("x").is_err());
+        // PrintableString has no `@`; IA5String is 7-bit.
+        assert!(tlv(&[0x13, 0x01, b'@']).string("x").is_err());
+        assert!(tlv(&[0x16, 0x01, 0xe9]).string("x").is_err());
+        assert_eq!(
+            tlv(&[0x1e, 0x02, 0x00, 0xe9]).string("x").expect("bmp"),
+            "\u{e9}"
+        );
+        assert!(tlv(&[0x1e, 0x01, 0x00]).string("x").is_err());
+        let e = tlv(&[0x04, 0x00]).string("x").expect_err("octets");
+        assert!(e.what.contains("expected a string"), "{e}");
+    }
+
+    #[test]
+    fn generalized_time_is_rfc5280_form() {
+        let t = |s: &str| {
+            let mut v = vec![0x18, s.len() as u8];
+            v.extend(s.as_bytes());
+            v
+        };
+        assert_eq!(
+            tlv(&t("20190101000000Z"))
+                .generalized_time("x")
+                .expect("time")
+                .to_string(),
+            "2019-01-01T00:00:00Z"
+        );
+        for bad in [
+            "201901010000Z",
+            "20190101000000.5Z",
+            "20190101000000+0100",
+            "20191301000000Z",
+        ] {
+            let e = tlv(&t(bad)).generalized_time("x").expect_err(bad);
+            assert!(e.what.contains("YYYYMMDDHHMMSSZ"), "{e}");
+        }
+    }
+
     #[test]
     fn oids() {
         assert_eq!(
@@ -636,5 +770,10 @@ mod tests {
             Some("1.3.6.1.4.1.11129.2.1.17")
         );
         assert_eq!(hex_unsigned(&[0x00, 0x0c, 0xc6]), "cc6");
+        // A subidentifier padded with 0x80, and too few octets.
+        assert_eq!(oid_to_string(&[0x2b, 0x80, 0x01, 0x02]), None);
+        assert_eq!(oid_to_string(&[0x2b, 0x06, 0x81]), None);
+        assert_eq!(oid_to_string(&[]), None);
+        assert!(tlv(&[0x06, 0x03, 0x2b, 0x80, 0x01]).oid("x").is_err());
     }
 }

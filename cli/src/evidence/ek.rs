@@ -10,12 +10,13 @@
 //! `chain-signatures` (up through the issuer certificates given, each link
 //! verified; skipped without them), `validity` at the evaluation time.
 
-use ::time::OffsetDateTime;
-use x509_parser::prelude::*;
+use x509_cert::ext::pkix::name::GeneralName;
 
 use super::certs;
 use super::report::{Report, Status};
+use super::x509::{Cert, name_attributes};
 use super::{Malformed, fmt_time};
+use crate::clock::Time;
 use crate::diag::Code;
 use crate::model::EvidenceKind;
 
@@ -26,7 +27,7 @@ pub const OID_EK_CERTIFICATE: &str = "2.23.133.8.1";
 #[derive(Debug, Clone, Default)]
 pub struct Options {
     /// Evaluation time; `None` skips validity.
-    pub at: Option<OffsetDateTime>,
+    pub at: Option<Time>,
     /// Issuer certificates (DER), any order.
     pub issuers: Vec<Vec<u8>>,
 }
@@ -49,28 +50,27 @@ pub fn detect(data: &[u8]) -> bool {
             .is_ok_and(|c| tpm_attrs(&c).0.is_some() || has_ek_eku(&c))
 }
 
-fn has_ek_eku(c: &X509Certificate<'_>) -> bool {
-    matches!(c.extended_key_usage(), Ok(Some(e)) if e.value.other.iter().any(|o| o.to_id_string() == OID_EK_CERTIFICATE))
+fn has_ek_eku(c: &Cert<'_>) -> bool {
+    c.extended_key_usage()
+        .is_some_and(|e| e.iter().any(|o| o.to_string() == OID_EK_CERTIFICATE))
 }
 
 /// (manufacturer, model, version) from the subjectAltName.
-fn tpm_attrs(c: &X509Certificate<'_>) -> (Option<String>, Option<String>, Option<String>) {
+fn tpm_attrs(c: &Cert<'_>) -> (Option<String>, Option<String>, Option<String>) {
     let mut out = (None, None, None);
-    if let Ok(Some(san)) = c.subject_alternative_name() {
-        for g in &san.value.general_names {
-            if let GeneralName::DirectoryName(n) = g {
-                for a in n.iter_attributes() {
-                    let v = a
-                        .as_str()
-                        .map(str::to_string)
-                        .unwrap_or_else(|_| hex::encode(a.attr_value().data));
-                    match a.attr_type().to_id_string().as_str() {
-                        "2.23.133.2.1" => out.0 = Some(v),
-                        "2.23.133.2.2" => out.1 = Some(v),
-                        "2.23.133.2.3" => out.2 = Some(v),
-                        _ => {}
-                    }
-                }
+    for g in c.subject_alt_names().unwrap_or_default() {
+        let GeneralName::DirectoryName(n) = g else {
+            continue;
+        };
+        let Ok(der) = ::der::Encode::to_der(&n) else {
+            continue;
+        };
+        for (oid, v) in name_attributes(&der).unwrap_or_default() {
+            match oid.as_str() {
+                "2.23.133.2.1" => out.0 = Some(v),
+                "2.23.133.2.2" => out.1 = Some(v),
+                "2.23.133.2.3" => out.2 = Some(v),
+                _ => {}
             }
         }
     }
@@ -79,12 +79,9 @@ fn tpm_attrs(c: &X509Certificate<'_>) -> (Option<String>, Option<String>, Option
 
 /// `family level L revision R` from the subjectDirectoryAttributes
 /// tpmSpecification attribute (2.23.133.2.16), when present.
-fn tpm_specification(c: &X509Certificate<'_>) -> Option<String> {
+fn tpm_specification(c: &Cert<'_>) -> Option<String> {
     use super::der::{Reader, tag};
-    let ext = c
-        .extensions()
-        .iter()
-        .find(|e| e.oid.to_id_string() == "2.5.29.9")?;
+    let ext = c.extension("2.5.29.9")?;
     let mut r = Reader::new(ext.value, 0);
     let seq = r.expect(tag::SEQUENCE, "subjectDirectoryAttributes").ok()?;
     let mut attrs = Reader::inside(&seq);
@@ -166,12 +163,12 @@ pub fn inspect(data: &[u8], opts: &Options) -> Result<Report, Malformed> {
     rep.field_opt("tpm.version", version.clone());
     let spec = tpm_specification(&c);
     rep.field_opt("tpm.specification", spec.clone());
-    rep.field("issuer", c.issuer().to_string());
-    rep.field("serial", certs::serial_hex(&c));
-    let (nb, na) = certs::validity(&c);
+    rep.field("issuer", c.issuer());
+    rep.field("serial", c.serial_hex());
+    let (nb, na) = c.validity();
     rep.field("not-before", nb.clone());
     rep.field("not-after", na.clone());
-    rep.field("public-key-sha256", certs::spki_sha256(&c));
+    rep.field("public-key-sha256", c.spki_sha256());
     if had_header {
         rep.field("nv-header", "true");
     }
@@ -193,13 +190,13 @@ pub fn inspect(data: &[u8], opts: &Options) -> Result<Report, Malformed> {
         ),
         Some(at) => rep.check_bool(
             "validity",
-            certs::valid_at(&c, at),
+            c.valid_at(at),
             format!("valid {nb} to {na}, evaluated at {}", fmt_time(at)),
         ),
     }
     rep.decoded = serde_json::json!({
-        "subject": c.subject().to_string(), "issuer": c.issuer().to_string(),
-        "serial": certs::serial_hex(&c), "notBefore": nb, "notAfter": na,
+        "subject": c.subject(), "issuer": c.issuer(),
+        "serial": c.serial_hex(), "notBefore": nb, "notAfter": na,
         "tpmManufacturer": mfr, "tpmModel": model, "tpmVersion": version, "tpmSpecification": spec,
         "nvHeader": had_header,
     });
@@ -208,7 +205,7 @@ pub fn inspect(data: &[u8], opts: &Options) -> Result<Report, Malformed> {
 
 /// Walk from `leaf` up through `issuers` by name, verifying each link;
 /// records `chain-signatures`.
-pub fn chain_check(leaf: &X509Certificate<'_>, issuers: &[Vec<u8>], rep: &mut Report) {
+pub fn chain_check(leaf: &Cert<'_>, issuers: &[Vec<u8>], rep: &mut Report) {
     if issuers.is_empty() {
         rep.check(
             "chain-signatures",
@@ -217,7 +214,7 @@ pub fn chain_check(leaf: &X509Certificate<'_>, issuers: &[Vec<u8>], rep: &mut Re
         );
         return;
     }
-    let parsed: Vec<X509Certificate<'_>> = issuers
+    let parsed: Vec<Cert<'_>> = issuers
         .iter()
         .enumerate()
         .filter_map(|(i, d)| certs::parse_cert(d, i).ok())
@@ -225,16 +222,13 @@ pub fn chain_check(leaf: &X509Certificate<'_>, issuers: &[Vec<u8>], rep: &mut Re
     let mut cur = leaf.clone();
     let mut links = Vec::new();
     for _ in 0..=parsed.len() {
-        if cur.subject().as_raw() == cur.issuer().as_raw() {
+        if cur.self_issued() {
             break;
         }
-        let Some(up) = parsed
-            .iter()
-            .find(|p| p.subject().as_raw() == cur.issuer().as_raw())
-        else {
+        let Some(up) = parsed.iter().find(|p| p.subject_raw() == cur.issuer_raw()) else {
             break;
         };
-        if let Err(e) = certs::signed_by(&cur, up) {
+        if let Err(e) = cur.signed_by(up) {
             rep.check(
                 "chain-signatures",
                 Status::Fail,

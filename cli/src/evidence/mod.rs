@@ -20,11 +20,11 @@ pub mod slsa_sigstore;
 pub mod spdm;
 pub mod tcg;
 pub mod uptane;
+pub mod x509;
 
 use std::path::Path;
 
-use time::OffsetDateTime;
-
+use crate::clock::Time;
 use crate::diag::{Code, Diagnostic, Error, Result};
 use crate::model::EvidenceKind;
 
@@ -96,7 +96,7 @@ impl Malformed {
 #[derive(Debug, Clone, Default)]
 pub struct Options {
     /// Evaluation time for validity checks; `None` skips them.
-    pub at: Option<OffsetDateTime>,
+    pub at: Option<Time>,
     /// Android attestation status list for the revocation check.
     pub revocation: Option<android::StatusList>,
     /// Uptane root metadata (bytes, description); a `root.json` beside the
@@ -117,16 +117,10 @@ pub struct Options {
     pub sigstore: slsa_sigstore::Policy,
 }
 
-/// An evaluation time for [`Options::at`] from strata's clock (the evidence
-/// readers still hold `time`'s type; `None` out of its range).
-pub fn at_time(t: crate::clock::Time) -> Option<OffsetDateTime> {
-    OffsetDateTime::from_unix_timestamp(t.unix_seconds()).ok()
-}
-
-/// RFC 3339 text of a time.
-pub fn fmt_time(t: OffsetDateTime) -> String {
-    t.format(&time::format_description::well_known::Rfc3339)
-        .unwrap_or_else(|_| t.to_string())
+/// RFC 3339 text of a time, in UTC with whole seconds
+/// (`2026-01-01T00:00:00Z`).
+pub fn fmt_time(t: Time) -> String {
+    t.to_string()
 }
 
 /// The hardware/OS/vehicle kinds [`inspect`] can read.

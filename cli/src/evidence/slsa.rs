@@ -28,11 +28,12 @@ use base64::Engine;
 use base64::engine::general_purpose::STANDARD as B64;
 use serde_json::Value;
 use sha2::{Digest, Sha256};
-use x509_parser::prelude::*;
+use x509_cert::ext::pkix::name::GeneralName;
 
 use super::Malformed;
 use super::certs;
 use super::report::{Report, Status};
+use super::x509::Cert;
 use crate::diag::Code;
 use crate::model::EvidenceKind;
 
@@ -198,20 +199,18 @@ fn envelope(doc: &Value, ptr: &str) -> Result<Option<Envelope>, Malformed> {
 }
 
 /// Signer identity (SAN URI or email) and OIDC issuer of a Fulcio cert.
-fn signer(c: &X509Certificate<'_>) -> (Option<String>, Option<String>) {
+fn signer(c: &Cert<'_>) -> (Option<String>, Option<String>) {
     let mut id = None;
-    if let Ok(Some(san)) = c.subject_alternative_name() {
-        for g in &san.value.general_names {
-            match g {
-                GeneralName::URI(u) => id = Some(u.to_string()),
-                GeneralName::RFC822Name(e) if id.is_none() => id = Some(e.to_string()),
-                _ => {}
-            }
+    for g in c.subject_alt_names().unwrap_or_default() {
+        match g {
+            GeneralName::UniformResourceIdentifier(u) => id = Some(u.to_string()),
+            GeneralName::Rfc822Name(e) if id.is_none() => id = Some(e.to_string()),
+            _ => {}
         }
     }
     let mut issuer = None;
     for e in c.extensions() {
-        match e.oid.to_id_string().as_str() {
+        match e.oid.as_str() {
             // v2: DER UTF8String.
             "1.3.6.1.4.1.57264.1.8" => {
                 if let Ok(t) = super::der::Reader::new(e.value, 0).read()
@@ -230,17 +229,17 @@ fn signer(c: &X509Certificate<'_>) -> (Option<String>, Option<String>) {
     (id, issuer)
 }
 
-fn verify_with_cert(c: &X509Certificate<'_>, msg: &[u8], sig: &[u8]) -> bool {
+fn verify_with_cert(c: &Cert<'_>, msg: &[u8], sig: &[u8]) -> bool {
     use aws_lc_rs::signature::{self, UnparsedPublicKey};
-    let spki = c.public_key();
-    let key = spki.subject_public_key.data.as_ref();
-    let alg_oid = spki.algorithm.algorithm.to_id_string();
+    let spki = &c.cert.tbs_certificate.subject_public_key_info;
+    let key = spki.subject_public_key.raw_bytes();
+    let alg_oid = spki.algorithm.oid.to_string();
     let curve = spki
         .algorithm
         .parameters
         .as_ref()
-        .and_then(|p| p.as_oid().ok())
-        .map(|o| o.to_id_string());
+        .and_then(|p| p.decode_as::<::der::oid::ObjectIdentifier>().ok())
+        .map(|o| o.to_string());
     let alg: &dyn signature::VerificationAlgorithm = match (alg_oid.as_str(), curve.as_deref()) {
         ("1.2.840.10045.2.1", Some("1.2.840.10045.3.1.7")) => &signature::ECDSA_P256_SHA256_ASN1,
         ("1.2.840.10045.2.1", Some("1.3.132.0.34")) => &signature::ECDSA_P384_SHA384_ASN1,

@@ -14,14 +14,15 @@
 //! `chain-root` (skipped: strata holds no SPDM/DICE roots, and says which
 //! root the chain ends at), `validity` at the evaluation time.
 
-use ::time::OffsetDateTime;
 use serde::Serialize;
-use x509_parser::prelude::*;
+use x509_cert::ext::pkix::name::GeneralName;
 
 use super::certs;
 use super::der::{Class, DerError, DerResult, Reader, Tlv, tag};
 use super::report::{Report, Status};
+use super::x509::Cert;
 use super::{Malformed, fmt_time};
+use crate::clock::Time;
 use crate::diag::Code;
 use crate::model::EvidenceKind;
 
@@ -58,28 +59,24 @@ pub fn detect(data: &[u8]) -> bool {
     blobs.iter().enumerate().any(|(i, b)| {
         certs::parse_cert(&b.der, i).is_ok_and(|c| {
             c.extensions().iter().any(|e| {
-                let o = e.oid.to_id_string();
-                o == OID_SPDM_EXTENSION || o == OID_TCB_INFO || o == OID_MULTI_TCB_INFO
+                [OID_SPDM_EXTENSION, OID_TCB_INFO, OID_MULTI_TCB_INFO].contains(&e.oid.as_str())
             }) || device_info(&c).is_some()
         })
     })
 }
 
-fn device_info(c: &X509Certificate<'_>) -> Option<String> {
-    let san = c.subject_alternative_name().ok()??;
-    for g in &san.value.general_names {
-        if let GeneralName::OtherName(oid, value) = g
-            && oid.to_id_string() == OID_DMTF_DEVICE_INFO
+fn device_info(c: &Cert<'_>) -> Option<String> {
+    for g in c.subject_alt_names()? {
+        if let GeneralName::OtherName(other) = g
+            && other.type_id.to_string() == OID_DMTF_DEVICE_INFO
         {
-            // [0] EXPLICIT UTF8String
-            let mut r = Reader::new(value, 0);
-            let t = r.read().ok()?;
-            let inner = if t.class == Class::Context {
-                Reader::inside(&t).read().ok()?
-            } else {
-                t
-            };
-            return inner.string("DMTF device info").ok();
+            // value [0] EXPLICIT UTF8String: `x509-cert` has removed the [0].
+            let der = ::der::Encode::to_der(&other.value).ok()?;
+            return Reader::new(&der, 0)
+                .read()
+                .ok()?
+                .string("DMTF device info")
+                .ok();
         }
     }
     None
@@ -167,10 +164,10 @@ pub fn tcb_info(t: &Tlv<'_>) -> DerResult<TcbInfo> {
     Ok(out)
 }
 
-fn tcb_infos(c: &X509Certificate<'_>) -> DerResult<Vec<TcbInfo>> {
+fn tcb_infos(c: &Cert<'_>) -> DerResult<Vec<TcbInfo>> {
     let mut out = Vec::new();
     for e in c.extensions() {
-        match e.oid.to_id_string().as_str() {
+        match e.oid.as_str() {
             OID_TCB_INFO => {
                 let mut r = Reader::new(e.value, 0);
                 out.push(tcb_info(&r.read()?)?);
@@ -195,7 +192,7 @@ fn tcb_infos(c: &X509Certificate<'_>) -> DerResult<Vec<TcbInfo>> {
 #[derive(Debug, Clone, Default)]
 pub struct Options {
     /// Evaluation time; `None` skips validity.
-    pub at: Option<OffsetDateTime>,
+    pub at: Option<Time>,
 }
 
 /// The SPDM certificate-chain header (DSP0274 §10.7.1: u16 LE length,
@@ -244,7 +241,7 @@ pub fn inspect(data: &[u8], opts: &Options) -> Result<Report, Malformed> {
         })?);
     }
     // SPDM chains are root first; accept leaf first too.
-    let root_first = chain.len() > 1 && chain[0].subject().as_raw() == chain[0].issuer().as_raw();
+    let root_first = chain.len() > 1 && chain[0].self_issued();
     let order: Vec<usize> = if root_first {
         (0..chain.len()).rev().collect()
     } else {
@@ -291,15 +288,13 @@ pub fn inspect(data: &[u8], opts: &Options) -> Result<Report, Malformed> {
         };
         let info = device_info(c);
         let exts: Vec<String> = c
-            .extensions()
-            .iter()
-            .find(|e| e.oid.to_id_string() == OID_SPDM_EXTENSION)
+            .extension(OID_SPDM_EXTENSION)
             .map(|e| spdm_extension(e.value))
             .transpose()
             .map_err(|e| mal(e).tap_context(&format!("certificate {i}")))?
             .unwrap_or_default();
         let tcbs = tcb_infos(c).map_err(|e| mal(e).tap_context(&format!("certificate {i}")))?;
-        rep.field(&format!("{role}.subject"), c.subject().to_string());
+        rep.field(&format!("{role}.subject"), c.subject());
         if let Some(d) = &info {
             rep.field(&format!("{role}.device-info"), d.clone());
             let parts: Vec<&str> = d.splitn(3, ':').collect();
@@ -327,10 +322,10 @@ pub fn inspect(data: &[u8], opts: &Options) -> Result<Report, Malformed> {
             }
             rep.field(&format!("{role}.tcb-info.{}", k + 1), v);
         }
-        let (nb, na) = certs::validity(c);
+        let (nb, na) = c.validity();
         decoded.push(serde_json::json!({
-            "subject": c.subject().to_string(), "issuer": c.issuer().to_string(),
-            "serial": certs::serial_hex(c), "notBefore": nb, "notAfter": na,
+            "subject": c.subject(), "issuer": c.issuer(),
+            "serial": c.serial_hex(), "notBefore": nb, "notAfter": na,
             "deviceInfo": info, "spdmExtension": exts, "tcbInfo": tcbs,
         }));
     }
@@ -338,7 +333,7 @@ pub fn inspect(data: &[u8], opts: &Options) -> Result<Report, Malformed> {
     let mut problems = Vec::new();
     for w in order.windows(2) {
         let (c, up) = (&chain[w[0]], &chain[w[1]]);
-        if c.issuer().as_raw() != up.subject().as_raw() {
+        if c.issuer_raw() != up.subject_raw() {
             problems.push(format!(
                 "certificate {} names issuer `{}`, certificate {} is `{}`",
                 w[0],
@@ -346,7 +341,7 @@ pub fn inspect(data: &[u8], opts: &Options) -> Result<Report, Malformed> {
                 w[1],
                 up.subject()
             ));
-        } else if let Err(e) = certs::signed_by(c, up) {
+        } else if let Err(e) = c.signed_by(up) {
             problems.push(format!(
                 "certificate {} is not signed by certificate {}: {e}",
                 w[0], w[1]
@@ -389,9 +384,9 @@ pub fn inspect(data: &[u8], opts: &Options) -> Result<Report, Malformed> {
             let bad: Vec<String> = chain
                 .iter()
                 .enumerate()
-                .filter(|(_, c)| !certs::valid_at(c, at))
+                .filter(|(_, c)| !c.valid_at(at))
                 .map(|(i, c)| {
-                    let (nb, na) = certs::validity(c);
+                    let (nb, na) = c.validity();
                     format!("certificate {i} is valid {nb} to {na}")
                 })
                 .collect();

@@ -45,21 +45,22 @@ impl Curve {
 
     /// The curve of a SubjectPublicKeyInfo, and its SEC1 point.
     pub fn of_spki(der: &[u8]) -> std::result::Result<(Curve, Vec<u8>), String> {
-        use x509_parser::prelude::FromDer;
-        let (_, spki) = x509_parser::x509::SubjectPublicKeyInfo::from_der(der)
+        use x509_cert::der::Decode;
+        use x509_cert::der::oid::ObjectIdentifier;
+        let spki = x509_cert::spki::SubjectPublicKeyInfoRef::from_der(der)
             .map_err(|e| format!("not a SubjectPublicKeyInfo: {e}"))?;
-        if spki.algorithm.algorithm.to_id_string() != "1.2.840.10045.2.1" {
+        if spki.algorithm.oid.to_string() != "1.2.840.10045.2.1" {
             return Err(format!(
                 "not an elliptic-curve key (algorithm {})",
-                spki.algorithm.algorithm.to_id_string()
+                spki.algorithm.oid
             ));
         }
         let curve_oid = spki
             .algorithm
             .parameters
             .as_ref()
-            .and_then(|p| p.as_oid().ok())
-            .map(|o| o.to_id_string())
+            .and_then(|p| p.decode_as::<ObjectIdentifier>().ok())
+            .map(|o| o.to_string())
             .unwrap_or_default();
         let curve = match curve_oid.as_str() {
             "1.2.840.10045.3.1.7" => Curve::P256,
@@ -71,7 +72,7 @@ impl Curve {
                 ));
             }
         };
-        Ok((curve, spki.subject_public_key.data.to_vec()))
+        Ok((curve, spki.subject_public_key.raw_bytes().to_vec()))
     }
 }
 

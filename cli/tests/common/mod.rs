@@ -25,6 +25,11 @@ pub fn repo() -> PathBuf {
         .to_path_buf()
 }
 
+/// Midnight UTC of a `YYYY-MM-DD` date.
+pub fn midnight(date: &str) -> strata::clock::Time {
+    strata::clock::Date::parse(date).unwrap().midnight_utc()
+}
+
 /// A `strata` command running in `dir`.
 pub fn strata(dir: &Path) -> Command {
     let mut c = Command::cargo_bin("strata").unwrap();

@@ -222,10 +222,10 @@ struct P256Spki {
 
 impl P256Spki {
     fn from_der(spki: &[u8]) -> Self {
-        use x509_parser::prelude::FromDer;
-        let (_, info) = x509_parser::x509::SubjectPublicKeyInfo::from_der(spki).unwrap();
+        use x509_cert::der::Decode;
+        let info = x509_cert::spki::SubjectPublicKeyInfoRef::from_der(spki).unwrap();
         P256Spki {
-            point: info.subject_public_key.data.to_vec(),
+            point: info.subject_public_key.raw_bytes().to_vec(),
         }
     }
 }

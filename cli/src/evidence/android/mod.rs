@@ -24,13 +24,12 @@ pub mod status;
 
 use std::sync::OnceLock;
 
-use ::time::OffsetDateTime;
-use x509_parser::prelude::*;
-
 use super::certs;
 use super::der::DerError;
 use super::report::{Report, Status};
+use super::x509::Cert;
 use super::{Malformed, fmt_time};
+use crate::clock::Time;
 use crate::diag::Code;
 use crate::model::EvidenceKind;
 
@@ -96,10 +95,7 @@ pub fn anchors() -> &'static [Anchor] {
             .iter()
             .filter_map(|(role, name, pem)| {
                 let blob = certs::split(pem.as_bytes()).ok()?.into_iter().next()?;
-                let spki = {
-                    let c = certs::parse_cert(&blob.der, 0).ok()?;
-                    certs::spki_sha256(&c)
-                };
+                let spki = certs::parse_cert(&blob.der, 0).ok()?.spki_sha256();
                 Some(Anchor {
                     role: *role,
                     name,
@@ -115,7 +111,7 @@ pub fn anchors() -> &'static [Anchor] {
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Options<'a> {
     /// Evaluation time for validity; `None` skips the validity check.
-    pub at: Option<OffsetDateTime>,
+    pub at: Option<Time>,
     /// Status list for the revocation check; `None` skips it.
     pub revocation: Option<&'a StatusList>,
 }
@@ -131,11 +127,7 @@ pub fn detect(data: &[u8]) -> bool {
         return false;
     };
     blobs.first().is_some_and(|b| {
-        certs::parse_cert(&b.der, 0).is_ok_and(|c| {
-            c.extensions()
-                .iter()
-                .any(|e| e.oid.to_id_string() == OID_KEY_DESCRIPTION)
-        })
+        certs::parse_cert(&b.der, 0).is_ok_and(|c| c.extension(OID_KEY_DESCRIPTION).is_some())
     })
 }
 
@@ -160,7 +152,7 @@ pub fn inspect(data: &[u8], opts: &Options<'_>) -> Result<Report, Malformed> {
     let mut kd_raw: Option<(&[u8], usize)> = None;
     for (i, c) in chain.iter().enumerate() {
         for ext in c.extensions() {
-            if ext.oid.to_id_string() == OID_KEY_DESCRIPTION {
+            if ext.oid == OID_KEY_DESCRIPTION {
                 if i != 0 || kd_raw.is_some() {
                     return Err(Malformed::new(
                         Code::AndroidAttestationMalformed,
@@ -169,8 +161,7 @@ pub fn inspect(data: &[u8], opts: &Options<'_>) -> Result<Report, Malformed> {
                         ),
                     ));
                 }
-                let base = offset_in(blobs[0].der.as_slice(), ext.value);
-                kd_raw = Some((ext.value, base));
+                kd_raw = Some((ext.value, ext.offset));
             }
         }
     }
@@ -217,15 +208,15 @@ pub fn inspect(data: &[u8], opts: &Options<'_>) -> Result<Report, Malformed> {
     let chain_json: Vec<serde_json::Value> = chain
         .iter()
         .map(|c| {
-            let (nb, na) = certs::validity(c);
+            let (nb, na) = c.validity();
             serde_json::json!({
-                "subject": c.subject().to_string(),
-                "issuer": c.issuer().to_string(),
-                "serial": certs::serial_hex(c),
+                "subject": c.subject(),
+                "issuer": c.issuer(),
+                "serial": c.serial_hex(),
                 "notBefore": nb,
                 "notAfter": na,
-                "signatureAlgorithm": c.signature_algorithm.algorithm.to_id_string(),
-                "spkiSha256": certs::spki_sha256(c),
+                "signatureAlgorithm": c.signature_algorithm(),
+                "spkiSha256": c.spki_sha256(),
             })
         })
         .collect();
@@ -237,23 +228,12 @@ pub fn inspect(data: &[u8], opts: &Options<'_>) -> Result<Report, Malformed> {
     Ok(rep)
 }
 
-/// Offset of `inner` within `outer` when it is a sub-slice, else 0.
-fn offset_in(outer: &[u8], inner: &[u8]) -> usize {
-    let o = outer.as_ptr() as usize;
-    let i = inner.as_ptr() as usize;
-    if i >= o && i + inner.len() <= o + outer.len() {
-        i - o
-    } else {
-        0
-    }
-}
-
-fn verify_chain(chain: &[X509Certificate<'_>], opts: &Options<'_>, rep: &mut Report) {
+fn verify_chain(chain: &[Cert<'_>], opts: &Options<'_>, rep: &mut Report) {
     // 1. Signatures and issuer names along the chain.
     let mut problems = Vec::new();
     for i in 0..chain.len().saturating_sub(1) {
         let (c, issuer) = (&chain[i], &chain[i + 1]);
-        if c.issuer().as_raw() != issuer.subject().as_raw() {
+        if c.issuer_raw() != issuer.subject_raw() {
             problems.push(format!(
                 "certificate {i} names issuer `{}` but certificate {} is `{}`",
                 c.issuer(),
@@ -261,7 +241,7 @@ fn verify_chain(chain: &[X509Certificate<'_>], opts: &Options<'_>, rep: &mut Rep
                 issuer.subject()
             ));
         }
-        if let Err(e) = certs::signed_by(c, issuer) {
+        if let Err(e) = c.signed_by(issuer) {
             problems.push(format!(
                 "certificate {i} is not signed by certificate {}: {e}",
                 i + 1
@@ -282,7 +262,7 @@ fn verify_chain(chain: &[X509Certificate<'_>], opts: &Options<'_>, rep: &mut Rep
         .iter()
         .enumerate()
         .skip(1)
-        .filter(|(_, c)| !certs::is_ca(c))
+        .filter(|(_, c)| !c.is_ca())
         .map(|(i, c)| format!("certificate {i} (`{}`)", c.subject()))
         .collect();
     rep.check_bool(
@@ -299,9 +279,8 @@ fn verify_chain(chain: &[X509Certificate<'_>], opts: &Options<'_>, rep: &mut Rep
     );
     // 3. The root, by public key.
     let last = &chain[chain.len() - 1];
-    let last_spki = certs::spki_sha256(last);
-    let self_signed =
-        last.subject().as_raw() == last.issuer().as_raw() && certs::signed_by(last, last).is_ok();
+    let last_spki = last.spki_sha256();
+    let self_signed = last.self_issued() && last.signed_by(last).is_ok();
     let mut anchor: Option<&Anchor> = None;
     let mut root_owned = None;
     if self_signed {
@@ -314,14 +293,13 @@ fn verify_chain(chain: &[X509Certificate<'_>], opts: &Options<'_>, rep: &mut Rep
             .iter()
             .filter(|a| {
                 certs::parse_cert(&a.der, chain.len()).is_ok_and(|root| {
-                    last.issuer().as_raw() == root.subject().as_raw()
-                        && certs::signed_by(last, &root).is_ok()
+                    last.issuer_raw() == root.subject_raw() && last.signed_by(&root).is_ok()
                 })
             })
             .collect();
         if let Some(at) = opts.at {
             fits.sort_by_key(|a| {
-                !certs::parse_cert(&a.der, chain.len()).is_ok_and(|r| certs::valid_at(&r, at))
+                !certs::parse_cert(&a.der, chain.len()).is_ok_and(|r| r.valid_at(at))
             });
         }
         if let Some(a) = fits.first() {
@@ -344,7 +322,7 @@ fn verify_chain(chain: &[X509Certificate<'_>], opts: &Options<'_>, rep: &mut Rep
                 format!(
                     "ends at `{}` serial {}, whose public key is the {} (sha256:{})",
                     last.subject(),
-                    certs::serial_hex(last),
+                    last.serial_hex(),
                     a.name,
                     a.spki_sha256
                 )
@@ -379,17 +357,17 @@ fn verify_chain(chain: &[X509Certificate<'_>], opts: &Options<'_>, rep: &mut Rep
             let mut bad: Vec<String> = chain
                 .iter()
                 .enumerate()
-                .filter(|(_, c)| !certs::valid_at(c, at))
+                .filter(|(_, c)| !c.valid_at(at))
                 .map(|(i, c)| {
-                    let (nb, na) = certs::validity(c);
+                    let (nb, na) = c.validity();
                     format!("certificate {i} (`{}`) is valid {nb} to {na}", c.subject())
                 })
                 .collect();
             if let Some(der) = &root_owned
                 && let Ok(root) = certs::parse_cert(der, chain.len())
-                && !certs::valid_at(&root, at)
+                && !root.valid_at(at)
             {
-                let (nb, na) = certs::validity(&root);
+                let (nb, na) = root.validity();
                 bad.push(format!("the root is valid {nb} to {na}"));
             }
             rep.check_bool(
@@ -415,7 +393,7 @@ fn verify_chain(chain: &[X509Certificate<'_>], opts: &Options<'_>, rep: &mut Rep
                 .iter()
                 .enumerate()
                 .filter_map(|(i, c)| {
-                    let s = certs::serial_hex(c);
+                    let s = c.serial_hex();
                     list.lookup(&s).map(|e| {
                         format!(
                             "certificate {i} serial {s} is {}{}",

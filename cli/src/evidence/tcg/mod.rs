@@ -1,11 +1,12 @@
 //! TCG Platform Certificates: RFC 5755 attribute certificates carrying the
 //! TCG Platform Certificate Profile attributes.
 //!
-//! x509-parser reads X.509 certificates, not attribute certificates, so the
+//! `x509-cert` reads X.509 certificates, not attribute certificates, so the
 //! outer structure (`AttributeCertificateInfo`: version, holder, issuer,
 //! signature, serial, validity, attributes, extensions) is walked with the
-//! strict DER reader, and x509-parser's own parsers are reused for what it
-//! has: names, algorithm identifiers, extensions and signature checks.
+//! strict DER reader, and `x509-cert`'s types check what it has: names,
+//! algorithm identifiers and extensions; the signature is checked like a
+//! certificate's (see [`crate::evidence::x509::verify_signature`]).
 //!
 //! Decoded: platform manufacturer, model, version and serial (from the
 //! subjectAltName directoryName, TCG OIDs 2.23.133.5.1.x, or the pre-2018
@@ -32,16 +33,20 @@
 //! `validity` (at the evaluation time), `holder-binding` (against the EK or
 //! base platform certificate, when given).
 
-use ::time::OffsetDateTime;
+use ::der::Decode;
 use serde::Serialize;
-use x509_parser::prelude::*;
+use x509_cert::ext::Extension;
+use x509_cert::name::Name;
+use x509_cert::spki::AlgorithmIdentifierOwned;
 
 mod config;
 
+use crate::clock::Time;
 use crate::diag::Code;
 use crate::evidence::certs;
 use crate::evidence::der::{Class, DerError, DerResult, Reader, Tlv, tag};
 use crate::evidence::report::{Report, Status};
+use crate::evidence::x509::{name_attributes, name_to_string, verify_signature};
 use crate::evidence::{Malformed, fmt_time};
 use crate::model::EvidenceKind;
 
@@ -52,7 +57,7 @@ pub(super) const URIMAX: usize = 1024;
 #[derive(Debug, Clone, Default)]
 pub struct Options {
     /// Evaluation time for validity; `None` skips it.
-    pub at: Option<OffsetDateTime>,
+    pub at: Option<Time>,
     /// Candidate issuer certificates (DER) for the signature check.
     pub issuers: Vec<Vec<u8>>,
     /// The holder's certificate (EK, or base platform certificate for a
@@ -97,6 +102,9 @@ pub struct PlatformCert {
     pub not_before: String,
     /// Validity end, RFC 3339.
     pub not_after: String,
+    /// The validity window, for the check.
+    #[serde(skip)]
+    pub validity: Option<(Time, Time)>,
     /// Signature algorithm OID.
     pub signature_algorithm: String,
     /// `base` or `delta`.
@@ -174,21 +182,7 @@ pub(super) fn utf8(t: &Tlv<'_>, what: &str) -> DerResult<String> {
         .map_err(|_| DerError::new(t.offset, format!("{what}: invalid UTF-8")))
 }
 
-fn gtime(t: &Tlv<'_>, what: &str) -> DerResult<OffsetDateTime> {
-    t.expect_universal(tag::GENERALIZED_TIME, what)?;
-    let s = std::str::from_utf8(t.content).unwrap_or("");
-    let fmt = ::time::macros::format_description!("[year][month][day][hour][minute][second]Z");
-    ::time::PrimitiveDateTime::parse(s, &fmt)
-        .map(|p| p.assume_utc())
-        .map_err(|_| {
-            DerError::new(
-                t.offset,
-                format!("{what}: GeneralizedTime {s:?} is not YYYYMMDDHHMMSSZ"),
-            )
-        })
-}
-
-/// Names in GeneralNames, rendered; directoryName via x509-parser.
+/// Names in GeneralNames, rendered; a directoryName must be a Name.
 fn general_names(t: &Tlv<'_>, what: &str) -> DerResult<Vec<String>> {
     t.expect_universal(tag::SEQUENCE, what)?;
     let mut r = Reader::inside(t);
@@ -199,9 +193,10 @@ fn general_names(t: &Tlv<'_>, what: &str) -> DerResult<Vec<String>> {
             let mut inner = Reader::inside(&g);
             let n = inner.read()?;
             inner.finish(what)?;
-            let (_, name) = X509Name::from_der(n.raw)
-                .map_err(|e| DerError::new(n.offset, format!("{what}: directoryName: {e}")))?;
-            out.push(name.to_string());
+            Name::from_der(n.raw).map_err(|e| {
+                DerError::new(n.offset, format!("{what}: directoryName: {}", e.kind()))
+            })?;
+            out.push(name_to_string(n.raw));
         } else {
             out.push(format!("GeneralName {}", g.describe()));
         }
@@ -234,10 +229,10 @@ pub fn inspect(data: &[u8], opts: &Options) -> Result<Report, Malformed> {
         .map_err(mal)?;
     outer.finish("AttributeCertificate").map_err(mal)?;
     let (pc, sig_alg_inner) = parse_info(&info_t).map_err(mal)?;
-    let (_, outer_alg) = AlgorithmIdentifier::from_der(sig_alg_t.raw).map_err(|e| {
+    let outer_alg = AlgorithmIdentifierOwned::from_der(sig_alg_t.raw).map_err(|e| {
         Malformed::new(
             Code::TcgPlatformCertificateMalformed,
-            format!("signatureAlgorithm: {e}"),
+            format!("signatureAlgorithm: {}", e.kind()),
         )
     })?;
     if sig_alg_t.raw != sig_alg_inner {
@@ -263,20 +258,20 @@ pub fn inspect(data: &[u8], opts: &Options) -> Result<Report, Malformed> {
             "signatureValue BIT STRING has unused bits",
         ));
     }
-    let bits = x509_parser::der_parser::asn1_rs::BitString::new(0, &sig_bytes[1..]);
     let mut tried = Vec::new();
     let mut verified: Option<String> = None;
     for (i, d) in opts.issuers.iter().enumerate() {
         let Ok(c) = certs::parse_cert(d, i) else {
             continue;
         };
-        if c.subject().to_string() != pc.issuer {
+        if c.subject() != pc.issuer {
             tried.push(format!("`{}`", c.subject()));
             continue;
         }
-        match x509_parser::verify::verify_signature(c.public_key(), &outer_alg, &bits, info_t.raw) {
+        let spki = &c.cert.tbs_certificate.subject_public_key_info;
+        match verify_signature(spki, &outer_alg, &sig_bytes[1..], info_t.raw) {
             Ok(()) => {
-                verified = Some(c.subject().to_string());
+                verified = Some(c.subject());
                 break;
             }
             Err(e) => tried.push(format!("`{}` ({e})", c.subject())),
@@ -303,17 +298,7 @@ pub fn inspect(data: &[u8], opts: &Options) -> Result<Report, Malformed> {
             "no evaluation time given",
         ),
         Some(at) => {
-            let nb = OffsetDateTime::parse(
-                &pc.not_before,
-                &::time::format_description::well_known::Rfc3339,
-            )
-            .ok();
-            let na = OffsetDateTime::parse(
-                &pc.not_after,
-                &::time::format_description::well_known::Rfc3339,
-            )
-            .ok();
-            let ok = nb.is_some_and(|t| t <= at) && na.is_some_and(|t| at <= t);
+            let ok = pc.validity.is_some_and(|(nb, na)| nb <= at && at <= na);
             rep.check_bool(
                 "validity",
                 ok,
@@ -384,10 +369,7 @@ fn holder_info(der: &[u8]) -> (Option<(String, String)>, &'static str) {
         .map(|(d, _)| d)
         .unwrap_or(der);
     if let Ok(c) = certs::parse_cert(raw, 0) {
-        return (
-            Some((c.issuer().to_string(), certs::serial_hex(&c))),
-            "certificate",
-        );
+        return (Some((c.issuer(), c.serial_hex())), "certificate");
     }
     if let Ok(r) = inspect(der, &Options::default())
         && let Some(pc) = serde_json::from_value::<serde_json::Value>(r.decoded).ok()
@@ -481,17 +463,19 @@ fn parse_info<'a>(info_t: &Tlv<'a>) -> DerResult<(PlatformCert, &'a [u8])> {
             .unwrap_or_default();
     }
     let sig_inner = r.expect(tag::SEQUENCE, "signature")?;
-    AlgorithmIdentifier::from_der(sig_inner.raw)
-        .map_err(|e| DerError::new(sig_inner.offset, format!("signature: {e}")))?;
+    AlgorithmIdentifierOwned::from_der(sig_inner.raw)
+        .map_err(|e| DerError::new(sig_inner.offset, format!("signature: {}", e.kind())))?;
     pc.signature_algorithm = Reader::inside(&sig_inner)
         .read()?
         .oid("signature.algorithm")?;
     let serial = r.expect(tag::INTEGER, "serialNumber")?;
     pc.serial = crate::evidence::der::hex_unsigned(serial.big_int("serialNumber")?);
     let mut val = r.sequence("attrCertValidityPeriod")?;
-    pc.not_before = fmt_time(gtime(&val.read()?, "notBeforeTime")?);
-    pc.not_after = fmt_time(gtime(&val.read()?, "notAfterTime")?);
+    let nb = val.read()?.generalized_time("notBeforeTime")?;
+    let na = val.read()?.generalized_time("notAfterTime")?;
     val.finish("attrCertValidityPeriod")?;
+    (pc.not_before, pc.not_after) = (fmt_time(nb), fmt_time(na));
+    pc.validity = Some((nb, na));
     pc.credential_type = "base".into();
     let attrs = r.expect(tag::SEQUENCE, "attributes")?;
     attributes(&attrs, &mut pc)?;
@@ -568,14 +552,14 @@ fn extensions(seq: &Tlv<'_>, pc: &mut PlatformCert) -> DerResult<()> {
     let mut r = Reader::inside(seq);
     while !r.is_empty() {
         let e = r.expect(tag::SEQUENCE, "extension")?;
-        let (_, ext) = X509Extension::from_der(e.raw)
-            .map_err(|err| DerError::new(e.offset, format!("extension: {err}")))?;
-        if ext.oid.to_id_string() != "2.5.29.17" {
+        let ext = Extension::from_der(e.raw)
+            .map_err(|err| DerError::new(e.offset, format!("extension: {}", err.kind())))?;
+        if ext.extn_id.to_string() != "2.5.29.17" {
             continue;
         }
         // subjectAltName: GeneralNames with a directoryName holding the
         // platform identity; pre-standard certificates put a bare Name.
-        let mut inner = Reader::new(ext.value, e.offset);
+        let mut inner = Reader::new(ext.extn_value.as_bytes(), e.offset);
         let san = inner.expect(tag::SEQUENCE, "subjectAltName")?;
         let first = Reader::inside(&san).peek()?;
         let name_der: Vec<&[u8]> =
@@ -594,14 +578,12 @@ fn extensions(seq: &Tlv<'_>, pc: &mut PlatformCert) -> DerResult<()> {
                 v
             };
         for nd in name_der {
-            let (_, name) = X509Name::from_der(nd)
+            let attrs = Name::from_der(nd)
+                .map_err(|err| err.kind().to_string())
+                .and_then(|_| name_attributes(nd).map_err(|err| err.what))
                 .map_err(|err| DerError::new(e.offset, format!("subjectAltName name: {err}")))?;
-            for atv in name.iter_attributes() {
-                let val = atv
-                    .as_str()
-                    .map(str::to_string)
-                    .unwrap_or_else(|_| hex::encode(atv.attr_value().data));
-                match atv.attr_type().to_id_string().as_str() {
+            for (oid, val) in attrs {
+                match oid.as_str() {
                     "2.23.133.5.1.1" | "2.23.133.2.4" => pc.platform_manufacturer = Some(val),
                     "2.23.133.5.1.4" | "2.23.133.2.5" => pc.platform_model = Some(val),
                     "2.23.133.5.1.5" | "2.23.133.2.6" => pc.platform_version = Some(val),

@@ -141,7 +141,7 @@ pub fn parse_key(k: &Value) -> Result<PublicKey, String> {
 /// The PKCS#1 RSAPublicKey inside a PEM `PUBLIC KEY` (SPKI) or
 /// `RSA PUBLIC KEY` block.
 fn rsa_pkcs1(pem: &str) -> Result<Vec<u8>, String> {
-    use x509_parser::prelude::FromDer;
+    use ::der::Decode;
     let blob = super::super::certs::split(pem.as_bytes())
         .map_err(|e| format!("RSA public key: {e}"))?
         .into_iter()
@@ -150,9 +150,9 @@ fn rsa_pkcs1(pem: &str) -> Result<Vec<u8>, String> {
     match blob.label.as_deref() {
         Some("RSA PUBLIC KEY") => Ok(blob.der),
         Some("PUBLIC KEY") => {
-            let (_, spki) = x509_parser::x509::SubjectPublicKeyInfo::from_der(&blob.der)
+            let spki = x509_cert::spki::SubjectPublicKeyInfoRef::from_der(&blob.der)
                 .map_err(|e| format!("RSA public key: {e}"))?;
-            Ok(spki.subject_public_key.data.to_vec())
+            Ok(spki.subject_public_key.raw_bytes().to_vec())
         }
         other => Err(format!("RSA public key: unexpected PEM label {other:?}")),
     }

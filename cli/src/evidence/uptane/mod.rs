@@ -26,10 +26,10 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::Value;
 use sha2::{Digest, Sha256};
-use time::OffsetDateTime;
 
 use super::report::{Report, Status};
 use super::{Malformed, fmt_time};
+use crate::clock::Time;
 use crate::diag::Code;
 use crate::model::EvidenceKind;
 
@@ -39,7 +39,7 @@ pub use keys::PublicKey;
 #[derive(Debug, Clone, Default)]
 pub struct Options {
     /// Evaluation time for expiry; `None` skips the check.
-    pub at: Option<OffsetDateTime>,
+    pub at: Option<Time>,
     /// Root metadata (JSON bytes) holding the signing keys, and where it
     /// came from (for messages).
     pub root: Option<(Vec<u8>, String)>,
@@ -362,13 +362,12 @@ pub fn inspect(data: &[u8], opts: &Options) -> Result<Report, Malformed> {
     // Expiry.
     if let Some(exp) = signed.get("expires").and_then(Value::as_str) {
         rep.field("expires", exp);
-        let t = OffsetDateTime::parse(exp, &time::format_description::well_known::Rfc3339)
-            .map_err(|_| {
-                bad(
-                    format!("`expires` {exp:?} is not an RFC 3339 time"),
-                    "/signed/expires",
-                )
-            })?;
+        let t = Time::parse(exp).map_err(|_| {
+            bad(
+                format!("`expires` {exp:?} is not an RFC 3339 time"),
+                "/signed/expires",
+            )
+        })?;
         match opts.at {
             Some(at) => rep.check_bool(
                 "uptane-expiry",
@@ -658,7 +657,7 @@ fn inspect_der(data: &[u8], opts: &Options) -> Result<Report, Malformed> {
             rep.field("type", role);
             rep.field("encoding", "der");
             rep.field("version", version.to_string());
-            let exp = OffsetDateTime::from_unix_timestamp(expires).map_err(|_| {
+            let exp = Time::from_unix(expires).ok_or_else(|| {
                 Malformed::new(
                     Code::UptaneMetadataMalformed,
                     format!("expires {expires} is out of range"),

@@ -216,7 +216,7 @@ fn inspect(args: InspectArgs) -> Result<ExitStatus> {
     };
     let read = |p: &PathBuf| std::fs::read(p).map_err(|e| Error::io(p, e));
     let opts = Options {
-        at: evidence::at_time(strata::clock::Time::from_timestamp(at)),
+        at: Some(strata::clock::Time::from_timestamp(at)),
         revocation,
         uptane_root: match &uptane_root {
             Some(p) => Some((read(p)?, p.display().to_string())),
