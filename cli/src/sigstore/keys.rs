@@ -8,14 +8,18 @@
 //!
 //! Each curve signs with its own hash, as Sigstore's protobuf specs and
 //! OpenSSF model-signing pair them: P-256 with SHA-256, P-384 with SHA-384,
-//! P-521 with SHA-512. Nonces are RFC 6979 deterministic (the RustCrypto
-//! `p256`/`p384`/`p521` crates), so signing the same payload with the same
-//! key gives the same bytes: a re-signed attestation that did not change
-//! does not show up as a diff in git. Verifiers cannot tell RFC 6979
-//! signatures from randomised ones.
+//! P-521 with SHA-512. P-256 and P-384 nonces are RFC 6979 deterministic
+//! (the RustCrypto `p256`/`p384` crates), so signing the same payload with
+//! the same key gives the same bytes: a re-signed attestation that did not
+//! change does not show up as a diff in git. RustCrypto's P-521 has no RFC
+//! 6979 signer in its 0.13 line, so P-521 keys are read and sign with
+//! aws-lc-rs, with randomised nonces. Verifiers cannot tell RFC 6979
+//! signatures from randomised ones; verification is aws-lc-rs for every
+//! curve.
 
 use std::path::{Path, PathBuf};
 
+use aws_lc_rs::signature::{ECDSA_P521_SHA512_ASN1_SIGNING, EcdsaKeyPair};
 use p256::pkcs8::{DecodePrivateKey, EncodePublicKey};
 use sigstore_types::DerPublicKey;
 
@@ -81,7 +85,7 @@ enum Inner {
     P384(p384::ecdsa::SigningKey),
     /// RustCrypto's P-521 has no RFC 6979 signer in the 0.13 line, so
     /// P-521 signs with aws-lc-rs and randomised nonces.
-    P521(aws_lc_rs::signature::EcdsaKeyPair),
+    P521(EcdsaKeyPair),
 }
 
 /// An ECDSA signing key.
@@ -165,8 +169,8 @@ impl SigningKey {
                 path,
             );
         }
-        match p521::SecretKey::from_pkcs8_der(der) {
-            Ok(s) => Self::p521(&s, path),
+        match EcdsaKeyPair::from_pkcs8(&ECDSA_P521_SHA512_ASN1_SIGNING, der) {
+            Ok(k) => Self::p521(k, path),
             Err(e) => Err(Error::invalid(bad_key(
                 path,
                 &format!("not an unencrypted PKCS#8 ECDSA P-256, P-384 or P-521 key ({e})"),
@@ -190,8 +194,15 @@ impl SigningKey {
                 path,
             );
         }
-        match p521::SecretKey::from_sec1_der(der) {
-            Ok(s) => Self::p521(&s, path),
+        // SEC1 only: `from_private_key_der` would take PKCS#8 too.
+        let sec1 = sec1_ec_private_key(der).map_err(|e| {
+            Error::invalid(bad_key(
+                path,
+                &format!("not a SEC1 ECDSA P-256, P-384 or P-521 key ({e})"),
+            ))
+        })?;
+        match EcdsaKeyPair::from_private_key_der(&ECDSA_P521_SHA512_ASN1_SIGNING, sec1) {
+            Ok(k) => Self::p521(k, path),
             Err(e) => Err(Error::invalid(bad_key(
                 path,
                 &format!("not a SEC1 ECDSA P-256, P-384 or P-521 key ({e})"),
@@ -199,21 +210,17 @@ impl SigningKey {
         }
     }
 
-    fn p521(secret: &p521::SecretKey, path: &Path) -> Result<Self> {
-        let unusable = |e: &dyn std::fmt::Display| {
-            Error::invalid(bad_key(path, &format!("not a usable P-521 key: {e}")))
-        };
-        let sec1 = secret.to_sec1_der().map_err(|e| unusable(&e))?;
-        let key = aws_lc_rs::signature::EcdsaKeyPair::from_private_key_der(
-            &aws_lc_rs::signature::ECDSA_P521_SHA512_ASN1_SIGNING,
-            &sec1,
-        )
-        .map_err(|e| unusable(&e))?;
-        Self::build(
-            Inner::P521(key),
-            secret.public_key().to_public_key_der(),
-            path,
-        )
+    fn p521(key: EcdsaKeyPair, path: &Path) -> Result<Self> {
+        use aws_lc_rs::encoding::AsDer;
+        use aws_lc_rs::signature::KeyPair;
+        let public = key.public_key().as_der().map_err(|e| {
+            Error::invalid(bad_key(path, &format!("cannot encode its public key: {e}")))
+        })?;
+        Ok(SigningKey {
+            public: DerPublicKey::new(public.as_ref().to_vec()),
+            key: Inner::P521(key),
+            path: path.to_path_buf(),
+        })
     }
 
     fn build(
@@ -230,6 +237,30 @@ impl SigningKey {
             path: path.to_path_buf(),
         })
     }
+}
+
+/// An RFC 5915 `ECPrivateKey`, what a PEM `EC PRIVATE KEY` block holds.
+/// Decoded to check its shape; aws-lc-rs reads the key.
+#[derive(der::Sequence)]
+#[allow(dead_code)]
+struct EcPrivateKey<'a> {
+    version: u8,
+    private_key: der::asn1::OctetStringRef<'a>,
+    #[asn1(context_specific = "0", tag_mode = "EXPLICIT", optional = "true")]
+    parameters: Option<der::asn1::ObjectIdentifier>,
+    #[asn1(context_specific = "1", tag_mode = "EXPLICIT", optional = "true")]
+    public_key: Option<der::asn1::BitStringRef<'a>>,
+}
+
+/// `der` when it is a version 1 `ECPrivateKey` (and not, say, PKCS #8
+/// under the SEC1 label, which aws-lc-rs would also read).
+fn sec1_ec_private_key(der: &[u8]) -> std::result::Result<&[u8], String> {
+    use der::Decode;
+    let k = EcPrivateKey::from_der(der).map_err(|e| e.to_string())?;
+    if k.version != 1 {
+        return Err(format!("ECPrivateKey version {} is not 1", k.version));
+    }
+    Ok(der)
 }
 
 /// A DER SubjectPublicKeyInfo as PEM, the way OpenSSL and Python's
@@ -356,6 +387,68 @@ Gq/U2SERJ4nDJbBnALP9/2L5mrWpN/xMPwJDWGhoZYy/6E0gSGg61spm
             sigstore_verify::crypto::SigningScheme::EcdsaP256Sha256,
         )
         .unwrap();
+    }
+
+    /// A throwaway P-521 key, PKCS#8 and SEC1, generated for this test
+    /// only with `openssl genpkey`; `P521_SPKI` is `openssl pkey -pubout`.
+    const P521_PKCS8: &str = "-----BEGIN PRIVATE KEY-----
+MIHuAgEAMBAGByqGSM49AgEGBSuBBAAjBIHWMIHTAgEBBEIAvlTTrylCrNNqZrVS
+4wq6+bp3q5CrIL+alSIF7/2ZPmaaM6GR17Au48flcUYbgoia1MKpo/y3NQv3ybI+
+Ucfy9Z+hgYkDgYYABAHCWbq3hBP62FIU38vn4/zd/3GCjq0tzHX9V7P0W2UhUTNg
+Pc8044yCYjgRz3alS4nzYX9M0piv3D6UEU/VR7nfLgENmHjUrnHV6QFeto/gzF9m
+VJp2V0LIiW29V81LOQLsw2jZTivVE+KrBqsbldXZiG5g9FgTH6ejI3qOk/SxXbLB
+tw==
+-----END PRIVATE KEY-----
+";
+    const P521_SEC1: &str = "-----BEGIN EC PRIVATE KEY-----
+MIHcAgEBBEIAvlTTrylCrNNqZrVS4wq6+bp3q5CrIL+alSIF7/2ZPmaaM6GR17Au
+48flcUYbgoia1MKpo/y3NQv3ybI+Ucfy9Z+gBwYFK4EEACOhgYkDgYYABAHCWbq3
+hBP62FIU38vn4/zd/3GCjq0tzHX9V7P0W2UhUTNgPc8044yCYjgRz3alS4nzYX9M
+0piv3D6UEU/VR7nfLgENmHjUrnHV6QFeto/gzF9mVJp2V0LIiW29V81LOQLsw2jZ
+TivVE+KrBqsbldXZiG5g9FgTH6ejI3qOk/SxXbLBtw==
+-----END EC PRIVATE KEY-----
+";
+    const P521_SPKI: &str = "30819b301006072a8648ce3d020106052b81040023038186000401c259bab78413fad85214dfcbe7e3fcddff71828ead2dcc75fd57b3f45b65215133603dcf34e38c82623811cf76a54b89f3617f4cd298afdc3e94114fd547b9df2e010d9878d4ae71d5e9015eb68fe0cc5f66549a765742c8896dbd57cd4b3902ecc368d94e2bd513e2ab06ab1b95d5d9886e60f458131fa7a3237a8e93f4b15db2c1b7";
+
+    #[test]
+    fn p521_keys_load_from_pkcs8_and_sec1_and_sign() {
+        let dir = tempfile::tempdir().unwrap();
+        for (name, pem) in [("pkcs8.pem", P521_PKCS8), ("sec1.pem", P521_SEC1)] {
+            let p = dir.path().join(name);
+            std::fs::write(&p, pem).unwrap();
+            let k = load_signing_key(&p).unwrap();
+            assert_eq!(k.curve(), Curve::P521, "{name}");
+            assert_eq!(hex::encode(k.public_key().as_bytes()), P521_SPKI, "{name}");
+            let sig = k.sign(b"payload").unwrap();
+            let spki = hex::decode(P521_SPKI).unwrap();
+            assert_eq!(verify_ecdsa(&spki, b"payload", &sig), Ok(Curve::P521));
+            assert!(verify_ecdsa(&spki, b"payloaD", &sig).is_err());
+        }
+    }
+
+    #[test]
+    fn a_pkcs8_body_under_the_sec1_label_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("k.pem");
+        let body = pem::parse(P521_PKCS8).unwrap().into_contents();
+        std::fs::write(&p, pem::encode(&pem::Pem::new("EC PRIVATE KEY", body))).unwrap();
+        let e = load_signing_key(&p).unwrap_err().to_string();
+        assert!(e.contains("not a SEC1"), "{e}");
+    }
+
+    #[test]
+    fn spki_curves_and_refusals() {
+        let spki = hex::decode(P521_SPKI).unwrap();
+        assert_eq!(Curve::of_spki(&spki).unwrap().0, Curve::P521);
+        // Trailing bytes, a truncated key and a non-minimal length are not
+        // a SubjectPublicKeyInfo.
+        let mut trailing = spki.clone();
+        trailing.push(0);
+        assert!(Curve::of_spki(&trailing).is_err());
+        assert!(Curve::of_spki(&spki[..spki.len() - 1]).is_err());
+        let mut long = vec![0x30, 0x82, 0x00, 0x9b];
+        long.extend(&spki[3..]);
+        assert!(Curve::of_spki(&long).is_err());
     }
 
     #[test]
