@@ -10,6 +10,7 @@ fuzz_target!(|data: &[u8]| {
         data,
         &slsa::Options {
             artifact_sha256: Some("00".repeat(32)),
+            ..slsa::Options::default()
         },
     );
 });
