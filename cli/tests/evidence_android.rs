@@ -365,3 +365,124 @@ fn cli_inspect_human_and_exit_codes() {
         "STRONG_BOX"
     );
 }
+
+/// Leaf parameters with a real KeyDescription (from a Pixel sample).
+fn leaf_params() -> rcgen::CertificateParams {
+    let sample = evidence::certs::split(&read("keyattestation/akita/sdk34/SB_RSA_NONE.pem"))
+        .unwrap()
+        .remove(0);
+    let kd = evidence::certs::parse_cert(&sample.der, 0)
+        .unwrap()
+        .extension(android::OID_KEY_DESCRIPTION)
+        .unwrap()
+        .value
+        .to_vec();
+    let mut p = rcgen::CertificateParams::new(Vec::<String>::new()).unwrap();
+    p.distinguished_name = rcgen::DistinguishedName::new();
+    p.distinguished_name
+        .push(rcgen::DnType::CommonName, "Android Keystore Key");
+    p.custom_extensions
+        .push(rcgen::CustomExtension::from_oid_content(
+            &[1, 3, 6, 1, 4, 1, 11129, 2, 1, 17],
+            kd,
+        ));
+    p
+}
+
+/// A chain built here in the shape of a factory-provisioned one: root and
+/// intermediate (`intermediate`), the attestation key's certificate
+/// (`attestation_key`), and a leaf
+/// carrying a real KeyDescription.
+fn built_chain(attestation_key: rcgen::IsCa, intermediate: rcgen::IsCa) -> Vec<u8> {
+    let params = |cn: &str, ca: rcgen::IsCa| {
+        let mut p = rcgen::CertificateParams::new(Vec::<String>::new()).unwrap();
+        p.distinguished_name = rcgen::DistinguishedName::new();
+        p.distinguished_name.push(rcgen::DnType::CommonName, cn);
+        p.is_ca = ca;
+        p
+    };
+    let key = || rcgen::KeyPair::generate_for(&rcgen::PKCS_ECDSA_P256_SHA256).unwrap();
+    let root_p = params(
+        "Test root",
+        rcgen::IsCa::Ca(rcgen::BasicConstraints::Unconstrained),
+    );
+    let root_k = key();
+    let root = root_p.self_signed(&root_k).unwrap();
+    let root_i = rcgen::Issuer::new(root_p, root_k);
+    let mid_p = params("Test intermediate", intermediate);
+    let mid_k = key();
+    let mid = mid_p.signed_by(&mid_k, &root_i).unwrap();
+    let mid_i = rcgen::Issuer::new(mid_p, mid_k);
+    let ak_p = params("Attestation key", attestation_key);
+    let ak_k = key();
+    let ak = ak_p.signed_by(&ak_k, &mid_i).unwrap();
+    let ak_i = rcgen::Issuer::new(ak_p, ak_k);
+    let leaf = leaf_params().signed_by(&key(), &ak_i).unwrap();
+    [leaf.pem(), ak.pem(), mid.pem(), root.pem()]
+        .concat()
+        .into_bytes()
+}
+
+fn ca_check(chain: &[u8]) -> (evidence::Check, Report) {
+    let r = android::inspect(chain, &android::Options::default()).unwrap();
+    (check(&r, "chain-ca-constraints").clone(), r)
+}
+
+#[test]
+fn the_attestation_key_may_lack_the_ca_flag() {
+    let ca = || rcgen::IsCa::Ca(rcgen::BasicConstraints::Unconstrained);
+    // cA=FALSE, and no basicConstraints at all: both a note, not a failure.
+    for ak in [rcgen::IsCa::ExplicitNoCa, rcgen::IsCa::NoCa] {
+        let (c, r) = ca_check(&built_chain(ak, ca()));
+        assert_eq!(c.status, Status::Pass, "{}", c.detail);
+        assert!(
+            c.detail.contains(
+                "note: certificate 1 (`CN=Attestation key`), which signs the leaf, is not a CA"
+            ),
+            "{}",
+            c.detail
+        );
+        assert_eq!(
+            field(&r, "note.attestation-key-not-ca"),
+            "certificate 1 (`CN=Attestation key`)"
+        );
+        assert_eq!(check(&r, "chain-signatures").status, Status::Pass);
+        // Not a Google root: the chain still fails, for that reason only.
+        assert_eq!(check(&r, "chain-root").status, Status::Fail);
+    }
+    // Every issuer a CA: no note.
+    let (c, r) = ca_check(&built_chain(ca(), ca()));
+    assert_eq!(c.status, Status::Pass);
+    assert!(!c.detail.contains("note"), "{}", c.detail);
+    assert!(r.value("note.attestation-key-not-ca").is_none());
+}
+
+#[test]
+fn certificates_above_the_attestation_key_must_be_cas() {
+    let ca = || rcgen::IsCa::Ca(rcgen::BasicConstraints::Unconstrained);
+    for ak in [ca(), rcgen::IsCa::ExplicitNoCa] {
+        let (c, _) = ca_check(&built_chain(ak, rcgen::IsCa::ExplicitNoCa));
+        assert_eq!(c.status, Status::Fail, "{}", c.detail);
+        assert!(
+            c.detail
+                .starts_with("certificate 2 (`CN=Test intermediate`) issue certificates"),
+            "{}",
+            c.detail
+        );
+    }
+}
+
+#[test]
+fn a_non_ca_root_directly_above_the_leaf_fails() {
+    // Leaf signed by a self-signed certificate without the CA flag: the
+    // exception is for an attestation key under a CA, not for a root.
+    let mut root_p = rcgen::CertificateParams::new(Vec::<String>::new()).unwrap();
+    root_p.is_ca = rcgen::IsCa::ExplicitNoCa;
+    let root_k = rcgen::KeyPair::generate_for(&rcgen::PKCS_ECDSA_P256_SHA256).unwrap();
+    let root = root_p.self_signed(&root_k).unwrap();
+    let root_i = rcgen::Issuer::new(root_p, root_k);
+    let leaf_k = rcgen::KeyPair::generate_for(&rcgen::PKCS_ECDSA_P256_SHA256).unwrap();
+    let leaf = leaf_params().signed_by(&leaf_k, &root_i).unwrap();
+    let (c, _) = ca_check([leaf.pem(), root.pem()].concat().as_bytes());
+    assert_eq!(c.status, Status::Fail, "{}", c.detail);
+}

@@ -5,7 +5,10 @@
 //! reported as a named check:
 //! 1. `chain-signatures`: each certificate is signed by the next one's key
 //!    and names it as issuer;
-//! 2. `chain-ca-constraints`: every issuing certificate is a CA;
+//! 2. `chain-ca-constraints`: every issuing certificate is a CA, except
+//!    the attestation key's certificate directly above the leaf, which
+//!    factory-provisioned chains issue without the CA flag (a note, not a
+//!    failure, as in Google's verifier);
 //! 3. `chain-root`: the chain ends at a Google hardware attestation root,
 //!    matched by public key (several root certificates share one key); the
 //!    Android *software* attestation root and unknown roots fail;
@@ -192,7 +195,7 @@ pub fn inspect(data: &[u8], opts: &Options<'_>) -> Result<Report, Malformed> {
         ),
     );
     rep.evaluated_at = opts.at.map(fmt_time);
-    verify_chain(&chain, opts, &mut rep);
+    let note = verify_chain(&chain, opts, &mut rep);
     let hw = kd.attestation_security_level != keydesc::SecurityLevel::Software
         && kd.key_mint_security_level != keydesc::SecurityLevel::Software;
     rep.check_bool(
@@ -205,6 +208,7 @@ pub fn inspect(data: &[u8], opts: &Options<'_>) -> Result<Report, Malformed> {
         ),
     );
     add_fields(&kd, &mut rep);
+    rep.field_opt("note.attestation-key-not-ca", note);
     let chain_json: Vec<serde_json::Value> = chain
         .iter()
         .map(|c| {
@@ -228,7 +232,9 @@ pub fn inspect(data: &[u8], opts: &Options<'_>) -> Result<Report, Malformed> {
     Ok(rep)
 }
 
-fn verify_chain(chain: &[Cert<'_>], opts: &Options<'_>, rep: &mut Report) {
+/// Run the chain checks; returns the note on an attestation key
+/// certificate that is not a CA, if any.
+fn verify_chain(chain: &[Cert<'_>], opts: &Options<'_>, rep: &mut Report) -> Option<String> {
     // 1. Signatures and issuer names along the chain.
     let mut problems = Vec::new();
     for i in 0..chain.len().saturating_sub(1) {
@@ -257,26 +263,8 @@ fn verify_chain(chain: &[Cert<'_>], opts: &Options<'_>, rep: &mut Report) {
             problems.join("; ")
         },
     );
-    // 2. Issuers are CAs.
-    let not_ca: Vec<String> = chain
-        .iter()
-        .enumerate()
-        .skip(1)
-        .filter(|(_, c)| !c.is_ca())
-        .map(|(i, c)| format!("certificate {i} (`{}`)", c.subject()))
-        .collect();
-    rep.check_bool(
-        "chain-ca-constraints",
-        not_ca.is_empty(),
-        if not_ca.is_empty() {
-            "every issuing certificate has basicConstraints cA=TRUE".to_string()
-        } else {
-            format!(
-                "{} issue certificates without being a CA",
-                not_ca.join(", ")
-            )
-        },
-    );
+    // 2. Issuers are CAs, except the attestation key's certificate.
+    let note = ca_constraints(chain, rep);
     // 3. The root, by public key.
     let last = &chain[chain.len() - 1];
     let last_spki = last.spki_sha256();
@@ -420,6 +408,49 @@ fn verify_chain(chain: &[Cert<'_>], opts: &Options<'_>, rep: &mut Report) {
             );
         }
     }
+    note
+}
+
+/// Every certificate that issues another must be a CA, with one exception
+/// the Android ecosystem makes: the certificate directly above the leaf
+/// certifies the attestation key, and factory-provisioned chains (before
+/// remote key provisioning) issue it with `cA=FALSE` or without
+/// basicConstraints although it signs the leaf. Google's verifier
+/// (android/keyattestation) accepts such chains; so does this check, with a
+/// note in its detail. Every certificate above that one must be a CA, and
+/// so must the one above the leaf when it is the self-signed root itself.
+fn ca_constraints(chain: &[Cert<'_>], rep: &mut Report) -> Option<String> {
+    let mut not_ca = Vec::new();
+    let mut note = None;
+    for (i, c) in chain.iter().enumerate().skip(1) {
+        if c.is_ca() {
+            continue;
+        }
+        let what = format!("certificate {i} (`{}`)", c.subject());
+        let is_root = i + 1 == chain.len() && c.self_issued();
+        if i == 1 && !is_root {
+            note = Some(what);
+        } else {
+            not_ca.push(what);
+        }
+    }
+    let detail = if !not_ca.is_empty() {
+        format!(
+            "{} issue certificates without being a CA; only the certificate that signs the leaf \
+             (the attestation key) may",
+            not_ca.join(", ")
+        )
+    } else if let Some(what) = &note {
+        format!(
+            "every certificate above the attestation key has basicConstraints cA=TRUE; \
+             note: {what}, which signs the leaf, is not a CA, as in factory-provisioned chains \
+             (accepted, as Android's verifier does)"
+        )
+    } else {
+        "every issuing certificate has basicConstraints cA=TRUE".to_string()
+    };
+    rep.check_bool("chain-ca-constraints", not_ca.is_empty(), detail);
+    note
 }
 
 fn add_fields(kd: &KeyDescription, rep: &mut Report) {
