@@ -36,6 +36,7 @@ fn with_artifact(rel: &str) -> slsa::Options {
             now: Some(jiff::Timestamp::now()),
             ..Default::default()
         },
+        builder_id: None,
     }
 }
 
@@ -320,4 +321,154 @@ fn detection_and_cli() {
         .output()
         .unwrap();
     insta::assert_snapshot!("slsa_inspect_wrong_signer", common::render(&out, &d));
+}
+
+const DELEGATOR: &str = "https://github.com/slsa-framework/slsa-github-generator/.github/workflows/delegator_generic_slsa3.yml@refs/tags/v1.9.0";
+const TRW: &str = "https://github.com/acme/builders/.github/workflows/builder.yml@refs/tags/v0.3.1";
+
+/// A DSSE envelope with provenance v1 naming `builder`, signed with a key
+/// whose certificate is issued to `signer` by GitHub Actions, in the shape
+/// of a Sigstore bundle without its log entry (so only the signature and
+/// the builder rule are checked).
+fn signed_provenance(signer: &str, builder: &str) -> Vec<u8> {
+    use base64::Engine;
+    use rcgen::SigningKey;
+    let b64 = base64::engine::general_purpose::STANDARD;
+    let key = rcgen::KeyPair::generate_for(&rcgen::PKCS_ECDSA_P256_SHA256).unwrap();
+    let mut p = rcgen::CertificateParams::new(Vec::<String>::new()).unwrap();
+    p.subject_alt_names = vec![rcgen::SanType::URI(signer.try_into().unwrap())];
+    // Fulcio's OIDC issuer extension (v2): a DER UTF8String.
+    let issuer = GITHUB_ISSUER.as_bytes();
+    let mut ext = vec![0x0c, issuer.len() as u8];
+    ext.extend(issuer);
+    p.custom_extensions
+        .push(rcgen::CustomExtension::from_oid_content(
+            &[1, 3, 6, 1, 4, 1, 57264, 1, 8],
+            ext,
+        ));
+    let cert = p.self_signed(&key).unwrap();
+    let statement = serde_json::json!({
+        "_type": "https://in-toto.io/Statement/v1",
+        "subject": [{"name": "app.tar.gz", "digest": {"sha256": "ab".repeat(32)}}],
+        "predicateType": "https://slsa.dev/provenance/v1",
+        "predicate": {
+            "buildDefinition": {
+                "buildType": "https://github.com/slsa-framework/slsa-github-generator/delegator-generic@v0",
+                "externalParameters": {},
+            },
+            "runDetails": {"builder": {"id": builder}},
+        },
+    });
+    let payload = statement.to_string();
+    let pae = slsa::pae("application/vnd.in-toto+json", payload.as_bytes());
+    let sig = key.sign(&pae).unwrap();
+    serde_json::json!({
+        "dsseEnvelope": {
+            "payloadType": "application/vnd.in-toto+json",
+            "payload": b64.encode(&payload),
+            "signatures": [{"sig": b64.encode(sig)}],
+        },
+        "verificationMaterial": {"certificate": {"rawBytes": b64.encode(cert.der())}},
+    })
+    .to_string()
+    .into_bytes()
+}
+
+fn builder_check(data: &[u8], pinned: Option<&str>) -> evidence::Check {
+    let r = slsa::inspect(
+        data,
+        &slsa::Options {
+            builder_id: pinned.map(str::to_string),
+            ..slsa::Options::default()
+        },
+    )
+    .unwrap();
+    assert_eq!(check(&r, "dsse-signature").status, Status::Pass);
+    check(&r, "builder-matches-signer").clone()
+}
+
+#[test]
+fn a_byob_delegator_signs_for_the_calling_builder() {
+    let data = signed_provenance(DELEGATOR, TRW);
+    let c = builder_check(&data, None);
+    assert_eq!(c.status, Status::Pass, "{}", c.detail);
+    assert!(
+        c.detail.starts_with(&format!(
+            "BYOB: signed by the SLSA delegator {DELEGATOR} on behalf of the trusted reusable workflow {TRW}"
+        )),
+        "{}",
+        c.detail
+    );
+    // The low-permissions delegator is one too.
+    let low = DELEGATOR.replace("delegator_generic", "delegator_lowperms-generic");
+    assert_eq!(
+        builder_check(&signed_provenance(&low, TRW), None).status,
+        Status::Pass
+    );
+    // A pinned builder is the provenance's, not the certificate's.
+    let c = builder_check(&data, Some(TRW));
+    assert_eq!(c.status, Status::Pass, "{}", c.detail);
+    let c = builder_check(&data, Some(DELEGATOR));
+    assert_eq!(c.status, Status::Fail, "{}", c.detail);
+    let c = builder_check(
+        &data,
+        Some("https://github.com/acme/builders/.github/workflows/builder.yml@v0.3.0"),
+    );
+    assert_eq!(c.status, Status::Fail, "{}", c.detail);
+}
+
+#[test]
+fn byob_negatives() {
+    // The caller at a branch, the delegator at a branch, a workflow that is
+    // not a delegator naming another builder.
+    let branch = "https://github.com/acme/builders/.github/workflows/builder.yml@refs/heads/main";
+    let c = builder_check(&signed_provenance(DELEGATOR, branch), None);
+    assert_eq!(c.status, Status::Fail);
+    assert!(
+        c.detail.contains("not referenced at a release tag"),
+        "{}",
+        c.detail
+    );
+    let at_main = DELEGATOR.replace("refs/tags/v1.9.0", "refs/heads/main");
+    let c = builder_check(&signed_provenance(&at_main, TRW), None);
+    assert_eq!(c.status, Status::Fail);
+    assert!(c.detail.contains("not at a release tag"), "{}", c.detail);
+    let impostor = "https://github.com/acme/delegator/.github/workflows/delegator_generic_slsa3.yml@refs/tags/v1.9.0";
+    let c = builder_check(&signed_provenance(impostor, TRW), None);
+    assert_eq!(c.status, Status::Fail);
+    assert!(
+        c.detail.starts_with("direct: provenance claims builder"),
+        "{}",
+        c.detail
+    );
+}
+
+#[test]
+fn cli_builder_id() {
+    let tmp = tempfile::tempdir().unwrap();
+    let f = tmp.path().join("app.intoto.jsonl");
+    std::fs::write(&f, signed_provenance(DELEGATOR, TRW)).unwrap();
+    let run = |pin: &str| {
+        common::strata(tmp.path())
+            .args([
+                "evidence",
+                "inspect",
+                "app.intoto.jsonl",
+                "--builder-id",
+                pin,
+            ])
+            .output()
+            .unwrap()
+    };
+    let out = run("https://github.com/acme/builders/.github/workflows/builder.yml");
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        common::render(&out, tmp.path())
+    );
+    let out = run("https://github.com/acme/builders/.github/workflows/other.yml");
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("the pinned builder is"), "{text}");
 }

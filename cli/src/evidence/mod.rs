@@ -16,6 +16,7 @@ pub mod der;
 pub mod ek;
 pub mod report;
 pub mod slsa;
+pub mod slsa_builder;
 pub mod slsa_sigstore;
 pub mod spdm;
 pub mod tcg;
@@ -115,6 +116,8 @@ pub struct Options {
     pub artifact_sha256: Option<String>,
     /// Identity policy and trust root for provenance in Sigstore bundles.
     pub sigstore: slsa_sigstore::Policy,
+    /// The builder SLSA provenance must name (see [`slsa::Options`]).
+    pub builder_id: Option<String>,
 }
 
 /// RFC 3339 text of a time, in UTC with whole seconds
@@ -206,6 +209,7 @@ pub fn inspect_bytes(
             &slsa::Options {
                 artifact_sha256: opts.artifact_sha256.clone(),
                 sigstore: opts.sigstore.clone(),
+                builder_id: opts.builder_id.clone(),
             },
         ),
         other => Err(Malformed::new(

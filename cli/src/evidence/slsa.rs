@@ -14,7 +14,10 @@
 //! - `builder-matches-signer`: the provenance's builder id is the identity
 //!   the certificate was issued to, as slsa-verifier requires for GitHub
 //!   builders (a provenance claiming one builder but signed by another
-//!   workflow fails);
+//!   workflow fails), or, when an SLSA BYOB delegator signed it, the
+//!   trusted reusable workflow that called the delegator; a pinned builder
+//!   is matched against the provenance's builder (see
+//!   [`super::slsa_builder`]);
 //! - `subject-digest`: an artifact's SHA-256 is among the subjects (when an
 //!   artifact is given);
 //! - `certificate-chain`, `transparency-log` and `signer-identity`: for a
@@ -46,6 +49,9 @@ pub struct Options {
     pub artifact_sha256: Option<String>,
     /// Identity policy and trust root for Sigstore bundles.
     pub sigstore: super::slsa_sigstore::Policy,
+    /// The builder the provenance must name (`--builder-id`): a workflow
+    /// URI, with `@version` to require that version.
+    pub builder_id: Option<String>,
 }
 
 fn bad(msg: impl Into<String>, pointer: &str) -> Malformed {
@@ -413,22 +419,14 @@ pub fn inspect(data: &[u8], opts: &Options) -> Result<Report, Malformed> {
                         } else {
                             "no signature verifies with the signing certificate's key".to_string()
                         });
-                        match (&builder, &id) {
-                            (Some(b), Some(i)) => rep.check_bool(
-                                &format!("{pre}builder-matches-signer"),
-                                b == i,
-                                if b == i {
-                                    format!("builder id is the certificate identity {i}")
-                                } else {
-                                    format!("provenance claims builder {b} but was signed by {i}")
-                                },
-                            ),
-                            _ => rep.check(
-                                &format!("{pre}builder-matches-signer"),
-                                Status::NotApplicable,
-                                "no builder id or no certificate identity",
-                            ),
-                        }
+                        let (status, detail) =
+                            super::slsa_builder::check(super::slsa_builder::Inputs {
+                                builder: builder.as_deref(),
+                                signer: id.as_deref(),
+                                issuer: issuer.as_deref(),
+                                pinned: opts.builder_id.as_deref(),
+                            });
+                        rep.check(&format!("{pre}builder-matches-signer"), status, detail);
                         let digest =
                             opts.artifact_sha256
                                 .iter()

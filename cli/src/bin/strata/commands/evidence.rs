@@ -50,7 +50,9 @@ enum EvidenceCommand {
 ///
 /// SLSA provenance (Sigstore bundles, DSSE, .intoto.jsonl) is decoded; the
 /// DSSE signature is checked with the signing certificate's key and the
-/// builder id against the certificate identity. A Sigstore bundle is also
+/// builder id against the certificate identity (or, when an SLSA BYOB
+/// delegator signed, the builder is the workflow that called it, at a
+/// release tag), and against --builder-id when given. A Sigstore bundle is also
 /// verified completely and offline by strata's Sigstore verifier (Fulcio
 /// chain at the signing time, SCT, Rekor inclusion proof, checkpoint and
 /// SET) against the embedded public-good trusted root (or --trusted-root);
@@ -73,6 +75,8 @@ enum EvidenceCommand {
   strata evidence inspect platform.pem --holder ek.cer --ca platform-ca.pem --inventory hw.json
   strata evidence inspect ek.cer --ca tpm-intermediate.crt --ca tpm-root.crt
   strata evidence inspect build.intoto.jsonl --artifact MODULE.bazel
+  strata evidence inspect app.intoto.jsonl --artifact app.tar.gz \\
+      --builder-id https://github.com/ORG/BUILDER/.github/workflows/build.yml@v1.0.0
   strata evidence inspect build.intoto.jsonl --artifact MODULE.bazel \\
       --identity https://github.com/ORG/REPO/.github/workflows/release.yml@refs/tags/v1.0.0 \\
       --issuer https://token.actions.githubusercontent.com",
@@ -126,6 +130,12 @@ pub struct InspectArgs {
     /// subject).
     #[arg(long, value_name = "FILE")]
     artifact: Option<PathBuf>,
+    /// The builder SLSA provenance must name (slsa-verifier's
+    /// --builder-id): a workflow URI, with @VERSION to require that
+    /// version. Matched against the provenance's builder, which for a BYOB
+    /// delegator's signature is the workflow that called the delegator.
+    #[arg(long, value_name = "ID")]
+    builder_id: Option<String>,
     #[command(flatten)]
     signer: SignerArgs,
     /// Sigstore trusted_root.json for provenance bundles (default: the
@@ -246,6 +256,7 @@ fn inspect(args: InspectArgs) -> Result<ExitStatus> {
             None => None,
         },
         sigstore,
+        builder_id: args.builder_id.clone(),
     };
     let mut report = evidence::inspect(&args.file, kind, &opts)?;
     if let Some(v) = &args.vbmeta {
