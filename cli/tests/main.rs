@@ -15,6 +15,7 @@ mod evidence_robustness;
 mod evidence_samples;
 mod evidence_slsa;
 mod evidence_tcg_spdm;
+mod evidence_tcg_v3;
 mod evidence_uptane_keys;
 mod explain;
 mod flags;

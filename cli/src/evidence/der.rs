@@ -621,6 +621,26 @@ pub fn hex_unsigned(bytes: &[u8]) -> String {
     if t.is_empty() { "0".into() } else { t.into() }
 }
 
+/// DER builders for the unit tests of the readers.
+#[cfg(test)]
+pub(crate) mod build {
+    /// An element with the identifier octet `tag` and `content` (definite
+    /// length, up to 64 KiB).
+    pub(crate) fn tlv(tag: u8, content: &[u8]) -> Vec<u8> {
+        let n = content.len();
+        let mut v = vec![tag];
+        if n < 0x80 {
+            v.push(n as u8);
+        } else if n < 0x100 {
+            v.extend([0x81, n as u8]);
+        } else {
+            v.extend([0x82, (n >> 8) as u8, n as u8]);
+        }
+        v.extend(content);
+        v
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

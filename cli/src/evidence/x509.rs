@@ -499,23 +499,10 @@ pub fn name_attributes(der: &[u8]) -> DerResult<Vec<(String, String)>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::evidence::der::build::tlv;
 
     const ROOT: &[u8] = include_bytes!("../../tests/fixtures/hw/tcg/hirs/stmtpmekroot.crt");
     const INT: &[u8] = include_bytes!("../../tests/fixtures/hw/tcg/hirs/stmtpmekint02.crt");
-
-    fn tlv(tag: u8, content: &[u8]) -> Vec<u8> {
-        let n = content.len();
-        let mut v = vec![tag];
-        if n < 0x80 {
-            v.push(n as u8);
-        } else if n < 0x100 {
-            v.extend([0x81, n as u8]);
-        } else {
-            v.extend([0x82, (n >> 8) as u8, n as u8]);
-        }
-        v.extend(content);
-        v
-    }
 
     /// The certificate with its TBS elements passed through `f`.
     fn rebuild(der: &[u8], f: impl Fn(usize, &[u8]) -> Vec<u8>) -> Vec<u8> {

@@ -1,6 +1,8 @@
-//! The platformConfiguration attribute (v1, v2, v3) and its components,
-//! and the comparison of certified components with a device inventory.
+//! The platformConfiguration attribute in its v1 and v2 grammars and their
+//! components, and the comparison of certified components with a device
+//! inventory.
 
+use super::values::{certificate_identifier, retag, uri_reference};
 use super::{Component, Malformed, PlatformCert, STRMAX, URIMAX, sized, utf8};
 use crate::diag::Code;
 use crate::evidence::der::{Class, DerError, DerResult, Reader, Tlv, tag};
@@ -82,7 +84,9 @@ pub(super) fn platform_configuration(
     Ok(())
 }
 
-fn component(
+/// One v1 (also the v3 componentIdentifierV11 trait) or v2
+/// ComponentIdentifier.
+pub(super) fn component(
     c: &Tlv<'_>,
     version: u8,
     n: usize,
@@ -184,28 +188,21 @@ fn component(
                     ));
                 }
                 while !a.is_empty() {
-                    let mut ad = a.sequence("componentAddress")?;
-                    let ty = ad.read()?.oid("addressType")?;
-                    let vt = ad.expect(tag::UTF8_STRING, "addressValue")?;
-                    let val = sized(
-                        utf8(&vt, "addressValue")?,
-                        STRMAX,
-                        &format!("{what}.addressValue"),
-                        &vt,
-                    )?;
-                    ad.finish("componentAddress")?;
-                    let name = match ty.as_str() {
-                        "2.23.133.17.1" => "ethernet-mac".to_string(),
-                        "2.23.133.17.2" => "wlan-mac".to_string(),
-                        "2.23.133.17.3" => "bluetooth-mac".to_string(),
-                        o => o.to_string(),
-                    };
-                    out.addresses.push((name, val));
+                    let ad = a.expect(tag::SEQUENCE, "componentAddress")?;
+                    out.addresses
+                        .push(component_address(&ad, &format!("{what}.componentAddress"))?);
                 }
             }
-            5 | 6 if version >= 2 => {
-                let mut again = Reader::new(f.raw, f.offset);
-                again.skip_any()?;
+            5 if version >= 2 => {
+                let what = format!("{what}.componentPlatformCert");
+                let id = certificate_identifier(&retag(&f, tag::SEQUENCE), &what)?;
+                out.certificates.push(format!("PlatformCertificate: {id}"));
+            }
+            6 if version >= 2 => {
+                let what = format!("{what}.componentPlatformCertUri");
+                let uri = uri_reference(&retag(&f, tag::SEQUENCE), &what)?;
+                out.certificates
+                    .push(format!("PlatformCertificate URI: {uri}"));
             }
             7 if version >= 2 => {
                 let mut v: i64 = 0;
@@ -233,6 +230,29 @@ fn component(
         }
     }
     Ok(out)
+}
+
+/// `ComponentAddress ::= SEQUENCE { addressType OBJECT IDENTIFIER,
+/// addressValue UTF8String }`, with the TCG address types named.
+pub(super) fn component_address(ad: &Tlv<'_>, what: &str) -> DerResult<(String, String)> {
+    ad.expect_universal(tag::SEQUENCE, what)?;
+    let mut r = Reader::inside(ad);
+    let ty = r.read()?.oid(&format!("{what}.addressType"))?;
+    let vt = r.expect(tag::UTF8_STRING, &format!("{what}.addressValue"))?;
+    let val = sized(
+        utf8(&vt, "addressValue")?,
+        STRMAX,
+        &format!("{what}.addressValue"),
+        &vt,
+    )?;
+    r.finish(what)?;
+    let name = match ty.as_str() {
+        "2.23.133.17.1" => "ethernet-mac".to_string(),
+        "2.23.133.17.2" => "wlan-mac".to_string(),
+        "2.23.133.17.3" => "bluetooth-mac".to_string(),
+        o => o.to_string(),
+    };
+    Ok((name, val))
 }
 
 #[derive(serde::Deserialize)]

@@ -10,10 +10,12 @@
 //!
 //! Decoded: platform manufacturer, model, version and serial (from the
 //! subjectAltName directoryName, TCG OIDs 2.23.133.5.1.x, or the pre-2018
-//! 2.23.133.2.x ones); the platformConfiguration attribute in its v1
-//! (2.23.133.5.1.7.1), v2 (.7.2) and v3 (.7.3, read with the v2 grammar)
-//! forms with each component's class, manufacturer, model, serial,
-//! revision, addresses and (delta) status; base or delta credential
+//! 2.23.133.2.x ones); the platformConfiguration attribute, dispatched on
+//! its OID: v1 (2.23.133.5.1.7.1), v2 (.7.2) and v3 (.7.3, components as
+//! lists of Traits, see [`traits`]), each component with its class,
+//! manufacturer, model, serial, revision, addresses, (delta) status,
+//! certificates and, from v3 Traits, Common Criteria and FIPS levels and
+//! country of origin; base or delta credential
 //! (tcgCredentialType 2.23.133.2.25); the holder, which for a base
 //! certificate is the TPM EK certificate's issuer and serial.
 //!
@@ -40,6 +42,8 @@ use x509_cert::name::Name;
 use x509_cert::spki::AlgorithmIdentifierOwned;
 
 mod config;
+mod traits;
+mod values;
 
 use crate::clock::Time;
 use crate::diag::Code;
@@ -88,6 +92,40 @@ pub struct Component {
     pub addresses: Vec<(String, String)>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
+    /// Certificates the component names (v2 componentPlatformCert, v3
+    /// certificate traits), each as `kind: identification`.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub certificates: Vec<String>,
+    /// A Common Criteria evaluation (v3 CommonCriteria trait), rendered.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub common_criteria: Option<String>,
+    /// A FIPS 140 level (v3 FIPSLevel trait), rendered.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fips_level: Option<String>,
+    /// Country of origin (v3 countryOfOrigin trait), rendered.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub country_of_origin: Option<String>,
+    /// v3 traits not placed in a field above.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub traits: Vec<Trait>,
+}
+
+/// A v3 component trait not placed in a [`Component`] field: an unknown
+/// syntax (value in hex) or a known one in a category strata does not
+/// place (value decoded and rendered).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Trait {
+    /// The value syntax (`traitId`): its profile name, or the OID.
+    pub id: String,
+    /// What the value means (`traitCategory`): its profile name, or the OID.
+    pub category: String,
+    /// The registry the value is drawn from (`traitRegistry`), OID.
+    pub registry: String,
+    /// The trait's description, when it has one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// The value: rendered when the syntax is known, hex otherwise.
+    pub value: String,
 }
 
 /// The decoded platform certificate.
@@ -419,7 +457,29 @@ fn add_fields(pc: &PlatformCert, rep: &mut Report) {
         if let Some(st) = &c.status {
             v.push_str(&format!(", status {st}"));
         }
-        rep.field(&format!("component.{}", i + 1), v);
+        let n = i + 1;
+        rep.field(&format!("component.{n}"), v);
+        for (k, cert) in c.certificates.iter().enumerate() {
+            rep.field(
+                &format!("component.{n}.certificate.{}", k + 1),
+                cert.clone(),
+            );
+        }
+        rep.field_opt(
+            &format!("component.{n}.common-criteria"),
+            c.common_criteria.clone(),
+        );
+        rep.field_opt(&format!("component.{n}.fips-level"), c.fips_level.clone());
+        rep.field_opt(
+            &format!("component.{n}.country-of-origin"),
+            c.country_of_origin.clone(),
+        );
+        for (k, t) in c.traits.iter().enumerate() {
+            rep.field(
+                &format!("component.{n}.trait.{}", k + 1),
+                format!("{} ({}): {}", t.category, t.id, t.value),
+            );
+        }
     }
 }
 
@@ -538,7 +598,7 @@ fn attributes(seq: &Tlv<'_>, pc: &mut PlatformCert) -> DerResult<()> {
             }
             "2.23.133.5.1.7.1" => config::platform_configuration(v, 1, pc)?,
             "2.23.133.5.1.7.2" => config::platform_configuration(v, 2, pc)?,
-            "2.23.133.5.1.7.3" => config::platform_configuration(v, 3, pc)?,
+            "2.23.133.5.1.7.3" => traits::platform_configuration_v3(v, pc)?,
             _ => {
                 let mut again = Reader::new(v.raw, v.offset);
                 again.skip_any()?;
