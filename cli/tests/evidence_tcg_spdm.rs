@@ -396,26 +396,6 @@ fn cli_inspect_platform_and_ek() {
     assert_eq!(v["decoded"]["nvHeader"], true);
 }
 
-/// DER length octets.
-fn der_len(n: usize) -> Vec<u8> {
-    if n < 0x80 {
-        vec![n as u8]
-    } else {
-        let b = n.to_be_bytes();
-        let s: Vec<u8> = b.iter().copied().skip_while(|x| *x == 0).collect();
-        let mut v = vec![0x80 | s.len() as u8];
-        v.extend(s);
-        v
-    }
-}
-
-fn tlv(tag: u8, content: &[u8]) -> Vec<u8> {
-    let mut v = vec![tag];
-    v.extend(der_len(content.len()));
-    v.extend(content);
-    v
-}
-
 #[test]
 fn platform_signature_verifies_with_the_issuer_key() {
     use aws_lc_rs::signature::RSA_PKCS1_SHA256;
@@ -464,8 +444,8 @@ fn platform_signature_verifies_with_the_issuer_key() {
     .unwrap();
     let mut bits = vec![0u8];
     bits.extend(&sig);
-    let body = [info.raw, alg.raw, &tlv(0x03, &bits)].concat();
-    let resigned = tlv(0x30, &body);
+    let body = [info.raw, alg.raw, &common::tlv(0x03, &bits)].concat();
+    let resigned = common::tlv(0x30, &body);
     let mut o = tcg_opts();
     o.issuers = vec![issuer];
     let r = tcg::inspect(&resigned, &o).unwrap();

@@ -3,7 +3,7 @@
 //! the profile's grammar: the Intel base certificate with its
 //! platformConfiguration attribute replaced by a v3 one.
 
-use crate::common;
+use crate::common::{self, tlv};
 
 use std::path::{Path, PathBuf};
 
@@ -13,20 +13,6 @@ use strata::evidence::{Report, Status, tcg};
 
 fn dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/hw/tcg")
-}
-
-fn tlv(tag: u8, content: &[u8]) -> Vec<u8> {
-    let n = content.len();
-    let mut v = vec![tag];
-    if n < 0x80 {
-        v.push(n as u8);
-    } else if n < 0x100 {
-        v.extend([0x81, n as u8]);
-    } else {
-        v.extend([0x82, (n >> 8) as u8, n as u8]);
-    }
-    v.extend(content);
-    v
 }
 
 fn oid(s: &str) -> Vec<u8> {

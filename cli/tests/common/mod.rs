@@ -166,3 +166,19 @@ pub fn redact(text: &str, pairs: &[(String, String)]) -> String {
     }
     out
 }
+
+/// A DER element with the identifier octet `tag` and `content` (definite
+/// length, up to 64 KiB), for tests that build certificates.
+pub fn tlv(tag: u8, content: &[u8]) -> Vec<u8> {
+    let n = content.len();
+    let mut v = vec![tag];
+    if n < 0x80 {
+        v.push(n as u8);
+    } else if n < 0x100 {
+        v.extend([0x81, n as u8]);
+    } else {
+        v.extend([0x82, (n >> 8) as u8, n as u8]);
+    }
+    v.extend(content);
+    v
+}
