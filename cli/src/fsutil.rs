@@ -38,22 +38,74 @@ pub fn read_bounded(path: &Path, limit: u64) -> Result<Vec<u8>> {
 }
 
 fn too_large(path: &Path, limit: u64) -> Diagnostic {
-    // Keys and tokens are bounded in KiB: "the 0 MiB limit" said nothing.
-    let limit = if limit >= 1024 * 1024 {
+    Diagnostic::error(
+        Code::InputTooLarge,
+        format!("file is larger than the {} limit", limit_text(limit)),
+    )
+    .in_file(path)
+}
+
+/// A size limit for people: MiB, or KiB under 1 MiB (keys and tokens are
+/// bounded in KiB: "the 0 MiB limit" said nothing).
+fn limit_text(limit: u64) -> String {
+    if limit >= 1024 * 1024 {
         format!("{} MiB", limit / (1024 * 1024))
     } else {
         format!("{} KiB", limit.div_ceil(1024))
+    }
+}
+
+/// How standard input is named in messages.
+pub const STDIN_NAME: &str = "<stdin>";
+
+/// True when `path` is `-`, the command-line name of standard input.
+pub fn is_stdin(path: &Path) -> bool {
+    path.as_os_str() == "-"
+}
+
+/// Read `path` whole within `limit` bytes, or standard input, with the same
+/// limit, when `path` is `-`.
+pub fn read_input(path: &Path, limit: u64) -> Result<Vec<u8>> {
+    if !is_stdin(path) {
+        return read_bounded(path, limit);
+    }
+    let name = Path::new(STDIN_NAME);
+    let mut buf = Vec::new();
+    std::io::stdin()
+        .lock()
+        .take(limit + 1)
+        .read_to_end(&mut buf)
+        .map_err(|e| Error::io(name, e))?;
+    if buf.len() as u64 > limit {
+        return Err(Error::invalid(
+            Diagnostic::error(
+                Code::InputTooLarge,
+                format!("standard input is larger than the {} limit", limit_text(limit)),
+            )
+            .in_file(name),
+        ));
+    }
+    Ok(buf)
+}
+
+/// [`read_input`] as UTF-8 text within [`MAX_INPUT_BYTES`].
+pub fn read_input_text(path: &Path) -> Result<String> {
+    let bytes = read_input(path, MAX_INPUT_BYTES)?;
+    let name = if is_stdin(path) {
+        Path::new(STDIN_NAME)
+    } else {
+        path
     };
-    Diagnostic::error(
-        Code::InputTooLarge,
-        format!("file is larger than the {limit} limit"),
-    )
-    .in_file(path)
+    utf8(bytes, name)
 }
 
 /// Read a whole UTF-8 text file within [`MAX_INPUT_BYTES`].
 pub fn read_text(path: &Path) -> Result<String> {
     let bytes = read_bounded(path, MAX_INPUT_BYTES)?;
+    utf8(bytes, path)
+}
+
+fn utf8(bytes: Vec<u8>, path: &Path) -> Result<String> {
     String::from_utf8(bytes).map_err(|e| {
         Error::invalid(
             Diagnostic::error(

@@ -1,5 +1,11 @@
 //! Plain-text and Markdown tables for terminal reports: columns aligned by
-//! character count, numbers right-aligned, no colour.
+//! character count, numbers right-aligned, no colour; and [`count`], a
+//! number with its noun in the right number ("1 device", "2 devices").
+
+/// `n` and the noun for it: `one` when `n` is 1, else `many`.
+pub fn count(n: u64, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
 
 /// A table: a header row and body rows of cells.
 #[derive(Debug, Clone, Default)]
@@ -110,7 +116,14 @@ pub fn grid(rows: &[Vec<String>], right: &[usize], indent: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::Table;
+    use super::{Table, count};
+
+    #[test]
+    fn counts_name_one_and_many() {
+        assert_eq!(count(1, "device", "devices"), "1 device");
+        assert_eq!(count(0, "device", "devices"), "0 devices");
+        assert_eq!(count(12, "unit", "units"), "12 units");
+    }
 
     #[test]
     fn aligns_text_and_escapes_markdown() {

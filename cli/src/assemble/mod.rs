@@ -18,6 +18,7 @@ use std::path::Path;
 use crate::clock::{Time, Timestamp};
 use crate::diag::{Diagnostic, Error, Result};
 use crate::fleet::Fleet;
+use crate::fsutil;
 use crate::hashing::Progress;
 use crate::model::{self, FileKind, Loaded, Stack};
 
@@ -78,15 +79,24 @@ pub struct Assembled {
     pub warnings: Vec<Diagnostic>,
 }
 
-/// Assemble the stack manifest at `stack_path`.
+/// Assemble the stack manifest at `stack_path`; `-` reads it from standard
+/// input (the fleet is then found from the current directory unless
+/// `opts.root` names it).
 pub fn assemble(stack_path: &Path, opts: &AssembleOptions<'_>) -> Result<Assembled> {
     let at = opts
         .timestamp
         .map(|t| Time::parse(t).map_err(|e| Error::Usage(format!("--timestamp {e}"))))
         .transpose()?;
-    let stack: Loaded<Stack> = model::load(stack_path, FileKind::Stack)?;
+    let stdin = fsutil::is_stdin(stack_path);
+    let stack: Loaded<Stack> = if stdin {
+        let text = fsutil::read_input_text(stack_path)?;
+        model::parse_str(&text, Path::new(fsutil::STDIN_NAME), FileKind::Stack)?
+    } else {
+        model::load(stack_path, FileKind::Stack)?
+    };
     let fleet = match opts.root {
         Some(r) => Fleet::open(r)?,
+        None if stdin => Fleet::discover(Path::new("."))?,
         None => Fleet::discover(stack_path)?,
     };
     let mut warnings = check::check_stack(&stack, &fleet)?;

@@ -24,7 +24,7 @@ use crate::model::{self, ApprovedDevices, FileKind};
 use crate::policy::RuleCode;
 use crate::validate;
 
-pub use render::{markdown, text};
+pub use render::{markdown, summary_text, text};
 
 /// What is known about a device's attestation file.
 #[derive(Debug, Clone, Serialize)]

@@ -85,18 +85,20 @@ fn device_findings(d: &DeviceAnalysis, r: &super::DeviceReport) -> Vec<String> {
     out
 }
 
-fn blocks(r: &Report) -> Vec<Block> {
+/// The headline: devices, units and the date.
+fn headline(r: &Report) -> Block {
     let a = &r.analysis;
-    let mut b = Vec::new();
-    b.push(Block::Heading(format!(
-        "strata report: {} devices, {} units ({})",
-        a.devices.len(),
-        a.fleet.units,
+    Block::Heading(format!(
+        "strata report: {}, {} ({})",
+        crate::table::count(a.devices.len() as u64, "device", "devices"),
+        crate::table::count(a.fleet.units, "unit", "units"),
         r.date
-    )));
-    b.push(Block::Para(a.disclaimer.to_string()));
+    ))
+}
 
-    b.push(Block::Heading("Devices".into()));
+/// One row per device: attestation, top vendor, screening, DPIA, gate.
+fn devices_table(r: &Report) -> Table {
+    let a = &r.analysis;
     let mut t = Table::new(&[
         "device",
         "units",
@@ -143,10 +145,61 @@ fn blocks(r: &Report) -> Vec<Block> {
             gate,
         ]);
     }
-    b.push(Block::Table(t));
+    t
+}
+
+/// The gate's verdict and its totals, when the fleet has a policy.
+fn gate_blocks(r: &Report) -> Vec<Block> {
+    let mut b = Vec::new();
+    if let Some(g) = &r.gate {
+        b.push(Block::Heading(format!(
+            "Gate: {}",
+            g.result.name().to_uppercase()
+        )));
+        b.push(Block::Para(format!(
+            "policy {}: {} deny, {} warn, {} excepted over {} × {}",
+            g.policy,
+            g.summary.deny,
+            g.summary.warn,
+            g.summary.excepted,
+            crate::table::count(g.summary.devices as u64, "device", "devices"),
+            crate::table::count(g.summary.rules as u64, "rule", "rules"),
+        )));
+        let notes: Vec<String> = g
+            .notes
+            .iter()
+            .filter(|n| matches!(n.code, Code::ExceptionExpired | Code::ExceptionUnused))
+            .map(|n| n.message.clone())
+            .collect();
+        if !notes.is_empty() {
+            b.push(Block::Bullets(notes));
+        }
+    }
+    b
+}
+
+/// The summary (`report -q`): the headline, the devices table and the gate
+/// verdict.
+fn summary_blocks(r: &Report) -> Vec<Block> {
+    let mut b = vec![headline(r), Block::Table(devices_table(r))];
+    b.extend(gate_blocks(r));
+    b
+}
+
+fn blocks(r: &Report) -> Vec<Block> {
+    let a = &r.analysis;
+    let mut b = vec![headline(r)];
+    b.push(Block::Para(a.disclaimer.to_string()));
+    b.push(Block::Heading("Devices".into()));
+    b.push(Block::Table(devices_table(r)));
 
     for (d, dr) in a.devices.iter().zip(&r.devices) {
-        let mut title = format!("{}: {}, {} units", d.id, d.name, d.units);
+        let mut title = format!(
+            "{}: {}, {}",
+            d.id,
+            d.name,
+            crate::table::count(d.units, "unit", "units")
+        );
         if let Some(o) = &d.owner {
             title.push_str(&format!(", owner {o}"));
         }
@@ -229,30 +282,7 @@ fn blocks(r: &Report) -> Vec<Block> {
         b.push(Block::Table(t));
     }
 
-    if let Some(g) = &r.gate {
-        b.push(Block::Heading(format!(
-            "Gate: {}",
-            g.result.name().to_uppercase()
-        )));
-        b.push(Block::Para(format!(
-            "policy {}: {} deny, {} warn, {} excepted over {} devices × {} rules",
-            g.policy,
-            g.summary.deny,
-            g.summary.warn,
-            g.summary.excepted,
-            g.summary.devices,
-            g.summary.rules
-        )));
-        let notes: Vec<String> = g
-            .notes
-            .iter()
-            .filter(|n| matches!(n.code, Code::ExceptionExpired | Code::ExceptionUnused))
-            .map(|n| n.message.clone())
-            .collect();
-        if !notes.is_empty() {
-            b.push(Block::Bullets(notes));
-        }
-    }
+    b.extend(gate_blocks(r));
     b.push(Block::Heading("Not covered by this report".into()));
     b.push(Block::Bullets(
         r.limitations.iter().map(|s| s.to_string()).collect(),
@@ -262,8 +292,18 @@ fn blocks(r: &Report) -> Vec<Block> {
 
 /// Plain text for a terminal.
 pub fn text(r: &Report) -> String {
+    text_of(blocks(r))
+}
+
+/// The summary as plain text: the headline, the devices table and the gate
+/// verdict.
+pub fn summary_text(r: &Report) -> String {
+    text_of(summary_blocks(r))
+}
+
+fn text_of(blocks: Vec<Block>) -> String {
     let mut out = String::new();
-    for block in blocks(r) {
+    for block in blocks {
         match block {
             Block::Heading(h) => {
                 if !out.is_empty() {

@@ -1,4 +1,5 @@
-//! The artifact a bundle is verified against: a file, or `sha256:<hex>`.
+//! The artifact a bundle is verified against: a file, standard input (`-`
+//! on the command line), or `sha256:<hex>`.
 
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -15,6 +16,8 @@ pub enum ArtifactInput {
     File(PathBuf),
     /// A SHA-256 digest given as `sha256:<hex>`.
     Sha256([u8; 32]),
+    /// Standard input, streamed through the hashes once.
+    Stdin,
 }
 
 impl ArtifactInput {
@@ -24,6 +27,16 @@ impl ArtifactInput {
         match arg.strip_prefix("sha256:") {
             Some(hex_digest) => parse_sha256(hex_digest).map(ArtifactInput::Sha256),
             None => Ok(ArtifactInput::File(PathBuf::from(arg))),
+        }
+    }
+
+    /// [`ArtifactInput::parse`] for a command-line argument, where `-` is
+    /// standard input.
+    pub fn parse_arg(arg: &str) -> Result<Self> {
+        if arg == "-" {
+            Ok(ArtifactInput::Stdin)
+        } else {
+            Self::parse(arg)
         }
     }
 
@@ -65,6 +78,7 @@ impl ArtifactInput {
         match self {
             ArtifactInput::File(p) => p.display().to_string(),
             ArtifactInput::Sha256(d) => format!("sha256:{}", hex::encode(d)),
+            ArtifactInput::Stdin => crate::fsutil::STDIN_NAME.to_string(),
         }
     }
 }
@@ -96,7 +110,8 @@ pub struct ArtifactDigests {
 
 impl ArtifactDigests {
     /// Hash the artifact: SHA-256 always, SHA-384 and SHA-512 too when
-    /// asked for and the artifact is a file. Files are streamed.
+    /// asked for and the artifact is a file or standard input. Both are
+    /// streamed (constant memory); standard input is read once.
     pub fn compute(input: &ArtifactInput, also: &[HashAlgorithm]) -> Result<Self> {
         match input {
             ArtifactInput::Sha256(d) => Ok(ArtifactDigests {
@@ -107,6 +122,12 @@ impl ArtifactDigests {
             }),
             ArtifactInput::File(path) => hash_file(
                 path,
+                also.contains(&HashAlgorithm::Sha2384),
+                also.contains(&HashAlgorithm::Sha2512),
+            ),
+            ArtifactInput::Stdin => hash_reader(
+                &mut std::io::stdin().lock(),
+                Path::new(crate::fsutil::STDIN_NAME),
                 also.contains(&HashAlgorithm::Sha2384),
                 also.contains(&HashAlgorithm::Sha2512),
             ),
@@ -138,12 +159,28 @@ fn hash_file(path: &Path, want_sha384: bool, want_sha512: bool) -> Result<Artifa
         )));
     }
     let mut f = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
+    let mut digests = hash_reader(&mut f, path, want_sha384, want_sha512)?;
+    digests.path = Some(path.to_path_buf());
+    Ok(digests)
+}
+
+/// The digests of everything `r` yields (`name` for errors); no path.
+fn hash_reader(
+    r: &mut dyn Read,
+    name: &Path,
+    want_sha384: bool,
+    want_sha512: bool,
+) -> Result<ArtifactDigests> {
     let mut s256 = sha2::Sha256::new();
     let mut s384 = want_sha384.then(sha2::Sha384::new);
     let mut s512 = want_sha512.then(sha2::Sha512::new);
     let mut buf = vec![0u8; 256 * 1024];
     loop {
-        let n = f.read(&mut buf).map_err(|e| Error::io(path, e))?;
+        let n = match r.read(&mut buf) {
+            Ok(n) => n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(Error::io(name, e)),
+        };
         if n == 0 {
             break;
         }
@@ -159,7 +196,7 @@ fn hash_file(path: &Path, want_sha384: bool, want_sha512: bool) -> Result<Artifa
         sha256: s256.finalize().into(),
         sha384: s384.map(|h| h.finalize().into()),
         sha512: s512.map(|h| h.finalize().into()),
-        path: Some(path.to_path_buf()),
+        path: None,
     })
 }
 
@@ -180,6 +217,12 @@ mod tests {
             ArtifactInput::parse("a.txt").unwrap(),
             ArtifactInput::File("a.txt".into())
         );
+        assert_eq!(ArtifactInput::parse_arg("-").unwrap(), ArtifactInput::Stdin);
+        assert_eq!(
+            ArtifactInput::parse("-").unwrap(),
+            ArtifactInput::File("-".into())
+        );
+        assert_eq!(ArtifactInput::Stdin.display(), "<stdin>");
     }
 
     #[test]

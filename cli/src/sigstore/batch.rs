@@ -24,7 +24,6 @@
 //! read is reported as an error in its place and the others are still
 //! verified; the trust material is read once, before the first entry.
 
-use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
@@ -38,7 +37,7 @@ use crate::diag::{Code, Diagnostic, Error, ExitStatus, Position, Result};
 use crate::fsutil;
 
 /// How standard input is named in messages.
-pub const STDIN_NAME: &str = "<stdin>";
+pub const STDIN_NAME: &str = fsutil::STDIN_NAME;
 
 /// One bundle to verify.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -55,31 +54,8 @@ pub struct Entry {
 /// Read the entries of one `--batch` argument: `-` (standard input), a
 /// directory, or a list file.
 pub fn read_source(arg: &Path) -> Result<Vec<Entry>> {
-    if arg == Path::new("-") {
-        let mut bytes = Vec::new();
-        std::io::stdin()
-            .lock()
-            .take(fsutil::MAX_INPUT_BYTES + 1)
-            .read_to_end(&mut bytes)
-            .map_err(|e| Error::io(Path::new(STDIN_NAME), e))?;
-        if bytes.len() as u64 > fsutil::MAX_INPUT_BYTES {
-            return Err(Error::invalid(
-                Diagnostic::error(Code::InputTooLarge, "the list is larger than 64 MiB")
-                    .in_file(STDIN_NAME),
-            ));
-        }
-        let text = String::from_utf8(bytes).map_err(|e| {
-            Error::invalid(
-                Diagnostic::error(
-                    Code::NotUtf8,
-                    format!(
-                        "the list is not UTF-8 (invalid byte at offset {})",
-                        e.utf8_error().valid_up_to()
-                    ),
-                )
-                .in_file(STDIN_NAME),
-            )
-        })?;
+    if fsutil::is_stdin(arg) {
+        let text = fsutil::read_input_text(arg)?;
         return parse_list(Path::new(STDIN_NAME), &text);
     }
     if arg.is_dir() {

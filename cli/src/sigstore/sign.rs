@@ -83,8 +83,9 @@ pub fn default_output(file: &Path) -> PathBuf {
 
 /// Sign a file: read it, build the statement, sign its DSSE PAE, and
 /// assemble the bundle.
+/// `-` reads standard input, with the same limit.
 pub fn sign_file(file: &Path, signer: &Signer) -> Result<Signed> {
-    let bytes = fsutil::read_bounded(file, MAX_SIGNED_BYTES)?;
+    let bytes = fsutil::read_input(file, MAX_SIGNED_BYTES)?;
     sign_bytes(file, &bytes, signer)
 }
 

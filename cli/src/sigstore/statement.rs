@@ -42,13 +42,17 @@ pub struct StatementPayload {
 ///
 /// A JSON object with `"bomFormat": "CycloneDX"` is a BOM; a BOM that names
 /// no device is signed with the file name as subject. Anything else is a
-/// generic file.
+/// generic file. Bytes read from standard input (`path` is `-`) are named
+/// `stdin`.
 pub fn build(path: &Path, bytes: &[u8]) -> Result<StatementPayload> {
     let sha256_hex = hex::encode(sha2::Sha256::digest(bytes));
-    let file_name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "artifact".into());
+    let file_name = if crate::fsutil::is_stdin(path) {
+        "stdin".to_string()
+    } else {
+        path.file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "artifact".into())
+    };
     let bom = serde_json::from_slice::<Value>(bytes)
         .ok()
         .filter(|v| v.get("bomFormat").and_then(Value::as_str) == Some("CycloneDX"));

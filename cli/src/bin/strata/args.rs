@@ -357,6 +357,37 @@ impl HashingArgs {
     }
 }
 
+// ---------------------------------------------------------------- -q / -v
+
+/// `-q`: the verdict only, for commands whose report ends with one (verify,
+/// validate, evidence inspect, model verify, report).
+#[derive(Debug, Clone, Copy, Args)]
+pub struct QuietArg {
+    /// Print the verdict only.
+    #[arg(short, long)]
+    pub quiet: bool,
+}
+
+/// `-q` and `-v` (gate): the verdict only, or every check.
+#[derive(Debug, Clone, Copy, Args)]
+pub struct VerbosityArgs {
+    /// Print the verdict only.
+    #[arg(short, long, conflicts_with = "verbose")]
+    pub quiet: bool,
+    /// Print every check, passed ones too.
+    #[arg(short, long)]
+    pub verbose: bool,
+}
+
+/// The last non-empty line of a human report (its verdict), with a newline.
+pub fn verdict_line(text: &str) -> String {
+    text.lines()
+        .rev()
+        .find(|l| !l.trim().is_empty())
+        .map(|l| format!("{l}\n"))
+        .unwrap_or_default()
+}
+
 // ---------------------------------------------------------------- --now
 
 /// `--now`: act as of another time. Each command words its help with
@@ -438,6 +469,12 @@ mod tests {
             now: Some(parse_time("2026-11-26T23:30:00-02:00").unwrap()),
         };
         assert_eq!(n.date().to_string(), "2026-11-27");
+    }
+
+    #[test]
+    fn the_verdict_is_the_last_line_with_text() {
+        assert_eq!(verdict_line("a\n\nverified: 3 checks\n\n"), "verified: 3 checks\n");
+        assert_eq!(verdict_line(""), "");
     }
 
     #[test]

@@ -2,6 +2,7 @@
 //! in the `strata` library; each subcommand lives in `commands/<name>.rs`.
 
 mod args;
+mod color;
 mod commands;
 mod output;
 mod progress;

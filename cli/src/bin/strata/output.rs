@@ -8,6 +8,8 @@ use std::io::Write;
 
 use strata::diag::{Diagnostic, Error, Severity};
 
+use crate::color::{Painter, Tone};
+
 /// How errors are printed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ErrorFormat {
@@ -22,7 +24,7 @@ pub enum ErrorFormat {
 /// errors as one `error: ...` line.
 pub fn report_error(err: &Error, format: ErrorFormat) {
     match format {
-        ErrorFormat::Human => eprintln!("{}", render_human(err)),
+        ErrorFormat::Human => eprintln!("{}", paint_severities(&render_human(err))),
         ErrorFormat::Json => {
             let diags = err.diagnostics();
             let v = serde_json::json!({"error": err.to_string(), "diagnostics": diags});
@@ -64,8 +66,20 @@ fn render_diagnostics(diags: &[Diagnostic]) -> String {
 /// the inputs a command judged, such as the BOMs `strata validate` checks).
 pub fn report_diagnostics(diags: &[Diagnostic]) {
     if !diags.is_empty() {
-        eprintln!("{}", render_diagnostics(diags));
+        eprintln!("{}", paint_severities(&render_diagnostics(diags)));
     }
+}
+
+/// Diagnostics with their severity coloured when stderr is.
+fn paint_severities(text: &str) -> String {
+    Painter::stderr().line_prefixes(
+        text,
+        &[
+            ("error", Tone::Bad),
+            ("warning", Tone::Warn),
+            ("note", Tone::Note),
+        ],
+    )
 }
 
 /// Write machine output to stdout; a closed pipe is not an error.
@@ -79,7 +93,7 @@ pub fn stdout(bytes: &[u8]) -> std::io::Result<()> {
 
 /// A warning on stderr that does not stop the command (`warning: MSG`).
 pub fn warning(msg: &str) {
-    eprintln!("warning: {msg}");
+    eprintln!("{}: {msg}", Painter::stderr().paint("warning", Tone::Warn));
 }
 
 /// A one-line status message on stderr (progress, files written).

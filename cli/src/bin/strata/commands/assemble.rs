@@ -21,7 +21,10 @@ use crate::output;
 /// with a serial number derived from the content and no timestamp unless
 /// `--timestamp` is given.
 ///
-/// A STACK may be a directory: every `*.yaml` in it is assembled.
+/// A STACK may be a directory: every `*.yaml` in it is assembled. `-`
+/// reads one stack manifest from standard input (within the 64 MiB limit of
+/// a file); its evidence paths are relative to the fleet, given with --fleet
+/// or found from the current directory.
 #[derive(Debug, Args)]
 #[command(after_long_help = "Examples:
   strata assemble examples/stacks/pixel-9-pro.yaml
@@ -29,11 +32,13 @@ use crate::output;
   strata assemble examples/stacks --out-dir attestations
   strata assemble stacks/laptop.yaml --format xml --timestamp 2026-11-25T00:00:00Z
   strata assemble stacks/laptop.yaml --fleet ../shared-fleet -o laptop.cdx.json
+  yq '.layers.os.version = \"16\"' stacks/laptop.yaml | strata assemble - -o laptop.cdx.json
   strata assemble examples/stacks --out-dir attestations \\
       --sign examples/keys/demo-signing-key.pem",
     mut_arg("fleet", |a| a.help("The fleet: a directory holding vendors.yaml, or any directory below one; found by walking up from each stack when omitted")))]
 pub struct AssembleArgs {
-    /// Stack manifests (YAML), or directories of them.
+    /// Stack manifests (YAML), directories of them, or `-` for one on
+    /// standard input.
     #[arg(required = true, value_name = "STACK")]
     stacks: Vec<PathBuf>,
     /// Write the BOM here instead of stdout (one stack only).
@@ -98,6 +103,11 @@ fn timestamp(arg: Option<&str>, clock: strata::clock::Time) -> Result<Option<Str
 
 /// Run `strata assemble`.
 pub fn run(args: AssembleArgs) -> Result<ExitStatus> {
+    if args.stacks.len() > 1 && args.stacks.iter().any(|s| fsutil::is_stdin(s)) {
+        return Err(Error::Usage(
+            "`-` (standard input) is assembled on its own: give it as the only STACK".into(),
+        ));
+    }
     let stacks = expand_stacks(&args.stacks)?;
     if stacks.len() > 1 && args.out_dir.is_none() {
         return Err(Error::Usage("several stacks need --out-dir DIR".into()));

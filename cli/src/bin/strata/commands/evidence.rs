@@ -7,7 +7,8 @@ use strata::diag::{Error, ExitStatus, Result};
 use strata::evidence::{self, Options, Report, android::StatusList};
 use strata::model::EvidenceKind;
 
-use crate::args::{self, Format, HUMAN_JSON, SignerArgs};
+use crate::args::{self, Format, HUMAN_JSON, QuietArg, SignerArgs};
+use crate::color::{Painter, Tone, VERDICT_PREFIXES};
 use crate::output;
 
 /// Read hardware, OS and vehicle evidence and verify it.
@@ -95,6 +96,8 @@ pub struct InspectArgs {
     /// Output format.
     #[arg(long, value_name = "FORMAT", default_value_t = Format::Human, value_parser = HUMAN_JSON)]
     format: Format,
+    #[command(flatten)]
+    quiet: QuietArg,
     /// Evaluate validity at this time (YYYY-MM-DD for midnight UTC, or RFC
     /// 3339); now by default.
     #[arg(long, value_name = "TIME", value_parser = args::parse_time)]
@@ -287,7 +290,15 @@ fn inspect(args: InspectArgs) -> Result<ExitStatus> {
             s.push('\n');
             s
         }
-        _ => render_human(&args.file, &report),
+        _ => {
+            let text = render_human(&args.file, &report);
+            let text = if args.quiet.quiet {
+                args::verdict_line(&text)
+            } else {
+                text
+            };
+            paint(&text, &report)
+        }
     };
     output::stdout(text.as_bytes()).map_err(|e| Error::io(Path::new("<stdout>"), e))?;
     Ok(if report.passed() {
@@ -295,6 +306,23 @@ fn inspect(args: InspectArgs) -> Result<ExitStatus> {
     } else {
         ExitStatus::Failure
     })
+}
+
+/// Check labels and the verdict coloured (when stdout is).
+fn paint(text: &str, r: &Report) -> String {
+    let p = Painter::stdout();
+    let text = p.line_prefixes(text, VERDICT_PREFIXES);
+    let tone = match r.verdict() {
+        "passed" => Tone::Good,
+        "failed" => Tone::Bad,
+        _ => Tone::Warn,
+    };
+    text.split_inclusive('\n')
+        .map(|line| match line.strip_prefix("verification: ") {
+            Some(rest) => format!("verification: {}", p.words(rest, &[(r.verdict(), tone)])),
+            None => line.to_string(),
+        })
+        .collect()
 }
 
 fn render_human(file: &Path, r: &Report) -> String {

@@ -4,7 +4,9 @@ use std::path::{Path, PathBuf};
 
 use clap::Args;
 use strata::diag::{Error, ExitStatus, Result};
+use strata::fmt::{FmtOptions, Status};
 
+use crate::color::{Painter, Tone};
 use crate::output;
 
 /// Rewrite strata files in canonical form, or check that they are.
@@ -22,9 +24,11 @@ use crate::output;
 /// Blank lines are not kept (one is written before each commented entry).
 /// A file that is invalid for its kind is reported and left alone.
 ///
-/// PATH is a strata file, or a directory searched for them (vendors.yaml,
-/// designations.yaml, policy.yaml, approved-devices.yaml, reviews.yaml,
-/// stack manifests, memo answers), skipping hidden directories and `target`.
+/// Each PATH is a strata file, or a directory searched for them
+/// (vendors.yaml, designations.yaml, policy.yaml, approved-devices.yaml,
+/// reviews.yaml, stack manifests, memo answers), skipping hidden directories
+/// and `target`. `-` reads one file from standard input and writes its
+/// canonical form to standard output (with --check: the diff).
 ///
 /// Exit status: 0 formatted (or already canonical), 1 with --check when a
 /// file is not canonical (a unified diff is printed), 2 invalid file.
@@ -32,46 +36,63 @@ use crate::output;
 #[command(after_long_help = "Examples:
   strata fmt                    # every strata file below the current directory
   strata fmt --check            # CI: print a diff and exit 1 on drift
-  strata fmt examples/policy.yaml")]
+  strata fmt examples/policy.yaml examples/stacks
+  strata fmt --check --skip-unknown policy.yaml .gitlab-ci.yml   # as pre-commit runs it
+  strata fmt - < stacks/phone.yaml > phone.canonical.yaml")]
 pub struct FmtArgs {
-    /// A strata file or a directory.
+    /// Strata files or directories (`-` for standard input).
     #[arg(value_name = "PATH", default_value = ".")]
-    path: PathBuf,
+    paths: Vec<PathBuf>,
     /// Change nothing; print a diff and exit 1 if a file is not canonical.
     #[arg(long)]
     check: bool,
+    /// Skip YAML files named on the command line that are not strata files
+    /// instead of refusing them (pre-commit passes every staged YAML file).
+    #[arg(long)]
+    skip_unknown: bool,
 }
 
 /// Run `strata fmt`.
 pub fn run(args: FmtArgs) -> Result<ExitStatus> {
-    let report = strata::fmt::fmt(&args.path, args.check)?;
+    if args.paths.iter().any(|p| strata::fsutil::is_stdin(p)) {
+        if args.paths.len() > 1 {
+            return Err(Error::Usage(
+                "`-` (standard input) cannot be combined with other paths".into(),
+            ));
+        }
+        return run_stdin(args.check);
+    }
+    let opts = FmtOptions {
+        check: args.check,
+        skip_unknown: args.skip_unknown,
+    };
+    let report = strata::fmt::fmt_paths(&args.paths, &opts)?;
     let mut diffs = String::new();
     for f in &report.files {
         if let Some(d) = &f.diff {
             diffs.push_str(d);
         }
     }
-    output::stdout(diffs.as_bytes()).map_err(|e| Error::io(Path::new("<stdout>"), e))?;
+    output::stdout(paint_diff(&diffs).as_bytes())
+        .map_err(|e| Error::io(Path::new("<stdout>"), e))?;
     output::report_diagnostics(&report.errors);
-    let total = report.files.len();
+    let total = report.files.len() as u64;
+    let files = strata::table::count(total, "strata file", "strata files");
     if args.check {
         let drift = report.drift();
         output::status(&format!(
-            "{drift} of {total} strata files not in canonical form{}",
+            "{drift} of {files} not in canonical form{}",
             if drift > 0 { "; run `strata fmt`" } else { "" }
         ));
     } else {
         for f in report
             .files
             .iter()
-            .filter(|f| f.status == strata::fmt::Status::Reformatted)
+            .filter(|f| f.status == Status::Reformatted)
         {
             output::status(&format!("formatted {}", f.path.display()));
         }
-        output::status(&format!(
-            "{} of {total} strata files reformatted",
-            report.reformatted()
-        ));
+        output::status(&format!("{} of {files} reformatted", report.reformatted()));
     }
     Ok(if !report.errors.is_empty() {
         ExitStatus::Error
@@ -80,4 +101,50 @@ pub fn run(args: FmtArgs) -> Result<ExitStatus> {
     } else {
         ExitStatus::Success
     })
+}
+
+/// `strata fmt -`: canonical text (or, with --check, the diff) on stdout.
+fn run_stdin(check: bool) -> Result<ExitStatus> {
+    let text = strata::fsutil::read_input_text(Path::new("-"))?;
+    let (out, result) = strata::fmt::fmt_text(&text)?;
+    let drift = result.status != Status::Canonical;
+    let bytes = match (check, &result.diff) {
+        (true, Some(d)) => paint_diff(d),
+        (true, None) => String::new(),
+        (false, _) => out,
+    };
+    output::stdout(bytes.as_bytes()).map_err(|e| Error::io(Path::new("<stdout>"), e))?;
+    Ok(if check && drift {
+        ExitStatus::Failure
+    } else {
+        ExitStatus::Success
+    })
+}
+
+/// A unified diff with removed lines red and added lines green (when
+/// stdout is coloured).
+fn paint_diff(diff: &str) -> String {
+    let p = Painter::stdout();
+    diff.split_inclusive('\n')
+        .map(|line| {
+            let tone = if line.starts_with("+++") || line.starts_with("---") {
+                None
+            } else if line.starts_with('+') {
+                Some(Tone::Good)
+            } else if line.starts_with('-') {
+                Some(Tone::Bad)
+            } else if line.starts_with("@@") {
+                Some(Tone::Note)
+            } else {
+                None
+            };
+            match tone {
+                Some(t) => {
+                    let body = line.trim_end_matches('\n');
+                    format!("{}{}", p.paint(body, t), &line[body.len()..])
+                }
+                None => line.to_string(),
+            }
+        })
+        .collect()
 }

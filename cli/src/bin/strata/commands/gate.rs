@@ -7,7 +7,8 @@ use strata::diag::{Error, ExitStatus, Result};
 use strata::fsutil;
 use strata::gate::{self, GateOptions, GateReport};
 
-use crate::args::{FleetArgs, Format, Formats, NowArg};
+use crate::args::{self, FleetArgs, Format, Formats, NowArg, VerbosityArgs};
+use crate::color::{Painter, Tone};
 use crate::output;
 
 /// Gate the approved-device list against policy.yaml.
@@ -50,6 +51,8 @@ pub struct GateArgs {
     junit: Option<PathBuf>,
     #[command(flatten)]
     now: NowArg,
+    #[command(flatten)]
+    verbosity: VerbosityArgs,
     /// List the rules and their parameters, then exit.
     #[arg(long, exclusive = true)]
     rules: bool,
@@ -82,10 +85,20 @@ pub fn run(args: GateArgs) -> Result<ExitStatus> {
     if let Some(p) = &args.junit {
         fsutil::write_atomic(p, &render(&report, Format::Junit, &list_uri)?)?;
     }
-    let bytes = render(&report, args.format, &list_uri)?;
+    let bytes = match args.format {
+        Format::Human => human(&report, args.verbosity).into_bytes(),
+        f => render(&report, f, &list_uri)?,
+    };
     match &args.output {
         Some(p) => fsutil::write_atomic(p, &bytes)?,
-        None => output::stdout(&bytes).map_err(|e| Error::io(Path::new("<stdout>"), e))?,
+        None => {
+            let text = String::from_utf8_lossy(&bytes);
+            let bytes = match args.format {
+                Format::Human => paint(&text, Painter::stdout()).into_bytes(),
+                _ => bytes,
+            };
+            output::stdout(&bytes).map_err(|e| Error::io(Path::new("<stdout>"), e))?
+        }
     }
     if args.format != Format::Human && args.output.is_none() {
         // Machine output on stdout; still say the verdict on stderr.
@@ -96,6 +109,38 @@ pub fn run(args: GateArgs) -> Result<ExitStatus> {
     } else {
         ExitStatus::Failure
     })
+}
+
+/// The human report: the verdict only (-q), the findings and the verdict,
+/// or every check first (-v).
+fn human(report: &GateReport, v: VerbosityArgs) -> String {
+    let text = gate::render_human(report);
+    if v.quiet {
+        return args::verdict_line(&text);
+    }
+    if !v.verbose {
+        return text;
+    }
+    let mut all = String::new();
+    for c in report.checks.iter().filter(|c| c.verdict == gate::Verdict::Pass) {
+        all.push_str(&format!("pass[{}] {}\n", c.rule, c.device));
+    }
+    all + &text
+}
+
+/// Verdicts and levels coloured (when stdout is).
+fn paint(text: &str, p: Painter) -> String {
+    let text = p.line_prefixes(
+        text,
+        &[
+            ("deny", Tone::Bad),
+            ("warn", Tone::Warn),
+            ("excepted", Tone::Note),
+            ("pass", Tone::Good),
+            ("warning", Tone::Warn),
+        ],
+    );
+    p.words(&text, &[("PASS", Tone::Good), ("FAIL", Tone::Bad)])
 }
 
 fn render(report: &GateReport, format: Format, list_uri: &str) -> Result<Vec<u8>> {

@@ -116,7 +116,8 @@ fn shell_words(line: &str) -> Vec<String> {
 }
 
 /// The `strata ...` invocations in a command's examples: continuation lines
-/// joined, comments, pipes, redirections and environment assignments cut.
+/// joined, comments, pipes, `&&`, redirections and environment assignments
+/// cut.
 fn invocations(cmd: &clap::Command) -> Vec<Vec<String>> {
     let mut joined = Vec::new();
     let mut cur = String::new();
@@ -136,9 +137,12 @@ fn invocations(cmd: &clap::Command) -> Vec<Vec<String>> {
             Some(i) => &line[..i],
             None => line.as_str(),
         };
-        for segment in line.split('|') {
+        for segment in line.split("&&").flat_map(|s| s.split('|')) {
             let mut words = shell_words(segment);
-            if let Some(i) = words.iter().position(|w| w == ">") {
+            if let Some(i) = words
+                .iter()
+                .position(|w| w.starts_with('>') || w.starts_with('<') || w.starts_with("2>"))
+            {
                 words.truncate(i);
             }
             let start = words.iter().position(|w| !w.contains('='));

@@ -3,10 +3,12 @@
 use clap::{Args, FromArgMatches, Parser, Subcommand};
 use strata::diag::{ExitStatus, Result};
 
+use crate::color::{self, ColorWhen};
 use crate::output::ErrorFormat;
 
 mod analyze;
 mod assemble;
+mod completions;
 mod diff;
 mod evidence;
 mod explain;
@@ -18,6 +20,7 @@ mod help_tests;
 mod init;
 mod keyless;
 mod log;
+mod man;
 mod memo;
 mod model;
 mod report;
@@ -28,16 +31,36 @@ mod validate;
 mod verify;
 mod verify_bundle;
 
+/// `strata --version`: the package version, then the git commit and its
+/// date when built from a git checkout (see `build.rs`).
+const VERSION: &str = concat!(
+    env!("CARGO_PKG_VERSION"),
+    " (",
+    env!("STRATA_BUILD_INFO"),
+    ")"
+);
+
 /// strata: evidence and control for devices whose chip, OS, AI model and
 /// cloud come from one vendor.
 ///
 /// Exit status: 0 success, 1 a check, verification or gate failed, 2 usage,
 /// input or I/O error.
 #[derive(Debug, Parser)]
-#[command(name = "strata", version, about, long_about = None, max_term_width = 100)]
+#[command(name = "strata", version = VERSION, about, long_about = None, max_term_width = 100)]
 pub struct Cli {
+    #[command(flatten)]
+    global: GlobalArgs,
     #[command(subcommand)]
     command: Command,
+}
+
+/// Options every subcommand takes.
+#[derive(Debug, Args)]
+pub struct GlobalArgs {
+    /// Colour for people: auto (on a terminal, unless NO_COLOR is set;
+    /// CLICOLOR_FORCE forces it), always or never. Machine formats never.
+    #[arg(long, global = true, value_name = "WHEN", value_enum, default_value_t = ColorWhen::Auto)]
+    color: ColorWhen,
 }
 
 impl Cli {
@@ -89,6 +112,7 @@ fn wants_json() -> bool {
 enum Command {
     Analyze(analyze::AnalyzeArgs),
     Assemble(assemble::AssembleArgs),
+    Completions(completions::CompletionsArgs),
     Diff(diff::DiffArgs),
     Fmt(fmt::FmtArgs),
     Evidence(evidence::EvidenceArgs),
@@ -97,6 +121,7 @@ enum Command {
     Hash(hash::HashArgs),
     Init(init::InitArgs),
     Log(log::LogArgs),
+    Man(man::ManArgs),
     Memo(memo::MemoArgs),
     Model(model::ModelArgs),
     Report(report::ReportArgs),
@@ -119,6 +144,7 @@ fn one_subcommand(name: &str) -> Option<clap::Command> {
     let sub = match name {
         "analyze" => sub!("analyze", analyze::AnalyzeArgs),
         "assemble" => sub!("assemble", assemble::AssembleArgs),
+        "completions" => sub!("completions", completions::CompletionsArgs),
         "diff" => sub!("diff", diff::DiffArgs),
         "fmt" => sub!("fmt", fmt::FmtArgs),
         "evidence" => sub!("evidence", evidence::EvidenceArgs),
@@ -127,6 +153,7 @@ fn one_subcommand(name: &str) -> Option<clap::Command> {
         "hash" => sub!("hash", hash::HashArgs),
         "init" => sub!("init", init::InitArgs),
         "log" => sub!("log", log::LogArgs),
+        "man" => sub!("man", man::ManArgs),
         "memo" => sub!("memo", memo::MemoArgs),
         "model" => sub!("model", model::ModelArgs),
         "report" => sub!("report", report::ReportArgs),
@@ -140,7 +167,7 @@ fn one_subcommand(name: &str) -> Option<clap::Command> {
     };
     // The settings of `Cli`'s #[command] that reach a subcommand.
     Some(
-        clap::Command::new("strata")
+        GlobalArgs::augment_args(clap::Command::new("strata"))
             .max_term_width(100)
             .subcommand_required(true)
             .subcommand(sub),
@@ -149,9 +176,11 @@ fn one_subcommand(name: &str) -> Option<clap::Command> {
 
 /// Run the parsed command line.
 pub fn run(cli: Cli) -> Result<ExitStatus> {
+    color::init(cli.global.color);
     match cli.command {
         Command::Analyze(a) => analyze::run(a),
         Command::Assemble(a) => assemble::run(a),
+        Command::Completions(a) => completions::run(a),
         Command::Diff(a) => diff::run(a),
         Command::Fmt(a) => fmt::run(a),
         Command::Evidence(a) => evidence::run(a),
@@ -160,6 +189,7 @@ pub fn run(cli: Cli) -> Result<ExitStatus> {
         Command::Hash(a) => hash::run(a),
         Command::Init(a) => init::run(a),
         Command::Log(a) => log::run(a),
+        Command::Man(a) => man::run(a),
         Command::Memo(a) => memo::run(a),
         Command::Model(a) => model::run(a),
         Command::Report(a) => report::run(a),
@@ -233,7 +263,7 @@ mod tests {
             .map(|c| c.get_name().to_string())
             .filter(|n| n != "help")
             .collect();
-        assert_eq!(names.len(), 19);
+        assert_eq!(names.len(), 21);
         for name in names {
             let mut fast = one_subcommand(&name).unwrap_or_else(|| panic!("{name} is missing"));
             fast.build();

@@ -13,7 +13,8 @@ use strata::sigstore::keys;
 use strata::sigstore::trust;
 
 use super::keyless::KeylessArgs;
-use crate::args::{Format, HUMAN_JSON, HashingArgs, TrustArgs};
+use crate::args::{self, Format, HUMAN_JSON, HashingArgs, QuietArg, TrustArgs};
+use crate::color::{Painter, VERDICT_PREFIXES};
 use crate::output;
 use crate::progress::TerminalProgress;
 
@@ -185,6 +186,8 @@ struct VerifyArgs {
     /// Output format: the checks for people, or the report as JSON.
     #[arg(long, value_name = "FORMAT", default_value_t = Format::Human, value_parser = HUMAN_JSON)]
     format: Format,
+    #[command(flatten)]
+    quiet: QuietArg,
     #[command(flatten)]
     trust: TrustArgs,
 }
@@ -374,7 +377,15 @@ fn verify(a: VerifyArgs) -> Result<ExitStatus> {
     )?;
     let text = match a.format {
         Format::Json => strata::diag::to_json_pretty(&report)? + "\n",
-        _ => report.render_human(),
+        _ => {
+            let text = report.render_human();
+            let text = if a.quiet.quiet {
+                args::verdict_line(&text)
+            } else {
+                text
+            };
+            Painter::stdout().line_prefixes(&text, VERDICT_PREFIXES)
+        }
     };
     stdout(&text)?;
     Ok(if report.verified {

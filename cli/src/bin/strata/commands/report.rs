@@ -6,7 +6,8 @@ use clap::Args;
 use strata::diag::{Error, ExitStatus, Result};
 use strata::{fsutil, report};
 
-use crate::args::{FleetArgs, Format, Formats, NowArg};
+use crate::args::{FleetArgs, Format, Formats, NowArg, QuietArg};
+use crate::color::{Painter, Tone};
 use crate::output;
 
 /// `human` (plain text; `text` before), `md` or `json`.
@@ -26,7 +27,8 @@ const FORMATS: Formats = Formats::new(&[Format::Human, Format::Md, Format::Json]
   strata report examples --format md -o fleet-report.md
   strata report --format json | jq '.analysis.fleet.pooled'
   strata report --fleet examples --now 2027-01-01",
-    mut_arg("now", |a| a.help("Judge policy exceptions as of this day (YYYY-MM-DD, or an RFC 3339 time's UTC day); today (UTC) by default")))]
+    mut_arg("now", |a| a.help("Judge policy exceptions as of this day (YYYY-MM-DD, or an RFC 3339 time's UTC day); today (UTC) by default")),
+    mut_arg("quiet", |a| a.help("Print the summary only: the devices table and the gate verdict")))]
 pub struct ReportArgs {
     #[command(flatten)]
     fleet: FleetArgs,
@@ -38,6 +40,8 @@ pub struct ReportArgs {
     output: Option<PathBuf>,
     #[command(flatten)]
     now: NowArg,
+    #[command(flatten)]
+    quiet: QuietArg,
 }
 
 /// Run `strata report`.
@@ -48,11 +52,35 @@ pub fn run(args: ReportArgs) -> Result<ExitStatus> {
     let text = match args.format {
         Format::Md => report::markdown(&r),
         Format::Json => strata::diag::to_json_pretty(&r)? + "\n",
+        _ if args.quiet.quiet => report::summary_text(&r),
         _ => report::text(&r),
     };
     match &args.output {
         Some(p) => fsutil::write_atomic(p, text.as_bytes())?,
-        None => output::stdout(text.as_bytes()).map_err(|e| Error::io(Path::new("<stdout>"), e))?,
+        None => {
+            let text = match args.format {
+                Format::Human => paint(&text),
+                _ => text,
+            };
+            output::stdout(text.as_bytes()).map_err(|e| Error::io(Path::new("<stdout>"), e))?
+        }
     }
     Ok(ExitStatus::Success)
+}
+
+/// What a procurement officer looks for first, coloured (when stdout is).
+fn paint(text: &str) -> String {
+    Painter::stdout().words(
+        text,
+        &[
+            ("PASS", Tone::Good),
+            ("pass", Tone::Good),
+            ("FAIL", Tone::Bad),
+            ("DENY", Tone::Bad),
+            ("HIT", Tone::Bad),
+            ("RESTRICTED", Tone::Bad),
+            ("INVALID", Tone::Bad),
+            ("warn", Tone::Warn),
+        ],
+    )
 }

@@ -1,7 +1,7 @@
 //! `strata sign FILE...`: Sigstore bundle v0.3, DSSE over an in-toto
 //! Statement v1.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use clap::Args;
 use strata::diag::{Error, ExitStatus, Result};
@@ -25,7 +25,10 @@ use crate::output;
 /// The bundle for `bom.cdx.json` is written next to it as
 /// `bom.sigstore.json` (the `attestations/<device>/` layout); for any other
 /// FILE as `FILE.sigstore.json`. Files are written atomically, and only
-/// when every FILE was signed.
+/// when every FILE was signed. FILE `-` signs standard input (within the
+/// same 1 GiB limit as a file; a BOM's subject is still its device, other
+/// content is named `stdin`) and writes the bundle to standard output,
+/// or to -o.
 ///
 /// Modes:
 ///
@@ -60,6 +63,7 @@ use crate::output;
   strata sign attestations/pixel-9-pro/bom.cdx.json --key examples/keys/demo-signing-key.pem
   strata sign attestations/*/bom.cdx.json --key signing.pem
   strata sign release.tar.gz --key signing.pem -o release.sigstore.json
+  strata assemble stacks/laptop.yaml | strata sign - --key signing.pem > laptop.sigstore.json
   strata sign bom.cdx.json --cert leaf.pem --chain org-ca.pem --key leaf-key.pem
 
   # In a GitHub Actions job with `permissions: id-token: write`:
@@ -76,7 +80,7 @@ use crate::output;
   strata sign bom.cdx.json --keyless --fulcio-url https://fulcio.internal.example \\
     --rekor-url https://rekor.internal.example --trusted-root internal-trusted-root.json")]
 pub struct SignArgs {
-    /// Files to sign.
+    /// Files to sign (`-` for standard input).
     #[arg(required = true, value_name = "FILE")]
     files: Vec<PathBuf>,
     /// ECDSA P-256, P-384 or P-521 private key, unencrypted PEM (PKCS#8 or
@@ -100,6 +104,11 @@ pub struct SignArgs {
 pub fn run(args: SignArgs) -> Result<ExitStatus> {
     if args.output.is_some() && args.files.len() > 1 {
         return Err(Error::Usage("-o/--output takes one FILE".into()));
+    }
+    if args.files.len() > 1 && args.files.iter().any(|f| fsutil::is_stdin(f)) {
+        return Err(Error::Usage(
+            "`-` (standard input) is signed on its own: give it as the only FILE".into(),
+        ));
     }
     if args.keyless.keyless {
         return run_keyless(&args);
@@ -136,21 +145,37 @@ pub fn run(args: SignArgs) -> Result<ExitStatus> {
     Ok(ExitStatus::Success)
 }
 
-fn output_for(args: &SignArgs, file: &std::path::Path) -> PathBuf {
-    args.output
-        .clone()
-        .unwrap_or_else(|| sign::default_output(file))
+/// Where the bundle for `file` goes: -o, else next to the file; `None`
+/// (standard output) for standard input without -o.
+fn output_for(args: &SignArgs, file: &Path) -> Option<PathBuf> {
+    match &args.output {
+        Some(o) => Some(o.clone()),
+        None if fsutil::is_stdin(file) => None,
+        None => Some(sign::default_output(file)),
+    }
 }
 
-fn write_all(done: Vec<(PathBuf, PathBuf, Signed)>) -> Result<()> {
+fn write_all(done: Vec<(PathBuf, Option<PathBuf>, Signed)>) -> Result<()> {
     for (file, out, signed) in done {
-        fsutil::write_atomic(&out, &signed.bundle_json)?;
+        let to = match &out {
+            Some(out) => {
+                fsutil::write_atomic(out, &signed.bundle_json)?;
+                out.display().to_string()
+            }
+            None => {
+                output::stdout(&signed.bundle_json)
+                    .map_err(|e| Error::io(Path::new("<stdout>"), e))?;
+                "<stdout>".to_string()
+            }
+        };
+        let file = if fsutil::is_stdin(&file) {
+            fsutil::STDIN_NAME.to_string()
+        } else {
+            file.display().to_string()
+        };
         output::status(&format!(
-            "signed {} -> {} (subject {} sha256:{})",
-            file.display(),
-            out.display(),
-            signed.statement.subject_name,
-            signed.statement.sha256_hex
+            "signed {file} -> {to} (subject {} sha256:{})",
+            signed.statement.subject_name, signed.statement.sha256_hex
         ));
     }
     Ok(())
@@ -161,7 +186,7 @@ fn run_keyless(args: &SignArgs) -> Result<ExitStatus> {
     // Read every file first: a typo fails before any network call.
     let mut inputs = Vec::new();
     for file in &args.files {
-        inputs.push((file, fsutil::read_bounded(file, sign::MAX_SIGNED_BYTES)?));
+        inputs.push((file, fsutil::read_input(file, sign::MAX_SIGNED_BYTES)?));
     }
     let transport = args.keyless.transport();
     let (session, root_source) = args.keyless.session(&transport)?;
@@ -169,7 +194,8 @@ fn run_keyless(args: &SignArgs) -> Result<ExitStatus> {
     let mut refused = false;
     for (file, bytes) in inputs {
         let out = output_for(args, file);
-        match session.sign_bytes(file, &bytes, &out)? {
+        let shown = out.clone().unwrap_or_else(|| PathBuf::from("<stdout>"));
+        match session.sign_bytes(file, &bytes, &shown)? {
             Outcome::Verified {
                 signed, log_index, ..
             } => {

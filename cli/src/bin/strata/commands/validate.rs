@@ -2,15 +2,16 @@
 //! JSON) against the embedded official schemas, then check identifiers and
 //! references.
 
-use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use clap::Args;
 use serde_json::{Value, json};
-use strata::diag::{Code, Diagnostic, Error, ExitStatus, Result, Severity};
+use strata::diag::{Error, ExitStatus, Result, Severity};
+use strata::fsutil;
 use strata::validate::{self, MAX_BOM_BYTES, Options, Report};
 
-use crate::args::{Format, HUMAN_JSON};
+use crate::args::{Format, HUMAN_JSON, QuietArg};
+use crate::color::{Painter, VERDICT_PREFIXES};
 use crate::output;
 
 /// Validate SBOMs: CycloneDX JSON and XML 1.2–1.7, SPDX 2.3 JSON.
@@ -62,6 +63,8 @@ pub struct ValidateArgs {
     /// diagnostics.
     #[arg(long, value_name = "FORMAT", default_value_t = Format::Human, value_parser = HUMAN_JSON)]
     format: Format,
+    #[command(flatten)]
+    quiet: QuietArg,
 }
 
 /// The result for one file: a report, or why it could not be judged.
@@ -86,7 +89,7 @@ pub fn run(args: ValidateArgs) -> Result<ExitStatus> {
         strict: args.strict,
         ..Options::default()
     };
-    if args.files.iter().filter(|f| is_stdin(f)).count() > 1 {
+    if args.files.iter().filter(|f| fsutil::is_stdin(f)).count() > 1 {
         return Err(Error::Usage(
             "standard input (`-`) can be validated only once".into(),
         ));
@@ -95,9 +98,10 @@ pub fn run(args: ValidateArgs) -> Result<ExitStatus> {
         .files
         .iter()
         .map(|path| {
-            let result = if is_stdin(path) {
-                read_stdin()
-                    .and_then(|bytes| validate::validate_bytes(Path::new("<stdin>"), &bytes, &opts))
+            let result = if fsutil::is_stdin(path) {
+                fsutil::read_input(path, MAX_BOM_BYTES).and_then(|bytes| {
+                    validate::validate_bytes(Path::new(fsutil::STDIN_NAME), &bytes, &opts)
+                })
             } else {
                 validate::validate_file(path, &opts)
             };
@@ -123,32 +127,30 @@ pub fn run(args: ValidateArgs) -> Result<ExitStatus> {
             s.push('\n');
             s
         }
-        _ => human(&outcomes, args.strict),
+        _ if args.quiet.quiet => Painter::stdout()
+            .line_prefixes(&summary(&outcomes, args.strict), VERDICT_PREFIXES),
+        _ => Painter::stdout().line_prefixes(&human(&outcomes, args.strict), VERDICT_PREFIXES),
     };
     output::stdout(text.as_bytes()).map_err(|e| Error::io(Path::new("<stdout>"), e))?;
     Ok(worst)
 }
 
-fn is_stdin(path: &Path) -> bool {
-    path.as_os_str() == "-"
-}
-
-fn read_stdin() -> Result<Vec<u8>> {
-    let mut buf = Vec::new();
-    std::io::stdin()
-        .take(MAX_BOM_BYTES + 1)
-        .read_to_end(&mut buf)
-        .map_err(|e| Error::io(Path::new("<stdin>"), e))?;
-    if buf.len() as u64 > MAX_BOM_BYTES {
-        return Err(Error::invalid(
-            Diagnostic::error(
-                Code::InputTooLarge,
-                "standard input is larger than the 1024 MiB limit",
-            )
-            .in_file("<stdin>"),
-        ));
+/// -q: one line, the verdict over every file (nothing on stderr).
+fn summary(outcomes: &[Outcome], strict: bool) -> String {
+    let bad: Vec<String> = outcomes
+        .iter()
+        .filter_map(|o| match o {
+            Outcome::Judged(r) if r.is_valid(strict) => None,
+            Outcome::Judged(r) => Some(r.file.display().to_string()),
+            Outcome::Unreadable(p, _) => Some(p.display().to_string()),
+        })
+        .collect();
+    let files = plural(outcomes.len(), "file");
+    if bad.is_empty() {
+        format!("valid: {files}\n")
+    } else {
+        format!("invalid: {} of {files} ({})\n", bad.len(), bad.join(", "))
     }
-    Ok(buf)
 }
 
 /// Diagnostics to stderr as they are rendered; verdict lines returned for stdout.

@@ -11,7 +11,8 @@ use strata::diag::{Error, ExitStatus, Result};
 use strata::sigstore::artifact::ArtifactInput;
 use strata::sigstore::{batch, input, verify};
 
-use crate::args::{Format, HUMAN_JSON, NowArg, TrustArgs};
+use crate::args::{self, Format, HUMAN_JSON, NowArg, QuietArg, TrustArgs};
+use crate::color::{Painter, VERDICT_PREFIXES};
 use crate::output;
 
 /// Verify a Sigstore bundle, reporting every check by name.
@@ -81,6 +82,7 @@ use crate::output;
       --issuer https://token.actions.githubusercontent.com --format json
   strata verify blob.sigstore.json blob --certificate-identity release@example.com \\
       --certificate-oidc-issuer https://accounts.google.com
+  curl -sL https://example.com/fw.bin | strata verify fw.bin.sigstore.json - --key vendor.pub
   strata verify --batch attestations/ --key examples/keys/demo-signing-key.pub
   strata verify --batch bundles.txt --ca org-ca.pem --identity release@example.com --format json
   find out -name '*.sigstore.json' | strata verify --batch - --key signing.pub
@@ -95,7 +97,8 @@ pub struct VerifyArgs {
     /// The bundle (`.sigstore.json`).
     #[arg(value_name = "BUNDLE", required_unless_present = "batch")]
     bundle: Option<PathBuf>,
-    /// The artifact: a file, or sha256:<64 hex digits>.
+    /// The artifact: a file, `-` for standard input (streamed), or
+    /// sha256:<64 hex digits>.
     #[arg(value_name = "ARTIFACT")]
     artifact: Option<String>,
     /// Verify many bundles: a list file (`BUNDLE [ARTIFACT]` a line), `-`
@@ -111,6 +114,8 @@ pub struct VerifyArgs {
     #[command(flatten)]
     now: NowArg,
     #[command(flatten)]
+    quiet: QuietArg,
+    #[command(flatten)]
     trust: TrustArgs,
 }
 
@@ -121,7 +126,7 @@ pub fn run(args: VerifyArgs) -> Result<ExitStatus> {
         return run_batch(&args, &opts);
     };
     let artifact = match &args.artifact {
-        Some(a) => ArtifactInput::parse(a)?,
+        Some(a) => ArtifactInput::parse_arg(a)?,
         None => ArtifactInput::next_to(bundle)?,
     };
     let file = input::read_bundle(bundle)?;
@@ -132,7 +137,7 @@ pub fn run(args: VerifyArgs) -> Result<ExitStatus> {
             s.push('\n');
             s
         }
-        _ => report.render_human(),
+        _ => human(report.render_human(), args.quiet),
     };
     output::stdout(text.as_bytes()).map_err(|e| Error::io(Path::new("<stdout>"), e))?;
     Ok(if report.verified {
@@ -156,10 +161,23 @@ fn run_batch(args: &VerifyArgs, opts: &verify::Options) -> Result<ExitStatus> {
     }
     let text = match args.format {
         Format::Json => batch::render_json(&outcomes)?,
-        _ => batch::render_human(&outcomes, &verify::describe_trust(opts)),
+        _ => human(
+            batch::render_human(&outcomes, &verify::describe_trust(opts)),
+            args.quiet,
+        ),
     };
     output::stdout(text.as_bytes()).map_err(|e| Error::io(Path::new("<stdout>"), e))?;
     Ok(batch::Summary::of(&outcomes).exit_status())
+}
+
+/// The human report, or its verdict line with -q, coloured when stdout is.
+fn human(text: String, quiet: QuietArg) -> String {
+    let text = if quiet.quiet {
+        args::verdict_line(&text)
+    } else {
+        text
+    };
+    Painter::stdout().line_prefixes(&text, VERDICT_PREFIXES)
 }
 
 /// A bundle counter on stderr, only when it is a terminal.
