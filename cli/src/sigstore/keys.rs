@@ -263,6 +263,24 @@ fn sec1_ec_private_key(der: &[u8]) -> std::result::Result<&[u8], String> {
     Ok(der)
 }
 
+/// A fresh ECDSA P-256 private key from the system's random source, as
+/// PKCS#8 DER.
+pub fn generate_p256_pkcs8() -> Result<Vec<u8>> {
+    use aws_lc_rs::signature::{ECDSA_P256_SHA256_ASN1_SIGNING, EcdsaKeyPair};
+    let rng = aws_lc_rs::rand::SystemRandom::new();
+    EcdsaKeyPair::generate_pkcs8(&ECDSA_P256_SHA256_ASN1_SIGNING, &rng)
+        .map(|k| k.as_ref().to_vec())
+        .map_err(|_| Error::internal("cannot generate a P-256 key", "the random source failed"))
+}
+
+/// A PKCS#8 DER private key as PEM (`PRIVATE KEY`, 64-column base64, LF).
+pub fn private_key_pem(pkcs8_der: &[u8]) -> String {
+    pem::encode_config(
+        &pem::Pem::new("PRIVATE KEY", pkcs8_der.to_vec()),
+        pem::EncodeConfig::new().set_line_ending(pem::LineEnding::LF),
+    )
+}
+
 /// A DER SubjectPublicKeyInfo as PEM, the way OpenSSL and Python's
 /// `cryptography` write it: 64-column base64 and LF line ends.
 pub fn public_key_pem(spki_der: &[u8]) -> String {

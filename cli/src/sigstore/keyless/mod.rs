@@ -316,11 +316,9 @@ fn refused(msg: String) -> Error {
 
 /// A fresh P-256 key from the system's random source.
 fn ephemeral_key() -> Result<SigningKey> {
-    use aws_lc_rs::signature::{ECDSA_P256_SHA256_ASN1_SIGNING, EcdsaKeyPair};
-    let rng = aws_lc_rs::rand::SystemRandom::new();
-    let pkcs8 = EcdsaKeyPair::generate_pkcs8(&ECDSA_P256_SHA256_ASN1_SIGNING, &rng)
+    let pkcs8 = super::keys::generate_p256_pkcs8()
         .map_err(|_| refused("cannot generate an ephemeral P-256 key".into()))?;
-    SigningKey::from_pkcs8_der(pkcs8.as_ref(), Path::new("<ephemeral key>"))
+    SigningKey::from_pkcs8_der(&pkcs8, Path::new("<ephemeral key>"))
 }
 
 /// Standard base64.
