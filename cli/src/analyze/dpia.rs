@@ -493,7 +493,8 @@ pub fn screen(input: &DpiaInput<'_>) -> DpiaScreening {
             "C5",
             false,
             format!(
-                "{n} units < {} (strata default for a large-scale deployment; WP248 sets no number)",
+                "{} < {} (strata default for a large-scale deployment; WP248 sets no number)",
+                crate::table::count(n, "unit", "units"),
                 input.large_scale_units
             ),
             (!others.is_empty()).then(|| {

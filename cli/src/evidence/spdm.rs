@@ -359,7 +359,10 @@ pub fn inspect(data: &[u8], opts: &Options) -> Result<Report, Malformed> {
             "chain-signatures",
             problems.is_empty(),
             if problems.is_empty() {
-                format!("{} signatures verified", chain.len() - 1)
+                format!(
+                    "{} verified",
+                    crate::table::count(chain.len() as u64 - 1, "signature", "signatures")
+                )
             } else {
                 problems.join("; ")
             },

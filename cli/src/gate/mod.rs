@@ -366,10 +366,10 @@ pub fn render_human(report: &GateReport) -> String {
     }
     let s = &report.summary;
     out.push_str(&format!(
-        "gate {}: {} devices × {} rules; {} deny, {} warn, {} excepted (policy {}, list {}, date {})\n",
+        "gate {}: {} × {}; {} deny, {} warn, {} excepted (policy {}, list {}, date {})\n",
         report.result.name().to_uppercase(),
-        s.devices,
-        s.rules,
+        crate::table::count(s.devices as u64, "device", "devices"),
+        crate::table::count(s.rules as u64, "rule", "rules"),
         s.deny,
         s.warn,
         s.excepted,

@@ -267,12 +267,16 @@ pub fn log(h: &History, device: &str, from: &str, limit: Option<usize>) -> Resul
                 (true, Some(d), None) => (
                     Kind::Attestation,
                     format!(
-                        "attestation added {}: {} layers",
+                        "attestation added {}: {}",
                         short_digest(d),
-                        changes
-                            .iter()
-                            .filter(|c| matches!(c, Change::LayerAdded { .. }))
-                            .count()
+                        crate::table::count(
+                            changes
+                                .iter()
+                                .filter(|c| matches!(c, Change::LayerAdded { .. }))
+                                .count() as u64,
+                            "layer",
+                            "layers"
+                        )
                     ),
                 ),
                 (true, Some(d), Some(_)) => (

@@ -103,8 +103,8 @@ impl ModelReport {
         );
         if let Some(s) = &self.subject {
             out.push_str(&format!(
-                "subject    {s} ({} resources)\n",
-                self.signed_resources
+                "subject    {s} ({})\n",
+                crate::table::count(self.signed_resources as u64, "resource", "resources")
             ));
         }
         for c in &self.checks {
@@ -213,9 +213,13 @@ pub fn verify(
             .as_ref()
             .map(|m| {
                 format!(
-                    "model-signing v1.0 statement, {} {} resources, digests consistent",
+                    "model-signing v1.0 statement, {} {}, digests consistent",
                     m.resources.len(),
-                    m.serialization.algorithm()
+                    if m.resources.len() == 1 {
+                        format!("{} resource", m.serialization.algorithm())
+                    } else {
+                        format!("{} resources", m.serialization.algorithm())
+                    }
                 )
             })
             .map_err(Clone::clone),
@@ -233,7 +237,10 @@ pub fn verify(
                 sheet.set(
                     "model-files",
                     Status::Pass,
-                    format!("all {} resources match", signed.resources.len()),
+                    match signed.resources.len() {
+                        1 => "the one resource matches".to_string(),
+                        n => format!("all {n} resources match"),
+                    },
                 );
             } else {
                 sheet.set("model-files", Status::Fail, d.describe());

@@ -294,12 +294,11 @@ pub fn render_human(outcomes: &[Outcome], trust: &str) -> String {
     }
     let s = Summary::of(outcomes);
     out.push_str(&format!(
-        "\n{} bundles: {} verified, {} not verified, {} {}\n",
-        s.bundles,
+        "\n{}: {} verified, {} not verified, {}\n",
+        crate::table::count(s.bundles as u64, "bundle", "bundles"),
         s.verified,
         s.not_verified,
-        s.errors,
-        if s.errors == 1 { "error" } else { "errors" }
+        crate::table::count(s.errors as u64, "error", "errors")
     ));
     out
 }

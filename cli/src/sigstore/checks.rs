@@ -299,8 +299,8 @@ impl Report {
         let count = |s: Status| self.checks.iter().filter(|c| c.status == s).count();
         if self.verified {
             out.push_str(&format!(
-                "verified: {} checks passed, {} not applicable\n",
-                count(Status::Pass),
+                "verified: {} passed, {} not applicable\n",
+                crate::table::count(count(Status::Pass) as u64, "check", "checks"),
                 count(Status::NotApplicable)
             ));
         } else {

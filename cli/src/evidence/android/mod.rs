@@ -258,7 +258,14 @@ fn verify_chain(chain: &[Cert<'_>], opts: &Options<'_>, rep: &mut Report) -> Opt
         "chain-signatures",
         problems.is_empty(),
         if problems.is_empty() {
-            format!("{} signatures verified", chain.len().saturating_sub(1))
+            format!(
+                "{} verified",
+                crate::table::count(
+                    chain.len().saturating_sub(1) as u64,
+                    "signature",
+                    "signatures"
+                )
+            )
         } else {
             problems.join("; ")
         },
@@ -399,8 +406,8 @@ fn verify_chain(chain: &[Cert<'_>], opts: &Options<'_>, rep: &mut Report) -> Opt
                 hits.is_empty(),
                 if hits.is_empty() {
                     format!(
-                        "no serial of the chain is among the {} entries of the status list",
-                        list.entries.len()
+                        "no serial of the chain is among the {} of the status list",
+                        crate::table::count(list.entries.len() as u64, "entry", "entries")
                     )
                 } else {
                     hits.join("; ")

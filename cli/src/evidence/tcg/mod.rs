@@ -282,9 +282,9 @@ pub fn inspect(data: &[u8], opts: &Options) -> Result<Report, Malformed> {
     let mut rep = Report::new(
         EvidenceKind::TcgPlatformCertificate,
         format!(
-            "TCG platform certificate ({}), {} components",
+            "TCG platform certificate ({}), {}",
             pc.credential_type,
-            pc.components.len()
+            crate::table::count(pc.components.len() as u64, "component", "components")
         ),
     );
     rep.evaluated_at = opts.at.map(fmt_time);

@@ -127,9 +127,9 @@ fn table(a: &FleetAnalysis, explain: bool) -> String {
     let f = &a.fleet;
     let _ = writeln!(
         out,
-        "{} devices, {} units, weight {} (units × criticality); fleet root {}\n",
-        a.devices.len(),
-        f.units,
+        "{}, {}, weight {} (units × criticality); fleet root {}\n",
+        strata::table::count(a.devices.len() as u64, "device", "devices"),
+        strata::table::count(f.units, "unit", "units"),
         f.weight,
         a.root
     );
@@ -187,11 +187,11 @@ fn device(out: &mut String, d: &DeviceAnalysis, explain: bool) {
         .unwrap_or_default();
     let _ = writeln!(
         out,
-        "\n{}: {}; {}{region}; {} units × {}{}",
+        "\n{}: {}; {}{region}; {} × {}{}",
         d.id,
         d.name,
         d.class.as_str(),
-        d.units,
+        strata::table::count(d.units, "unit", "units"),
         d.criticality,
         if d.approved {
             ""

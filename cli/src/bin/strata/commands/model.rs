@@ -222,11 +222,10 @@ fn hash(a: HashArgs) -> Result<ExitStatus> {
         }
         _ => {
             let mut s = format!(
-                "sha256:{}  {} ({} {} resources)\n",
+                "sha256:{}  {} ({})\n",
                 m.root_digest,
                 a.model.display(),
-                m.resources.len(),
-                m.serialization.algorithm()
+                resources(&m)
             );
             if a.list {
                 for r in &m.resources {
@@ -300,11 +299,10 @@ fn write_signature(
 ) -> Result<ExitStatus> {
     strata::fsutil::write_atomic(&a.signature, bundle)?;
     output::status(&format!(
-        "signed {} -> {} ({} {} resources, subject {} sha256:{})",
+        "signed {} -> {} ({}, subject {} sha256:{})",
         a.model.display(),
         a.signature.display(),
-        m.resources.len(),
-        m.serialization.algorithm(),
+        resources(m),
         m.model_name,
         m.root_digest
     ));
@@ -393,4 +391,14 @@ fn verify(a: VerifyArgs) -> Result<ExitStatus> {
     } else {
         ExitStatus::Failure
     })
+}
+
+/// "N sha256 resources" ("1 sha256 resource").
+fn resources(m: &modelsign::ModelManifest) -> String {
+    let n = m.resources.len();
+    format!(
+        "{n} {} {}",
+        m.serialization.algorithm(),
+        if n == 1 { "resource" } else { "resources" }
+    )
 }
