@@ -8,11 +8,13 @@ use strata::diag::{ExitStatus, Result};
 use crate::args::FleetArgs;
 use crate::output;
 
-/// Write a starter fleet wired end to end: vendors, designations, a policy,
-/// an approved-device list naming each device's attestation, one example
-/// stack with its evidence, and a demo signing key pair (generated here,
-/// for trying strata only) that the policy's `unsigned-attestation` rule
-/// verifies against.
+/// Write a starter fleet wired end to end, with a demo signing key.
+///
+/// The fleet: vendors, designations, a policy, an approved-device list
+/// naming each device's attestation, one example stack with its evidence,
+/// and a demo signing key pair (generated here, for trying strata only;
+/// the private key is git-ignored) that the policy's `unsigned-attestation`
+/// rule verifies against.
 ///
 /// Prints the next three commands: assemble and sign the attestation, run
 /// the gate, and read the report. Inside a git repository it also says
