@@ -286,7 +286,10 @@ mod tests {
             .collect();
         assert_eq!(
             names,
-            [PathBuf::from("policy.yaml"), PathBuf::from("sub/vendors.yaml")]
+            [
+                PathBuf::from("policy.yaml"),
+                PathBuf::from("sub/vendors.yaml")
+            ]
         );
         assert_eq!(r.drift(), 1, "{r:?}");
         assert!(fmt_paths(&[d.join("missing.yaml")], &check).is_err());

@@ -80,7 +80,10 @@ pub fn read_input(path: &Path, limit: u64) -> Result<Vec<u8>> {
         return Err(Error::invalid(
             Diagnostic::error(
                 Code::InputTooLarge,
-                format!("standard input is larger than the {} limit", limit_text(limit)),
+                format!(
+                    "standard input is larger than the {} limit",
+                    limit_text(limit)
+                ),
             )
             .in_file(name),
         ));

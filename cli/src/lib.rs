@@ -31,6 +31,7 @@ pub mod memo;
 pub mod model;
 pub mod modelsign;
 pub mod names;
+pub mod outputs;
 pub mod policy;
 pub mod report;
 pub mod review;
@@ -65,5 +66,5 @@ pub const LAYERS: &[(&str, &[&str])] = &[
     ("analysis", &["analyze", "assemble", "history"]),
     ("reviews", &["review"]),
     ("gate", &["gate"]),
-    ("documents", &["report", "memo"]),
+    ("documents", &["report", "memo", "outputs"]),
 ];

@@ -49,7 +49,10 @@ fn the_printed_next_commands_sign_gate_and_report() {
         .output()
         .unwrap();
     let v: serde_json::Value = serde_json::from_slice(&report.stdout).unwrap();
-    assert_eq!(v["devices"][0]["attestation"]["status"], "signed (verified)");
+    assert_eq!(
+        v["devices"][0]["attestation"]["status"],
+        "signed (verified)"
+    );
     let other = tempfile::tempdir().unwrap();
     init(other.path(), ".");
     std::fs::copy(

@@ -28,6 +28,7 @@ mod layers;
 mod memo;
 mod model;
 mod model_interop;
+mod outputs;
 mod policy;
 mod report;
 mod reviews;

@@ -342,11 +342,21 @@ struct JsonError {
     diagnostics: Vec<Diagnostic>,
 }
 
-/// The JSON rendering: an array, one object per entry in input order, with
-/// `source`, `bundle`, `outcome` (`verified`, `not-verified`, `error`) and
-/// either the `report` (as `strata verify --format json` prints it, every
-/// check by name) or the `error`.
-pub fn render_json(outcomes: &[Outcome]) -> Result<String> {
+/// The JSON document of a batch: the counts, and one object per entry in
+/// input order.
+#[derive(Debug, Serialize)]
+pub struct JsonDocument<'a> {
+    /// The counts.
+    pub summary: Summary,
+    bundles: Vec<JsonOutcome<'a>>,
+}
+
+/// The JSON rendering: the `summary` (counts), and `bundles`, one object
+/// per entry in input order, with `source`, `bundle`, `outcome`
+/// (`verified`, `not-verified`, `error`) and either the `report` (as
+/// `strata verify --format json` prints it, every check by name) or the
+/// `error`.
+pub fn json_document(outcomes: &[Outcome]) -> JsonDocument<'_> {
     let items: Vec<JsonOutcome<'_>> = outcomes
         .iter()
         .map(|o| {
@@ -371,9 +381,10 @@ pub fn render_json(outcomes: &[Outcome]) -> Result<String> {
             }
         })
         .collect();
-    let mut s = crate::diag::to_json_pretty(&items)?;
-    s.push('\n');
-    Ok(s)
+    JsonDocument {
+        summary: Summary::of(outcomes),
+        bundles: items,
+    }
 }
 
 #[cfg(test)]

@@ -473,7 +473,10 @@ mod tests {
 
     #[test]
     fn the_verdict_is_the_last_line_with_text() {
-        assert_eq!(verdict_line("a\n\nverified: 3 checks\n\n"), "verified: 3 checks\n");
+        assert_eq!(
+            verdict_line("a\n\nverified: 3 checks\n\n"),
+            "verified: 3 checks\n"
+        );
         assert_eq!(verdict_line(""), "");
     }
 

@@ -29,10 +29,15 @@ pub fn report_error(err: &Error, format: ErrorFormat) {
             let diags = err.diagnostics();
             let v = serde_json::json!({"error": err.to_string(), "diagnostics": diags});
             // A `Value` of strings and derived records always serialises.
-            let text = serde_json::to_string_pretty(&v).unwrap_or_else(|e| {
-                format!("{{\"error\": \"cannot render the error as JSON: {e}\"}}")
+            let text = strata::outputs::to_json(&v).unwrap_or_else(|e| {
+                let v = serde_json::json!({
+                    "schema_version": strata::outputs::SCHEMA_VERSION,
+                    "error": format!("cannot render the error as JSON: {e}"),
+                    "diagnostics": [],
+                });
+                format!("{v}\n")
             });
-            println!("{text}");
+            print!("{text}");
         }
     }
 }

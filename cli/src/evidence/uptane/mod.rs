@@ -397,7 +397,13 @@ pub fn inspect(data: &[u8], opts: &Options) -> Result<Report, Malformed> {
                 .map(|(n, (ids, t))| (n, serde_json::json!({"keyids": ids, "threshold": t})))
                 .collect();
             for (n, (ids, t)) in &rk.roles {
-                rep.field(&format!("role.{n}"), format!("{t} of {}", crate::table::count(ids.len() as u64, "key", "keys")));
+                rep.field(
+                    &format!("role.{n}"),
+                    format!(
+                        "{t} of {}",
+                        crate::table::count(ids.len() as u64, "key", "keys")
+                    ),
+                );
             }
             serde_json::json!({"roles": roles})
         }

@@ -76,11 +76,7 @@ pub fn run(args: AnalyzeArgs) -> Result<ExitStatus> {
     };
     let a = analyze::analyze(&fleet, &opts)?;
     let bytes = match args.format {
-        Format::Json => {
-            let mut s = strata::diag::to_json_pretty(&a)?;
-            s.push('\n');
-            s.into_bytes()
-        }
+        Format::Json => strata::outputs::to_json(&a)?.into_bytes(),
         _ => {
             output::report_diagnostics(&a.notes);
             table(&a, args.explain).into_bytes()

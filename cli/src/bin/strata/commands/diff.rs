@@ -64,7 +64,7 @@ pub fn run(args: DiffArgs) -> Result<ExitStatus> {
     let h = History::open(&dir)?;
     let d = revdiff::rev_diff(&h, &args.rev_a, &args.rev_b, args.device.as_deref())?;
     let text = match args.format {
-        Format::Json => strata::diag::to_json_pretty(&d)? + "\n",
+        Format::Json => strata::outputs::to_json(&d)?,
         _ => revdiff::render_human(&d, &h),
     };
     output::stdout(text.as_bytes()).map_err(|e| Error::io(Path::new("<stdout>"), e))?;

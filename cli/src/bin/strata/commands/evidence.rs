@@ -286,9 +286,7 @@ fn inspect(args: InspectArgs) -> Result<ExitStatus> {
                     serde_json::Value::String(report.verdict().into()),
                 );
             }
-            let mut s = strata::diag::to_json_pretty(&v)?;
-            s.push('\n');
-            s
+            strata::outputs::to_json(&v)?
         }
         _ => {
             let text = render_human(&args.file, &report);

@@ -20,7 +20,7 @@ use crate::output;
   strata explain unknown-key
   strata explain 'error[unknown-key]'
   strata explain --list
-  strata explain --list --format json | jq -r '.[].code'")]
+  strata explain --list --format json | jq -r '.codes[].code'")]
 pub struct ExplainArgs {
     /// The code, e.g. `unknown-key` (`error[unknown-key]` is accepted too).
     #[arg(
@@ -47,7 +47,7 @@ pub fn run(args: ExplainArgs) -> Result<ExitStatus> {
                 .iter()
                 .map(|c| json!({"code": c, "summary": c.summary()}))
                 .collect();
-            strata::diag::to_json_pretty(&all)? + "\n"
+            strata::outputs::to_json(&json!({ "codes": all }))?
         }
         (Some(name), as_json) => {
             let code = lookup(name)?;
@@ -57,7 +57,7 @@ pub fn run(args: ExplainArgs) -> Result<ExitStatus> {
                     "summary": code.summary(),
                     "explanation": code.explanation(),
                 });
-                strata::diag::to_json_pretty(&v)? + "\n"
+                strata::outputs::to_json(&v)?
             } else {
                 // As `rustc --explain`: the explanation, whose first
                 // sentence says what the code means.

@@ -76,12 +76,13 @@ pub fn run(args: FmtArgs) -> Result<ExitStatus> {
     output::stdout(paint_diff(&diffs).as_bytes())
         .map_err(|e| Error::io(Path::new("<stdout>"), e))?;
     output::report_diagnostics(&report.errors);
-    let total = report.files.len() as u64;
-    let files = strata::table::count(total, "strata file", "strata files");
+    let total = report.files.len();
+    let files = |n: usize| strata::table::count(n as u64, "strata file", "strata files");
     if args.check {
         let drift = report.drift();
         output::status(&format!(
-            "{drift} of {files} not in canonical form{}",
+            "{} not in canonical form (of {total} checked){}",
+            files(drift),
             if drift > 0 { "; run `strata fmt`" } else { "" }
         ));
     } else {
@@ -92,7 +93,10 @@ pub fn run(args: FmtArgs) -> Result<ExitStatus> {
         {
             output::status(&format!("formatted {}", f.path.display()));
         }
-        output::status(&format!("{} of {files} reformatted", report.reformatted()));
+        output::status(&format!(
+            "{} reformatted (of {total} found)",
+            files(report.reformatted())
+        ));
     }
     Ok(if !report.errors.is_empty() {
         ExitStatus::Error

@@ -122,7 +122,11 @@ fn human(report: &GateReport, v: VerbosityArgs) -> String {
         return text;
     }
     let mut all = String::new();
-    for c in report.checks.iter().filter(|c| c.verdict == gate::Verdict::Pass) {
+    for c in report
+        .checks
+        .iter()
+        .filter(|c| c.verdict == gate::Verdict::Pass)
+    {
         all.push_str(&format!("pass[{}] {}\n", c.rule, c.device));
     }
     all + &text
@@ -145,7 +149,7 @@ fn paint(text: &str, p: Painter) -> String {
 
 fn render(report: &GateReport, format: Format, list_uri: &str) -> Result<Vec<u8>> {
     let mut text = match format {
-        Format::Json => strata::diag::to_json_pretty(report)?,
+        Format::Json => strata::outputs::to_json(report)?,
         Format::Sarif => strata::diag::to_json_pretty(&gate::sarif::render(report, list_uri))?,
         Format::Junit => gate::junit::render(report),
         _ => gate::render_human(report),

@@ -99,7 +99,7 @@ pub fn run(args: HashArgs) -> Result<ExitStatus> {
     }
     if args.format == Format::Json {
         let doc = json!({"backend": hashing::sha_backend(), "results": docs});
-        text = strata::diag::to_json_pretty(&doc)? + "\n";
+        text = strata::outputs::to_json(&doc)?;
     }
     output::stdout(text.as_bytes()).map_err(|e| Error::io(std::path::Path::new("<stdout>"), e))?;
     Ok(ExitStatus::Success)

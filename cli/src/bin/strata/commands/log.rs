@@ -55,7 +55,7 @@ pub fn run(args: LogArgs) -> Result<ExitStatus> {
     let h = History::open(&dir)?;
     let l = log::log(&h, &args.device, &args.from, args.max_count)?;
     let text = match args.format {
-        Format::Json => strata::diag::to_json_pretty(&l)? + "\n",
+        Format::Json => strata::outputs::to_json(&l)?,
         _ => log::render_human(&l),
     };
     output::stdout(text.as_bytes()).map_err(|e| Error::io(Path::new("<stdout>"), e))?;

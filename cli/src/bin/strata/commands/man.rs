@@ -92,7 +92,10 @@ mod tests {
             let text = String::from_utf8_lossy(text);
             let cmd = name.trim_end_matches(".1");
             assert!(text.contains(".TH"), "{name}");
-            assert!(text.contains(&cmd.replace('-', "\\-")), "{name} does not name itself");
+            assert!(
+                text.contains(&cmd.replace('-', "\\-")),
+                "{name} does not name itself"
+            );
         }
     }
 }

@@ -374,7 +374,7 @@ fn verify(a: VerifyArgs) -> Result<ExitStatus> {
         bar.as_ref().map(|b| b as &dyn Progress),
     )?;
     let text = match a.format {
-        Format::Json => strata::diag::to_json_pretty(&report)? + "\n",
+        Format::Json => strata::outputs::to_json(&report)?,
         _ => {
             let text = report.render_human();
             let text = if a.quiet.quiet {

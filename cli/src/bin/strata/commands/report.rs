@@ -51,7 +51,7 @@ pub fn run(args: ReportArgs) -> Result<ExitStatus> {
     let r = report::report(&fleet.root, date, crate::args::wall_clock().timestamp())?;
     let text = match args.format {
         Format::Md => report::markdown(&r),
-        Format::Json => strata::diag::to_json_pretty(&r)? + "\n",
+        Format::Json => strata::outputs::to_json(&r)?,
         _ if args.quiet.quiet => report::summary_text(&r),
         _ => report::text(&r),
     };

@@ -266,7 +266,7 @@ fn json(p: &Prepared, recorded: bool, refused: Option<&str>) -> Result<String> {
         "criteria": p.criteria.iter().map(|(id, d)| serde_json::json!({"id": id, "description": d})).collect::<Vec<_>>(),
         "checks": p.checks,
     });
-    Ok(strata::diag::to_json_pretty(&v)? + "\n")
+    strata::outputs::to_json(&v)
 }
 
 fn print(text: &str) -> Result<()> {

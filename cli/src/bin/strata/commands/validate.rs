@@ -123,12 +123,11 @@ pub fn run(args: ValidateArgs) -> Result<ExitStatus> {
                 "strict": args.strict,
                 "files": outcomes.iter().map(|o| file_json(o, args.strict)).collect::<Vec<_>>(),
             });
-            let mut s = strata::diag::to_json_pretty(&doc)?;
-            s.push('\n');
-            s
+            strata::outputs::to_json(&doc)?
         }
-        _ if args.quiet.quiet => Painter::stdout()
-            .line_prefixes(&summary(&outcomes, args.strict), VERDICT_PREFIXES),
+        _ if args.quiet.quiet => {
+            Painter::stdout().line_prefixes(&summary(&outcomes, args.strict), VERDICT_PREFIXES)
+        }
         _ => Painter::stdout().line_prefixes(&human(&outcomes, args.strict), VERDICT_PREFIXES),
     };
     output::stdout(text.as_bytes()).map_err(|e| Error::io(Path::new("<stdout>"), e))?;

@@ -132,11 +132,7 @@ pub fn run(args: VerifyArgs) -> Result<ExitStatus> {
     let file = input::read_bundle(bundle)?;
     let report = verify::verify(&file, &artifact, &opts)?;
     let text = match args.format {
-        Format::Json => {
-            let mut s = strata::diag::to_json_pretty(&report)?;
-            s.push('\n');
-            s
-        }
+        Format::Json => strata::outputs::to_json(&report)?,
         _ => human(report.render_human(), args.quiet),
     };
     output::stdout(text.as_bytes()).map_err(|e| Error::io(Path::new("<stdout>"), e))?;
@@ -160,7 +156,7 @@ fn run_batch(args: &VerifyArgs, opts: &verify::Options) -> Result<ExitStatus> {
         b.finish_and_clear();
     }
     let text = match args.format {
-        Format::Json => batch::render_json(&outcomes)?,
+        Format::Json => strata::outputs::to_json(&batch::json_document(&outcomes))?,
         _ => human(
             batch::render_human(&outcomes, &verify::describe_trust(opts)),
             args.quiet,
