@@ -109,7 +109,7 @@ impl Output {
 
     /// The schema.
     pub fn schema(self) -> Value {
-        let (required, optional): (Vec<(&str, Value)>, Vec<(&str, Value)>) = match self {
+        let (required, optional): (Keys, Keys) = match self {
             Output::Analyze => (analysis_fields(), vec![]),
             Output::Diff => diff(),
             Output::Error => (
@@ -188,6 +188,9 @@ impl Output {
 }
 
 // ------------------------------------------------------------ building blocks
+
+/// Named keys of an object, each with its schema.
+type Keys = Vec<(&'static str, Value)>;
 
 fn string() -> Value {
     json!({"type": "string"})
@@ -334,7 +337,7 @@ fn group_share() -> Value {
 }
 
 /// The analysis: `strata analyze`'s document, and `analysis` in the report.
-fn analysis_fields() -> Vec<(&'static str, Value)> {
+fn analysis_fields() -> Keys {
     let device = object(
         &[
             ("id", string()),
@@ -458,7 +461,7 @@ fn analysis_fields() -> Vec<(&'static str, Value)> {
     ]
 }
 
-fn gate() -> (Vec<(&'static str, Value)>, Vec<(&'static str, Value)>) {
+fn gate() -> (Keys, Keys) {
     (
         vec![
             ("policy", string()),
@@ -473,7 +476,7 @@ fn gate() -> (Vec<(&'static str, Value)>, Vec<(&'static str, Value)>) {
     )
 }
 
-fn report() -> (Vec<(&'static str, Value)>, Vec<(&'static str, Value)>) {
+fn report() -> (Keys, Keys) {
     let mut analysis = object(&[], &[]);
     let fields = analysis_fields();
     analysis["required"] = json!(fields.iter().map(|(k, _)| *k).collect::<Vec<_>>());
@@ -521,7 +524,7 @@ fn report() -> (Vec<(&'static str, Value)>, Vec<(&'static str, Value)>) {
     )
 }
 
-fn validate() -> (Vec<(&'static str, Value)>, Vec<(&'static str, Value)>) {
+fn validate() -> (Keys, Keys) {
     (
         vec![
             ("valid", boolean()),
@@ -550,7 +553,7 @@ fn validate() -> (Vec<(&'static str, Value)>, Vec<(&'static str, Value)>) {
 
 /// A verification report's always-present keys (`strata verify`, and each
 /// bundle of a batch).
-fn verify_fields() -> Vec<(&'static str, Value)> {
+fn verify_fields() -> Keys {
     vec![
         ("bundle", string()),
         ("artifact", string()),
@@ -569,7 +572,7 @@ fn verify_fields() -> Vec<(&'static str, Value)> {
     ]
 }
 
-fn verify_optional() -> Vec<(&'static str, Value)> {
+fn verify_optional() -> Keys {
     vec![
         ("media_type", string()),
         ("artifact_sha256", sha256()),
@@ -581,7 +584,7 @@ fn verify_report() -> Value {
     object(&verify_fields(), &verify_optional())
 }
 
-fn verify_batch() -> (Vec<(&'static str, Value)>, Vec<(&'static str, Value)>) {
+fn verify_batch() -> (Keys, Keys) {
     (
         vec![
             (
@@ -624,7 +627,7 @@ fn verify_batch() -> (Vec<(&'static str, Value)>, Vec<(&'static str, Value)>) {
     )
 }
 
-fn evidence() -> (Vec<(&'static str, Value)>, Vec<(&'static str, Value)>) {
+fn evidence() -> (Keys, Keys) {
     (
         vec![
             ("file", string()),
@@ -645,7 +648,7 @@ fn evidence() -> (Vec<(&'static str, Value)>, Vec<(&'static str, Value)>) {
     )
 }
 
-fn model_verify() -> (Vec<(&'static str, Value)>, Vec<(&'static str, Value)>) {
+fn model_verify() -> (Keys, Keys) {
     (
         vec![
             ("model", string()),
@@ -673,7 +676,7 @@ fn model_verify() -> (Vec<(&'static str, Value)>, Vec<(&'static str, Value)>) {
     )
 }
 
-fn review() -> (Vec<(&'static str, Value)>, Vec<(&'static str, Value)>) {
+fn review() -> (Keys, Keys) {
     (
         vec![
             ("recorded", boolean()),
@@ -704,7 +707,7 @@ fn review() -> (Vec<(&'static str, Value)>, Vec<(&'static str, Value)>) {
     )
 }
 
-fn diff() -> (Vec<(&'static str, Value)>, Vec<(&'static str, Value)>) {
+fn diff() -> (Keys, Keys) {
     let side = object(&[("rev", string())], &[("commit", string())]);
     (
         vec![
@@ -747,7 +750,7 @@ fn diff() -> (Vec<(&'static str, Value)>, Vec<(&'static str, Value)>) {
     )
 }
 
-fn log() -> (Vec<(&'static str, Value)>, Vec<(&'static str, Value)>) {
+fn log() -> (Keys, Keys) {
     (
         vec![
             ("device", string()),
