@@ -49,7 +49,7 @@ fn the_list_names_every_code_with_its_summary() {
         .unwrap();
     assert_eq!(out.status.code(), Some(0));
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    let names: Vec<&str> = v
+    let names: Vec<&str> = v["codes"]
         .as_array()
         .unwrap()
         .iter()

@@ -338,7 +338,7 @@ fn json_output_has_a_stable_shape_and_exit_is_the_worst() {
     assert_eq!(out["valid"], false);
     assert_eq!(out["strict"], false);
     let keys = |v: &Value| v.as_object().unwrap().keys().cloned().collect::<Vec<_>>();
-    assert_eq!(keys(&out), ["valid", "strict", "files"]);
+    assert_eq!(keys(&out), ["schema_version", "valid", "strict", "files"]);
     let files = out["files"].as_array().unwrap();
     for f in files {
         assert_eq!(

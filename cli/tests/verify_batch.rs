@@ -52,12 +52,14 @@ fn write(dir: &Path, name: &str, text: &str) {
     std::fs::write(dir.join(name), text).unwrap();
 }
 
+/// The `bundles` of a batch's JSON document (after checking that its
+/// `summary` counts them).
 fn json(out: &Output) -> Vec<Value> {
-    serde_json::from_slice::<Value>(&out.stdout)
-        .unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(&out.stdout)))
-        .as_array()
-        .unwrap()
-        .clone()
+    let doc = serde_json::from_slice::<Value>(&out.stdout)
+        .unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(&out.stdout)));
+    let bundles = doc["bundles"].as_array().unwrap().clone();
+    assert_eq!(doc["summary"]["bundles"], bundles.len());
+    bundles
 }
 
 fn failed_checks(item: &Value) -> Vec<String> {
