@@ -178,6 +178,56 @@ impl RuleCode {
             | RuleCode::DpiaRequired => &[],
         }
     }
+
+    /// How to resolve a finding, as SARIF's rule help says it.
+    pub fn remedy(self) -> &'static str {
+        match self {
+            RuleCode::MaxLayersPerGroup => {
+                "Source a layer from another vendor group, or accept the concentration for this device with an exception (reason and expiry), or raise `max` if the policy is too strict. `strata analyze --explain` shows which group controls which layer."
+            }
+            RuleCode::RequiredLayers => {
+                "Add the missing layer to the device's stack manifest (`stacks/<device>.yaml`) with its supplier and evidence, then re-run `strata assemble`; or drop the layer from `layers` if the policy should not require it."
+            }
+            RuleCode::FullVertical => {
+                "Decide whether the single-vendor stack is acceptable for this use: record the decision as an exception with a reason and an expiry, or choose a device with a layer from another group."
+            }
+            RuleCode::DataPathSingleVendor => {
+                "Check where the device's data goes (`routes` in the stack manifest) and whether one party holding collection, processing and egress is acceptable; mitigate (e.g. on-device or self-hosted processing) or record an exception with a reason and an expiry."
+            }
+            RuleCode::PrivilegedAgent => {
+                "Restrict the embedded agent's permissions (or turn it off by management policy) and record it in the stack manifest, or document the risk in the DPIA (`strata memo dpia DEVICE`) and record an exception."
+            }
+            RuleCode::RestrictedEntity => {
+                "Do not approve the device while the match stands. If the match is a different company, say so in `designations.yaml` or the vendor's entry in `vendors.yaml`; if the device must be kept, record an exception with the legal basis as its reason and an expiry."
+            }
+            RuleCode::DpiaRequired => {
+                "Carry out the DPIA (`strata memo dpia DEVICE` writes a draft) and record it on the device's entry in `approved-devices.yaml` (`dpia:`), or record an exception while it is in progress."
+            }
+            RuleCode::UnsignedAttestation => {
+                "Assemble and sign the attestation (`strata assemble STACK --sign KEY`, or `strata sign` / `strata sign --keyless`), commit `bom.sigstore.json` next to `bom.cdx.json`, and check it with `strata verify` against the trust material this rule names."
+            }
+            RuleCode::StaleReview => {
+                "Review what changed since the last approved digest (`strata diff sha256:OLD WORKTREE DEVICE`), then record a verdict for every required criterion with `strata review approve DEVICE --criteria C,...`."
+            }
+        }
+    }
+
+    /// GitHub code scanning's `security-severity` (0.0–10.0) for rules
+    /// about the integrity of the supply chain; `None` for procurement
+    /// and compliance rules.
+    pub fn security_severity(self) -> Option<&'static str> {
+        match self {
+            RuleCode::RestrictedEntity => Some("8.0"),
+            RuleCode::UnsignedAttestation => Some("7.5"),
+            RuleCode::PrivilegedAgent => Some("6.0"),
+            RuleCode::StaleReview => Some("5.0"),
+            RuleCode::MaxLayersPerGroup
+            | RuleCode::RequiredLayers
+            | RuleCode::FullVertical
+            | RuleCode::DataPathSingleVendor
+            | RuleCode::DpiaRequired => None,
+        }
+    }
 }
 
 impl fmt::Display for RuleCode {

@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 use clap::Args;
 use strata::diag::{Error, ExitStatus, Result};
 use strata::fsutil;
+use strata::gate::sarif::ListLocation;
 use strata::gate::{self, GateOptions, GateReport};
 
 use crate::args::{self, FleetArgs, Format, Formats, NowArg, VerbosityArgs};
@@ -78,16 +79,16 @@ pub fn run(args: GateArgs) -> Result<ExitStatus> {
             now: crate::args::wall_clock().timestamp(),
         },
     )?;
-    let list_uri = list_uri(&fleet.root, &report);
+    let list = list_location(&fleet.root, &report);
     if let Some(p) = &args.sarif {
-        fsutil::write_atomic(p, &render(&report, Format::Sarif, &list_uri)?)?;
+        fsutil::write_atomic(p, &render(&report, Format::Sarif, &list)?)?;
     }
     if let Some(p) = &args.junit {
-        fsutil::write_atomic(p, &render(&report, Format::Junit, &list_uri)?)?;
+        fsutil::write_atomic(p, &render(&report, Format::Junit, &list)?)?;
     }
     let bytes = match args.format {
         Format::Human => human(&report, args.verbosity).into_bytes(),
-        f => render(&report, f, &list_uri)?,
+        f => render(&report, f, &list)?,
     };
     match &args.output {
         Some(p) => fsutil::write_atomic(p, &bytes)?,
@@ -147,10 +148,10 @@ fn paint(text: &str, p: Painter) -> String {
     p.words(&text, &[("PASS", Tone::Good), ("FAIL", Tone::Bad)])
 }
 
-fn render(report: &GateReport, format: Format, list_uri: &str) -> Result<Vec<u8>> {
+fn render(report: &GateReport, format: Format, list: &ListLocation) -> Result<Vec<u8>> {
     let mut text = match format {
         Format::Json => strata::outputs::to_json(report)?,
-        Format::Sarif => strata::diag::to_json_pretty(&gate::sarif::render(report, list_uri))?,
+        Format::Sarif => strata::diag::to_json_pretty(&gate::sarif::render(report, list))?,
         Format::Junit => gate::junit::render(report),
         _ => gate::render_human(report),
     };
@@ -160,20 +161,14 @@ fn render(report: &GateReport, format: Format, list_uri: &str) -> Result<Vec<u8>
     Ok(text.into_bytes())
 }
 
-/// The approved-device list's path relative to the current directory (the
-/// repository root in CI), with `/` separators, for SARIF locations.
-fn list_uri(root: &Path, report: &GateReport) -> String {
+/// Where SARIF locates the approved-device list: relative to the git work
+/// tree holding it (else the working directory), whatever the working
+/// directory is.
+fn list_location(root: &Path, report: &GateReport) -> ListLocation {
     let full = root.join(&report.devices);
+    let full = full.canonicalize().unwrap_or(full);
     let cwd = std::env::current_dir()
-        .ok()
-        .and_then(|c| c.canonicalize().ok());
-    let full_c = full.canonicalize().unwrap_or(full.clone());
-    let rel = match cwd {
-        Some(c) => full_c
-            .strip_prefix(&c)
-            .map(Path::to_path_buf)
-            .unwrap_or(full_c),
-        None => full,
-    };
-    rel.to_string_lossy().replace('\\', "/")
+        .and_then(|c| c.canonicalize())
+        .unwrap_or_default();
+    ListLocation::find(&full, &cwd)
 }
