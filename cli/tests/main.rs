@@ -30,6 +30,7 @@ mod model;
 mod model_interop;
 mod outputs;
 mod policy;
+mod readme;
 mod report;
 mod reviews;
 mod sign_keyless;
