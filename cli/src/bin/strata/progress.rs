@@ -34,14 +34,18 @@ impl TerminalProgress {
 impl strata::hashing::Progress for TerminalProgress {
     fn start(&self, label: &str, total: u64, files: usize) {
         let style = ProgressStyle::with_template(
-            "{prefix} [{bar:30}] {binary_bytes}/{binary_total_bytes} {binary_bytes_per_sec} {msg}",
+            "{prefix} [{bar:30}] {binary_bytes}/{binary_total_bytes} {binary_bytes_per_sec}, {eta} left, {msg}",
         )
         .unwrap_or_else(|_| ProgressStyle::default_bar())
         .progress_chars("=> ");
         let bar = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::stderr_with_hz(8));
         bar.set_style(style);
         bar.set_prefix(label.to_string());
-        bar.set_message(format!("{files} files"));
+        bar.set_message(if files == 1 {
+            "1 file".to_string()
+        } else {
+            format!("{files} files")
+        });
         bar.enable_steady_tick(Duration::from_millis(250));
         self.with_bar(|slot| {
             if let Some(old) = slot.replace(bar) {
