@@ -266,7 +266,7 @@ mod tests {
 version: 1
 reviews:
   - device: car
-    digest: sha256:aa
+    digest: sha256:aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa
     verdict: approve
     criteria: [security-reviewed]
     reviewer: Sam <sam@example.org>
@@ -277,7 +277,7 @@ reviews:
       second paragraph, which names phone
 
   - device: phone
-    digest: sha256:bb
+    digest: sha256:bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb
     verdict: reject
     criteria: [dpo-approved]
     reviewer: Dee <dee@example.org>
@@ -285,7 +285,7 @@ reviews:
 
   # a comment between entries
   - device: phone-2
-    digest: sha256:cc
+    digest: sha256:cccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccc
     verdict: approve
     criteria: [dpo-approved]
     reviewer: Dee <dee@example.org>
@@ -333,23 +333,38 @@ reviews:
         }
     }
 
+    /// One entry's fields after `device`, at an indentation of four.
+    const REST: &str = "    digest: sha256:bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb\n    verdict: approve\n    criteria: [x]\n    reviewer: R\n    date: \"2026-11-03T09:00:00Z\"\n";
+
     #[test]
     fn other_layouts_fall_back_to_a_full_parse() {
-        let flow = "version: 1\nreviews:\n- {device: phone, digest: \"sha256:bb\", verdict: approve, criteria: [x], reviewer: R, date: \"2026-11-03T09:00:00Z\"}\n";
-        let reordered = "version: 1\nreviews:\n  - digest: sha256:bb\n    device: phone\n    verdict: approve\n    criteria: [x]\n    reviewer: R\n    date: \"2026-11-03T09:00:00Z\"\n";
-        let quoted = "version: 1\nreviews:\n  - device: 'phone'\n    digest: sha256:bb\n    verdict: approve\n    criteria: [x]\n    reviewer: R\n    date: \"2026-11-03T09:00:00Z\"\n";
-        let unknown_key = "version: 1\nreviews:\n  - device: phone\n    digest: sha256:bb\n    verdict: approve\n    criteria: [x]\n    reviewer: R\n    date: \"2026-11-03T09:00:00Z\"\n    extra: 1\n";
-        let trailing = "version: 1\nreviews:\n  - device: phone\n    digest: sha256:bb\n    verdict: approve\n    criteria: [x]\n    reviewer: R\n    date: \"2026-11-03T09:00:00Z\"\nother: 1\n";
-        for text in [flow, reordered, quoted, unknown_key, trailing] {
-            let mut scan = DeviceScan::new("phone");
-            assert_eq!(scan.reviews(text.as_bytes()), full(text, "phone"), "{text}");
+        let head = "version: 1\nreviews:\n";
+        let flow = format!(
+            "{head}- {{device: phone, digest: \"sha256:{}\", verdict: approve, criteria: [x], reviewer: R, date: \"2026-11-03T09:00:00Z\"}}\n",
+            "b".repeat(64)
+        );
+        let reordered = format!(
+            "{head}  - digest: sha256:{}\n    device: phone\n    verdict: approve\n    criteria: [x]\n    reviewer: R\n    date: \"2026-11-03T09:00:00Z\"\n",
+            "b".repeat(64)
+        );
+        let quoted = format!("{head}  - device: 'phone'\n{REST}");
+        let trailing = format!("{head}  - device: phone\n{REST}other: 1\n");
+        // A note that keeps its trailing blank lines: they belong to it.
+        let keep = format!("{head}  - device: phone\n{REST}    note: |+\n      kept\n\n  - device: car\n{REST}");
+        for text in [&flow, &reordered, &quoted, &trailing, &keep] {
+            let expect = full(text, "phone");
+            assert_eq!(expect.len(), 1, "{text}");
+            assert_eq!(DeviceScan::new("phone").reviews(text.as_bytes()), expect);
         }
-        assert!(split(flow.as_bytes()).is_none());
-        assert!(split(reordered.as_bytes()).is_none());
-        assert!(split(quoted.as_bytes()).is_none());
-        assert!(split(trailing.as_bytes()).is_none());
-        // The entry with an unknown key splits but does not read alone.
-        assert!(split(unknown_key.as_bytes()).unwrap()[0].parse().is_none());
+        assert_eq!(full(&keep, "phone")[0].note.as_deref(), Some("kept\n\n"));
+        for text in [&flow, &reordered, &quoted, &trailing] {
+            assert!(split(text.as_bytes()).is_none(), "{text}");
+        }
+        // An entry with an unknown key splits but does not read alone, and
+        // the scan gives way to the full parse (which skips it).
+        let unknown = format!("{head}  - device: phone\n{REST}    extra: 1\n");
+        assert!(split(unknown.as_bytes()).unwrap()[0].parse().is_none());
+        assert_eq!(DeviceScan::new("phone").reviews(unknown.as_bytes()), []);
     }
 
     #[test]
