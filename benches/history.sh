@@ -44,8 +44,9 @@
 #   OUT=target/bench-history  repositories and results (git ignores target/)
 #   REGEN=1                 regenerate the repositories even if up to date
 #   STRATA=BIN              time this binary instead of a release build
-#   REFERENCE=BIN           also run every command once with BIN and require
-#                           byte-identical output (to compare two builds)
+#   REFERENCE=BIN           compare with another build: every output must be
+#                           byte-identical to BIN's, and BIN is timed in the
+#                           same rounds (in turn first), with the ratio
 #   WAIT_IDLE=1 IDLE_TIMEOUT=60 BUSY_RETRIES=2   see benches/lib.sh
 # Honours CARGO_TARGET_DIR.
 set -euo pipefail
@@ -165,13 +166,21 @@ for ((round = 0; round < WARMUP + RUNS; round++)); do
             for name in $COMMANDS; do
                 key=$layout-$n-$name
                 read -ra ARGS <<<"${CMD[$key]}"
-                run_in "$OUT/$layout-$n" "$WORK/run.out" "$STRATA" "${ARGS[@]}"
-                if [[ $(sha256sum <"$WORK/run.out" | cut -c1-64) != "${EXPECT[$key]}" ]]; then
-                    say "$key: the output changed between runs"
-                    exit 1
-                fi
-                ((round < WARMUP)) \
-                    || echo "$layout $name $n $WALL_NS $CPU_S $RSS_KIB $FOREIGN_PCT" >>"$RECORDS"
+                # With a reference, both run in every round, in turn first.
+                tools=(strata)
+                [[ -z ${REFERENCE:-} ]] || tools=(strata reference)
+                ((round % 2 == 0)) || tools=("${tools[@]:1}" strata)
+                for tool in "${tools[@]}"; do
+                    bin=$STRATA
+                    [[ $tool == strata ]] || bin=$REFERENCE
+                    run_in "$OUT/$layout-$n" "$WORK/run.out" "$bin" "${ARGS[@]}"
+                    if [[ $(sha256sum <"$WORK/run.out" | cut -c1-64) != "${EXPECT[$key]}" ]]; then
+                        say "$key: $tool's output changed between runs"
+                        exit 1
+                    fi
+                    ((round < WARMUP)) || echo "$tool $layout $name $n $WALL_NS $CPU_S $RSS_KIB" \
+                        "$FOREIGN_PCT" >>"$RECORDS"
+                done
             done
         done
     done
@@ -181,31 +190,43 @@ LOAD_AFTER=$(cut -d' ' -f1-3 /proc/loadavg)
 # --- report ------------------------------------------------------------------------
 
 "$PY" - "$RECORDS" "$MAX_SECONDS" "$MAX_RATIO" "$RESULTS/history.json" "$VERSION" "$NPROC" \
-    "$(cpu_model)" "$LOAD_BEFORE" "$LOAD_AFTER" "$RUNS" "$WARMUP" "$DEVICES" <<'EOF'
+    "$(cpu_model)" "$LOAD_BEFORE" "$LOAD_AFTER" "$RUNS" "$WARMUP" "$DEVICES" \
+    "${REFERENCE:-}" <<'EOF'
 import json, statistics, sys
 (records, max_s, max_ratio, out_path, version, nproc, cpu, load_before, load_after, runs,
- warmup, devices) = sys.argv[1:]
+ warmup, devices, reference) = sys.argv[1:]
 max_s, max_ratio = float(max_s), float(max_ratio)
 order = ["log", "diff-all", "diff-last", "diff-sha"]
-cells = {}
-for layout, name, n, wall_ns, cpu_s, rss, foreign in (l.split() for l in open(records)):
-    c = cells.setdefault((layout, name, int(n)), dict(wall=[], cpu=[], rss=[], foreign=[]))
+all_cells = {}
+for tool, layout, name, n, wall_ns, cpu_s, rss, foreign in (l.split() for l in open(records)):
+    c = all_cells.setdefault(tool, {}).setdefault(
+        (layout, name, int(n)), dict(wall=[], cpu=[], rss=[], foreign=[]))
     c["wall"].append(int(wall_ns) / 1e9)
     c["cpu"].append(float(cpu_s))
     c["rss"].append(int(rss))
     c["foreign"].append(float(foreign))
+cells = all_cells["strata"]
+refs = all_cells.get("reference", {})
 med = statistics.median
 key = lambda k: (k[0] != "packed", order.index(k[1]), k[2])
 print(f"strata log and diff, {version}; {nproc} cores ({cpu}); {devices} devices")
 print(f"load average before {load_before}, after {load_after}; "
       f"{runs} interleaved runs (+{warmup} warm-up) per cell")
-print(f"{'layout':<7} {'command':<9} {'commits':>7} {'median s':>9} {'min s':>7} {'max s':>7} "
-      f"{'CPU s':>6} {'peak RSS':>9} {'foreign CPU':>11}")
+if refs:
+    print(f"reference: {reference} (ref columns; ratio = strata / reference, medians)")
+head = (f"{'layout':<7} {'command':<9} {'commits':>7} {'median s':>9} {'min s':>7} {'max s':>7} "
+        f"{'CPU s':>6} {'peak RSS':>9} {'foreign CPU':>11}")
+print(head + (f" {'ref s':>7} {'ref CPU':>7} {'ratio':>6}" if refs else ""))
 for k in sorted(cells, key=key):
     c = cells[k]
-    print(f"{k[0]:<7} {k[1]:<9} {k[2]:>7} {med(c['wall']):>9.3f} {min(c['wall']):>7.3f} "
-          f"{max(c['wall']):>7.3f} {med(c['cpu']):>6.2f} {max(c['rss']) / 1024:>5.0f} MiB "
-          f"{med(c['foreign']):>10.1f}%")
+    line = (f"{k[0]:<7} {k[1]:<9} {k[2]:>7} {med(c['wall']):>9.3f} {min(c['wall']):>7.3f} "
+            f"{max(c['wall']):>7.3f} {med(c['cpu']):>6.2f} {max(c['rss']) / 1024:>5.0f} MiB "
+            f"{med(c['foreign']):>10.1f}%")
+    if k in refs:
+        r = refs[k]
+        line += (f" {med(r['wall']):>7.3f} {med(r['cpu']):>7.2f} "
+                 f"{med(c['wall']) / med(r['wall']):>6.2f}")
+    print(line)
 sizes = sorted({k[2] for k in cells})
 small, large = sizes[0], sizes[-1]
 f = large / small
@@ -227,13 +248,14 @@ for layout, name in sorted({k[:2] for k in cells}, key=lambda k: key(k + (0,))):
     print(line)
     targets.append(dict(layout=layout, command=name, seconds=tl, ratio=ratio, cpu_ratio=cpu_ratio,
                         seconds_met=met_s, ratio_met=met_r))
-if max(med(c["foreign"]) for c in cells.values()) > 5:
+if max(med(c["foreign"]) for t in all_cells.values() for c in t.values()) > 5:
     print("WARNING: other processes used CPU during the timed runs (median foreign CPU > 5%); "
           "the wall times are skewed")
 json.dump(dict(version=version, nproc=int(nproc), cpu=cpu, load_before=load_before,
                load_after=load_after, runs=int(runs), devices=int(devices),
-               cells=[dict(layout=k[0], command=k[1], commits=k[2], **v)
-                      for k, v in sorted(cells.items(), key=lambda kv: key(kv[0]))],
+               cells=[dict(tool=t, layout=k[0], command=k[1], commits=k[2], **v)
+                      for t, tc in sorted(all_cells.items())
+                      for k, v in sorted(tc.items(), key=lambda kv: key(kv[0]))],
                targets=targets), open(out_path, "w"), indent=2)
 sys.exit(0 if ok else 3)
 EOF
