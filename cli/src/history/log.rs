@@ -100,6 +100,9 @@ struct Reader {
     scan: DeviceScan,
 }
 
+/// The device's entries in each reviews blob one thread read.
+type Found = Vec<(Oid, Vec<Review>)>;
+
 /// Versions read per thread below which one thread reads them all.
 const MIN_PER_THREAD: usize = 4;
 /// Reader threads at most (each holds a repository handle).
@@ -153,7 +156,7 @@ impl ReviewVersions {
         }
         let gitdir = h.repo().path().to_path_buf();
         let chunks: Vec<&[Oid]> = todo.chunks(todo.len().div_ceil(threads)).collect();
-        let read: Vec<Result<Vec<(Oid, Vec<Review>)>>> = chunks
+        let read: Vec<Result<Found>> = chunks
             .into_par_iter()
             .zip(self.readers.par_iter_mut())
             .map(|(chunk, reader)| {

@@ -264,13 +264,16 @@ pub fn rev_diff(h: &History, spec_a: &str, spec_b: &str, device: Option<&str>) -
     })
 }
 
+/// Review entries added and removed, by device.
+type ByDevice = HashMap<String, (Vec<Review>, Vec<Review>)>;
+
 /// The review entries added and removed between two revisions.
 enum ReviewDelta {
     /// Every entry at each side (the files were parsed whole).
     Whole(Vec<Review>, Vec<Review>),
     /// Added and removed entries by device (only the entries that differ
     /// were parsed); devices absent had none.
-    ByDevice(HashMap<String, (Vec<Review>, Vec<Review>)>),
+    ByDevice(ByDevice),
 }
 
 impl ReviewDelta {
@@ -303,8 +306,7 @@ impl ReviewDelta {
 /// canonical layout, parsing only the entries of devices whose entries
 /// differ as text (equal text reads equal). `None` when a file does not
 /// have that layout or such an entry does not read alone.
-#[allow(clippy::type_complexity)]
-fn by_device(a: &[u8], b: &[u8]) -> Option<HashMap<String, (Vec<Review>, Vec<Review>)>> {
+fn by_device(a: &[u8], b: &[u8]) -> Option<ByDevice> {
     fn group(blocks: Vec<reviews::Block<'_>>) -> BTreeMap<&str, Vec<reviews::Block<'_>>> {
         let mut g: BTreeMap<&str, Vec<reviews::Block<'_>>> = BTreeMap::new();
         for block in blocks {

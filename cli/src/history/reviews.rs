@@ -350,7 +350,9 @@ reviews:
         let quoted = format!("{head}  - device: 'phone'\n{REST}");
         let trailing = format!("{head}  - device: phone\n{REST}other: 1\n");
         // A note that keeps its trailing blank lines: they belong to it.
-        let keep = format!("{head}  - device: phone\n{REST}    note: |+\n      kept\n\n  - device: car\n{REST}");
+        let keep = format!(
+            "{head}  - device: phone\n{REST}    note: |+\n      kept\n\n  - device: car\n{REST}"
+        );
         for text in [&flow, &reordered, &quoted, &trailing, &keep] {
             let expect = full(text, "phone");
             assert_eq!(expect.len(), 1, "{text}");
