@@ -90,8 +90,10 @@ pub struct DeviceLog {
 struct ReviewVersions {
     /// By reviews-file blob.
     by_blob: HashMap<Oid, Rc<Vec<Review>>>,
-    /// One scanner (with its cache of parsed entries) and repository handle
-    /// per reader thread, kept across batches.
+    /// The scanner (with its cache of parsed entries) of this thread.
+    scan: DeviceScan,
+    /// A scanner and a repository handle (opened when first used) per
+    /// reader thread, kept across batches.
     readers: Vec<Reader>,
 }
 
@@ -113,6 +115,7 @@ impl ReviewVersions {
         let threads = rayon::current_num_threads().clamp(1, MAX_THREADS);
         ReviewVersions {
             by_blob: HashMap::new(),
+            scan: DeviceScan::new(device),
             readers: (0..threads)
                 .map(|_| Reader {
                     repo: None,
@@ -132,7 +135,7 @@ impl ReviewVersions {
             return Ok(Rc::clone(r));
         }
         let blob = h.repo().find_blob(oid).map_err(|e| git_err(&e))?;
-        let r = Rc::new(self.readers[0].scan.reviews(blob.content()));
+        let r = Rc::new(self.scan.reviews(blob.content()));
         self.by_blob.insert(oid, Rc::clone(&r));
         Ok(r)
     }
@@ -160,19 +163,19 @@ impl ReviewVersions {
             .into_par_iter()
             .zip(self.readers.par_iter_mut())
             .map(|(chunk, reader)| {
-                if reader.repo.is_none() {
-                    reader.repo = Some(Repository::open(&gitdir).map_err(|e| git_err(&e))?);
-                }
-                let Some(repo) = reader.repo.as_ref() else {
-                    return Ok(Vec::new());
+                let repo = match reader.repo.take() {
+                    Some(r) => r,
+                    None => Repository::open(&gitdir).map_err(|e| git_err(&e))?,
                 };
-                chunk
+                let found = chunk
                     .iter()
                     .map(|oid| {
                         let blob = repo.find_blob(*oid).map_err(|e| git_err(&e))?;
                         Ok((*oid, reader.scan.reviews(blob.content())))
                     })
-                    .collect()
+                    .collect();
+                reader.repo = Some(repo);
+                found
             })
             .collect();
         for part in read {
