@@ -442,6 +442,34 @@ fn log_reads_reviews_files_in_any_layout() {
 }
 
 #[test]
+fn diff_reads_reviews_files_in_any_layout() {
+    let f = fixture();
+    let d = f.tmp.path();
+    // The same review rewritten in flow style, plus a new one: the files
+    // are compared as reviews, not as text.
+    let path = d.join("attestations/reviews.yaml");
+    let old = strata::history::parse_reviews_lenient(&std::fs::read_to_string(&path).unwrap());
+    let r = &old[0];
+    let text = format!(
+        "version: 1\nreviews:\n- {{reviewer: \"{}\", device: phone, digest: \"{}\", verdict: approve, criteria: [dpo-approved, security-reviewed], date: \"{}\", note: \"{}\"}}\n- {{device: phone, digest: \"{}\", verdict: reject, criteria: [dpo-approved], reviewer: Dee, date: \"2026-11-03T00:00:00Z\"}}\n",
+        r.reviewer,
+        r.digest,
+        r.date,
+        r.note.as_deref().unwrap(),
+        r.digest
+    );
+    std::fs::write(&path, text).unwrap();
+    reopen(&f).commit("hand-edited reviews");
+    let diff = json(&f, &["diff", "HEAD~1", "HEAD", "--format", "json"]);
+    let devices = diff["devices"].as_array().unwrap();
+    assert_eq!(devices.len(), 1, "{diff}");
+    assert_eq!(devices[0]["device"], "phone");
+    assert_eq!(devices[0]["reviews_added"][0]["reviewer"], "Dee");
+    assert_eq!(devices[0]["reviews_added"].as_array().unwrap().len(), 1);
+    assert!(devices[0].get("reviews_removed").is_none(), "{diff}");
+}
+
+#[test]
 fn diff_and_log_find_the_attestations_from_the_fleet() {
     let f = fixture();
     let d = f.tmp.path();

@@ -455,3 +455,68 @@ pub fn render_human(d: &RevDiff, h: &History) -> String {
     ));
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entry(device: &str, digest: char, criteria: &str) -> String {
+        format!(
+            "  - device: {device}\n    digest: sha256:{}\n    verdict: approve\n    criteria: {criteria}\n    reviewer: R <r@example.org>\n    date: \"2026-11-03T09:00:00Z\"\n",
+            digest.to_string().repeat(64)
+        )
+    }
+
+    fn file(entries: &[String]) -> Vec<u8> {
+        format!("version: 1\nreviews:\n{}", entries.join("\n")).into_bytes()
+    }
+
+    #[test]
+    fn only_devices_whose_entries_differ_are_compared() {
+        let car = entry("car", 'a', "[x]");
+        let phone = entry("phone", 'b', "[x]");
+        let a = file(&[car.clone(), phone.clone()]);
+        let b = file(&[car.clone(), phone.clone(), entry("phone", 'c', "[y]")]);
+        let d = by_device(&a, &b).unwrap();
+        assert_eq!(d.keys().collect::<Vec<_>>(), ["phone"]);
+        let (added, removed) = &d["phone"];
+        assert_eq!(added.len(), 1);
+        assert_eq!(added[0].criteria, ["y"]);
+        assert!(removed.is_empty());
+        // The other way round: removed.
+        let (added, removed) = &by_device(&b, &a).unwrap()["phone"];
+        assert!(added.is_empty());
+        assert_eq!(removed.len(), 1);
+        // Written differently, read the same: no change.
+        let block_list = entry("car", 'a', "\n      - x");
+        assert_ne!(block_list, car);
+        let c = file(&[block_list, phone]);
+        assert!(by_device(&a, &c).unwrap().is_empty());
+        // The same result as parsing both files whole, for every device.
+        let (wa, wb) = (
+            parse_reviews_lenient(&String::from_utf8_lossy(&a)),
+            parse_reviews_lenient(&String::from_utf8_lossy(&b)),
+        );
+        for device in ["car", "phone"] {
+            let whole = review_changes(&wa, &wb, device);
+            let split = by_device(&a, &b)
+                .unwrap()
+                .get(device)
+                .cloned()
+                .unwrap_or_default();
+            assert_eq!(whole, split, "{device}");
+        }
+    }
+
+    #[test]
+    fn other_layouts_are_parsed_whole() {
+        let flow = b"version: 1\nreviews:\n- {device: car}\n";
+        let canonical = file(&[entry("car", 'a', "[x]")]);
+        assert!(by_device(flow, &canonical).is_none());
+        assert!(by_device(&canonical, flow).is_none());
+        // An entry that does not read alone (unknown key) in a device that
+        // changed.
+        let odd = file(&[entry("car", 'a', "[x]") + "    extra: 1\n"]);
+        assert!(by_device(&canonical, &odd).is_none());
+    }
+}
