@@ -1,6 +1,15 @@
 //! Plain-text and Markdown tables for terminal reports: columns aligned by
 //! character count, numbers right-aligned, no colour.
 
+/// `n` and a noun, plural unless `n` is 1: `1 unit`, `120 units`.
+pub fn count(n: u64, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
+    }
+}
+
 /// A table: a header row and body rows of cells.
 #[derive(Debug, Clone, Default)]
 pub struct Table {

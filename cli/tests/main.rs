@@ -27,6 +27,7 @@ mod layers;
 mod memo;
 mod model;
 mod model_interop;
+mod optional_fields;
 mod policy;
 mod report;
 mod reviews;

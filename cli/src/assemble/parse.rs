@@ -140,24 +140,37 @@ fn hardware(rec: &mut EvidenceRecord, input: &KindInput<'_>) -> Result<()> {
 
 /// A model-signing bundle: verified against its model directory with the
 /// entry's trust material; the outcome of every check becomes a property,
-/// a failed verification a warning. A bundle that cannot be read stops
-/// assembly.
+/// a failed verification a warning. Without a model directory or trust it
+/// is recorded as not checked (never as passed or failed), with a warning
+/// saying what is missing. A bundle that cannot be read stops assembly.
 fn model_signature(rec: &mut EvidenceRecord, input: &KindInput<'_>) -> Result<()> {
     use crate::modelsign::verify::{ModelTrust, VerifyOptions, verify};
     let manifest = input.manifest;
-    let needs = |msg: &str| {
-        Error::invalid(
-            Diagnostic::error(Code::ModelSigningEvidence, format!("evidence `{}`: {msg}", rec.path))
-                .in_file(manifest)
-                .help("give `trust: {key: PUB.pem}`, `trust: {ca: CA.pem}` or `trust: {identity: ..., issuer: ...}`, and `artifact:` (or the layer's `weights`) for the model directory"),
-        )
+    let not_checked = |rec: &mut EvidenceRecord, why: &str| {
+        rec.properties
+            .push(("evidence:verification".into(), "not-checked".into()));
+        rec.properties
+            .push(("evidence:model-signing:not-checked".into(), why.into()));
+        rec.warnings.push(
+            Diagnostic::warning(
+                Code::ModelSigningEvidence,
+                format!("model signature `{}` was not verified: {why}", rec.path),
+            )
+            .in_file(manifest)
+            .help("give `trust: {key: PUB.pem}`, `trust: {ca: CA.pem}` or `trust: {identity: ..., issuer: ...}`, and `artifact:` (or the layer's `weights`) for the model directory"),
+        );
     };
-    let model = input
-        .artifact
-        .ok_or_else(|| needs("no model directory: set `artifact` or the layer's `weights`"))?;
-    let t = input
-        .trust
-        .ok_or_else(|| needs("no `trust` to verify it against"))?;
+    let Some(model) = input.artifact else {
+        not_checked(
+            rec,
+            "no model directory (`artifact` or the layer's `weights`)",
+        );
+        return Ok(());
+    };
+    let Some(t) = input.trust else {
+        not_checked(rec, "no `trust` to verify it against");
+        return Ok(());
+    };
     let path = |p: &Option<String>| -> Result<Option<std::path::PathBuf>> {
         p.as_ref()
             .map(|p| {
@@ -181,7 +194,10 @@ fn model_signature(rec: &mut EvidenceRecord, input: &KindInput<'_>) -> Result<()
                 ..Default::default()
             })
         }
-        _ => return Err(needs("`trust` names no key, CA or identity with issuer")),
+        _ => {
+            not_checked(rec, "`trust` names no key, CA or identity with issuer");
+            return Ok(());
+        }
     };
     let now = input.at.map(|t| t.timestamp()).unwrap_or(input.now);
     let opts = VerifyOptions {

@@ -112,6 +112,14 @@ impl Diagnostic {
         }
     }
 
+    /// A new note: context that needs no action.
+    pub fn note(code: Code, message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity: Severity::Note,
+            ..Diagnostic::error(code, message)
+        }
+    }
+
     /// A new warning-level diagnostic.
     pub fn warning(code: Code, message: impl Into<String>) -> Self {
         Diagnostic {

@@ -61,8 +61,8 @@ pub fn render(report: &GateReport, list_uri: &str) -> Value {
         .map(|c| {
             let index = RuleCode::ALL.iter().position(|r| *r == c.rule).unwrap_or(0);
             let mut location = json!({"artifactLocation": {"uri": list_uri}});
-            if let Some(line) = c.line {
-                location["region"] = json!({"startLine": line});
+            if let Some(at) = &c.listed_at {
+                location["region"] = json!({"startLine": at.line});
             }
             let mut result = json!({
                 "ruleId": c.rule,

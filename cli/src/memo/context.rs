@@ -39,7 +39,7 @@ pub struct EvidenceEntry {
 pub fn status_label(status: &str) -> &'static str {
     match status {
         "V" => "verified",
-        "S" => "single source",
+        "S" => "secondary sources",
         "M" => "model knowledge, unverified",
         "U" => "unverified",
         _ => "unknown status",

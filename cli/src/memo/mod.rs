@@ -336,6 +336,20 @@ pub fn environment(dir: Option<&Path>) -> Result<Environment<'static>> {
             .replace(['\n', '\r'], " ")
             .replace('<', "&lt;")
     });
+    // An optional fact is yes, no or not declared; an undeclared one is
+    // never printed as "no".
+    env.add_filter("declared", |v: &minijinja::Value| {
+        if v.is_undefined() || v.is_none() {
+            "not declared"
+        } else if v.is_true() {
+            "yes"
+        } else {
+            "no"
+        }
+    });
+    env.add_filter("count", |n: u64, noun: String| {
+        crate::table::count(n, &noun)
+    });
     env.add_filter("scale", |n: u8| {
         risks::SCALE
             .get(usize::from(n).saturating_sub(1))

@@ -24,5 +24,5 @@ pub use load::{
 pub use reviews::{Review, Reviews, Verdict};
 pub use stack::{
     Agent, DeviceClass, DeviceInfo, Endpoint, Evidence, EvidenceKind, EvidenceTrust, Fact, Layer,
-    LayerName, Layers, Part, Route, RouteTo, Stack, Weights,
+    LayerName, Layers, Part, Route, RouteTo, Stack, Upstream, UpstreamEntry, UpstreamRole, Weights,
 };

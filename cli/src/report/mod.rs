@@ -87,7 +87,7 @@ pub struct GateSummary {
 /// mistakes an absent check for a passed one.
 pub const LIMITATIONS: &[&str] = &[
     "Signatures are verified only when the policy's `unsigned-attestation` rule names trust material (key, CA or identity); otherwise a bundle is reported as present, not verified.",
-    "Reviews: approvals of attestations in git are not tracked by this build.",
+    "Reviews are read only through the policy's `stale-review` rule (approvals bound to the digest of the current attestation); a policy without it does not check them.",
 ];
 
 /// Build the report for the fleet at `root` as of `date` (exception and

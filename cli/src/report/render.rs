@@ -5,7 +5,7 @@ use super::Report;
 use crate::analyze::{DeviceAnalysis, GroupShare};
 use crate::diag::Code;
 use crate::gate::Verdict;
-use crate::table::Table;
+use crate::table::{Table, count};
 
 enum Block {
     Heading(String),
@@ -33,23 +33,19 @@ fn device_findings(d: &DeviceAnalysis, r: &super::DeviceReport) -> Vec<String> {
         out.push(format!("{}: {}", f.code.as_str(), f.message));
     }
     for h in &d.screening.active {
-        out.push(format!("RESTRICTED: {}", h.hit.summary));
+        out.push(format!("RESTRICTED: {}; {}", h.hit.summary, h.located));
     }
     for h in &d.screening.possible {
         out.push(format!(
-            "possible list match, confirm by hand: {}",
-            h.hit.summary
+            "possible list match, confirm by hand: {}; {}",
+            h.hit.summary, h.located
         ));
     }
-    let mut seen = std::collections::BTreeSet::new();
     for h in &d.screening.historical {
-        let key = (h.hit.list.clone(), h.hit.entity.clone());
-        if seen.insert(key) {
-            out.push(format!(
-                "history (context, not a restriction): {}",
-                h.hit.summary
-            ));
-        }
+        out.push(format!(
+            "history (context, not a restriction): {}; {}",
+            h.hit.summary, h.located
+        ));
     }
     let met: Vec<&str> = d
         .dpia
@@ -69,6 +65,14 @@ fn device_findings(d: &DeviceAnalysis, r: &super::DeviceReport) -> Vec<String> {
         if met.is_empty() { "" } else { ": " },
         met.join(" ")
     ));
+    for u in &d.undeclared {
+        out.push(format!(
+            "not declared: {} (ask the {}; affects {})",
+            u.what,
+            u.ask.as_str(),
+            u.affects.join(", ")
+        ));
+    }
     for c in &r.gate {
         let tag = match c.verdict {
             Verdict::Deny => "gate DENY",
@@ -89,9 +93,9 @@ fn blocks(r: &Report) -> Vec<Block> {
     let a = &r.analysis;
     let mut b = Vec::new();
     b.push(Block::Heading(format!(
-        "strata report: {} devices, {} units ({})",
-        a.devices.len(),
-        a.fleet.units,
+        "strata report: {}, {} ({})",
+        count(a.devices.len() as u64, "device"),
+        count(a.fleet.units, "unit"),
         r.date
     )));
     b.push(Block::Para(a.disclaimer.to_string()));
@@ -146,7 +150,7 @@ fn blocks(r: &Report) -> Vec<Block> {
     b.push(Block::Table(t));
 
     for (d, dr) in a.devices.iter().zip(&r.devices) {
-        let mut title = format!("{}: {}, {} units", d.id, d.name, d.units);
+        let mut title = format!("{}: {}, {}", d.id, d.name, count(d.units, "unit"));
         if let Some(o) = &d.owner {
             title.push_str(&format!(", owner {o}"));
         }

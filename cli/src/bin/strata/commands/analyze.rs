@@ -10,6 +10,7 @@ use strata::analyze::{
     self, AnalyzeOptions, DeviceAnalysis, DeviceHit, ExplainLine, FleetAnalysis, FleetSlice,
 };
 use strata::diag::{Error, ExitStatus, Result};
+use strata::table::count;
 
 use crate::args::{FleetArgs, Format, Formats};
 use crate::output;
@@ -127,9 +128,9 @@ fn table(a: &FleetAnalysis, explain: bool) -> String {
     let f = &a.fleet;
     let _ = writeln!(
         out,
-        "{} devices, {} units, weight {} (units × criticality); fleet root {}\n",
-        a.devices.len(),
-        f.units,
+        "{}, {}, weight {} (units × criticality); fleet root {}\n",
+        count(a.devices.len() as u64, "device"),
+        count(f.units, "unit"),
         f.weight,
         a.root
     );
@@ -187,11 +188,11 @@ fn device(out: &mut String, d: &DeviceAnalysis, explain: bool) {
         .unwrap_or_default();
     let _ = writeln!(
         out,
-        "\n{}: {}; {}{region}; {} units × {}{}",
+        "\n{}: {}; {}{region}; {} × {}{}",
         d.id,
         d.name,
         d.class.as_str(),
-        d.units,
+        count(d.units, "unit"),
         d.criticality,
         if d.approved {
             ""
@@ -226,7 +227,10 @@ fn device(out: &mut String, d: &DeviceAnalysis, explain: bool) {
                 "upstream: {}",
                 l.upstream
                     .iter()
-                    .map(|u| u.id.as_str())
+                    .map(|u| match u.role {
+                        Some(_) => format!("{} ({})", u.vendor.id, u.role_label),
+                        None => u.vendor.id.clone(),
+                    })
                     .collect::<Vec<_>>()
                     .join(", ")
             )
@@ -310,6 +314,18 @@ fn device(out: &mut String, d: &DeviceAnalysis, explain: bool) {
             .collect::<Vec<_>>()
             .join(", ");
         let _ = writeln!(out, "  outside the EEA (Chapter V check): {t}");
+    }
+    for u in &d.undeclared {
+        let _ = writeln!(
+            out,
+            "  not declared: {} (ask the {}; affects {})",
+            u.what,
+            u.ask.as_str(),
+            u.affects.join(", ")
+        );
+        if explain {
+            let _ = writeln!(out, "    {} in {}: {}", u.pointer, u.file, u.question);
+        }
     }
     if explain {
         out.push_str("  workings:\n");

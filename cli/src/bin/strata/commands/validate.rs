@@ -205,11 +205,7 @@ fn summary_facts(r: &Report) -> Vec<String> {
 }
 
 fn plural(n: usize, what: &str) -> String {
-    if n == 1 {
-        format!("1 {what}")
-    } else {
-        format!("{n} {what}s")
-    }
+    strata::table::count(n as u64, what)
 }
 
 /// One file's entry in `--format json` output. Every key is always present
