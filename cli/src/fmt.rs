@@ -75,17 +75,16 @@ impl Report {
 /// `path`. With `check`, write nothing.
 pub fn fmt(path: &Path, check: bool) -> Result<Report> {
     let mut report = Report::default();
-    let files: Vec<(PathBuf, Option<FileKind>)> = if path.is_dir() {
+    // What the path is, said as it is: a FIFO or a device is refused by
+    // the guarded open with what it is, a missing path by the system.
+    let meta = std::fs::metadata(path).map_err(|e| Error::io(path, e))?;
+    let explicit = !meta.is_dir();
+    let files: Vec<(PathBuf, Option<FileKind>)> = if meta.is_dir() {
         discover(path)?
-    } else if path.is_file() {
-        vec![(path.to_path_buf(), None)]
     } else {
-        return Err(Error::io(
-            path,
-            std::io::Error::new(std::io::ErrorKind::NotFound, "no such file or directory"),
-        ));
+        fsutil::check_file(path, fsutil::Scope::Given)?;
+        vec![(path.to_path_buf(), None)]
     };
-    let explicit = path.is_file();
     for (file, kind) in files {
         let text = match fsutil::read_text(&file) {
             Ok(t) => t,

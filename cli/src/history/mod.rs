@@ -268,7 +268,7 @@ impl History {
         }
         // The attestation on disk may be the only one with that digest.
         let disk = self.workdir().join(&path);
-        if let Ok(bytes) = std::fs::read(&disk)
+        if let Ok(bytes) = crate::fsutil::read_bounded(&disk, crate::validate::MAX_BOM_BYTES)
             && Digest::of(&bytes).hex().starts_with(&hex)
         {
             return Ok(Rev::Worktree);

@@ -132,7 +132,7 @@ pub fn evidence_register(
         report.attestation.status.to_string(),
     ));
     if let Some(rel) = &report.attestation.path {
-        let bom = std::fs::read(list_dir.join(rel))
+        let bom = crate::fsutil::read_bounded(&list_dir.join(rel), crate::validate::MAX_BOM_BYTES)
             .ok()
             .and_then(|b| serde_json::from_slice::<Value>(&b).ok());
         if let Some(bom) = bom {

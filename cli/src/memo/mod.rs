@@ -357,7 +357,11 @@ pub fn environment(dir: Option<&Path>) -> Result<Environment<'static>> {
             .unwrap_or("?")
     });
     for (name, builtin) in TEMPLATES {
-        let source = match dir.map(|d| d.join(name)).filter(|p| p.is_file()) {
+        // A template present in the directory is read through the guarded
+        // open (a FIFO or device there is an error, never a hang); an absent
+        // one falls back to the built-in.
+        let present = |p: &std::path::PathBuf| std::fs::symlink_metadata(p).is_ok();
+        let source = match dir.map(|d| d.join(name)).filter(present) {
             Some(p) => crate::fsutil::read_text(&p)?,
             None => builtin.to_string(),
         };

@@ -180,7 +180,7 @@ fn attestation_status(list_dir: &Path, rel: Option<&str>) -> AttestationStatus {
         };
     };
     let path = list_dir.join(rel);
-    let sha256 = crate::hashing::hash_file(&path)
+    let sha256 = crate::hashing::hash_file(&path, crate::fsutil::Scope::Given)
         .ok()
         .map(|(_, d)| hex::encode(d));
     let status = if sha256.is_none() {

@@ -134,10 +134,10 @@ fn hash_file(path: &Path, want_sha384: bool, want_sha512: bool) -> Result<Artifa
     if meta.is_dir() {
         return Err(Error::Usage(format!(
             "artifact {} is a directory; give a file or sha256:<hex>",
-            path.display()
+            crate::fsutil::shown(path)
         )));
     }
-    let mut f = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
+    let mut f = crate::fsutil::open_regular(path, crate::fsutil::Scope::Given)?;
     let mut s256 = sha2::Sha256::new();
     let mut s384 = want_sha384.then(sha2::Sha384::new);
     let mut s512 = want_sha512.then(sha2::Sha512::new);

@@ -24,7 +24,6 @@
 //! read is reported as an error in its place and the others are still
 //! verified; the trust material is read once, before the first entry.
 
-use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
@@ -56,18 +55,12 @@ pub struct Entry {
 /// directory, or a list file.
 pub fn read_source(arg: &Path) -> Result<Vec<Entry>> {
     if arg == Path::new("-") {
-        let mut bytes = Vec::new();
-        std::io::stdin()
-            .lock()
-            .take(fsutil::MAX_INPUT_BYTES + 1)
-            .read_to_end(&mut bytes)
-            .map_err(|e| Error::io(Path::new(STDIN_NAME), e))?;
-        if bytes.len() as u64 > fsutil::MAX_INPUT_BYTES {
-            return Err(Error::invalid(
-                Diagnostic::error(Code::InputTooLarge, "the list is larger than 64 MiB")
-                    .in_file(STDIN_NAME),
-            ));
-        }
+        let bytes = fsutil::read_to_limit(
+            std::io::stdin().lock(),
+            Path::new(STDIN_NAME),
+            fsutil::MAX_INPUT_BYTES,
+            0,
+        )?;
         let text = String::from_utf8(bytes).map_err(|e| {
             Error::invalid(
                 Diagnostic::error(

@@ -215,7 +215,7 @@ fn inspect(args: InspectArgs) -> Result<ExitStatus> {
     let revocation = match &args.revocation {
         None => None,
         Some(p) => {
-            let data = std::fs::read(p).map_err(|e| Error::io(p, e))?;
+            let data = strata::fsutil::read_bounded(p, evidence::MAX_EVIDENCE_BYTES)?;
             Some(StatusList::parse(&data).map_err(|m| {
                 Error::invalid(
                     strata::diag::Diagnostic::error(strata::diag::Code::StatusListMalformed, m)
@@ -224,7 +224,7 @@ fn inspect(args: InspectArgs) -> Result<ExitStatus> {
             })?)
         }
     };
-    let read = |p: &PathBuf| std::fs::read(p).map_err(|e| Error::io(p, e));
+    let read = |p: &PathBuf| strata::fsutil::read_bounded(p, evidence::MAX_EVIDENCE_BYTES);
     let opts = Options {
         at: Some(strata::clock::Time::from_timestamp(at)),
         revocation,
@@ -252,7 +252,10 @@ fn inspect(args: InspectArgs) -> Result<ExitStatus> {
         holder: args.holder.as_ref().map(read).transpose()?,
         inventory: args.inventory.as_ref().map(read).transpose()?,
         artifact_sha256: match &args.artifact {
-            Some(p) => Some(evidence::slsa::sha256_hex(&read(p)?)),
+            // Streamed: an artifact may be an image of gigabytes.
+            Some(p) => Some(hex::encode(
+                strata::hashing::hash_file(p, strata::fsutil::Scope::Given)?.1,
+            )),
             None => None,
         },
         sigstore,

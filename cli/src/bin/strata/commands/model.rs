@@ -58,6 +58,7 @@ fn config(hashing: &HashingArgs, shard_size: Option<u64>) -> HashConfig {
         allow_symlinks: h.allow_symlinks,
         ignore: h.ignore_paths,
         ignore_git_paths: h.ignore_git_paths,
+        root: None,
     }
 }
 

@@ -2,12 +2,11 @@
 //! JSON) against the embedded official schemas, then check identifiers and
 //! references.
 
-use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use clap::Args;
 use serde_json::{Value, json};
-use strata::diag::{Code, Diagnostic, Error, ExitStatus, Result, Severity};
+use strata::diag::{Error, ExitStatus, Result, Severity};
 use strata::validate::{self, MAX_BOM_BYTES, Options, Report};
 
 use crate::args::{Format, HUMAN_JSON};
@@ -134,21 +133,7 @@ fn is_stdin(path: &Path) -> bool {
 }
 
 fn read_stdin() -> Result<Vec<u8>> {
-    let mut buf = Vec::new();
-    std::io::stdin()
-        .take(MAX_BOM_BYTES + 1)
-        .read_to_end(&mut buf)
-        .map_err(|e| Error::io(Path::new("<stdin>"), e))?;
-    if buf.len() as u64 > MAX_BOM_BYTES {
-        return Err(Error::invalid(
-            Diagnostic::error(
-                Code::InputTooLarge,
-                "standard input is larger than the 1024 MiB limit",
-            )
-            .in_file("<stdin>"),
-        ));
-    }
-    Ok(buf)
+    strata::fsutil::read_to_limit(std::io::stdin(), Path::new("<stdin>"), MAX_BOM_BYTES, 0)
 }
 
 /// Diagnostics to stderr as they are rendered; verdict lines returned for stdout.
