@@ -206,6 +206,7 @@ codes! {
     WrongType = "wrong-type": "A value has the wrong type.",
     XmlDoctype = "xml-doctype": "An XML document has a DOCTYPE declaration, which strata refuses.",
     XmlSyntax = "xml-syntax": "A file is not well-formed XML.",
+    YamlAliasBudget = "yaml-alias-budget": "Aliases expand a YAML file far beyond its own size.",
     YamlComplexKey = "yaml-complex-key": "A YAML mapping key is not a plain scalar.",
     YamlDuplicateKey = "yaml-duplicate-key": "A YAML mapping has the same key twice.",
     YamlMultipleDocuments = "yaml-multiple-documents": "A YAML file holds more than one document.",
