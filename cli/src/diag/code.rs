@@ -184,6 +184,7 @@ codes! {
     SymlinkRefused = "symlink-refused": "Evidence is a symbolic link, which strata does not follow by default.",
     TcgPlatformCertificateMalformed = "tcg-platform-certificate-malformed": "A TCG platform certificate cannot be read.",
     TemplateError = "template-error": "A memo template failed to render.",
+    TooManyEntries = "too-many-entries": "A file lists more entries than strata judges in one file.",
     TpmEkCertificateMalformed = "tpm-ek-certificate-malformed": "A TPM endorsement key certificate cannot be read.",
     UnknownCriterion = "unknown-criterion": "A review criterion is not defined in the policy.",
     UnknownDevice = "unknown-device": "No device of that id exists where strata looked.",

@@ -14,6 +14,7 @@ pub mod avb;
 pub mod certs;
 pub mod der;
 pub mod ek;
+pub mod json;
 pub mod report;
 pub mod slsa;
 pub mod slsa_builder;
