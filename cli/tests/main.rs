@@ -22,6 +22,7 @@ mod flags;
 mod gate;
 mod hash;
 mod history;
+mod hostile;
 mod invalid_dates;
 mod layers;
 mod memo;
