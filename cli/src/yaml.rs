@@ -46,8 +46,7 @@ pub const MAX_EXPANDED_BYTES: usize = 64 * 1024 * 1024;
 pub fn alias_budget(input_len: usize) -> usize {
     input_len
         .saturating_mul(ALIAS_FACTOR)
-        .max(ALIAS_FLOOR)
-        .min(MAX_EXPANDED_BYTES)
+        .clamp(ALIAS_FLOOR, MAX_EXPANDED_BYTES)
 }
 /// Deepest nesting accepted.
 pub const MAX_DEPTH: usize = 128;
@@ -376,10 +375,7 @@ impl<'a> Builder<'a> {
                         ..
                     } => (Value::Array(items), anchor, start),
                     Frame::Map {
-                        map,
-                        anchor,
-                        start,
-                        ..
+                        map, anchor, start, ..
                     } => (Value::Object(map), anchor, start),
                 };
                 if anchor > 0 {
@@ -713,7 +709,10 @@ mod tests {
         assert_eq!(d.position.map(|p| p.line), Some(6));
         // Three uses of it fit in the floor.
         let ok = format!("big: &b {big}\nlist: [*b, *b, *b]\n");
-        assert_eq!(p(&ok).unwrap().0["list"][2].as_str().unwrap().len(), 256 * 1024);
+        assert_eq!(
+            p(&ok).unwrap().0["list"][2].as_str().unwrap().len(),
+            256 * 1024
+        );
         assert_eq!(alias_budget(10), ALIAS_FLOOR);
         assert_eq!(alias_budget(1 << 20), 4 << 20);
         assert_eq!(alias_budget(60 << 20), MAX_EXPANDED_BYTES);

@@ -121,23 +121,24 @@ fn hardware(rec: &mut EvidenceRecord, input: &KindInput<'_>) -> Result<()> {
         sigstore,
         ..evidence::Options::default()
     };
-    let report = evidence::inspect_in(full, input.scope(), Some(rec.kind), &opts).map_err(|e| match e {
-        Error::Invalid(mut d) => {
-            d.push(
-                Diagnostic::error(
-                    Code::EvidenceMalformed,
-                    format!("evidence `{}` is not valid {}", rec.path, rec.kind.as_str()),
-                )
-                .in_file(manifest)
-                .help(format!(
-                    "`strata evidence inspect {}` shows the details",
-                    full.display()
-                )),
-            );
-            Error::Invalid(d)
-        }
-        other => other,
-    })?;
+    let report =
+        evidence::inspect_in(full, input.scope(), Some(rec.kind), &opts).map_err(|e| match e {
+            Error::Invalid(mut d) => {
+                d.push(
+                    Diagnostic::error(
+                        Code::EvidenceMalformed,
+                        format!("evidence `{}` is not valid {}", rec.path, rec.kind.as_str()),
+                    )
+                    .in_file(manifest)
+                    .help(format!(
+                        "`strata evidence inspect {}` shows the details",
+                        full.display()
+                    )),
+                );
+                Error::Invalid(d)
+            }
+            other => other,
+        })?;
     if !report.passed() {
         let failed: Vec<&str> = report
             .checks

@@ -184,11 +184,7 @@ impl fmt::Display for Diagnostic {
             escape_controls(&self.message)
         )?;
         if let Some(file) = &self.file {
-            write!(
-                f,
-                "\n  --> {}",
-                escape_controls(&file.to_string_lossy())
-            )?;
+            write!(f, "\n  --> {}", escape_controls(&file.to_string_lossy()))?;
             if let Some(p) = self.position {
                 write!(f, ":{}:{}", p.line, p.column)?;
             }

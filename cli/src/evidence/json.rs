@@ -197,13 +197,19 @@ mod tests {
         let doc = format!("[{}]", vec!["1"; MAX_ENTRIES + 1].join(","));
         assert!(matches!(value(doc.as_bytes()), Err(JsonError::Limit(_))));
         let doc = format!("[{}]", vec!["1"; MAX_ENTRIES].join(","));
-        assert_eq!(value(doc.as_bytes()).unwrap().as_array().unwrap().len(), MAX_ENTRIES);
+        assert_eq!(
+            value(doc.as_bytes()).unwrap().as_array().unwrap().len(),
+            MAX_ENTRIES
+        );
     }
 
     #[test]
     fn many_values_in_short_lists_are_refused() {
         let inner = format!("[{}]", vec!["0"; 1000].join(","));
-        let doc = format!("[{}]", vec![inner.as_str(); MAX_VALUES / 1000 + 1].join(","));
+        let doc = format!(
+            "[{}]",
+            vec![inner.as_str(); MAX_VALUES / 1000 + 1].join(",")
+        );
         let Err(JsonError::Limit(m)) = value(doc.as_bytes()) else {
             panic!("not refused");
         };
@@ -212,8 +218,14 @@ mod tests {
 
     #[test]
     fn syntax_errors_stay_syntax_errors() {
-        assert!(matches!(value(b"{\"a\": [1, 2}"), Err(JsonError::Syntax(_))));
+        assert!(matches!(
+            value(b"{\"a\": [1, 2}"),
+            Err(JsonError::Syntax(_))
+        ));
         assert!(matches!(value(b"{} {}"), Err(JsonError::Syntax(_))));
-        assert_eq!(value(b"{\"a\": [1, {\"b\": null}]}").unwrap()["a"][1]["b"], Value::Null);
+        assert_eq!(
+            value(b"{\"a\": [1, {\"b\": null}]}").unwrap()["a"][1]["b"],
+            Value::Null
+        );
     }
 }

@@ -256,14 +256,13 @@ pub fn inspect_in(
         return Err(too_large(format!("{size} bytes")));
     }
     // The bound is the count of bytes read, not what `stat` said.
-    let data = fsutil::read_to_limit(file, path, MAX_EVIDENCE_BYTES, size).map_err(|e| {
-        match e {
+    let data =
+        fsutil::read_to_limit(file, path, MAX_EVIDENCE_BYTES, size).map_err(|e| match e {
             Error::Invalid(d) if d.iter().any(|d| d.code == Code::InputTooLarge) => {
                 too_large("more than 64 MiB".to_string())
             }
             other => other,
-        }
-    })?;
+        })?;
     let kind = match kind {
         Some(k) => k,
         None => detect(&data).ok_or_else(|| {

@@ -41,7 +41,7 @@ pub fn read_bounded(path: &Path, limit: u64) -> Result<Vec<u8>> {
 pub fn human_bytes(n: u64) -> String {
     const UNITS: [(&str, u64); 3] = [("GiB", 1 << 30), ("MiB", 1 << 20), ("KiB", 1 << 10)];
     for (name, size) in UNITS {
-        if n >= size && n % size == 0 {
+        if n >= size && n.is_multiple_of(size) {
             return format!("{} {name}", n / size);
         }
     }

@@ -73,9 +73,7 @@ pub(super) fn not_regular(path: &Path, what: &str) -> Error {
             format!("`{}` is {what}, not a regular file", super::shown(path)),
         )
         .in_file(path)
-        .help(
-            "strata reads regular files only: a FIFO, device or socket could block or never end",
-        ),
+        .help("strata reads regular files only: a FIFO, device or socket could block or never end"),
     )
 }
 
@@ -297,8 +295,7 @@ pub fn check_dir(path: &Path, scope: Scope<'_>) -> Result<()> {
             let mut last = None;
             for name in relative_names(root, path)? {
                 walked.push(name);
-                let meta =
-                    std::fs::symlink_metadata(&walked).map_err(|e| Error::io(&walked, e))?;
+                let meta = std::fs::symlink_metadata(&walked).map_err(|e| Error::io(&walked, e))?;
                 if meta.file_type().is_symlink() {
                     return Err(link_refused(path, &walked));
                 }
@@ -407,8 +404,11 @@ mod tests {
         std::fs::create_dir_all(root.join("evidence/real")).unwrap();
         std::fs::write(root.join("evidence/real/a.bin"), b"a").unwrap();
         std::os::unix::fs::symlink(outside.path(), root.join("evidence/out")).unwrap();
-        std::os::unix::fs::symlink(root.join("evidence/real/a.bin"), root.join("evidence/l.bin"))
-            .unwrap();
+        std::os::unix::fs::symlink(
+            root.join("evidence/real/a.bin"),
+            root.join("evidence/l.bin"),
+        )
+        .unwrap();
         let within = Scope::Within(root);
         assert_eq!(
             read_limited(&root.join("evidence/real/a.bin"), within, 16).unwrap(),
@@ -444,6 +444,9 @@ mod tests {
         let e = read_to_limit(std::io::repeat(0), &p, 64, 0).unwrap_err();
         assert_eq!(code(e), "input-too-large");
         assert_eq!(read_to_limit(&b"abc"[..], &p, 3, 0).unwrap(), b"abc");
-        assert_eq!(code(read_limited(&p, Scope::Given, 99).unwrap_err()), "input-too-large");
+        assert_eq!(
+            code(read_limited(&p, Scope::Given, 99).unwrap_err()),
+            "input-too-large"
+        );
     }
 }

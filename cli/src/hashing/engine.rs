@@ -136,7 +136,8 @@ pub(super) fn hash_all(
         .with_max_len(1)
         .map(|job| match job.range {
             None => {
-                let (size, digest) = hash_file_reporting(&job.file.path, job.file.scope(), progress)?;
+                let (size, digest) =
+                    hash_file_reporting(&job.file.path, job.file.scope(), progress)?;
                 Ok(Entry {
                     name: job.file.name.clone(),
                     size,
@@ -144,7 +145,8 @@ pub(super) fn hash_all(
                 })
             }
             Some((start, end)) => {
-                let digest = hash_range_reporting(&job.file.path, job.file.scope(), start, end, progress)?;
+                let digest =
+                    hash_range_reporting(&job.file.path, job.file.scope(), start, end, progress)?;
                 Ok(Entry {
                     name: format!("{}:{start}:{end}", job.file.name),
                     size: end - start,

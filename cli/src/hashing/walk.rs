@@ -246,7 +246,10 @@ fn relative_name(base: &Path, full: &Path) -> Result<String> {
             None => {
                 return Err(Error::invalid(Diagnostic::error(
                     Code::NonUtf8Path,
-                    format!("`{}` has a name that is not valid UTF-8", fsutil::shown(full)),
+                    format!(
+                        "`{}` has a name that is not valid UTF-8",
+                        fsutil::shown(full)
+                    ),
                 )));
             }
         }

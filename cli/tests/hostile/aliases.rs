@@ -6,7 +6,10 @@ use super::run;
 
 /// `big: &b <1 MiB>` and a list of 1,500 `*b`, as a file of `kind`.
 fn bomb(kind_key: &str) -> String {
-    let mut y = format!("version: 1\n{kind_key}: {{}}\nbig: &b {}\nlist:\n", "x".repeat(1 << 20));
+    let mut y = format!(
+        "version: 1\n{kind_key}: {{}}\nbig: &b {}\nlist:\n",
+        "x".repeat(1 << 20)
+    );
     for _ in 0..1500 {
         y.push_str("  - *b\n");
     }
@@ -28,7 +31,10 @@ fn a_megabyte_scalar_aliased_1500_times_is_refused() {
     // And a nested bomb of tiny values hits the node cap.
     let mut y = String::from("version: 1\nvendors: {}\na0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
     for i in 1..8 {
-        y.push_str(&format!("a{i}: &a{i} [{}]\n", vec![format!("*a{}", i - 1); 10].join(", ")));
+        y.push_str(&format!(
+            "a{i}: &a{i} [{}]\n",
+            vec![format!("*a{}", i - 1); 10].join(", ")
+        ));
     }
     std::fs::write(d.join("vendors.yaml"), y).unwrap();
     run(d, &["analyze", "."]).refused("yaml-too-many-nodes");

@@ -25,7 +25,13 @@ fn uptane_targets_beyond_the_cap_are_refused_before_they_are_built() {
     std::fs::write(dir.path().join("targets.json"), doc).unwrap();
     for args in [
         &["evidence", "inspect", "targets.json"][..],
-        &["evidence", "inspect", "--kind", "uptane-metadata", "targets.json"][..],
+        &[
+            "evidence",
+            "inspect",
+            "--kind",
+            "uptane-metadata",
+            "targets.json",
+        ][..],
     ] {
         let r = run(dir.path(), args);
         r.refused("too-many-entries");
@@ -42,12 +48,21 @@ fn a_stack_with_too_many_evidence_entries_is_refused_at_load() {
     let text = std::fs::read_to_string(&p).unwrap();
     let mut many = String::from("    evidence:\n");
     for _ in 0..10_001 {
-        many.push_str("      - {kind: file, path: evidence/pixel-9-pro/tensor-g4-tpu-firmware.bin}\n");
+        many.push_str(
+            "      - {kind: file, path: evidence/pixel-9-pro/tensor-g4-tpu-firmware.bin}\n",
+        );
     }
     std::fs::write(&p, text.replacen("    evidence:\n", &many, 1)).unwrap();
     let r = run(
         f,
-        &["assemble", "stacks/pixel-9-pro.yaml", "--fleet", ".", "-o", "out.json"],
+        &[
+            "assemble",
+            "stacks/pixel-9-pro.yaml",
+            "--fleet",
+            ".",
+            "-o",
+            "out.json",
+        ],
     );
     r.refused("too-many-entries");
     assert!(r.stderr.contains("pixel-9-pro.yaml:"), "{}", r.text());

@@ -26,7 +26,14 @@ fn outside() -> tempfile::TempDir {
 fn assemble(fleet: &Path, stack: &str) -> Run {
     let r = run(
         fleet,
-        &["assemble", &format!("stacks/{stack}.yaml"), "--fleet", ".", "-o", "out.json"],
+        &[
+            "assemble",
+            &format!("stacks/{stack}.yaml"),
+            "--fleet",
+            ".",
+            "-o",
+            "out.json",
+        ],
     );
     assert!(
         !r.stdout.contains(SECRET) && !r.stderr.contains(SECRET),
@@ -41,7 +48,11 @@ fn assemble(fleet: &Path, stack: &str) -> Run {
 fn add_evidence(fleet: &Path, stack: &str, entry: &str) {
     let p = fleet.join(format!("stacks/{stack}.yaml"));
     let text = std::fs::read_to_string(&p).unwrap();
-    std::fs::write(&p, text.replacen("    evidence:\n", &format!("    evidence:\n{entry}"), 1)).unwrap();
+    std::fs::write(
+        &p,
+        text.replacen("    evidence:\n", &format!("    evidence:\n{entry}"), 1),
+    )
+    .unwrap();
 }
 
 #[test]
@@ -51,7 +62,11 @@ fn links_anywhere_below_the_fleet_are_refused() {
     let fleet = example_fleet();
     let f = fleet.path();
     symlink(out.path(), f.join("evidence/out")).unwrap();
-    add_evidence(f, "pixel-9-pro", "      - {kind: file, path: evidence/out/secret.bin}\n");
+    add_evidence(
+        f,
+        "pixel-9-pro",
+        "      - {kind: file, path: evidence/out/secret.bin}\n",
+    );
     assemble(f, "pixel-9-pro").refused("symlink-refused");
 
     // A model-signing `artifact:` directory whose parent links out: the walk
@@ -101,10 +116,18 @@ fn fifos_and_devices_in_the_fleet_are_refused() {
     let stack = f.join("stacks/pixel-9-pro.yaml");
     let original = std::fs::read_to_string(&stack).unwrap();
 
-    add_evidence(f, "pixel-9-pro", "      - {kind: file, path: evidence/pipe.bin}\n");
+    add_evidence(
+        f,
+        "pixel-9-pro",
+        "      - {kind: file, path: evidence/pipe.bin}\n",
+    );
     assemble(f, "pixel-9-pro").refused("not-a-file");
     std::fs::write(&stack, &original).unwrap();
-    add_evidence(f, "pixel-9-pro", "      - {kind: file, path: evidence/zero.bin}\n");
+    add_evidence(
+        f,
+        "pixel-9-pro",
+        "      - {kind: file, path: evidence/zero.bin}\n",
+    );
     assemble(f, "pixel-9-pro").refused("symlink-refused");
     // Allowed outside the fleet, a device is still no file.
     std::fs::write(&stack, &original).unwrap();

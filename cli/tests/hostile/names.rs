@@ -12,15 +12,33 @@ fn control_characters_in_paths_are_escaped() {
     let p = f.join("stacks/pixel-9-pro.yaml");
     let text = std::fs::read_to_string(&p).unwrap();
     let entry = "      - {kind: file, path: \"evidence/a\\0b\\e[31mred.bin\"}\n";
-    std::fs::write(&p, text.replacen("    evidence:\n", &format!("    evidence:\n{entry}"), 1))
-        .unwrap();
+    std::fs::write(
+        &p,
+        text.replacen("    evidence:\n", &format!("    evidence:\n{entry}"), 1),
+    )
+    .unwrap();
     let r = run(
         f,
-        &["assemble", "stacks/pixel-9-pro.yaml", "--fleet", ".", "-o", "out.json"],
+        &[
+            "assemble",
+            "stacks/pixel-9-pro.yaml",
+            "--fleet",
+            ".",
+            "-o",
+            "out.json",
+        ],
     );
     assert_eq!(r.code, Some(2), "{}", r.text());
-    assert!(!r.stderr.contains('\0') && !r.stderr.contains('\x1b'), "{:?}", r.stderr);
-    assert!(r.stderr.contains("a\\u{0}b\\u{1b}[31mred.bin"), "{}", r.text());
+    assert!(
+        !r.stderr.contains('\0') && !r.stderr.contains('\x1b'),
+        "{:?}",
+        r.stderr
+    );
+    assert!(
+        r.stderr.contains("a\\u{0}b\\u{1b}[31mred.bin"),
+        "{}",
+        r.text()
+    );
 }
 
 #[test]

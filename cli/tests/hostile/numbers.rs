@@ -9,12 +9,19 @@ fn numbers_that_do_not_fit_point_at_their_line_and_column() {
     let d = fleet.path();
     let vendors = d.join("vendors.yaml");
     let text = std::fs::read_to_string(&vendors).unwrap();
-    let line = text[..text.find("version: 1\n").unwrap()].matches('\n').count() + 1;
+    let line = text[..text.find("version: 1\n").unwrap()]
+        .matches('\n')
+        .count()
+        + 1;
     std::fs::write(&vendors, text.replacen("version: 1\n", "version: 1.0\n", 1)).unwrap();
     let r = run(d, &["analyze", "."]);
     r.refused("invalid-value");
     assert!(r.stderr.contains("`1.0` does not fit"), "{}", r.text());
-    assert!(r.stderr.contains(&format!("vendors.yaml:{line}:10")), "{}", r.text());
+    assert!(
+        r.stderr.contains(&format!("vendors.yaml:{line}:10")),
+        "{}",
+        r.text()
+    );
     std::fs::write(&vendors, &text).unwrap();
 
     let list = d.join("approved-devices.yaml");
