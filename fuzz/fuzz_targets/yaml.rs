@@ -10,16 +10,6 @@ use std::path::Path;
 use libfuzzer_sys::fuzz_target;
 use strata::model::{self, FileKind};
 
-const KINDS: [FileKind; 7] = [
-    FileKind::Stack,
-    FileKind::Vendors,
-    FileKind::Designations,
-    FileKind::Policy,
-    FileKind::ApprovedDevices,
-    FileKind::Reviews,
-    FileKind::Answers,
-];
-
 fuzz_target!(|data: &[u8]| {
     let Some((&selector, rest)) = data.split_first() else {
         return;
@@ -37,7 +27,7 @@ fuzz_target!(|data: &[u8]| {
             text.len()
         );
     }
-    let kind = KINDS[usize::from(selector) % KINDS.len()];
+    let kind = FileKind::ALL[usize::from(selector) % FileKind::ALL.len()];
     let _ = model::check_str(text, file, kind);
     match kind {
         FileKind::Stack => drop(model::parse_str::<model::Stack>(text, file, kind)),

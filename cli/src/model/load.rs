@@ -49,7 +49,8 @@ pub const SCHEMA_NAMES: [&str; 7] = [
 ];
 
 impl FileKind {
-    const ALL: [FileKind; 7] = [
+    /// Every kind of strata file.
+    pub const ALL: [FileKind; 7] = [
         FileKind::Stack,
         FileKind::Vendors,
         FileKind::Designations,

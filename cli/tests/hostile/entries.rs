@@ -5,7 +5,7 @@
 
 use std::fmt::Write as _;
 
-use super::run;
+use super::{add_evidence, assemble, run};
 use crate::common::example_fleet;
 
 #[test]
@@ -44,26 +44,9 @@ fn uptane_targets_beyond_the_cap_are_refused_before_they_are_built() {
 fn a_stack_with_too_many_evidence_entries_is_refused_at_load() {
     let fleet = example_fleet();
     let f = fleet.path();
-    let p = f.join("stacks/pixel-9-pro.yaml");
-    let text = std::fs::read_to_string(&p).unwrap();
-    let mut many = String::from("    evidence:\n");
-    for _ in 0..10_001 {
-        many.push_str(
-            "      - {kind: file, path: evidence/pixel-9-pro/tensor-g4-tpu-firmware.bin}\n",
-        );
-    }
-    std::fs::write(&p, text.replacen("    evidence:\n", &many, 1)).unwrap();
-    let r = run(
-        f,
-        &[
-            "assemble",
-            "stacks/pixel-9-pro.yaml",
-            "--fleet",
-            ".",
-            "-o",
-            "out.json",
-        ],
-    );
+    let many = "      - {kind: file, path: evidence/pixel-9-pro/tensor-g4-tpu-firmware.bin}\n";
+    add_evidence(f, "pixel-9-pro", &many.repeat(10_001));
+    let r = assemble(f, "pixel-9-pro");
     r.refused("too-many-entries");
     assert!(r.stderr.contains("pixel-9-pro.yaml:"), "{}", r.text());
     assert!(r.stderr.contains("at most 10000"), "{}", r.text());

@@ -8,7 +8,7 @@
 use std::os::unix::fs::symlink;
 use std::path::Path;
 
-use super::{Run, mkfifo, run};
+use super::{Run, add_evidence, mkfifo};
 use crate::common::{example_fleet, repo};
 
 /// The name of a file only the outside directory holds: it must never
@@ -23,36 +23,15 @@ fn outside() -> tempfile::TempDir {
     dir
 }
 
+/// Assemble `stack`, asserting no outside name leaked.
 fn assemble(fleet: &Path, stack: &str) -> Run {
-    let r = run(
-        fleet,
-        &[
-            "assemble",
-            &format!("stacks/{stack}.yaml"),
-            "--fleet",
-            ".",
-            "-o",
-            "out.json",
-        ],
-    );
+    let r = super::assemble(fleet, stack);
     assert!(
         !r.stdout.contains(SECRET) && !r.stderr.contains(SECRET),
         "an outside file name leaked: {}",
         r.text()
     );
     r
-}
-
-/// Insert `entry` (YAML lines at six spaces) as the first evidence entry of
-/// the stack's first `evidence:` list.
-fn add_evidence(fleet: &Path, stack: &str, entry: &str) {
-    let p = fleet.join(format!("stacks/{stack}.yaml"));
-    let text = std::fs::read_to_string(&p).unwrap();
-    std::fs::write(
-        &p,
-        text.replacen("    evidence:\n", &format!("    evidence:\n{entry}"), 1),
-    )
-    .unwrap();
 }
 
 #[test]

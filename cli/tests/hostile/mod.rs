@@ -110,6 +110,24 @@ pub fn run(dir: &Path, args: &[&str]) -> Run {
     }
 }
 
+/// `strata assemble stacks/STACK.yaml --fleet . -o out.json` in `fleet`.
+pub fn assemble(fleet: &Path, stack: &str) -> Run {
+    let stack = format!("stacks/{stack}.yaml");
+    run(
+        fleet,
+        &["assemble", &stack, "--fleet", ".", "-o", "out.json"],
+    )
+}
+
+/// Insert `entries` (YAML list items at six spaces) at the start of the
+/// first `evidence:` list of the stack.
+pub fn add_evidence(fleet: &Path, stack: &str, entries: &str) {
+    let p = fleet.join(format!("stacks/{stack}.yaml"));
+    let text = std::fs::read_to_string(&p).unwrap();
+    let with = text.replacen("    evidence:\n", &format!("    evidence:\n{entries}"), 1);
+    std::fs::write(&p, with).unwrap();
+}
+
 /// Make a FIFO at `path` (the `mkfifo` tool: creating one needs no unsafe
 /// code that way).
 pub fn mkfifo(path: &Path) {

@@ -2,32 +2,16 @@
 //! named by a file is shown escaped, never raw; a limit is printed in the
 //! unit that states it ("1 MiB", not "0 MiB").
 
-use super::run;
+use super::{add_evidence, assemble, run};
 use crate::common::{example_fleet, repo};
 
 #[test]
 fn control_characters_in_paths_are_escaped() {
     let fleet = example_fleet();
     let f = fleet.path();
-    let p = f.join("stacks/pixel-9-pro.yaml");
-    let text = std::fs::read_to_string(&p).unwrap();
     let entry = "      - {kind: file, path: \"evidence/a\\0b\\e[31mred.bin\"}\n";
-    std::fs::write(
-        &p,
-        text.replacen("    evidence:\n", &format!("    evidence:\n{entry}"), 1),
-    )
-    .unwrap();
-    let r = run(
-        f,
-        &[
-            "assemble",
-            "stacks/pixel-9-pro.yaml",
-            "--fleet",
-            ".",
-            "-o",
-            "out.json",
-        ],
-    );
+    add_evidence(f, "pixel-9-pro", entry);
+    let r = assemble(f, "pixel-9-pro");
     assert_eq!(r.code, Some(2), "{}", r.text());
     assert!(
         !r.stderr.contains('\0') && !r.stderr.contains('\x1b'),
