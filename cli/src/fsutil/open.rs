@@ -173,9 +173,14 @@ fn open_within(root: &Path, path: &Path) -> Result<File> {
         return Err(not_regular(path, "the fleet directory itself"));
     };
     let io = |p: &Path, e: rustix::io::Errno| Error::io(p, std::io::Error::from(e));
+    let start = if root.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        root
+    };
     let mut dir = openat(
         CWD,
-        root,
+        start,
         OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC,
         Mode::empty(),
     )
