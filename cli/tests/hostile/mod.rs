@@ -10,6 +10,7 @@ mod links;
 mod names;
 mod not_regular;
 mod numbers;
+mod review_lock;
 
 use std::io::Read;
 use std::path::Path;
