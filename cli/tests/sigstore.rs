@@ -719,6 +719,81 @@ fn organisation_pki_round_trip_and_negatives() {
 }
 
 #[test]
+fn an_identity_regexp_cannot_escape_its_anchors() {
+    let pki = org_pki(true, 60);
+    let dir = pki.s.path();
+    let out = run(
+        dir,
+        &[
+            "sign",
+            "bom.cdx.json",
+            "--cert",
+            "leaf.pem",
+            "--chain",
+            "chain.pem",
+            "--key",
+            "leaf-key.pem",
+        ],
+    );
+    assert!(out.status.success(), "{}", render(&out, dir));
+    let verify = |re: &str| {
+        let args = [
+            "verify",
+            "bom.sigstore.json",
+            "--format",
+            "json",
+            "--ca",
+            "chain.pem",
+            "--identity-regexp",
+            re,
+        ];
+        let out = run(dir, &args);
+        let code = out.status.code();
+        (
+            code,
+            if code == Some(2) {
+                Value::Null
+            } else {
+                json_report(&out)
+            },
+        )
+    };
+    // Closing the wrapper group from inside the pattern: pasted into
+    // `^(?:...)$` it read "a@b.com, or anything". Parsed on its own it is
+    // an unbalanced pattern: a usage error, never a verdict.
+    let (code, _) = verify(r"a@b\.com)|(?:.*");
+    assert_eq!(code, Some(2));
+    let (code, _) = verify(r"a@b\.com)|(.*");
+    assert_eq!(code, Some(2));
+    // Alternatives are anchored as a whole: neither a prefix, nor a suffix,
+    // nor one side of `|` matching part of the SAN is enough...
+    for re in [
+        r"release@example\.co",
+        r"elease@example\.com",
+        r"x|release@example",
+        r"example\.com|x",
+        r"(?m)x$|^release",
+    ] {
+        let (code, v) = verify(re);
+        assert_eq!(
+            (code, json_failed(&v)),
+            (Some(1), vec!["identity".to_string()]),
+            "{re}"
+        );
+    }
+    // ... while a pattern spanning the whole SAN, in any alternative,
+    // matches (leftmost-first search would stop at the shorter `release`).
+    for re in [
+        r"x|release@example\.com",
+        r"release|release@example\.com",
+        r"(?i)RELEASE@.*",
+    ] {
+        let (code, v) = verify(re);
+        assert_eq!((code, json_failed(&v)), (Some(0), vec![]), "{re}");
+    }
+}
+
+#[test]
 fn sign_refuses_certificates_that_would_not_verify() {
     let pki = org_pki(false, 60);
     let dir = pki.s.path();

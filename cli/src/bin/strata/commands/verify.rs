@@ -36,7 +36,8 @@ use crate::output;
 /// - `--ca CA.pem --identity ID`: a bundle signed with an organisation
 ///   certificate; CA.pem holds the root and any intermediates.
 ///
-/// --identity-regexp R matches the whole SAN (it is anchored as ^(?:R)$).
+/// --identity-regexp R matches the whole SAN: R is parsed on its own, then
+/// anchored at both ends (text in R cannot move the anchors).
 ///
 /// The DSSE payload is checked exactly as received, and its in-toto subject
 /// must be the artifact. ARTIFACT is a file or sha256:HEX; when omitted,
