@@ -390,6 +390,140 @@ fn unknown_bundle_version_fails_bundle_format() {
     assert!(detail(&r, CheckId::BundleFormat).contains("chain"));
 }
 
+/// `strata verify` on `bundle` and `artifact` against the world's trusted
+/// root and the test identity, through the binary: exit code and failed
+/// checks (with the bundle-format and certificate-chain details).
+fn verify_keyless_bin(
+    world: &World,
+    bundle: &Value,
+    artifact: &[u8],
+) -> (Option<i32>, Vec<String>, String) {
+    let s = Scratch::new();
+    s.write(
+        "a.sigstore.json",
+        serde_json::to_vec_pretty(bundle).unwrap(),
+    );
+    s.write("a.txt", artifact);
+    s.write("root.json", world.default_root());
+    let out = run(
+        s.path(),
+        &[
+            "verify",
+            "a.sigstore.json",
+            "a.txt",
+            "--trusted-root",
+            "root.json",
+            "--identity",
+            IDENTITY,
+            "--issuer",
+            ISSUER,
+            "--format",
+            "json",
+        ],
+    );
+    let v = json_report(&out);
+    let details = v["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["status"] == "fail")
+        .map(|c| c["detail"].as_str().unwrap().to_string())
+        .collect::<Vec<_>>()
+        .join("\n");
+    (out.status.code(), json_failed(&v), details)
+}
+
+/// The same bundle with its v0.3 `certificate` turned into an
+/// `x509CertificateChain` of `chain` under media type `version`.
+fn as_chain_bundle(bundle: &Value, version: &str, chain: &[&[u8]]) -> Value {
+    let mut b = bundle.clone();
+    b["mediaType"] = Value::String(format!(
+        "application/vnd.dev.sigstore.bundle+json;version={version}"
+    ));
+    let vm = b["verificationMaterial"].as_object_mut().unwrap();
+    vm.remove("certificate");
+    let certs: Vec<Value> = chain
+        .iter()
+        .map(|der| serde_json::json!({"rawBytes": sigstore_pki::b64(der)}))
+        .collect();
+    vm.insert(
+        "x509CertificateChain".into(),
+        serde_json::json!({"certificates": certs}),
+    );
+    b
+}
+
+#[test]
+fn bundle_shape_follows_the_media_type_and_allows_one_content() {
+    let world = World::new();
+    let artifact = b"release artifact v1.0.0\n".to_vec();
+    let leaf = world.leaf(IDENTITY, -5, 5);
+    let bundle = keyless_bundle(
+        &world,
+        &leaf,
+        &statement("release.tar", &artifact),
+        &EntryOpts::default(),
+    );
+    let (code, failed, details) = verify_keyless_bin(&world, &bundle, &artifact);
+    assert_eq!((code, failed), (Some(0), vec![]), "{details}");
+
+    // Both contents: the DSSE envelope verifies, a message signature rides
+    // along. Exactly one is allowed, whichever comes first.
+    let mut both = bundle.clone();
+    both["messageSignature"] = serde_json::json!({
+        "messageDigest": {"algorithm": "SHA2_256", "digest": sigstore_pki::b64(&sigstore_pki::sha256(&artifact))},
+        "signature": bundle["dsseEnvelope"]["signatures"][0]["sig"].clone()
+    });
+    let (code, failed, details) = verify_keyless_bin(&world, &both, &artifact);
+    assert_eq!(
+        (code, failed),
+        (Some(1), vec!["bundle-format".to_string()]),
+        "{details}"
+    );
+    assert!(
+        details.contains("`dsseEnvelope` and `messageSignature`"),
+        "{details}"
+    );
+    // Two kinds of verification material.
+    let mut two = bundle.clone();
+    two["verificationMaterial"]["publicKey"] = serde_json::json!({"hint": "x"});
+    let (code, failed, details) = verify_keyless_bin(&world, &two, &artifact);
+    assert_eq!(
+        (code, failed),
+        (Some(1), vec!["bundle-format".to_string()]),
+        "{details}"
+    );
+
+    // The media type decides the rules: v0.1 and v0.2 carry a chain, and
+    // the same content verifies that way...
+    for version in ["0.1", "0.2"] {
+        let chain = as_chain_bundle(&bundle, version, &[&leaf.der]);
+        let (code, failed, details) = verify_keyless_bin(&world, &chain, &artifact);
+        assert_eq!((code, failed), (Some(0), vec![]), "v{version}: {details}");
+        // ... but v0.3's single `certificate` under an older media type is
+        // refused.
+        let mut mixed = bundle.clone();
+        mixed["mediaType"] = chain["mediaType"].clone();
+        let (code, failed, details) = verify_keyless_bin(&world, &mixed, &artifact);
+        assert_eq!(
+            (code, failed),
+            (Some(1), vec!["bundle-format".to_string()]),
+            "v{version}: {details}"
+        );
+        assert!(details.contains("v0.3 material"), "{details}");
+    }
+
+    // A chain that carries the trust anchor itself fails certificate-chain.
+    let rooted = as_chain_bundle(&bundle, "0.2", &[&leaf.der, &world.fulcio.der]);
+    let (code, failed, details) = verify_keyless_bin(&world, &rooted, &artifact);
+    assert_eq!(
+        (code, failed),
+        (Some(1), vec!["certificate-chain".to_string()]),
+        "{details}"
+    );
+    assert!(details.contains("must not contain the root"), "{details}");
+}
+
 // ---------------------------------------------------------------------------
 // `strata sign --key` and `strata verify --key` through the binary
 // ---------------------------------------------------------------------------
