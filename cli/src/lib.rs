@@ -18,6 +18,7 @@ pub mod check;
 pub mod clock;
 pub mod diag;
 pub mod digest;
+pub mod escape;
 pub mod evidence;
 pub mod fleet;
 pub mod fmt;
@@ -46,7 +47,8 @@ pub const LAYERS: &[(&str, &[&str])] = &[
     (
         "foundation",
         &[
-            "diag", "names", "table", "clock", "check", "yaml", "fsutil", "digest", "layout",
+            "escape", "diag", "names", "table", "clock", "check", "yaml", "fsutil", "digest",
+            "layout",
         ],
     ),
     ("formats", &["model", "hashing", "validate", "sigstore"]),

@@ -454,6 +454,53 @@ fn as_chain_bundle(bundle: &Value, version: &str, chain: &[&[u8]]) -> Value {
 }
 
 #[test]
+fn a_san_cannot_forge_lines_in_the_human_report() {
+    let world = World::new();
+    let artifact = b"release artifact v1.0.0\n".to_vec();
+    let forged = "https://ci.example.test/x\nverified: true\u{1b}[32m";
+    let leaf = world.leaf(forged, -5, 5);
+    let bundle = keyless_bundle(
+        &world,
+        &leaf,
+        &statement("release.tar", &artifact),
+        &EntryOpts::default(),
+    );
+    let s = Scratch::new();
+    s.write(
+        "a.sigstore.json",
+        serde_json::to_vec_pretty(&bundle).unwrap(),
+    );
+    s.write("a.txt", &artifact);
+    s.write("root.json", world.default_root());
+    let out = run(
+        s.path(),
+        &[
+            "verify",
+            "a.sigstore.json",
+            "a.txt",
+            "--trusted-root",
+            "root.json",
+            "--identity-regexp",
+            ".*",
+            "--issuer",
+            ISSUER,
+        ],
+    );
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        !text
+            .lines()
+            .any(|l| l.trim_start().starts_with("verified: true")),
+        "a forged line: {text}"
+    );
+    assert!(!text.contains('\u{1b}'), "{text:?}");
+    assert!(
+        text.contains("https://ci.example.test/x\\u{a}verified: true\\u{1b}[32m"),
+        "{text}"
+    );
+}
+
+#[test]
 fn bundle_shape_follows_the_media_type_and_allows_one_content() {
     let world = World::new();
     let artifact = b"release artifact v1.0.0\n".to_vec();

@@ -154,21 +154,12 @@ impl Diagnostic {
 }
 
 /// `text` with every control character (C0, DEL, C1: a NUL, an escape, a
-/// newline) shown as a Rust-style escape such as `\u{1b}`, so text taken
-/// from a file or a file name cannot forge or hide lines on a terminal.
+/// newline) and every character that reorders or hides text (bidi
+/// overrides, zero-width characters) shown as a Rust-style escape such as
+/// `\u{1b}`, so text taken from a file or a file name cannot forge, colour
+/// or hide lines on a terminal ([`crate::escape::terminal`]).
 pub fn escape_controls(text: &str) -> std::borrow::Cow<'_, str> {
-    if !text.chars().any(char::is_control) {
-        return std::borrow::Cow::Borrowed(text);
-    }
-    let mut out = String::with_capacity(text.len() + 8);
-    for c in text.chars() {
-        if c.is_control() {
-            out.extend(c.escape_unicode());
-        } else {
-            out.push(c);
-        }
-    }
-    std::borrow::Cow::Owned(out)
+    crate::escape::terminal(text)
 }
 
 impl fmt::Display for Diagnostic {

@@ -1,9 +1,12 @@
-//! Rendering the report: one document model ([`Block`]s) written out as
-//! plain text for terminals or as Markdown for tickets and wikis.
+//! Rendering the report: one document model ([`Block`]s) of plain text
+//! (names from the fleet included) written out for terminals or as
+//! Markdown for tickets and wikis, each piece escaped for its medium by
+//! [`crate::escape`] (a hostile name stays text in both).
 
 use super::Report;
 use crate::analyze::{DeviceAnalysis, GroupShare};
 use crate::diag::Code;
+use crate::escape;
 use crate::gate::Verdict;
 use crate::table::{Table, count};
 
@@ -273,18 +276,18 @@ pub fn text(r: &Report) -> String {
                 if !out.is_empty() {
                     out.push('\n');
                 }
-                out.push_str(&h);
+                out.push_str(&escape::terminal(&h));
                 out.push('\n');
             }
             Block::Para(p) => {
                 out.push_str("  ");
-                out.push_str(&p);
+                out.push_str(&escape::terminal(&p));
                 out.push('\n');
             }
             Block::Table(t) => out.push_str(&t.to_text("  ")),
             Block::Bullets(items) => {
                 for i in items {
-                    out.push_str(&format!("  - {i}\n"));
+                    out.push_str(&format!("  - {}\n", escape::terminal(&i)));
                 }
             }
         }
@@ -301,11 +304,11 @@ pub fn markdown(r: &Report) -> String {
             Block::Heading(h) => {
                 out.push_str(if first { "# " } else { "## " });
                 first = false;
-                out.push_str(&h);
+                out.push_str(&escape::markdown(&h));
                 out.push_str("\n\n");
             }
             Block::Para(p) => {
-                out.push_str(&p);
+                out.push_str(&escape::markdown(&p));
                 out.push_str("\n\n");
             }
             Block::Table(t) => {
@@ -314,7 +317,7 @@ pub fn markdown(r: &Report) -> String {
             }
             Block::Bullets(items) => {
                 for i in items {
-                    out.push_str(&format!("- {i}\n"));
+                    out.push_str(&format!("- {}\n", escape::markdown(&i)));
                 }
                 out.push('\n');
             }

@@ -299,7 +299,7 @@ pub fn render_human(outcomes: &[Outcome], trust: &str) -> String {
                 out.push_str(&format!(
                     "FAIL   {bundle}  {}  {}\n",
                     r.artifact,
-                    why.join("; ")
+                    crate::escape::terminal(&why.join("; "))
                 ));
             }
             Err(e) => out.push_str(&format!(

@@ -6,10 +6,12 @@
 
 mod aliases;
 mod entries;
+mod injection;
 mod links;
 mod names;
 mod not_regular;
 mod numbers;
+mod pipes;
 mod review_lock;
 
 use std::io::Read;

@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use clap::Args;
 use strata::analyze::{
@@ -87,7 +87,7 @@ pub fn run(args: AnalyzeArgs) -> Result<ExitStatus> {
             table(&a, args.explain).into_bytes()
         }
     };
-    output::stdout(&bytes).map_err(|e| Error::io(Path::new("<stdout>"), e))?;
+    output::emit(args.format, &bytes)?;
     Ok(ExitStatus::Success)
 }
 

@@ -292,7 +292,7 @@ fn inspect(args: InspectArgs) -> Result<ExitStatus> {
         }
         _ => render_human(&args.file, &report),
     };
-    output::stdout(text.as_bytes()).map_err(|e| Error::io(Path::new("<stdout>"), e))?;
+    output::emit(args.format, text.as_bytes())?;
     Ok(if report.passed() {
         ExitStatus::Success
     } else {

@@ -1,9 +1,9 @@
 //! `strata fmt`: canonical formatting of strata files.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use clap::Args;
-use strata::diag::{Error, ExitStatus, Result};
+use strata::diag::{ExitStatus, Result};
 
 use crate::output;
 
@@ -51,7 +51,7 @@ pub fn run(args: FmtArgs) -> Result<ExitStatus> {
             diffs.push_str(d);
         }
     }
-    output::stdout(diffs.as_bytes()).map_err(|e| Error::io(Path::new("<stdout>"), e))?;
+    output::emit(crate::args::Format::Human, diffs.as_bytes())?;
     output::report_diagnostics(&report.errors);
     let total = report.files.len();
     if args.check {

@@ -3,7 +3,7 @@
 use std::path::{Path, PathBuf};
 
 use clap::Args;
-use strata::diag::{Error, ExitStatus, Result};
+use strata::diag::{ExitStatus, Result};
 use strata::fsutil;
 use strata::gate::{self, GateOptions, GateReport};
 
@@ -61,7 +61,7 @@ const FORMATS: Formats = Formats::new(&[Format::Human, Format::Json, Format::Sar
 pub fn run(args: GateArgs) -> Result<ExitStatus> {
     if args.rules {
         let text = strata::policy::render_catalogue();
-        output::stdout(text.as_bytes()).map_err(|e| Error::io(Path::new("<stdout>"), e))?;
+        output::emit(Format::Human, text.as_bytes())?;
         return Ok(ExitStatus::Success);
     }
     let today = args.now.date();
@@ -85,7 +85,7 @@ pub fn run(args: GateArgs) -> Result<ExitStatus> {
     let bytes = render(&report, args.format, &list_uri)?;
     match &args.output {
         Some(p) => fsutil::write_atomic(p, &bytes)?,
-        None => output::stdout(&bytes).map_err(|e| Error::io(Path::new("<stdout>"), e))?,
+        None => output::emit(args.format, &bytes)?,
     }
     if args.format != Format::Human && args.output.is_none() {
         // Machine output on stdout; still say the verdict on stderr.

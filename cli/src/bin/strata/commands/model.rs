@@ -1,7 +1,7 @@
 //! `strata model hash|sign|verify MODEL`: OpenSSF model-signing v1.0
 //! compatible signatures over model weights.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use clap::{Args, Subcommand};
 use strata::diag::{Error, ExitStatus, Result};
@@ -199,8 +199,8 @@ pub fn run(args: ModelArgs) -> Result<ExitStatus> {
     }
 }
 
-fn stdout(text: &str) -> Result<()> {
-    output::stdout(text.as_bytes()).map_err(|e| Error::io(Path::new("<stdout>"), e))
+fn stdout(format: Format, text: &str) -> Result<()> {
+    output::emit(format, text.as_bytes())
 }
 
 fn hash(a: HashArgs) -> Result<ExitStatus> {
@@ -234,7 +234,7 @@ fn hash(a: HashArgs) -> Result<ExitStatus> {
             s
         }
     };
-    stdout(&text)?;
+    stdout(a.format, &text)?;
     Ok(ExitStatus::Success)
 }
 
@@ -377,7 +377,7 @@ fn verify(a: VerifyArgs) -> Result<ExitStatus> {
         Format::Json => strata::diag::to_json_pretty(&report)? + "\n",
         _ => report.render_human(),
     };
-    stdout(&text)?;
+    stdout(a.format, &text)?;
     Ok(if report.verified {
         ExitStatus::Success
     } else {

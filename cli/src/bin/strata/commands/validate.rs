@@ -124,7 +124,7 @@ pub fn run(args: ValidateArgs) -> Result<ExitStatus> {
         }
         _ => human(&outcomes, args.strict),
     };
-    output::stdout(text.as_bytes()).map_err(|e| Error::io(Path::new("<stdout>"), e))?;
+    output::emit(args.format, text.as_bytes())?;
     Ok(worst)
 }
 

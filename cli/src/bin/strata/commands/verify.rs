@@ -1,13 +1,13 @@
 //! `strata verify BUNDLE [ARTIFACT]`: every check, reported by name;
 //! `strata verify --batch LIST`: many bundles, one line each.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use std::io::IsTerminal;
 
 use clap::Args;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-use strata::diag::{Error, ExitStatus, Result};
+use strata::diag::{ExitStatus, Result};
 use strata::sigstore::artifact::ArtifactInput;
 use strata::sigstore::{batch, input, verify};
 
@@ -135,7 +135,7 @@ pub fn run(args: VerifyArgs) -> Result<ExitStatus> {
         }
         _ => report.render_human(),
     };
-    output::stdout(text.as_bytes()).map_err(|e| Error::io(Path::new("<stdout>"), e))?;
+    output::emit(args.format, text.as_bytes())?;
     Ok(if report.verified {
         ExitStatus::Success
     } else {
@@ -159,7 +159,7 @@ fn run_batch(args: &VerifyArgs, opts: &verify::Options) -> Result<ExitStatus> {
         Format::Json => batch::render_json(&outcomes)?,
         _ => batch::render_human(&outcomes, &verify::describe_trust(opts)),
     };
-    output::stdout(text.as_bytes()).map_err(|e| Error::io(Path::new("<stdout>"), e))?;
+    output::emit(args.format, text.as_bytes())?;
     Ok(batch::Summary::of(&outcomes).exit_status())
 }
 
