@@ -9,7 +9,7 @@ use clap::Args;
 use strata::analyze::{
     self, AnalyzeOptions, DeviceAnalysis, DeviceHit, ExplainLine, FleetAnalysis, FleetSlice,
 };
-use strata::diag::{Error, ExitStatus, Result};
+use strata::diag::{ExitStatus, Result};
 use strata::table::count;
 
 use crate::args::{FleetArgs, Format, Formats};
