@@ -30,6 +30,8 @@ pub const POLICY_FILE: &str = "policy.yaml";
 pub const APPROVED_FILE: &str = "approved-devices.yaml";
 /// The restricted and designation lists.
 pub const DESIGNATIONS_FILE: &str = "designations.yaml";
+/// The device catalog: what MDM and fleet systems report → stacks, vendors.
+pub const CATALOG_FILE: &str = "catalog.yaml";
 /// The directory of stack manifests.
 pub const STACKS_DIR: &str = "stacks";
 /// The default attestations directory.
@@ -61,6 +63,11 @@ pub fn approved_devices(root: &Path) -> PathBuf {
 /// `<root>/designations.yaml`.
 pub fn designations(root: &Path) -> PathBuf {
     root.join(DESIGNATIONS_FILE)
+}
+
+/// `<root>/catalog.yaml`.
+pub fn catalog(root: &Path) -> PathBuf {
+    root.join(CATALOG_FILE)
 }
 
 /// `<root>/stacks`.

@@ -27,6 +27,7 @@ pub mod gate;
 pub mod hashing;
 pub mod history;
 pub mod init;
+pub mod inventory;
 pub mod layout;
 pub mod memo;
 pub mod model;
@@ -64,7 +65,7 @@ pub const LAYERS: &[(&str, &[&str])] = &[
             "init",
         ],
     ),
-    ("analysis", &["analyze", "assemble", "history"]),
+    ("analysis", &["analyze", "assemble", "history", "inventory"]),
     ("reviews", &["review"]),
     ("gate", &["gate"]),
     ("documents", &["report", "memo"]),

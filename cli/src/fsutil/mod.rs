@@ -9,7 +9,7 @@
 //! a hostile multi-gigabyte "YAML file", a FIFO or `/dev/zero` is refused
 //! instead of exhausting memory or hanging.
 
-use std::io::Write;
+use std::io::{Read, Write};
 use std::path::{Component, Path, PathBuf};
 
 use crate::diag::{Code, Diagnostic, Error, Result};
@@ -94,6 +94,18 @@ pub fn read_text_in(path: &Path, scope: Scope<'_>) -> Result<String> {
 /// Write `contents` to `path` atomically: temporary file, fsync, rename.
 /// Parent directories are created.
 pub fn write_atomic(path: &Path, contents: &[u8]) -> Result<()> {
+    write_atomic_with(path, |w| {
+        w.write_all(contents).map_err(|e| Error::io(path, e))
+    })
+}
+
+/// Write to `path` atomically what `write` streams into a buffered
+/// temporary file (for outputs too large to build in memory): the file
+/// appears complete, or not at all when `write` fails.
+pub fn write_atomic_with(
+    path: &Path,
+    write: impl FnOnce(&mut dyn std::io::Write) -> Result<()>,
+) -> Result<()> {
     let parent = match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),
@@ -116,9 +128,16 @@ pub fn write_atomic(path: &Path, contents: &[u8]) -> Result<()> {
             Err(e) => return Err(Error::io(&candidate, e)),
         }
     };
+    let mut buffered = std::io::BufWriter::with_capacity(1 << 16, &mut tmp);
+    let written = write(&mut buffered)
+        .and_then(|()| std::io::Write::flush(&mut buffered).map_err(|e| Error::io(path, e)));
+    drop(buffered);
+    if let Err(e) = written {
+        let _ = std::fs::remove_file(&tmp_path);
+        return Err(e);
+    }
     let result = tmp
-        .write_all(contents)
-        .and_then(|()| tmp.sync_all())
+        .sync_all()
         .and_then(|()| std::fs::rename(&tmp_path, path));
     if let Err(e) = result {
         let _ = std::fs::remove_file(&tmp_path);

@@ -35,10 +35,12 @@ pub enum FileKind {
     Reviews,
     /// A memo answers file.
     Answers,
+    /// `catalog.yaml`: what devices report, mapped to stacks and vendors.
+    Catalog,
 }
 
 /// Names accepted by `strata schema NAME`, in display order.
-pub const SCHEMA_NAMES: [&str; 7] = [
+pub const SCHEMA_NAMES: [&str; 8] = [
     "stack",
     "vendors",
     "designations",
@@ -46,11 +48,12 @@ pub const SCHEMA_NAMES: [&str; 7] = [
     "approved-devices",
     "reviews",
     "answers",
+    "catalog",
 ];
 
 impl FileKind {
     /// Every kind of strata file.
-    pub const ALL: [FileKind; 7] = [
+    pub const ALL: [FileKind; 8] = [
         FileKind::Stack,
         FileKind::Vendors,
         FileKind::Designations,
@@ -58,6 +61,7 @@ impl FileKind {
         FileKind::ApprovedDevices,
         FileKind::Reviews,
         FileKind::Answers,
+        FileKind::Catalog,
     ];
 
     /// The schema name.
@@ -70,6 +74,7 @@ impl FileKind {
             FileKind::ApprovedDevices => "approved-devices",
             FileKind::Reviews => "reviews",
             FileKind::Answers => "answers",
+            FileKind::Catalog => "catalog",
         }
     }
 
@@ -89,6 +94,7 @@ impl FileKind {
             }
             FileKind::Reviews => include_str!("../../../schemas/reviews.schema.json"),
             FileKind::Answers => include_str!("../../../schemas/answers.schema.json"),
+            FileKind::Catalog => include_str!("../../../schemas/catalog.schema.json"),
         }
     }
 
