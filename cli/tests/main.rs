@@ -24,6 +24,7 @@ mod hash;
 mod history;
 mod hostile;
 mod invalid_dates;
+mod inventory;
 mod layers;
 mod memo;
 mod model;

@@ -16,6 +16,7 @@ enum Block {
     Table(Table),
 }
 
+/// `N (a company, b personal, c unknown)`.
 fn ownership(c: &Counts) -> String {
     format!(
         "{} ({} company, {} personal, {} unknown)",
@@ -137,10 +138,9 @@ fn source(out: &mut Vec<Block>, s: &SourceReport) {
         format!("{} ({})", s.path.display(), s.format.as_str()),
     ));
     out.push(Block::Para(format!(
-        "{} files, {} records: {} devices in use {}; {} stale, {} duplicate, {} retired.",
+        "{} files, {} records: devices in use {}; {} stale, {} duplicate, {} retired.",
         s.files,
         s.records,
-        s.active,
         ownership(&s.ownership),
         s.stale,
         s.duplicates,
@@ -190,10 +190,9 @@ fn source(out: &mut Vec<Block>, s: &SourceReport) {
                 .map(|m| format!("{} {}", m.model, m.devices.total()))
                 .collect();
             out.push(Block::Para(format!(
-                "- {} (group {}): {} devices {}; reported as {}; models: {}.",
+                "- {} (group {}): devices {}; reported as {}; models: {}.",
                 g.vendor,
                 g.group.as_deref().unwrap_or("unknown"),
-                g.devices.total(),
                 ownership(&g.devices),
                 reported.join(", "),
                 models.join(", ")
@@ -212,9 +211,8 @@ fn source(out: &mut Vec<Block>, s: &SourceReport) {
                 .map(|m| format!("{} {}", m.model, m.devices.total()))
                 .collect();
             out.push(Block::Para(format!(
-                "- \"{}\": {} devices {}; models: {}.",
+                "- \"{}\": devices {}; models: {}.",
                 u.manufacturer,
-                u.devices.total(),
                 ownership(&u.devices),
                 models.join(", ")
             )));
@@ -225,7 +223,13 @@ fn source(out: &mut Vec<Block>, s: &SourceReport) {
 /// Plain text for a terminal.
 pub fn text(r: &InventoryReport) -> String {
     let mut s = String::new();
+    let mut in_list = false;
     for b in outline(r) {
+        let is_item = matches!(&b, Block::Para(p) if p.starts_with("- "));
+        if in_list && !is_item {
+            s.push('\n');
+        }
+        in_list = is_item;
         match b {
             Block::Heading(1, h) => s.push_str(&format!("{h}\n\n")),
             Block::Heading(_, h) => s.push_str(&format!("{h}\n")),

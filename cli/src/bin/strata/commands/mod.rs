@@ -16,6 +16,7 @@ mod hash;
 #[cfg(test)]
 mod help_tests;
 mod init;
+mod inventory;
 mod keyless;
 mod log;
 mod memo;
@@ -96,6 +97,7 @@ enum Command {
     Gate(gate::GateArgs),
     Hash(hash::HashArgs),
     Init(init::InitArgs),
+    Inventory(inventory::InventoryArgs),
     Log(log::LogArgs),
     Memo(memo::MemoArgs),
     Model(model::ModelArgs),
@@ -126,6 +128,7 @@ fn one_subcommand(name: &str) -> Option<clap::Command> {
         "gate" => sub!("gate", gate::GateArgs),
         "hash" => sub!("hash", hash::HashArgs),
         "init" => sub!("init", init::InitArgs),
+        "inventory" => sub!("inventory", inventory::InventoryArgs),
         "log" => sub!("log", log::LogArgs),
         "memo" => sub!("memo", memo::MemoArgs),
         "model" => sub!("model", model::ModelArgs),
@@ -159,6 +162,7 @@ pub fn run(cli: Cli) -> Result<ExitStatus> {
         Command::Gate(a) => gate::run(a),
         Command::Hash(a) => hash::run(a),
         Command::Init(a) => init::run(a),
+        Command::Inventory(a) => inventory::run(a),
         Command::Log(a) => log::run(a),
         Command::Memo(a) => memo::run(a),
         Command::Model(a) => model::run(a),
