@@ -26,7 +26,7 @@ use crate::yaml::escape_token;
 pub const SLURP_LIMIT: u64 = 64 * 1024 * 1024;
 
 /// The member holding the records and what a page of the format is called.
-fn array_key<'a>(format: SourceFormat, mapping: Option<&'a Mapping>) -> (&'a str, &'static str) {
+fn array_key(format: SourceFormat, mapping: Option<&Mapping>) -> (&str, &'static str) {
     match format {
         SourceFormat::Graph => ("value", "Microsoft Graph managedDevice page"),
         SourceFormat::Android => ("devices", "Android Management API device list"),

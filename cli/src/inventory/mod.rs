@@ -32,8 +32,8 @@ pub use matcher::{Class, ManufacturerRule, Matcher, Resolved};
 pub use pseudonym::Domain;
 pub use pseudonym::{KEY_ENV, MIN_KEY_BYTES, Pseudonymizer, read_key_file};
 pub use reconcile::{
-    Counts, InventoryReport, ModelCount, Options, RecordRow, SCHEMA_VERSION, Source, SourceReport,
-    StackRow, Totals, UnknownGroup, Unresolved, reconcile,
+    Counts, InventoryReport, ModelCount, Options, RecordRow, RecordSink, SCHEMA_VERSION, Source,
+    SourceReport, StackRow, Totals, UnknownGroup, Unresolved, reconcile,
 };
 pub use render::{RecordWriter, csv, html, markdown, text};
 pub use screen::{ScreeningHit, Via};

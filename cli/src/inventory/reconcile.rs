@@ -267,6 +267,12 @@ struct Slim {
     retired: bool,
 }
 
+/// Normalised model → (its spellings with counts, devices).
+type ModelTally = BTreeMap<String, (BTreeMap<String, u64>, Counts)>;
+
+/// Called with each record for `--records`.
+pub type RecordSink<'s> = &'s mut dyn FnMut(&RecordRow<'_>) -> Result<()>;
+
 type ClassKey = (
     Option<String>,
     Option<String>,
@@ -399,7 +405,7 @@ pub fn reconcile(
     pseudo: &Pseudonymizer,
     sources: &[Source],
     options: Options,
-    mut records: Option<&mut dyn FnMut(&RecordRow<'_>) -> Result<()>>,
+    mut records: Option<RecordSink<'_>>,
 ) -> Result<InventoryReport> {
     let cutoff = options
         .now
@@ -515,20 +521,8 @@ pub fn reconcile(
     let mut reported: BTreeMap<String, (Option<String>, u64)> = BTreeMap::new();
     for (s, acc) in sources.iter().zip(accs) {
         let mut stacks: BTreeMap<usize, StackRow> = BTreeMap::new();
-        let mut unknown: BTreeMap<
-            String,
-            (
-                UnknownGroup,
-                BTreeMap<String, (BTreeMap<String, u64>, Counts)>,
-            ),
-        > = BTreeMap::new();
-        let mut unresolved: BTreeMap<
-            String,
-            (
-                Unresolved,
-                BTreeMap<String, (BTreeMap<String, u64>, Counts)>,
-            ),
-        > = BTreeMap::new();
+        let mut unknown: BTreeMap<String, (UnknownGroup, ModelTally)> = BTreeMap::new();
+        let mut unresolved: BTreeMap<String, (Unresolved, ModelTally)> = BTreeMap::new();
         let mut classes: Vec<(&u32, &Counts)> = acc.by_class.iter().collect();
         classes.sort_by_key(|(c, _)| **c);
         for (c, counts) in classes {
@@ -689,7 +683,7 @@ fn most_frequent(m: &BTreeMap<String, u64>) -> String {
         .map_or_else(|| "(none)".to_string(), |(k, _)| k.clone())
 }
 
-fn model_counts(models: BTreeMap<String, (BTreeMap<String, u64>, Counts)>) -> Vec<ModelCount> {
+fn model_counts(models: ModelTally) -> Vec<ModelCount> {
     let mut out: Vec<ModelCount> = models
         .into_values()
         .map(|(spellings, devices)| ModelCount {

@@ -243,19 +243,18 @@ fn columns(
 fn convert<'r>(
     get: &dyn Fn(Field) -> Option<&'r str>,
     vin_required: bool,
-) -> std::result::Result<(Record, Option<Diagnostic>), Diagnostic> {
+) -> std::result::Result<(Record, Option<Diagnostic>), Box<Diagnostic>> {
     let s = |f: Field| get(f).map(str::to_string);
     let ownership = match get(Field::Ownership) {
         Some(o) => Some(super::mapping::ownership(o).map_err(|m| {
-            Diagnostic::error(Code::InventoryField, m).help(super::json::OWNERSHIP_HELP)
+            Box::new(Diagnostic::error(Code::InventoryField, m).help(super::json::OWNERSHIP_HELP))
         })?),
         None => None,
     };
     let last_seen = match get(Field::LastSeen) {
-        Some(t) => Some(
-            Time::parse_date_or_time(t)
-                .map_err(|e| Diagnostic::error(Code::InvalidDate, e.to_string()).help(e.help()))?,
-        ),
+        Some(t) => Some(Time::parse_date_or_time(t).map_err(|e| {
+            Box::new(Diagnostic::error(Code::InvalidDate, e.to_string()).help(e.help()))
+        })?),
         None => None,
     };
     let mut r = Record {
@@ -273,18 +272,18 @@ fn convert<'r>(
     let mut warning = None;
     match get(Field::Vin) {
         Some(vin) => {
-            if let Some(w) = super::vin::attach(&mut r, vin)
-                .map_err(|m| Diagnostic::error(Code::VinInvalid, m).help(super::vin::HELP))?
-            {
+            if let Some(w) = super::vin::attach(&mut r, vin).map_err(|m| {
+                Box::new(Diagnostic::error(Code::VinInvalid, m).help(super::vin::HELP))
+            })? {
                 warning =
                     Some(Diagnostic::warning(Code::VinCheckDigit, w).help(super::vin::CHECK_HELP));
             }
         }
         None if vin_required => {
-            return Err(
+            return Err(Box::new(
                 Diagnostic::error(Code::InventoryField, "the row has no VIN")
                     .help("every vehicle in a vehicle list needs its VIN"),
-            );
+            ));
         }
         None => {}
     }

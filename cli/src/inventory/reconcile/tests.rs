@@ -12,7 +12,7 @@ fn examples() -> PathBuf {
 fn run(
     sources: &[Source],
     pseudo: &Pseudonymizer,
-    records: Option<&mut dyn FnMut(&RecordRow<'_>) -> Result<()>>,
+    records: Option<RecordSink<'_>>,
 ) -> Result<InventoryReport> {
     let root = examples();
     let fleet = Fleet::open(&root).unwrap();

@@ -239,7 +239,7 @@ fn reconcile(args: ReconcileArgs) -> Result<ExitStatus> {
         now: args.now.time(),
         stale_days: args.stale_days,
     };
-    let run = |records: Option<&mut dyn FnMut(&RecordRow<'_>) -> Result<()>>| {
+    let run = |records: Option<inventory::RecordSink<'_>>| {
         inventory::reconcile(
             &matcher,
             &catalog_path,
