@@ -87,7 +87,7 @@ pub(super) fn read(
             let mut de = serde_json::Deserializer::from_slice(&bytes);
             seed.deserialize(&mut de).and_then(|f| de.end().map(|()| f))
         } else {
-            let file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
+            let file = crate::fsutil::open_regular(path, crate::fsutil::Scope::Given)?;
             let mut de =
                 serde_json::Deserializer::from_reader(BufReader::with_capacity(1 << 16, file));
             seed.deserialize(&mut de).and_then(|f| de.end().map(|()| f))

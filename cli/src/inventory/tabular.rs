@@ -73,7 +73,7 @@ pub(super) fn read(
     mapping: Option<&Mapping>,
     sink: &mut dyn FnMut(Location, Record),
 ) -> Result<FileOutcome> {
-    let file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
+    let file = crate::fsutil::open_regular(path, crate::fsutil::Scope::Given)?;
     let mut buf = BufReader::with_capacity(1 << 16, file);
     let head = buf.fill_buf().map_err(|e| Error::io(path, e))?;
     let first = head.split(|b| *b == b'\n').next().unwrap_or_default();
