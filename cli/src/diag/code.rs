@@ -80,6 +80,8 @@ codes! {
     BadSigningKey = "bad-signing-key": "A signing key is not a usable PEM private key.",
     BadTrustedRoot = "bad-trusted-root": "A Sigstore trusted root cannot be read.",
     BatchListSyntax = "batch-list-syntax": "A line of a batch verification list is malformed.",
+    BomLinkMismatch = "bom-link-mismatch": "A declarations document's BOM-Link does not match the BOM beside it.",
+    BomLinkMissing = "bom-link-missing": "The BOM a declarations document is bound to is not beside it.",
     Bundle = "bundle": "A Sigstore bundle could not be written.",
     CatalogAmbiguous = "catalog-ambiguous": "A name in catalog.yaml means two vendors or two models.",
     CertificateChain = "certificate-chain": "A signing certificate does not chain to the given CA certificates.",

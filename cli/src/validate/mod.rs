@@ -23,6 +23,7 @@
 //! and column in the file; XML diagnostics carry libxml2's line.
 
 mod cdx_json;
+pub mod declarations;
 mod detect;
 mod locate;
 pub mod schema;
