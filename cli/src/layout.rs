@@ -42,6 +42,10 @@ pub const REVIEWS_FILE: &str = "reviews.yaml";
 pub const BOM_FILE: &str = "bom.cdx.json";
 /// Its Sigstore bundle.
 pub const BUNDLE_FILE: &str = "bom.sigstore.json";
+/// A device's CycloneDX 1.6 declarations (CDXA), beside its BOM.
+pub const DECLARATIONS_FILE: &str = "declarations.cdx.json";
+/// The Sigstore bundle of a device's declarations.
+pub const DECLARATIONS_BUNDLE_FILE: &str = "declarations.sigstore.json";
 /// The suffix of every Sigstore bundle strata writes or looks for.
 pub const BUNDLE_SUFFIX: &str = ".sigstore.json";
 

@@ -13,7 +13,9 @@
 
 pub mod analyze;
 pub mod assemble;
+pub mod attest;
 pub mod canon;
+pub mod cdxa;
 pub mod check;
 pub mod clock;
 pub mod diag;
@@ -52,7 +54,10 @@ pub const LAYERS: &[(&str, &[&str])] = &[
             "layout",
         ],
     ),
-    ("formats", &["model", "hashing", "validate", "sigstore"]),
+    (
+        "formats",
+        &["model", "hashing", "cdxa", "validate", "sigstore"],
+    ),
     (
         "readers",
         &[
@@ -68,5 +73,6 @@ pub const LAYERS: &[(&str, &[&str])] = &[
     ("analysis", &["analyze", "assemble", "history", "inventory"]),
     ("reviews", &["review"]),
     ("gate", &["gate"]),
+    ("declarations", &["attest"]),
     ("documents", &["report", "memo"]),
 ];

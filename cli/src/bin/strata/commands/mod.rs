@@ -7,6 +7,7 @@ use crate::output::ErrorFormat;
 
 mod analyze;
 mod assemble;
+mod attest;
 mod diff;
 mod evidence;
 mod explain;
@@ -90,6 +91,7 @@ fn wants_json() -> bool {
 enum Command {
     Analyze(analyze::AnalyzeArgs),
     Assemble(assemble::AssembleArgs),
+    Attest(attest::AttestArgs),
     Diff(diff::DiffArgs),
     Fmt(fmt::FmtArgs),
     Evidence(evidence::EvidenceArgs),
@@ -121,6 +123,7 @@ fn one_subcommand(name: &str) -> Option<clap::Command> {
     let sub = match name {
         "analyze" => sub!("analyze", analyze::AnalyzeArgs),
         "assemble" => sub!("assemble", assemble::AssembleArgs),
+        "attest" => sub!("attest", attest::AttestArgs),
         "diff" => sub!("diff", diff::DiffArgs),
         "fmt" => sub!("fmt", fmt::FmtArgs),
         "evidence" => sub!("evidence", evidence::EvidenceArgs),
@@ -155,6 +158,7 @@ pub fn run(cli: Cli) -> Result<ExitStatus> {
     match cli.command {
         Command::Analyze(a) => analyze::run(a),
         Command::Assemble(a) => assemble::run(a),
+        Command::Attest(a) => attest::run(a),
         Command::Diff(a) => diff::run(a),
         Command::Fmt(a) => fmt::run(a),
         Command::Evidence(a) => evidence::run(a),
@@ -237,7 +241,7 @@ mod tests {
             .map(|c| c.get_name().to_string())
             .filter(|n| n != "help")
             .collect();
-        assert_eq!(names.len(), 19);
+        assert_eq!(names.len(), 20);
         for name in names {
             let mut fast = one_subcommand(&name).unwrap_or_else(|| panic!("{name} is missing"));
             fast.build();
