@@ -180,11 +180,20 @@ pub fn attest(root: &Path, opts: &AttestOptions) -> Result<Attested> {
             ));
         }
     }
-    let owner = std::fs::canonicalize(&fleet.root)
-        .unwrap_or_else(|_| fleet.root.clone())
-        .file_name()
-        .map(|n| format!("the keepers of the fleet `{}`", n.to_string_lossy()))
-        .unwrap_or_else(|| "the keepers of the fleet".to_string());
+    // The standard's owner: whoever the approved-device list names as the
+    // devices' owners (the policy names none), so that the same files give
+    // the same document wherever the fleet is checked out.
+    let owners: std::collections::BTreeSet<&str> = list
+        .value
+        .devices
+        .iter()
+        .filter_map(|d| d.owner.as_deref())
+        .collect();
+    let owner = if owners.is_empty() {
+        "the fleet's owners (approved-devices.yaml names none)".to_string()
+    } else {
+        owners.into_iter().collect::<Vec<_>>().join(", ")
+    };
     let mut declarations = Vec::new();
     for device in &report.analysis.devices {
         if !opts.only.is_empty() && !opts.only.contains(&device.id) {
