@@ -8,6 +8,7 @@ mod sigstore_pki;
 
 mod analyze;
 mod assemble;
+mod attest;
 mod evidence_android;
 mod evidence_assemble;
 mod evidence_avb_uptane;
