@@ -232,7 +232,11 @@ pub fn attest(root: &Path, opts: &AttestOptions) -> Result<Attested> {
                 .into_iter()
                 .filter(|r| r.device == device.id)
                 .collect();
-        let bundle = std::fs::read(layout::bundle_path(&bom_path)).ok();
+        let bundle = crate::fsutil::read_bounded(
+            &layout::bundle_path(&bom_path),
+            crate::fsutil::MAX_INPUT_BYTES,
+        )
+        .ok();
         let ctx = claims::Context {
             device,
             checks: report

@@ -9,7 +9,6 @@
 //! a hostile multi-gigabyte "YAML file", a FIFO or `/dev/zero` is refused
 //! instead of exhausting memory or hanging.
 
-use std::io::{Read, Write};
 use std::path::{Component, Path, PathBuf};
 
 use crate::diag::{Code, Diagnostic, Error, Result};

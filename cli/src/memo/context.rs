@@ -237,12 +237,10 @@ pub fn evidence_register(
         .collect())
 }
 
-/// XML-escape for the SVG.
+/// Escape for the SVG (XML): the HTML escaper, which also shows hidden
+/// characters; line breaks become spaces (a label is one line).
 fn esc(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
+    crate::escape::html(&s.replace(['\n', '\r'], " "))
 }
 
 /// Fill colours (Tableau 10) with a label colour that keeps WCAG AA contrast

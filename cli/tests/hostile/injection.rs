@@ -46,18 +46,26 @@ fn no_hidden(what: &str, text: &str) {
     assert!(bad.is_empty(), "{what}: raw {bad:?} in\n{text}");
 }
 
-/// Nothing the name tried to start: no forged line, no tag, no link.
-fn nothing_injected(what: &str, text: &str) {
+/// Nothing the name tried to start: no forged line and, in Markdown and
+/// HTML (`markup`), no tag and no link. On a terminal `<img>` is only text.
+fn nothing_injected(what: &str, text: &str, markup: bool) {
     no_hidden(what, text);
-    assert!(!text.contains("<img"), "{what}: a tag survived\n{text}");
+    if markup {
+        assert!(!text.contains("<img"), "{what}: a tag survived\n{text}");
+    }
+    // A Markdown link only means something in Markdown.
+    if what.ends_with(" md") {
+        assert!(
+            !text.replace("\\]", "").contains("](javascript:"),
+            "{what}: a link survived\n{text}"
+        );
+    }
+    // In HTML a line break inside an element starts no heading.
     assert!(
-        !text.contains("](javascript:"),
-        "{what}: a link survived\n{text}"
-    );
-    assert!(
-        !text
-            .lines()
-            .any(|l| l.trim_start().starts_with("# Injected")),
+        what.ends_with(" html")
+            || !text
+                .lines()
+                .any(|l| l.trim_start().starts_with("# Injected")),
         "{what}: a heading was injected\n{text}"
     );
 }
@@ -129,7 +137,7 @@ fn hostile_names_stay_text_in_every_human_format() {
         let r = run(d, args);
         let what = args.join(" ");
         assert!(r.code.is_some_and(|c| c < 2), "{what}: {}", r.text());
-        nothing_injected(&what, &r.stdout);
+        nothing_injected(&what, &r.stdout, args.contains(&"--format"));
         no_hidden(&what, &r.stderr);
         // The name is there, shown.
         assert!(

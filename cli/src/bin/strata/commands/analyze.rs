@@ -190,7 +190,7 @@ fn device(out: &mut String, d: &DeviceAnalysis, explain: bool) {
         out,
         "\n{}: {}; {}{region}; {} × {}{}",
         d.id,
-        d.name,
+        strata::escape::terminal(&d.name),
         d.class.as_str(),
         count(d.units, "unit"),
         d.criticality,
@@ -337,7 +337,14 @@ fn slice_text(s: &FleetSlice) -> String {
     let groups = s
         .by_group
         .iter()
-        .map(|g| format!("{} {} ({})", g.name, f4(g.share), g.devices.join(", ")))
+        .map(|g| {
+            format!(
+                "{} {} ({})",
+                strata::escape::terminal(&g.name),
+                f4(g.share),
+                g.devices.join(", ")
+            )
+        })
         .collect::<Vec<_>>()
         .join("; ");
     format!(
@@ -367,7 +374,7 @@ fn fleet(out: &mut String, a: &FleetAnalysis, explain: bool) {
             format!("{:.1}", l.hhi),
             l.shares
                 .iter()
-                .map(|s| format!("{} {}", s.name, f4(s.share)))
+                .map(|s| format!("{} {}", strata::escape::terminal(&s.name), f4(s.share)))
                 .collect::<Vec<_>>()
                 .join(", "),
         ]);
@@ -376,7 +383,7 @@ fn fleet(out: &mut String, a: &FleetAnalysis, explain: bool) {
     let pooled = f
         .pooled
         .iter()
-        .map(|s| format!("{} {}", s.name, f4(s.share)))
+        .map(|s| format!("{} {}", strata::escape::terminal(&s.name), f4(s.share)))
         .collect::<Vec<_>>()
         .join(", ");
     let rows = vec![
