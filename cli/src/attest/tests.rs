@@ -27,7 +27,7 @@ fn opts(at: &str) -> AttestOptions {
     }
 }
 
-fn strata_map<'d>(doc: &'d Document) -> &'d [MapEntry] {
+fn strata_map(doc: &Document) -> &[MapEntry] {
     let decl = doc.declarations.as_ref().unwrap();
     assert_eq!(decl.attestations[0].assessor, "assessor:strata");
     &decl.attestations[0].map

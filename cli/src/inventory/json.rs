@@ -325,16 +325,7 @@ fn date(v: &Value, pointer: &str) -> Conv<Option<Date>> {
     })
 }
 
-fn type_name(v: &Value) -> &'static str {
-    match v {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
-    }
-}
+use crate::validate::json_type as type_name;
 
 /// `s` as one of `vocabulary` (compared ignoring ASCII case), or an error
 /// listing them.
