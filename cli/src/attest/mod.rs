@@ -232,11 +232,16 @@ pub fn attest(root: &Path, opts: &AttestOptions) -> Result<Attested> {
                 .into_iter()
                 .filter(|r| r.device == device.id)
                 .collect();
-        let bundle = crate::fsutil::read_bounded(
-            &layout::bundle_path(&bom_path),
-            crate::fsutil::MAX_INPUT_BYTES,
-        )
-        .ok();
+        // No bundle is "unsigned"; a bundle that is there but cannot be read
+        // (a FIFO, a device, too large) is an error, never "unsigned".
+        let bundle_path = layout::bundle_path(&bom_path);
+        let bundle = match std::fs::symlink_metadata(&bundle_path) {
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+            _ => Some(crate::fsutil::read_bounded(
+                &bundle_path,
+                crate::fsutil::MAX_INPUT_BYTES,
+            )?),
+        };
         let ctx = claims::Context {
             device,
             checks: report

@@ -185,8 +185,12 @@ pub fn read_file(
     }
 }
 
-/// The files of a source: `path` itself, or the files with the format's
-/// extension directly in the directory `path`, sorted by name.
+/// The files of a source: `path` itself, or the entries with the format's
+/// extension directly in the directory `path`, sorted by name. Every such
+/// entry must be a regular file inside the directory: a FIFO, a device or a
+/// symbolic link leaving the directory is refused (through the guarded
+/// open, which reading checks again), never skipped, so no page of an export
+/// goes missing without an error.
 pub fn source_files(format: SourceFormat, path: &Path) -> Result<Vec<PathBuf>> {
     if !path.is_dir() {
         return Ok(vec![path.to_path_buf()]);
@@ -196,10 +200,10 @@ pub fn source_files(format: SourceFormat, path: &Path) -> Result<Vec<PathBuf>> {
     for entry in entries {
         let entry = entry.map_err(|e| crate::diag::Error::io(path, e))?;
         let p = entry.path();
-        if p.is_file()
-            && p.extension()
-                .is_some_and(|e| e.eq_ignore_ascii_case(format.extension()))
+        if p.extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case(format.extension()))
         {
+            crate::fsutil::check_file(&p, crate::fsutil::Scope::Within(path))?;
             out.push(p);
         }
     }

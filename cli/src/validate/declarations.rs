@@ -63,25 +63,36 @@ pub fn check(path: &Path, doc: &Value, diagnostics: &mut Vec<Diagnostic>) {
         return;
     }
     let bom_path = bound_bom(path);
-    let bom = crate::fsutil::read_bounded(&bom_path, super::MAX_BOM_BYTES)
-        .ok()
-        .and_then(|bytes| {
-            let v: Value = serde_json::from_slice(&bytes).ok()?;
-            Some((Digest::of(&bytes), v))
-        });
-    let Some((digest, bom)) = bom else {
-        diagnostics.push(
+    // The BOM beside the declarations, through the guarded open and inside
+    // their directory: a FIFO, a device or a link leading elsewhere is no BOM.
+    let dir = bom_path.parent().unwrap_or(Path::new("."));
+    let bom = crate::fsutil::read_limited(
+        &bom_path,
+        crate::fsutil::Scope::Within(dir),
+        super::MAX_BOM_BYTES,
+    )
+    .map_err(|e| e.to_string())
+    .and_then(|bytes| {
+        let v: Value = serde_json::from_slice(&bytes).map_err(|e| e.to_string())?;
+        Ok((Digest::of(&bytes), v))
+    });
+    let (digest, bom) = match bom {
+        Ok(found) => found,
+        Err(why) => {
+            diagnostics.push(
             Diagnostic::error(
                 Code::BomLinkMissing,
                 format!(
-                    "the declarations are bound to a BOM, and `{}` beside them is missing or not JSON",
-                    bom_path.display()
+                    "the declarations are bound to a BOM, and `{}` beside them cannot be read as JSON: {}",
+                    crate::fsutil::shown(&bom_path),
+                    crate::escape::terminal(&why)
                 ),
             )
             .pointer(&links[0].0)
             .help("keep the declarations in the directory of the BOM they were written for (`strata attest` puts them there)"),
         );
-        return;
+            return;
+        }
     };
     let serial = bom
         .get("serialNumber")

@@ -7,6 +7,7 @@
 mod aliases;
 mod entries;
 mod injection;
+mod inventories;
 mod links;
 mod names;
 mod not_regular;
