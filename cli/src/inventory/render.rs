@@ -7,6 +7,7 @@ use super::reconcile::{Counts, InventoryReport, SourceReport};
 use super::screen::Via;
 use crate::analyze::screening::Confidence;
 use crate::diag::{Error, Result};
+use crate::escape::{html as esc, markdown as md};
 use crate::model::EntryStatus;
 use crate::table::Table;
 
@@ -220,73 +221,91 @@ fn source(out: &mut Vec<Block>, s: &SourceReport) {
     }
 }
 
-/// Plain text for a terminal.
-pub fn text(r: &InventoryReport) -> String {
-    let mut s = String::new();
+/// Walk the outline, telling `emit` whether a block is a list item and
+/// calling `list` with `true` when a list starts and `false` when it ends:
+/// the list tracking the three renderers share.
+fn walk(
+    r: &InventoryReport,
+    s: &mut String,
+    mut list: impl FnMut(&mut String, bool),
+    mut emit: impl FnMut(&mut String, Block, bool),
+) {
     let mut in_list = false;
     for b in outline(r) {
         let is_item = matches!(&b, Block::Para(p) if p.starts_with("- "));
-        if in_list && !is_item {
-            s.push('\n');
+        if in_list != is_item {
+            list(s, is_item);
         }
         in_list = is_item;
-        match b {
+        emit(s, b, is_item);
+    }
+    if in_list {
+        list(s, false);
+    }
+}
+
+/// `s` ending in exactly one line break.
+fn one_final_newline(mut s: String) -> String {
+    s.truncate(s.trim_end().len());
+    s.push('\n');
+    s
+}
+
+/// Plain text for a terminal (the binary escapes control characters at
+/// its edge).
+pub fn text(r: &InventoryReport) -> String {
+    let mut s = String::new();
+    walk(
+        r,
+        &mut s,
+        |s, starts| {
+            if !starts {
+                s.push('\n');
+            }
+        },
+        |s, b, is_item| match b {
             Block::Heading(1, h) => s.push_str(&format!("{h}\n\n")),
             Block::Heading(_, h) => s.push_str(&format!("{h}\n")),
-            Block::Para(p) if p.starts_with("- ") => s.push_str(&format!("  {p}\n")),
+            Block::Para(p) if is_item => s.push_str(&format!("  {p}\n")),
             Block::Para(p) => s.push_str(&format!("{p}\n\n")),
             Block::Table(t) => {
                 s.push_str(&t.to_text("  "));
                 s.push('\n');
             }
-        }
-    }
-    s.truncate(s.trim_end().len());
-    s.push('\n');
-    s
+        },
+    );
+    one_final_newline(s)
 }
 
-/// Markdown a CIO can forward.
+/// Markdown a CIO can forward; every text from an export is escaped
+/// (`strata::escape::markdown`), so a manufacturer string cannot start a
+/// heading, a link or a tag.
 pub fn markdown(r: &InventoryReport) -> String {
     let mut s = String::new();
-    let mut in_list = false;
-    for b in outline(r) {
-        let is_item = matches!(&b, Block::Para(p) if p.starts_with("- "));
-        if in_list && !is_item {
-            s.push('\n');
-        }
-        in_list = is_item;
-        match b {
+    walk(
+        r,
+        &mut s,
+        |s, starts| {
+            if !starts {
+                s.push('\n');
+            }
+        },
+        |s, b, is_item| match b {
             Block::Heading(level, h) => {
                 s.push_str(&"#".repeat(usize::from(level)));
-                s.push_str(&format!(" {h}\n\n"));
+                s.push_str(&format!(" {}\n\n", md(&h)));
             }
-            Block::Para(p) if is_item => s.push_str(&format!("{p}\n")),
-            Block::Para(p) => s.push_str(&format!("{p}\n\n")),
+            Block::Para(p) if is_item => {
+                s.push_str(&format!("- {}\n", md(p.trim_start_matches("- "))));
+            }
+            Block::Para(p) => s.push_str(&format!("{}\n\n", md(&p))),
             Block::Table(t) => {
                 s.push_str(&t.to_markdown());
                 s.push('\n');
             }
-        }
-    }
-    s.truncate(s.trim_end().len());
-    s.push('\n');
-    s
-}
-
-fn esc(s: &str) -> String {
-    let mut o = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => o.push_str("&amp;"),
-            '<' => o.push_str("&lt;"),
-            '>' => o.push_str("&gt;"),
-            '"' => o.push_str("&quot;"),
-            '\'' => o.push_str("&#39;"),
-            c => o.push(c),
-        }
-    }
-    o
+        },
+    );
+    one_final_newline(s)
 }
 
 /// A self-contained HTML page (no scripts, no external resources).
@@ -294,17 +313,11 @@ pub fn html(r: &InventoryReport) -> String {
     let mut s = String::from(
         "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>Shadow fleet</title>\n<style>\nbody{font:14px/1.4 system-ui,sans-serif;max-width:60em;margin:2em auto;color:#111}\ntable{border-collapse:collapse;margin:.5em 0 1em}\nth,td{border:1px solid #bbb;padding:.2em .5em;text-align:left}\ntd.n{text-align:right}\n@media print{body{margin:0}}\n</style>\n</head>\n<body>\n",
     );
-    let mut in_list = false;
-    for b in outline(r) {
-        let is_item = matches!(&b, Block::Para(p) if p.starts_with("- "));
-        if in_list && !is_item {
-            s.push_str("</ul>\n");
-        }
-        if !in_list && is_item {
-            s.push_str("<ul>\n");
-        }
-        in_list = is_item;
-        match b {
+    walk(
+        r,
+        &mut s,
+        |s, starts| s.push_str(if starts { "<ul>\n" } else { "</ul>\n" }),
+        |s, b, is_item| match b {
             Block::Heading(level, h) => s.push_str(&format!("<h{level}>{}</h{level}>\n", esc(&h))),
             Block::Para(p) if is_item => {
                 s.push_str(&format!("<li>{}</li>\n", esc(p.trim_start_matches("- "))));
@@ -330,11 +343,8 @@ pub fn html(r: &InventoryReport) -> String {
                 }
                 s.push_str("</table>\n");
             }
-        }
-    }
-    if in_list {
-        s.push_str("</ul>\n");
-    }
+        },
+    );
     s.push_str("</body>\n</html>\n");
     s
 }
