@@ -21,7 +21,7 @@ use std::path::{Path, PathBuf};
 
 use crate::diag::{Code, Diagnostic, Error, Result};
 use crate::layout::{self, VENDORS_FILE};
-use crate::model::{self, ApprovedDevices, FileKind, Loaded, Vendor, Vendors};
+use crate::model::{self, ApprovedDevices, FileKind, Loaded, Stack, Vendor, Vendors};
 use crate::names;
 use crate::yaml::escape_token;
 
@@ -154,16 +154,103 @@ impl Fleet {
         }
     }
 
-    /// The vendor id closest to an unknown name, for "did you mean" hints.
+    /// The vendor id closest to an unknown name, for "did you mean" hints:
+    /// an id within a few edits, else the one vendor whose normalised legal
+    /// name or alias shares its leading words with the name's ("Xiaomi
+    /// Corp. Ltd" for a vendor named "Xiaomi Corporation").
     pub fn suggest(&self, name: &str) -> Option<&str> {
-        self.vendors
+        let by_id = self
+            .vendors
             .value
             .vendors
             .keys()
             .map(|id| (names::edit_distance(name, id), id.as_str()))
             .filter(|(d, id)| *d <= 2.max(id.len() / 4))
             .min()
-            .map(|(_, id)| id)
+            .map(|(_, id)| id);
+        if by_id.is_some() {
+            return by_id;
+        }
+        let key = names::normalize(name);
+        if key.is_empty() {
+            return None;
+        }
+        let near: BTreeSet<&str> = self
+            .names
+            .iter()
+            .filter(|(k, _)| names::is_token_prefix(&key, k))
+            .flat_map(|(_, found)| found.iter().map(|(id, _)| id.as_str()))
+            .collect();
+        match near.len() {
+            1 => near.into_iter().next(),
+            _ => None,
+        }
+    }
+
+    /// The diagnostic for a vendor name (`what`: supplier, operator, …)
+    /// that does not resolve: unknown, with the closest id as a hint, or
+    /// ambiguous, with the candidates.
+    pub fn unresolved(&self, name: &str, what: &str) -> Diagnostic {
+        let file = if self.root == Path::new(".") {
+            PathBuf::from(VENDORS_FILE)
+        } else {
+            self.root.join(VENDORS_FILE)
+        };
+        match self.resolve(name) {
+            Resolution::Ambiguous(ids) => {
+                let list = ids
+                    .iter()
+                    .map(|id| {
+                        let n = self.vendor(id).map(|v| v.name.as_str()).unwrap_or("?");
+                        format!("`{id}` ({n})")
+                    })
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                Diagnostic::error(
+                    Code::AmbiguousVendor,
+                    format!("{what} `{name}` matches the names of several vendors: {list}"),
+                )
+                .help("name the vendor by its id")
+            }
+            _ => {
+                let hint = match self.suggest(name) {
+                    Some(s) => format!(
+                        "did you mean `{s}`? otherwise add `{name}` to {}",
+                        file.display()
+                    ),
+                    None => format!(
+                        "add `{name}` to {} or name the vendor by its id, legal name or a declared alias (suppliers are never grouped by guesswork)",
+                        file.display()
+                    ),
+                };
+                Diagnostic::error(
+                    Code::UnknownVendor,
+                    format!("{what} `{name}` is not in vendors.yaml"),
+                )
+                .help(hint)
+            }
+        }
+    }
+
+    /// A note for every vendor name in `stack` written as a legal name or
+    /// alias rather than an id, saying which vendor it resolved to.
+    pub fn alias_notes(&self, stack: &Loaded<Stack>) -> Vec<Diagnostic> {
+        stack
+            .value
+            .vendor_names()
+            .into_iter()
+            .filter_map(|(ptr, what, name)| match self.resolve(&name) {
+                Resolution::Alias { id, matched } => Some(stack.diag_at(
+                    Diagnostic::note(
+                        Code::VendorNameResolved,
+                        format!("{what} `{name}` is vendor `{id}` (by its declared name \"{matched}\")"),
+                    )
+                    .help(format!("write `{id}` to silence this note")),
+                    &ptr,
+                )),
+                _ => None,
+            })
+            .collect()
     }
 
     /// A vendor by id or declared name (see [`Fleet::resolve`]).
@@ -372,6 +459,54 @@ mod tests {
         assert_eq!(f.resolve("xiaomi-ev"), Resolution::Unknown);
         assert_eq!(f.suggest("qualcom"), Some("qualcomm"));
         assert_eq!(f.suggest("nokia"), None);
+        // As the name appears on a vendor's documents.
+        assert_eq!(f.resolve("XIAOMI CORP.").id(), Some("xiaomi"));
+        // A longer legal name than any declared one suggests its vendor.
+        assert_eq!(f.suggest("XIAOMI HOLDINGS LIMITED"), Some("xiaomi"));
+        let d = f.unresolved("XIAOMI HOLDINGS LIMITED", "supplier");
+        assert_eq!(d.code, Code::UnknownVendor);
+        assert!(d.help.unwrap().starts_with("did you mean `xiaomi`?"));
+    }
+
+    #[test]
+    fn names_written_as_aliases_get_a_note_with_the_id() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join(VENDORS_FILE),
+            "version: 1\nvendors:\n  xiaomi: {name: Xiaomi Corporation, jurisdiction: CN}\n  tsmc: {name: Taiwan Semiconductor Manufacturing Company Limited, jurisdiction: TW}\n",
+        )
+        .unwrap();
+        let f = Fleet::open(dir.path()).unwrap();
+        let stack_path = dir.path().join("s.yaml");
+        std::fs::write(
+            &stack_path,
+            "version: 1\ndevice: {id: d, name: D, class: phone, manufacturer: \"XIAOMI CORP.\"}\nlayers:\n  silicon: {supplier: xiaomi, product: X, upstream: [\"Taiwan Semiconductor Manufacturing Co., Ltd.\"]}\n",
+        )
+        .unwrap();
+        let stack: Loaded<Stack> = model::load(&stack_path, FileKind::Stack).unwrap();
+        let notes = f.alias_notes(&stack);
+        let got: Vec<(&str, &str)> = notes
+            .iter()
+            .map(|n| (n.pointer.as_deref().unwrap(), n.message.as_str()))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                (
+                    "/device/manufacturer",
+                    "manufacturer `XIAOMI CORP.` is vendor `xiaomi` (by its declared name \"Xiaomi Corporation\")"
+                ),
+                (
+                    "/layers/silicon/upstream/0",
+                    "upstream vendor `Taiwan Semiconductor Manufacturing Co., Ltd.` is vendor `tsmc` (by its declared name \"Taiwan Semiconductor Manufacturing Company Limited\")"
+                ),
+            ]
+        );
+        assert!(
+            notes
+                .iter()
+                .all(|n| n.severity == crate::diag::Severity::Note)
+        );
     }
 
     #[test]

@@ -102,15 +102,14 @@ pub fn fmt_paths(paths: &[PathBuf], opts: &FmtOptions) -> Result<Report> {
     // (file, kind by name, named explicitly)
     let mut files: Vec<(PathBuf, Option<FileKind>, bool)> = Vec::new();
     for path in paths {
-        if path.is_dir() {
+        // What the path is, said as it is: a FIFO or a device is refused by
+        // the guarded open with what it is, a missing path by the system.
+        let meta = std::fs::metadata(path).map_err(|e| Error::io(path, e))?;
+        if meta.is_dir() {
             files.extend(discover(path)?.into_iter().map(|(f, k)| (f, k, false)));
-        } else if path.is_file() {
-            files.push((path.to_path_buf(), None, true));
         } else {
-            return Err(Error::io(
-                path,
-                std::io::Error::new(std::io::ErrorKind::NotFound, "no such file or directory"),
-            ));
+            fsutil::check_file(path, fsutil::Scope::Given)?;
+            files.push((path.to_path_buf(), None, true));
         }
     }
     files.sort_by(|a, b| a.0.cmp(&b.0).then(b.2.cmp(&a.2)));

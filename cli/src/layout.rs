@@ -30,6 +30,8 @@ pub const POLICY_FILE: &str = "policy.yaml";
 pub const APPROVED_FILE: &str = "approved-devices.yaml";
 /// The restricted and designation lists.
 pub const DESIGNATIONS_FILE: &str = "designations.yaml";
+/// The device catalog: what MDM and fleet systems report → stacks, vendors.
+pub const CATALOG_FILE: &str = "catalog.yaml";
 /// The directory of stack manifests.
 pub const STACKS_DIR: &str = "stacks";
 /// The default attestations directory.
@@ -40,6 +42,10 @@ pub const REVIEWS_FILE: &str = "reviews.yaml";
 pub const BOM_FILE: &str = "bom.cdx.json";
 /// Its Sigstore bundle.
 pub const BUNDLE_FILE: &str = "bom.sigstore.json";
+/// A device's CycloneDX 1.6 declarations (CDXA), beside its BOM.
+pub const DECLARATIONS_FILE: &str = "declarations.cdx.json";
+/// The Sigstore bundle of a device's declarations.
+pub const DECLARATIONS_BUNDLE_FILE: &str = "declarations.sigstore.json";
 /// The suffix of every Sigstore bundle strata writes or looks for.
 pub const BUNDLE_SUFFIX: &str = ".sigstore.json";
 
@@ -61,6 +67,11 @@ pub fn approved_devices(root: &Path) -> PathBuf {
 /// `<root>/designations.yaml`.
 pub fn designations(root: &Path) -> PathBuf {
     root.join(DESIGNATIONS_FILE)
+}
+
+/// `<root>/catalog.yaml`.
+pub fn catalog(root: &Path) -> PathBuf {
+    root.join(CATALOG_FILE)
 }
 
 /// `<root>/stacks`.

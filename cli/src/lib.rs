@@ -13,11 +13,14 @@
 
 pub mod analyze;
 pub mod assemble;
+pub mod attest;
 pub mod canon;
+pub mod cdxa;
 pub mod check;
 pub mod clock;
 pub mod diag;
 pub mod digest;
+pub mod escape;
 pub mod evidence;
 pub mod fleet;
 pub mod fmt;
@@ -26,6 +29,7 @@ pub mod gate;
 pub mod hashing;
 pub mod history;
 pub mod init;
+pub mod inventory;
 pub mod layout;
 pub mod memo;
 pub mod model;
@@ -47,10 +51,14 @@ pub const LAYERS: &[(&str, &[&str])] = &[
     (
         "foundation",
         &[
-            "diag", "names", "table", "clock", "check", "yaml", "fsutil", "digest", "layout",
+            "escape", "diag", "names", "table", "clock", "check", "yaml", "fsutil", "digest",
+            "layout",
         ],
     ),
-    ("formats", &["model", "hashing", "validate", "sigstore"]),
+    (
+        "formats",
+        &["model", "hashing", "cdxa", "validate", "sigstore"],
+    ),
     (
         "readers",
         &[
@@ -63,8 +71,9 @@ pub const LAYERS: &[(&str, &[&str])] = &[
             "init",
         ],
     ),
-    ("analysis", &["analyze", "assemble", "history"]),
+    ("analysis", &["analyze", "assemble", "history", "inventory"]),
     ("reviews", &["review"]),
     ("gate", &["gate"]),
+    ("declarations", &["attest"]),
     ("documents", &["report", "memo", "outputs"]),
 ];

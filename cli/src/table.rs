@@ -1,9 +1,19 @@
 //! Plain-text and Markdown tables for terminal reports: columns aligned by
-//! character count, numbers right-aligned, no colour; and [`count`], a
+//! character count, numbers right-aligned, no colour. Cells are plain text,
+//! escaped for the medium: [`escape::terminal`] in [`Table::to_text`] and
+//! [`grid`], [`escape::markdown`] in [`Table::to_markdown`]. And [`count`], a
 //! number with its noun in the right number ("1 device", "2 devices").
 
-/// `n` and the noun for it: `one` when `n` is 1, else `many`.
-pub fn count(n: u64, one: &str, many: &str) -> String {
+use crate::escape;
+
+/// `n` and a noun, plural unless `n` is 1: `1 unit`, `120 units`.
+pub fn count(n: u64, noun: &str) -> String {
+    count_as(n, noun, &format!("{noun}s"))
+}
+
+/// `n` and the noun for it: `one` when `n` is 1, else `many` (`1 entry`,
+/// `2 entries`).
+pub fn count_as(n: u64, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
 }
 
@@ -47,9 +57,10 @@ impl Table {
         grid(&all, &self.right, indent)
     }
 
-    /// A GitHub-flavoured Markdown table; `|` in cells is escaped.
+    /// A GitHub-flavoured Markdown table; cells are escaped as Markdown
+    /// text (`|`, line breaks, tags, links and the rest).
     pub fn to_markdown(&self) -> String {
-        let cell = |s: &str| s.replace('|', "\\|").replace('\n', " ");
+        let cell = |s: &str| escape::markdown(s);
         let mut out = format!(
             "| {} |\n",
             self.headers
@@ -80,8 +91,14 @@ impl Table {
 
 /// Rows of cells as aligned plain text, each line starting with `indent`;
 /// `right` lists right-aligned (numeric) columns. Trailing spaces are
-/// trimmed.
+/// trimmed. Cells are escaped for a terminal (a line break, an escape
+/// sequence or a bidi control in a cell is shown, not obeyed).
 pub fn grid(rows: &[Vec<String>], right: &[usize], indent: &str) -> String {
+    let rows: Vec<Vec<String>> = rows
+        .iter()
+        .map(|r| r.iter().map(|c| escape::terminal(c).into_owned()).collect())
+        .collect();
+    let rows = rows.as_slice();
     let cols = rows.iter().map(|r| r.len()).max().unwrap_or(0);
     let width: Vec<usize> = (0..cols)
         .map(|c| {
@@ -120,9 +137,9 @@ mod tests {
 
     #[test]
     fn counts_name_one_and_many() {
-        assert_eq!(count(1, "device", "devices"), "1 device");
-        assert_eq!(count(0, "device", "devices"), "0 devices");
-        assert_eq!(count(12, "unit", "units"), "12 units");
+        assert_eq!(count(1, "device"), "1 device");
+        assert_eq!(count(0, "device"), "0 devices");
+        assert_eq!(count(12, "unit"), "12 units");
     }
 
     #[test]
@@ -136,5 +153,21 @@ mod tests {
         );
         assert!(t.to_markdown().contains("| a\\|b | 5 |"));
         assert!(t.to_markdown().contains("| --- | ---: |"));
+    }
+
+    #[test]
+    fn hostile_cells_are_escaped_for_each_medium() {
+        let mut t = Table::new(&["name"]);
+        t.row(vec!["Pixel\u{1b}[31m\u{202e}\n# <img src=x>".into()]);
+        let text = t.to_text("");
+        assert!(
+            text.contains("Pixel\\u{1b}[31m\\u{202e}\\u{a}# <img src=x>"),
+            "{text}"
+        );
+        let md = t.to_markdown();
+        assert!(
+            md.contains("| Pixel\\u{1b}\\[31m\\u{202e} \\# &lt;img src=x&gt; |"),
+            "{md}"
+        );
     }
 }

@@ -9,8 +9,14 @@
 //! It reads the event stream of `saphyr-parser` (a maintained YAML 1.2 parser)
 //! and builds the tree itself, which lets it defend against hostile input:
 //! - the input size is bounded by the caller (see `fsutil::read_bounded`);
-//! - aliases are expanded against a node budget, so a "billion laughs" alias
-//!   bomb is refused after [`MAX_NODES`] nodes instead of exhausting memory;
+//! - aliases are expanded against a budget of bytes, [`alias_budget`]: the
+//!   expanded document (every scalar's text, plus one byte a node) may be at
+//!   most [`ALIAS_FACTOR`] times the input (at least [`ALIAS_FLOOR`], never
+//!   more than [`MAX_EXPANDED_BYTES`]), so a "billion laughs" bomb or a
+//!   megabyte scalar aliased a thousand times is refused with
+//!   `yaml-alias-budget` before it is built; a document without aliases
+//!   never reaches the budget;
+//! - and against a budget of [`MAX_NODES`] nodes;
 //! - nesting depth is bounded by [`MAX_DEPTH`];
 //! - duplicate mapping keys, non-scalar keys, multiple documents and
 //!   unknown tags are errors.
@@ -28,15 +34,36 @@ use serde_json::{Map, Number, Value};
 use crate::diag::{Code, Diagnostic, Error, Position, Result};
 
 /// Most nodes a document may expand to, aliases included.
-pub const MAX_NODES: usize = 1_000_000;
+pub const MAX_NODES: usize = 400_000;
+/// How many times its own size a document may expand to through aliases.
+pub const ALIAS_FACTOR: usize = 4;
+/// The expansion every document may reach, however small.
+pub const ALIAS_FLOOR: usize = 1024 * 1024;
+/// The expansion no document may exceed: the input cap, 64 MiB.
+pub const MAX_EXPANDED_BYTES: usize = 64 * 1024 * 1024;
+
+/// The expanded size in bytes a document of `input_len` bytes may reach.
+pub fn alias_budget(input_len: usize) -> usize {
+    input_len
+        .saturating_mul(ALIAS_FACTOR)
+        .clamp(ALIAS_FLOOR, MAX_EXPANDED_BYTES)
+}
 /// Deepest nesting accepted.
 pub const MAX_DEPTH: usize = 128;
+
+/// Where one member's key and value start.
+#[derive(Debug, Default, Clone, Copy)]
+struct Slot {
+    key: Option<Position>,
+    value: Option<Position>,
+}
 
 /// Source positions of every value in a parsed document, by JSON pointer.
 #[derive(Debug, Default, Clone)]
 pub struct Spans {
-    values: HashMap<String, Position>,
-    keys: HashMap<String, Position>,
+    /// By pointer: where its key starts (members of mappings) and where its
+    /// value starts. One entry a pointer keeps the table small.
+    slots: HashMap<Box<str>, Slot>,
     /// Character ranges `[start, end)` covered by scalars (keys and values),
     /// so a `#` inside a quoted or block scalar is not taken for a comment.
     scalars: Vec<(usize, usize)>,
@@ -45,25 +72,26 @@ pub struct Spans {
 impl Spans {
     /// Where the value at `pointer` starts.
     pub fn value(&self, pointer: &str) -> Option<Position> {
-        self.values.get(pointer).copied()
+        self.slots.get(pointer).and_then(|s| s.value)
     }
 
     /// Where the key of the member at `pointer` starts (its value's position
     /// for array items and the root).
     pub fn key(&self, pointer: &str) -> Option<Position> {
-        self.keys
-            .get(pointer)
-            .copied()
-            .or_else(|| self.value(pointer))
+        let slot = self.slots.get(pointer)?;
+        slot.key.or(slot.value)
     }
 
     /// Every recorded position: `(pointer, position, is_key)`. Keys are the
     /// positions of mapping keys; values those of values and sequence items.
     pub fn entries(&self) -> impl Iterator<Item = (&str, Position, bool)> {
-        self.keys
-            .iter()
-            .map(|(p, pos)| (p.as_str(), *pos, true))
-            .chain(self.values.iter().map(|(p, pos)| (p.as_str(), *pos, false)))
+        self.slots.iter().flat_map(|(p, s)| {
+            let p: &str = p;
+            s.key
+                .map(|k| (p, k, true))
+                .into_iter()
+                .chain(s.value.map(|v| (p, v, false)))
+        })
     }
 
     /// Character ranges `[start, end)` of every scalar in the document.
@@ -102,24 +130,48 @@ enum Frame {
     Seq {
         items: Vec<Value>,
         anchor: usize,
-        start_nodes: usize,
+        start: Size,
         pointer: String,
     },
     Map {
         map: Map<String, Value>,
         anchor: usize,
-        start_nodes: usize,
+        start: Size,
         pointer: String,
         pending_key: Option<String>,
     },
 }
 
+/// How much of the document has been built: nodes, and bytes (each
+/// scalar's text plus one per node).
+#[derive(Debug, Clone, Copy, Default)]
+struct Size {
+    nodes: usize,
+    bytes: usize,
+}
+
+impl Size {
+    fn since(self, start: Size) -> Size {
+        Size {
+            nodes: self.nodes - start.nodes,
+            bytes: self.bytes - start.bytes,
+        }
+    }
+}
+
 struct Builder<'a> {
     file: &'a Path,
     stack: Vec<Frame>,
-    anchors: HashMap<usize, (Value, usize)>,
+    /// Anchored values and their expanded size.
+    anchors: HashMap<usize, (Value, Size)>,
     spans: Spans,
-    nodes: usize,
+    built: Size,
+    /// The most bytes the document may expand to ([`alias_budget`]).
+    budget: usize,
+    /// The input's size, for messages.
+    input_len: usize,
+    /// The most nodes the document may expand to ([`MAX_NODES`]).
+    max_nodes: usize,
     root: Option<Value>,
     documents: usize,
 }
@@ -151,16 +203,33 @@ impl<'a> Builder<'a> {
         }
     }
 
-    fn count(&mut self, n: usize, span: &Span) -> Result<()> {
-        self.nodes += n;
-        if self.nodes > MAX_NODES {
+    fn count(&mut self, n: Size, span: &Span) -> Result<()> {
+        self.built.nodes = self.built.nodes.saturating_add(n.nodes);
+        self.built.bytes = self.built.bytes.saturating_add(n.bytes);
+        if self.built.nodes > self.max_nodes {
             return Err(self
                 .err(
                     Code::YamlTooManyNodes,
-                    format!("document expands to more than {MAX_NODES} nodes"),
+                    format!("document expands to more than {} nodes", self.max_nodes),
                     span,
                 )
                 .with_help("aliases that expand recursively (an \"alias bomb\") are refused"));
+        }
+        if self.built.bytes > self.budget {
+            return Err(self
+                .err(
+                    Code::YamlAliasBudget,
+                    format!(
+                        "aliases expand this document ({}) beyond {}: a document may expand to {} times its size (at least {}, at most {})",
+                        crate::fsutil::human_bytes(self.input_len as u64),
+                        crate::fsutil::human_bytes(self.budget as u64),
+                        ALIAS_FACTOR,
+                        crate::fsutil::human_bytes(ALIAS_FLOOR as u64),
+                        crate::fsutil::human_bytes(MAX_EXPANDED_BYTES as u64),
+                    ),
+                    span,
+                )
+                .with_help("write the repeated value out, or alias smaller values; an alias repeats its whole anchored value"));
         }
         Ok(())
     }
@@ -224,14 +293,17 @@ impl<'a> Builder<'a> {
         if is_key {
             return;
         }
-        self.spans.values.insert(pointer, position(span));
+        self.spans
+            .slots
+            .entry(pointer.into_boxed_str())
+            .or_default()
+            .value = Some(position(span));
     }
 
     fn record_key_span(&mut self, key: &str, span: &Span) {
         if let Some(Frame::Map { pointer, .. }) = self.stack.last() {
-            self.spans
-                .keys
-                .insert(format!("{pointer}/{}", escape_token(key)), position(span));
+            let pointer = format!("{pointer}/{}", escape_token(key)).into_boxed_str();
+            self.spans.slots.entry(pointer).or_default().key = Some(position(span));
         }
     }
 
@@ -252,17 +324,27 @@ impl<'a> Builder<'a> {
                 Ok(())
             }
             Event::Alias(id) => {
-                let Some((value, size)) = self.anchors.get(&id).cloned() else {
+                // Counted before the value is cloned: a refused alias costs
+                // nothing.
+                let Some(size) = self.anchors.get(&id).map(|(_, size)| *size) else {
                     return Err(self.err(Code::YamlSyntax, "alias to an unknown anchor", &span));
                 };
                 self.count(size, &span)?;
+                let Some((value, _)) = self.anchors.get(&id) else {
+                    return Err(self.err(Code::YamlSyntax, "alias to an unknown anchor", &span));
+                };
+                let value = value.clone();
                 self.record_span(&span);
                 self.place(value, &span)
             }
             Event::Scalar(text, style, anchor, tag) => {
                 let (_, is_key) = self.next_slot();
                 let value = self.resolve_scalar(&text, style, tag.as_deref(), &span)?;
-                self.count(1, &span)?;
+                let size = Size {
+                    nodes: 1,
+                    bytes: text.len() + 1,
+                };
+                self.count(size, &span)?;
                 self.spans
                     .scalars
                     .push((span.start.index(), span.end.index()));
@@ -275,7 +357,7 @@ impl<'a> Builder<'a> {
                     self.record_span(&span);
                 }
                 if anchor > 0 {
-                    self.anchors.insert(anchor, (value.clone(), 1));
+                    self.anchors.insert(anchor, (value.clone(), size));
                 }
                 self.place(value, &span)
             }
@@ -285,22 +367,25 @@ impl<'a> Builder<'a> {
                 let Some(frame) = self.stack.pop() else {
                     return Err(self.err(Code::YamlSyntax, "unbalanced collection end", &span));
                 };
-                let (value, anchor, start_nodes) = match frame {
+                let (value, anchor, start) = match frame {
                     Frame::Seq {
                         items,
                         anchor,
-                        start_nodes,
+                        start,
                         ..
-                    } => (Value::Array(items), anchor, start_nodes),
+                    } => (Value::Array(items), anchor, start),
                     Frame::Map {
-                        map,
-                        anchor,
-                        start_nodes,
-                        ..
-                    } => (Value::Object(map), anchor, start_nodes),
+                        map, anchor, start, ..
+                    } => (Value::Object(map), anchor, start),
                 };
                 if anchor > 0 {
-                    let size = self.nodes - start_nodes + 1;
+                    // The collection's own node (counted before `start`)
+                    // and everything in it.
+                    let inner = self.built.since(start);
+                    let size = Size {
+                        nodes: inner.nodes + 1,
+                        bytes: inner.bytes + 1,
+                    };
                     self.anchors.insert(anchor, (value.clone(), size));
                 }
                 self.place(value, &span)
@@ -338,20 +423,20 @@ impl<'a> Builder<'a> {
             return Err(self.err(Code::YamlComplexKey, "mapping keys must be scalars", &span));
         }
         self.record_span(&span);
-        self.count(1, &span)?;
-        let start_nodes = self.nodes;
+        self.count(Size { nodes: 1, bytes: 1 }, &span)?;
+        let start = self.built;
         self.stack.push(if is_seq {
             Frame::Seq {
                 items: Vec::new(),
                 anchor,
-                start_nodes,
+                start,
                 pointer,
             }
         } else {
             Frame::Map {
                 map: Map::new(),
                 anchor,
-                start_nodes,
+                start,
                 pointer,
                 pending_key: None,
             }
@@ -509,12 +594,19 @@ impl WithHelp for Error {
 /// Parse YAML `text` (read from `file`, used in diagnostics) into a JSON value
 /// and the positions of its members. An empty document is `null`.
 pub fn parse(text: &str, file: &Path) -> Result<(Value, Spans)> {
+    parse_limited(text, file, MAX_NODES)
+}
+
+fn parse_limited(text: &str, file: &Path, max_nodes: usize) -> Result<(Value, Spans)> {
     let mut b = Builder {
+        max_nodes,
         file,
         stack: Vec::new(),
         anchors: HashMap::new(),
         spans: Spans::default(),
-        nodes: 0,
+        built: Size::default(),
+        budget: alias_budget(text.len()),
+        input_len: text.len(),
         root: None,
         documents: 0,
     };
@@ -592,8 +684,47 @@ mod tests {
                 p = i - 1
             ));
         }
+        // Ten-fold aliases of tiny scalars: the node cap stops it first.
         let e = p(&y).unwrap_err();
         assert_eq!(e.diagnostics()[0].code, "yaml-too-many-nodes");
+        // Without aliases, nodes are still bounded.
+        let y = format!("[{}]", vec!["a"; 1001].join(","));
+        let e = parse_limited(&y, Path::new("t.yaml"), 1000).unwrap_err();
+        assert_eq!(e.diagnostics()[0].code, "yaml-too-many-nodes");
+    }
+
+    #[test]
+    fn aliases_are_bounded_by_the_bytes_they_expand_to() {
+        // One 256 KiB scalar aliased 100 times: 25 MiB from a 257 KiB file.
+        let big = "x".repeat(256 * 1024);
+        let mut y = format!("big: &b {big}\nlist:\n");
+        for _ in 0..100 {
+            y.push_str("  - *b\n");
+        }
+        let e = p(&y).unwrap_err();
+        let d = &e.diagnostics()[0];
+        assert_eq!(d.code, "yaml-alias-budget");
+        // Refused at the alias that crossed the budget (1 MiB: the floor),
+        // with its line.
+        assert_eq!(d.position.map(|p| p.line), Some(6));
+        // Three uses of it fit in the floor.
+        let ok = format!("big: &b {big}\nlist: [*b, *b, *b]\n");
+        assert_eq!(
+            p(&ok).unwrap().0["list"][2].as_str().unwrap().len(),
+            256 * 1024
+        );
+        assert_eq!(alias_budget(10), ALIAS_FLOOR);
+        assert_eq!(alias_budget(1 << 20), 4 << 20);
+        assert_eq!(alias_budget(60 << 20), MAX_EXPANDED_BYTES);
+    }
+
+    #[test]
+    fn documents_without_aliases_never_reach_the_budget() {
+        // Many tiny nodes: the densest a document gets without aliases.
+        let y = format!("[{}]", vec!["a"; 50_000].join(","));
+        assert_eq!(p(&y).unwrap().0.as_array().unwrap().len(), 50_000);
+        let y = format!("[{}]", vec!["\"\""; 50_000].join(","));
+        assert!(p(&y).is_ok());
     }
 
     #[test]

@@ -193,6 +193,76 @@ fn a_supplier_named_by_alias_is_grouped_with_its_vendor() {
 }
 
 #[test]
+fn a_supplier_written_as_its_legal_name_resolves_with_a_note() {
+    let fleet = example_fleet();
+    let p = fleet.path().join("stacks/xiaomi-15s-pro-cn.yaml");
+    let text = std::fs::read_to_string(&p).unwrap().replacen(
+        "  silicon:\n    supplier: xiaomi",
+        "  silicon:\n    supplier: \"XIAOMI CORP.\"",
+        1,
+    );
+    std::fs::write(&p, text).unwrap();
+    let out = strata(fleet.path()).arg("analyze").output().unwrap();
+    assert!(out.status.success(), "{}", render(&out, fleet.path()));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("note[vendor-name-resolved]: supplier `XIAOMI CORP.` is vendor `xiaomi`"),
+        "{stderr}"
+    );
+    let v = json(fleet.path(), &[]);
+    let part = &device(&v, "xiaomi-15s-pro-cn")["layers"][0]["parts"][0]["vendor"];
+    assert_eq!(part["id"], "xiaomi");
+    assert_eq!(part["written_as"], "XIAOMI CORP.");
+    // The attestation records the vendor id, not the name as written.
+    let out = strata(fleet.path())
+        .args(["assemble", "stacks/xiaomi-15s-pro-cn.yaml"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", render(&out, fleet.path()));
+    let bom = String::from_utf8(out.stdout).unwrap();
+    assert!(!bom.contains("XIAOMI CORP."));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("vendor-name-resolved"));
+}
+
+#[test]
+fn a_legal_name_that_matches_no_vendor_suggests_the_id() {
+    let fleet = example_fleet();
+    let p = fleet.path().join("stacks/xiaomi-15s-pro-cn.yaml");
+    let text = std::fs::read_to_string(&p).unwrap().replacen(
+        "  silicon:\n    supplier: xiaomi",
+        "  silicon:\n    supplier: \"XIAOMI HOLDINGS LIMITED\"",
+        1,
+    );
+    std::fs::write(&p, text).unwrap();
+    for cmd in [
+        &["analyze"][..],
+        &["assemble", "stacks/xiaomi-15s-pro-cn.yaml"],
+    ] {
+        let out = strata(fleet.path()).args(cmd).output().unwrap();
+        assert_eq!(out.status.code(), Some(2));
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(stderr.contains("error[unknown-vendor]"), "{stderr}");
+        assert!(stderr.contains("did you mean `xiaomi`?"), "{stderr}");
+    }
+}
+
+#[test]
+fn upstream_roles_are_shown() {
+    let fleet = example_fleet();
+    let v = json(fleet.path(), &[]);
+    let silicon = &device(&v, "xiaomi-15s-pro-cn")["layers"][0];
+    assert_eq!(silicon["upstream"][1]["id"], "tsmc");
+    assert_eq!(silicon["upstream"][1]["role"], "fab");
+    assert_eq!(silicon["upstream"][1]["role_label"], "fab");
+    let out = strata(fleet.path()).arg("analyze").output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("upstream: arm (IP licensor), tsmc (fab)"),
+        "{text}"
+    );
+}
+
+#[test]
 fn unknown_supplier_is_an_input_error_with_its_line() {
     let fleet = example_fleet();
     let p = fleet.path().join("stacks/laptop.yaml");

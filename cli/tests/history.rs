@@ -442,6 +442,34 @@ fn log_reads_reviews_files_in_any_layout() {
 }
 
 #[test]
+fn diff_reads_reviews_files_in_any_layout() {
+    let f = fixture();
+    let d = f.tmp.path();
+    // The same review rewritten in flow style, plus a new one: the files
+    // are compared as reviews, not as text.
+    let path = d.join("attestations/reviews.yaml");
+    let old = strata::history::parse_reviews_lenient(&std::fs::read_to_string(&path).unwrap());
+    let r = &old[0];
+    let text = format!(
+        "version: 1\nreviews:\n- {{reviewer: \"{}\", device: phone, digest: \"{}\", verdict: approve, criteria: [dpo-approved, security-reviewed], date: \"{}\", note: \"{}\"}}\n- {{device: phone, digest: \"{}\", verdict: reject, criteria: [dpo-approved], reviewer: Dee, date: \"2026-11-03T00:00:00Z\"}}\n",
+        r.reviewer,
+        r.digest,
+        r.date,
+        r.note.as_deref().unwrap(),
+        r.digest
+    );
+    std::fs::write(&path, text).unwrap();
+    reopen(&f).commit("hand-edited reviews");
+    let diff = json(&f, &["diff", "HEAD~1", "HEAD", "--format", "json"]);
+    let devices = diff["devices"].as_array().unwrap();
+    assert_eq!(devices.len(), 1, "{diff}");
+    assert_eq!(devices[0]["device"], "phone");
+    assert_eq!(devices[0]["reviews_added"][0]["reviewer"], "Dee");
+    assert_eq!(devices[0]["reviews_added"].as_array().unwrap().len(), 1);
+    assert!(devices[0].get("reviews_removed").is_none(), "{diff}");
+}
+
+#[test]
 fn diff_and_log_find_the_attestations_from_the_fleet() {
     let f = fixture();
     let d = f.tmp.path();
@@ -507,4 +535,251 @@ fn diff_and_log_find_the_attestations_from_the_fleet() {
     assert_eq!(code, 0, "{text}");
     assert!(text.contains("phone"), "{text}");
     assert!(!text.contains("car"), "{text}");
+}
+
+/// The JSON output of `strata ARGS` in the fixture (exit 0 required).
+fn json(f: &Fixture, args: &[&str]) -> Value {
+    let out = strata(f.tmp.path()).args(args).output().unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+/// `(kind, commit)` of each entry of a JSON log.
+fn kinds(log: &Value) -> Vec<(String, String)> {
+    log["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            (
+                e["kind"].as_str().unwrap().to_string(),
+                e["commit"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+fn reopen(f: &Fixture) -> Repo {
+    Repo {
+        git: git2::Repository::open(f.tmp.path()).unwrap(),
+        dir: f.tmp.path().to_path_buf(),
+        clock: 1_793_600_000,
+    }
+}
+
+fn review(device: &str, bom_text: &str, note: &str) -> strata::model::Review {
+    strata::model::Review {
+        device: device.into(),
+        digest: strata::digest::Digest::of(bom_text.as_bytes()),
+        verdict: strata::model::Verdict::Approve,
+        criteria: vec!["security-reviewed".into()],
+        reviewer: "Sam Sec <sam@example.org>".into(),
+        date: "2026-11-05T09:00:00Z".parse().unwrap(),
+        expires: None,
+        note: Some(note.into()),
+    }
+}
+
+#[test]
+fn reverted_renamed_and_returning_attestations() {
+    let f = fixture();
+    let d = f.tmp.path();
+    let mut r = reopen(&f);
+    // The phone's attestation goes back to the blob it had in the first
+    // commit; the tablet's directory is renamed (same blobs, new path); the
+    // car, removed before, comes back; then a commit outside the
+    // attestations.
+    write(d, "attestations/phone/bom.cdx.json", &bom("phone", &V1));
+    let revert = r.commit("phone: back to OS 15").to_string();
+    std::fs::rename(d.join("attestations/tablet"), d.join("attestations/tab")).unwrap();
+    let rename = r.commit("rename tablet to tab").to_string();
+    write(d, "attestations/car/bom.cdx.json", &bom("car", &V2));
+    let back = r.commit("car returns").to_string();
+    write(d, "fleet/notes.txt", "nothing to do with attestations\n");
+    r.commit("notes");
+
+    let phone = json(&f, &["log", "phone", "--format", "json"]);
+    let first = &phone["entries"][0];
+    assert_eq!(first["commit"], revert.as_str());
+    assert_eq!(first["kind"], "attestation");
+    assert_eq!(
+        first["digest"].as_str(),
+        Some(
+            strata::digest::Digest::of(bom("phone", &V1).as_bytes())
+                .to_string()
+                .as_str()
+        )
+    );
+    assert!(
+        first["summary"].as_str().unwrap().contains("16 → 15"),
+        "{first}"
+    );
+    assert_eq!(phone["commits"], 9);
+
+    let tablet = kinds(&json(&f, &["log", "tablet", "--format", "json"]));
+    assert_eq!(tablet[0], ("attestation".to_string(), rename.clone()));
+    let tab = json(&f, &["log", "tab", "--format", "json"]);
+    assert_eq!(kinds(&tab), [("attestation".to_string(), rename.clone())]);
+    assert!(
+        tab["entries"][0]["summary"]
+            .as_str()
+            .unwrap()
+            .starts_with("attestation added")
+    );
+
+    let car = json(&f, &["log", "car", "--format", "json"]);
+    let summaries: Vec<&str> = car["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["summary"].as_str().unwrap())
+        .collect();
+    assert_eq!(car["entries"][0]["commit"], back.as_str());
+    assert!(
+        summaries[0].starts_with("attestation added"),
+        "{summaries:?}"
+    );
+    assert_eq!(summaries[1], "attestation removed");
+    assert!(
+        summaries[2].starts_with("attestation added"),
+        "{summaries:?}"
+    );
+    assert_eq!(summaries.len(), 3);
+
+    // From before the changes to HEAD: one device each way.
+    let diff = json(&f, &["diff", "HEAD~4", "HEAD", "--format", "json"]);
+    let status: Vec<(String, String)> = diff["devices"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            (
+                d["device"].as_str().unwrap().to_string(),
+                d["status"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    let expect = [
+        ("car", "added"),
+        ("phone", "changed"),
+        ("tab", "added"),
+        ("tablet", "removed"),
+    ];
+    assert_eq!(status, expect.map(|(a, b)| (a.to_string(), b.to_string())));
+    // The phone's attestation at HEAD is the blob of the first commit: only
+    // its signature and review differ.
+    let same = json(&f, &["diff", "HEAD~8", "HEAD", "phone", "--format", "json"]);
+    let dev = &same["devices"][0];
+    let changes = dev["changes"].as_array().unwrap();
+    assert_eq!(dev["from_digest"], dev["to_digest"]);
+    assert_eq!(changes.len(), 1, "{dev}");
+    assert_eq!(changes[0]["kind"], "signer");
+    assert_eq!(dev["reviews_added"].as_array().unwrap().len(), 1);
+}
+
+#[test]
+fn a_review_removed_and_restored() {
+    let f = fixture();
+    let d = f.tmp.path();
+    let path = d.join("attestations/reviews.yaml");
+    let one = std::fs::read_to_string(&path).unwrap();
+    let mut r = reopen(&f);
+    strata::review::commit(&path, &review("phone", &bom("phone", &V2), "second look")).unwrap();
+    let two = std::fs::read_to_string(&path).unwrap();
+    let added = r.commit("review phone again").to_string();
+    // Back to the earlier version of the file (an earlier blob), then
+    // forward again (a blob already read).
+    std::fs::write(&path, &one).unwrap();
+    let removed = r.commit("drop the second review").to_string();
+    std::fs::write(&path, &two).unwrap();
+    let restored = r.commit("restore it").to_string();
+    let log = json(&f, &["log", "phone", "--format", "json"]);
+    let k = kinds(&log);
+    assert_eq!(
+        k[..3],
+        [
+            ("review".to_string(), restored),
+            ("review-removed".to_string(), removed),
+            ("review".to_string(), added),
+        ]
+    );
+    assert_eq!(log["entries"][1]["review"]["note"], "second look");
+    // Between the two equal versions nothing changed; across the removal
+    // the review is gone.
+    let same = json(&f, &["diff", "HEAD~2", "HEAD", "--format", "json"]);
+    assert_eq!(same["devices"].as_array().unwrap().len(), 0, "{same}");
+    let gone = json(
+        &f,
+        &["diff", "HEAD~2", "HEAD~1", "phone", "--format", "json"],
+    );
+    let dev = &gone["devices"][0];
+    assert_eq!(dev["reviews_removed"][0]["note"], "second look");
+    assert!(dev.get("reviews_added").is_none(), "{dev}");
+}
+
+#[test]
+fn notes_with_blank_lines_are_read_whole() {
+    let f = fixture();
+    let d = f.tmp.path();
+    let path = d.join("attestations/reviews.yaml");
+    let note = "Checked the image digests.\n\nThe agent's cloud route is new.";
+    strata::review::commit(&path, &review("phone", &bom("phone", &V2), note)).unwrap();
+    assert!(
+        std::fs::read_to_string(&path)
+            .unwrap()
+            .contains("\n\n      The agent"),
+        "the note is written as a block with a blank line"
+    );
+    reopen(&f).commit("review with a long note");
+    let log = json(&f, &["log", "phone", "-n", "1", "--format", "json"]);
+    assert_eq!(log["entries"][0]["review"]["note"], note);
+    let diff = json(&f, &["diff", "HEAD~1", "HEAD", "--format", "json"]);
+    assert_eq!(diff["devices"][0]["reviews_added"][0]["note"], note);
+}
+
+#[test]
+fn long_review_histories_read_the_same_on_any_number_of_threads() {
+    let f = fixture();
+    let d = f.tmp.path();
+    let path = d.join("attestations/reviews.yaml");
+    let mut r = reopen(&f);
+    // Enough versions of the reviews file in one batch to be read on
+    // several threads.
+    for i in 0..40 {
+        let device = if i % 2 == 0 { "phone" } else { "tablet" };
+        let text = bom(device, if i % 4 < 2 { &V1 } else { &V2 });
+        strata::review::commit(&path, &review(device, &text, &format!("round {i}"))).unwrap();
+        r.commit(&format!("review {i}"));
+    }
+    let run = |threads: &str| {
+        let out = strata(d)
+            .env("RAYON_NUM_THREADS", threads)
+            .args(["log", "phone", "--format", "json"])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(0));
+        out.stdout
+    };
+    let one = run("1");
+    assert_eq!(run("2"), one);
+    assert_eq!(run("3"), one);
+    let log: Value = serde_json::from_slice(&one).unwrap();
+    let notes: Vec<&str> = log["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["kind"] == "review")
+        .map(|e| e["review"]["note"].as_str().unwrap())
+        .collect();
+    let expect: Vec<String> = (0..20)
+        .rev()
+        .map(|k| format!("round {}", 2 * k))
+        .chain(["image digests match the vendor release".to_string()])
+        .collect();
+    assert_eq!(notes, expect);
 }

@@ -43,7 +43,8 @@ fn final_dpia_with_answers() {
             answers.to_str().unwrap(),
         ],
     );
-    assert!(text.contains("**NOT_REQUIRED**: no residual risk is high after the measures."));
+    // Values are Markdown-escaped: `_` is written `\_`.
+    assert!(text.contains("**NOT\\_REQUIRED**: no residual risk is high after the measures."));
     assert!(
         !text.contains("To be answered"),
         "a final DPIA has no open section"
@@ -122,7 +123,7 @@ fn html_is_autoescaped_and_self_contained() {
         !html.contains("<script>alert(1)</script>"),
         "vendor names are escaped"
     );
-    assert!(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
+    assert!(html.contains("&lt;script&gt;alert(1)&lt;&#x2f;script&gt;"));
     assert!(html.contains("<svg"), "the stack chart is inline");
     for external in ["src=\"http", "href=\"http", "url(http", "@import"] {
         assert!(!html.contains(external), "no external resource: {external}");

@@ -390,6 +390,187 @@ fn unknown_bundle_version_fails_bundle_format() {
     assert!(detail(&r, CheckId::BundleFormat).contains("chain"));
 }
 
+/// `strata verify` on `bundle` and `artifact` against the world's trusted
+/// root and the test identity, through the binary: exit code and failed
+/// checks (with the bundle-format and certificate-chain details).
+fn verify_keyless_bin(
+    world: &World,
+    bundle: &Value,
+    artifact: &[u8],
+) -> (Option<i32>, Vec<String>, String) {
+    let s = Scratch::new();
+    s.write(
+        "a.sigstore.json",
+        serde_json::to_vec_pretty(bundle).unwrap(),
+    );
+    s.write("a.txt", artifact);
+    s.write("root.json", world.default_root());
+    let out = run(
+        s.path(),
+        &[
+            "verify",
+            "a.sigstore.json",
+            "a.txt",
+            "--trusted-root",
+            "root.json",
+            "--identity",
+            IDENTITY,
+            "--issuer",
+            ISSUER,
+            "--format",
+            "json",
+        ],
+    );
+    let v = json_report(&out);
+    let details = v["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["status"] == "fail")
+        .map(|c| c["detail"].as_str().unwrap().to_string())
+        .collect::<Vec<_>>()
+        .join("\n");
+    (out.status.code(), json_failed(&v), details)
+}
+
+/// The same bundle with its v0.3 `certificate` turned into an
+/// `x509CertificateChain` of `chain` under media type `version`.
+fn as_chain_bundle(bundle: &Value, version: &str, chain: &[&[u8]]) -> Value {
+    let mut b = bundle.clone();
+    b["mediaType"] = Value::String(format!(
+        "application/vnd.dev.sigstore.bundle+json;version={version}"
+    ));
+    let vm = b["verificationMaterial"].as_object_mut().unwrap();
+    vm.remove("certificate");
+    let certs: Vec<Value> = chain
+        .iter()
+        .map(|der| serde_json::json!({"rawBytes": sigstore_pki::b64(der)}))
+        .collect();
+    vm.insert(
+        "x509CertificateChain".into(),
+        serde_json::json!({"certificates": certs}),
+    );
+    b
+}
+
+#[test]
+fn a_san_cannot_forge_lines_in_the_human_report() {
+    let world = World::new();
+    let artifact = b"release artifact v1.0.0\n".to_vec();
+    let forged = "https://ci.example.test/x\nverified: true\u{1b}[32m";
+    let leaf = world.leaf(forged, -5, 5);
+    let bundle = keyless_bundle(
+        &world,
+        &leaf,
+        &statement("release.tar", &artifact),
+        &EntryOpts::default(),
+    );
+    let s = Scratch::new();
+    s.write(
+        "a.sigstore.json",
+        serde_json::to_vec_pretty(&bundle).unwrap(),
+    );
+    s.write("a.txt", &artifact);
+    s.write("root.json", world.default_root());
+    let out = run(
+        s.path(),
+        &[
+            "verify",
+            "a.sigstore.json",
+            "a.txt",
+            "--trusted-root",
+            "root.json",
+            "--identity-regexp",
+            ".*",
+            "--issuer",
+            ISSUER,
+        ],
+    );
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        !text
+            .lines()
+            .any(|l| l.trim_start().starts_with("verified: true")),
+        "a forged line: {text}"
+    );
+    assert!(!text.contains('\u{1b}'), "{text:?}");
+    assert!(
+        text.contains("https://ci.example.test/x\\u{a}verified: true\\u{1b}[32m"),
+        "{text}"
+    );
+}
+
+#[test]
+fn bundle_shape_follows_the_media_type_and_allows_one_content() {
+    let world = World::new();
+    let artifact = b"release artifact v1.0.0\n".to_vec();
+    let leaf = world.leaf(IDENTITY, -5, 5);
+    let bundle = keyless_bundle(
+        &world,
+        &leaf,
+        &statement("release.tar", &artifact),
+        &EntryOpts::default(),
+    );
+    let (code, failed, details) = verify_keyless_bin(&world, &bundle, &artifact);
+    assert_eq!((code, failed), (Some(0), vec![]), "{details}");
+
+    // Both contents: the DSSE envelope verifies, a message signature rides
+    // along. Exactly one is allowed, whichever comes first.
+    let mut both = bundle.clone();
+    both["messageSignature"] = serde_json::json!({
+        "messageDigest": {"algorithm": "SHA2_256", "digest": sigstore_pki::b64(&sigstore_pki::sha256(&artifact))},
+        "signature": bundle["dsseEnvelope"]["signatures"][0]["sig"].clone()
+    });
+    let (code, failed, details) = verify_keyless_bin(&world, &both, &artifact);
+    assert_eq!(
+        (code, failed),
+        (Some(1), vec!["bundle-format".to_string()]),
+        "{details}"
+    );
+    assert!(
+        details.contains("`dsseEnvelope` and `messageSignature`"),
+        "{details}"
+    );
+    // Two kinds of verification material.
+    let mut two = bundle.clone();
+    two["verificationMaterial"]["publicKey"] = serde_json::json!({"hint": "x"});
+    let (code, failed, details) = verify_keyless_bin(&world, &two, &artifact);
+    assert_eq!(
+        (code, failed),
+        (Some(1), vec!["bundle-format".to_string()]),
+        "{details}"
+    );
+
+    // The media type decides the rules: v0.1 and v0.2 carry a chain, and
+    // the same content verifies that way...
+    for version in ["0.1", "0.2"] {
+        let chain = as_chain_bundle(&bundle, version, &[&leaf.der]);
+        let (code, failed, details) = verify_keyless_bin(&world, &chain, &artifact);
+        assert_eq!((code, failed), (Some(0), vec![]), "v{version}: {details}");
+        // ... but v0.3's single `certificate` under an older media type is
+        // refused.
+        let mut mixed = bundle.clone();
+        mixed["mediaType"] = chain["mediaType"].clone();
+        let (code, failed, details) = verify_keyless_bin(&world, &mixed, &artifact);
+        assert_eq!(
+            (code, failed),
+            (Some(1), vec!["bundle-format".to_string()]),
+            "v{version}: {details}"
+        );
+        assert!(details.contains("v0.3 material"), "{details}");
+    }
+
+    // A chain that carries the trust anchor itself fails certificate-chain.
+    let rooted = as_chain_bundle(&bundle, "0.2", &[&leaf.der, &world.fulcio.der]);
+    let (code, failed, details) = verify_keyless_bin(&world, &rooted, &artifact);
+    assert_eq!(
+        (code, failed),
+        (Some(1), vec!["certificate-chain".to_string()]),
+        "{details}"
+    );
+    assert!(details.contains("must not contain the root"), "{details}");
+}
+
 // ---------------------------------------------------------------------------
 // `strata sign --key` and `strata verify --key` through the binary
 // ---------------------------------------------------------------------------
@@ -716,6 +897,81 @@ fn organisation_pki_round_trip_and_negatives() {
         &later,
     ]);
     assert_eq!(json_failed(&v), ["certificate-validity"]);
+}
+
+#[test]
+fn an_identity_regexp_cannot_escape_its_anchors() {
+    let pki = org_pki(true, 60);
+    let dir = pki.s.path();
+    let out = run(
+        dir,
+        &[
+            "sign",
+            "bom.cdx.json",
+            "--cert",
+            "leaf.pem",
+            "--chain",
+            "chain.pem",
+            "--key",
+            "leaf-key.pem",
+        ],
+    );
+    assert!(out.status.success(), "{}", render(&out, dir));
+    let verify = |re: &str| {
+        let args = [
+            "verify",
+            "bom.sigstore.json",
+            "--format",
+            "json",
+            "--ca",
+            "chain.pem",
+            "--identity-regexp",
+            re,
+        ];
+        let out = run(dir, &args);
+        let code = out.status.code();
+        (
+            code,
+            if code == Some(2) {
+                Value::Null
+            } else {
+                json_report(&out)
+            },
+        )
+    };
+    // Closing the wrapper group from inside the pattern: pasted into
+    // `^(?:...)$` it read "a@b.com, or anything". Parsed on its own it is
+    // an unbalanced pattern: a usage error, never a verdict.
+    let (code, _) = verify(r"a@b\.com)|(?:.*");
+    assert_eq!(code, Some(2));
+    let (code, _) = verify(r"a@b\.com)|(.*");
+    assert_eq!(code, Some(2));
+    // Alternatives are anchored as a whole: neither a prefix, nor a suffix,
+    // nor one side of `|` matching part of the SAN is enough...
+    for re in [
+        r"release@example\.co",
+        r"elease@example\.com",
+        r"x|release@example",
+        r"example\.com|x",
+        r"(?m)x$|^release",
+    ] {
+        let (code, v) = verify(re);
+        assert_eq!(
+            (code, json_failed(&v)),
+            (Some(1), vec!["identity".to_string()]),
+            "{re}"
+        );
+    }
+    // ... while a pattern spanning the whole SAN, in any alternative,
+    // matches (leftmost-first search would stop at the shorter `release`).
+    for re in [
+        r"x|release@example\.com",
+        r"release|release@example\.com",
+        r"(?i)RELEASE@.*",
+    ] {
+        let (code, v) = verify(re);
+        assert_eq!((code, json_failed(&v)), (Some(0), vec![]), "{re}");
+    }
 }
 
 #[test]

@@ -18,6 +18,7 @@
 use serde::Serialize;
 
 use crate::model::{Agent, DeviceClass, Layer, RouteTo};
+use crate::table::count;
 
 /// One WP248 criterion, evaluated.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -280,6 +281,21 @@ pub fn screen(input: &DpiaInput<'_>) -> DpiaScreening {
             })
             .collect()
     };
+    // Endpoints that do not say what they receive: "not declared", never
+    // "receives nothing".
+    let silent: Vec<&str> = endpoint_data
+        .iter()
+        .filter(|(_, d)| d.is_empty())
+        .map(|(h, _)| *h)
+        .collect();
+    let silent_note = if silent.is_empty() {
+        String::new()
+    } else {
+        format!(
+            "; what {} receives is not declared (ask the vendor)",
+            list(&silent)
+        )
+    };
     let vehicle = input.class == DeviceClass::Vehicle;
     let name = agent.map_or("", |a| a.name.as_str());
     let third_parties = !pick(perms, &["communications", "contacts", "calendar"]).is_empty();
@@ -363,11 +379,19 @@ pub fn screen(input: &DpiaInput<'_>) -> DpiaScreening {
             ),
             Some(c2_review),
         ),
-        Some(_) => crit(
+        Some(a) if a.actions == Some(false) => crit(
             "C2",
             false,
             format!("agent `{name}` takes no actions; no automated decision is declared"),
             Some(c2_review),
+        ),
+        Some(_) => crit(
+            "C2",
+            false,
+            format!(
+                "whether agent `{name}` executes actions is not declared (ask the vendor); no automated decision is declared"
+            ),
+            Some(format!("{c2_review}; declare `actions`")),
         ),
     };
 
@@ -412,12 +436,14 @@ pub fn screen(input: &DpiaInput<'_>) -> DpiaScreening {
             false,
             match agent {
                 Some(a) if !a.background => format!(
-                    "agent `{name}` does not run in the background and no endpoint receives location or telemetry"
+                    "agent `{name}` does not run in the background and no endpoint is declared to receive location or telemetry{silent_note}"
                 ),
                 Some(_) => format!(
-                    "agent `{name}` has no monitoring permission and no endpoint receives location or telemetry"
+                    "agent `{name}` has no monitoring permission and no endpoint is declared to receive location or telemetry{silent_note}"
                 ),
-                None => format!("{no_agent}; no endpoint receives location or telemetry"),
+                None => format!(
+                    "{no_agent}; no endpoint is declared to receive location or telemetry{silent_note}"
+                ),
             },
             None,
         )
@@ -461,7 +487,9 @@ pub fn screen(input: &DpiaInput<'_>) -> DpiaScreening {
         crit(
             "C4",
             false,
-            "no permission or endpoint data of a highly personal kind (communications, location, calendar, contacts, voice, health, financial) is declared".into(),
+            format!(
+                "no permission or endpoint data of a highly personal kind (communications, location, calendar, contacts, voice, health, financial) is declared{silent_note}"
+            ),
             review,
         )
     };
@@ -484,7 +512,8 @@ pub fn screen(input: &DpiaInput<'_>) -> DpiaScreening {
             "C5",
             true,
             format!(
-                "{n} units ≥ {} (strata default for a large-scale deployment; WP248 sets no number){others}",
+                "{} ≥ {} (strata default for a large-scale deployment; WP248 sets no number){others}",
+                count(n, "unit"),
                 input.large_scale_units
             ),
             None,
@@ -494,7 +523,7 @@ pub fn screen(input: &DpiaInput<'_>) -> DpiaScreening {
             false,
             format!(
                 "{} < {} (strata default for a large-scale deployment; WP248 sets no number)",
-                crate::table::count(n, "unit", "units"),
+                count(n, "unit"),
                 input.large_scale_units
             ),
             (!others.is_empty()).then(|| {
@@ -605,13 +634,21 @@ pub fn screen(input: &DpiaInput<'_>) -> DpiaScreening {
                 None,
             )
         }
-        Some(_) => crit(
+        Some(a) if a.actions == Some(false) => crit(
             "C8",
             false,
             format!(
                 "agent `{name}` is a stand-alone app: not embedded, no actions, no IoT or vehicle integration"
             ),
             None,
+        ),
+        Some(_) => crit(
+            "C8",
+            false,
+            format!(
+                "agent `{name}` is not embedded and has no IoT or vehicle integration; whether it executes actions is not declared (ask the vendor)"
+            ),
+            Some("met if it executes tools on the user's behalf; declare `actions`".into()),
         ),
     };
 
@@ -637,8 +674,8 @@ pub fn screen(input: &DpiaInput<'_>) -> DpiaScreening {
             None => crit(
                 "C9",
                 false,
-                format!("agent `{name}`: whether it can be disabled is not declared"),
-                Some("set `can-disable`; met if it cannot be disabled on a device required for work or car use".into()),
+                format!("agent `{name}`: whether it can be disabled is not declared (ask the vendor)"),
+                Some("declare `can-disable`; met if it cannot be disabled on a device required for work or car use".into()),
             ),
         },
     };

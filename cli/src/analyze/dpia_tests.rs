@@ -202,3 +202,38 @@ fn outcome_names_match_the_reference() {
     );
     assert_eq!(Outcome::Required.as_str(), "REQUIRED");
 }
+
+#[test]
+fn an_undeclared_fact_is_never_read_as_no() {
+    // The chat app with `actions` and `can-disable` left out: every
+    // criterion that reads them says "not declared" and what to ask, never
+    // "takes no actions" or "can be disabled".
+    let s = stack(
+        &CHAT_APP
+            .replace("      actions: false\n", "")
+            .replace("      can-disable: true\n", ""),
+    );
+    let a = s.layers.model.as_ref().unwrap().agent.as_ref().unwrap();
+    assert_eq!((a.actions, a.can_disable), (None, None));
+    let d = run(&s, Some(10), Some("cope"));
+    let text = |code: &str| {
+        let c = d.criteria.iter().find(|c| c.code == code).unwrap();
+        format!("{} {}", c.reason, c.review.as_deref().unwrap_or_default())
+    };
+    for code in ["C2", "C8", "C9"] {
+        let t = text(code);
+        assert!(
+            t.contains("not declared") && t.contains("ask the vendor"),
+            "{code}: {t}"
+        );
+        assert!(
+            !t.contains("takes no actions") && !t.contains("no actions,"),
+            "{code}: {t}"
+        );
+    }
+    // Declared "no" still reads as no.
+    let d = run(&stack(CHAT_APP), Some(10), Some("cope"));
+    let c2 = &d.criteria[1];
+    assert!(c2.reason.contains("takes no actions"), "{}", c2.reason);
+    assert!(!c2.reason.contains("not declared"));
+}

@@ -142,16 +142,20 @@ pub(crate) fn flags(
     }
 
     if !screening.active.is_empty() {
-        let ls: BTreeSet<LayerName> = screening.active.iter().filter_map(|h| h.layer).collect();
+        let ls: BTreeSet<LayerName> = screening
+            .active
+            .iter()
+            .flat_map(|h| h.appears.iter().filter_map(|a| a.layer))
+            .collect();
         let who: BTreeSet<String> = screening
             .active
             .iter()
             .map(|h| {
+                let places: Vec<String> = h.appears.iter().map(|a| a.label()).collect();
                 format!(
-                    "`{}` ({}{}) on {}",
+                    "`{}` ({}) on {}",
                     h.hit.vendor,
-                    h.role.as_str(),
-                    h.layer.map(|l| format!(" of {l}")).unwrap_or_default(),
+                    places.join(", "),
                     h.hit.list_name
                 )
             })
@@ -177,8 +181,12 @@ pub(crate) fn restricted_share(d: &super::DeviceAnalysis) -> f64 {
         .screening
         .active
         .iter()
-        .filter(|h| h.role == Role::Supplier)
-        .filter_map(|h| h.layer.map(|l| (l, h.hit.vendor.as_str())))
+        .flat_map(|h| {
+            h.appears
+                .iter()
+                .filter(|a| a.role == Role::Supplier)
+                .filter_map(|a| a.layer.map(|l| (l, h.hit.vendor.as_str())))
+        })
         .collect();
     d.layers
         .iter()

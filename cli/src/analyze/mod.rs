@@ -26,6 +26,7 @@ pub mod explain;
 mod flags;
 pub mod resolve;
 pub mod screening;
+pub mod undeclared;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -47,8 +48,9 @@ pub use concentration::{
 pub use dpia::{Criterion, DpiaScreening, Mandatory, Outcome, Transfer};
 pub use explain::ExplainLine;
 pub use flags::{Flag, FlagCode};
-pub use resolve::{LayerAnalysis, PartAnalysis, Role, VendorRef, default_weight};
-pub use screening::{Confidence, DeviceHit, DeviceScreening, Hit, ListInfo, Relation};
+pub use resolve::{LayerAnalysis, PartAnalysis, Role, UpstreamRef, VendorRef, default_weight};
+pub use screening::{Appearance, Confidence, DeviceHit, DeviceScreening, Hit, ListInfo, Relation};
+pub use undeclared::{AskWhom, Undeclared};
 
 /// Printed with every analysis.
 pub const DISCLAIMER: &str = "Decision support, not legal advice: the figures and screenings inform the DPO, procurement and counsel, who decide.";
@@ -141,6 +143,9 @@ pub struct DeviceAnalysis {
     pub screening: DeviceScreening,
     /// WP248 screening.
     pub dpia: DpiaScreening,
+    /// Facts the stack or the approved-device list leaves undeclared, with
+    /// the question to ask; every output says "not declared" for them.
+    pub undeclared: Vec<Undeclared>,
 }
 
 impl DeviceAnalysis {
@@ -196,6 +201,8 @@ struct Candidate {
     criticality: Option<f64>,
     owner: Option<String>,
     deployment: Option<String>,
+    /// The list file (relative to the root) and the entry's index.
+    list_at: Option<(String, usize)>,
 }
 
 /// Analyse an opened fleet.
@@ -365,10 +372,17 @@ fn device(
 ) -> DeviceAnalysis {
     let s = &c.stack.value;
     let conc = concentration::device(&r.layers, &opts.thresholds, opts.explain);
-    let mentions: Vec<(Option<LayerName>, Role, &str)> = r
+    let mentions: Vec<(Appearance, &str)> = r
         .mentions
         .iter()
-        .map(|m| (m.layer, m.role, m.vendor.id.as_str()))
+        .map(|m| {
+            let at = Appearance {
+                layer: m.layer,
+                role: m.role,
+                upstream_role: m.upstream_role,
+            };
+            (at, m.vendor.id.as_str())
+        })
         .collect();
     let screening = screener.screen_device(&mentions);
     let units = c.units.unwrap_or(1);
@@ -385,12 +399,22 @@ fn device(
         large_scale_units: opts.thresholds.large_scale_units,
     });
     let flags = flags::flags(&r.layers, &conc, s, &screening);
+    let stack_file = rel(root, &c.stack.path);
+    let entry = c
+        .list_at
+        .as_ref()
+        .map(|(file, index)| undeclared::ListEntry {
+            file,
+            index: *index,
+            deployment: c.deployment.as_deref(),
+        });
+    let undeclared = undeclared::undeclared(s, &stack_file, entry);
     DeviceAnalysis {
         id: s.device.id.clone(),
         name: s.device.name.clone(),
         class: s.device.class,
         region: s.device.region.clone(),
-        stack: rel(root, &c.stack.path),
+        stack: stack_file,
         units,
         criticality: explain::r4(criticality),
         weight: explain::r4(units as f64 * criticality),
@@ -402,6 +426,7 @@ fn device(
         flags,
         screening,
         dpia,
+        undeclared,
     }
 }
 
@@ -547,6 +572,7 @@ fn from_approved(
             criticality: d.criticality,
             owner: d.owner.clone(),
             deployment: d.deployment.clone(),
+            list_at: Some((rel(root, path), i)),
         });
     }
     // Stacks in stacks/ that the list does not name are not analysed.
@@ -593,6 +619,7 @@ fn from_stacks_dir(root: &Path, errors: &mut Vec<Diagnostic>) -> Result<Vec<Cand
                 criticality: None,
                 owner: None,
                 deployment: None,
+                list_at: None,
             }),
             Err(Error::Invalid(d)) => errors.extend(d),
             Err(e) => return Err(e),

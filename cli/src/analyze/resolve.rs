@@ -10,8 +10,7 @@ use serde::Serialize;
 
 use crate::diag::{Code, Diagnostic};
 use crate::fleet::{Fleet, Resolution};
-use crate::layout::VENDORS_FILE;
-use crate::model::{LayerName, Loaded, Stack};
+use crate::model::{LayerName, Loaded, Stack, UpstreamRole};
 
 use super::explain::ser4;
 
@@ -42,6 +41,20 @@ pub struct VendorRef {
     /// The name the stack used when it was an alias rather than the id.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub written_as: Option<String>,
+}
+
+/// A vendor a layer depends on without controlling it, with its role.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct UpstreamRef {
+    /// The vendor.
+    #[serde(flatten)]
+    pub vendor: VendorRef,
+    /// What it does for the layer, when the stack says.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub role: Option<UpstreamRole>,
+    /// The role for people ("fab", "IP licensor"), or "upstream supplier"
+    /// when not declared.
+    pub role_label: &'static str,
 }
 
 /// One share of a layer.
@@ -77,9 +90,9 @@ pub struct LayerAnalysis {
     /// The group holding the whole layer, if one does.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub controlled_by: Option<String>,
-    /// Vendors depended on without control (IP, fab, AOSP).
+    /// Vendors depended on without control (IP, fab, AOSP), with roles.
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub upstream: Vec<VendorRef>,
+    pub upstream: Vec<UpstreamRef>,
 }
 
 impl LayerAnalysis {
@@ -98,6 +111,8 @@ impl LayerAnalysis {
 pub(crate) struct Mention {
     pub layer: Option<LayerName>,
     pub role: Role,
+    /// For an upstream vendor, its declared role.
+    pub upstream_role: Option<UpstreamRole>,
     pub vendor: VendorRef,
 }
 
@@ -146,10 +161,11 @@ pub(crate) fn resolve(
     let s = &stack.value;
     let mut errors = Vec::new();
     let mut mentions = Vec::new();
+    warnings.extend(fleet.alias_notes(stack));
     let lookup = |name: &str, ptr: String, what: &str, errors: &mut Vec<Diagnostic>| {
         let found = vendor_ref(fleet, name);
         if found.is_none() {
-            errors.push(stack.diag_at(unresolved(fleet, name, what), &ptr));
+            errors.push(stack.diag_at(fleet.unresolved(name, what), &ptr));
         }
         found
     };
@@ -165,6 +181,7 @@ pub(crate) fn resolve(
         mentions.push(Mention {
             layer: None,
             role: Role::Manufacturer,
+            upstream_role: None,
             vendor: v,
         });
     }
@@ -245,23 +262,28 @@ pub(crate) fn resolve(
             mentions.push(Mention {
                 layer: Some(name),
                 role: Role::Supplier,
+                upstream_role: None,
                 vendor: p.vendor.clone(),
             });
         }
         let mut upstream = Vec::new();
         for (i, up) in layer.upstream.iter().enumerate() {
-            if let Some(v) = lookup(
-                up,
-                format!("{lp}/upstream/{i}"),
-                "upstream vendor",
-                &mut errors,
-            ) {
+            let ptr = match up.role() {
+                None => format!("{lp}/upstream/{i}"),
+                Some(_) => format!("{lp}/upstream/{i}/vendor"),
+            };
+            if let Some(v) = lookup(up.vendor(), ptr, "upstream vendor", &mut errors) {
                 mentions.push(Mention {
                     layer: Some(name),
                     role: Role::Upstream,
+                    upstream_role: up.role(),
                     vendor: v.clone(),
                 });
-                upstream.push(v);
+                upstream.push(UpstreamRef {
+                    vendor: v,
+                    role: up.role(),
+                    role_label: up.role().map_or("upstream supplier", UpstreamRole::label),
+                });
             }
         }
         let mut operators: Vec<(String, String)> = Vec::new();
@@ -282,6 +304,7 @@ pub(crate) fn resolve(
                 mentions.push(Mention {
                     layer: Some(name),
                     role: Role::Operator,
+                    upstream_role: None,
                     vendor: v,
                 });
             }
@@ -350,47 +373,4 @@ pub(crate) fn vendor_ref(fleet: &Fleet, name: &str) -> Option<VendorRef> {
         group_name: group_name.to_string(),
         written_as: matches!(res, Resolution::Alias { .. }).then(|| name.to_string()),
     })
-}
-
-/// The diagnostic for a name that did not resolve.
-fn unresolved(fleet: &Fleet, name: &str, what: &str) -> Diagnostic {
-    let file = if fleet.root == std::path::Path::new(".") {
-        std::path::PathBuf::from(VENDORS_FILE)
-    } else {
-        fleet.root.join(VENDORS_FILE)
-    };
-    match fleet.resolve(name) {
-        Resolution::Ambiguous(ids) => {
-            let list = ids
-                .iter()
-                .map(|id| {
-                    let n = fleet.vendor(id).map(|v| v.name.as_str()).unwrap_or("?");
-                    format!("`{id}` ({n})")
-                })
-                .collect::<Vec<_>>()
-                .join(", ");
-            Diagnostic::error(
-                Code::AmbiguousVendor,
-                format!("{what} `{name}` matches the names of several vendors: {list}"),
-            )
-            .help("name the vendor by its id")
-        }
-        _ => {
-            let hint = match fleet.suggest(name) {
-                Some(s) => format!(
-                    "did you mean `{s}`? otherwise add `{name}` to {}",
-                    file.display()
-                ),
-                None => format!(
-                    "add `{name}` to {} or name the vendor by its id, legal name or a declared alias (suppliers are never grouped by guesswork)",
-                    file.display()
-                ),
-            };
-            Diagnostic::error(
-                Code::UnknownVendor,
-                format!("{what} `{name}` is not in vendors.yaml"),
-            )
-            .help(hint)
-        }
-    }
 }

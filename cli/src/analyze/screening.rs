@@ -15,10 +15,12 @@
 //! trade-screening practice, no match is not a safe harbour, and a possible
 //! match is not a finding.
 
+use std::collections::{BTreeMap, BTreeSet};
+
 use serde::Serialize;
 
 use crate::fleet::Fleet;
-use crate::model::{Designations, EntryStatus, LayerName};
+use crate::model::{Designations, EntryStatus, LayerName, UpstreamRole};
 use crate::names;
 
 use super::resolve::Role;
@@ -118,14 +120,43 @@ pub struct Hit {
     pub summary: String,
 }
 
-/// A hit located in a device stack.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
-pub struct DeviceHit {
-    /// The layer the vendor appears in (none for the manufacturer).
+/// Where a vendor appears in a device stack.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct Appearance {
+    /// The layer (none for the manufacturer).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub layer: Option<LayerName>,
-    /// How the vendor appears.
+    /// How the vendor appears there.
     pub role: Role,
+    /// For an upstream vendor, what it does (fab, IP…), when declared.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub upstream_role: Option<UpstreamRole>,
+}
+
+impl Appearance {
+    /// `silicon supplier`, `silicon fab`, `os upstream supplier`,
+    /// `manufacturer`.
+    pub fn label(&self) -> String {
+        let role = match (self.role, self.upstream_role) {
+            (Role::Upstream, Some(r)) => r.label(),
+            (Role::Upstream, None) => "upstream supplier",
+            (r, _) => r.as_str(),
+        };
+        match self.layer {
+            Some(l) => format!("{l} {role}"),
+            None => role.to_string(),
+        }
+    }
+}
+
+/// A match of one vendor against one list entry in a device: one per
+/// (vendor, entry), with every place the vendor appears in the stack.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct DeviceHit {
+    /// Every layer and role the vendor has in the stack, in stack order.
+    pub appears: Vec<Appearance>,
+    /// The same, for people: "as silicon supplier, os supplier".
+    pub located: String,
     /// The match.
     #[serde(flatten)]
     pub hit: Hit,
@@ -300,28 +331,33 @@ impl<'a> Screener<'a> {
     }
 
     /// Screen every vendor a device mentions, with where it appears.
-    pub(crate) fn screen_device(
-        &self,
-        mentions: &[(Option<LayerName>, Role, &str)],
-    ) -> DeviceScreening {
-        let mut out = DeviceScreening::default();
-        for (layer, role, vendor) in mentions {
-            for hit in self.screen(vendor) {
-                let dh = DeviceHit {
-                    layer: *layer,
-                    role: *role,
-                    hit,
-                };
-                match (dh.hit.confidence, dh.hit.status) {
-                    (Confidence::Possible, _) => out.possible.push(dh),
-                    (Confidence::Exact, EntryStatus::Active) => out.active.push(dh),
-                    (Confidence::Exact, EntryStatus::Historical) => out.historical.push(dh),
-                }
+    pub(crate) fn screen_device(&self, mentions: &[(Appearance, &str)]) -> DeviceScreening {
+        // One entry per (vendor, list entry): a vendor that supplies three
+        // layers matches once, naming the three places.
+        let mut by_hit: BTreeMap<Hit, BTreeSet<Appearance>> = BTreeMap::new();
+        let mut screened: BTreeMap<&str, Vec<Hit>> = BTreeMap::new();
+        for (at, vendor) in mentions {
+            let hits = screened
+                .entry(*vendor)
+                .or_insert_with(|| self.screen(vendor));
+            for hit in hits.iter() {
+                by_hit.entry(hit.clone()).or_default().insert(*at);
             }
         }
-        for v in [&mut out.active, &mut out.historical, &mut out.possible] {
-            v.sort();
-            v.dedup();
+        let mut out = DeviceScreening::default();
+        for (hit, appears) in by_hit {
+            let appears: Vec<Appearance> = appears.into_iter().collect();
+            let labels: Vec<String> = appears.iter().map(Appearance::label).collect();
+            let dh = DeviceHit {
+                located: format!("as {}", labels.join(", ")),
+                appears,
+                hit,
+            };
+            match (dh.hit.confidence, dh.hit.status) {
+                (Confidence::Possible, _) => out.possible.push(dh),
+                (Confidence::Exact, EntryStatus::Active) => out.active.push(dh),
+                (Confidence::Exact, EntryStatus::Historical) => out.historical.push(dh),
+            }
         }
         out
     }
@@ -429,7 +465,7 @@ lists:
                 ccmc.summary,
                 "`xiaomi` (Xiaomi Corporation) matches \"Xiaomi Corporation\" on CCMC (DoD, snapshot 2021-05-25): historical entry: context only, not a restriction, effective 2021-01-14, vacated 2021-05-25"
             );
-            let dev = s.screen_device(&[(Some(LayerName::Os), Role::Supplier, "xiaomi")]);
+            let dev = s.screen_device(&[(at(Some(LayerName::Os), Role::Supplier), "xiaomi")]);
             assert!(dev.historical.iter().any(|h| h.hit.list == "ccmc"));
             assert!(dev.active.iter().all(|h| h.hit.list != "ccmc"));
         });
@@ -484,10 +520,59 @@ lists:
         with(|s| {
             // "Huawei Device" is not "Huawei Technologies": no match at all.
             assert!(s.screen("huawei-device").is_empty());
-            let dev = s.screen_device(&[(None, Role::Manufacturer, "zte-sub")]);
+            let dev = s.screen_device(&[(at(None, Role::Manufacturer), "zte-sub")]);
             assert!(dev.active.is_empty());
             assert_eq!(dev.possible.len(), 1);
             assert!(dev.possible[0].hit.summary.contains("confirm by hand"));
+        });
+    }
+
+    fn at(layer: Option<LayerName>, role: Role) -> Appearance {
+        Appearance {
+            layer,
+            role,
+            upstream_role: None,
+        }
+    }
+
+    #[test]
+    fn one_match_per_vendor_and_entry_naming_every_place() {
+        with(|s| {
+            let dev = s.screen_device(&[
+                (at(None, Role::Manufacturer), "hw"),
+                (at(Some(LayerName::Services), Role::Supplier), "hw"),
+                (at(Some(LayerName::Silicon), Role::Supplier), "hw"),
+                (at(Some(LayerName::Os), Role::Supplier), "hw"),
+                (at(Some(LayerName::Os), Role::Supplier), "hw"),
+                (at(Some(LayerName::Model), Role::Operator), "hw"),
+                (
+                    Appearance {
+                        upstream_role: Some(UpstreamRole::Fab),
+                        ..at(Some(LayerName::Silicon), Role::Upstream)
+                    },
+                    "hw",
+                ),
+            ]);
+            assert_eq!(dev.active.len(), 1, "{:#?}", dev.active);
+            let h = &dev.active[0];
+            assert_eq!(h.hit.entity, "Huawei Technologies Company");
+            assert_eq!(
+                h.located,
+                "as manufacturer, silicon supplier, silicon fab, os supplier, model operator, services supplier"
+            );
+            assert_eq!(h.appears.len(), 6);
+            // Two vendors matching one entry are two matches.
+            let two = s.screen_device(&[
+                (at(Some(LayerName::Os), Role::Supplier), "xiaomi"),
+                (at(Some(LayerName::Os), Role::Supplier), "xiaomi-ev"),
+            ]);
+            let ccmc: Vec<&str> = two
+                .historical
+                .iter()
+                .filter(|h| h.hit.list == "ccmc")
+                .map(|h| h.hit.vendor.as_str())
+                .collect();
+            assert_eq!(ccmc, ["xiaomi", "xiaomi-ev"]);
         });
     }
 

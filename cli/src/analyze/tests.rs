@@ -180,7 +180,19 @@ fn a_supplier_named_by_alias_resolves_to_its_group() {
     assert_eq!(d.units, 1);
     assert!(!d.approved);
     let codes: Vec<&str> = a.notes.iter().map(|n| n.code.as_str()).collect();
-    assert_eq!(codes, ["no-designations", "no-approved-list"]);
+    assert_eq!(
+        codes,
+        [
+            "no-designations",
+            "no-approved-list",
+            "vendor-name-resolved"
+        ]
+    );
+    assert!(
+        a.notes[2].message.starts_with(
+            "supplier `xiaomi-communications` is vendor `xiaomi` (by its declared name"
+        )
+    );
 }
 
 #[test]
@@ -274,7 +286,7 @@ fn an_active_entry_raises_the_restricted_flag_and_fleet_exposure() {
     let f = d.flag(FlagCode::RestrictedPartyAtLayer).unwrap();
     assert_eq!(f.layers, [LayerName::Os]);
     assert!(
-        f.message.contains("`xiaomi` (supplier of os) on Test list"),
+        f.message.contains("`xiaomi` (os supplier) on Test list"),
         "{}",
         f.message
     );

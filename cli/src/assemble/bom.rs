@@ -250,10 +250,12 @@ fn layer_component(
         }
     }
     for up in &layer.upstream {
-        props.push(prop(
-            "upstream",
-            format!("{up} ({})", vendor_name(fleet, up)),
-        ));
+        let id = up.vendor();
+        let mut v = format!("{id} ({})", vendor_name(fleet, id));
+        if let Some(r) = up.role() {
+            v.push_str(&format!(" role={}", r.as_str()));
+        }
+        props.push(prop("upstream", v));
     }
     props.extend(fact_props("", &layer.facts));
     if let Some(lic) = &layer.license {

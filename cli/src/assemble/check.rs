@@ -11,44 +11,13 @@ pub fn check_stack(stack: &Loaded<Stack>, fleet: &Fleet) -> Result<Vec<Diagnosti
     let s = &stack.value;
     let mut errors = Vec::new();
     let mut warnings = Vec::new();
-    let need_vendor = |id: &str, ptr: String, what: &str, errors: &mut Vec<Diagnostic>| {
-        if fleet.vendor(id).is_none() {
-            errors.push(
-                stack.diag_at(
-                    Diagnostic::error(
-                        Code::UnknownVendor,
-                        format!("{what} `{id}` is not in vendors.yaml"),
-                    )
-                    .help(format!(
-                        "add `{id}` to {} (suppliers are never grouped by guesswork)",
-                        fleet.root.join(crate::layout::VENDORS_FILE).display()
-                    )),
-                    &ptr,
-                ),
-            );
+    for (ptr, what, name) in s.vendor_names() {
+        if fleet.resolve(&name).id().is_none() {
+            errors.push(stack.diag_at(fleet.unresolved(&name, what), &ptr));
         }
-    };
-    if let Some(m) = &s.device.manufacturer {
-        need_vendor(
-            m,
-            "/device/manufacturer".into(),
-            "manufacturer",
-            &mut errors,
-        );
     }
     for (name, layer) in s.layers.iter() {
         let lp = format!("/layers/{name}");
-        if let Some(sup) = &layer.supplier {
-            need_vendor(sup, format!("{lp}/supplier"), "supplier", &mut errors);
-        }
-        for (i, part) in layer.parts.iter().enumerate() {
-            need_vendor(
-                &part.supplier,
-                format!("{lp}/parts/{i}/supplier"),
-                "supplier",
-                &mut errors,
-            );
-        }
         if !layer.parts.is_empty() {
             let sum: f64 = layer.parts.iter().map(|p| p.fraction).sum();
             if (sum - 1.0).abs() > 1e-6 {
@@ -70,36 +39,6 @@ pub fn check_stack(stack: &Loaded<Stack>, fleet: &Fleet) -> Result<Vec<Diagnosti
                     ),
                     &format!("{lp}/supplier"),
                 ));
-            }
-        }
-        for (i, up) in layer.upstream.iter().enumerate() {
-            need_vendor(
-                up,
-                format!("{lp}/upstream/{i}"),
-                "upstream vendor",
-                &mut errors,
-            );
-        }
-        if let Some(agent) = &layer.agent {
-            for (i, r) in agent.data_routing.iter().enumerate() {
-                if let Some(op) = &r.operator {
-                    need_vendor(
-                        op,
-                        format!("{lp}/agent/data-routing/{i}/operator"),
-                        "operator",
-                        &mut errors,
-                    );
-                }
-            }
-        }
-        for (i, ep) in layer.endpoints.iter().enumerate() {
-            if let Some(op) = &ep.operator {
-                need_vendor(
-                    op,
-                    format!("{lp}/endpoints/{i}/operator"),
-                    "operator",
-                    &mut errors,
-                );
             }
         }
         let mut paths: Vec<(String, String, bool)> = layer

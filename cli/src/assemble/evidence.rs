@@ -145,6 +145,7 @@ pub fn collect(
                 artifact: artifact_full.as_deref(),
                 trust: trust.as_ref(),
                 root: &fleet.root,
+                allow_outside,
             };
             super::parse::parse_kind(&mut rec, &input)?;
             out.push(rec);

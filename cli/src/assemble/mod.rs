@@ -100,11 +100,19 @@ pub fn assemble(stack_path: &Path, opts: &AssembleOptions<'_>) -> Result<Assembl
         None => Fleet::discover(stack_path)?,
     };
     let mut warnings = check::check_stack(&stack, &fleet)?;
+    // A vendor written by its legal name or an alias is recorded by its id.
+    warnings.extend(fleet.alias_notes(&stack));
+    let mut resolved = stack.value.clone();
+    resolved.visit_vendor_names(|_, _, name| {
+        if let Some(id) = fleet.resolve(name).id() {
+            *name = id.to_string();
+        }
+    });
     let evidence = evidence::collect(&stack, &fleet, opts.progress, at, opts.now)?;
     for rec in &evidence {
         warnings.extend(rec.warnings.iter().cloned());
     }
-    let bom = bom::build(&stack.value, &fleet, &evidence, opts.timestamp)?;
+    let bom = bom::build(&resolved, &fleet, &evidence, opts.timestamp)?;
     Ok(Assembled {
         device_id: stack.value.device.id.clone(),
         bom,

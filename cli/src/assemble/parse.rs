@@ -9,10 +9,11 @@
 //! creators, component or package count and digest are recorded, and the BOM
 //! references it rather than merging its components.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use crate::diag::{Code, Diagnostic, Error, Result, Severity};
 use crate::evidence;
+use crate::fsutil::{self, Scope};
 use crate::model::{EvidenceKind, EvidenceTrust};
 use crate::validate;
 
@@ -41,6 +42,31 @@ pub struct KindInput<'a> {
     pub trust: Option<&'a EvidenceTrust>,
     /// The fleet root trust paths are relative to.
     pub root: &'a Path,
+    /// Whether the entry may leave the fleet (`allow-outside-root`): its
+    /// evidence and artifact are then opened as paths the user named.
+    pub allow_outside: bool,
+}
+
+impl KindInput<'_> {
+    /// How the entry's evidence and artifact are opened.
+    fn scope(&self) -> Scope<'_> {
+        if self.allow_outside {
+            Scope::Given
+        } else {
+            Scope::Within(self.root)
+        }
+    }
+
+    /// A trust file named in the entry (`key`, `ca`, `trusted-root`):
+    /// confined to the fleet, and checked to be a regular file reached
+    /// without symbolic links before whoever needs it reads it.
+    fn trust_path(&self, p: &str) -> Result<PathBuf> {
+        let full = fsutil::confine(self.root, p, false).map_err(|m| {
+            Error::invalid(Diagnostic::error(Code::PathOutsideRoot, m).in_file(self.manifest))
+        })?;
+        fsutil::check_file(&full, Scope::Within(self.root))?;
+        Ok(full)
+    }
 }
 
 /// Parse the evidence according to `rec.kind` and add its properties to
@@ -72,12 +98,11 @@ fn hardware(rec: &mut EvidenceRecord, input: &KindInput<'_>) -> Result<()> {
         Some(t) => evidence::slsa_sigstore::Policy {
             identity: t.identity.clone(),
             issuer: t.issuer.clone(),
-            trusted_root: match &t.trusted_root {
-                Some(p) => Some(crate::fsutil::confine(input.root, p, false).map_err(|m| {
-                    Error::invalid(Diagnostic::error(Code::PathOutsideRoot, m).in_file(manifest))
-                })?),
-                None => None,
-            },
+            trusted_root: t
+                .trusted_root
+                .as_deref()
+                .map(|p| input.trust_path(p))
+                .transpose()?,
             now: Some(input.now),
         },
         None => evidence::slsa_sigstore::Policy {
@@ -85,10 +110,9 @@ fn hardware(rec: &mut EvidenceRecord, input: &KindInput<'_>) -> Result<()> {
             ..Default::default()
         },
     };
+    // The artifact (an OS image, say) is streamed, never read whole.
     let artifact_sha256 = match artifact {
-        Some(a) => Some(evidence::slsa::sha256_hex(
-            &std::fs::read(a).map_err(|e| Error::io(a, e))?,
-        )),
+        Some(a) => Some(hex::encode(crate::hashing::hash_file(a, input.scope())?.1)),
         None => None,
     };
     let opts = evidence::Options {
@@ -97,23 +121,24 @@ fn hardware(rec: &mut EvidenceRecord, input: &KindInput<'_>) -> Result<()> {
         sigstore,
         ..evidence::Options::default()
     };
-    let report = evidence::inspect(full, Some(rec.kind), &opts).map_err(|e| match e {
-        Error::Invalid(mut d) => {
-            d.push(
-                Diagnostic::error(
-                    Code::EvidenceMalformed,
-                    format!("evidence `{}` is not valid {}", rec.path, rec.kind.as_str()),
-                )
-                .in_file(manifest)
-                .help(format!(
-                    "`strata evidence inspect {}` shows the details",
-                    full.display()
-                )),
-            );
-            Error::Invalid(d)
-        }
-        other => other,
-    })?;
+    let report =
+        evidence::inspect_in(full, input.scope(), Some(rec.kind), &opts).map_err(|e| match e {
+            Error::Invalid(mut d) => {
+                d.push(
+                    Diagnostic::error(
+                        Code::EvidenceMalformed,
+                        format!("evidence `{}` is not valid {}", rec.path, rec.kind.as_str()),
+                    )
+                    .in_file(manifest)
+                    .help(format!(
+                        "`strata evidence inspect {}` shows the details",
+                        full.display()
+                    )),
+                );
+                Error::Invalid(d)
+            }
+            other => other,
+        })?;
     if !report.passed() {
         let failed: Vec<&str> = report
             .checks
@@ -140,32 +165,39 @@ fn hardware(rec: &mut EvidenceRecord, input: &KindInput<'_>) -> Result<()> {
 
 /// A model-signing bundle: verified against its model directory with the
 /// entry's trust material; the outcome of every check becomes a property,
-/// a failed verification a warning. A bundle that cannot be read stops
-/// assembly.
+/// a failed verification a warning. Without a model directory or trust it
+/// is recorded as not checked (never as passed or failed), with a warning
+/// saying what is missing. A bundle that cannot be read stops assembly.
 fn model_signature(rec: &mut EvidenceRecord, input: &KindInput<'_>) -> Result<()> {
     use crate::modelsign::verify::{ModelTrust, VerifyOptions, verify};
     let manifest = input.manifest;
-    let needs = |msg: &str| {
-        Error::invalid(
-            Diagnostic::error(Code::ModelSigningEvidence, format!("evidence `{}`: {msg}", rec.path))
-                .in_file(manifest)
-                .help("give `trust: {key: PUB.pem}`, `trust: {ca: CA.pem}` or `trust: {identity: ..., issuer: ...}`, and `artifact:` (or the layer's `weights`) for the model directory"),
-        )
+    let not_checked = |rec: &mut EvidenceRecord, why: &str| {
+        rec.properties
+            .push(("evidence:verification".into(), "not-checked".into()));
+        rec.properties
+            .push(("evidence:model-signing:not-checked".into(), why.into()));
+        rec.warnings.push(
+            Diagnostic::warning(
+                Code::ModelSigningEvidence,
+                format!("model signature `{}` was not verified: {why}", rec.path),
+            )
+            .in_file(manifest)
+            .help("give `trust: {key: PUB.pem}`, `trust: {ca: CA.pem}` or `trust: {identity: ..., issuer: ...}`, and `artifact:` (or the layer's `weights`) for the model directory"),
+        );
     };
-    let model = input
-        .artifact
-        .ok_or_else(|| needs("no model directory: set `artifact` or the layer's `weights`"))?;
-    let t = input
-        .trust
-        .ok_or_else(|| needs("no `trust` to verify it against"))?;
-    let path = |p: &Option<String>| -> Result<Option<std::path::PathBuf>> {
-        p.as_ref()
-            .map(|p| {
-                crate::fsutil::confine(input.root, p, false).map_err(|m| {
-                    Error::invalid(Diagnostic::error(Code::PathOutsideRoot, m).in_file(manifest))
-                })
-            })
-            .transpose()
+    let Some(model) = input.artifact else {
+        not_checked(
+            rec,
+            "no model directory (`artifact` or the layer's `weights`)",
+        );
+        return Ok(());
+    };
+    let Some(t) = input.trust else {
+        not_checked(rec, "no `trust` to verify it against");
+        return Ok(());
+    };
+    let path = |p: &Option<String>| -> Result<Option<PathBuf>> {
+        p.as_deref().map(|p| input.trust_path(p)).transpose()
     };
     let trust = match (path(&t.key)?, path(&t.ca)?) {
         (Some(k), _) => ModelTrust::Key(k),
@@ -181,13 +213,17 @@ fn model_signature(rec: &mut EvidenceRecord, input: &KindInput<'_>) -> Result<()
                 ..Default::default()
             })
         }
-        _ => return Err(needs("`trust` names no key, CA or identity with issuer")),
+        _ => {
+            not_checked(rec, "`trust` names no key, CA or identity with issuer");
+            return Ok(());
+        }
     };
     let now = input.at.map(|t| t.timestamp()).unwrap_or(input.now);
     let opts = VerifyOptions {
         trust,
         hash: crate::modelsign::HashConfig {
             ignore_git_paths: true,
+            root: (!input.allow_outside).then(|| input.root.to_path_buf()),
             ..Default::default()
         },
         ignore_unsigned_files: false,

@@ -117,6 +117,7 @@ pub fn detect_kind(path: &Path, text: &str) -> Option<FileKind> {
         "policy.yaml" => Some(FileKind::Policy),
         "approved-devices.yaml" => Some(FileKind::ApprovedDevices),
         "reviews.yaml" => Some(FileKind::Reviews),
+        "catalog.yaml" => Some(FileKind::Catalog),
         _ => None,
     };
     if by_name.is_some() {
@@ -139,6 +140,8 @@ pub fn detect_kind(path: &Path, text: &str) -> Option<FileKind> {
         Some(FileKind::Designations)
     } else if has("rules") {
         Some(FileKind::Policy)
+    } else if has("manufacturers") || has("models") {
+        Some(FileKind::Catalog)
     } else if has("reviews") {
         Some(FileKind::Reviews)
     } else if has("devices") {

@@ -1,9 +1,14 @@
 //! Writing one scalar: plain when that reads back as the same string under
 //! both YAML 1.2 (strata's reader) and YAML 1.1 (older tools), double-quoted
-//! otherwise.
+//! otherwise. A string holding a control character or one that reorders or
+//! hides text (a bidi override, a zero-width space: see
+//! [`crate::escape::is_invisible`]) is always double-quoted with that
+//! character written as an escape, so a reviewed file never shows text
+//! other than what strata reads (no "Trojan Source").
 
 use serde_json::Value;
 
+use crate::escape::is_hidden;
 use crate::yaml::resolve_plain;
 
 /// Where a scalar is written: flow collections forbid more characters.
@@ -65,7 +70,7 @@ fn plain_ok(s: &str, ctx: Context) -> bool {
     if s.contains(": ") || s.contains(" #") || s.contains('\t') {
         return false;
     }
-    if s.chars().any(|c| c.is_control() || c == '\u{feff}') {
+    if s.chars().any(is_hidden) {
         return false;
     }
     if ctx == Context::Flow && s.contains([',', '[', ']', '{', '}']) {
@@ -96,9 +101,7 @@ pub(crate) const FOLD_WIDTH: usize = 80;
 pub(crate) fn block(s: &str, indent: usize) -> Option<(&'static str, Vec<String>)> {
     let simple = !s.is_empty()
         && !s.starts_with([' ', '\n'])
-        && !s
-            .chars()
-            .any(|c| (c.is_control() && c != '\n') || c == '\u{feff}');
+        && !s.chars().any(|c| c != '\n' && is_hidden(c));
     if !simple {
         return None;
     }
@@ -164,8 +167,11 @@ pub(crate) fn quoted(s: &str) -> String {
             c if (c as u32) < 0x20 || c == '\u{7f}' => {
                 out.push_str(&format!("\\x{:02x}", c as u32));
             }
-            c if c.is_control() || c == '\u{feff}' || c == '\u{2028}' || c == '\u{2029}' => {
-                out.push_str(&format!("\\u{:04x}", c as u32));
+            c if is_hidden(c) && u32::from(c) > 0xffff => {
+                out.push_str(&format!("\\U{:08x}", u32::from(c)));
+            }
+            c if is_hidden(c) => {
+                out.push_str(&format!("\\u{:04x}", u32::from(c)));
             }
             c => out.push(c),
         }
@@ -220,6 +226,8 @@ mod tests {
             "sha256:0123abcd",
             "日本語",
             "bell\u{7}",
+            "right\u{202e}to left",
+            "zero\u{200b}width\u{2066}isolate\u{e0041}tag",
         ] {
             round_trip(s, Context::Block);
             round_trip(s, Context::Flow);
@@ -243,6 +251,15 @@ mod tests {
         assert_eq!(block("a  b c", 0), None, "double spaces do not fold");
         assert_eq!(block("a\n\n", 0), None, "two final breaks are quoted");
         assert_eq!(block(" lead\nx", 0), None);
+    }
+
+    #[test]
+    fn invisible_characters_are_written_as_escapes() {
+        assert_eq!(string("a\u{202e}b", Context::Block), "\"a\\u202eb\"");
+        assert_eq!(string("x\u{200b}", Context::Block), "\"x\\u200b\"");
+        assert_eq!(string("t\u{e0041}", Context::Block), "\"t\\U000e0041\"");
+        let long = format!("{} \u{2067}end", "word ".repeat(30));
+        assert_eq!(block(&long, 2), None);
     }
 
     #[test]

@@ -112,6 +112,14 @@ impl Diagnostic {
         }
     }
 
+    /// A new note: context that needs no action.
+    pub fn note(code: Code, message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity: Severity::Note,
+            ..Diagnostic::error(code, message)
+        }
+    }
+
     /// A new warning-level diagnostic.
     pub fn warning(code: Code, message: impl Into<String>) -> Self {
         Diagnostic {
@@ -145,26 +153,42 @@ impl Diagnostic {
     }
 }
 
+/// `text` with every control character (C0, DEL, C1: a NUL, an escape, a
+/// newline) and every character that reorders or hides text (bidi
+/// overrides, zero-width characters) shown as a Rust-style escape such as
+/// `\u{1b}`, so text taken from a file or a file name cannot forge, colour
+/// or hide lines on a terminal ([`crate::escape::terminal`]).
+pub fn escape_controls(text: &str) -> std::borrow::Cow<'_, str> {
+    crate::escape::terminal(text)
+}
+
 impl fmt::Display for Diagnostic {
     /// Renders `error[code]: message`, then `  --> file:line:column`, then
-    /// `  = help: ...`, the way rustc and cargo-deny do.
+    /// `  = help: ...`, the way rustc and cargo-deny do. Control characters
+    /// in the message, the file name, the pointer and the hint are escaped.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}[{}]: {}", self.severity, self.code, self.message)?;
+        write!(
+            f,
+            "{}[{}]: {}",
+            self.severity,
+            self.code,
+            escape_controls(&self.message)
+        )?;
         if let Some(file) = &self.file {
-            write!(f, "\n  --> {}", file.display())?;
+            write!(f, "\n  --> {}", escape_controls(&file.to_string_lossy()))?;
             if let Some(p) = self.position {
                 write!(f, ":{}:{}", p.line, p.column)?;
             }
             if let Some(ptr) = &self.pointer
                 && !ptr.is_empty()
             {
-                write!(f, " (at {ptr})")?;
+                write!(f, " (at {})", escape_controls(ptr))?;
             }
         } else if let Some(ptr) = &self.pointer {
-            write!(f, "\n  --> {ptr}")?;
+            write!(f, "\n  --> {}", escape_controls(ptr))?;
         }
         if let Some(help) = &self.help {
-            write!(f, "\n  = help: {help}")?;
+            write!(f, "\n  = help: {}", escape_controls(help))?;
         }
         Ok(())
     }
@@ -178,7 +202,7 @@ pub enum Error {
     #[error("{}", render_all(.0))]
     Invalid(Vec<Diagnostic>),
     /// Reading or writing a file failed.
-    #[error("{}: {source}", path.display())]
+    #[error("{}: {source}", escape_controls(&path.to_string_lossy()))]
     Io {
         /// The file.
         path: PathBuf,

@@ -14,6 +14,7 @@ pub mod avb;
 pub mod certs;
 pub mod der;
 pub mod ek;
+pub mod json;
 pub mod report;
 pub mod slsa;
 pub mod slsa_builder;
@@ -27,6 +28,7 @@ use std::path::Path;
 
 use crate::clock::Time;
 use crate::diag::{Code, Diagnostic, Error, Result};
+use crate::fsutil::{self, Scope};
 use crate::model::EvidenceKind;
 
 pub use report::{Check, Field, Report, Status};
@@ -223,22 +225,44 @@ pub fn inspect_bytes(
 /// images are kilobytes; this bounds memory on hostile input).
 pub const MAX_EVIDENCE_BYTES: u64 = 64 * 1024 * 1024;
 
-/// Read `path` and inspect it as `kind`, or as the detected kind.
+/// Read `path` (a file the user named) and inspect it as `kind`, or as the
+/// detected kind.
 pub fn inspect(path: &Path, kind: Option<EvidenceKind>, opts: &Options) -> Result<Report> {
-    let size = std::fs::metadata(path)
-        .map_err(|e| Error::io(path, e))?
-        .len();
-    if size > MAX_EVIDENCE_BYTES {
-        return Err(Error::invalid(
+    inspect_in(path, Scope::Given, kind, opts)
+}
+
+/// Read `path` within `scope` (see [`fsutil::open_regular`]: inside a fleet
+/// without following links) and inspect it as `kind`, or as the detected
+/// kind. A `root.json` beside Uptane metadata is read within the same scope.
+pub fn inspect_in(
+    path: &Path,
+    scope: Scope<'_>,
+    kind: Option<EvidenceKind>,
+    opts: &Options,
+) -> Result<Report> {
+    let file = fsutil::open_regular(path, scope)?;
+    let size = file.metadata().map_err(|e| Error::io(path, e))?.len();
+    let too_large = |size: String| {
+        Error::invalid(
             Diagnostic::error(
                 Code::EvidenceTooLarge,
-                format!("{size} bytes; strata reads evidence files up to 64 MiB"),
+                format!("{size}; strata reads evidence files up to 64 MiB"),
             )
             .in_file(path)
             .help("attach it as `kind: file` to record only its digest"),
-        ));
+        )
+    };
+    if size > MAX_EVIDENCE_BYTES {
+        return Err(too_large(format!("{size} bytes")));
     }
-    let data = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+    // The bound is the count of bytes read, not what `stat` said.
+    let data =
+        fsutil::read_to_limit(file, path, MAX_EVIDENCE_BYTES, size).map_err(|e| match e {
+            Error::Invalid(d) if d.iter().any(|d| d.code == Code::InputTooLarge) => {
+                too_large("more than 64 MiB".to_string())
+            }
+            other => other,
+        })?;
     let kind = match kind {
         Some(k) => k,
         None => detect(&data).ok_or_else(|| {
@@ -261,17 +285,27 @@ pub fn inspect(path: &Path, kind: Option<EvidenceKind>, opts: &Options) -> Resul
     };
     let mut opts = opts.clone();
     if kind == EvidenceKind::UptaneMetadata && opts.uptane_root.is_none() {
-        opts.uptane_root = sibling_root(path);
+        opts.uptane_root = sibling_root(path, scope)?;
     }
     inspect_bytes(&data, kind, &opts).map_err(|m| m.into_error(path))
 }
 
-/// `root.json` beside an Uptane file (not the file itself).
-fn sibling_root(path: &Path) -> Option<(Vec<u8>, String)> {
-    let root = path.parent()?.join("root.json");
+/// `root.json` beside an Uptane file (not the file itself), read within
+/// the file's scope and bound. A missing one is not used; one that is a
+/// symbolic link, a FIFO, a device or too large is an error, never read.
+fn sibling_root(path: &Path, scope: Scope<'_>) -> Result<Option<(Vec<u8>, String)>> {
+    let Some(parent) = path.parent() else {
+        return Ok(None);
+    };
+    let root = parent.join("root.json");
     if path.file_name() == root.file_name() {
-        return None;
+        return Ok(None);
     }
-    let bytes = std::fs::read(&root).ok()?;
-    Some((bytes, "root.json beside the file".to_string()))
+    if let Err(e) = std::fs::symlink_metadata(&root)
+        && e.kind() == std::io::ErrorKind::NotFound
+    {
+        return Ok(None);
+    }
+    let bytes = fsutil::read_limited(&root, scope, MAX_EVIDENCE_BYTES)?;
+    Ok(Some((bytes, "root.json beside the file".to_string())))
 }

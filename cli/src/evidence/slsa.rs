@@ -35,6 +35,7 @@ use x509_cert::ext::pkix::name::GeneralName;
 
 use super::Malformed;
 use super::certs;
+use super::json;
 use super::report::{Report, Status};
 use super::x509::Cert;
 use crate::diag::Code;
@@ -63,10 +64,13 @@ fn bad(msg: impl Into<String>, pointer: &str) -> Malformed {
     }
 }
 
-/// The JSON documents of a file: one, or one per non-empty line.
+/// The JSON documents of a file: one, or one per non-empty line (at most
+/// [`json::MAX_ENTRIES`] lines), each within the caps of [`json`].
 fn documents(data: &[u8]) -> Result<Vec<Value>, Malformed> {
-    if let Ok(v) = serde_json::from_slice::<Value>(data) {
-        return Ok(vec![v]);
+    match json::value(data) {
+        Ok(v) => return Ok(vec![v]),
+        Err(json::JsonError::Limit(m)) => return Err(m),
+        Err(json::JsonError::Syntax(_)) => {}
     }
     let text = std::str::from_utf8(data)
         .map_err(|_| Malformed::new(Code::SlsaProvenanceMalformed, "not UTF-8 text"))?;
@@ -75,11 +79,24 @@ fn documents(data: &[u8]) -> Result<Vec<Value>, Malformed> {
         if line.trim().is_empty() {
             continue;
         }
-        out.push(serde_json::from_str(line).map_err(|e| {
-            Malformed::new(
-                Code::SlsaProvenanceMalformed,
-                format!("line {}: not JSON: {e}", i + 1),
-            )
+        if out.len() == json::MAX_ENTRIES {
+            return Err(Malformed::new(
+                Code::TooManyEntries,
+                format!(
+                    "line {}: more than {} documents; strata judges at most {} entries in one file",
+                    i + 1,
+                    json::MAX_ENTRIES,
+                    json::MAX_ENTRIES
+                ),
+            ));
+        }
+        out.push(json::value(line.as_bytes()).map_err(|e| {
+            e.or_syntax(|e| {
+                Malformed::new(
+                    Code::SlsaProvenanceMalformed,
+                    format!("line {}: not JSON: {e}", i + 1),
+                )
+            })
         })?);
     }
     if out.is_empty() {
@@ -91,14 +108,29 @@ fn documents(data: &[u8]) -> Result<Vec<Value>, Malformed> {
 /// Whether `data` is provenance: a Sigstore bundle with a DSSE envelope, a
 /// DSSE envelope, or an in-toto statement.
 pub fn detect(data: &[u8]) -> bool {
-    documents(data).is_ok_and(|d| {
-        d.first().is_some_and(|v| {
-            v.get("dsseEnvelope").is_some()
-                || v.get("payloadType").is_some()
-                || v.get("_type")
-                    .and_then(Value::as_str)
-                    .is_some_and(|t| t.starts_with("https://in-toto.io/Statement/"))
-        })
+    /// The members detection looks at; the rest is skipped unbuilt.
+    #[derive(serde::Deserialize)]
+    struct Probe {
+        #[serde(rename = "dsseEnvelope")]
+        dsse_envelope: Option<serde::de::IgnoredAny>,
+        #[serde(rename = "payloadType")]
+        payload_type: Option<serde::de::IgnoredAny>,
+        #[serde(rename = "_type")]
+        kind: Option<Value>,
+    }
+    let probe = |bytes: &[u8]| serde_json::from_slice::<Probe>(bytes).ok();
+    // The whole file as one document, else its first non-empty line.
+    let first = probe(data).or_else(|| {
+        let text = std::str::from_utf8(data).ok()?;
+        probe(text.lines().find(|l| !l.trim().is_empty())?.as_bytes())
+    });
+    first.is_some_and(|p| {
+        p.dsse_envelope.is_some()
+            || p.payload_type.is_some()
+            || p.kind
+                .as_ref()
+                .and_then(Value::as_str)
+                .is_some_and(|t| t.starts_with("https://in-toto.io/Statement/"))
     })
 }
 

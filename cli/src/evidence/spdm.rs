@@ -361,7 +361,7 @@ pub fn inspect(data: &[u8], opts: &Options) -> Result<Report, Malformed> {
             if problems.is_empty() {
                 format!(
                     "{} verified",
-                    crate::table::count(chain.len() as u64 - 1, "signature", "signatures")
+                    crate::table::count(chain.len() as u64 - 1, "signature")
                 )
             } else {
                 problems.join("; ")

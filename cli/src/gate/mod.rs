@@ -79,9 +79,18 @@ pub struct Check {
     pub exception: Option<AppliedException>,
     /// The stack manifest of the device, relative to the fleet root.
     pub stack: String,
-    /// Line of the device's entry in the approved-device list.
+    /// Where the device's entry lies in the approved-device list.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub line: Option<usize>,
+    pub listed_at: Option<ListedAt>,
+}
+
+/// A position in the approved-device list, with the file it belongs to.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ListedAt {
+    /// The approved-device list, relative to the fleet root.
+    pub file: String,
+    /// Line of the device's entry (1-based).
+    pub line: usize,
 }
 
 /// An exception that covered a finding.
@@ -204,6 +213,12 @@ pub fn gate(root: &Path, opts: &GateOptions) -> Result<GateReport> {
             .push(i);
     }
     let index_of = |id: &str| entries.get(id).copied();
+    let root_rel = |p: &Path| {
+        p.strip_prefix(&fleet.root)
+            .unwrap_or(p)
+            .to_string_lossy()
+            .replace('\\', "/")
+    };
     // The rules read files and verify signatures: run devices in parallel,
     // then judge the findings in device order.
     let messages: Vec<Vec<Option<String>>> = analysis
@@ -217,10 +232,14 @@ pub fn gate(root: &Path, opts: &GateOptions) -> Result<GateReport> {
                 .collect()
         })
         .collect();
+    let list_file = root_rel(&devices_path);
     for (device, found) in analysis.devices.iter().zip(messages) {
-        let line = index_of(&device.id)
+        let listed_at = index_of(&device.id)
             .and_then(|i| list.spans.nearest(&format!("/devices/{i}/id")))
-            .map(|p| p.line);
+            .map(|p| ListedAt {
+                file: list_file.clone(),
+                line: p.line,
+            });
         for (rule, message) in enabled.iter().zip(found) {
             let mut check = Check {
                 device: device.id.clone(),
@@ -230,7 +249,7 @@ pub fn gate(root: &Path, opts: &GateOptions) -> Result<GateReport> {
                 message: message.clone().unwrap_or_default(),
                 exception: None,
                 stack: device.stack.clone(),
-                line,
+                listed_at: listed_at.clone(),
             };
             if message.is_some() {
                 let live = exceptions
@@ -297,12 +316,6 @@ pub fn gate(root: &Path, opts: &GateOptions) -> Result<GateReport> {
             );
         }
     }
-    let root_rel = |p: &Path| {
-        p.strip_prefix(&fleet.root)
-            .unwrap_or(p)
-            .to_string_lossy()
-            .replace('\\', "/")
-    };
     Ok(GateReport {
         policy: root_rel(&policy_path),
         devices: root_rel(&devices_path),
@@ -368,8 +381,8 @@ pub fn render_human(report: &GateReport) -> String {
     out.push_str(&format!(
         "gate {}: {} × {}; {} deny, {} warn, {} excepted (policy {}, list {}, date {})\n",
         report.result.name().to_uppercase(),
-        crate::table::count(s.devices as u64, "device", "devices"),
-        crate::table::count(s.rules as u64, "rule", "rules"),
+        crate::table::count(s.devices as u64, "device"),
+        crate::table::count(s.rules as u64, "rule"),
         s.deny,
         s.warn,
         s.excepted,

@@ -88,11 +88,11 @@ pub fn evaluate(
             .flag(FlagCode::PrivilegedAgent)
             .map(|f| f.message.clone()),
         RuleConfig::RestrictedEntity => {
-            let hits: Vec<&str> = device
+            let hits: Vec<String> = device
                 .screening
                 .active
                 .iter()
-                .map(|h| h.hit.summary.as_str())
+                .map(|h| format!("{}, {}", h.hit.summary, h.located))
                 .collect();
             (!hits.is_empty()).then(|| hits.join("; "))
         }

@@ -206,7 +206,8 @@ pub fn render(report: &GateReport, list: &ListLocation) -> Value {
             let mut location = json!({"artifactLocation": {"uri": list.uri, "uriBaseId": SRCROOT}});
             // GitHub needs a region; a finding without a line points at the
             // list's first line.
-            location["region"] = json!({"startLine": c.line.unwrap_or(1)});
+            let line = c.listed_at.as_ref().map_or(1, |at| at.line);
+            location["region"] = json!({"startLine": line});
             let mut result = json!({
                 "ruleId": c.rule,
                 "ruleIndex": index,

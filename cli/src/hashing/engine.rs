@@ -2,7 +2,6 @@
 //! fixed buffer per worker, in parallel over all cores.
 
 use std::cell::RefCell;
-use std::fs::File;
 use std::io::{ErrorKind, Read, Seek, SeekFrom};
 use std::path::Path;
 
@@ -12,6 +11,7 @@ use sha2::{Digest, Sha256};
 use super::walk::FileJob;
 use super::{BUFFER_SIZE, Entry, Mode, Progress};
 use crate::diag::{Code, Diagnostic, Error, Result};
+use crate::fsutil::{self, Scope};
 
 thread_local! {
     static BUFFER: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
@@ -68,28 +68,34 @@ fn stream(
     })
 }
 
-/// SHA-256 and size of a whole file, streamed.
-pub fn hash_file(path: &Path) -> Result<(u64, [u8; 32])> {
-    hash_file_reporting(path, None)
+/// SHA-256 and size of a whole regular file, streamed, opened within
+/// `scope` (see [`fsutil::open_regular`]).
+pub fn hash_file(path: &Path, scope: Scope<'_>) -> Result<(u64, [u8; 32])> {
+    hash_file_reporting(path, scope, None)
 }
 
-fn hash_file_reporting(path: &Path, progress: Option<&dyn Progress>) -> Result<(u64, [u8; 32])> {
-    let mut f = File::open(path).map_err(|e| Error::io(path, e))?;
+fn hash_file_reporting(
+    path: &Path,
+    scope: Scope<'_>,
+    progress: Option<&dyn Progress>,
+) -> Result<(u64, [u8; 32])> {
+    let mut f = fsutil::open_regular(path, scope)?;
     stream(path, &mut f, None, progress)
 }
 
-/// SHA-256 of bytes `start..end` of a file.
-pub fn hash_range(path: &Path, start: u64, end: u64) -> Result<[u8; 32]> {
-    hash_range_reporting(path, start, end, None)
+/// SHA-256 of bytes `start..end` of a regular file opened within `scope`.
+pub fn hash_range(path: &Path, scope: Scope<'_>, start: u64, end: u64) -> Result<[u8; 32]> {
+    hash_range_reporting(path, scope, start, end, None)
 }
 
 fn hash_range_reporting(
     path: &Path,
+    scope: Scope<'_>,
     start: u64,
     end: u64,
     progress: Option<&dyn Progress>,
 ) -> Result<[u8; 32]> {
-    let mut f = File::open(path).map_err(|e| Error::io(path, e))?;
+    let mut f = fsutil::open_regular(path, scope)?;
     f.seek(SeekFrom::Start(start))
         .map_err(|e| Error::io(path, e))?;
     Ok(stream(path, &mut f, Some(end.saturating_sub(start)), progress)?.1)
@@ -130,7 +136,8 @@ pub(super) fn hash_all(
         .with_max_len(1)
         .map(|job| match job.range {
             None => {
-                let (size, digest) = hash_file_reporting(&job.file.path, progress)?;
+                let (size, digest) =
+                    hash_file_reporting(&job.file.path, job.file.scope(), progress)?;
                 Ok(Entry {
                     name: job.file.name.clone(),
                     size,
@@ -138,7 +145,8 @@ pub(super) fn hash_all(
                 })
             }
             Some((start, end)) => {
-                let digest = hash_range_reporting(&job.file.path, start, end, progress)?;
+                let digest =
+                    hash_range_reporting(&job.file.path, job.file.scope(), start, end, progress)?;
                 Ok(Entry {
                     name: format!("{}:{start}:{end}", job.file.name),
                     size: end - start,

@@ -7,6 +7,7 @@ use walkdir::WalkDir;
 
 use super::{DEFAULT_IGNORED, HashOptions, Kind, component_cmp};
 use crate::diag::{Code, Diagnostic, Error, Result};
+use crate::fsutil::{self, Scope};
 
 /// A regular file to hash.
 #[derive(Debug, Clone)]
@@ -17,6 +18,19 @@ pub(super) struct FileJob {
     pub name: String,
     /// Size when listed.
     pub size: u64,
+    /// The directory the file must be opened within, without following
+    /// links (see [`Scope::Within`]); `None` for paths the user named.
+    pub root: Option<PathBuf>,
+}
+
+impl FileJob {
+    /// How the file is opened.
+    pub fn scope(&self) -> Scope<'_> {
+        match &self.root {
+            Some(r) => Scope::Within(r),
+            None => Scope::Given,
+        }
+    }
 }
 
 /// What [`list`] found.
@@ -28,7 +42,7 @@ pub(super) struct Listing {
 
 fn symlink_refused(path: &Path) -> Error {
     Error::invalid(
-        Diagnostic::error(Code::SymlinkRefused, format!("`{}` is a symbolic link", path.display()))
+        Diagnostic::error(Code::SymlinkRefused, format!("`{}` is a symbolic link", fsutil::shown(path)))
             .help("evidence must be regular files; set `allow-symlinks: true` on the entry to follow links"),
     )
 }
@@ -37,7 +51,11 @@ fn outside_root(path: &Path, root: &Path) -> Error {
     Error::invalid(
         Diagnostic::error(
             Code::PathOutsideRoot,
-            format!("`{}` resolves outside the root `{}`", path.display(), root.display()),
+            format!(
+                "`{}` resolves outside the root `{}`",
+                fsutil::shown(path),
+                fsutil::shown(root)
+            ),
         )
         .help("keep evidence inside the fleet directory, or set `allow-outside-root: true` on the entry"),
     )
@@ -76,38 +94,66 @@ fn is_ignored(name: &str, opts: &HashOptions) -> bool {
     })
 }
 
+/// Where a listed file is opened: the path and the directory it is opened
+/// within. Inside a root a file reached through followed links is opened by
+/// its resolved path, within the resolved root; any other by its own path.
+fn placed(
+    path: &Path,
+    through_link: bool,
+    root: Option<&Path>,
+    canon_root: Option<&Path>,
+) -> Result<(PathBuf, Option<PathBuf>)> {
+    match (root, canon_root) {
+        (Some(_), Some(canon)) if through_link => {
+            let resolved = canonical(path)?;
+            if !resolved.starts_with(canon) {
+                return Err(outside_root(path, canon));
+            }
+            Ok((resolved, Some(canon.to_path_buf())))
+        }
+        (Some(r), _) => Ok((path.to_path_buf(), Some(r.to_path_buf()))),
+        _ => Ok((path.to_path_buf(), None)),
+    }
+}
+
 /// List the regular files under `path` (or `path` itself), sorted by path
-/// components.
+/// components. With a root, every directory between the root and `path` is
+/// checked to be a real directory (no symbolic link), and every file is
+/// later opened within the root without following links.
 pub(super) fn list(path: &Path, opts: &HashOptions) -> Result<Listing> {
     let meta = std::fs::symlink_metadata(path).map_err(|e| Error::io(path, e))?;
-    if meta.file_type().is_symlink() && !opts.allow_symlinks {
+    let leaf_link = meta.file_type().is_symlink();
+    if leaf_link && !opts.allow_symlinks {
         return Err(symlink_refused(path));
     }
-    let root = opts.root.as_deref().map(canonical).transpose()?;
-    ensure_inside(path, root.as_deref())?;
+    let root = opts.root.as_deref();
+    let canon_root = root.map(canonical).transpose()?;
+    if let Some(r) = root {
+        let below_root = fsutil::normalize_lexically(path) != fsutil::normalize_lexically(r);
+        if below_root && let Some(parent) = path.parent() {
+            fsutil::check_dir(parent, Scope::Within(r))?;
+        }
+    }
+    ensure_inside(path, canon_root.as_deref())?;
     let meta = std::fs::metadata(path).map_err(|e| Error::io(path, e))?;
     if meta.is_file() {
         let name = path
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_else(|| path.display().to_string());
+        let (path, root) = placed(path, leaf_link, root, canon_root.as_deref())?;
         return Ok(Listing {
             kind: Kind::File,
             files: vec![FileJob {
-                path: path.to_path_buf(),
+                path,
                 name,
                 size: meta.len(),
+                root,
             }],
         });
     }
     if !meta.is_dir() {
-        return Err(Error::invalid(Diagnostic::error(
-            Code::NotAFile,
-            format!(
-                "`{}` is neither a regular file nor a directory",
-                path.display()
-            ),
-        )));
+        return Err(not_file_or_dir(path, &meta.file_type()));
     }
     let mut files = Vec::new();
     let walker = WalkDir::new(path)
@@ -124,14 +170,14 @@ pub(super) fn list(path: &Path, opts: &HashOptions) -> Result<Listing> {
             if e.loop_ancestor().is_some() {
                 Error::invalid(Diagnostic::error(
                     Code::SymlinkLoop,
-                    format!("`{}` is a symbolic link loop", p.display()),
+                    format!("`{}` is a symbolic link loop", fsutil::shown(&p)),
                 ))
             } else {
                 match e.into_io_error() {
                     Some(io) => Error::io(&p, io),
                     None => Error::invalid(Diagnostic::error(
                         Code::WalkFailed,
-                        format!("cannot walk `{}`", p.display()),
+                        format!("cannot walk `{}`", fsutil::shown(&p)),
                     )),
                 }
             }
@@ -141,29 +187,32 @@ pub(super) fn list(path: &Path, opts: &HashOptions) -> Result<Listing> {
             if !opts.allow_symlinks {
                 return Err(symlink_refused(entry.path()));
             }
-            ensure_inside(entry.path(), root.as_deref())?;
+            ensure_inside(entry.path(), canon_root.as_deref())?;
         }
         let ft = entry.file_type();
         if ft.is_dir() || opts.only.as_ref().is_some_and(|only| !only.contains(&name)) {
             continue;
         }
         if !ft.is_file() {
-            return Err(Error::invalid(Diagnostic::error(
-                Code::NotAFile,
-                format!(
-                    "`{}` is neither a regular file nor a directory",
-                    entry.path().display()
-                ),
-            )));
+            return Err(not_file_or_dir(entry.path(), &ft));
         }
         let size = entry
             .metadata()
             .map_err(|e| Error::io(entry.path(), e.into()))?
             .len();
+        // Links are followed only with `allow_symlinks`; then any file may
+        // lie behind one.
+        let (file_path, file_root) = placed(
+            entry.path(),
+            opts.allow_symlinks || leaf_link,
+            root,
+            canon_root.as_deref(),
+        )?;
         files.push(FileJob {
-            path: entry.into_path(),
+            path: file_path,
             name,
             size,
+            root: file_root,
         });
     }
     files.sort_by(|a, b| component_cmp(&a.name, &b.name));
@@ -171,6 +220,20 @@ pub(super) fn list(path: &Path, opts: &HashOptions) -> Result<Listing> {
         kind: Kind::Directory,
         files,
     })
+}
+
+fn not_file_or_dir(path: &Path, ft: &std::fs::FileType) -> Error {
+    Error::invalid(
+        Diagnostic::error(
+            Code::NotAFile,
+            format!(
+                "`{}` is {}, neither a regular file nor a directory",
+                fsutil::shown(path),
+                fsutil::describe_type(ft)
+            ),
+        )
+        .help("evidence must be regular files and directories: a FIFO, device or socket could block or never end"),
+    )
 }
 
 /// `full` relative to `base` as a `/`-separated UTF-8 string.
@@ -183,7 +246,10 @@ fn relative_name(base: &Path, full: &Path) -> Result<String> {
             None => {
                 return Err(Error::invalid(Diagnostic::error(
                     Code::NonUtf8Path,
-                    format!("`{}` has a name that is not valid UTF-8", full.display()),
+                    format!(
+                        "`{}` has a name that is not valid UTF-8",
+                        fsutil::shown(full)
+                    ),
                 )));
             }
         }

@@ -315,6 +315,11 @@ fn opt(s: &Option<String>) -> &str {
     s.as_deref().unwrap_or("(none)")
 }
 
+/// An agent fact: its value, or "not declared" (never a silent "no").
+fn declared(s: &Option<String>) -> &str {
+    s.as_deref().unwrap_or("(not declared)")
+}
+
 fn list(v: &[String]) -> String {
     if v.is_empty() {
         "(none)".to_string()
@@ -389,7 +394,7 @@ impl Change {
             Change::Agent {
                 field, from, to, ..
             } => {
-                format!("agent {field} {} → {}", opt(from), opt(to))
+                format!("agent {field} {} → {}", declared(from), declared(to))
             }
             Change::Routing { added, removed, .. } => plus_minus("data routing", added, removed),
             Change::Endpoint { host, from, to } => match (from, to) {
@@ -439,7 +444,7 @@ impl Change {
             Change::LayerRemoved { layer, .. } => format!("-{layer} layer"),
             Change::Endpoint { host, .. } => format!("endpoint {host}"),
             Change::Property { name, .. } => format!("{l}{name}"),
-            Change::Agent { field, to, .. } => format!("{l}agent {field}={}", opt(to)),
+            Change::Agent { field, to, .. } => format!("{l}agent {field}={}", declared(to)),
             Change::Device { field, .. } => format!("device {field}"),
             Change::Signer { to, .. } => format!("signer → {}", opt(to)),
             Change::Unreadable { side, .. } => format!("{side} unreadable"),

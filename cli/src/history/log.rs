@@ -5,23 +5,31 @@
 //! time order. A commit reports a file as changed when it differs from
 //! *every* parent, as `git log -- PATH` does, so a merge does not repeat
 //! what its branches already did; review entries are reported when they are
-//! absent from every parent. Only the blob ids of three paths are looked up
-//! per commit; attestation blobs are read only where they change, and the
-//! reviews file is scanned for the device's entries (entries already seen
-//! are not parsed again), which keeps a thousand-commit history well under
-//! a second.
+//! absent from every parent.
+//!
+//! The cost follows what changed: per commit only the blob ids of three
+//! paths are looked up, through trees not seen before ([`super::paths`]);
+//! an attestation or bundle is read and parsed once per distinct blob; a
+//! version of the reviews file is read only where the file changed, each
+//! distinct version once, and only the device's entries in it are parsed
+//! (each distinct entry once). Those versions are most of the bytes a long
+//! history holds, so they are read on all cores, a batch of commits ahead
+//! of the walk.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
+use std::rc::Rc;
 
-use git2::Oid;
+use git2::{Commit, Oid, Repository};
+use rayon::prelude::*;
 use serde::Serialize;
 
 use super::diff::{Change, one_line};
+use super::paths::{DevicePaths, Ids};
 use super::revdiff::{compare_files, review_line};
-use super::{DeviceFiles, FileAt, History, blob_at, git_time, parse_reviews_lenient};
+use super::reviews::DeviceScan;
+use super::{DeviceFiles, FileAt, History, git_time};
 use crate::diag::{Code, Diagnostic, Error, Result};
 use crate::digest::short as short_digest;
-use crate::layout::{BOM_FILE, BUNDLE_FILE, REVIEWS_FILE};
 use crate::model::Review;
 
 /// What a log entry is about.
@@ -78,117 +86,131 @@ pub struct DeviceLog {
     pub entries: Vec<Entry>,
 }
 
-#[derive(Clone, Copy, Default, PartialEq, Eq)]
-struct Ids {
-    bom: Option<Oid>,
-    bundle: Option<Oid>,
-    reviews: Option<Oid>,
+/// The device's review entries in each version of the reviews file read.
+struct ReviewVersions {
+    /// By reviews-file blob.
+    by_blob: HashMap<Oid, Rc<Vec<Review>>>,
+    /// The scanner (with its cache of parsed entries) of this thread.
+    scan: DeviceScan,
+    /// A scanner and a repository handle (opened when first used) per
+    /// reader thread, kept across batches.
+    readers: Vec<Reader>,
 }
 
-struct Walker<'h> {
-    h: &'h History,
-    device: String,
-    paths: [String; 3],
-    ids: HashMap<Oid, Ids>,
-    /// Parsed review blocks by their text.
-    blocks: HashMap<Vec<u8>, Vec<Review>>,
-    /// The device's reviews by reviews-file blob.
-    reviews: HashMap<Oid, Vec<Review>>,
-    needle: String,
+struct Reader {
+    repo: Option<Repository>,
+    scan: DeviceScan,
 }
 
-impl<'h> Walker<'h> {
-    fn ids(&mut self, commit: Oid) -> Result<Ids> {
-        if let Some(i) = self.ids.get(&commit) {
-            return Ok(*i);
-        }
-        let tree = self.h.tree(commit)?;
-        let i = Ids {
-            bom: blob_at(&tree, &self.paths[0]),
-            bundle: blob_at(&tree, &self.paths[1]),
-            reviews: blob_at(&tree, &self.paths[2]),
-        };
-        self.ids.insert(commit, i);
-        Ok(i)
-    }
+/// The device's entries in each reviews blob one thread read.
+type Found = Vec<(Oid, Vec<Review>)>;
 
-    /// The device's review entries in the reviews blob `oid`.
-    fn reviews(&mut self, oid: Option<Oid>) -> Result<Vec<Review>> {
-        let Some(oid) = oid else {
-            return Ok(Vec::new());
-        };
-        if let Some(r) = self.reviews.get(&oid) {
-            return Ok(r.clone());
-        }
-        let blob = self.h.repo().find_blob(oid).map_err(|e| git_err(&e))?;
-        let bytes = blob.content();
-        let found = match self.scan_blocks(bytes) {
-            Some(r) => r,
-            None => parse_reviews_lenient(&String::from_utf8_lossy(bytes))
-                .into_iter()
-                .filter(|r| r.device == self.device)
+/// Versions read per thread below which one thread reads them all.
+const MIN_PER_THREAD: usize = 4;
+/// Reader threads at most (each holds a repository handle).
+const MAX_THREADS: usize = 8;
+
+impl ReviewVersions {
+    fn new(device: &str) -> ReviewVersions {
+        let threads = rayon::current_num_threads().clamp(1, MAX_THREADS);
+        ReviewVersions {
+            by_blob: HashMap::new(),
+            scan: DeviceScan::new(device),
+            readers: (0..threads)
+                .map(|_| Reader {
+                    repo: None,
+                    scan: DeviceScan::new(device),
+                })
                 .collect(),
-        };
-        self.reviews.insert(oid, found.clone());
-        Ok(found)
+        }
     }
 
-    /// Fast path for canonical files: every mention of the device id is an
-    /// entry's `- device: ID` line, and the entry runs until the next line
-    /// at or left of its dash. Only those entries are parsed (once each,
-    /// across all versions of the file). `None` when the id appears anywhere
-    /// else (another layout, a note naming the device): the caller parses
-    /// the whole file.
-    fn scan_blocks(&mut self, text: &[u8]) -> Option<Vec<Review>> {
-        let id = self.device.as_bytes();
-        let is_id = |b: u8| b.is_ascii_alphanumeric() || b"._-".contains(&b);
-        let mut out = Vec::new();
-        let mut resume = 0;
-        for i in memchr::memmem::find_iter(text, id) {
-            let before = i.checked_sub(1).map(|j| text[j]);
-            let after = text.get(i + id.len()).copied();
-            if before.is_some_and(is_id) || after.is_some_and(is_id) {
-                continue; // part of a longer id
-            }
-            if i < resume {
-                return None; // inside an entry already read
-            }
-            let line_start = memchr::memrchr(b'\n', &text[..i]).map_or(0, |j| j + 1);
-            let line_end = memchr::memchr(b'\n', &text[i..]).map_or(text.len(), |j| i + j + 1);
-            let line = &text[line_start..line_end];
-            let indent = line.iter().take_while(|b| **b == b' ').count();
-            if &line[indent..] != self.needle.as_bytes() {
-                return None;
-            }
-            // Continue over lines indented deeper than the dash.
-            let mut end = line_end;
-            while end < text.len() {
-                let next = memchr::memchr(b'\n', &text[end..]).map_or(text.len(), |j| end + j + 1);
-                let l = &text[end..next];
-                if !(l.len() > indent + 1 && l[..=indent].iter().all(|b| *b == b' ')) {
-                    break;
-                }
-                end = next;
-            }
-            resume = end;
-            let block = &text[line_start..end];
-            let parsed = match self.blocks.get(block) {
-                Some(p) => p.clone(),
-                None => {
-                    let doc = format!("version: 1\nreviews:\n{}", std::str::from_utf8(block).ok()?);
-                    let p = parse_reviews_lenient(&doc);
-                    if p.len() != 1 || p[0].device != self.device {
-                        return None;
-                    }
-                    self.blocks.insert(block.to_vec(), p.clone());
-                    p
-                }
-            };
-            out.extend(parsed);
+    /// The device's entries in the reviews blob `oid` (none when absent);
+    /// read now unless [`Self::read_ahead`] did.
+    fn get(&mut self, h: &History, oid: Option<Oid>) -> Result<Rc<Vec<Review>>> {
+        let Some(oid) = oid else {
+            return Ok(Rc::new(Vec::new()));
+        };
+        if let Some(r) = self.by_blob.get(&oid) {
+            return Ok(Rc::clone(r));
         }
-        Some(out)
+        let blob = h.repo().find_blob(oid).map_err(|e| git_err(&e))?;
+        let r = Rc::new(self.scan.reviews(blob.content()));
+        self.by_blob.insert(oid, Rc::clone(&r));
+        Ok(r)
+    }
+
+    /// Read the versions `want` not read yet, spread over the threads in
+    /// runs of consecutive versions (git stores a version as a delta
+    /// against a neighbour, so neighbours are cheaper read together).
+    fn read_ahead(&mut self, h: &History, want: &[Oid]) -> Result<()> {
+        let mut seen = HashSet::new();
+        let todo: Vec<Oid> = want
+            .iter()
+            .copied()
+            .filter(|o| !self.by_blob.contains_key(o) && seen.insert(*o))
+            .collect();
+        let threads = self.readers.len().min(todo.len() / MIN_PER_THREAD);
+        if threads < 2 {
+            for oid in todo {
+                self.get(h, Some(oid))?;
+            }
+            return Ok(());
+        }
+        let gitdir = h.repo().path().to_path_buf();
+        let chunks: Vec<&[Oid]> = todo.chunks(todo.len().div_ceil(threads)).collect();
+        let read: Vec<Result<Found>> = chunks
+            .into_par_iter()
+            .zip(self.readers.par_iter_mut())
+            .map(|(chunk, reader)| {
+                let repo = match reader.repo.take() {
+                    Some(r) => r,
+                    None => Repository::open(&gitdir).map_err(|e| git_err(&e))?,
+                };
+                let found = chunk
+                    .iter()
+                    .map(|oid| {
+                        let blob = repo.find_blob(*oid).map_err(|e| git_err(&e))?;
+                        Ok((*oid, reader.scan.reviews(blob.content())))
+                    })
+                    .collect();
+                reader.repo = Some(repo);
+                found
+            })
+            .collect();
+        for part in read {
+            for (oid, reviews) in part? {
+                self.by_blob.insert(oid, Rc::new(reviews));
+            }
+        }
+        Ok(())
     }
 }
+
+/// A commit of the walk with the ids of the device's files in it and in
+/// its parents.
+struct Step<'r> {
+    commit: Commit<'r>,
+    me: Ids,
+    parents: Vec<Ids>,
+}
+
+impl Step<'_> {
+    /// Whether the file `f` picks changed in this commit: it differs from
+    /// every parent (a root commit: it exists).
+    fn changed(&self, f: fn(&Ids) -> Option<Oid>) -> bool {
+        if self.parents.is_empty() {
+            f(&self.me).is_some()
+        } else {
+            self.parents.iter().all(|p| f(p) != f(&self.me))
+        }
+    }
+}
+
+/// Commits looked at before the first batch of reviews files is read; the
+/// batch doubles each time, so `-n` stops early and a long walk reads in
+/// large batches.
+const FIRST_BATCH: usize = 64;
 
 /// The history of `device` from revision `from`, at most `limit` entries.
 pub fn log(h: &History, device: &str, from: &str, limit: Option<usize>) -> Result<DeviceLog> {
@@ -200,124 +222,61 @@ pub fn log(h: &History, device: &str, from: &str, limit: Option<usize>) -> Resul
             ));
         }
     };
-    let key = crate::canon::scalar_text(device);
-    let mut w = Walker {
-        h,
-        device: device.to_string(),
-        paths: [
-            h.path_of(&format!("{device}/{BOM_FILE}")),
-            h.path_of(&format!("{device}/{BUNDLE_FILE}")),
-            h.path_of(REVIEWS_FILE),
-        ],
-        ids: HashMap::new(),
-        blocks: HashMap::new(),
-        reviews: HashMap::new(),
-        needle: format!("- device: {key}\n"),
-    };
+    let mut paths = DevicePaths::new(h, device);
+    let mut versions = ReviewVersions::new(device);
+    let order: Vec<Oid> = h
+        .walk_from(start)?
+        .collect::<std::result::Result<_, _>>()
+        .map_err(|e| git_err(&e))?;
+    // Parents read ahead of the walk.
+    let mut pending: HashMap<Oid, Commit<'_>> = HashMap::new();
     let mut entries = Vec::new();
     let mut commits = 0usize;
     let mut ever = false;
-    let walk = h.walk_from(start)?;
-    for oid in walk {
-        let oid = oid.map_err(|e| git_err(&e))?;
-        commits += 1;
-        let commit = h.repo().find_commit(oid).map_err(|e| git_err(&e))?;
-        let me = w.ids(oid)?;
-        ever |= me.bom.is_some() || me.bundle.is_some();
-        let parents: Vec<Ids> = commit
-            .parent_ids()
-            .map(|p| w.ids(p))
-            .collect::<Result<_>>()?;
-        let first = parents.first().copied().unwrap_or_default();
-        let changed = |f: fn(&Ids) -> Option<Oid>| {
-            if parents.is_empty() {
-                f(&me).is_some()
-            } else {
-                parents.iter().all(|p| f(p) != f(&me))
-            }
-        };
-        let author = commit.author();
-        let who = format!(
-            "{} <{}>",
-            author.name().unwrap_or("?"),
-            author.email().unwrap_or("?")
-        );
-        let base = |kind: Kind, summary: String| Entry {
-            commit: oid.to_string(),
-            short: h.short_id(oid),
-            author: who.clone(),
-            date: git_time(author.when()),
-            kind,
-            summary,
-            digest: None,
-            changes: Vec::new(),
-            review: None,
-        };
-        let bom_changed = changed(|i| i.bom);
-        if bom_changed || changed(|i| i.bundle) {
-            let files = |i: &Ids| DeviceFiles {
-                bom: i.bom.map(|oid| FileAt { oid, data: None }),
-                bundle: i.bundle.map(|oid| FileAt { oid, data: None }),
+    'walk: for part in chunks_doubling(&order, FIRST_BATCH) {
+        let mut steps = Vec::with_capacity(part.len());
+        let mut want = Vec::new();
+        for oid in part {
+            let commit = match pending.remove(oid) {
+                Some(c) => c,
+                None => h.repo().find_commit(*oid).map_err(|e| git_err(&e))?,
             };
-            let before = (first.bom.is_some() || first.bundle.is_some()).then(|| files(&first));
-            let after = (me.bom.is_some() || me.bundle.is_some()).then(|| files(&me));
-            let (_, digest, changes) = compare_files(h, before.as_ref(), after.as_ref())?;
-            let (kind, summary) = match (bom_changed, &digest, first.bom) {
-                (true, None, _) => (Kind::Attestation, "attestation removed".to_string()),
-                (true, Some(d), None) => (
-                    Kind::Attestation,
-                    format!(
-                        "attestation added {}: {}",
-                        short_digest(d),
-                        crate::table::count(
-                            changes
-                                .iter()
-                                .filter(|c| matches!(c, Change::LayerAdded { .. }))
-                                .count() as u64,
-                            "layer",
-                            "layers"
-                        )
-                    ),
-                ),
-                (true, Some(d), Some(_)) => (
-                    Kind::Attestation,
-                    format!("attestation {}: {}", short_digest(d), one_line(&changes, 4)),
-                ),
-                (false, _, _) => (Kind::Signature, one_line(&changes, 4)),
+            let me = paths.at_commit(&commit)?;
+            let mut parents = Vec::with_capacity(1);
+            for p in commit.parent_ids() {
+                let ids = match paths.known(p) {
+                    Some(ids) => ids,
+                    None => {
+                        // Read once: kept for when the walk reaches it.
+                        let pc = h.repo().find_commit(p).map_err(|e| git_err(&e))?;
+                        let ids = paths.at_commit(&pc)?;
+                        pending.insert(p, pc);
+                        ids
+                    }
+                };
+                parents.push(ids);
+            }
+            let step = Step {
+                commit,
+                me,
+                parents,
             };
-            let mut e = base(kind, summary);
-            e.digest = digest;
-            e.changes = changes;
-            entries.push(e);
+            if step.changed(|i| i.reviews) {
+                want.extend(step.me.reviews);
+                want.extend(step.parents.iter().filter_map(|p| p.reviews));
+            }
+            steps.push(step);
         }
-        if changed(|i| i.reviews) {
-            let mine = w.reviews(me.reviews)?;
-            let mut before: Vec<Vec<Review>> = Vec::new();
-            for p in &parents {
-                before.push(w.reviews(p.reviews)?);
+        versions.read_ahead(h, &want)?;
+        for step in &steps {
+            commits += 1;
+            ever |= step.me.bom.is_some() || step.me.bundle.is_some();
+            changes_in(h, step, &mut versions, &mut entries)?;
+            ever |= !entries.is_empty();
+            if limit.is_some_and(|l| entries.len() >= l) {
+                entries.truncate(limit.unwrap_or(usize::MAX));
+                break 'walk;
             }
-            for r in &mine {
-                if before.is_empty() || before.iter().all(|b| !b.contains(r)) {
-                    let mut e = base(Kind::Review, review_line(r, 60));
-                    e.review = Some(r.clone());
-                    entries.push(e);
-                }
-            }
-            if let Some(b) = before.first() {
-                for r in b.iter().filter(|r| !mine.contains(r)) {
-                    let mut e = base(
-                        Kind::ReviewRemoved,
-                        format!("removed: {}", review_line(r, 60)),
-                    );
-                    e.review = Some(r.clone());
-                    entries.push(e);
-                }
-            }
-        }
-        ever |= !entries.is_empty();
-        if limit.is_some_and(|l| entries.len() >= l) {
-            entries.truncate(limit.unwrap_or(usize::MAX));
-            break;
         }
     }
     if !ever {
@@ -353,6 +312,113 @@ pub fn log(h: &History, device: &str, from: &str, limit: Option<usize>) -> Resul
         commits,
         entries,
     })
+}
+
+/// `items` cut into consecutive runs of `first`, twice that, and so on.
+fn chunks_doubling<T>(items: &[T], first: usize) -> Vec<&[T]> {
+    let mut out = Vec::new();
+    let (mut at, mut size) = (0, first.max(1));
+    while at < items.len() {
+        let end = items.len().min(at.saturating_add(size));
+        out.push(&items[at..end]);
+        at = end;
+        size = size.saturating_mul(2);
+    }
+    out
+}
+
+/// Append the entries of one commit: attestation or signature changed,
+/// review entries added or removed.
+fn changes_in(
+    h: &History,
+    step: &Step<'_>,
+    versions: &mut ReviewVersions,
+    entries: &mut Vec<Entry>,
+) -> Result<()> {
+    let bom_changed = step.changed(|i| i.bom);
+    let bundle_changed = step.changed(|i| i.bundle);
+    let reviews_changed = step.changed(|i| i.reviews);
+    if !(bom_changed || bundle_changed || reviews_changed) {
+        return Ok(());
+    }
+    let (commit, me) = (&step.commit, &step.me);
+    let oid = commit.id();
+    let first = step.parents.first().copied().unwrap_or_default();
+    let author = commit.author();
+    let who = format!(
+        "{} <{}>",
+        author.name().unwrap_or("?"),
+        author.email().unwrap_or("?")
+    );
+    let base = |kind: Kind, summary: String| Entry {
+        commit: oid.to_string(),
+        short: h.short_id(oid),
+        author: who.clone(),
+        date: git_time(author.when()),
+        kind,
+        summary,
+        digest: None,
+        changes: Vec::new(),
+        review: None,
+    };
+    if bom_changed || bundle_changed {
+        let files = |i: &Ids| DeviceFiles {
+            bom: i.bom.map(|oid| FileAt { oid, data: None }),
+            bundle: i.bundle.map(|oid| FileAt { oid, data: None }),
+        };
+        let before = (first.bom.is_some() || first.bundle.is_some()).then(|| files(&first));
+        let after = (me.bom.is_some() || me.bundle.is_some()).then(|| files(me));
+        let (_, digest, changes) = compare_files(h, before.as_ref(), after.as_ref())?;
+        let (kind, summary) = match (bom_changed, &digest, first.bom) {
+            (true, None, _) => (Kind::Attestation, "attestation removed".to_string()),
+            (true, Some(d), None) => (
+                Kind::Attestation,
+                format!(
+                    "attestation added {}: {} layers",
+                    short_digest(d),
+                    changes
+                        .iter()
+                        .filter(|c| matches!(c, Change::LayerAdded { .. }))
+                        .count()
+                ),
+            ),
+            (true, Some(d), Some(_)) => (
+                Kind::Attestation,
+                format!("attestation {}: {}", short_digest(d), one_line(&changes, 4)),
+            ),
+            (false, _, _) => (Kind::Signature, one_line(&changes, 4)),
+        };
+        let mut e = base(kind, summary);
+        e.digest = digest;
+        e.changes = changes;
+        entries.push(e);
+    }
+    if reviews_changed {
+        let mine = versions.get(h, me.reviews)?;
+        let before: Vec<Rc<Vec<Review>>> = step
+            .parents
+            .iter()
+            .map(|p| versions.get(h, p.reviews))
+            .collect::<Result<_>>()?;
+        for r in mine.iter() {
+            if before.is_empty() || before.iter().all(|b| !b.contains(r)) {
+                let mut e = base(Kind::Review, review_line(r, 60));
+                e.review = Some(r.clone());
+                entries.push(e);
+            }
+        }
+        if let Some(b) = before.first() {
+            for r in b.iter().filter(|r| !mine.contains(r)) {
+                let mut e = base(
+                    Kind::ReviewRemoved,
+                    format!("removed: {}", review_line(r, 60)),
+                );
+                e.review = Some(r.clone());
+                entries.push(e);
+            }
+        }
+    }
+    Ok(())
 }
 
 fn git_err(e: &git2::Error) -> Error {

@@ -12,7 +12,14 @@
 //! - [`log`]: `strata log DEVICE`, one line per change of the device's
 //!   attestation, signature or reviews, newest first;
 //! - [`bom`] reduces a BOM to what is compared, [`diff`] compares two,
-//!   [`signer`] reads the identity a bundle claims.
+//!   [`signer`] reads the identity a bundle claims; `reviews` reads review
+//!   entries out of many versions of the reviews file without parsing each
+//!   whole.
+//!
+//! Both commands cost what changed, not how long the history is: files are
+//! compared by git object id (a tree or blob id that did not change is not
+//! descended into or read), and every distinct blob read is parsed once
+//! ([`History`] keeps what it parsed by blob id).
 //!
 //! A revision is any git revspec (`HEAD~3`, a tag, `main@{yesterday}`), the
 //! word `WORKTREE` for the files on disk, or `sha256:HEX` (a prefix of at
@@ -22,14 +29,19 @@
 pub mod bom;
 pub mod diff;
 pub mod log;
+mod paths;
 pub mod revdiff;
+mod reviews;
 pub mod signer;
 
-use std::collections::BTreeMap;
+use std::cell::RefCell;
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Component, Path, PathBuf};
+use std::rc::Rc;
 
 use git2::{ObjectType, Oid, Repository, Sort, Tree};
 
+use self::bom::{Summary, summarize};
 use crate::diag::{Code, Diagnostic, Error, Result};
 use crate::digest::Digest;
 use crate::layout::{BOM_FILE, BUNDLE_FILE, REVIEWS_FILE};
@@ -42,6 +54,29 @@ pub struct History {
     /// Repository-relative directory of the attestations, `/`-separated
     /// (empty for the repository root).
     pub dir: String,
+    /// What was read from files, by blob id.
+    parsed: RefCell<Parsed>,
+}
+
+/// Attestations and bundles already read, by blob id (equal ids, equal
+/// bytes), so that each distinct version is read and parsed once.
+#[derive(Default)]
+struct Parsed {
+    /// Attestation digests.
+    digests: HashMap<Oid, Digest>,
+    /// Attestations, parsed and reduced.
+    boms: HashMap<Oid, Rc<BomRead>>,
+    /// The signer identity a bundle claims.
+    signers: HashMap<Oid, String>,
+}
+
+/// A parsed attestation: its digest and summary, or why it did not parse.
+#[derive(Debug)]
+pub(crate) struct BomRead {
+    /// `sha256:<hex>` of its bytes.
+    pub(crate) digest: String,
+    /// What it says, or why it could not be read as JSON.
+    pub(crate) summary: std::result::Result<Summary, String>,
 }
 
 /// A resolved revision.
@@ -113,6 +148,10 @@ impl History {
         // executable does not verify object ids on read either; packs carry
         // their own checksums, and nothing read here is written back.
         git2::opts::strict_hash_verification(false);
+        // Nor keep every commit and tree read in libgit2's object cache: the
+        // walks here read each once and keep what they need by id (cached,
+        // the trees of 10,000 commits held 90 MB, all freed again at exit).
+        git2::opts::enable_caching(false);
         let repo = Repository::discover(probe).map_err(|e| {
             Error::invalid(
                 Diagnostic::error(
@@ -148,7 +187,11 @@ impl History {
             })
             .collect::<Vec<_>>()
             .join("/");
-        Ok(History { repo, dir })
+        Ok(History {
+            repo,
+            dir,
+            parsed: RefCell::default(),
+        })
     }
 
     /// The underlying repository.
@@ -200,23 +243,21 @@ impl History {
         }
         let hex = hex.to_ascii_lowercase();
         let path = self.path_of(&format!("{device}/{BOM_FILE}"));
-        let mut walk = self.walk_from_head()?;
-        let mut seen: std::collections::HashMap<Oid, bool> = std::collections::HashMap::new();
-        for oid in walk.by_ref() {
+        let mut paths = paths::DevicePaths::new(self, device);
+        let mut seen: HashMap<Oid, bool> = HashMap::new();
+        for oid in self.walk_from_head()? {
             let oid = oid.map_err(|e| git_err("walking history", &e))?;
-            let commit = self
-                .repo
-                .find_commit(oid)
-                .map_err(|e| git_err("reading a commit", &e))?;
-            let tree = commit.tree().map_err(|e| git_err("reading a tree", &e))?;
-            let Some(blob) = blob_at(&tree, &path) else {
+            let Some(blob) = paths.at(oid)?.bom else {
                 continue;
             };
             let hit = match seen.get(&blob) {
                 Some(h) => *h,
                 None => {
-                    let bytes = self.blob_bytes(blob)?;
-                    let h = Digest::of(&bytes).hex().starts_with(&hex);
+                    let d = self.digest(&FileAt {
+                        oid: blob,
+                        data: None,
+                    })?;
+                    let h = d.hex().starts_with(&hex);
                     seen.insert(blob, h);
                     h
                 }
@@ -227,7 +268,7 @@ impl History {
         }
         // The attestation on disk may be the only one with that digest.
         let disk = self.workdir().join(&path);
-        if let Ok(bytes) = std::fs::read(&disk)
+        if let Ok(bytes) = crate::fsutil::read_bounded(&disk, crate::validate::MAX_BOM_BYTES)
             && Digest::of(&bytes).hex().starts_with(&hex)
         {
             return Ok(Rev::Worktree);
@@ -288,6 +329,45 @@ impl History {
             Some(d) => Ok(d.clone()),
             None => self.blob_bytes(file.oid),
         }
+    }
+
+    /// The digest of an attestation (read once per blob).
+    pub(crate) fn digest(&self, file: &FileAt) -> Result<Digest> {
+        if let Some(d) = self.parsed.borrow().digests.get(&file.oid) {
+            return Ok(*d);
+        }
+        let d = Digest::of(&self.read(file)?);
+        self.parsed.borrow_mut().digests.insert(file.oid, d);
+        Ok(d)
+    }
+
+    /// An attestation, parsed and reduced (once per blob).
+    pub(crate) fn bom(&self, file: &FileAt) -> Result<Rc<BomRead>> {
+        if let Some(r) = self.parsed.borrow().boms.get(&file.oid) {
+            return Ok(Rc::clone(r));
+        }
+        let bytes = self.read(file)?;
+        let digest = Digest::of(&bytes);
+        let r = Rc::new(BomRead {
+            digest: digest.to_string(),
+            summary: serde_json::from_slice(&bytes)
+                .map(|v| summarize(&v))
+                .map_err(|e| e.to_string()),
+        });
+        let mut p = self.parsed.borrow_mut();
+        p.digests.insert(file.oid, digest);
+        p.boms.insert(file.oid, Rc::clone(&r));
+        Ok(r)
+    }
+
+    /// The signer identity a bundle claims (read once per blob).
+    pub(crate) fn signer(&self, file: &FileAt) -> Result<String> {
+        if let Some(s) = self.parsed.borrow().signers.get(&file.oid) {
+            return Ok(s.clone());
+        }
+        let s = signer::identity(&self.read(file)?);
+        self.parsed.borrow_mut().signers.insert(file.oid, s.clone());
+        Ok(s)
     }
 
     /// The tree of a commit.

@@ -6,15 +6,14 @@
 //! [`super::diff::compare`]). A changed file with no semantic difference is
 //! reported as such rather than hidden.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use serde::Serialize;
 
-use super::bom::{Summary, summarize};
+use super::bom::Summary;
 use super::diff::{Change, compare};
-use super::{DeviceFiles, FileAt, History, Rev, parse_reviews_lenient, signer};
+use super::{BomRead, DeviceFiles, FileAt, History, Rev, parse_reviews_lenient, reviews};
 use crate::diag::{Code, Diagnostic, Error, Result};
-use crate::digest::Digest;
 use crate::model::Review;
 
 /// One side of the comparison.
@@ -102,25 +101,8 @@ fn side(spec: &str, rev: &Rev) -> Side {
     }
 }
 
-/// A parsed attestation: its digest and summary, or why it did not parse.
-pub(crate) struct Read {
-    pub(crate) digest: String,
-    pub(crate) summary: std::result::Result<Summary, String>,
-}
-
-pub(crate) fn read_bom(h: &History, f: &FileAt) -> Result<Read> {
-    let bytes = h.read(f)?;
-    Ok(Read {
-        digest: Digest::of(&bytes).to_string(),
-        summary: serde_json::from_slice(&bytes)
-            .map(|v| summarize(&v))
-            .map_err(|e| e.to_string()),
-    })
-}
-
-pub(crate) fn read_signer(h: &History, f: Option<&FileAt>) -> Result<Option<String>> {
-    f.map(|f| h.read(f).map(|b| signer::identity(&b)))
-        .transpose()
+fn read_signer(h: &History, f: Option<&FileAt>) -> Result<Option<String>> {
+    f.map(|f| h.signer(f)).transpose()
 }
 
 /// Compare two device states (either may be absent).
@@ -131,17 +113,17 @@ pub(crate) fn compare_files(
 ) -> Result<(Option<String>, Option<String>, Vec<Change>)> {
     let ra = a
         .and_then(|f| f.bom.as_ref())
-        .map(|f| read_bom(h, f))
+        .map(|f| h.bom(f))
         .transpose()?;
     let rb = b
         .and_then(|f| f.bom.as_ref())
-        .map(|f| read_bom(h, f))
+        .map(|f| h.bom(f))
         .transpose()?;
     let mut changes = Vec::new();
     let empty = Summary::default();
-    let sa = match &ra {
-        Some(Read { summary: Ok(s), .. }) => Some(s),
-        Some(Read {
+    let sa = match ra.as_deref() {
+        Some(BomRead { summary: Ok(s), .. }) => Some(s),
+        Some(BomRead {
             summary: Err(e), ..
         }) => {
             changes.push(Change::Unreadable {
@@ -152,9 +134,9 @@ pub(crate) fn compare_files(
         }
         None => None,
     };
-    let sb = match &rb {
-        Some(Read { summary: Ok(s), .. }) => Some(s),
-        Some(Read {
+    let sb = match rb.as_deref() {
+        Some(BomRead { summary: Ok(s), .. }) => Some(s),
+        Some(BomRead {
             summary: Err(e), ..
         }) => {
             changes.push(Change::Unreadable {
@@ -176,7 +158,11 @@ pub(crate) fn compare_files(
             changes.push(Change::Signer { from, to });
         }
     }
-    Ok((ra.map(|r| r.digest), rb.map(|r| r.digest), changes))
+    Ok((
+        ra.map(|r| r.digest.clone()),
+        rb.map(|r| r.digest.clone()),
+        changes,
+    ))
 }
 
 /// Compare the attestations at `spec_a` and `spec_b`, for every device or
@@ -213,8 +199,7 @@ pub fn rev_diff(h: &History, spec_a: &str, spec_b: &str, device: Option<&str>) -
         };
         return Err(Error::invalid(diag));
     }
-    let reviews_a = reviews_at(h, &ra)?;
-    let reviews_b = reviews_at(h, &rb)?;
+    let review_delta = ReviewDelta::between(h, &ra, &rb)?;
     let ids: BTreeSet<&String> = da.keys().chain(db.keys()).collect();
     let mut totals = Totals::default();
     let mut devices = Vec::new();
@@ -230,7 +215,7 @@ pub fn rev_diff(h: &History, spec_a: &str, spec_b: &str, device: Option<&str>) -
             (Some(x), Some(y)) if same(x, y) => Status::Unchanged,
             _ => Status::Changed,
         };
-        let (added, removed) = review_changes(&reviews_a, &reviews_b, id);
+        let (added, removed) = review_delta.of(id);
         match status {
             Status::Added => totals.added += 1,
             Status::Removed => totals.removed += 1,
@@ -244,7 +229,7 @@ pub fn rev_diff(h: &History, spec_a: &str, spec_b: &str, device: Option<&str>) -
             Status::Unchanged => {
                 let d = a
                     .and_then(|f| f.bom.as_ref())
-                    .map(|f| h.read(f).map(|b| Digest::of(&b).to_string()))
+                    .map(|f| h.digest(f).map(|d| d.to_string()))
                     .transpose()?;
                 (d.clone(), d, Vec::new())
             }
@@ -279,14 +264,80 @@ pub fn rev_diff(h: &History, spec_a: &str, spec_b: &str, device: Option<&str>) -
     })
 }
 
-fn reviews_at(h: &History, rev: &Rev) -> Result<Vec<Review>> {
-    match h.reviews_file(rev)? {
-        None => Ok(Vec::new()),
-        Some(f) => {
-            let bytes = h.read(&f)?;
-            Ok(parse_reviews_lenient(&String::from_utf8_lossy(&bytes)))
+/// Review entries added and removed, by device.
+type ByDevice = HashMap<String, (Vec<Review>, Vec<Review>)>;
+
+/// The review entries added and removed between two revisions.
+enum ReviewDelta {
+    /// Every entry at each side (the files were parsed whole).
+    Whole(Vec<Review>, Vec<Review>),
+    /// Added and removed entries by device (only the entries that differ
+    /// were parsed); devices absent had none.
+    ByDevice(ByDevice),
+}
+
+impl ReviewDelta {
+    fn between(h: &History, a: &Rev, b: &Rev) -> Result<ReviewDelta> {
+        let (fa, fb) = (h.reviews_file(a)?, h.reviews_file(b)?);
+        if fa.as_ref().map(|f| f.oid) == fb.as_ref().map(|f| f.oid) {
+            return Ok(ReviewDelta::ByDevice(HashMap::new()));
+        }
+        let read = |f: Option<FileAt>| -> Result<Vec<u8>> {
+            Ok(f.map(|f| h.read(&f)).transpose()?.unwrap_or_default())
+        };
+        let (a, b) = (read(fa)?, read(fb)?);
+        if let Some(d) = by_device(&a, &b) {
+            return Ok(ReviewDelta::ByDevice(d));
+        }
+        let parse = |t: &[u8]| parse_reviews_lenient(&String::from_utf8_lossy(t));
+        Ok(ReviewDelta::Whole(parse(&a), parse(&b)))
+    }
+
+    /// Entries of `device` added and removed.
+    fn of(&self, device: &str) -> (Vec<Review>, Vec<Review>) {
+        match self {
+            ReviewDelta::Whole(a, b) => review_changes(a, b, device),
+            ReviewDelta::ByDevice(d) => d.get(device).cloned().unwrap_or_default(),
         }
     }
+}
+
+/// Added and removed entries by device between two reviews files in the
+/// canonical layout, parsing only the entries of devices whose entries
+/// differ as text (equal text reads equal). `None` when a file does not
+/// have that layout or such an entry does not read alone.
+fn by_device(a: &[u8], b: &[u8]) -> Option<ByDevice> {
+    fn group(blocks: Vec<reviews::Block<'_>>) -> BTreeMap<&str, Vec<reviews::Block<'_>>> {
+        let mut g: BTreeMap<&str, Vec<reviews::Block<'_>>> = BTreeMap::new();
+        for block in blocks {
+            g.entry(block.device).or_default().push(block);
+        }
+        g
+    }
+    fn texts<'t>(x: &[reviews::Block<'t>]) -> HashSet<&'t [u8]> {
+        x.iter().map(|b| b.text).collect()
+    }
+    let (ga, gb) = (group(reviews::split(a)?), group(reviews::split(b)?));
+    let none = Vec::new();
+    let mut out = HashMap::new();
+    for device in ga.keys().chain(gb.keys()).collect::<BTreeSet<_>>() {
+        let (xa, xb) = (
+            ga.get(device).unwrap_or(&none),
+            gb.get(device).unwrap_or(&none),
+        );
+        if texts(xa) == texts(xb) {
+            continue;
+        }
+        let parse =
+            |x: &[reviews::Block<'_>]| x.iter().map(|b| b.parse()).collect::<Option<Vec<_>>>();
+        let (pa, pb) = (parse(xa)?, parse(xb)?);
+        let added: Vec<Review> = pb.iter().filter(|r| !pa.contains(r)).cloned().collect();
+        let removed: Vec<Review> = pa.iter().filter(|r| !pb.contains(r)).cloned().collect();
+        if !added.is_empty() || !removed.is_empty() {
+            out.insert((*device).to_string(), (added, removed));
+        }
+    }
+    Some(out)
 }
 
 fn review_changes(a: &[Review], b: &[Review], device: &str) -> (Vec<Review>, Vec<Review>) {
@@ -403,4 +454,69 @@ pub fn render_human(d: &RevDiff, h: &History) -> String {
         t.changed, t.added, t.removed, t.unchanged
     ));
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entry(device: &str, digest: char, criteria: &str) -> String {
+        format!(
+            "  - device: {device}\n    digest: sha256:{}\n    verdict: approve\n    criteria: {criteria}\n    reviewer: R <r@example.org>\n    date: \"2026-11-03T09:00:00Z\"\n",
+            digest.to_string().repeat(64)
+        )
+    }
+
+    fn file(entries: &[String]) -> Vec<u8> {
+        format!("version: 1\nreviews:\n{}", entries.join("\n")).into_bytes()
+    }
+
+    #[test]
+    fn only_devices_whose_entries_differ_are_compared() {
+        let car = entry("car", 'a', "[x]");
+        let phone = entry("phone", 'b', "[x]");
+        let a = file(&[car.clone(), phone.clone()]);
+        let b = file(&[car.clone(), phone.clone(), entry("phone", 'c', "[y]")]);
+        let d = by_device(&a, &b).unwrap();
+        assert_eq!(d.keys().collect::<Vec<_>>(), ["phone"]);
+        let (added, removed) = &d["phone"];
+        assert_eq!(added.len(), 1);
+        assert_eq!(added[0].criteria, ["y"]);
+        assert!(removed.is_empty());
+        // The other way round: removed.
+        let (added, removed) = &by_device(&b, &a).unwrap()["phone"];
+        assert!(added.is_empty());
+        assert_eq!(removed.len(), 1);
+        // Written differently, read the same: no change.
+        let block_list = entry("car", 'a', "\n      - x");
+        assert_ne!(block_list, car);
+        let c = file(&[block_list, phone]);
+        assert!(by_device(&a, &c).unwrap().is_empty());
+        // The same result as parsing both files whole, for every device.
+        let (wa, wb) = (
+            parse_reviews_lenient(&String::from_utf8_lossy(&a)),
+            parse_reviews_lenient(&String::from_utf8_lossy(&b)),
+        );
+        for device in ["car", "phone"] {
+            let whole = review_changes(&wa, &wb, device);
+            let split = by_device(&a, &b)
+                .unwrap()
+                .get(device)
+                .cloned()
+                .unwrap_or_default();
+            assert_eq!(whole, split, "{device}");
+        }
+    }
+
+    #[test]
+    fn other_layouts_are_parsed_whole() {
+        let flow = b"version: 1\nreviews:\n- {device: car}\n";
+        let canonical = file(&[entry("car", 'a', "[x]")]);
+        assert!(by_device(flow, &canonical).is_none());
+        assert!(by_device(&canonical, flow).is_none());
+        // An entry that does not read alone (unknown key) in a device that
+        // changed.
+        let odd = file(&[entry("car", 'a', "[x]") + "    extra: 1\n"]);
+        assert!(by_device(&canonical, &odd).is_none());
+    }
 }

@@ -39,7 +39,7 @@ pub struct EvidenceEntry {
 pub fn status_label(status: &str) -> &'static str {
     match status {
         "V" => "verified",
-        "S" => "single source",
+        "S" => "secondary sources",
         "M" => "model knowledge, unverified",
         "U" => "unverified",
         _ => "unknown status",
@@ -132,7 +132,7 @@ pub fn evidence_register(
         report.attestation.status.to_string(),
     ));
     if let Some(rel) = &report.attestation.path {
-        let bom = std::fs::read(list_dir.join(rel))
+        let bom = crate::fsutil::read_bounded(&list_dir.join(rel), crate::validate::MAX_BOM_BYTES)
             .ok()
             .and_then(|b| serde_json::from_slice::<Value>(&b).ok());
         if let Some(bom) = bom {
@@ -237,12 +237,10 @@ pub fn evidence_register(
         .collect())
 }
 
-/// XML-escape for the SVG.
+/// Escape for the SVG (XML): the HTML escaper, which also shows hidden
+/// characters; line breaks become spaces (a label is one line).
 fn esc(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
+    crate::escape::html(&s.replace(['\n', '\r'], " "))
 }
 
 /// Fill colours (Tableau 10) with a label colour that keeps WCAG AA contrast

@@ -2,9 +2,15 @@
 //! minijinja templates.
 //!
 //! The templates live in `templates/` and are embedded in the binary; a
-//! directory given with `template_dir` overrides them file by file. HTML
-//! templates are autoescaped (by their `.html` name), Markdown ones are not,
-//! so Markdown templates escape table cells with the `cell` filter. The
+//! directory given with `template_dir` overrides them file by file. Every
+//! interpolated value is escaped for the template's medium by
+//! [`crate::escape`]: `.md` templates with [`crate::escape::markdown`] (no
+//! heading, link, tag or table cell can start inside a value; `cell` is
+//! kept as a no-op alias for templates that name it), `.html` ones with
+//! [`crate::escape::html`] (tags and quotes as entities, control and bidi
+//! characters made visible; the base template isolates cells, list items
+//! and headings with `unicode-bidi: isolate`). Values a template marks
+//! `safe` (the built chart) are written as they are. The
 //! context ([`context::DeviceContext`] plus shared keys) is documented in
 //! `templates/CONTEXT.md`; errors in a template are reported with its name
 //! and line.
@@ -311,30 +317,45 @@ pub fn environment(dir: Option<&Path>) -> Result<Environment<'static>> {
     {
         env.set_syntax(syntax);
     }
-    // Markdown templates escape `<` and `>` in every interpolated value, so a
-    // vendor named `<script>` stays text wherever the Markdown is rendered.
+    // One escaping layer per medium, for every interpolated value: a vendor
+    // named `<script>`, `[x](javascript:...)`, "\n# Heading" or with a bidi
+    // override stays visible text wherever the memo is rendered.
     env.set_auto_escape_callback(|name| {
         if name.ends_with(".md") {
             minijinja::AutoEscape::Custom("markdown".into())
+        } else if name.ends_with(".html") {
+            minijinja::AutoEscape::Custom("html".into())
         } else {
             minijinja::default_auto_escape_callback(name)
         }
     });
     env.set_formatter(|out, state, value| {
-        if matches!(state.auto_escape(), minijinja::AutoEscape::Custom(n) if n == "markdown")
-            && !value.is_safe()
-        {
-            let text = value.to_string();
-            out.write_str(&text.replace('<', "&lt;").replace('>', "&gt;"))
-                .map_err(minijinja::Error::from)
+        let medium = match state.auto_escape() {
+            minijinja::AutoEscape::Custom(n) if !value.is_safe() => n,
+            _ => return minijinja::escape_formatter(out, state, value),
+        };
+        let text = value.to_string();
+        let escaped = match medium.as_ref() {
+            "markdown" => crate::escape::markdown(&text),
+            _ => crate::escape::html(&text),
+        };
+        out.write_str(&escaped).map_err(minijinja::Error::from)
+    });
+    // Formerly the Markdown cell escaper; every value is escaped now.
+    env.add_filter("cell", |v: minijinja::Value| v);
+    // An optional fact is yes, no or not declared; an undeclared one is
+    // never printed as "no".
+    env.add_filter("declared", |v: &minijinja::Value| {
+        if v.is_undefined() || v.is_none() {
+            "not declared"
+        } else if v.is_true() {
+            "yes"
         } else {
-            minijinja::escape_formatter(out, state, value)
+            "no"
         }
     });
-    env.add_filter("cell", |s: String| {
-        s.replace('|', "\\|")
-            .replace(['\n', '\r'], " ")
-            .replace('<', "&lt;")
+    env.add_filter("count", |n: u64, noun: String| {
+        crate::table::count(n, &noun)
     });
     env.add_filter("scale", |n: u8| {
         risks::SCALE
@@ -343,7 +364,11 @@ pub fn environment(dir: Option<&Path>) -> Result<Environment<'static>> {
             .unwrap_or("?")
     });
     for (name, builtin) in TEMPLATES {
-        let source = match dir.map(|d| d.join(name)).filter(|p| p.is_file()) {
+        // A template present in the directory is read through the guarded
+        // open (a FIFO or device there is an error, never a hang); an absent
+        // one falls back to the built-in.
+        let present = |p: &std::path::PathBuf| std::fs::symlink_metadata(p).is_ok();
+        let source = match dir.map(|d| d.join(name)).filter(present) {
             Some(p) => crate::fsutil::read_text(&p)?,
             None => builtin.to_string(),
         };

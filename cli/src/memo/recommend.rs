@@ -56,7 +56,10 @@ pub fn recommend(
     let mut lib: Vec<(String, String)> = Vec::new();
     let restricted = !device.screening.active.is_empty();
     for h in &device.screening.active {
-        reasons.push(format!("Restricted-list match: {}", h.hit.summary));
+        reasons.push(format!(
+            "Restricted-list match: {}, {}",
+            h.hit.summary, h.located
+        ));
     }
     if art36.status == "REQUIRED" {
         reasons.push(format!(

@@ -35,10 +35,12 @@ pub enum FileKind {
     Reviews,
     /// A memo answers file.
     Answers,
+    /// `catalog.yaml`: what devices report, mapped to stacks and vendors.
+    Catalog,
 }
 
 /// Names accepted by `strata schema NAME`, in display order.
-pub const SCHEMA_NAMES: [&str; 7] = [
+pub const SCHEMA_NAMES: [&str; 8] = [
     "stack",
     "vendors",
     "designations",
@@ -46,10 +48,12 @@ pub const SCHEMA_NAMES: [&str; 7] = [
     "approved-devices",
     "reviews",
     "answers",
+    "catalog",
 ];
 
 impl FileKind {
-    const ALL: [FileKind; 7] = [
+    /// Every kind of strata file.
+    pub const ALL: [FileKind; 8] = [
         FileKind::Stack,
         FileKind::Vendors,
         FileKind::Designations,
@@ -57,6 +61,7 @@ impl FileKind {
         FileKind::ApprovedDevices,
         FileKind::Reviews,
         FileKind::Answers,
+        FileKind::Catalog,
     ];
 
     /// The schema name.
@@ -69,6 +74,7 @@ impl FileKind {
             FileKind::ApprovedDevices => "approved-devices",
             FileKind::Reviews => "reviews",
             FileKind::Answers => "answers",
+            FileKind::Catalog => "catalog",
         }
     }
 
@@ -88,6 +94,7 @@ impl FileKind {
             }
             FileKind::Reviews => include_str!("../../../schemas/reviews.schema.json"),
             FileKind::Answers => include_str!("../../../schemas/answers.schema.json"),
+            FileKind::Catalog => include_str!("../../../schemas/catalog.schema.json"),
         }
     }
 
@@ -172,11 +179,23 @@ pub fn parse_str<T: DeserializeOwned>(
         return Err(Error::Invalid(diags));
     }
     // From a reference: the same visits as from an owned copy, without
-    // copying the whole tree first.
-    let value: T = T::deserialize(&raw).map_err(|e| {
+    // copying the whole tree first. The path of the value that did not fit
+    // (a number too large, a fraction where a count belongs) is tracked, so
+    // the error points at its line and column.
+    let value: T = serde_path_to_error::deserialize(&raw).map_err(|e| {
+        let pointer = json_pointer(e.path());
+        let inner = e.into_inner().to_string();
+        let message = match raw.pointer(&pointer) {
+            Some(Value::Number(n)) if n.is_f64() => {
+                format!("`{n}` does not fit: {inner}")
+            }
+            _ => inner,
+        };
         Error::invalid(
-            Diagnostic::error(Code::InvalidValue, e.to_string())
+            Diagnostic::error(Code::InvalidValue, message)
                 .in_file(path)
+                .at(spans.nearest(&pointer))
+                .pointer(pointer)
                 .help(format!(
                     "see `strata schema {}` for the format",
                     kind.name()
@@ -189,6 +208,81 @@ pub fn parse_str<T: DeserializeOwned>(
         spans,
         path: path.to_path_buf(),
     })
+}
+
+/// Refuse a file that lists more entries for strata to judge than
+/// [`fsutil::MAX_ENTRIES`]: the evidence entries of a stack (all layers
+/// together: each is hashed, parsed and becomes BOM components) and the
+/// devices of an approved-device list. Checked before the schema, so a
+/// hostile file costs no validation or assembly.
+fn judged_entries(raw: &Value, spans: &Spans, path: &Path, kind: FileKind) -> Result<()> {
+    let lists: Vec<(String, usize)> = match kind {
+        FileKind::Stack => raw
+            .get("layers")
+            .and_then(Value::as_object)
+            .map(|layers| {
+                layers
+                    .iter()
+                    .filter_map(|(name, layer)| {
+                        let n = layer.get("evidence")?.as_array()?.len();
+                        Some((format!("/layers/{}/evidence", yaml::escape_token(name)), n))
+                    })
+                    .collect()
+            })
+            .unwrap_or_default(),
+        FileKind::ApprovedDevices => raw
+            .get("devices")
+            .and_then(Value::as_array)
+            .map(|d| vec![("/devices".to_string(), d.len())])
+            .unwrap_or_default(),
+        _ => Vec::new(),
+    };
+    let (what, help) = match kind {
+        FileKind::Stack => (
+            "evidence entries",
+            "declare many files as one `kind: directory` entry",
+        ),
+        _ => ("devices", "split the fleet into several fleets"),
+    };
+    let mut total = 0usize;
+    for (pointer, n) in lists {
+        total += n;
+        if total > fsutil::MAX_ENTRIES {
+            return Err(Error::invalid(
+                Diagnostic::error(
+                    Code::TooManyEntries,
+                    format!(
+                        "this {} file lists more than {} {what}; strata judges at most {} in one file",
+                        kind.name(),
+                        fsutil::MAX_ENTRIES,
+                        fsutil::MAX_ENTRIES
+                    ),
+                )
+                .in_file(path)
+                .at(spans.value(&pointer))
+                .pointer(pointer)
+                .help(help),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// The JSON pointer of a path serde tracked while deserialising.
+fn json_pointer(path: &serde_path_to_error::Path) -> String {
+    use serde_path_to_error::Segment;
+    let mut out = String::new();
+    for seg in path.iter() {
+        match seg {
+            Segment::Seq { index } => out.push_str(&format!("/{index}")),
+            Segment::Map { key } => {
+                out.push('/');
+                out.push_str(&yaml::escape_token(key));
+            }
+            Segment::Enum { .. } | Segment::Unknown => {}
+        }
+    }
+    out
 }
 
 /// Parse YAML `text` and check it against the schema of `kind`: the value,
@@ -230,6 +324,7 @@ pub fn check_str(
             .help("upgrade strata"),
         ));
     }
+    judged_entries(&raw, &spans, path, kind)?;
     let c = compiled(kind);
     let mut diags: Vec<Diagnostic> = Vec::new();
     for err in c.validator.iter_errors(&raw) {

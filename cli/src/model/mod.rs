@@ -7,12 +7,14 @@
 //! only then deserialises it.
 
 mod answers;
+mod catalog;
 mod fleet;
 mod load;
 mod reviews;
 mod stack;
 
 pub use answers::{Answers, Assessment, Condition, Document, SignOff};
+pub use catalog::{Catalog, CatalogManufacturer, CatalogModel};
 pub use fleet::{
     ApprovedDevice, ApprovedDevices, Criterion, Designation, DesignationList, Designations,
     EntryStatus, Exception, Level, Policy, Rule, Vendor, Vendors,
@@ -24,5 +26,5 @@ pub use load::{
 pub use reviews::{Review, Reviews, Verdict};
 pub use stack::{
     Agent, DeviceClass, DeviceInfo, Endpoint, Evidence, EvidenceKind, EvidenceTrust, Fact, Layer,
-    LayerName, Layers, Part, Route, RouteTo, Stack, Weights,
+    LayerName, Layers, Part, Route, RouteTo, Stack, Upstream, UpstreamEntry, UpstreamRole, Weights,
 };

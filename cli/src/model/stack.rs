@@ -120,6 +120,71 @@ impl fmt::Display for LayerName {
     }
 }
 
+impl Stack {
+    /// Visit every vendor name the stack writes (manufacturer, suppliers,
+    /// parts, upstream vendors, operators) with its JSON pointer and what it
+    /// names (`supplier`, `upstream vendor`, `operator`, `manufacturer`), in
+    /// file order; `f` may rewrite the name.
+    pub fn visit_vendor_names(&mut self, mut f: impl FnMut(String, &'static str, &mut String)) {
+        if let Some(m) = &mut self.device.manufacturer {
+            f("/device/manufacturer".into(), "manufacturer", m);
+        }
+        for name in LayerName::ALL {
+            let layer = match name {
+                LayerName::Silicon => self.layers.silicon.as_mut(),
+                LayerName::Os => self.layers.os.as_mut(),
+                LayerName::Model => self.layers.model.as_mut(),
+                LayerName::Vehicle => self.layers.vehicle.as_mut(),
+                LayerName::Services => self.layers.services.as_mut(),
+            };
+            let Some(layer) = layer else { continue };
+            let lp = format!("/layers/{name}");
+            if let Some(s) = &mut layer.supplier {
+                f(format!("{lp}/supplier"), "supplier", s);
+            }
+            for (i, p) in layer.parts.iter_mut().enumerate() {
+                f(
+                    format!("{lp}/parts/{i}/supplier"),
+                    "supplier",
+                    &mut p.supplier,
+                );
+            }
+            for (i, u) in layer.upstream.iter_mut().enumerate() {
+                let ptr = match u {
+                    Upstream::Vendor(_) => format!("{lp}/upstream/{i}"),
+                    Upstream::WithRole(_) => format!("{lp}/upstream/{i}/vendor"),
+                };
+                f(ptr, "upstream vendor", u.vendor_mut());
+            }
+            if let Some(agent) = &mut layer.agent {
+                for (i, r) in agent.data_routing.iter_mut().enumerate() {
+                    if let Some(op) = &mut r.operator {
+                        f(
+                            format!("{lp}/agent/data-routing/{i}/operator"),
+                            "operator",
+                            op,
+                        );
+                    }
+                }
+            }
+            for (i, ep) in layer.endpoints.iter_mut().enumerate() {
+                if let Some(op) = &mut ep.operator {
+                    f(format!("{lp}/endpoints/{i}/operator"), "operator", op);
+                }
+            }
+        }
+    }
+
+    /// Every vendor name the stack writes: (JSON pointer, what it names,
+    /// the name), in file order.
+    pub fn vendor_names(&self) -> Vec<(String, &'static str, String)> {
+        let mut out = Vec::new();
+        self.clone()
+            .visit_vendor_names(|ptr, what, name| out.push((ptr, what, name.clone())));
+        out
+    }
+}
+
 /// The layers of a device; absent layers do not apply.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
@@ -179,9 +244,10 @@ pub struct Layer {
     /// Split across vendors with fractions.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub parts: Vec<Part>,
-    /// Vendors depended on without control (IP, fab, AOSP).
+    /// Vendors depended on without control (IP, fab, AOSP), each with its
+    /// role when declared.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub upstream: Vec<String>,
+    pub upstream: Vec<Upstream>,
     /// Evidence files and directories.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub evidence: Vec<Evidence>,
@@ -234,6 +300,120 @@ impl Layer {
                 .map(|p| p.product.as_str())
                 .collect::<Vec<_>>()
                 .join(" + "),
+        }
+    }
+}
+
+/// A vendor a layer depends on without controlling it: a vendor name, or a
+/// vendor with its role (`{vendor: tsmc, role: fab}`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum Upstream {
+    /// Just the vendor; its role is not declared.
+    Vendor(String),
+    /// The vendor and what it does for the layer.
+    WithRole(UpstreamEntry),
+}
+
+/// An upstream vendor with its role.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct UpstreamEntry {
+    /// Vendor id, legal name or alias.
+    pub vendor: String,
+    /// What it does for the layer.
+    pub role: UpstreamRole,
+}
+
+impl Upstream {
+    /// The vendor as written.
+    pub fn vendor(&self) -> &str {
+        match self {
+            Upstream::Vendor(v) | Upstream::WithRole(UpstreamEntry { vendor: v, .. }) => v,
+        }
+    }
+
+    /// The vendor as written, to rewrite.
+    pub fn vendor_mut(&mut self) -> &mut String {
+        match self {
+            Upstream::Vendor(v) | Upstream::WithRole(UpstreamEntry { vendor: v, .. }) => v,
+        }
+    }
+
+    /// Its role, when declared.
+    pub fn role(&self) -> Option<UpstreamRole> {
+        match self {
+            Upstream::Vendor(_) => None,
+            Upstream::WithRole(e) => Some(e.role),
+        }
+    }
+}
+
+/// What an upstream vendor does for a layer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum UpstreamRole {
+    /// Designs the chip or product for the layer's supplier.
+    Design,
+    /// Licenses intellectual property (CPU cores, GPU, modem designs).
+    Ip,
+    /// Manufactures the silicon (foundry).
+    Fab,
+    /// Assembles, packages or tests.
+    Assembly,
+    /// Supplies firmware running in the layer.
+    Firmware,
+    /// Supplies the base operating system (e.g. AOSP).
+    BaseOs,
+    /// Supplies the base model the layer's model is derived from.
+    BaseModel,
+    /// Hosts the layer's services (cloud or hosting provider).
+    Cloud,
+    /// Supplies a component not covered above.
+    Component,
+}
+
+impl UpstreamRole {
+    /// Every role, in declaration order.
+    pub const ALL: [UpstreamRole; 9] = [
+        UpstreamRole::Design,
+        UpstreamRole::Ip,
+        UpstreamRole::Fab,
+        UpstreamRole::Assembly,
+        UpstreamRole::Firmware,
+        UpstreamRole::BaseOs,
+        UpstreamRole::BaseModel,
+        UpstreamRole::Cloud,
+        UpstreamRole::Component,
+    ];
+
+    /// The kebab-case name used in files.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            UpstreamRole::Design => "design",
+            UpstreamRole::Ip => "ip",
+            UpstreamRole::Fab => "fab",
+            UpstreamRole::Assembly => "assembly",
+            UpstreamRole::Firmware => "firmware",
+            UpstreamRole::BaseOs => "base-os",
+            UpstreamRole::BaseModel => "base-model",
+            UpstreamRole::Cloud => "cloud",
+            UpstreamRole::Component => "component",
+        }
+    }
+
+    /// For people: "fab", "IP licensor", "base OS".
+    pub fn label(self) -> &'static str {
+        match self {
+            UpstreamRole::Design => "designer",
+            UpstreamRole::Ip => "IP licensor",
+            UpstreamRole::Fab => "fab",
+            UpstreamRole::Assembly => "assembly and test",
+            UpstreamRole::Firmware => "firmware supplier",
+            UpstreamRole::BaseOs => "base OS",
+            UpstreamRole::BaseModel => "base model",
+            UpstreamRole::Cloud => "cloud provider",
+            UpstreamRole::Component => "component supplier",
         }
     }
 }

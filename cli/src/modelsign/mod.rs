@@ -46,6 +46,11 @@ pub struct HashConfig {
     pub ignore: Vec<String>,
     /// Leave out `.git`, `.gitattributes`, `.github`, `.gitignore`.
     pub ignore_git_paths: bool,
+    /// The fleet directory the model must lie in: every directory on the
+    /// way and every file is then reached without following symbolic links
+    /// (see [`crate::fsutil::Scope::Within`]); `None` for a model the user
+    /// named.
+    pub root: Option<PathBuf>,
 }
 
 /// The name a model is signed under: its directory's (or file's) name.
@@ -117,7 +122,7 @@ pub fn hash_model(
     }
     let opts = HashOptions {
         allow_symlinks: cfg.allow_symlinks,
-        root: None,
+        root: cfg.root.clone(),
         ignore: ignore.clone(),
         ignore_git_paths: cfg.ignore_git_paths,
         mode: cfg.mode,

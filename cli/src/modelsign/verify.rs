@@ -104,7 +104,7 @@ impl ModelReport {
         if let Some(s) = &self.subject {
             out.push_str(&format!(
                 "subject    {s} ({})\n",
-                crate::table::count(self.signed_resources as u64, "resource", "resources")
+                crate::table::count(self.signed_resources as u64, "resource")
             ));
         }
         for c in &self.checks {

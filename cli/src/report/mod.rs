@@ -87,7 +87,7 @@ pub struct GateSummary {
 /// mistakes an absent check for a passed one.
 pub const LIMITATIONS: &[&str] = &[
     "Signatures are verified only when the policy's `unsigned-attestation` rule names trust material (key, CA or identity); otherwise a bundle is reported as present, not verified.",
-    "Reviews are judged only by the policy's `stale-review` rule; without it the report does not say whether an attestation was approved.",
+    "Reviews are read only through the policy's `stale-review` rule (approvals bound to the digest of the current attestation); a policy without it does not check them.",
 ];
 
 /// Build the report for the fleet at `root` as of `date` (exception and
@@ -180,7 +180,7 @@ fn attestation_status(list_dir: &Path, rel: Option<&str>) -> AttestationStatus {
         };
     };
     let path = list_dir.join(rel);
-    let sha256 = crate::hashing::hash_file(&path)
+    let sha256 = crate::hashing::hash_file(&path, crate::fsutil::Scope::Given)
         .ok()
         .map(|(_, d)| hex::encode(d));
     let status = if sha256.is_none() {

@@ -1,11 +1,14 @@
-//! Rendering the report: one document model ([`Block`]s) written out as
-//! plain text for terminals or as Markdown for tickets and wikis.
+//! Rendering the report: one document model ([`Block`]s) of plain text
+//! (names from the fleet included) written out for terminals or as
+//! Markdown for tickets and wikis, each piece escaped for its medium by
+//! [`crate::escape`] (a hostile name stays text in both).
 
 use super::Report;
 use crate::analyze::{DeviceAnalysis, GroupShare};
 use crate::diag::Code;
+use crate::escape;
 use crate::gate::Verdict;
-use crate::table::Table;
+use crate::table::{Table, count};
 
 enum Block {
     Heading(String),
@@ -33,23 +36,19 @@ fn device_findings(d: &DeviceAnalysis, r: &super::DeviceReport) -> Vec<String> {
         out.push(format!("{}: {}", f.code.as_str(), f.message));
     }
     for h in &d.screening.active {
-        out.push(format!("RESTRICTED: {}", h.hit.summary));
+        out.push(format!("RESTRICTED: {}; {}", h.hit.summary, h.located));
     }
     for h in &d.screening.possible {
         out.push(format!(
-            "possible list match, confirm by hand: {}",
-            h.hit.summary
+            "possible list match, confirm by hand: {}; {}",
+            h.hit.summary, h.located
         ));
     }
-    let mut seen = std::collections::BTreeSet::new();
     for h in &d.screening.historical {
-        let key = (h.hit.list.clone(), h.hit.entity.clone());
-        if seen.insert(key) {
-            out.push(format!(
-                "history (context, not a restriction): {}",
-                h.hit.summary
-            ));
-        }
+        out.push(format!(
+            "history (context, not a restriction): {}; {}",
+            h.hit.summary, h.located
+        ));
     }
     let met: Vec<&str> = d
         .dpia
@@ -69,6 +68,14 @@ fn device_findings(d: &DeviceAnalysis, r: &super::DeviceReport) -> Vec<String> {
         if met.is_empty() { "" } else { ": " },
         met.join(" ")
     ));
+    for u in &d.undeclared {
+        out.push(format!(
+            "not declared: {} (ask the {}; affects {})",
+            u.what,
+            u.ask.as_str(),
+            u.affects.join(", ")
+        ));
+    }
     for c in &r.gate {
         let tag = match c.verdict {
             Verdict::Deny => "gate DENY",
@@ -90,8 +97,8 @@ fn headline(r: &Report) -> Block {
     let a = &r.analysis;
     Block::Heading(format!(
         "strata report: {}, {} ({})",
-        crate::table::count(a.devices.len() as u64, "device", "devices"),
-        crate::table::count(a.fleet.units, "unit", "units"),
+        count(a.devices.len() as u64, "device"),
+        count(a.fleet.units, "unit"),
         r.date
     ))
 }
@@ -162,8 +169,8 @@ fn gate_blocks(r: &Report) -> Vec<Block> {
             g.summary.deny,
             g.summary.warn,
             g.summary.excepted,
-            crate::table::count(g.summary.devices as u64, "device", "devices"),
-            crate::table::count(g.summary.rules as u64, "rule", "rules"),
+            count(g.summary.devices as u64, "device"),
+            count(g.summary.rules as u64, "rule"),
         )));
         let notes: Vec<String> = g
             .notes
@@ -198,7 +205,7 @@ fn blocks(r: &Report) -> Vec<Block> {
             "{}: {}, {}",
             d.id,
             d.name,
-            crate::table::count(d.units, "unit", "units")
+            count(d.units, "unit")
         );
         if let Some(o) = &d.owner {
             title.push_str(&format!(", owner {o}"));
@@ -309,18 +316,18 @@ fn text_of(blocks: Vec<Block>) -> String {
                 if !out.is_empty() {
                     out.push('\n');
                 }
-                out.push_str(&h);
+                out.push_str(&escape::terminal(&h));
                 out.push('\n');
             }
             Block::Para(p) => {
                 out.push_str("  ");
-                out.push_str(&p);
+                out.push_str(&escape::terminal(&p));
                 out.push('\n');
             }
             Block::Table(t) => out.push_str(&t.to_text("  ")),
             Block::Bullets(items) => {
                 for i in items {
-                    out.push_str(&format!("  - {i}\n"));
+                    out.push_str(&format!("  - {}\n", escape::terminal(&i)));
                 }
             }
         }
@@ -337,11 +344,11 @@ pub fn markdown(r: &Report) -> String {
             Block::Heading(h) => {
                 out.push_str(if first { "# " } else { "## " });
                 first = false;
-                out.push_str(&h);
+                out.push_str(&escape::markdown(&h));
                 out.push_str("\n\n");
             }
             Block::Para(p) => {
-                out.push_str(&p);
+                out.push_str(&escape::markdown(&p));
                 out.push_str("\n\n");
             }
             Block::Table(t) => {
@@ -350,7 +357,7 @@ pub fn markdown(r: &Report) -> String {
             }
             Block::Bullets(items) => {
                 for i in items {
-                    out.push_str(&format!("- {i}\n"));
+                    out.push_str(&format!("- {}\n", escape::markdown(&i)));
                 }
                 out.push('\n');
             }

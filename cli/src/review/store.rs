@@ -1,12 +1,22 @@
 //! Appending to the reviews file without losing a concurrent entry.
 //!
-//! A writer takes `.reviews.yaml.lock` (created exclusively beside the file;
-//! retried with back-off for up to [`LOCK_TIMEOUT`]), re-reads the file
-//! under the lock, appends its entry, writes the canonical result to a
-//! temporary file and renames it over the original, then removes the lock.
-//! Two `strata review` processes therefore serialise: the second reads the
-//! first one's entry before adding its own. Comments in the file are kept.
+//! A writer holds an operating-system advisory lock (`flock` on Unix,
+//! `LockFileEx` on Windows) on `.reviews.yaml.lock` beside the file,
+//! re-reads the file under the lock, appends its entry, writes the
+//! canonical result to a temporary file and renames it over the original,
+//! then releases the lock. Two `strata review` processes therefore
+//! serialise: the second reads the first one's entry before adding its own.
+//! The kernel releases the lock when its holder dies, so a writer killed
+//! with `kill -9` (a cancelled CI job) leaves at most an unlocked lock file
+//! behind, which the next writer simply locks again; the reviews file is
+//! only ever replaced whole. Comments in the file are kept.
+//!
+//! On Unix the holder removes the lock file before releasing it. A writer
+//! that was waiting on the removed file notices (the path no longer names
+//! the file it locked) and locks the current one instead, so two writers
+//! never both believe they hold the lock.
 
+use std::fs::{File, TryLockError};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -17,7 +27,7 @@ use crate::diag::{Code, Diagnostic, Error, Result};
 use crate::fsutil;
 use crate::model::{self, FileKind, Review};
 
-/// How long a writer waits for another one to finish.
+/// How long a writer waits for another, live one to finish.
 pub const LOCK_TIMEOUT: Duration = Duration::from_secs(20);
 
 /// Header written at the top of a new reviews file.
@@ -27,8 +37,10 @@ const HEADER: &str = "\
 # meaning; `strata fmt` keeps it sorted. Schema: `strata schema reviews`.
 ";
 
-/// An exclusive lock on a reviews file, released on drop.
+/// An exclusive advisory lock on a reviews file, released on drop (and by
+/// the kernel if the process dies first).
 struct Lock {
+    file: File,
     path: PathBuf,
 }
 
@@ -47,45 +59,92 @@ impl Lock {
         let start = Instant::now();
         let mut wait = Duration::from_millis(2);
         loop {
-            match std::fs::OpenOptions::new()
-                .write(true)
-                .create_new(true)
-                .open(&path)
-            {
-                Ok(mut f) => {
-                    use std::io::Write;
-                    let _ = writeln!(f, "{}", std::process::id());
-                    return Ok(Lock { path });
-                }
-                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
-                    if start.elapsed() >= timeout {
-                        return Err(Error::invalid(
-                            Diagnostic::error(
-                                Code::ReviewsLocked,
-                                format!(
-                                    "another strata process has held the lock on {} for {} s",
-                                    target.display(),
-                                    timeout.as_secs()
-                                ),
-                            )
-                            .in_file(&path)
-                            .help(
-                                "if no strata process is running, delete the lock file and retry",
-                            ),
-                        ));
+            let file = open_lock_file(&path)?;
+            match file.try_lock() {
+                Ok(()) => {
+                    if names_same_file(&path, &file) {
+                        return Ok(Lock { file, path });
                     }
-                    std::thread::sleep(wait);
-                    wait = (wait * 2).min(Duration::from_millis(100));
+                    // The previous holder removed it as we locked: take
+                    // the current one.
+                    continue;
                 }
-                Err(e) => return Err(Error::io(&path, e)),
+                Err(TryLockError::WouldBlock) => {}
+                Err(TryLockError::Error(e)) => return Err(Error::io(&path, e)),
             }
+            if start.elapsed() >= timeout {
+                return Err(Error::invalid(
+                    Diagnostic::error(
+                        Code::ReviewsLocked,
+                        format!(
+                            "another strata process has been writing {} for {} s",
+                            target.display(),
+                            timeout.as_secs()
+                        ),
+                    )
+                    .in_file(&path)
+                    .help(
+                        "the lock is held by a running process (a dead one releases it); \
+                         wait for it to finish, or find it with `fuser` or `lsof` on the lock file",
+                    ),
+                ));
+            }
+            std::thread::sleep(wait);
+            wait = (wait * 2).min(Duration::from_millis(100));
         }
     }
 }
 
+/// Open (creating) the lock file for locking: never through a symbolic
+/// link, never anything but a regular file, never blocking on a FIFO.
+fn open_lock_file(path: &Path) -> Result<File> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(false);
+    #[cfg(unix)]
+    {
+        use rustix::fs::OFlags;
+        use std::os::unix::fs::OpenOptionsExt;
+        let flags = OFlags::NOFOLLOW | OFlags::NONBLOCK | OFlags::CLOEXEC;
+        options.custom_flags(flags.bits().cast_signed());
+    }
+    let file = options.open(path).map_err(|e| Error::io(path, e))?;
+    let meta = file.metadata().map_err(|e| Error::io(path, e))?;
+    if !meta.is_file() {
+        return Err(Error::invalid(
+            Diagnostic::error(
+                Code::NotAFile,
+                "the reviews lock file is not a regular file",
+            )
+            .in_file(path)
+            .help("remove it; strata creates it as an empty file"),
+        ));
+    }
+    Ok(file)
+}
+
+/// Whether `path` still names the file `file` has open.
+#[cfg(unix)]
+fn names_same_file(path: &Path, file: &File) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    match (std::fs::symlink_metadata(path), file.metadata()) {
+        (Ok(a), Ok(b)) => a.dev() == b.dev() && a.ino() == b.ino(),
+        _ => false,
+    }
+}
+
+/// Lock files are never removed where open files cannot be, so the path
+/// always names the locked file.
+#[cfg(not(unix))]
+fn names_same_file(_path: &Path, _file: &File) -> bool {
+    true
+}
+
 impl Drop for Lock {
     fn drop(&mut self) {
+        // Removed while still locked (see the module note), then released.
+        #[cfg(unix)]
         let _ = std::fs::remove_file(&self.path);
+        let _ = self.file.unlock();
     }
 }
 

@@ -155,10 +155,10 @@ fn hash_file(path: &Path, want_sha384: bool, want_sha512: bool) -> Result<Artifa
     if meta.is_dir() {
         return Err(Error::Usage(format!(
             "artifact {} is a directory; give a file or sha256:<hex>",
-            path.display()
+            crate::fsutil::shown(path)
         )));
     }
-    let mut f = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
+    let mut f = crate::fsutil::open_regular(path, crate::fsutil::Scope::Given)?;
     let mut digests = hash_reader(&mut f, path, want_sha384, want_sha512)?;
     digests.path = Some(path.to_path_buf());
     Ok(digests)

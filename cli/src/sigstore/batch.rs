@@ -282,7 +282,7 @@ pub fn render_human(outcomes: &[Outcome], trust: &str) -> String {
                 out.push_str(&format!(
                     "FAIL   {bundle}  {}  {}\n",
                     r.artifact,
-                    why.join("; ")
+                    crate::escape::terminal(&why.join("; "))
                 ));
             }
             Err(e) => out.push_str(&format!(
@@ -295,10 +295,10 @@ pub fn render_human(outcomes: &[Outcome], trust: &str) -> String {
     let s = Summary::of(outcomes);
     out.push_str(&format!(
         "\n{}: {} verified, {} not verified, {}\n",
-        crate::table::count(s.bundles as u64, "bundle", "bundles"),
+        crate::table::count(s.bundles as u64, "bundle"),
         s.verified,
         s.not_verified,
-        crate::table::count(s.errors as u64, "error", "errors")
+        crate::table::count(s.errors as u64, "error")
     ));
     out
 }

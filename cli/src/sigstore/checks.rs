@@ -237,12 +237,15 @@ impl Report {
         self.checks.iter().filter(|c| c.status == Status::Fail)
     }
 
-    /// The human rendering: a header, then one line per check.
+    /// The human rendering: a header, then one line per check. Text from
+    /// the bundle (media type, SAN, issuer, details quoting them) is
+    /// escaped for a terminal: a line break in a SAN cannot forge a line.
     pub fn render_human(&self) -> String {
+        let t = |s: &str| crate::escape::terminal(s).into_owned();
         let mut out = String::new();
         out.push_str(&format!("bundle    {}\n", self.bundle.display()));
         if let Some(mt) = &self.media_type {
-            out.push_str(&format!("format    {mt}\n"));
+            out.push_str(&format!("format    {}\n", t(mt)));
         }
         match &self.artifact_sha256 {
             Some(d) if !self.artifact.starts_with("sha256:") => {
@@ -254,10 +257,10 @@ impl Report {
         if let Some(s) = &self.signer {
             let mut who = s.kind.clone();
             if let Some(id) = &s.identity {
-                who.push_str(&format!(" {id}"));
+                who.push_str(&format!(" {}", t(id)));
             }
             if let Some(iss) = &s.issuer {
-                who.push_str(&format!(" (issuer {iss})"));
+                who.push_str(&format!(" (issuer {})", t(iss)));
             }
             if let Some(k) = &s.key_sha256 {
                 if s.identity.is_some() || s.issuer.is_some() {
@@ -291,7 +294,7 @@ impl Report {
                 "  {:<4}  {:<width$}  {}{by}\n",
                 c.status.label(),
                 c.id.name(),
-                c.detail,
+                t(&c.detail),
             ));
         }
         out.push('\n');
@@ -300,7 +303,7 @@ impl Report {
         if self.verified {
             out.push_str(&format!(
                 "verified: {} passed, {} not applicable\n",
-                crate::table::count(count(Status::Pass) as u64, "check", "checks"),
+                crate::table::count(count(Status::Pass) as u64, "check"),
                 count(Status::NotApplicable)
             ));
         } else {

@@ -45,7 +45,28 @@ pub struct BundleFile {
     pub media_type: Option<String>,
     /// The parsed bundle, or why the JSON is not a bundle.
     pub bundle: std::result::Result<Bundle, String>,
+    /// Which of the mutually exclusive members the JSON holds, as written
+    /// (the parsed [`Bundle`] keeps only one of each kind, whatever the
+    /// document says).
+    pub members: Members,
 }
+
+/// The members of a bundle of which exactly one must be present, each name
+/// listed once per occurrence.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Members {
+    /// `dsseEnvelope`, `messageSignature`.
+    pub content: Vec<&'static str>,
+    /// `verificationMaterial`'s `certificate`, `x509CertificateChain`,
+    /// `publicKey`.
+    pub material: Vec<&'static str>,
+}
+
+/// The content members of a bundle.
+const CONTENT_MEMBERS: [&str; 2] = ["dsseEnvelope", "messageSignature"];
+
+/// The verification-material members of a bundle.
+const MATERIAL_MEMBERS: [&str; 3] = ["certificate", "x509CertificateChain", "publicKey"];
 
 impl BundleFile {
     /// Bundle version (`v0.1`, `v0.2`, `v0.3`) for a known media type.
@@ -74,14 +95,15 @@ pub fn parse_bundle(path: &Path, text: &str) -> Result<BundleFile> {
     // without building a tree of the document: only an object's
     // `mediaType` is kept. Anything else (not an object, say) takes the
     // general path, with the same result.
-    let media_type = match serde_json::from_str::<Head>(text) {
-        Ok(head) => head.media_type,
+    let (media_type, members) = match serde_json::from_str::<Head>(text) {
+        Ok(head) => (head.media_type, head.members),
         Err(_) => {
             let value: Value = serde_json::from_str(text).map_err(|e| json_error(path, &e))?;
-            value
+            let media_type = value
                 .get("mediaType")
                 .and_then(Value::as_str)
-                .map(str::to_string)
+                .map(str::to_string);
+            (media_type, Members::default())
         }
     };
     let bundle = serde_json::from_str::<Bundle>(text).map_err(|e| e.to_string());
@@ -89,13 +111,71 @@ pub fn parse_bundle(path: &Path, text: &str) -> Result<BundleFile> {
         path: path.to_path_buf(),
         media_type,
         bundle,
+        members,
     })
 }
 
 /// A JSON object's `mediaType` when it is a string (the last one, as for a
-/// [`Value`]); every other member is skipped unbuilt.
+/// [`Value`]) and which exclusive [`Members`] it holds; every other member
+/// is skipped unbuilt.
 struct Head {
     media_type: Option<String>,
+    members: Members,
+}
+
+/// The names of [`MATERIAL_MEMBERS`] an object holds (an object that is
+/// not one holds none); values are skipped unbuilt.
+struct MaterialKeys(Vec<&'static str>);
+
+impl<'de> serde::Deserialize<'de> for MaterialKeys {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        struct Visit;
+        impl<'de> serde::de::Visitor<'de> for Visit {
+            type Value = MaterialKeys;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("any JSON value")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> std::result::Result<MaterialKeys, A::Error> {
+                let mut seen = Vec::new();
+                while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
+                    if let Some(name) = MATERIAL_MEMBERS.iter().find(|n| **n == key) {
+                        seen.push(*name);
+                    }
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+                Ok(MaterialKeys(seen))
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                self,
+                mut seq: A,
+            ) -> std::result::Result<MaterialKeys, A::Error> {
+                while seq.next_element::<serde::de::IgnoredAny>()?.is_some() {}
+                Ok(MaterialKeys(Vec::new()))
+            }
+            fn visit_bool<E>(self, _: bool) -> std::result::Result<MaterialKeys, E> {
+                Ok(MaterialKeys(Vec::new()))
+            }
+            fn visit_i64<E>(self, _: i64) -> std::result::Result<MaterialKeys, E> {
+                Ok(MaterialKeys(Vec::new()))
+            }
+            fn visit_u64<E>(self, _: u64) -> std::result::Result<MaterialKeys, E> {
+                Ok(MaterialKeys(Vec::new()))
+            }
+            fn visit_f64<E>(self, _: f64) -> std::result::Result<MaterialKeys, E> {
+                Ok(MaterialKeys(Vec::new()))
+            }
+            fn visit_str<E>(self, _: &str) -> std::result::Result<MaterialKeys, E> {
+                Ok(MaterialKeys(Vec::new()))
+            }
+            fn visit_unit<E>(self) -> std::result::Result<MaterialKeys, E> {
+                Ok(MaterialKeys(Vec::new()))
+            }
+        }
+        d.deserialize_any(Visit)
+    }
 }
 
 impl<'de> serde::Deserialize<'de> for Head {
@@ -111,14 +191,24 @@ impl<'de> serde::Deserialize<'de> for Head {
                 mut map: A,
             ) -> std::result::Result<Head, A::Error> {
                 let mut media_type = None;
+                let mut members = Members::default();
                 while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
                     if key == "mediaType" {
                         media_type = map.next_value::<Value>()?.as_str().map(str::to_string);
+                    } else if key == "verificationMaterial" {
+                        let MaterialKeys(seen) = map.next_value()?;
+                        members.material.extend(seen);
                     } else {
+                        if let Some(name) = CONTENT_MEMBERS.iter().find(|n| **n == key) {
+                            members.content.push(*name);
+                        }
                         map.next_value::<serde::de::IgnoredAny>()?;
                     }
                 }
-                Ok(Head { media_type })
+                Ok(Head {
+                    media_type,
+                    members,
+                })
             }
         }
         d.deserialize_map(Visit)
@@ -176,6 +266,21 @@ mod tests {
         assert_eq!(mt(r#""mediaType""#), None);
         let err = parse_bundle(Path::new("b.json"), r#"{"a": 1} x"#).unwrap_err();
         assert!(err.to_string().contains("json-syntax"), "{err}");
+    }
+
+    #[test]
+    fn exclusive_members_are_listed_as_written() {
+        let m = |text: &str| parse_bundle(Path::new("b.json"), text).unwrap().members;
+        let both = m(
+            r#"{"dsseEnvelope": {}, "verificationMaterial": {"publicKey": {},
+            "certificate": null, "tlogEntries": []}, "messageSignature": 1}"#,
+        );
+        assert_eq!(both.content, ["dsseEnvelope", "messageSignature"]);
+        assert_eq!(both.material, ["publicKey", "certificate"]);
+        let odd = m(r#"{"verificationMaterial": [1], "mediaType": "x"}"#);
+        assert_eq!(odd, Members::default());
+        let twice = m(r#"{"messageSignature": 1, "messageSignature": 2}"#);
+        assert_eq!(twice.content, ["messageSignature", "messageSignature"]);
     }
 
     #[test]

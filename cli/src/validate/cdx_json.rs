@@ -51,6 +51,9 @@ pub fn validate_value(path: &Path, doc: &Value, opts: &Options) -> Result<Report
         )
     })?;
     report.diagnostics.extend(semantic_findings);
+    if super::declarations::is_declarations(doc) {
+        super::declarations::check(path, doc, &mut report.diagnostics);
+    }
     for d in &mut report.diagnostics {
         d.file = Some(path.to_path_buf());
     }

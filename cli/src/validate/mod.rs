@@ -23,6 +23,7 @@
 //! and column in the file; XML diagnostics carry libxml2's line.
 
 mod cdx_json;
+pub mod declarations;
 mod detect;
 mod locate;
 pub mod schema;
@@ -323,7 +324,8 @@ fn unsupported_format(path: &Path, what: &str) -> Error {
 /// What `strata validate` and vendor-SBOM evidence read, in one sentence.
 pub const SUPPORTED_FORMATS: &str = "strata reads CycloneDX JSON 1.2–1.7, CycloneDX XML 1.2–1.7 and SPDX 2.3 JSON; convert SPDX tag-value, RDF or YAML to SPDX 2.3 JSON (e.g. `pyspdxtools -i sbom.spdx -o sbom.spdx.json`)";
 
-fn json_type(v: &Value) -> &'static str {
+/// How a JSON value's type reads in a message ("a string", "null").
+pub(crate) fn json_type(v: &Value) -> &'static str {
     match v {
         Value::Null => "null",
         Value::Bool(_) => "a boolean",

@@ -138,6 +138,8 @@ pub enum Format {
     Html,
     /// XML.
     Xml,
+    /// CSV, for spreadsheets.
+    Csv,
 }
 
 impl Format {
@@ -151,6 +153,7 @@ impl Format {
             Format::Md => "md",
             Format::Html => "html",
             Format::Xml => "xml",
+            Format::Csv => "csv",
         }
     }
 
@@ -163,6 +166,7 @@ impl Format {
             Format::Md => "Markdown",
             Format::Html => "self-contained HTML",
             Format::Xml => "XML",
+            Format::Csv => "CSV (spreadsheets)",
         }
     }
 }

@@ -1,7 +1,10 @@
 //! Terminal output: machine output on stdout, diagnostics and progress on
 //! stderr. In JSON mode errors are JSON too.
-
-#![allow(clippy::print_stdout, clippy::print_stderr)]
+//!
+//! Every write goes through [`stdout`] or [`stderr_line`], never `print!`:
+//! a closed pipe (`strata log | head`, a reader that went away) is not an
+//! error and never a panic. The command ends quietly with the status its
+//! work earned; nothing is left to say to a reader that is gone.
 
 use std::collections::BTreeSet;
 use std::io::Write;
@@ -9,6 +12,7 @@ use std::io::Write;
 use strata::diag::{Diagnostic, Error, Severity};
 
 use crate::color::{Painter, Tone};
+use crate::args::Format;
 
 /// How errors are printed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -24,7 +28,7 @@ pub enum ErrorFormat {
 /// errors as one `error: ...` line.
 pub fn report_error(err: &Error, format: ErrorFormat) {
     match format {
-        ErrorFormat::Human => eprintln!("{}", paint_severities(&render_human(err))),
+        ErrorFormat::Human => stderr_painted(&render_human(err), paint_severities),
         ErrorFormat::Json => {
             let diags = err.diagnostics();
             let v = serde_json::json!({"error": err.to_string(), "diagnostics": diags});
@@ -37,7 +41,8 @@ pub fn report_error(err: &Error, format: ErrorFormat) {
                 });
                 format!("{v}\n")
             });
-            print!("{text}");
+            // A closed stdout has no reader left to tell.
+            let _ = stdout(text.as_bytes());
         }
     }
 }
@@ -71,7 +76,7 @@ fn render_diagnostics(diags: &[Diagnostic]) -> String {
 /// the inputs a command judged, such as the BOMs `strata validate` checks).
 pub fn report_diagnostics(diags: &[Diagnostic]) {
     if !diags.is_empty() {
-        eprintln!("{}", paint_severities(&render_diagnostics(diags)));
+        stderr_painted(&render_diagnostics(diags), paint_severities);
     }
 }
 
@@ -87,7 +92,34 @@ fn paint_severities(text: &str) -> String {
     )
 }
 
-/// Write machine output to stdout; a closed pipe is not an error.
+/// Write a command's output in `format` to stdout. Text for people
+/// ([`Format::Human`]) passes through [`strata::escape::terminal_lines`]:
+/// whatever a renderer let through, no escape sequence, bidi control or
+/// zero-width character from an input reaches the terminal raw. Machine
+/// formats (JSON, SARIF, JUnit, XML) are escaped by their serialisers and
+/// Markdown and HTML by their renderers; they are written as they are.
+pub fn emit(format: Format, text: &[u8]) -> strata::diag::Result<()> {
+    emit_painted(format, text, str::to_string)
+}
+
+/// [`emit`], with `paint` colouring human text after it is escaped (so the
+/// colour's own escape sequences are the only ones that reach the terminal).
+pub fn emit_painted(
+    format: Format,
+    text: &[u8],
+    paint: impl Fn(&str) -> String,
+) -> strata::diag::Result<()> {
+    let painted;
+    let bytes = if format == Format::Human {
+        painted = paint(&strata::escape::terminal_lines(&String::from_utf8_lossy(text)));
+        painted.as_bytes()
+    } else {
+        text
+    };
+    stdout(bytes).map_err(|e| Error::io(std::path::Path::new("<stdout>"), e))
+}
+
+/// Write bytes to stdout as they are; a closed pipe is not an error.
 pub fn stdout(bytes: &[u8]) -> std::io::Result<()> {
     let mut out = std::io::stdout().lock();
     match out.write_all(bytes).and_then(|()| out.flush()) {
@@ -98,12 +130,33 @@ pub fn stdout(bytes: &[u8]) -> std::io::Result<()> {
 
 /// A warning on stderr that does not stop the command (`warning: MSG`).
 pub fn warning(msg: &str) {
-    eprintln!("{}: {msg}", Painter::stderr().paint("warning", Tone::Warn));
+    let msg = strata::escape::terminal_lines(msg);
+    stderr_raw(&format!("{}: {msg}", Painter::stderr().paint("warning", Tone::Warn)));
 }
 
 /// A one-line status message on stderr (progress, files written).
 pub fn status(msg: &str) {
-    eprintln!("{msg}");
+    stderr_line(msg);
+}
+
+/// Write `msg` and a newline to stderr, escaped for a terminal (line
+/// breaks and tabs kept). A closed or full stderr is ignored: messages are
+/// for a reader, and there is none.
+pub fn stderr_line(msg: &str) {
+    stderr_raw(&strata::escape::terminal_lines(msg));
+}
+
+/// [`stderr_line`], with `paint` colouring the escaped text.
+fn stderr_painted(msg: &str, paint: impl Fn(&str) -> String) {
+    stderr_raw(&paint(&strata::escape::terminal_lines(msg)));
+}
+
+/// One line on stderr, written as it is (already escaped and painted).
+fn stderr_raw(msg: &str) {
+    let mut err = std::io::stderr().lock();
+    let _ = err.write_all(msg.as_bytes());
+    let _ = err.write_all(b"\n");
+    let _ = err.flush();
 }
 
 #[cfg(test)]

@@ -260,10 +260,8 @@ fn verify_chain(chain: &[Cert<'_>], opts: &Options<'_>, rep: &mut Report) -> Opt
         if problems.is_empty() {
             format!(
                 "{} verified",
-                crate::table::count(
-                    chain.len().saturating_sub(1) as u64,
-                    "signature",
-                    "signatures"
+                crate::table::count_as(
+                    chain.len().saturating_sub(1) as u64, "signature", "signatures"
                 )
             )
         } else {
@@ -407,7 +405,7 @@ fn verify_chain(chain: &[Cert<'_>], opts: &Options<'_>, rep: &mut Report) -> Opt
                 if hits.is_empty() {
                     format!(
                         "no serial of the chain is among the {} of the status list",
-                        crate::table::count(list.entries.len() as u64, "entry", "entries")
+                        crate::table::count_as(list.entries.len() as u64, "entry", "entries")
                     )
                 } else {
                     hits.join("; ")

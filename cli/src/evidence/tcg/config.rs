@@ -276,8 +276,11 @@ struct InventoryItem {
 /// device: same manufacturer and model, and the same serial and revision
 /// where the certificate states them.
 pub(super) fn match_inventory(pc: &PlatformCert, inv: &[u8]) -> Result<(bool, String), Malformed> {
-    let inv: Inventory = serde_json::from_slice(inv)
-        .map_err(|e| Malformed::new(Code::InventoryMalformed, format!("device inventory: {e}")))?;
+    let syntax = |e: serde_json::Error| {
+        Malformed::new(Code::InventoryMalformed, format!("device inventory: {e}"))
+    };
+    crate::evidence::json::scan(inv).map_err(|e| e.or_syntax(syntax))?;
+    let inv: Inventory = serde_json::from_slice(inv).map_err(syntax)?;
     let mut missing = Vec::new();
     let mut used = vec![false; inv.components.len()];
     for (i, c) in pc.components.iter().enumerate() {

@@ -284,7 +284,7 @@ pub fn inspect(data: &[u8], opts: &Options) -> Result<Report, Malformed> {
         format!(
             "TCG platform certificate ({}), {}",
             pc.credential_type,
-            crate::table::count(pc.components.len() as u64, "component", "components")
+            crate::table::count(pc.components.len() as u64, "component")
         ),
     );
     rep.evaluated_at = opts.at.map(fmt_time);

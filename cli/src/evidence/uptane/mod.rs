@@ -27,6 +27,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 
+use super::json;
 use super::report::{Report, Status};
 use super::{Malformed, fmt_time};
 use crate::clock::Time;
@@ -115,16 +116,47 @@ fn role_of(signed: &Value) -> Option<Role> {
     }
 }
 
+/// The members of a metadata document detection looks at; everything else
+/// is skipped without being built, so detecting a huge file costs no tree.
+#[derive(serde::Deserialize)]
+struct Probe {
+    signatures: Option<Vec<serde::de::IgnoredAny>>,
+    signed: Option<SignedProbe>,
+}
+
+#[derive(serde::Deserialize)]
+struct SignedProbe {
+    #[serde(rename = "_type")]
+    kind: Option<String>,
+    ecu_serial: Option<serde::de::IgnoredAny>,
+    installed_image: Option<serde::de::IgnoredAny>,
+    vin: Option<serde::de::IgnoredAny>,
+    ecu_version_manifests: Option<serde::de::IgnoredAny>,
+    nonces: Option<serde::de::IgnoredAny>,
+    time: Option<serde::de::IgnoredAny>,
+}
+
 /// Whether `data` is Uptane metadata (JSON or DER).
 pub fn detect(data: &[u8]) -> bool {
     if asn1::detect(data) {
         return true;
     }
-    let Ok(v) = serde_json::from_slice::<Value>(data) else {
+    let Ok(Probe {
+        signatures: Some(_),
+        signed: Some(s),
+    }) = serde_json::from_slice::<Probe>(data)
+    else {
         return false;
     };
-    v.get("signatures").is_some_and(Value::is_array)
-        && v.get("signed").is_some_and(|s| role_of(s).is_some())
+    match s.kind.map(|k| k.to_ascii_lowercase()).as_deref() {
+        Some("root" | "targets" | "snapshot" | "timestamp") => true,
+        Some(_) => false,
+        None => {
+            (s.ecu_serial.is_some() && s.installed_image.is_some())
+                || (s.vin.is_some() && s.ecu_version_manifests.is_some())
+                || (s.nonces.is_some() && s.time.is_some())
+        }
+    }
 }
 
 /// Keys and role thresholds of a root metadata document.
@@ -250,11 +282,13 @@ pub fn inspect(data: &[u8], opts: &Options) -> Result<Report, Malformed> {
     if data.first() == Some(&0x30) && asn1::detect(data) {
         return inspect_der(data, opts);
     }
-    let doc: Value = serde_json::from_slice(data).map_err(|e| {
-        Malformed::new(
-            Code::UptaneMetadataMalformed,
-            format!("not JSON: {e} (line {}, column {})", e.line(), e.column()),
-        )
+    let doc: Value = json::value(data).map_err(|e| {
+        e.or_syntax(|e| {
+            Malformed::new(
+                Code::UptaneMetadataMalformed,
+                format!("not JSON: {e} (line {}, column {})", e.line(), e.column()),
+            )
+        })
     })?;
     let signed = doc
         .get("signed")
@@ -282,11 +316,13 @@ pub fn inspect(data: &[u8], opts: &Options) -> Result<Report, Malformed> {
     let root_doc: Option<(Value, String)> = if role == Role::Root {
         Some((doc.clone(), "this root metadata".to_string()))
     } else if let Some((bytes, src)) = &opts.root {
-        let v: Value = serde_json::from_slice(bytes).map_err(|e| {
-            Malformed::new(
-                Code::UptaneMetadataMalformed,
-                format!("root metadata {src}: {e}"),
-            )
+        let v: Value = json::value(bytes).map_err(|e| {
+            e.or_syntax(|e| {
+                Malformed::new(
+                    Code::UptaneMetadataMalformed,
+                    format!("root metadata {src}: {e}"),
+                )
+            })
         })?;
         Some((v, src.clone()))
     } else {
@@ -342,7 +378,7 @@ pub fn inspect(data: &[u8], opts: &Options) -> Result<Report, Malformed> {
         (Some(_), None) => rep.check("uptane-signatures", Status::NotApplicable, "no root metadata given or found beside the file"),
         (None, _) => match &opts.keys {
             Some(bytes) => {
-                let v: Value = serde_json::from_slice(bytes).map_err(|e| Malformed::new(Code::UptaneMetadataMalformed, format!("trusted keys: {e}")))?;
+                let v: Value = json::value(bytes).map_err(|e| e.or_syntax(|e| Malformed::new(Code::UptaneMetadataMalformed, format!("trusted keys: {e}"))))?;
                 let obj = v.as_object().ok_or_else(|| Malformed::new(Code::UptaneMetadataMalformed, "trusted keys: not a JSON object of key id to key"))?;
                 let mut ks = BTreeMap::new();
                 for (id, k) in obj {
@@ -401,7 +437,7 @@ pub fn inspect(data: &[u8], opts: &Options) -> Result<Report, Malformed> {
                     &format!("role.{n}"),
                     format!(
                         "{t} of {}",
-                        crate::table::count(ids.len() as u64, "key", "keys")
+                        crate::table::count(ids.len() as u64, "key")
                     ),
                 );
             }
@@ -677,11 +713,13 @@ fn inspect_der(data: &[u8], opts: &Options) -> Result<Report, Malformed> {
                     "no root metadata given or found beside the file",
                 ),
                 Some((bytes, src)) => {
-                    let v: Value = serde_json::from_slice(bytes).map_err(|e| {
-                        Malformed::new(
-                            Code::UptaneMetadataMalformed,
-                            format!("root metadata {src}: {e}"),
-                        )
+                    let v: Value = json::value(bytes).map_err(|e| {
+                        e.or_syntax(|e| {
+                            Malformed::new(
+                                Code::UptaneMetadataMalformed,
+                                format!("root metadata {src}: {e}"),
+                            )
+                        })
                     })?;
                     let rk = root_keys(v.get("signed").unwrap_or(&Value::Null))?;
                     if let Some((ids, thr)) = rk.roles.get("root") {

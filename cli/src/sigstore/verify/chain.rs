@@ -10,7 +10,8 @@
 //! self-signed certificates of the file (or all of them, when none is
 //! self-signed) and the others serve as intermediates, together with any
 //! the bundle carries (v0.1/v0.2 chains); bundle certificates are never
-//! anchors.
+//! anchors, and a bundle chain that includes a root (a trust anchor or any
+//! self-signed certificate) fails the check.
 
 use jiff::Timestamp;
 use rustls_pki_types::{CertificateDer, TrustAnchor, UnixTime};
@@ -116,6 +117,10 @@ pub(crate) fn check(ctx: &mut Ctx<'_>, sheet: &mut Sheet) {
         sheet.fail(id, format!("{what}: no CA certificate to chain to"));
         return;
     }
+    if let Some(why) = root_in_bundle(&ctx.bundle_intermediates, &anchors) {
+        sheet.fail(id, why);
+        return;
+    }
     let times: Vec<Timestamp> = ctx.times.iter().map(|t| t.time).collect();
     let strict = if matches!(opts.trust, TrustMode::Sigstore) {
         Usage::Fulcio
@@ -188,6 +193,25 @@ fn leaf_has_code_signing(leaf: &DerCertificate) -> bool {
         cert.tbs_certificate.get::<x509_cert::ext::pkix::ExtendedKeyUsage>(),
         Ok(Some((_, eku))) if eku.0.contains(&code_signing)
     )
+}
+
+/// Why the bundle's own chain is refused: it carries a root, a trust anchor
+/// or any self-signed certificate. The verifier supplies the anchors; a
+/// bundle that brings one is asking to be trusted on its own say-so, and the
+/// Sigstore bundle format forbids it.
+fn root_in_bundle(chain: &[DerCertificate], anchors: &[Anchor<'_>]) -> Option<String> {
+    let bad = chain
+        .iter()
+        .find(|c| is_self_issued(c) || anchors.iter().any(|a| a.cert == *c))?;
+    let what = if anchors.iter().any(|a| a.cert == bad) {
+        "a trust anchor"
+    } else {
+        "a self-signed (root) certificate"
+    };
+    Some(format!(
+        "the bundle's certificate chain includes {what} ({}); a bundle's chain must not contain the root",
+        describe_certificate(bad)
+    ))
 }
 
 /// Split an organisation's CA file into anchors (the self-signed

@@ -445,7 +445,7 @@ fn reader(ctx: &Input<'_>, f: impl FnOnce(std::fs::File) -> LibResult) -> Result
         .path
         .as_deref()
         .unwrap_or(std::path::Path::new("<artifact>"));
-    let file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
+    let file = fsutil::open_regular(path, fsutil::Scope::Given)?;
     Ok(f(file))
 }
 

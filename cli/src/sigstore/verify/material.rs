@@ -44,6 +44,28 @@ pub(crate) fn bundle_format<'a>(
             return None;
         }
     };
+    if let Some(why) = members_problem(file) {
+        sheet.fail(CheckId::BundleFormat, format!("{version} bundle: {why}"));
+        return None;
+    }
+    if version != "v0.3"
+        && matches!(
+            bundle.verification_material.content,
+            VerificationMaterialContent::Certificate(_)
+        )
+    {
+        // The media type decides which rules apply: a single `certificate`
+        // is v0.3 material, and a bundle claiming an older version does not
+        // get to mix the two.
+        sheet.fail(
+            CheckId::BundleFormat,
+            format!(
+                "{version} bundle: `verificationMaterial.certificate` is v0.3 material; \
+                 a {version} bundle carries `x509CertificateChain` or `publicKey`"
+            ),
+        );
+        return None;
+    }
     // Presence and consistency of log entries, proofs, checkpoints, SETs and
     // timestamps are left to the log and time checks, which name what is
     // wrong (or say it does not apply to an offline key or CA bundle); the
@@ -82,6 +104,39 @@ pub(crate) fn bundle_format<'a>(
         ),
     );
     Some((bundle, version))
+}
+
+/// Why the bundle does not hold exactly one content (`dsseEnvelope` or
+/// `messageSignature`) and exactly one kind of verification material, as
+/// written: the parsed bundle silently keeps one of two, so a signature
+/// over one content could be shown next to another.
+fn members_problem(file: &BundleFile) -> Option<String> {
+    let one = |found: &[&str], names: &str, place: &str| match found {
+        [_] => None,
+        [] => Some(format!(
+            "{place}has none of {names}; it must have exactly one"
+        )),
+        _ => Some(format!(
+            "{place}has {}; it must have exactly one of {names}",
+            found
+                .iter()
+                .map(|n| format!("`{n}`"))
+                .collect::<Vec<_>>()
+                .join(" and ")
+        )),
+    };
+    one(
+        &file.members.content,
+        "`dsseEnvelope` and `messageSignature`",
+        "the bundle ",
+    )
+    .or_else(|| {
+        one(
+            &file.members.material,
+            "`certificate`, `x509CertificateChain` and `publicKey`",
+            "`verificationMaterial` ",
+        )
+    })
 }
 
 /// Structural errors about the bundle's shape, as opposed to missing or

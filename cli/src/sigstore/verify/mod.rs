@@ -33,6 +33,7 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use jiff::Timestamp;
+use regex_syntax::hir::{Hir, Look};
 use sigstore_types::{Bundle, DerCertificate, DerPublicKey};
 use sigstore_verify::crypto::{CertificateInfo, KeyAlgorithm};
 
@@ -64,23 +65,39 @@ pub enum TrustMode {
 pub enum IdentityRule {
     /// Equal, byte for byte.
     Exact(String),
-    /// The whole SAN matches the expression (anchored).
+    /// The whole SAN matches the expression.
     Regexp {
         /// As given.
         source: String,
-        /// Compiled as `^(?:source)$`.
-        regex: regex::Regex,
+        /// The expression parsed on its own, then wrapped between
+        /// start-of-text and end-of-text assertions as a syntax tree, so no
+        /// text in the pattern can move the anchors.
+        regex: regex_automata::meta::Regex,
     },
 }
 
 impl IdentityRule {
     /// Compile an identity expression; it must match the whole SAN.
+    ///
+    /// The pattern is parsed alone (an unbalanced `)` is an error, never
+    /// the end of a wrapper group) and anchored in its syntax tree, never
+    /// by pasting `^(?:` and `)$` around its text: `a@b\.com)|(?:.*`
+    /// cannot widen into "anything".
     pub fn regexp(source: &str) -> Result<Self> {
-        let regex = regex::Regex::new(&format!("^(?:{source})$")).map_err(|e| {
+        let fail = |e: &dyn std::fmt::Display| {
             Error::Usage(format!(
-                "--identity-regexp `{source}` does not compile: {e}"
+                "--identity-regexp `{}` does not compile: {e}",
+                crate::diag::escape_controls(source)
             ))
-        })?;
+        };
+        let hir = regex_syntax::ParserBuilder::new()
+            .build()
+            .parse(source)
+            .map_err(|e| fail(&e))?;
+        let whole = Hir::concat(vec![Hir::look(Look::Start), hir, Hir::look(Look::End)]);
+        let regex = regex_automata::meta::Regex::builder()
+            .build_from_hir(&whole)
+            .map_err(|e| fail(&e))?;
         Ok(IdentityRule::Regexp {
             source: source.to_string(),
             regex,
@@ -99,7 +116,9 @@ impl IdentityRule {
     pub fn describe(&self) -> String {
         match self {
             IdentityRule::Exact(s) => format!("`{s}`"),
-            IdentityRule::Regexp { source, .. } => format!("regexp `^(?:{source})$`"),
+            IdentityRule::Regexp { source, .. } => {
+                format!("regexp `{source}` (matching the whole SAN)")
+            }
         }
     }
 }

@@ -3,13 +3,14 @@
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use clap::Args;
 use strata::analyze::{
     self, AnalyzeOptions, DeviceAnalysis, DeviceHit, ExplainLine, FleetAnalysis, FleetSlice,
 };
-use strata::diag::{Error, ExitStatus, Result};
+use strata::diag::{ExitStatus, Result};
+use strata::table::count;
 
 use crate::args::{FleetArgs, Format, Formats};
 use crate::output;
@@ -82,7 +83,7 @@ pub fn run(args: AnalyzeArgs) -> Result<ExitStatus> {
             table(&a, args.explain).into_bytes()
         }
     };
-    output::stdout(&bytes).map_err(|e| Error::io(Path::new("<stdout>"), e))?;
+    output::emit(args.format, &bytes)?;
     Ok(ExitStatus::Success)
 }
 
@@ -124,8 +125,8 @@ fn table(a: &FleetAnalysis, explain: bool) -> String {
     let _ = writeln!(
         out,
         "{}, {}, weight {} (units × criticality); fleet root {}\n",
-        strata::table::count(a.devices.len() as u64, "device", "devices"),
-        strata::table::count(f.units, "unit", "units"),
+        count(a.devices.len() as u64, "device"),
+        count(f.units, "unit"),
         f.weight,
         a.root
     );
@@ -185,9 +186,9 @@ fn device(out: &mut String, d: &DeviceAnalysis, explain: bool) {
         out,
         "\n{}: {}; {}{region}; {} × {}{}",
         d.id,
-        d.name,
+        strata::escape::terminal(&d.name),
         d.class.as_str(),
-        strata::table::count(d.units, "unit", "units"),
+        count(d.units, "unit"),
         d.criticality,
         if d.approved {
             ""
@@ -222,7 +223,10 @@ fn device(out: &mut String, d: &DeviceAnalysis, explain: bool) {
                 "upstream: {}",
                 l.upstream
                     .iter()
-                    .map(|u| u.id.as_str())
+                    .map(|u| match u.role {
+                        Some(_) => format!("{} ({})", u.vendor.id, u.role_label),
+                        None => u.vendor.id.clone(),
+                    })
                     .collect::<Vec<_>>()
                     .join(", ")
             )
@@ -307,6 +311,18 @@ fn device(out: &mut String, d: &DeviceAnalysis, explain: bool) {
             .join(", ");
         let _ = writeln!(out, "  outside the EEA (Chapter V check): {t}");
     }
+    for u in &d.undeclared {
+        let _ = writeln!(
+            out,
+            "  not declared: {} (ask the {}; affects {})",
+            u.what,
+            u.ask.as_str(),
+            u.affects.join(", ")
+        );
+        if explain {
+            let _ = writeln!(out, "    {} in {}: {}", u.pointer, u.file, u.question);
+        }
+    }
     if explain {
         out.push_str("  workings:\n");
         explain_lines(out, "    ", &d.concentration.explain);
@@ -317,7 +333,14 @@ fn slice_text(s: &FleetSlice) -> String {
     let groups = s
         .by_group
         .iter()
-        .map(|g| format!("{} {} ({})", g.name, f4(g.share), g.devices.join(", ")))
+        .map(|g| {
+            format!(
+                "{} {} ({})",
+                strata::escape::terminal(&g.name),
+                f4(g.share),
+                g.devices.join(", ")
+            )
+        })
         .collect::<Vec<_>>()
         .join("; ");
     format!(
@@ -347,7 +370,7 @@ fn fleet(out: &mut String, a: &FleetAnalysis, explain: bool) {
             format!("{:.1}", l.hhi),
             l.shares
                 .iter()
-                .map(|s| format!("{} {}", s.name, f4(s.share)))
+                .map(|s| format!("{} {}", strata::escape::terminal(&s.name), f4(s.share)))
                 .collect::<Vec<_>>()
                 .join(", "),
         ]);
@@ -356,7 +379,7 @@ fn fleet(out: &mut String, a: &FleetAnalysis, explain: bool) {
     let pooled = f
         .pooled
         .iter()
-        .map(|s| format!("{} {}", s.name, f4(s.share)))
+        .map(|s| format!("{} {}", strata::escape::terminal(&s.name), f4(s.share)))
         .collect::<Vec<_>>()
         .join(", ");
     let rows = vec![

@@ -1,10 +1,10 @@
 //! `strata diff REV_A REV_B [DEVICE]`: semantic diff of attestations between
 //! two git revisions.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use clap::Args;
-use strata::diag::{Error, ExitStatus, Result};
+use strata::diag::{ExitStatus, Result};
 use strata::history::{History, revdiff};
 
 use crate::args::{FleetOpt, Format, HUMAN_JSON};
@@ -67,6 +67,6 @@ pub fn run(args: DiffArgs) -> Result<ExitStatus> {
         Format::Json => strata::outputs::to_json(&d)?,
         _ => revdiff::render_human(&d, &h),
     };
-    output::stdout(text.as_bytes()).map_err(|e| Error::io(Path::new("<stdout>"), e))?;
+    output::emit(args.format, text.as_bytes())?;
     Ok(ExitStatus::Success)
 }

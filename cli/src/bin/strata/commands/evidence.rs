@@ -218,7 +218,7 @@ fn inspect(args: InspectArgs) -> Result<ExitStatus> {
     let revocation = match &args.revocation {
         None => None,
         Some(p) => {
-            let data = std::fs::read(p).map_err(|e| Error::io(p, e))?;
+            let data = strata::fsutil::read_bounded(p, evidence::MAX_EVIDENCE_BYTES)?;
             Some(StatusList::parse(&data).map_err(|m| {
                 Error::invalid(
                     strata::diag::Diagnostic::error(strata::diag::Code::StatusListMalformed, m)
@@ -227,7 +227,7 @@ fn inspect(args: InspectArgs) -> Result<ExitStatus> {
             })?)
         }
     };
-    let read = |p: &PathBuf| std::fs::read(p).map_err(|e| Error::io(p, e));
+    let read = |p: &PathBuf| strata::fsutil::read_bounded(p, evidence::MAX_EVIDENCE_BYTES);
     let opts = Options {
         at: Some(strata::clock::Time::from_timestamp(at)),
         revocation,
@@ -255,7 +255,10 @@ fn inspect(args: InspectArgs) -> Result<ExitStatus> {
         holder: args.holder.as_ref().map(read).transpose()?,
         inventory: args.inventory.as_ref().map(read).transpose()?,
         artifact_sha256: match &args.artifact {
-            Some(p) => Some(evidence::slsa::sha256_hex(&read(p)?)),
+            // Streamed: an artifact may be an image of gigabytes.
+            Some(p) => Some(hex::encode(
+                strata::hashing::hash_file(p, strata::fsutil::Scope::Given)?.1,
+            )),
             None => None,
         },
         sigstore,
@@ -290,15 +293,14 @@ fn inspect(args: InspectArgs) -> Result<ExitStatus> {
         }
         _ => {
             let text = render_human(&args.file, &report);
-            let text = if args.quiet.quiet {
+            if args.quiet.quiet {
                 args::verdict_line(&text)
             } else {
                 text
-            };
-            paint(&text, &report)
+            }
         }
     };
-    output::stdout(text.as_bytes()).map_err(|e| Error::io(Path::new("<stdout>"), e))?;
+    output::emit_painted(args.format, text.as_bytes(), |t| paint(t, &report))?;
     Ok(if report.passed() {
         ExitStatus::Success
     } else {

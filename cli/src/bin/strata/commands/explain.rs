@@ -65,7 +65,7 @@ pub fn run(args: ExplainArgs) -> Result<ExitStatus> {
             }
         }
     };
-    output::stdout(text.as_bytes()).map_err(|e| Error::io(std::path::Path::new("<stdout>"), e))?;
+    output::emit(args.format, text.as_bytes())?;
     Ok(ExitStatus::Success)
 }
 

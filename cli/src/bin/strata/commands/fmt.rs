@@ -73,11 +73,10 @@ pub fn run(args: FmtArgs) -> Result<ExitStatus> {
             diffs.push_str(d);
         }
     }
-    output::stdout(paint_diff(&diffs).as_bytes())
-        .map_err(|e| Error::io(Path::new("<stdout>"), e))?;
+    output::emit_painted(crate::args::Format::Human, diffs.as_bytes(), paint_diff)?;
     output::report_diagnostics(&report.errors);
     let total = report.files.len();
-    let files = |n: usize| strata::table::count(n as u64, "strata file", "strata files");
+    let files = |n: usize| strata::table::count(n as u64, "strata file");
     if args.check {
         let drift = report.drift();
         output::status(&format!(
@@ -112,12 +111,14 @@ fn run_stdin(check: bool) -> Result<ExitStatus> {
     let text = strata::fsutil::read_input_text(Path::new("-"))?;
     let (out, result) = strata::fmt::fmt_text(&text)?;
     let drift = result.status != Status::Canonical;
-    let bytes = match (check, &result.diff) {
-        (true, Some(d)) => paint_diff(d),
-        (true, None) => String::new(),
-        (false, _) => out,
-    };
-    output::stdout(bytes.as_bytes()).map_err(|e| Error::io(Path::new("<stdout>"), e))?;
+    match (check, &result.diff) {
+        (true, Some(d)) => output::emit_painted(crate::args::Format::Human, d.as_bytes(), paint_diff)?,
+        (true, None) => {}
+        // The canonical file itself: written as it is, like a file would be.
+        (false, _) => {
+            output::stdout(out.as_bytes()).map_err(|e| Error::io(Path::new("<stdout>"), e))?
+        }
+    }
     Ok(if check && drift {
         ExitStatus::Failure
     } else {

@@ -3,7 +3,7 @@
 use std::path::{Path, PathBuf};
 
 use clap::Args;
-use strata::diag::{Error, ExitStatus, Result};
+use strata::diag::{ExitStatus, Result};
 use strata::fsutil;
 use strata::gate::sarif::ListLocation;
 use strata::gate::{self, GateOptions, GateReport};
@@ -65,7 +65,7 @@ const FORMATS: Formats = Formats::new(&[Format::Human, Format::Json, Format::Sar
 pub fn run(args: GateArgs) -> Result<ExitStatus> {
     if args.rules {
         let text = strata::policy::render_catalogue();
-        output::stdout(text.as_bytes()).map_err(|e| Error::io(Path::new("<stdout>"), e))?;
+        output::emit(Format::Human, text.as_bytes())?;
         return Ok(ExitStatus::Success);
     }
     let today = args.now.date();
@@ -92,14 +92,7 @@ pub fn run(args: GateArgs) -> Result<ExitStatus> {
     };
     match &args.output {
         Some(p) => fsutil::write_atomic(p, &bytes)?,
-        None => {
-            let text = String::from_utf8_lossy(&bytes);
-            let bytes = match args.format {
-                Format::Human => paint(&text, Painter::stdout()).into_bytes(),
-                _ => bytes,
-            };
-            output::stdout(&bytes).map_err(|e| Error::io(Path::new("<stdout>"), e))?
-        }
+        None => output::emit_painted(args.format, &bytes, |t| paint(t, Painter::stdout()))?,
     }
     if args.format != Format::Human && args.output.is_none() {
         // Machine output on stdout; still say the verdict on stderr.

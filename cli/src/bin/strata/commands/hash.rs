@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use clap::Args;
 use serde_json::json;
-use strata::diag::{Error, ExitStatus, Result};
+use strata::diag::{ExitStatus, Result};
 use strata::hashing::{self, HashOptions, Kind, Mode};
 
 use crate::args::{Format, Formats, HashingArgs};
@@ -101,6 +101,6 @@ pub fn run(args: HashArgs) -> Result<ExitStatus> {
         let doc = json!({"backend": hashing::sha_backend(), "results": docs});
         text = strata::outputs::to_json(&doc)?;
     }
-    output::stdout(text.as_bytes()).map_err(|e| Error::io(std::path::Path::new("<stdout>"), e))?;
+    output::emit(args.format, text.as_bytes())?;
     Ok(ExitStatus::Success)
 }

@@ -1,9 +1,9 @@
 //! `strata log DEVICE`: the history of a device's attestation and reviews.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use clap::Args;
-use strata::diag::{Error, ExitStatus, Result};
+use strata::diag::{ExitStatus, Result};
 use strata::history::{History, log};
 
 use crate::args::{FleetOpt, Format, HUMAN_JSON};
@@ -58,6 +58,6 @@ pub fn run(args: LogArgs) -> Result<ExitStatus> {
         Format::Json => strata::outputs::to_json(&l)?,
         _ => log::render_human(&l),
     };
-    output::stdout(text.as_bytes()).map_err(|e| Error::io(Path::new("<stdout>"), e))?;
+    output::emit(args.format, text.as_bytes())?;
     Ok(ExitStatus::Success)
 }

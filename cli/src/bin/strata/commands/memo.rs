@@ -1,7 +1,7 @@
 //! `strata memo`: DPIA and procurement memos from the fleet's evidence.
 
 use std::ffi::OsString;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use clap::{Args, ValueEnum};
 use strata::diag::{Error, ExitStatus, Result};
@@ -156,7 +156,7 @@ pub fn run(args: MemoArgs) -> Result<ExitStatus> {
     };
     match &args.output {
         Some(p) => fsutil::write_atomic(p, text.as_bytes())?,
-        None => output::stdout(text.as_bytes()).map_err(|e| Error::io(Path::new("<stdout>"), e))?,
+        None => output::emit(args.format, text.as_bytes())?,
     }
     Ok(ExitStatus::Success)
 }

@@ -8,6 +8,7 @@ use crate::output::ErrorFormat;
 
 mod analyze;
 mod assemble;
+mod attest;
 mod completions;
 mod diff;
 mod evidence;
@@ -18,6 +19,7 @@ mod hash;
 #[cfg(test)]
 mod help_tests;
 mod init;
+mod inventory;
 mod keyless;
 mod log;
 mod man;
@@ -112,6 +114,7 @@ fn wants_json() -> bool {
 enum Command {
     Analyze(analyze::AnalyzeArgs),
     Assemble(assemble::AssembleArgs),
+    Attest(attest::AttestArgs),
     Completions(completions::CompletionsArgs),
     Diff(diff::DiffArgs),
     Fmt(fmt::FmtArgs),
@@ -120,6 +123,7 @@ enum Command {
     Gate(gate::GateArgs),
     Hash(hash::HashArgs),
     Init(init::InitArgs),
+    Inventory(inventory::InventoryArgs),
     Log(log::LogArgs),
     Man(man::ManArgs),
     Memo(memo::MemoArgs),
@@ -144,6 +148,7 @@ fn one_subcommand(name: &str) -> Option<clap::Command> {
     let sub = match name {
         "analyze" => sub!("analyze", analyze::AnalyzeArgs),
         "assemble" => sub!("assemble", assemble::AssembleArgs),
+        "attest" => sub!("attest", attest::AttestArgs),
         "completions" => sub!("completions", completions::CompletionsArgs),
         "diff" => sub!("diff", diff::DiffArgs),
         "fmt" => sub!("fmt", fmt::FmtArgs),
@@ -152,6 +157,7 @@ fn one_subcommand(name: &str) -> Option<clap::Command> {
         "gate" => sub!("gate", gate::GateArgs),
         "hash" => sub!("hash", hash::HashArgs),
         "init" => sub!("init", init::InitArgs),
+        "inventory" => sub!("inventory", inventory::InventoryArgs),
         "log" => sub!("log", log::LogArgs),
         "man" => sub!("man", man::ManArgs),
         "memo" => sub!("memo", memo::MemoArgs),
@@ -180,6 +186,7 @@ pub fn run(cli: Cli) -> Result<ExitStatus> {
     match cli.command {
         Command::Analyze(a) => analyze::run(a),
         Command::Assemble(a) => assemble::run(a),
+        Command::Attest(a) => attest::run(a),
         Command::Completions(a) => completions::run(a),
         Command::Diff(a) => diff::run(a),
         Command::Fmt(a) => fmt::run(a),
@@ -188,6 +195,7 @@ pub fn run(cli: Cli) -> Result<ExitStatus> {
         Command::Gate(a) => gate::run(a),
         Command::Hash(a) => hash::run(a),
         Command::Init(a) => init::run(a),
+        Command::Inventory(a) => inventory::run(a),
         Command::Log(a) => log::run(a),
         Command::Man(a) => man::run(a),
         Command::Memo(a) => memo::run(a),

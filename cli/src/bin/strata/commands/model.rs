@@ -1,7 +1,7 @@
 //! `strata model hash|sign|verify MODEL`: OpenSSF model-signing v1.0
 //! compatible signatures over model weights.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use clap::{Args, Subcommand};
 use strata::diag::{Error, ExitStatus, Result};
@@ -59,6 +59,7 @@ fn config(hashing: &HashingArgs, shard_size: Option<u64>) -> HashConfig {
         allow_symlinks: h.allow_symlinks,
         ignore: h.ignore_paths,
         ignore_git_paths: h.ignore_git_paths,
+        root: None,
     }
 }
 
@@ -201,8 +202,8 @@ pub fn run(args: ModelArgs) -> Result<ExitStatus> {
     }
 }
 
-fn stdout(text: &str) -> Result<()> {
-    output::stdout(text.as_bytes()).map_err(|e| Error::io(Path::new("<stdout>"), e))
+fn stdout(format: Format, text: &str) -> Result<()> {
+    output::emit(format, text.as_bytes())
 }
 
 fn hash(a: HashArgs) -> Result<ExitStatus> {
@@ -235,7 +236,7 @@ fn hash(a: HashArgs) -> Result<ExitStatus> {
             s
         }
     };
-    stdout(&text)?;
+    stdout(a.format, &text)?;
     Ok(ExitStatus::Success)
 }
 
@@ -377,15 +378,16 @@ fn verify(a: VerifyArgs) -> Result<ExitStatus> {
         Format::Json => strata::outputs::to_json(&report)?,
         _ => {
             let text = report.render_human();
-            let text = if a.quiet.quiet {
+            if a.quiet.quiet {
                 args::verdict_line(&text)
             } else {
                 text
-            };
-            Painter::stdout().line_prefixes(&text, VERDICT_PREFIXES)
+            }
         }
     };
-    stdout(&text)?;
+    output::emit_painted(a.format, text.as_bytes(), |t| {
+        Painter::stdout().line_prefixes(t, VERDICT_PREFIXES)
+    })?;
     Ok(if report.verified {
         ExitStatus::Success
     } else {

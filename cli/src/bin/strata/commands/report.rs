@@ -1,9 +1,9 @@
 //! `strata report`: the procurement officer's overview of a fleet.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use clap::Args;
-use strata::diag::{Error, ExitStatus, Result};
+use strata::diag::{ExitStatus, Result};
 use strata::{fsutil, report};
 
 use crate::args::{FleetArgs, Format, Formats, NowArg, QuietArg};
@@ -57,13 +57,7 @@ pub fn run(args: ReportArgs) -> Result<ExitStatus> {
     };
     match &args.output {
         Some(p) => fsutil::write_atomic(p, text.as_bytes())?,
-        None => {
-            let text = match args.format {
-                Format::Human => paint(&text),
-                _ => text,
-            };
-            output::stdout(text.as_bytes()).map_err(|e| Error::io(Path::new("<stdout>"), e))?
-        }
+        None => output::emit_painted(args.format, text.as_bytes(), paint)?,
     }
     Ok(ExitStatus::Success)
 }

@@ -203,7 +203,7 @@ fn verdict(a: VerdictArgs, verdict: Verdict) -> Result<ExitStatus> {
     let refusal = prepared.refusal();
     let human_form = a.format != Format::Json;
     if human_form {
-        print(&human(&prepared))?;
+        print(Format::Human, &human(&prepared))?;
     }
     if let Some(why) = &refusal {
         if human_form {
@@ -211,7 +211,7 @@ fn verdict(a: VerdictArgs, verdict: Verdict) -> Result<ExitStatus> {
                 "refused: the attestation does not pass the checks ({why}); nothing was written"
             ));
         } else {
-            print(&json(&prepared, false, refusal.as_deref())?)?;
+            print(Format::Json, &json(&prepared, false, refusal.as_deref())?)?;
         }
         return Ok(ExitStatus::Failure);
     }
@@ -228,7 +228,7 @@ fn verdict(a: VerdictArgs, verdict: Verdict) -> Result<ExitStatus> {
             prepared.reviews_path.display()
         ));
     } else {
-        print(&json(&prepared, true, None)?)?;
+        print(Format::Json, &json(&prepared, true, None)?)?;
     }
     Ok(ExitStatus::Success)
 }
@@ -269,8 +269,8 @@ fn json(p: &Prepared, recorded: bool, refused: Option<&str>) -> Result<String> {
     strata::outputs::to_json(&v)
 }
 
-fn print(text: &str) -> Result<()> {
-    output::stdout(text.as_bytes()).map_err(|e| Error::io(Path::new("<stdout>"), e))
+fn print(format: Format, text: &str) -> Result<()> {
+    output::emit(format, text.as_bytes())
 }
 
 fn confirm() -> Result<bool> {

@@ -125,12 +125,12 @@ pub fn run(args: ValidateArgs) -> Result<ExitStatus> {
             });
             strata::outputs::to_json(&doc)?
         }
-        _ if args.quiet.quiet => {
-            Painter::stdout().line_prefixes(&summary(&outcomes, args.strict), VERDICT_PREFIXES)
-        }
-        _ => Painter::stdout().line_prefixes(&human(&outcomes, args.strict), VERDICT_PREFIXES),
+        _ if args.quiet.quiet => summary(&outcomes, args.strict),
+        _ => human(&outcomes, args.strict),
     };
-    output::stdout(text.as_bytes()).map_err(|e| Error::io(Path::new("<stdout>"), e))?;
+    output::emit_painted(args.format, text.as_bytes(), |t| {
+        Painter::stdout().line_prefixes(t, VERDICT_PREFIXES)
+    })?;
     Ok(worst)
 }
 
@@ -206,7 +206,7 @@ fn summary_facts(r: &Report) -> Vec<String> {
 }
 
 fn plural(n: usize, what: &str) -> String {
-    strata::table::count(n as u64, what, &format!("{what}s"))
+    strata::table::count(n as u64, what)
 }
 
 /// One file's entry in `--format json` output. Every key is always present

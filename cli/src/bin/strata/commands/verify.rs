@@ -1,13 +1,13 @@
 //! `strata verify BUNDLE [ARTIFACT]`: every check, reported by name;
 //! `strata verify --batch LIST`: many bundles, one line each.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use std::io::IsTerminal;
 
 use clap::Args;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-use strata::diag::{Error, ExitStatus, Result};
+use strata::diag::{ExitStatus, Result};
 use strata::sigstore::artifact::ArtifactInput;
 use strata::sigstore::{batch, input, verify};
 
@@ -37,7 +37,8 @@ use crate::output;
 /// - `--ca CA.pem --identity ID`: a bundle signed with an organisation
 ///   certificate; CA.pem holds the root and any intermediates.
 ///
-/// --identity-regexp R matches the whole SAN (it is anchored as ^(?:R)$).
+/// --identity-regexp R matches the whole SAN: R is parsed on its own, then
+/// anchored at both ends (text in R cannot move the anchors).
 ///
 /// The DSSE payload is checked exactly as received, and its in-toto subject
 /// must be the artifact. ARTIFACT is a file or sha256:HEX; when omitted,
@@ -135,7 +136,7 @@ pub fn run(args: VerifyArgs) -> Result<ExitStatus> {
         Format::Json => strata::outputs::to_json(&report)?,
         _ => human(report.render_human(), args.quiet),
     };
-    output::stdout(text.as_bytes()).map_err(|e| Error::io(Path::new("<stdout>"), e))?;
+    output::emit_painted(args.format, text.as_bytes(), paint)?;
     Ok(if report.verified {
         ExitStatus::Success
     } else {
@@ -162,18 +163,22 @@ fn run_batch(args: &VerifyArgs, opts: &verify::Options) -> Result<ExitStatus> {
             args.quiet,
         ),
     };
-    output::stdout(text.as_bytes()).map_err(|e| Error::io(Path::new("<stdout>"), e))?;
+    output::emit_painted(args.format, text.as_bytes(), paint)?;
     Ok(batch::Summary::of(&outcomes).exit_status())
 }
 
-/// The human report, or its verdict line with -q, coloured when stdout is.
+/// The human report, or its verdict line with -q.
 fn human(text: String, quiet: QuietArg) -> String {
-    let text = if quiet.quiet {
+    if quiet.quiet {
         args::verdict_line(&text)
     } else {
         text
-    };
-    Painter::stdout().line_prefixes(&text, VERDICT_PREFIXES)
+    }
+}
+
+/// Verdicts coloured when stdout is a terminal (applied after escaping).
+fn paint(text: &str) -> String {
+    Painter::stdout().line_prefixes(text, VERDICT_PREFIXES)
 }
 
 /// A bundle counter on stderr, only when it is a terminal.

@@ -1,7 +1,5 @@
 //! `strata verify-bundle`: the sigstore-conformance client protocol.
 
-#![allow(clippy::print_stderr)]
-
 use std::path::PathBuf;
 
 use clap::Args;
@@ -76,8 +74,8 @@ pub fn run(args: VerifyBundleArgs) -> Result<ExitStatus> {
         return Ok(ExitStatus::Success);
     }
     for c in report.checks.iter().filter(|c| c.status == Status::Fail) {
-        eprintln!("FAIL {}: {}", c.id, c.detail);
+        crate::output::status(&format!("FAIL {}: {}", c.id, c.detail));
     }
-    eprintln!("not verified: {}", report.bundle.display());
+    crate::output::status(&format!("not verified: {}", report.bundle.display()));
     Ok(ExitStatus::Failure)
 }

@@ -2,57 +2,64 @@
 //!
 //! Every file strata writes goes through [`write_atomic`]: a temporary file in
 //! the same directory, flushed, then renamed over the target, so a reader never
-//! sees half an output. Every input strata reads whole goes through
-//! [`read_bounded`], so a hostile multi-gigabyte "YAML file" is refused instead
-//! of exhausting memory.
+//! sees half an output. Every file strata reads is opened by
+//! [`open_regular`] (regular files only, non-blocking, and inside the fleet
+//! without following symbolic links; see [`Scope`]), and every input read
+//! whole is bounded by counting bytes ([`read_limited`], [`read_bounded`]), so
+//! a hostile multi-gigabyte "YAML file", a FIFO or `/dev/zero` is refused
+//! instead of exhausting memory or hanging.
 
-use std::io::{Read, Write};
 use std::path::{Component, Path, PathBuf};
 
 use crate::diag::{Code, Diagnostic, Error, Result};
 
+mod open;
+
+pub use open::{
+    Scope, check_dir, check_file, describe as describe_type, open_regular, read_limited,
+    read_to_limit,
+};
+
 /// Largest structured input (YAML, JSON, certificate, bundle) read whole: 64 MiB.
 pub const MAX_INPUT_BYTES: u64 = 64 * 1024 * 1024;
 
-/// Read a whole file, refusing anything larger than `limit` bytes.
+/// Most entries strata judges in one list of one file: the evidence entries
+/// of a stack, the targets of Uptane metadata, the items of any one JSON
+/// array or object in evidence. Beyond it a file is refused with
+/// `too-many-entries` rather than read into memory.
+pub const MAX_ENTRIES: usize = 10_000;
+
+/// Read a whole regular file the user named, refusing anything larger than
+/// `limit` bytes (see [`read_limited`]).
 pub fn read_bounded(path: &Path, limit: u64) -> Result<Vec<u8>> {
-    let file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
-    let meta = file.metadata().map_err(|e| Error::io(path, e))?;
-    if meta.is_dir() {
-        return Err(Error::invalid(
-            Diagnostic::error(Code::NotAFile, "expected a file, found a directory").in_file(path),
-        ));
-    }
-    if meta.len() > limit {
-        return Err(Error::invalid(too_large(path, limit)));
-    }
-    let mut buf = Vec::with_capacity(meta.len() as usize);
-    // Read one byte past the limit to catch files that grow while read.
-    file.take(limit + 1)
-        .read_to_end(&mut buf)
-        .map_err(|e| Error::io(path, e))?;
-    if buf.len() as u64 > limit {
-        return Err(Error::invalid(too_large(path, limit)));
-    }
-    Ok(buf)
+    read_limited(path, Scope::Given, limit)
 }
 
-fn too_large(path: &Path, limit: u64) -> Diagnostic {
+/// A byte count in the largest binary unit that states it exactly (`1 MiB`,
+/// `64 KiB`, `1536 bytes`), or to one decimal when no unit does.
+pub fn human_bytes(n: u64) -> String {
+    const UNITS: [(&str, u64); 3] = [("GiB", 1 << 30), ("MiB", 1 << 20), ("KiB", 1 << 10)];
+    for (name, size) in UNITS {
+        if n >= size && n.is_multiple_of(size) {
+            return format!("{} {name}", n / size);
+        }
+    }
+    for (name, size) in UNITS {
+        if n >= size {
+            // Tenths, rounded down so the limit is never overstated.
+            let tenths = n * 10 / size;
+            return format!("{}.{} {name}", tenths / 10, tenths % 10);
+        }
+    }
+    format!("{n} bytes")
+}
+
+pub(crate) fn too_large(path: &Path, limit: u64) -> Diagnostic {
     Diagnostic::error(
         Code::InputTooLarge,
-        format!("file is larger than the {} limit", limit_text(limit)),
+        format!("file is larger than the {} limit", human_bytes(limit)),
     )
     .in_file(path)
-}
-
-/// A size limit for people: MiB, or KiB under 1 MiB (keys and tokens are
-/// bounded in KiB: "the 0 MiB limit" said nothing).
-fn limit_text(limit: u64) -> String {
-    if limit >= 1024 * 1024 {
-        format!("{} MiB", limit / (1024 * 1024))
-    } else {
-        format!("{} KiB", limit.div_ceil(1024))
-    }
 }
 
 /// How standard input is named in messages.
@@ -69,26 +76,7 @@ pub fn read_input(path: &Path, limit: u64) -> Result<Vec<u8>> {
     if !is_stdin(path) {
         return read_bounded(path, limit);
     }
-    let name = Path::new(STDIN_NAME);
-    let mut buf = Vec::new();
-    std::io::stdin()
-        .lock()
-        .take(limit + 1)
-        .read_to_end(&mut buf)
-        .map_err(|e| Error::io(name, e))?;
-    if buf.len() as u64 > limit {
-        return Err(Error::invalid(
-            Diagnostic::error(
-                Code::InputTooLarge,
-                format!(
-                    "standard input is larger than the {} limit",
-                    limit_text(limit)
-                ),
-            )
-            .in_file(name),
-        ));
-    }
-    Ok(buf)
+    read_to_limit(std::io::stdin().lock(), Path::new(STDIN_NAME), limit, 0)
 }
 
 /// [`read_input`] as UTF-8 text within [`MAX_INPUT_BYTES`].
@@ -102,10 +90,20 @@ pub fn read_input_text(path: &Path) -> Result<String> {
     utf8(bytes, name)
 }
 
-/// Read a whole UTF-8 text file within [`MAX_INPUT_BYTES`].
+/// `path` for a message, with control characters (a NUL, an escape, a
+/// newline) shown as escapes, so a hostile file name cannot forge output.
+pub fn shown(path: &Path) -> String {
+    crate::diag::escape_controls(&path.to_string_lossy()).into_owned()
+}
+
+/// Read a whole UTF-8 text file the user named within [`MAX_INPUT_BYTES`].
 pub fn read_text(path: &Path) -> Result<String> {
-    let bytes = read_bounded(path, MAX_INPUT_BYTES)?;
-    utf8(bytes, path)
+    read_text_in(path, Scope::Given)
+}
+
+/// Read a whole UTF-8 text file within `scope` and [`MAX_INPUT_BYTES`].
+pub fn read_text_in(path: &Path, scope: Scope<'_>) -> Result<String> {
+    utf8(read_limited(path, scope, MAX_INPUT_BYTES)?, path)
 }
 
 fn utf8(bytes: Vec<u8>, path: &Path) -> Result<String> {
@@ -126,6 +124,18 @@ fn utf8(bytes: Vec<u8>, path: &Path) -> Result<String> {
 /// Write `contents` to `path` atomically: temporary file, fsync, rename.
 /// Parent directories are created.
 pub fn write_atomic(path: &Path, contents: &[u8]) -> Result<()> {
+    write_atomic_with(path, |w| {
+        w.write_all(contents).map_err(|e| Error::io(path, e))
+    })
+}
+
+/// Write to `path` atomically what `write` streams into a buffered
+/// temporary file (for outputs too large to build in memory): the file
+/// appears complete, or not at all when `write` fails.
+pub fn write_atomic_with(
+    path: &Path,
+    write: impl FnOnce(&mut dyn std::io::Write) -> Result<()>,
+) -> Result<()> {
     let parent = match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),
@@ -148,9 +158,16 @@ pub fn write_atomic(path: &Path, contents: &[u8]) -> Result<()> {
             Err(e) => return Err(Error::io(&candidate, e)),
         }
     };
+    let mut buffered = std::io::BufWriter::with_capacity(1 << 16, &mut tmp);
+    let written = write(&mut buffered)
+        .and_then(|()| std::io::Write::flush(&mut buffered).map_err(|e| Error::io(path, e)));
+    drop(buffered);
+    if let Err(e) = written {
+        let _ = std::fs::remove_file(&tmp_path);
+        return Err(e);
+    }
     let result = tmp
-        .write_all(contents)
-        .and_then(|()| tmp.sync_all())
+        .sync_all()
         .and_then(|()| std::fs::rename(&tmp_path, path));
     if let Err(e) = result {
         let _ = std::fs::remove_file(&tmp_path);
@@ -276,6 +293,68 @@ mod tests {
         assert_eq!(
             too_large(&p, 64 * 1024 * 1024).message,
             "file is larger than the 64 MiB limit"
+        );
+    }
+
+    #[test]
+    fn limits_print_in_exact_units() {
+        assert_eq!(human_bytes(1024 * 1024), "1 MiB");
+        assert_eq!(human_bytes(64 * 1024 * 1024), "64 MiB");
+        assert_eq!(human_bytes(1 << 30), "1 GiB");
+        assert_eq!(human_bytes(64 * 1024), "64 KiB");
+        assert_eq!(human_bytes(1536 * 1024), "1536 KiB");
+        assert_eq!(human_bytes(1536 * 1024 + 1), "1.5 MiB");
+        assert_eq!(human_bytes(1000), "1000 bytes");
+        assert_eq!(human_bytes(0), "0 bytes");
+    }
+
+    #[test]
+    fn shown_paths_escape_control_characters() {
+        assert_eq!(shown(Path::new("a\0b\x1b[31m")), "a\\u{0}b\\u{1b}[31m");
+        assert_eq!(shown(Path::new("plain/é.yaml")), "plain/é.yaml");
+    }
+
+    /// Every read of a file's contents in the library and the binary goes
+    /// through the guarded open: a new `std::fs::read` (or `File::open`,
+    /// `read_to_string`, a read-mode `OpenOptions`) outside this module and
+    /// outside tests fails here.
+    #[test]
+    fn no_unguarded_reads() {
+        let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+        let forbidden = [
+            "fs::read(",
+            "fs::read_to_string(",
+            "File::open(",
+            ".read(true)",
+        ];
+        let mut found = Vec::new();
+        for entry in walkdir::WalkDir::new(&src) {
+            let entry = entry.unwrap();
+            let path = entry.path();
+            let name = path.file_name().unwrap().to_string_lossy();
+            if !name.ends_with(".rs")
+                || name == "tests.rs"
+                || name.ends_with("_tests.rs")
+                || path.starts_with(src.join("fsutil"))
+            {
+                continue;
+            }
+            let text = std::fs::read_to_string(path).unwrap();
+            // Test modules sit at the end of a file.
+            let body = text.split("#[cfg(test)]").next().unwrap_or("");
+            for (i, line) in body.lines().enumerate() {
+                let code = line.split("//").next().unwrap_or("");
+                for f in forbidden {
+                    if code.contains(f) {
+                        found.push(format!("{}:{}: {}", path.display(), i + 1, line.trim()));
+                    }
+                }
+            }
+        }
+        assert!(
+            found.is_empty(),
+            "read files through fsutil::open_regular / read_limited / read_bounded:\n{}",
+            found.join("\n")
         );
     }
 }
