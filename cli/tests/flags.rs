@@ -215,7 +215,10 @@ fn a_command_accepts_only_the_formats_it_can_write() {
             "human, json, sarif, junit",
         ),
         (&["analyze", "fleet", "--format", "sarif"], "human, json"),
-        (&["report", "fleet", "--format", "html"], "human, md, json"),
+        (
+            &["report", "fleet", "--format", "sarif"],
+            "human, md, html, json",
+        ),
         (&["memo", "dpia", "laptop", "--format", "human"], "md, html"),
         (
             &["assemble", "fleet/stacks/laptop.yaml", "--format", "human"],

@@ -39,6 +39,59 @@ fn markdown_report_on_the_example_fleet() {
 }
 
 #[test]
+fn html_report_on_the_example_fleet() {
+    let tmp = repo_like();
+    let out = strata(tmp.path())
+        .args([
+            "report",
+            "fleet",
+            "--now",
+            "2026-11-26",
+            "--format",
+            "html",
+            "-o",
+            "report.html",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", render(&out, tmp.path()));
+    let html = std::fs::read_to_string(tmp.path().join("report.html")).unwrap();
+    // Self-contained: no script, nothing fetched.
+    for banned in ["<script", "src=", "href=", "@import", "url("] {
+        assert!(!html.contains(banned), "the page holds `{banned}`");
+    }
+    // One colour per vendor group across the page: Xiaomi's fill is the
+    // same in the legend, the matrix and every bar.
+    let legend = html
+        .split("<ul class=\"legend\">")
+        .nth(1)
+        .and_then(|s| s.split("</ul>").next())
+        .unwrap();
+    let xiaomi = legend
+        .lines()
+        .find(|l| l.contains("Xiaomi Corporation"))
+        .and_then(|l| l.split("background:").nth(1))
+        .and_then(|s| s.split('"').next())
+        .unwrap();
+    let fills: Vec<&str> = html
+        .split("background:")
+        .skip(1)
+        .map(|s| s.split("</span>").next().unwrap())
+        .filter(|s| s.contains("Xiaomi Corporation"))
+        .map(|s| s.split([';', '"']).next().unwrap())
+        .collect();
+    assert!(fills.len() > 5, "{fills:?}");
+    assert!(fills.iter().all(|f| *f == xiaomi), "{xiaomi} vs {fills:?}");
+    // The gate column is there for every device.
+    assert_eq!(
+        html.matches("<td class=\"good\">pass</td>").count()
+            + html.matches("<td class=\"warn\">pass (").count(),
+        5
+    );
+    insta::assert_snapshot!(html);
+}
+
+#[test]
 fn json_report_carries_analysis_and_gate() {
     let tmp = repo_like();
     let out = strata(tmp.path())

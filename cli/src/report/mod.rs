@@ -5,8 +5,9 @@
 //! then the fleet-wide concentration, the list snapshots screened against,
 //! and the gate summary. It is assembled from [`crate::analyze`] and
 //! [`crate::gate`] (when the fleet has a policy) and rendered as plain text,
-//! Markdown or JSON. Nothing here computes a figure of its own.
+//! Markdown, a self-contained HTML page or JSON. Nothing here computes a figure of its own.
 
+mod html;
 mod render;
 
 use std::path::Path;
@@ -24,6 +25,7 @@ use crate::model::{self, ApprovedDevices, FileKind};
 use crate::policy::RuleCode;
 use crate::validate;
 
+pub use html::{GroupColours, html};
 pub use render::{markdown, summary_text, text};
 
 /// What is known about a device's attestation file.

@@ -30,7 +30,9 @@ fn shares(groups: &[GroupShare], n: usize) -> String {
         .join(", ")
 }
 
-fn device_findings(d: &DeviceAnalysis, r: &super::DeviceReport) -> Vec<String> {
+/// A device's findings, one line each: flags, list hits, DPIA screening,
+/// undeclared facts and gate findings.
+pub(super) fn device_findings(d: &DeviceAnalysis, r: &super::DeviceReport) -> Vec<String> {
     let mut out = Vec::new();
     for f in &d.flags {
         out.push(format!("{}: {}", f.code.as_str(), f.message));
@@ -103,6 +105,36 @@ fn headline(r: &Report) -> Block {
     ))
 }
 
+/// A device's gate cell: `-` without a policy, `pass`, `pass (N warn)` or
+/// `FAIL (N deny, M warn)`.
+pub(super) fn gate_cell(r: &Report, dr: &super::DeviceReport) -> String {
+    let deny = dr
+        .gate
+        .iter()
+        .filter(|c| c.verdict == Verdict::Deny)
+        .count();
+    let warn = dr
+        .gate
+        .iter()
+        .filter(|c| c.verdict == Verdict::Warn)
+        .count();
+    match (&r.gate, deny, warn) {
+        (None, _, _) => "-".to_string(),
+        (Some(_), 0, 0) => "pass".to_string(),
+        (Some(_), 0, w) => format!("pass ({w} warn)"),
+        (Some(_), d, w) => format!("FAIL ({d} deny, {w} warn)"),
+    }
+}
+
+/// The gate notes a reader must see: expired and unused exceptions.
+pub(super) fn gate_notes(g: &super::GateSummary) -> Vec<String> {
+    g.notes
+        .iter()
+        .filter(|n| matches!(n.code, Code::ExceptionExpired | Code::ExceptionUnused))
+        .map(|n| n.message.clone())
+        .collect()
+}
+
 /// One row per device: attestation, top vendor, screening, DPIA, gate.
 fn devices_table(r: &Report) -> Table {
     let a = &r.analysis;
@@ -120,22 +152,7 @@ fn devices_table(r: &Report) -> Table {
     .right_align(&[1, 4]);
     for (d, dr) in a.devices.iter().zip(&r.devices) {
         let top = d.concentration.top.as_ref();
-        let deny = dr
-            .gate
-            .iter()
-            .filter(|c| c.verdict == Verdict::Deny)
-            .count();
-        let warn = dr
-            .gate
-            .iter()
-            .filter(|c| c.verdict == Verdict::Warn)
-            .count();
-        let gate = match (&r.gate, deny, warn) {
-            (None, _, _) => "-".to_string(),
-            (Some(_), 0, 0) => "pass".to_string(),
-            (Some(_), 0, w) => format!("pass ({w} warn)"),
-            (Some(_), d, w) => format!("FAIL ({d} deny, {w} warn)"),
-        };
+        let gate = gate_cell(r, dr);
         t.row(vec![
             d.id.clone(),
             d.units.to_string(),
@@ -172,12 +189,7 @@ fn gate_blocks(r: &Report) -> Vec<Block> {
             count(g.summary.devices as u64, "device"),
             count(g.summary.rules as u64, "rule"),
         )));
-        let notes: Vec<String> = g
-            .notes
-            .iter()
-            .filter(|n| matches!(n.code, Code::ExceptionExpired | Code::ExceptionUnused))
-            .map(|n| n.message.clone())
-            .collect();
+        let notes = gate_notes(g);
         if !notes.is_empty() {
             b.push(Block::Bullets(notes));
         }
@@ -201,12 +213,7 @@ fn blocks(r: &Report) -> Vec<Block> {
     b.push(Block::Table(devices_table(r)));
 
     for (d, dr) in a.devices.iter().zip(&r.devices) {
-        let mut title = format!(
-            "{}: {}, {}",
-            d.id,
-            d.name,
-            count(d.units, "unit")
-        );
+        let mut title = format!("{}: {}, {}", d.id, d.name, count(d.units, "unit"));
         if let Some(o) = &d.owner {
             title.push_str(&format!(", owner {o}"));
         }

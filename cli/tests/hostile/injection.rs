@@ -77,6 +77,7 @@ fn hostile_names_stay_text_in_every_human_format() {
     let cases: &[&[&str]] = &[
         &["report", "fleet"],
         &["report", "fleet", "--format", "md"],
+        &["report", "fleet", "--format", "html"],
         &["analyze", "fleet"],
         &[
             "memo",

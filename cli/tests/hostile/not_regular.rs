@@ -88,7 +88,7 @@ fn one_fifo_in_a_batch_fails_that_entry_not_the_batch() {
     );
     assert_eq!(r.code, Some(2), "{}", r.text());
     let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
-    let outcomes: Vec<&str> = v
+    let outcomes: Vec<&str> = v["bundles"]
         .as_array()
         .unwrap()
         .iter()

@@ -11,8 +11,8 @@ use std::io::Write;
 
 use strata::diag::{Diagnostic, Error, Severity};
 
-use crate::color::{Painter, Tone};
 use crate::args::Format;
+use crate::color::{Painter, Tone};
 
 /// How errors are printed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -111,7 +111,9 @@ pub fn emit_painted(
 ) -> strata::diag::Result<()> {
     let painted;
     let bytes = if format == Format::Human {
-        painted = paint(&strata::escape::terminal_lines(&String::from_utf8_lossy(text)));
+        painted = paint(&strata::escape::terminal_lines(&String::from_utf8_lossy(
+            text,
+        )));
         painted.as_bytes()
     } else {
         text
@@ -131,7 +133,10 @@ pub fn stdout(bytes: &[u8]) -> std::io::Result<()> {
 /// A warning on stderr that does not stop the command (`warning: MSG`).
 pub fn warning(msg: &str) {
     let msg = strata::escape::terminal_lines(msg);
-    stderr_raw(&format!("{}: {msg}", Painter::stderr().paint("warning", Tone::Warn)));
+    stderr_raw(&format!(
+        "{}: {msg}",
+        Painter::stderr().paint("warning", Tone::Warn)
+    ));
 }
 
 /// A one-line status message on stderr (progress, files written).

@@ -261,7 +261,9 @@ fn verify_chain(chain: &[Cert<'_>], opts: &Options<'_>, rep: &mut Report) -> Opt
             format!(
                 "{} verified",
                 crate::table::count_as(
-                    chain.len().saturating_sub(1) as u64, "signature", "signatures"
+                    chain.len().saturating_sub(1) as u64,
+                    "signature",
+                    "signatures"
                 )
             )
         } else {

@@ -435,10 +435,7 @@ pub fn inspect(data: &[u8], opts: &Options) -> Result<Report, Malformed> {
             for (n, (ids, t)) in &rk.roles {
                 rep.field(
                     &format!("role.{n}"),
-                    format!(
-                        "{t} of {}",
-                        crate::table::count(ids.len() as u64, "key")
-                    ),
+                    format!("{t} of {}", crate::table::count(ids.len() as u64, "key")),
                 );
             }
             serde_json::json!({"roles": roles})

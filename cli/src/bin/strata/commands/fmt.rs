@@ -112,7 +112,9 @@ fn run_stdin(check: bool) -> Result<ExitStatus> {
     let (out, result) = strata::fmt::fmt_text(&text)?;
     let drift = result.status != Status::Canonical;
     match (check, &result.diff) {
-        (true, Some(d)) => output::emit_painted(crate::args::Format::Human, d.as_bytes(), paint_diff)?,
+        (true, Some(d)) => {
+            output::emit_painted(crate::args::Format::Human, d.as_bytes(), paint_diff)?
+        }
         (true, None) => {}
         // The canonical file itself: written as it is, like a file would be.
         (false, _) => {

@@ -271,7 +271,7 @@ mod tests {
             .map(|c| c.get_name().to_string())
             .filter(|n| n != "help")
             .collect();
-        assert_eq!(names.len(), 21);
+        assert_eq!(names.len(), 23);
         for name in names {
             let mut fast = one_subcommand(&name).unwrap_or_else(|| panic!("{name} is missing"));
             fast.build();

@@ -10,8 +10,8 @@ use crate::args::{FleetArgs, Format, Formats, NowArg, QuietArg};
 use crate::color::{Painter, Tone};
 use crate::output;
 
-/// `human` (plain text; `text` before), `md` or `json`.
-const FORMATS: Formats = Formats::new(&[Format::Human, Format::Md, Format::Json])
+/// `human` (plain text; `text` before), `md`, `html` or `json`.
+const FORMATS: Formats = Formats::new(&[Format::Human, Format::Md, Format::Html, Format::Json])
     .with_deprecated(&[("text", Format::Human)]);
 
 /// Report on a fleet for procurement: devices, attestation status, vendor
@@ -25,6 +25,7 @@ const FORMATS: Formats = Formats::new(&[Format::Human, Format::Md, Format::Json]
 #[command(after_long_help = "Examples:
   strata report examples
   strata report examples --format md -o fleet-report.md
+  strata report examples --format html -o fleet-report.html
   strata report --format json | jq '.analysis.fleet.pooled'
   strata report --fleet examples --now 2027-01-01",
     mut_arg("now", |a| a.help("Judge policy exceptions as of this day (YYYY-MM-DD, or an RFC 3339 time's UTC day); today (UTC) by default")),
@@ -51,6 +52,7 @@ pub fn run(args: ReportArgs) -> Result<ExitStatus> {
     let r = report::report(&fleet.root, date, crate::args::wall_clock().timestamp())?;
     let text = match args.format {
         Format::Md => report::markdown(&r),
+        Format::Html => report::html(&r),
         Format::Json => strata::outputs::to_json(&r)?,
         _ if args.quiet.quiet => report::summary_text(&r),
         _ => report::text(&r),
