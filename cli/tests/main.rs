@@ -23,6 +23,7 @@ mod flags;
 mod gate;
 mod hash;
 mod history;
+mod history_declarations;
 mod hostile;
 mod invalid_dates;
 mod inventory;

@@ -38,6 +38,9 @@ pub struct Conformance {
 pub struct Declared {
     /// `sha256:<hex>` of the document's bytes.
     pub digest: String,
+    /// When it was evaluated (`metadata.timestamp`), as written.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub evaluated: Option<String>,
     /// The standard(s) judged against: `name version` (the policy and its
     /// digest).
     pub standards: Vec<String>,
@@ -132,6 +135,7 @@ fn summarize(doc: &Document, digest: Digest) -> Declared {
     conformance.sort_by(|a, b| (&a.assessor, &a.requirement).cmp(&(&b.assessor, &b.requirement)));
     Declared {
         digest: digest.to_string(),
+        evaluated: doc.metadata.timestamp.clone(),
         standards: standards
             .into_iter()
             .flatten()
@@ -218,7 +222,16 @@ pub fn compare(
     let by_key = |d: &Declared| -> BTreeMap<(bool, Option<String>, String), f64> {
         d.conformance
             .iter()
-            .map(|c| ((c.assessor.is_some(), c.assessor.clone(), c.requirement.clone()), c.score))
+            .map(|c| {
+                (
+                    (
+                        c.assessor.is_some(),
+                        c.assessor.clone(),
+                        c.requirement.clone(),
+                    ),
+                    c.score,
+                )
+            })
             .collect()
     };
     let (ca, cb) = (by_key(a), by_key(b));
@@ -307,8 +320,14 @@ mod tests {
             ]
         );
         assert_eq!(d.evaluated().count(), 2);
-        assert_eq!(d.signatories.iter().collect::<Vec<_>>(), ["Dee Pio (approved dpo)"]);
-        assert!(d.tally().ends_with("2 of 2 requirements met, 2 claim(s), 1 signatory"));
+        assert_eq!(
+            d.signatories.iter().collect::<Vec<_>>(),
+            ["Dee Pio (approved dpo)"]
+        );
+        assert!(
+            d.tally()
+                .ends_with("2 of 2 requirements met, 2 claim(s), 1 signatory")
+        );
     }
 
     #[test]
@@ -316,7 +335,10 @@ mod tests {
         let a = read(&doc());
         let mut v = doc();
         v["declarations"]["attestations"][0]["map"][0]["conformance"]["score"] = json!(0.0);
-        v["declarations"]["attestations"].as_array_mut().unwrap().pop();
+        v["declarations"]["attestations"]
+            .as_array_mut()
+            .unwrap()
+            .pop();
         v["declarations"]["claims"][1]["predicate"] = json!("No review counts.");
         v["declarations"]["affirmation"]["signatories"] = json!([]);
         v["definitions"]["standards"][0]["version"] = json!("sha256:22");
@@ -350,7 +372,11 @@ mod tests {
             "{}",
             added[0].describe()
         );
-        assert!(compare(Some(&a), None)[0].describe().starts_with("declarations removed: "));
+        assert!(
+            compare(Some(&a), None)[0]
+                .describe()
+                .starts_with("declarations removed: ")
+        );
         for bad in [&b"{"[..], b"[]", b"{\"bomFormat\": \"CycloneDX\"}", b"\xff"] {
             let e = Declared::read(bad);
             assert!(e.is_err());

@@ -406,17 +406,8 @@ impl Change {
             | Change::Agent { layer, .. }
             | Change::Routing { layer, .. }
             | Change::Property { layer, .. } => Some(layer),
-            Change::Device { .. }
-            | Change::Endpoint { .. }
-            | Change::Signer { .. }
-            | Change::Unreadable { .. }
-            | Change::Declarations { .. }
-            | Change::Standard { .. }
-            | Change::BoundTo { .. }
-            | Change::Conformance { .. }
-            | Change::Claims { .. }
-            | Change::Signatories { .. }
-            | Change::DeclarationsUnreadable { .. } => None,
+            // Device-wide, cloud, signature and declarations changes.
+            _ => None,
         }
     }
 
@@ -552,9 +543,12 @@ impl Change {
             Change::Device { field, .. } => format!("device {field}"),
             Change::Signer { to, .. } => format!("signer → {}", opt(to)),
             Change::Unreadable { side, .. } => format!("{side} unreadable"),
-            Change::Declarations { to, .. } => {
-                (if to.is_some() { "declarations added" } else { "declarations removed" }).into()
-            }
+            Change::Declarations { to, .. } => (if to.is_some() {
+                "declarations added"
+            } else {
+                "declarations removed"
+            })
+            .into(),
             Change::Standard { .. } => "standard changed".into(),
             Change::BoundTo { to, .. } => format!("bound to {}", short(to)),
             Change::Conformance {

@@ -273,9 +273,8 @@ pub fn log(h: &History, device: &str, from: &str, limit: Option<usize>) -> Resul
         versions.read_ahead(h, &want)?;
         for step in &steps {
             commits += 1;
-            ever |= step.me.bom.is_some()
-                || step.me.bundle.is_some()
-                || step.me.declarations.is_some();
+            ever |=
+                step.me.bom.is_some() || step.me.bundle.is_some() || step.me.declarations.is_some();
             changes_in(h, step, &mut versions, &mut entries)?;
             ever |= !entries.is_empty();
             if limit.is_some_and(|l| entries.len() >= l) {
@@ -406,10 +405,12 @@ fn changes_in(
             ..DeviceFiles::default()
         };
         let changes = compare_declarations(h, Some(&files(&first)), Some(&files(me)))?;
-        let mut e = base(
-            Kind::Declarations,
-            format!("declarations: {}", one_line(&changes, 4)),
-        );
+        // A document added or removed says so itself.
+        let summary = match &changes[..] {
+            [only @ Change::Declarations { .. }] => only.describe(),
+            _ => format!("declarations: {}", one_line(&changes, 4)),
+        };
+        let mut e = base(Kind::Declarations, summary);
         e.changes = changes;
         entries.push(e);
     }

@@ -442,6 +442,12 @@ pub fn render_human(d: &RevDiff, h: &History) -> String {
                 dev.device,
                 short(&dev.from_digest)
             )),
+            // Only the bundle or the declarations changed.
+            Status::Changed if dev.from_digest == dev.to_digest => out.push_str(&format!(
+                "{}  {} (attestation unchanged)\n",
+                dev.device,
+                short(&dev.to_digest)
+            )),
             Status::Changed => out.push_str(&format!(
                 "{}  {} → {}\n",
                 dev.device,

@@ -255,17 +255,20 @@ fn cite_declarations(
     if !path.exists() {
         return None;
     }
-    let (sha256, read) =
-        match crate::fsutil::read_limited(&path, crate::fsutil::Scope::Given, validate::MAX_BOM_BYTES) {
-            Ok(bytes) => (
-                crate::digest::Digest::of(&bytes).to_string(),
-                match Declared::read(&bytes) {
-                    Ok(d) => DeclarationsRead::Declared(Box::new(d)),
-                    Err(e) => DeclarationsRead::Unreadable(e),
-                },
-            ),
-            Err(e) => (String::new(), DeclarationsRead::Unreadable(e.to_string())),
-        };
+    let (sha256, read) = match crate::fsutil::read_limited(
+        &path,
+        crate::fsutil::Scope::Given,
+        validate::MAX_BOM_BYTES,
+    ) {
+        Ok(bytes) => (
+            crate::digest::Digest::of(&bytes).to_string(),
+            match Declared::read(&bytes) {
+                Ok(d) => DeclarationsRead::Declared(Box::new(d)),
+                Err(e) => DeclarationsRead::Unreadable(e),
+            },
+        ),
+        Err(e) => (String::new(), DeclarationsRead::Unreadable(e.to_string())),
+    };
     let current = match (&read, bom_hex) {
         (DeclarationsRead::Declared(d), Some(hex)) => {
             d.bom.as_deref().and_then(|b| b.strip_prefix("sha256:")) == Some(hex)

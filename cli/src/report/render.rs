@@ -105,9 +105,13 @@ fn declarations_line(c: &super::DeclarationsCitation) -> String {
         }
     };
     let mut line = format!(
-        "declarations {} ({}, {})",
+        "declarations {} ({}{}, {})",
         c.path,
         crate::digest::short(&c.sha256),
+        d.evaluated
+            .as_deref()
+            .map(|t| format!(", evaluated {t}"))
+            .unwrap_or_default(),
         if c.current {
             "bound to this attestation"
         } else {
