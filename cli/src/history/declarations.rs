@@ -65,7 +65,7 @@ impl Declared {
     }
 
     /// strata's own conformance entries (the gate's evaluation).
-    pub fn evaluated(&self) -> impl Iterator<Item = &Conformance> {
+    pub fn by_strata(&self) -> impl Iterator<Item = &Conformance> {
         self.conformance.iter().filter(|c| c.assessor.is_none())
     }
 
@@ -73,7 +73,7 @@ impl Declared {
     /// `N of M requirements met, C claims, S signatories`.
     pub fn tally(&self) -> String {
         let (met, all) = self
-            .evaluated()
+            .by_strata()
             .fold((0, 0), |(m, a), c| (m + usize::from(c.score >= 1.0), a + 1));
         format!(
             "{} {}: {met} of {all} requirements met, {} claim(s), {} signator{}",
@@ -319,7 +319,7 @@ mod tests {
                 (Some("Dee Pio"), "criterion:dpo", 1.0)
             ]
         );
-        assert_eq!(d.evaluated().count(), 2);
+        assert_eq!(d.by_strata().count(), 2);
         assert_eq!(
             d.signatories.iter().collect::<Vec<_>>(),
             ["Dee Pio (approved dpo)"]

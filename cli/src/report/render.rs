@@ -118,14 +118,14 @@ fn declarations_line(c: &super::DeclarationsCitation) -> String {
             "STALE: made for another version of the attestation; run `strata attest`"
         }
     );
-    let all = d.evaluated().count();
+    let all = d.by_strata().count();
     let unmet: Vec<String> = d
-        .evaluated()
+        .by_strata()
         .filter(|x| x.score < 1.0)
         .map(|x| format!("{} {:?}", x.requirement, x.score))
         .collect();
     line.push_str(&format!(
-        ": {} of {all} requirements conformant",
+        ": {} of {all} requirements met",
         all - unmet.len()
     ));
     if !unmet.is_empty() {
