@@ -521,9 +521,7 @@ impl Change {
                 format!("{l}evidence {file}")
             }
             Change::Permissions { added, removed, .. } => {
-                let mut parts: Vec<String> = added.iter().map(|p| format!("+{p}")).collect();
-                parts.extend(removed.iter().map(|p| format!("-{p}")));
-                format!("{l}permissions {}", parts.join(" "))
+                format!("{l}permissions {}", signed(added, removed))
             }
             Change::Routing { added, removed, .. } => {
                 let mut parts = Vec::new();
@@ -566,9 +564,7 @@ impl Change {
                 format!("claims +{} -{}", added.len(), removed.len())
             }
             Change::Signatories { added, removed } => {
-                let mut parts: Vec<String> = added.iter().map(|p| format!("+{p}")).collect();
-                parts.extend(removed.iter().map(|p| format!("-{p}")));
-                format!("signatories {}", parts.join(" "))
+                format!("signatories {}", signed(added, removed))
             }
             Change::DeclarationsUnreadable { side, .. } => {
                 format!("declarations {side} unreadable")
@@ -583,6 +579,13 @@ fn by(assessor: &Option<String>) -> String {
         .as_deref()
         .map(|a| format!(" by {a}"))
         .unwrap_or_default()
+}
+
+/// `+a +b -c`.
+fn signed(added: &[String], removed: &[String]) -> String {
+    let mut parts: Vec<String> = added.iter().map(|p| format!("+{p}")).collect();
+    parts.extend(removed.iter().map(|p| format!("-{p}")));
+    parts.join(" ")
 }
 
 fn plus_minus(what: &str, added: &[String], removed: &[String]) -> String {
