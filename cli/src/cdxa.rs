@@ -19,6 +19,10 @@ pub const SPEC_VERSION: &str = "1.6";
 /// The `$schema` of a CycloneDX 1.6 JSON document.
 pub const SCHEMA_URL: &str = "http://cyclonedx.org/schema/bom-1.6.schema.json";
 
+/// The bom-ref of strata's own assessor (its automated evaluation) in the
+/// declarations `strata attest` writes; reviewers are `assessor:reviewer:N`.
+pub const STRATA_ASSESSOR: &str = "assessor:strata";
+
 /// A CycloneDX 1.6 document holding definitions and declarations.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]

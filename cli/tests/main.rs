@@ -23,6 +23,7 @@ mod flags;
 mod gate;
 mod hash;
 mod history;
+mod history_declarations;
 mod hostile;
 mod init;
 mod invalid_dates;

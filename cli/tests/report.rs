@@ -135,3 +135,69 @@ fn missing_attestation_is_reported_not_fatal() {
     assert_eq!(v["devices"][0]["attestation"]["status"], "missing");
     assert_eq!(v["devices"][1]["attestation"]["status"], "invalid");
 }
+
+#[test]
+fn each_device_cites_its_declarations() {
+    let tmp = repo_like();
+    let report = |tmp: &tempfile::TempDir| -> serde_json::Value {
+        let out = strata(tmp.path())
+            .args(["report", "fleet", "--now", "2026-11-26", "--format", "json"])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(0), "{}", render(&out, tmp.path()));
+        serde_json::from_slice(&out.stdout).unwrap()
+    };
+    let v = report(&tmp);
+    for d in v["devices"].as_array().unwrap() {
+        let id = d["id"].as_str().unwrap();
+        let c = &d["declarations"];
+        assert_eq!(
+            c["path"],
+            format!("../attestations/{id}/declarations.cdx.json")
+        );
+        let bytes = std::fs::read(
+            tmp.path()
+                .join(format!("attestations/{id}/declarations.cdx.json")),
+        )
+        .unwrap();
+        assert_eq!(c["sha256"], strata::digest::Digest::of(&bytes).to_string());
+        assert_eq!(c["current"], true, "{id}");
+        assert!(!c["declared"]["conformance"].as_array().unwrap().is_empty());
+    }
+    // Stale (the BOM changed since), unreadable, absent.
+    let dir = tmp.path().join("attestations");
+    let bom = dir.join("laptop/bom.cdx.json");
+    let text = std::fs::read_to_string(&bom).unwrap();
+    std::fs::write(&bom, text.replacen('{', "{\n  ", 1)).unwrap();
+    std::fs::write(dir.join("mixed-phone/declarations.cdx.json"), "[1").unwrap();
+    std::fs::remove_file(dir.join("pixel-9-pro/declarations.cdx.json")).unwrap();
+    let v = report(&tmp);
+    let by_id = |id: &str| {
+        v["devices"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|d| d["id"] == id)
+            .unwrap()
+            .clone()
+    };
+    assert_eq!(by_id("laptop")["declarations"]["current"], false);
+    assert!(by_id("mixed-phone")["declarations"]["unreadable"].is_string());
+    assert!(by_id("pixel-9-pro").get("declarations").is_none());
+    let out = strata(tmp.path())
+        .args(["report", "fleet", "--now", "2026-11-26"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("declarations ../attestations/laptop/declarations.cdx.json (sha256:")
+            && text.contains("STALE: made for another version of the attestation"),
+        "{text}"
+    );
+    assert!(
+        text.contains(
+            "declarations ../attestations/mixed-phone/declarations.cdx.json: unreadable: "
+        ),
+        "{text}"
+    );
+}

@@ -14,7 +14,7 @@ use crate::review::{self, CriterionState};
 use super::claims::Context;
 use super::standard::criterion_ref;
 
-const STRATA: &str = "assessor:strata";
+use crate::cdxa::STRATA_ASSESSOR as STRATA;
 
 /// The end of a day, as an instant (expiry dates are inclusive).
 pub(super) fn end_of(d: Date) -> String {

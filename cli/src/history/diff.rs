@@ -141,6 +141,63 @@ pub enum Change {
         /// New identity (absent: unsigned).
         to: Option<String>,
     },
+    /// The device's declarations document (CycloneDX 1.6 CDXA) appeared
+    /// or disappeared: what it said, in one line.
+    Declarations {
+        /// Before (absent: none).
+        from: Option<String>,
+        /// After (absent: none).
+        to: Option<String>,
+    },
+    /// The standards the declarations judge against (the policy, by name
+    /// and digest) changed.
+    Standard {
+        /// Before.
+        from: Vec<String>,
+        /// After.
+        to: Vec<String>,
+    },
+    /// The BOM the declarations are bound to (its SHA-256) changed.
+    BoundTo {
+        /// Before.
+        from: Option<String>,
+        /// After.
+        to: Option<String>,
+    },
+    /// A requirement's conformance score changed, or it was mapped or
+    /// unmapped.
+    Conformance {
+        /// The requirement's identifier.
+        requirement: String,
+        /// Who attested it; absent for strata's own evaluation.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        assessor: Option<String>,
+        /// Old score (absent: not mapped).
+        from: Option<String>,
+        /// New score (absent: not mapped).
+        to: Option<String>,
+    },
+    /// Claims (by predicate) added or removed.
+    Claims {
+        /// New claims.
+        added: Vec<String>,
+        /// Claims gone.
+        removed: Vec<String>,
+    },
+    /// The affirmation's signatories changed.
+    Signatories {
+        /// New signatories.
+        added: Vec<String>,
+        /// Signatories gone.
+        removed: Vec<String>,
+    },
+    /// One side's declarations document does not read.
+    DeclarationsUnreadable {
+        /// `from` or `to`.
+        side: String,
+        /// Why.
+        error: String,
+    },
     /// One side is not a readable JSON BOM.
     Unreadable {
         /// `from` or `to`.
@@ -349,20 +406,19 @@ impl Change {
             | Change::Agent { layer, .. }
             | Change::Routing { layer, .. }
             | Change::Property { layer, .. } => Some(layer),
-            Change::Device { .. }
-            | Change::Endpoint { .. }
-            | Change::Signer { .. }
-            | Change::Unreadable { .. } => None,
+            // Device-wide, cloud, signature and declarations changes.
+            _ => None,
         }
     }
 
     /// What the change is filed under in `strata diff`: its layer, or
-    /// `device`, `cloud` or `signature`.
+    /// `device`, `cloud`, `signature` or `declared` (the declarations).
     pub fn label(&self) -> &str {
         match self {
             Change::Device { .. } | Change::Unreadable { .. } => "device",
             Change::Endpoint { .. } => "cloud",
             Change::Signer { .. } => "signature",
+            _ if self.is_declared() => "declared",
             other => other.layer().unwrap_or("device"),
         }
     }
@@ -410,7 +466,46 @@ impl Change {
             } => plus_minus(name, added, removed),
             Change::Signer { from, to } => format!("signer {} → {}", opt(from), opt(to)),
             Change::Unreadable { side, error } => format!("{side} side unreadable: {error}"),
+            Change::Declarations { from, to } => match (from, to) {
+                (None, Some(t)) => format!("declarations added: {t}"),
+                (Some(f), None) => format!("declarations removed: {f}"),
+                _ => format!("declarations {} → {}", opt(from), opt(to)),
+            },
+            Change::Standard { from, to } => format!("standard {} → {}", list(from), list(to)),
+            Change::BoundTo { from, to } => {
+                format!("bound to attestation {} → {}", short(from), short(to))
+            }
+            Change::Conformance {
+                requirement,
+                assessor,
+                from,
+                to,
+            } => format!(
+                "conformance of requirement {requirement}{}: {} → {}",
+                by(assessor),
+                opt(from),
+                opt(to)
+            ),
+            Change::Claims { added, removed } => plus_minus("claim", added, removed),
+            Change::Signatories { added, removed } => plus_minus("signatory", added, removed),
+            Change::DeclarationsUnreadable { side, error } => {
+                format!("{side} side unreadable: {error}")
+            }
         }
+    }
+
+    /// Whether it is a change of the declarations document.
+    pub fn is_declared(&self) -> bool {
+        matches!(
+            self,
+            Change::Declarations { .. }
+                | Change::Standard { .. }
+                | Change::BoundTo { .. }
+                | Change::Conformance { .. }
+                | Change::Claims { .. }
+                | Change::Signatories { .. }
+                | Change::DeclarationsUnreadable { .. }
+        )
     }
 
     /// A few words, for one line of `strata log`.
@@ -426,9 +521,7 @@ impl Change {
                 format!("{l}evidence {file}")
             }
             Change::Permissions { added, removed, .. } => {
-                let mut parts: Vec<String> = added.iter().map(|p| format!("+{p}")).collect();
-                parts.extend(removed.iter().map(|p| format!("-{p}")));
-                format!("{l}permissions {}", parts.join(" "))
+                format!("{l}permissions {}", signed(added, removed))
             }
             Change::Routing { added, removed, .. } => {
                 let mut parts = Vec::new();
@@ -448,8 +541,51 @@ impl Change {
             Change::Device { field, .. } => format!("device {field}"),
             Change::Signer { to, .. } => format!("signer → {}", opt(to)),
             Change::Unreadable { side, .. } => format!("{side} unreadable"),
+            Change::Declarations { to, .. } => (if to.is_some() {
+                "declarations added"
+            } else {
+                "declarations removed"
+            })
+            .into(),
+            Change::Standard { .. } => "standard changed".into(),
+            Change::BoundTo { to, .. } => format!("bound to {}", short(to)),
+            Change::Conformance {
+                requirement,
+                assessor,
+                from,
+                to,
+            } => format!(
+                "conformance {requirement}{} {} → {}",
+                by(assessor),
+                opt(from),
+                opt(to)
+            ),
+            Change::Claims { added, removed } => {
+                format!("claims +{} -{}", added.len(), removed.len())
+            }
+            Change::Signatories { added, removed } => {
+                format!("signatories {}", signed(added, removed))
+            }
+            Change::DeclarationsUnreadable { side, .. } => {
+                format!("declarations {side} unreadable")
+            }
         }
     }
+}
+
+/// ` by NAME` for another assessor's attestation, nothing for strata's.
+fn by(assessor: &Option<String>) -> String {
+    assessor
+        .as_deref()
+        .map(|a| format!(" by {a}"))
+        .unwrap_or_default()
+}
+
+/// `+a +b -c`.
+fn signed(added: &[String], removed: &[String]) -> String {
+    let mut parts: Vec<String> = added.iter().map(|p| format!("+{p}")).collect();
+    parts.extend(removed.iter().map(|p| format!("-{p}")));
+    parts.join(" ")
 }
 
 fn plus_minus(what: &str, added: &[String], removed: &[String]) -> String {

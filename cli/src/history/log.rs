@@ -7,9 +7,10 @@
 //! what its branches already did; review entries are reported when they are
 //! absent from every parent.
 //!
-//! The cost follows what changed: per commit only the blob ids of three
+//! The cost follows what changed: per commit only the blob ids of four
 //! paths are looked up, through trees not seen before ([`super::paths`]);
-//! an attestation or bundle is read and parsed once per distinct blob; a
+//! an attestation, bundle or declarations document is read and parsed once
+//! per distinct blob; a
 //! version of the reviews file is read only where the file changed, each
 //! distinct version once, and only the device's entries in it are parsed
 //! (each distinct entry once). Those versions are most of the bytes a long
@@ -25,7 +26,7 @@ use serde::Serialize;
 
 use super::diff::{Change, one_line};
 use super::paths::{DevicePaths, Ids};
-use super::revdiff::{compare_files, review_line};
+use super::revdiff::{compare_declarations, compare_files, review_line};
 use super::reviews::DeviceScan;
 use super::{DeviceFiles, FileAt, History, git_time};
 use crate::diag::{Code, Diagnostic, Error, Result};
@@ -40,6 +41,8 @@ pub enum Kind {
     Attestation,
     /// Only the Sigstore bundle changed.
     Signature,
+    /// The declarations document (CycloneDX 1.6 CDXA) changed.
+    Declarations,
     /// A review entry was added.
     Review,
     /// A review entry was removed.
@@ -65,7 +68,7 @@ pub struct Entry {
     /// entries).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub digest: Option<String>,
-    /// Semantic changes (attestation and signature entries).
+    /// Semantic changes (attestation, signature and declarations entries).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub changes: Vec<Change>,
     /// The review entry (review entries).
@@ -270,7 +273,8 @@ pub fn log(h: &History, device: &str, from: &str, limit: Option<usize>) -> Resul
         versions.read_ahead(h, &want)?;
         for step in &steps {
             commits += 1;
-            ever |= step.me.bom.is_some() || step.me.bundle.is_some();
+            ever |=
+                step.me.bom.is_some() || step.me.bundle.is_some() || step.me.declarations.is_some();
             changes_in(h, step, &mut versions, &mut entries)?;
             ever |= !entries.is_empty();
             if limit.is_some_and(|l| entries.len() >= l) {
@@ -337,8 +341,9 @@ fn changes_in(
 ) -> Result<()> {
     let bom_changed = step.changed(|i| i.bom);
     let bundle_changed = step.changed(|i| i.bundle);
+    let declarations_changed = step.changed(|i| i.declarations);
     let reviews_changed = step.changed(|i| i.reviews);
-    if !(bom_changed || bundle_changed || reviews_changed) {
+    if !(bom_changed || bundle_changed || declarations_changed || reviews_changed) {
         return Ok(());
     }
     let (commit, me) = (&step.commit, &step.me);
@@ -365,6 +370,7 @@ fn changes_in(
         let files = |i: &Ids| DeviceFiles {
             bom: i.bom.map(|oid| FileAt { oid, data: None }),
             bundle: i.bundle.map(|oid| FileAt { oid, data: None }),
+            declarations: None,
         };
         let before = (first.bom.is_some() || first.bundle.is_some()).then(|| files(&first));
         let after = (me.bom.is_some() || me.bundle.is_some()).then(|| files(me));
@@ -390,6 +396,21 @@ fn changes_in(
         };
         let mut e = base(kind, summary);
         e.digest = digest;
+        e.changes = changes;
+        entries.push(e);
+    }
+    if declarations_changed {
+        let files = |i: &Ids| DeviceFiles {
+            declarations: i.declarations.map(|oid| FileAt { oid, data: None }),
+            ..DeviceFiles::default()
+        };
+        let changes = compare_declarations(h, Some(&files(&first)), Some(&files(me)))?;
+        // A document added or removed says so itself.
+        let summary = match &changes[..] {
+            [only @ Change::Declarations { .. }] => only.describe(),
+            _ => format!("declarations: {}", one_line(&changes, 4)),
+        };
+        let mut e = base(Kind::Declarations, summary);
         e.changes = changes;
         entries.push(e);
     }

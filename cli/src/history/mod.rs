@@ -3,15 +3,18 @@
 //!
 //! The attestations directory (repository-relative, `attestations` by
 //! default) holds one directory per device with `bom.cdx.json` and
-//! optionally `bom.sigstore.json`, and `reviews.yaml` beside them.
+//! optionally `bom.sigstore.json` and `declarations.cdx.json` (CycloneDX
+//! 1.6 CDXA, from `strata attest`), and `reviews.yaml` beside them.
 //!
 //! - [`revdiff`]: `strata diff REV_A REV_B [DEVICE]`, the semantic
 //!   difference between two revisions (devices added and removed, per layer
 //!   suppliers, groups, versions, evidence digests, agent permissions, data
-//!   routing, endpoints, signer identity; reviews added and removed);
+//!   routing, endpoints, signer identity; declarations: conformance per
+//!   requirement, claims, signatories; reviews added and removed);
 //! - [`log`]: `strata log DEVICE`, one line per change of the device's
 //!   attestation, signature or reviews, newest first;
-//! - [`bom`] reduces a BOM to what is compared, [`diff`] compares two,
+//! - [`bom`] reduces a BOM to what is compared, [`declarations`] a
+//!   declarations document, [`diff`] compares two,
 //!   [`signer`] reads the identity a bundle claims; `reviews` reads review
 //!   entries out of many versions of the reviews file without parsing each
 //!   whole.
@@ -27,6 +30,7 @@
 //! had that digest, which is what a stale-review finding names.
 
 pub mod bom;
+pub mod declarations;
 pub mod diff;
 pub mod log;
 mod paths;
@@ -44,7 +48,7 @@ use git2::{ObjectType, Oid, Repository, Sort, Tree};
 use self::bom::{Summary, summarize};
 use crate::diag::{Code, Diagnostic, Error, Result};
 use crate::digest::Digest;
-use crate::layout::{BOM_FILE, BUNDLE_FILE, REVIEWS_FILE};
+use crate::layout::{BOM_FILE, BUNDLE_FILE, DECLARATIONS_FILE, REVIEWS_FILE};
 /// The revision name for the files on disk.
 pub const WORKTREE: &str = "WORKTREE";
 
@@ -68,7 +72,12 @@ struct Parsed {
     boms: HashMap<Oid, Rc<BomRead>>,
     /// The signer identity a bundle claims.
     signers: HashMap<Oid, String>,
+    /// Declarations documents, reduced, or why they did not read.
+    declarations: HashMap<Oid, Rc<DeclarationsRead>>,
 }
+
+/// A declarations document read back, or why it could not be.
+pub(crate) type DeclarationsRead = std::result::Result<declarations::Declared, String>;
 
 /// A parsed attestation: its digest and summary, or why it did not parse.
 #[derive(Debug)]
@@ -105,6 +114,15 @@ pub struct DeviceFiles {
     pub bom: Option<FileAt>,
     /// `bom.sigstore.json`.
     pub bundle: Option<FileAt>,
+    /// `declarations.cdx.json`.
+    pub declarations: Option<FileAt>,
+}
+
+impl DeviceFiles {
+    /// Whether any of the device's files is there.
+    pub fn any(&self) -> bool {
+        self.bom.is_some() || self.bundle.is_some() || self.declarations.is_some()
+    }
 }
 
 fn bad_rev(spec: &str, why: &str) -> Error {
@@ -370,6 +388,19 @@ impl History {
         Ok(s)
     }
 
+    /// A declarations document, read back (once per blob).
+    pub(crate) fn declarations(&self, file: &FileAt) -> Result<Rc<DeclarationsRead>> {
+        if let Some(d) = self.parsed.borrow().declarations.get(&file.oid) {
+            return Ok(Rc::clone(d));
+        }
+        let d = Rc::new(declarations::Declared::read(&self.read(file)?));
+        self.parsed
+            .borrow_mut()
+            .declarations
+            .insert(file.oid, Rc::clone(&d));
+        Ok(d)
+    }
+
     /// The tree of a commit.
     pub fn tree(&self, oid: Oid) -> Result<Tree<'_>> {
         self.repo
@@ -418,8 +449,9 @@ impl History {
                     let files = DeviceFiles {
                         bom: file(BOM_FILE),
                         bundle: file(BUNDLE_FILE),
+                        declarations: file(DECLARATIONS_FILE),
                     };
-                    if files.bom.is_some() || files.bundle.is_some() {
+                    if files.any() {
                         out.insert(name.to_string(), files);
                     }
                 }
@@ -437,8 +469,9 @@ impl History {
                     let files = DeviceFiles {
                         bom: disk_file(&entry.path().join(BOM_FILE))?,
                         bundle: disk_file(&entry.path().join(BUNDLE_FILE))?,
+                        declarations: disk_file(&entry.path().join(DECLARATIONS_FILE))?,
                     };
-                    if files.bom.is_some() || files.bundle.is_some() {
+                    if files.any() {
                         out.insert(name, files);
                     }
                 }

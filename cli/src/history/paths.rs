@@ -1,7 +1,7 @@
 //! The blob ids of one device's files at many commits.
 //!
-//! Walking a long history asks for the same three paths (the device's
-//! attestation and bundle, the reviews file) at every commit. Most commits
+//! Walking a long history asks for the same four paths (the device's
+//! attestation, bundle and declarations, the reviews file) at every commit. Most commits
 //! change little, so the answer is kept by tree id at each level: a commit
 //! whose attestations directory has a tree id seen before costs one lookup,
 //! and a device directory seen before is not read again. Only trees never
@@ -14,7 +14,7 @@ use git2::{Commit, ObjectType, Oid, Tree};
 
 use super::{History, git_err};
 use crate::diag::Result;
-use crate::layout::{BOM_FILE, BUNDLE_FILE, REVIEWS_FILE};
+use crate::layout::{BOM_FILE, BUNDLE_FILE, DECLARATIONS_FILE, REVIEWS_FILE};
 
 /// The blob ids of a device's files at one commit (absent: no such file).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -23,9 +23,15 @@ pub(crate) struct Ids {
     pub(crate) bom: Option<Oid>,
     /// `<dir>/<device>/bom.sigstore.json`.
     pub(crate) bundle: Option<Oid>,
+    /// `<dir>/<device>/declarations.cdx.json`.
+    pub(crate) declarations: Option<Oid>,
     /// `<dir>/reviews.yaml`.
     pub(crate) reviews: Option<Oid>,
 }
+
+/// The blob ids of a device directory's attestation, bundle and
+/// declarations.
+type DeviceIds = (Option<Oid>, Option<Oid>, Option<Oid>);
 
 /// Finds [`Ids`] for one device at any commit, remembering every tree.
 pub(crate) struct DevicePaths<'h> {
@@ -36,8 +42,8 @@ pub(crate) struct DevicePaths<'h> {
     by_root: HashMap<Oid, Ids>,
     /// By attestations-directory tree id.
     by_dir: HashMap<Oid, Ids>,
-    /// Attestation and bundle by device-directory tree id.
-    by_device: HashMap<Oid, (Option<Oid>, Option<Oid>)>,
+    /// Attestation, bundle and declarations by device-directory tree id.
+    by_device: HashMap<Oid, DeviceIds>,
 }
 
 /// The id of the entry at `path` under `tree` if it is of `kind`.
@@ -113,7 +119,7 @@ impl<'h> DevicePaths<'h> {
         }
         let tree = self.tree(dir)?;
         let reviews = entry(&tree, REVIEWS_FILE, ObjectType::Blob);
-        let (bom, bundle) = match entry(&tree, &self.device, ObjectType::Tree) {
+        let (bom, bundle, declarations) = match entry(&tree, &self.device, ObjectType::Tree) {
             Some(sub) => match self.by_device.get(&sub) {
                 Some(files) => *files,
                 None => {
@@ -121,16 +127,18 @@ impl<'h> DevicePaths<'h> {
                     let files = (
                         entry(&t, BOM_FILE, ObjectType::Blob),
                         entry(&t, BUNDLE_FILE, ObjectType::Blob),
+                        entry(&t, DECLARATIONS_FILE, ObjectType::Blob),
                     );
                     self.by_device.insert(sub, files);
                     files
                 }
             },
-            None => (None, None),
+            None => (None, None, None),
         };
         let ids = Ids {
             bom,
             bundle,
+            declarations,
             reviews,
         };
         self.by_dir.insert(dir, ids);

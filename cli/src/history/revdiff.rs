@@ -3,7 +3,8 @@
 //!
 //! Devices are compared by git blob id first, so unchanged attestations are
 //! never read; changed ones are parsed and compared semantically (see
-//! [`super::diff::compare`]). A changed file with no semantic difference is
+//! [`super::diff::compare`]), and so are changed declarations documents
+//! ([`super::declarations::compare`]). A changed file with no semantic difference is
 //! reported as such rather than hidden.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
@@ -12,7 +13,9 @@ use serde::Serialize;
 
 use super::bom::Summary;
 use super::diff::{Change, compare};
-use super::{BomRead, DeviceFiles, FileAt, History, Rev, parse_reviews_lenient, reviews};
+use super::{
+    BomRead, DeviceFiles, FileAt, History, Rev, declarations, parse_reviews_lenient, reviews,
+};
 use crate::diag::{Code, Diagnostic, Error, Result};
 use crate::model::Review;
 
@@ -34,7 +37,7 @@ pub enum Status {
     Added,
     /// Only in the first.
     Removed,
-    /// Its attestation or bundle bytes differ.
+    /// Its attestation, bundle or declarations bytes differ.
     Changed,
     /// Same files; listed only when its reviews changed.
     Unchanged,
@@ -165,6 +168,23 @@ pub(crate) fn compare_files(
     ))
 }
 
+/// The changes between two versions of a device's declarations document
+/// (either side, or its document, may be absent; the same blob: none).
+pub(crate) fn compare_declarations(
+    h: &History,
+    a: Option<&DeviceFiles>,
+    b: Option<&DeviceFiles>,
+) -> Result<Vec<Change>> {
+    let fa = a.and_then(|f| f.declarations.as_ref());
+    let fb = b.and_then(|f| f.declarations.as_ref());
+    if fa.map(|f| f.oid) == fb.map(|f| f.oid) {
+        return Ok(Vec::new());
+    }
+    let ra = fa.map(|f| h.declarations(f)).transpose()?;
+    let rb = fb.map(|f| h.declarations(f)).transpose()?;
+    Ok(declarations::compare(ra.as_deref(), rb.as_deref()))
+}
+
 /// Compare the attestations at `spec_a` and `spec_b`, for every device or
 /// only `device`.
 pub fn rev_diff(h: &History, spec_a: &str, spec_b: &str, device: Option<&str>) -> Result<RevDiff> {
@@ -206,8 +226,10 @@ pub fn rev_diff(h: &History, spec_a: &str, spec_b: &str, device: Option<&str>) -
     for id in ids {
         let (a, b) = (da.get(id), db.get(id));
         let same = |x: &DeviceFiles, y: &DeviceFiles| {
-            x.bom.as_ref().map(|f| f.oid) == y.bom.as_ref().map(|f| f.oid)
-                && x.bundle.as_ref().map(|f| f.oid) == y.bundle.as_ref().map(|f| f.oid)
+            let oid = |f: &Option<FileAt>| f.as_ref().map(|f| f.oid);
+            oid(&x.bom) == oid(&y.bom)
+                && oid(&x.bundle) == oid(&y.bundle)
+                && oid(&x.declarations) == oid(&y.declarations)
         };
         let status = match (a, b) {
             (None, Some(_)) => Status::Added,
@@ -241,9 +263,14 @@ pub fn rev_diff(h: &History, spec_a: &str, spec_b: &str, device: Option<&str>) -
                 // What the new device declares; its identity is the heading.
                 let (_, d, mut changes) = compare_files(h, None, b)?;
                 changes.retain(|c| !matches!(c, Change::Device { .. }));
+                changes.extend(compare_declarations(h, None, b)?);
                 (None, d, changes)
             }
-            Status::Changed => compare_files(h, a, b)?,
+            Status::Changed => {
+                let (from, to, mut changes) = compare_files(h, a, b)?;
+                changes.extend(compare_declarations(h, a, b)?);
+                (from, to, changes)
+            }
         };
         devices.push(DeviceDiff {
             device: id.clone(),
@@ -414,6 +441,12 @@ pub fn render_human(d: &RevDiff, h: &History) -> String {
                 "{}  removed  (was {})\n",
                 dev.device,
                 short(&dev.from_digest)
+            )),
+            // Only the bundle or the declarations changed.
+            Status::Changed if dev.from_digest == dev.to_digest => out.push_str(&format!(
+                "{}  {} (attestation unchanged)\n",
+                dev.device,
+                short(&dev.to_digest)
             )),
             Status::Changed => out.push_str(&format!(
                 "{}  {} → {}\n",

@@ -20,6 +20,7 @@ use crate::clock::{Date, Timestamp};
 use crate::diag::Result;
 use crate::fleet::Fleet;
 use crate::gate::{self, GateOptions, GateReport, Verdict};
+use crate::history::declarations::Declared;
 use crate::layout;
 use crate::model::{self, ApprovedDevices, FileKind};
 use crate::policy::RuleCode;
@@ -54,6 +55,37 @@ pub struct DeviceReport {
     pub dpia_recorded: Option<String>,
     /// Gate findings for the device (warn, deny, excepted).
     pub gate: Vec<gate::Check>,
+    /// The device's declarations document (`strata attest`), cited as
+    /// evidence; absent when there is none beside the attestation.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub declarations: Option<DeclarationsCitation>,
+}
+
+/// A device's declarations document (CycloneDX 1.6 CDXA) as the report
+/// cites it: where, which bytes, and what its claims' conformance says.
+#[derive(Debug, Clone, Serialize)]
+pub struct DeclarationsCitation {
+    /// The path, relative to the approved-device list as the attestation's.
+    pub path: String,
+    /// `sha256:<hex>` of the file.
+    pub sha256: String,
+    /// Whether it is bound to the attestation the report reads (its BOM
+    /// link carries that file's SHA-256); false when it names another
+    /// version of the attestation or none.
+    pub current: bool,
+    /// What it says, or why it does not read.
+    #[serde(flatten)]
+    pub read: DeclarationsRead,
+}
+
+/// A declarations document's content in the report, or why it is missing.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum DeclarationsRead {
+    /// Read.
+    Declared(Box<Declared>),
+    /// Not a declarations document: why.
+    Unreadable(String),
 }
 
 /// The whole report.
@@ -142,8 +174,12 @@ pub fn report(root: &Path, date: Date, now: Timestamp) -> Result<Report> {
                     None => attestation.status,
                 };
             }
+            let declarations = entry
+                .and_then(|e| e.attestation.as_deref())
+                .and_then(|rel| cite_declarations(list_dir, rel, attestation.sha256.as_deref()));
             DeviceReport {
                 id: d.id.clone(),
+                declarations,
                 attestation,
                 dpia_recorded: entry.and_then(|e| e.dpia.clone()),
                 gate: gate_report
@@ -207,4 +243,44 @@ fn attestation_status(list_dir: &Path, rel: Option<&str>) -> AttestationStatus {
         status,
         sha256,
     }
+}
+
+/// The declarations document beside the attestation `rel` (relative to
+/// `list_dir`) whose SHA-256 is `bom_hex`, if there is one.
+fn cite_declarations(
+    list_dir: &Path,
+    rel: &str,
+    bom_hex: Option<&str>,
+) -> Option<DeclarationsCitation> {
+    let rel = Path::new(rel).with_file_name(layout::DECLARATIONS_FILE);
+    let path = list_dir.join(&rel);
+    if !path.exists() {
+        return None;
+    }
+    let (sha256, read) = match crate::fsutil::read_limited(
+        &path,
+        crate::fsutil::Scope::Given,
+        validate::MAX_BOM_BYTES,
+    ) {
+        Ok(bytes) => (
+            crate::digest::Digest::of(&bytes).to_string(),
+            match Declared::read(&bytes) {
+                Ok(d) => DeclarationsRead::Declared(Box::new(d)),
+                Err(e) => DeclarationsRead::Unreadable(e),
+            },
+        ),
+        Err(e) => (String::new(), DeclarationsRead::Unreadable(e.to_string())),
+    };
+    let current = match (&read, bom_hex) {
+        (DeclarationsRead::Declared(d), Some(hex)) => {
+            d.bom.as_deref().and_then(|b| b.strip_prefix("sha256:")) == Some(hex)
+        }
+        _ => false,
+    };
+    Some(DeclarationsCitation {
+        path: rel.to_string_lossy().replace('\\', "/"),
+        sha256,
+        current,
+        read,
+    })
 }

@@ -78,6 +78,9 @@ pub(super) fn device_findings(d: &DeviceAnalysis, r: &super::DeviceReport) -> Ve
             u.affects.join(", ")
         ));
     }
+    if let Some(c) = &r.declarations {
+        out.push(declarations_line(c));
+    }
     for c in &r.gate {
         let tag = match c.verdict {
             Verdict::Deny => "gate DENY",
@@ -92,6 +95,54 @@ pub(super) fn device_findings(d: &DeviceAnalysis, r: &super::DeviceReport) -> Ve
         out.push(line);
     }
     out
+}
+
+/// The declarations document cited: file, digest, whether it speaks of
+/// this attestation, and strata's conformance per requirement.
+fn declarations_line(c: &super::DeclarationsCitation) -> String {
+    let d = match &c.read {
+        super::DeclarationsRead::Declared(d) => d,
+        super::DeclarationsRead::Unreadable(why) => {
+            return format!("declarations {}: unreadable: {why}", c.path);
+        }
+    };
+    let mut line = format!(
+        "declarations {} ({}{}, {})",
+        c.path,
+        crate::digest::short(&c.sha256),
+        d.evaluated
+            .as_deref()
+            .map(|t| format!(", evaluated {t}"))
+            .unwrap_or_default(),
+        if c.current {
+            "bound to this attestation"
+        } else {
+            "STALE: made for another version of the attestation; run `strata attest`"
+        }
+    );
+    let all = d.by_strata().count();
+    let unmet: Vec<String> = d
+        .by_strata()
+        .filter(|x| x.score < 1.0)
+        .map(|x| format!("{} {:?}", x.requirement, x.score))
+        .collect();
+    line.push_str(&format!(
+        ": {} of {all} requirements met",
+        all - unmet.len()
+    ));
+    if !unmet.is_empty() {
+        line.push_str(&format!(" (not: {})", unmet.join(", ")));
+    }
+    line.push_str(&format!(
+        "; {} claim(s); signatories: {}",
+        d.claims.len(),
+        if d.signatories.is_empty() {
+            "none".to_string()
+        } else {
+            d.signatories.iter().cloned().collect::<Vec<_>>().join(", ")
+        }
+    ));
+    line
 }
 
 /// The headline: devices, units and the date.

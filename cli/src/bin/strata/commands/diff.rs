@@ -15,9 +15,11 @@ use crate::output;
 /// For each device: added or removed; per layer, supplier and group
 /// changes, product and version, evidence digests, agent permissions added
 /// or removed, data-routing changes; cloud endpoints; the signer identity
-/// the Sigstore bundle claims (read, not verified); review entries added or
-/// removed. Attestations are read from git objects, so neither revision
-/// needs to be checked out.
+/// the Sigstore bundle claims (read, not verified); the declarations
+/// (`strata attest`): each requirement's conformance per assessor, claims
+/// and signatories added or removed, the policy digest and the attestation
+/// they are bound to; review entries added or removed. Files are read from
+/// git objects, so neither revision needs to be checked out.
 ///
 /// A revision is any git revspec, `WORKTREE` for the files on disk, or
 /// `sha256:DIGEST` (at least 8 hex digits, DEVICE required) for the newest

@@ -9,11 +9,13 @@ use strata::history::{History, log};
 use crate::args::{FleetOpt, Format, HUMAN_JSON};
 use crate::output;
 
-/// Show the history of a device's attestation, signature and reviews.
+/// Show the history of a device's attestation, signature, declarations and
+/// reviews.
 ///
 /// One line per change, newest first: commit, date, author, and what
 /// changed (the attestation's new digest and its main semantic changes, a
-/// new signer, a review added or removed). Merges report only what their
+/// new signer, the declarations' conformance, claims and signatories, a
+/// review added or removed). Merges report only what their
 /// branches did not, as `git log -- PATH` does. Use `strata diff` for the
 /// full change between two points.
 ///
