@@ -159,11 +159,14 @@ fn format_human_is_accepted_wherever_there_is_a_form_for_people() {
         &["report", "fleet", "--now", NOW],
         &["hash", "fleet/vendors.yaml"],
         &["validate", "attestations/laptop/bom.cdx.json"],
+        // (--now: verify prints the time it verified at)
         &[
             "verify",
             "attestations/laptop/bom.sigstore.json",
             "--key",
             key,
+            "--now",
+            NOW,
         ],
         &["evidence", "inspect", hw],
         &["model", "hash", model],
