@@ -31,7 +31,29 @@ fn shares(groups: &[GroupShare], n: usize) -> String {
 }
 
 fn device_findings(d: &DeviceAnalysis, r: &super::DeviceReport) -> Vec<String> {
-    let mut out = Vec::new();
+    let mut out = vec![format!("decision {}: {}", r.decision.as_str(), r.reason)];
+    for rv in r
+        .reviews
+        .iter()
+        .filter(|rv| rv.verdict == crate::model::Verdict::Reject)
+    {
+        out.push(format!(
+            "review REJECT [{}] by {} on {}{}",
+            rv.criteria.join(", "),
+            rv.reviewer,
+            rv.date,
+            rv.note
+                .as_deref()
+                .map(|n| format!(": {n}"))
+                .unwrap_or_default()
+        ));
+    }
+    for e in r.evidence.iter().filter(|e| e.failed()) {
+        out.push(format!(
+            "evidence verification FAILED: {}: {} ({})",
+            e.layer, e.name, e.kind
+        ));
+    }
     for f in &d.flags {
         out.push(format!("{}: {}", f.code.as_str(), f.message));
     }
@@ -114,6 +136,7 @@ fn blocks(r: &Report) -> Vec<Block> {
         "restricted",
         "DPIA",
         "gate",
+        "decision",
     ])
     .right_align(&[1, 4]);
     for (d, dr) in a.devices.iter().zip(&r.devices) {
@@ -148,6 +171,7 @@ fn blocks(r: &Report) -> Vec<Block> {
             },
             d.dpia.outcome.as_str().to_string(),
             gate,
+            dr.decision.as_str().to_string(),
         ]);
     }
     b.push(Block::Table(t));
