@@ -273,12 +273,12 @@ fn approve_with_conditions_needs_a_condition_and_approve_needs_none() {
         }
     }
     // A device with nothing open: no agent flag, no transfer, verified.
-    let c = Case::new("mixed-phone", None).residual(1, 1);
+    let c = Case::new("mixed-phone", Some("DPIA-2026-002")).residual(1, 1);
     let r = c.decide();
     assert_eq!(r.decision, Decision::Approve, "{:?}", r.conditions);
     assert!(r.reason.starts_with("Nothing is open"));
     // An unverified attestation is a condition, so never a plain approve.
-    let mut c = Case::new("mixed-phone", None).residual(1, 1);
+    let mut c = Case::new("mixed-phone", Some("DPIA-2026-002")).residual(1, 1);
     c.attestation = "unsigned";
     let r = c.decide();
     assert_eq!(r.decision, Decision::ApproveWithConditions);
