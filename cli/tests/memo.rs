@@ -338,20 +338,50 @@ fn each_decision_path_in_each_format() {
 #[test]
 fn a_rejection_is_cited_and_failed_checks_are_not_smoothed() {
     let tmp = repo_like();
+    // The DPO's review of the current digest repeats the note of the one it
+    // re-recorded: the agent's cloud features are disabled by policy.
+    let reviews = tmp.path().join("attestations/reviews.yaml");
+    let text = std::fs::read_to_string(&reviews).unwrap();
+    let at = text.find("- device: xiaomi-15s-pro-cn\n").unwrap();
+    let (head, tail) = text.split_at(at);
+    assert!(tail[..200].contains("criteria: [dpo-approved]"), "{tail}");
+    let tail = tail.replacen(
+        "note: >-\n      Re-recorded",
+        "note: >-\n      Per DPIA-2026-007: BYOD in China only, miclaw cloud features disabled by\n      policy. Re-recorded",
+        1,
+    );
+    std::fs::write(&reviews, format!("{head}{tail}")).unwrap();
     let md = ok_text(tmp.path(), &["procurement", "xiaomi-15s-pro-cn"]);
     let f1 = section(&md, "**F-1 Verification.**", "**F-2");
     assert!(
-        f1.contains("**Rejected** for procurement-approved by Procurement Office")
-            && f1.contains("[E-10]"),
+        f1.contains("**Rejected** for procurement-approved by Procurement Office"),
+        "{f1}"
+    );
+    // The rejection carries its own citation into the evidence register.
+    let rejected = &f1[f1.find("**Rejected**").unwrap()..];
+    let cited = &rejected[..rejected.find(']').unwrap() + 1];
+    let id = &cited[cited.rfind("[E-").unwrap() + 1..cited.len() - 1];
+    let row = md
+        .lines()
+        .find(|l| l.starts_with(&format!("| {id} | review |")))
+        .unwrap_or_else(|| panic!("{id} not in the register"));
+    assert!(row.contains("| reject procurement-approved"), "{row}");
+    // A device whose evidence FAILED verification is not called verified.
+    let pixel = ok_text(tmp.path(), &["procurement", "pixel-9-pro"]);
+    let f1 = section(&pixel, "**F-1 Verification.**", "**F-2");
+    assert!(
+        !f1.contains("signed (verified)")
+            && f1.contains("signature verified, but 2 of 5 evidence items FAILED verification"),
         "{f1}"
     );
     // The DPO's note says the agent's cloud features are disabled; the stack
     // says the agent cannot be disabled.
     let rec = section(&md, "## 1. Recommendation", "## 2. Scope");
     assert!(
-        rec.contains("On whether agent `miclaw` can be disabled:")
+        // Values are Markdown-escaped: a backtick is written `\``.
+        rec.contains(r"On whether agent \`miclaw\` can be disabled:")
             && rec.contains("disabled by policy")
-            && rec.contains("`can-disable: false`"),
+            && rec.contains(r"\`can-disable: false\`"),
         "{rec}"
     );
 }
@@ -417,4 +447,45 @@ fn fleet_memo_applies_answers_to_their_device_only() {
         &["dpia", "laptop", "--answers", x, "--answers", x],
     );
     assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn report_and_memos_give_each_device_the_same_decision() {
+    let tmp = repo_like();
+    let out = strata(tmp.path())
+        .args(["report", "fleet", "--now", "2026-11-26", "--format", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", render(&out, tmp.path()));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let fleet = ok_text(tmp.path(), &["procurement", "--all"]);
+    let mut seen = Vec::new();
+    for d in report["devices"].as_array().unwrap() {
+        let (id, decision) = (d["id"].as_str().unwrap(), d["decision"].as_str().unwrap());
+        seen.push((id.to_string(), decision.to_string()));
+        let md = ok_text(tmp.path(), &["procurement", id]);
+        assert!(
+            md.contains(&format!("## 1. Recommendation: {decision}\n")),
+            "{id}: report says {decision}"
+        );
+        let dpia = ok_text(tmp.path(), &["dpia", id]);
+        assert!(
+            dpia.contains(&format!("**Conclusion: {decision}.**")),
+            "{id}"
+        );
+        assert!(
+            fleet.contains(&format!("(`{id}`): {decision}\n")),
+            "{id} in the fleet memo"
+        );
+    }
+    // The example fleet: the SU7 (no DPIA) defers; the Xiaomi phone, with
+    // the procurement office's recorded rejection, does not approve.
+    assert!(
+        seen.contains(&("xiaomi-su7".into(), "DEFER".into())),
+        "{seen:?}"
+    );
+    assert!(
+        seen.contains(&("xiaomi-15s-pro-cn".into(), "REJECT".into())),
+        "{seen:?}"
+    );
 }

@@ -90,6 +90,23 @@ impl EvidenceCheck {
     }
 }
 
+/// The attestation's status as a finding may state it: a signature that
+/// verifies is not called "verified" while an evidence check FAILED.
+pub fn verification_summary(attestation: &str, evidence: &[EvidenceCheck]) -> String {
+    let failed = evidence.iter().filter(|e| e.failed()).count();
+    if failed == 0 {
+        return attestation.to_string();
+    }
+    let head = match attestation {
+        "signed (verified)" => "signature verified",
+        other => other,
+    };
+    format!(
+        "{head}, but {failed} of {} FAILED verification",
+        crate::table::count(evidence.len() as u64, "evidence item")
+    )
+}
+
 /// Everything the decision rests on for one device.
 #[derive(Debug, Clone, Copy)]
 pub struct Inputs<'a> {

@@ -301,3 +301,28 @@ fn the_strongest_outcome_decides_and_every_finding_is_listed() {
             .any(|x| x.starts_with("A DPIA is required"))
     );
 }
+
+#[test]
+fn a_failed_evidence_check_is_never_summarised_as_verified() {
+    let check = |v: Option<&str>| EvidenceCheck {
+        layer: "os".into(),
+        name: "vbmeta.img".into(),
+        kind: "avb-vbmeta".into(),
+        sha256: "00".into(),
+        verification: v.map(str::to_string),
+    };
+    assert_eq!(
+        verification_summary("signed (verified)", &[check(Some("passed")), check(None)]),
+        "signed (verified)"
+    );
+    let s = verification_summary("signed (verified)", &[check(Some("failed")), check(None)]);
+    assert_eq!(
+        s,
+        "signature verified, but 1 of 2 evidence items FAILED verification"
+    );
+    assert!(!s.contains("signed (verified)"));
+    assert_eq!(
+        verification_summary("unsigned", &[check(Some("failed"))]),
+        "unsigned, but 1 of 1 evidence item FAILED verification"
+    );
+}

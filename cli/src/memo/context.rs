@@ -273,6 +273,9 @@ pub struct DeviceContext {
     pub device: DeviceAnalysis,
     /// Attestation status, recorded DPIA, gate findings.
     pub status: DeviceReport,
+    /// The attestation's status as findings state it: never "verified"
+    /// while an evidence check FAILED ([`decision::verification_summary`]).
+    pub verification: String,
     /// The stack manifest as written.
     pub stack: Stack,
     /// The risk register.
@@ -395,6 +398,7 @@ pub fn device_context(
         notes: regulatory_notes(&stack, device),
         chart_svg: stack_chart(device),
         device: device.clone(),
+        verification: decision::verification_summary(status.attestation.status, &status.evidence),
         status,
         stack,
         risks: assessed.risks,
