@@ -62,7 +62,7 @@ fn final_dpia_with_answers() {
         "a final DPIA has no open section"
     );
     assert!(!text.to_lowercase().contains("draft"), "no draft marking");
-    assert!(text.contains("version 0.3"));
+    assert!(text.contains("version 1.0"));
     let sidecar: serde_json::Value =
         serde_json::from_slice(&std::fs::read(tmp.path().join("dpia.md.binding.json")).unwrap())
             .unwrap();
@@ -74,7 +74,7 @@ fn final_dpia_with_answers() {
         sidecar["answers"][0]["sha256"],
         hex(&std::fs::read(&answers).unwrap())
     );
-    assert_eq!(sidecar["document-version"], "0.3");
+    assert_eq!(sidecar["document-version"], "1.0");
     assert_eq!(sidecar["kind"], "dpia");
     insta::assert_snapshot!(text);
 }
@@ -106,6 +106,64 @@ fn final_refuses_while_sections_are_empty() {
     let out = memo(tmp.path(), &["dpia", "pixel-9-pro", "--final"]);
     assert_eq!(out.status.code(), Some(1));
     assert!(out.stdout.is_empty(), "nothing rendered");
+    insta::assert_snapshot!(render(&out, tmp.path()));
+}
+
+#[test]
+fn final_refuses_an_incomplete_answers_file_naming_each_gap() {
+    let tmp = repo_like();
+    let example =
+        std::fs::read_to_string(repo().join("examples/answers/xiaomi-15s-pro-cn.yaml")).unwrap();
+    // The security purpose keeps its Art. 6(1)(f) basis but loses its
+    // legitimate-interest test and its Art. 88 reference; the DPO's advice
+    // is overruled without reasons; the processors are not stated.
+    let lia = example
+        .find("    legitimate-interest:\n      interest: Keep")
+        .unwrap();
+    let end = lia + example[lia..].find("    employee-data: true\n").unwrap();
+    let mut broken = format!("{}{}", &example[..lia], &example[end..]);
+    for (from, to) in [
+        (
+            "    employment-law: Art. 88 GDPR with the works agreement on mobile device management of 2026-10-02.\n",
+            "",
+        ),
+        ("dpo-advice-accepted: true", "dpo-advice-accepted: false"),
+    ] {
+        assert!(broken.contains(from), "{from}");
+        broken = broken.replacen(from, to, 1);
+    }
+    let p = broken.find("processors:\n").unwrap();
+    let q = p + broken[p..].find("views-sought:").unwrap();
+    broken.replace_range(p..q, "");
+    std::fs::write(tmp.path().join("incomplete.yaml"), &broken).unwrap();
+    let out = memo(
+        tmp.path(),
+        &[
+            "dpia",
+            "xiaomi-15s-pro-cn",
+            "--final",
+            "--answers",
+            "incomplete.yaml",
+            "-o",
+            "dpia.md",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(!tmp.path().join("dpia.md").exists(), "nothing written");
+    assert!(!tmp.path().join("dpia.md.binding.json").exists());
+    let err = String::from_utf8_lossy(&out.stderr);
+    for ptr in [
+        "/lawful-bases/1/legitimate-interest",
+        "/lawful-bases/1/employment-law",
+        "/processors",
+        "/dpo-advice-overruled-reason",
+    ] {
+        assert!(
+            err.contains(&format!("answer `{}`", &ptr[1..])),
+            "{ptr}: {err}"
+        );
+    }
+    assert_eq!(err.matches("error[memo-section-empty]").count(), 4, "{err}");
     insta::assert_snapshot!(render(&out, tmp.path()));
 }
 

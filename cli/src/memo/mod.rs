@@ -16,6 +16,9 @@
 //! and line.
 
 pub mod context;
+mod finalcheck;
+
+use finalcheck::missing_sections;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -141,6 +144,19 @@ struct AnswerSet {
     common: Answers,
     /// Per device id.
     devices: BTreeMap<String, Answers>,
+    /// Where the document's own answers came from, to locate what
+    /// `--final` finds missing.
+    common_file: Option<model::Loaded<()>>,
+}
+
+/// The file and source positions of a loaded answers file, without its value.
+fn located(l: &model::Loaded<Answers>) -> model::Loaded<()> {
+    model::Loaded {
+        value: (),
+        raw: l.raw.clone(),
+        spans: l.spans.clone(),
+        path: l.path.clone(),
+    }
 }
 
 impl AnswerSet {
@@ -153,6 +169,7 @@ fn load_answers(paths: &[PathBuf], device: Option<&str>, known: &[&str]) -> Resu
     let mut set = AnswerSet {
         common: empty_answers(),
         devices: BTreeMap::new(),
+        common_file: None,
     };
     let mut common_from: Option<&Path> = None;
     for path in paths {
@@ -172,6 +189,7 @@ fn load_answers(paths: &[PathBuf], device: Option<&str>, known: &[&str]) -> Resu
                 ));
             }
             set.devices.insert(want.to_string(), loaded.value.clone());
+            set.common_file = Some(located(&loaded));
             set.common = loaded.value;
             continue;
         }
@@ -241,96 +259,12 @@ fn load_answers(paths: &[PathBuf], device: Option<&str>, known: &[&str]) -> Resu
                     ));
                 }
                 common_from = Some(path);
+                set.common_file = Some(located(&loaded));
                 set.common = loaded.value;
             }
         }
     }
     Ok(set)
-}
-
-/// Required answers for a final memo, as (answers key, what it is).
-fn missing_sections(
-    kind: MemoKind,
-    answers: &Answers,
-    ctx: Option<&context::DeviceContext>,
-) -> Vec<Diagnostic> {
-    let mut missing: Vec<(&str, String)> = Vec::new();
-    let empty = |o: &Option<String>| o.as_deref().is_none_or(|s| s.trim().is_empty());
-    if kind == MemoKind::Dpia {
-        if empty(&answers.purposes) {
-            missing.push((
-                "purposes",
-                "Art. 35(7)(a): purposes of the processing".into(),
-            ));
-        }
-        if empty(&answers.lawful_basis) {
-            missing.push(("lawful-basis", "lawful basis (Art. 6, Art. 9)".into()));
-        }
-        if empty(&answers.necessity) {
-            missing.push((
-                "necessity",
-                "Art. 35(7)(b): necessity and proportionality".into(),
-            ));
-        }
-        let risks = ctx.map(|c| c.risks.as_slice()).unwrap_or_default();
-        let no_measures: Vec<&str> = risks
-            .iter()
-            .filter(|r| r.measures.is_empty())
-            .map(|r| r.id.as_str())
-            .collect();
-        if !no_measures.is_empty() {
-            missing.push((
-                "measures",
-                format!("Art. 35(7)(d): measures for {}", no_measures.join(", ")),
-            ));
-        }
-        let no_residual: Vec<&str> = risks
-            .iter()
-            .filter(|r| r.residual_level.is_none())
-            .map(|r| r.id.as_str())
-            .collect();
-        if !no_residual.is_empty() {
-            missing.push((
-                "risks",
-                format!(
-                    "residual severity and likelihood of {}",
-                    no_residual.join(", ")
-                ),
-            ));
-        }
-        if empty(&answers.dpo_advice) {
-            missing.push(("dpo-advice", "Art. 35(2): the DPO's advice".into()));
-        }
-    } else {
-        if empty(&answers.residual_acceptance) {
-            missing.push((
-                "residual-acceptance",
-                "who accepts the residual risk".into(),
-            ));
-        }
-    }
-    if answers.sign_off.is_empty() {
-        missing.push(("sign-off", "sign-off".into()));
-    }
-    if empty(&answers.document.version) {
-        missing.push((
-            "document/version",
-            "the document's version (a final document carries one)".into(),
-        ));
-    }
-    missing
-        .into_iter()
-        .map(|(key, what)| {
-            Diagnostic::error(
-                Code::MemoSectionEmpty,
-                format!("required section is empty: {what}"),
-            )
-            .pointer(format!("/{key}"))
-            .help(format!(
-                "answer `{key}` in the answers file (`strata schema answers`)"
-            ))
-        })
-        .collect()
 }
 
 /// Build the template context: one device, or the whole fleet for
@@ -505,6 +439,16 @@ pub fn render(root: &Path, device: Option<&str>, opts: &MemoOptions) -> Result<R
                 .collect()
         };
         if !missing.is_empty() {
+            let missing = match &answers.common_file {
+                Some(f) => missing
+                    .into_iter()
+                    .map(|d| {
+                        let ptr = d.pointer.clone().unwrap_or_default();
+                        f.diag_at(d, &ptr)
+                    })
+                    .collect(),
+                None => missing,
+            };
             return Ok(Rendered::Incomplete(missing));
         }
     }
