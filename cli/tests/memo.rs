@@ -547,3 +547,36 @@ fn report_and_memos_give_each_device_the_same_decision() {
         "{seen:?}"
     );
 }
+
+#[test]
+fn each_document_signs_with_its_own_roles() {
+    let tmp = repo_like();
+    let answers = repo().join("examples/answers/xiaomi-15s-pro-cn.yaml");
+    let a = answers.to_str().unwrap();
+    let args = |kind| {
+        [
+            kind,
+            "xiaomi-15s-pro-cn",
+            "--final",
+            "--answers",
+            a,
+            "-o",
+            "out.md",
+        ]
+    };
+    let out = memo(tmp.path(), &args("procurement"));
+    assert_eq!(out.status.code(), Some(0), "{}", render(&out, tmp.path()));
+    let text = std::fs::read_to_string(tmp.path().join("out.md")).unwrap();
+    let signoff = section(&text, "## 10. Sign-off", "## Annex");
+    assert!(
+        signoff.contains("| Legal | Head of Legal | 2026-10-16 |"),
+        "{signoff}"
+    );
+    assert!(!signoff.contains("Measures approved by"), "{signoff}");
+    let out = memo(tmp.path(), &args("dpia"));
+    assert_eq!(out.status.code(), Some(0), "{}", render(&out, tmp.path()));
+    let text = std::fs::read_to_string(tmp.path().join("out.md")).unwrap();
+    let signoff = section(&text, "| Role | Name | Date |", "This DPIA is kept");
+    assert!(signoff.contains("| Measures approved by | Head of IT workplace services |"));
+    assert!(!signoff.contains("Procurement lead"), "{signoff}");
+}

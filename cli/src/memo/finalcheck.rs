@@ -4,12 +4,86 @@
 //! the Art. 35(9) views, the DPO's advice and what became of it) and, for
 //! every memo, residual acceptance or measures, sign-off and a version.
 //! Each missing element is one diagnostic with the answers key as pointer.
+//! Also the sign-off table each document carries: its own roles, filled
+//! from the answers.
+
+use serde::Serialize;
 
 use crate::diag::{Code, Diagnostic};
-use crate::model::{Answers, LawfulBasis};
+use crate::model::{Answers, LawfulBasis, SignOff};
 
 use super::MemoKind;
 use super::context::DeviceContext;
+
+/// Who signs a DPIA (the ICO template's outcomes: measures, residual
+/// risks, the DPO's advice).
+pub const DPIA_SIGN_OFF: &[&str] = &[
+    "Measures approved by",
+    "Residual risks approved by",
+    "DPO advice provided",
+];
+
+/// Who signs a procurement memo or the fleet memo.
+pub const PROCUREMENT_SIGN_OFF: &[&str] = &[
+    "Procurement lead",
+    "CIO / CISO",
+    "DPO (advice)",
+    "Legal",
+    "Business owner",
+];
+
+/// One row of a document's sign-off table.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SignOffRow {
+    /// The role.
+    pub role: String,
+    /// Who, when the answers name them.
+    pub name: Option<String>,
+    /// When, when the answers date it.
+    pub date: Option<String>,
+    /// One of the document's own roles (a final document names each).
+    pub required: bool,
+}
+
+fn roles(kind: MemoKind) -> (&'static [&'static str], &'static str) {
+    match kind {
+        MemoKind::Dpia => (DPIA_SIGN_OFF, "dpia"),
+        MemoKind::Procurement | MemoKind::Fleet => (PROCUREMENT_SIGN_OFF, "procurement"),
+    }
+}
+
+/// The sign-off table of a `kind` document: its own roles in order, each
+/// filled from the answers row with the same role (case-insensitive), then
+/// the answers' other rows that name this `document` (a row without one
+/// only fills a matching role, so a DPIA's signatories do not appear on the
+/// procurement memo).
+pub fn sign_off(kind: MemoKind, answers: &Answers) -> Vec<SignOffRow> {
+    let (own, doc) = roles(kind);
+    let for_doc: Vec<&SignOff> = answers
+        .sign_off
+        .iter()
+        .filter(|s| s.document.as_deref().is_none_or(|d| d == doc))
+        .collect();
+    let row = |role: &str, s: Option<&&SignOff>, required: bool| SignOffRow {
+        role: role.to_string(),
+        name: s.and_then(|s| s.name.clone()),
+        date: s.and_then(|s| s.date.map(|d| d.to_string())),
+        required,
+    };
+    let mut out: Vec<SignOffRow> = own
+        .iter()
+        .map(|r| {
+            let found = for_doc.iter().find(|s| s.role.eq_ignore_ascii_case(r));
+            row(r, found, true)
+        })
+        .collect();
+    for s in for_doc.iter().filter(|s| s.document.is_some()) {
+        if !own.iter().any(|r| s.role.eq_ignore_ascii_case(r)) {
+            out.push(row(&s.role, Some(s), false));
+        }
+    }
+    out
+}
 
 fn empty(o: &Option<String>) -> bool {
     o.as_deref().is_none_or(|s| s.trim().is_empty())
@@ -145,8 +219,14 @@ pub(super) fn missing_sections(
     } else {
         Vec::new()
     };
-    if answers.sign_off.is_empty() {
-        missing.push(("/sign-off".into(), "sign-off".into()));
+    for r in sign_off(kind, answers)
+        .iter()
+        .filter(|r| r.required && r.name.is_none())
+    {
+        missing.push((
+            "/sign-off".into(),
+            format!("sign-off: no name for the role \"{}\"", r.role),
+        ));
     }
     if empty(&answers.document.version) {
         missing.push((
@@ -224,11 +304,15 @@ mod tests {
             }],
             dpo_advice: Some("proceed".into()),
             dpo_advice_accepted: Some(true),
-            sign_off: vec![crate::model::SignOff {
-                role: "DPO".into(),
-                name: None,
-                date: None,
-            }],
+            sign_off: DPIA_SIGN_OFF
+                .iter()
+                .map(|r| SignOff {
+                    role: r.to_lowercase(),
+                    name: Some("A. Person".into()),
+                    date: None,
+                    document: None,
+                })
+                .collect(),
             document: crate::model::Document {
                 version: Some("1.0".into()),
                 ..Default::default()
@@ -330,9 +414,57 @@ mod tests {
             .iter()
             .filter_map(|d| d.pointer.clone())
             .collect();
+        assert_eq!(p[0], "/residual-acceptance");
+        assert_eq!(p.iter().filter(|p| *p == "/sign-off").count(), 5);
+        assert_eq!(p.last().map(String::as_str), Some("/document/version"));
+    }
+
+    #[test]
+    fn each_document_signs_with_its_own_roles() {
+        let mut a = complete();
+        a.sign_off.push(SignOff {
+            role: "Procurement lead".into(),
+            name: Some("B. Buyer".into()),
+            date: Some("2026-11-30".parse().unwrap()),
+            document: Some("procurement".into()),
+        });
+        a.sign_off.push(SignOff {
+            role: "Works council chair".into(),
+            name: Some("C. Chair".into()),
+            date: None,
+            document: Some("dpia".into()),
+        });
+        let dpia = sign_off(MemoKind::Dpia, &a);
+        let roles: Vec<&str> = dpia.iter().map(|r| r.role.as_str()).collect();
         assert_eq!(
-            p,
-            ["/residual-acceptance", "/sign-off", "/document/version"]
+            roles,
+            [
+                "Measures approved by",
+                "Residual risks approved by",
+                "DPO advice provided",
+                "Works council chair"
+            ]
         );
+        assert!(dpia[..3].iter().all(|r| r.required && r.name.is_some()));
+        assert!(!dpia[3].required);
+        let proc = sign_off(MemoKind::Procurement, &a);
+        let roles: Vec<&str> = proc.iter().map(|r| r.role.as_str()).collect();
+        assert_eq!(roles, PROCUREMENT_SIGN_OFF);
+        assert_eq!(proc[0].name.as_deref(), Some("B. Buyer"));
+        assert_eq!(proc[0].date.as_deref(), Some("2026-11-30"));
+        // The DPIA's rows (no `document`) fill no procurement role and are
+        // not listed there: four of its roles are unnamed.
+        let missing: Vec<String> = missing_sections(MemoKind::Procurement, &a, None)
+            .iter()
+            .map(|d| d.message.clone())
+            .collect();
+        assert!(
+            missing.contains(
+                &"required section is empty: sign-off: no name for the role \"Legal\"".into()
+            ),
+            "{missing:?}"
+        );
+        assert_eq!(missing.iter().filter(|m| m.contains("sign-off")).count(), 4);
+        assert_eq!(sign_off(MemoKind::Fleet, &a), proc);
     }
 }

@@ -16,7 +16,7 @@
 //! and line.
 
 pub mod context;
-mod finalcheck;
+pub mod finalcheck;
 
 use finalcheck::missing_sections;
 
@@ -311,7 +311,7 @@ fn build(
         &opts.date.to_string(),
         opts.final_,
     );
-    let value = match contexts.as_slice() {
+    let mut value = match contexts.as_slice() {
         [one] if opts.kind != MemoKind::Fleet => context::to_value(one, &common)?,
         many => {
             let mut v = common.clone();
@@ -325,6 +325,8 @@ fn build(
             v
         }
     };
+    value["sign_off"] = serde_json::to_value(finalcheck::sign_off(opts.kind, &answers.common))
+        .map_err(|e| Error::internal("cannot serialise the sign-off", e))?;
     Ok((value, contexts, answers))
 }
 

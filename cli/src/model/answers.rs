@@ -190,6 +190,10 @@ pub struct SignOff {
     /// Date.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date: Option<Date>,
+    /// The document it signs (`dpia` or `procurement`, the latter also
+    /// for the fleet memo); every document when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub document: Option<String>,
 }
 
 /// Controller and processor roles (Art. 4(7), 26, 28).
