@@ -580,3 +580,43 @@ fn each_document_signs_with_its_own_roles() {
     assert!(signoff.contains("| Measures approved by | Head of IT workplace services |"));
     assert!(!signoff.contains("Procurement lead"), "{signoff}");
 }
+
+#[test]
+fn the_workings_annex_recomputes_the_memo_figures() {
+    let tmp = repo_like();
+    let md = ok_text(tmp.path(), &["procurement", "xiaomi-su7"]);
+    let annex = section(&md, "## Annex B. Workings", "\u{0}");
+    // The weights and their renormalisation, H_min, VCI and N_eff with
+    // numbers, criticality weights, every pooled share, weighted and
+    // unweighted single-vendor shares.
+    for needle in [
+        "w\\_vehicle = 0.15 / 1 = 0.1500",
+        "| H\\_min | H\\_min = Σ\\_(l,k) (w\\_l · f\\_{l,k})² |",
+        "VCI = (0.7338 − 0.1988) / (1 − 0.1988) = 0.6677",
+        "N\\_eff = 1 / 0.7338 = 1.3629",
+        "xiaomi-su7 20×2 = 40; Σ = 330",
+        "NVIDIA Corporation 0.0091.",
+        "of the fleet weighted by units × criticality;",
+        "of units, unweighted.",
+    ] {
+        assert!(annex.contains(needle), "{needle} in {annex}");
+    }
+    // The figures the memo states are those the workings end in.
+    let f2 = section(&md, "**F-2 Vertical concentration.**", "**F-3");
+    assert!(f2.contains("VCI 0.6677"), "{f2}");
+    let analysis = strata(tmp.path())
+        .args(["analyze", "fleet", "--explain", "--format", "json"])
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&analysis.stdout).unwrap();
+    let pooled = v["fleet"]["pooled"].as_array().unwrap();
+    assert_eq!(pooled.len(), 10);
+    for g in pooled {
+        let line = format!(
+            "{} {:.4}",
+            g["name"].as_str().unwrap(),
+            g["share"].as_f64().unwrap()
+        );
+        assert!(annex.contains(&line), "{line}");
+    }
+}

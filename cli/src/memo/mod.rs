@@ -267,6 +267,44 @@ fn load_answers(paths: &[PathBuf], device: Option<&str>, known: &[&str]) -> Resu
     Ok(set)
 }
 
+/// Add the workings (`--explain` lines: weights and their renormalisation,
+/// every share, H, H_min, VCI, N_eff, the fleet's pooled shares) to the
+/// analysis the memo reports, from a second run of the same analysis with
+/// workings on; a figure that differs between the two runs is a defect.
+fn with_workings(fleet: &Fleet, analysis: &mut crate::analyze::FleetAnalysis) -> Result<()> {
+    let explained = crate::analyze::analyze(
+        fleet,
+        &crate::analyze::AnalyzeOptions {
+            explain: true,
+            ..Default::default()
+        },
+    )?;
+    let mismatch = || {
+        Error::internal(
+            "the memo's workings do not match its figures",
+            "the analysis with workings gave other figures",
+        )
+    };
+    if explained.devices.len() != analysis.devices.len() {
+        return Err(mismatch());
+    }
+    for (d, e) in analysis.devices.iter_mut().zip(explained.devices) {
+        let mut c = e.concentration;
+        let lines = std::mem::take(&mut c.explain);
+        if d.id != e.id || c != d.concentration {
+            return Err(mismatch());
+        }
+        d.concentration.explain = lines;
+    }
+    let mut f = explained.fleet;
+    let lines = std::mem::take(&mut f.explain);
+    if f != analysis.fleet {
+        return Err(mismatch());
+    }
+    analysis.fleet.explain = lines;
+    Ok(())
+}
+
 /// Build the template context: one device, or the whole fleet for
 /// [`MemoKind::Fleet`]. Also returns the per-device contexts for `--final`.
 fn build(
@@ -275,7 +313,8 @@ fn build(
     opts: &MemoOptions,
 ) -> Result<(Value, Vec<context::DeviceContext>, AnswerSet)> {
     let fleet = Fleet::open(root)?;
-    let r = report::report(&fleet.root, opts.date, opts.now)?;
+    let mut r = report::report(&fleet.root, opts.date, opts.now)?;
+    with_workings(&fleet, &mut r.analysis)?;
     let known: Vec<&str> = r.analysis.devices.iter().map(|d| d.id.as_str()).collect();
     let answers = load_answers(&opts.answers, device, &known)?;
     let mut contexts = Vec::new();
