@@ -97,6 +97,11 @@ pub struct MemoOptions {
 /// The built-in templates, by name.
 pub const TEMPLATES: &[(&str, &str)] = &[
     ("base.html", include_str!("../../../templates/base.html")),
+    ("macros.md", include_str!("../../../templates/macros.md")),
+    (
+        "macros.html",
+        include_str!("../../../templates/macros.html"),
+    ),
     ("dpia.md", include_str!("../../../templates/dpia.md")),
     ("dpia.html", include_str!("../../../templates/dpia.html")),
     (
