@@ -37,7 +37,7 @@ for want in "strata report: 5 devices, 310 units" "Devices by layer" "Vendor gro
     grep -q "$want" "$out/page1.txt" || fail "page 1 has no selectable \"$want\""
 done
 # The matrix fits A4: its header row, last column included, is on page 1.
-grep -Eq 'device +units +silicon +os +model +vehicle +services +TOP +attestation +restricted +DPIA +gate' \
+grep -Eq 'device +units +silicon +os +model +vehicle +services +TOP +attestation +restricted +DPIA +gate +decision' \
     "$out/page1.txt" || fail "the matrix header is cut or wrapped on page 1"
 for device in laptop mixed-phone pixel-9-pro xiaomi-15s-pro-cn xiaomi-su7; do
     grep -q "$device" "$out/all.txt" || fail "no selectable text for $device"

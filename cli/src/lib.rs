@@ -18,6 +18,7 @@ pub mod canon;
 pub mod cdxa;
 pub mod check;
 pub mod clock;
+pub mod decision;
 pub mod diag;
 pub mod digest;
 pub mod escape;
@@ -75,5 +76,6 @@ pub const LAYERS: &[(&str, &[&str])] = &[
     ("reviews", &["review"]),
     ("gate", &["gate"]),
     ("declarations", &["attest"]),
+    ("decision", &["decision"]),
     ("documents", &["report", "memo", "outputs"]),
 ];

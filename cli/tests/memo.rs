@@ -33,22 +33,49 @@ fn dpia_draft_for_the_xiaomi_phone() {
 fn final_dpia_with_answers() {
     let tmp = repo_like();
     let answers = repo().join("examples/answers/xiaomi-15s-pro-cn.yaml");
-    let text = ok_text(
+    let a = answers.to_str().unwrap();
+    // A final memo is a file bound to its inputs by a sidecar.
+    let out = memo(
+        tmp.path(),
+        &["dpia", "xiaomi-15s-pro-cn", "--final", "--answers", a],
+    );
+    assert_eq!(out.status.code(), Some(2), "--final needs -o");
+    let out = memo(
         tmp.path(),
         &[
             "dpia",
             "xiaomi-15s-pro-cn",
             "--final",
             "--answers",
-            answers.to_str().unwrap(),
+            a,
+            "-o",
+            "dpia.md",
         ],
     );
-    // Values are Markdown-escaped: `_` is written `\_`.
+    assert_eq!(out.status.code(), Some(0), "{}", render(&out, tmp.path()));
+    assert!(out.stdout.is_empty());
+    let bytes = std::fs::read(tmp.path().join("dpia.md")).unwrap();
+    let text = String::from_utf8(bytes.clone()).unwrap();
     assert!(text.contains("**NOT\\_REQUIRED**: no residual risk is high after the measures."));
     assert!(
         !text.contains("To be answered"),
         "a final DPIA has no open section"
     );
+    assert!(!text.to_lowercase().contains("draft"), "no draft marking");
+    assert!(text.contains("version 1.0"));
+    let sidecar: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(tmp.path().join("dpia.md.binding.json")).unwrap())
+            .unwrap();
+    use sha2::Digest as _;
+    let hex = |b: &[u8]| format!("sha256:{}", hex::encode(sha2::Sha256::digest(b)));
+    assert_eq!(sidecar["rendered"]["path"], "dpia.md");
+    assert_eq!(sidecar["rendered"]["sha256"], hex(&bytes));
+    assert_eq!(
+        sidecar["answers"][0]["sha256"],
+        hex(&std::fs::read(&answers).unwrap())
+    );
+    assert_eq!(sidecar["document-version"], "1.0");
+    assert_eq!(sidecar["kind"], "dpia");
     insta::assert_snapshot!(text);
 }
 
@@ -83,22 +110,75 @@ fn final_refuses_while_sections_are_empty() {
 }
 
 #[test]
+fn final_refuses_an_incomplete_answers_file_naming_each_gap() {
+    let tmp = repo_like();
+    let example =
+        std::fs::read_to_string(repo().join("examples/answers/xiaomi-15s-pro-cn.yaml")).unwrap();
+    // The security purpose keeps its Art. 6(1)(f) basis but loses its
+    // legitimate-interest test and its Art. 88 reference; the DPO's advice
+    // is overruled without reasons; the processors are not stated.
+    let lia = example
+        .find("    legitimate-interest:\n      interest: Keep")
+        .unwrap();
+    let end = lia + example[lia..].find("    employee-data: true\n").unwrap();
+    let mut broken = format!("{}{}", &example[..lia], &example[end..]);
+    for (from, to) in [
+        (
+            "    employment-law: Art. 88 GDPR with the works agreement on mobile device management of 2026-10-02.\n",
+            "",
+        ),
+        ("dpo-advice-accepted: true", "dpo-advice-accepted: false"),
+    ] {
+        assert!(broken.contains(from), "{from}");
+        broken = broken.replacen(from, to, 1);
+    }
+    let p = broken.find("processors:\n").unwrap();
+    let q = p + broken[p..].find("views-sought:").unwrap();
+    broken.replace_range(p..q, "");
+    std::fs::write(tmp.path().join("incomplete.yaml"), &broken).unwrap();
+    let out = memo(
+        tmp.path(),
+        &[
+            "dpia",
+            "xiaomi-15s-pro-cn",
+            "--final",
+            "--answers",
+            "incomplete.yaml",
+            "-o",
+            "dpia.md",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(!tmp.path().join("dpia.md").exists(), "nothing written");
+    assert!(!tmp.path().join("dpia.md.binding.json").exists());
+    let err = String::from_utf8_lossy(&out.stderr);
+    for ptr in [
+        "/lawful-bases/1/legitimate-interest",
+        "/lawful-bases/1/employment-law",
+        "/processors",
+        "/dpo-advice-overruled-reason",
+    ] {
+        assert!(
+            err.contains(&format!("answer `{}`", &ptr[1..])),
+            "{ptr}: {err}"
+        );
+    }
+    assert_eq!(err.matches("error[memo-section-empty]").count(), 4, "{err}");
+    insta::assert_snapshot!(render(&out, tmp.path()));
+}
+
+#[test]
 fn a_residual_high_risk_escalates_instead_of_approving() {
     let tmp = repo_like();
     let answers = tmp.path().join("answers.yaml");
     std::fs::write(
         &answers,
-        "version: 1\nrisks:\n  R-7: {residual-severity: 4, residual-likelihood: 3}\n",
+        "version: 1\nrisks:\n  R-1: {residual-severity: 4, residual-likelihood: 3}\n",
     )
     .unwrap();
     let text = ok_text(
         tmp.path(),
-        &[
-            "procurement",
-            "xiaomi-15s-pro-cn",
-            "--answers",
-            "answers.yaml",
-        ],
+        &["procurement", "laptop", "--answers", "answers.yaml"],
     );
     assert!(text.contains("## 1. Recommendation: ESCALATE"), "{text}");
     assert!(
@@ -201,4 +281,342 @@ fn bad_inputs_exit_2() {
     .unwrap();
     let out = memo(tmp.path(), &["dpia", "laptop", "--answers", "b.yaml"]);
     assert_eq!(out.status.code(), Some(2));
+}
+
+/// The text between the first `from` and the next `to`.
+fn section<'a>(text: &'a str, from: &str, to: &str) -> &'a str {
+    let start = text.find(from).unwrap_or_else(|| panic!("no {from:?}"));
+    let end = text[start..].find(to).map_or(text.len(), |n| start + n);
+    &text[start..end]
+}
+
+/// Answers giving every risk of `device` the residual score `s`/`l`.
+fn residual_answers(dir: &std::path::Path, device: &str, s: u8, l: u8) -> String {
+    let mut y = format!("version: 1\ndevice: {device}\nrisks:\n");
+    for n in 1..=8 {
+        y.push_str(&format!(
+            "  R-{n}: {{residual-severity: {s}, residual-likelihood: {l}}}\n"
+        ));
+    }
+    let name = format!("answers-{device}-{s}{l}.yaml");
+    std::fs::write(dir.join(&name), y).unwrap();
+    name
+}
+
+#[test]
+fn each_decision_path_in_each_format() {
+    // `tmp`: the example fleet with the SU7's DPIA on record; `other`: the
+    // example fleet with the mixed phone's attestation tampered with.
+    let tmp = repo_like();
+    let list = tmp.path().join("fleet/approved-devices.yaml");
+    let text = std::fs::read_to_string(&list).unwrap();
+    std::fs::write(
+        &list,
+        text.replace(
+            "    criticality: 2\n",
+            "    criticality: 2\n    dpia: DP-2026-118 (in progress)\n",
+        )
+        .replace(
+            "    stack: stacks/mixed-phone.yaml\n",
+            "    stack: stacks/mixed-phone.yaml\n    dpia: DPIA-2026-002 (not required, reasoning recorded)\n",
+        ),
+    )
+    .unwrap();
+    let other = repo_like();
+    let tampered = other.path().join("attestations/mixed-phone/bom.cdx.json");
+    let text = std::fs::read_to_string(&tampered).unwrap();
+    std::fs::write(&tampered, text.replacen("\"version\"", "\"version\" ", 1)).unwrap();
+    let (t, o) = (tmp.path(), other.path());
+    let escalate = residual_answers(t, "laptop", 4, 3);
+    let conditions = residual_answers(t, "laptop", 1, 1);
+    let approve = residual_answers(t, "mixed-phone", 1, 1);
+    let cases: [(&str, &std::path::Path, &str, Option<&str>, &str); 8] = [
+        (
+            "reject_recorded_rejection",
+            t,
+            "xiaomi-15s-pro-cn",
+            None,
+            "REJECT",
+        ),
+        ("reject_failed_evidence", t, "pixel-9-pro", None, "REJECT"),
+        ("reject_signature", o, "mixed-phone", None, "REJECT"),
+        (
+            "escalate_residual_high",
+            t,
+            "laptop",
+            Some(&escalate),
+            "ESCALATE",
+        ),
+        ("defer_no_dpia", o, "xiaomi-su7", None, "DEFER"),
+        ("defer_art36_undetermined", t, "xiaomi-su7", None, "DEFER"),
+        (
+            "approve_with_conditions",
+            t,
+            "laptop",
+            Some(&conditions),
+            "APPROVE WITH CONDITIONS",
+        ),
+        ("approve", t, "mixed-phone", Some(&approve), "APPROVE"),
+    ];
+    for (name, dir, id, answers, want) in cases {
+        let mut args = vec!["procurement", id];
+        if let Some(a) = answers {
+            args.extend(["--answers", a]);
+        }
+        let md = ok_text(dir, &args);
+        let rec = section(&md, "## 1. Recommendation", "## 2. Scope");
+        assert!(
+            rec.starts_with(&format!("## 1. Recommendation: {want}\n")),
+            "{name}: {rec}"
+        );
+        insta::assert_snapshot!(format!("decision_{name}_md"), rec);
+        args.extend(["--format", "html"]);
+        let html = ok_text(dir, &args);
+        let rec = section(&html, "<h2>1. Recommendation</h2>", "<h2>2. Scope</h2>");
+        assert!(rec.contains(&format!(">{want}</div>")), "{name}: {rec}");
+        insta::assert_snapshot!(format!("decision_{name}_html"), rec);
+        // The DPIA's conclusion is the same decision.
+        args[0] = "dpia";
+        let html = ok_text(dir, &args);
+        assert!(
+            html.contains(&format!("<strong>Conclusion: {want}.</strong>")),
+            "{name}"
+        );
+        args.truncate(args.len() - 2);
+        let md = ok_text(dir, &args);
+        let concl = section(&md, "**Conclusion:", "## 7.");
+        assert!(
+            concl.starts_with(&format!("**Conclusion: {want}.**")),
+            "{name}"
+        );
+        insta::assert_snapshot!(format!("decision_{name}_dpia_md"), concl);
+    }
+}
+
+#[test]
+fn a_rejection_is_cited_and_failed_checks_are_not_smoothed() {
+    let tmp = repo_like();
+    // The DPO's review of the current digest repeats the note of the one it
+    // re-recorded: the agent's cloud features are disabled by policy.
+    let reviews = tmp.path().join("attestations/reviews.yaml");
+    let text = std::fs::read_to_string(&reviews).unwrap();
+    let at = text.find("- device: xiaomi-15s-pro-cn\n").unwrap();
+    let (head, tail) = text.split_at(at);
+    assert!(tail[..200].contains("criteria: [dpo-approved]"), "{tail}");
+    let tail = tail.replacen(
+        "note: >-\n      Re-recorded",
+        "note: >-\n      Per DPIA-2026-007: BYOD in China only, miclaw cloud features disabled by\n      policy. Re-recorded",
+        1,
+    );
+    std::fs::write(&reviews, format!("{head}{tail}")).unwrap();
+    let md = ok_text(tmp.path(), &["procurement", "xiaomi-15s-pro-cn"]);
+    let f1 = section(&md, "**F-1 Verification.**", "**F-2");
+    assert!(
+        f1.contains("**Rejected** for procurement-approved by Procurement Office"),
+        "{f1}"
+    );
+    // The rejection carries its own citation into the evidence register.
+    let rejected = &f1[f1.find("**Rejected**").unwrap()..];
+    let cited = &rejected[..rejected.find(']').unwrap() + 1];
+    let id = &cited[cited.rfind("[E-").unwrap() + 1..cited.len() - 1];
+    let row = md
+        .lines()
+        .find(|l| l.starts_with(&format!("| {id} | review |")))
+        .unwrap_or_else(|| panic!("{id} not in the register"));
+    assert!(row.contains("| reject procurement-approved"), "{row}");
+    // A device whose evidence FAILED verification is not called verified.
+    let pixel = ok_text(tmp.path(), &["procurement", "pixel-9-pro"]);
+    let f1 = section(&pixel, "**F-1 Verification.**", "**F-2");
+    assert!(
+        !f1.contains("signed (verified)")
+            && f1.contains("signature verified, but 2 of 5 evidence items FAILED verification"),
+        "{f1}"
+    );
+    // The DPO's note says the agent's cloud features are disabled; the stack
+    // says the agent cannot be disabled.
+    let rec = section(&md, "## 1. Recommendation", "## 2. Scope");
+    assert!(
+        // Values are Markdown-escaped: a backtick is written `\``.
+        rec.contains(r"On whether agent \`miclaw\` can be disabled:")
+            && rec.contains("disabled by policy")
+            && rec.contains(r"\`can-disable: false\`"),
+        "{rec}"
+    );
+}
+
+#[test]
+fn fleet_memo_applies_answers_to_their_device_only() {
+    let tmp = repo_like();
+    let xiaomi = repo().join("examples/answers/xiaomi-15s-pro-cn.yaml");
+    let fleet_own = tmp.path().join("fleet-answers.yaml");
+    std::fs::write(
+        &fleet_own,
+        "version: 1\ndocument: {reference: PROC-2026-200}\nresidual-acceptance: The CIO\n",
+    )
+    .unwrap();
+    let text = ok_text(
+        tmp.path(),
+        &[
+            "procurement",
+            "--all",
+            "--answers",
+            xiaomi.to_str().unwrap(),
+            "--answers",
+            "fleet-answers.yaml",
+        ],
+    );
+    let condition = "Re-screen the vendor against every list on each new snapshot";
+    assert_eq!(text.matches(condition).count(), 1, "{text}");
+    let own = section(&text, "(`xiaomi-15s-pro-cn`): ", "### ");
+    assert!(own.contains(condition), "{own}");
+
+    // A device's answers in a file that names no device are refused.
+    let out = memo(
+        tmp.path(),
+        &["procurement", "--all", "--answers", "bad.yaml"],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    std::fs::write(
+        tmp.path().join("bad.yaml"),
+        "version: 1\nconditions:\n  - text: Something\n",
+    )
+    .unwrap();
+    let out = memo(
+        tmp.path(),
+        &["procurement", "--all", "--answers", "bad.yaml"],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("bad.yaml:") && err.contains("names no `device`"),
+        "{err}"
+    );
+    // Two files for one device are refused.
+    let x = xiaomi.to_str().unwrap();
+    let out = memo(
+        tmp.path(),
+        &["procurement", "--all", "--answers", x, "--answers", x],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("a second answers file"));
+    // A device memo takes one answers file.
+    let out = memo(
+        tmp.path(),
+        &["dpia", "laptop", "--answers", x, "--answers", x],
+    );
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn report_and_memos_give_each_device_the_same_decision() {
+    let tmp = repo_like();
+    let out = strata(tmp.path())
+        .args(["report", "fleet", "--now", "2026-11-26", "--format", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", render(&out, tmp.path()));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let fleet = ok_text(tmp.path(), &["procurement", "--all"]);
+    let mut seen = Vec::new();
+    for d in report["devices"].as_array().unwrap() {
+        let (id, decision) = (d["id"].as_str().unwrap(), d["decision"].as_str().unwrap());
+        seen.push((id.to_string(), decision.to_string()));
+        let md = ok_text(tmp.path(), &["procurement", id]);
+        assert!(
+            md.contains(&format!("## 1. Recommendation: {decision}\n")),
+            "{id}: report says {decision}"
+        );
+        let dpia = ok_text(tmp.path(), &["dpia", id]);
+        assert!(
+            dpia.contains(&format!("**Conclusion: {decision}.**")),
+            "{id}"
+        );
+        assert!(
+            fleet.contains(&format!("(`{id}`): {decision}\n")),
+            "{id} in the fleet memo"
+        );
+    }
+    // The example fleet: the SU7 (no DPIA) defers; the Xiaomi phone, with
+    // the procurement office's recorded rejection, does not approve.
+    assert!(
+        seen.contains(&("xiaomi-su7".into(), "DEFER".into())),
+        "{seen:?}"
+    );
+    assert!(
+        seen.contains(&("xiaomi-15s-pro-cn".into(), "REJECT".into())),
+        "{seen:?}"
+    );
+}
+
+#[test]
+fn each_document_signs_with_its_own_roles() {
+    let tmp = repo_like();
+    let answers = repo().join("examples/answers/xiaomi-15s-pro-cn.yaml");
+    let a = answers.to_str().unwrap();
+    let args = |kind| {
+        [
+            kind,
+            "xiaomi-15s-pro-cn",
+            "--final",
+            "--answers",
+            a,
+            "-o",
+            "out.md",
+        ]
+    };
+    let out = memo(tmp.path(), &args("procurement"));
+    assert_eq!(out.status.code(), Some(0), "{}", render(&out, tmp.path()));
+    let text = std::fs::read_to_string(tmp.path().join("out.md")).unwrap();
+    let signoff = section(&text, "## 10. Sign-off", "## Annex");
+    assert!(
+        signoff.contains("| Legal | Head of Legal | 2026-10-16 |"),
+        "{signoff}"
+    );
+    assert!(!signoff.contains("Measures approved by"), "{signoff}");
+    let out = memo(tmp.path(), &args("dpia"));
+    assert_eq!(out.status.code(), Some(0), "{}", render(&out, tmp.path()));
+    let text = std::fs::read_to_string(tmp.path().join("out.md")).unwrap();
+    let signoff = section(&text, "| Role | Name | Date |", "This DPIA is kept");
+    assert!(signoff.contains("| Measures approved by | Head of IT workplace services |"));
+    assert!(!signoff.contains("Procurement lead"), "{signoff}");
+}
+
+#[test]
+fn the_workings_annex_recomputes_the_memo_figures() {
+    let tmp = repo_like();
+    let md = ok_text(tmp.path(), &["procurement", "xiaomi-su7"]);
+    let annex = section(&md, "## Annex B. Workings", "\u{0}");
+    // The weights and their renormalisation, H_min, VCI and N_eff with
+    // numbers, criticality weights, every pooled share, weighted and
+    // unweighted single-vendor shares.
+    for needle in [
+        "w\\_vehicle = 0.15 / 1 = 0.1500",
+        "| H\\_min | H\\_min = Σ\\_(l,k) (w\\_l · f\\_{l,k})² |",
+        "VCI = (0.7338 − 0.1988) / (1 − 0.1988) = 0.6677",
+        "N\\_eff = 1 / 0.7338 = 1.3629",
+        "xiaomi-su7 20×2 = 40; Σ = 330",
+        "NVIDIA Corporation 0.0091.",
+        "of the fleet weighted by units × criticality;",
+        "of units, unweighted.",
+    ] {
+        assert!(annex.contains(needle), "{needle} in {annex}");
+    }
+    // The figures the memo states are those the workings end in.
+    let f2 = section(&md, "**F-2 Vertical concentration.**", "**F-3");
+    assert!(f2.contains("VCI 0.6677"), "{f2}");
+    let analysis = strata(tmp.path())
+        .args(["analyze", "fleet", "--explain", "--format", "json"])
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&analysis.stdout).unwrap();
+    let pooled = v["fleet"]["pooled"].as_array().unwrap();
+    assert_eq!(pooled.len(), 10);
+    for g in pooled {
+        let line = format!(
+            "{} {:.4}",
+            g["name"].as_str().unwrap(),
+            g["share"].as_f64().unwrap()
+        );
+        assert!(annex.contains(&line), "{line}");
+    }
 }

@@ -5,16 +5,12 @@
 //! `templates/CONTEXT.md` documents each key; `strata memo --dump-context`
 //! prints the context as JSON.
 
-use std::path::Path;
-
 use serde::Serialize;
 use serde_json::{Value, json};
 
-use super::recommend::{self, Recommendation};
-use super::risks::{self, Art36, Risk};
 use crate::analyze::{DeviceAnalysis, FleetAnalysis};
-use crate::diag::Result;
-use crate::digest::Digest;
+use crate::decision::risks::{self, Art36, Risk};
+use crate::decision::{self, Inputs, Recommendation};
 use crate::model::{Answers, Fact, Stack};
 use crate::report::DeviceReport;
 
@@ -58,59 +54,13 @@ fn fact_entry(layer: &str, f: &Fact) -> (String, String, String) {
     (format!("{layer}: {}", f.claim), detail, status)
 }
 
-/// Evidence components (`strata:evidence:*`) of the attestation BOM.
-fn bom_evidence(bom: &Value) -> Vec<(String, String, String)> {
-    let mut out = Vec::new();
-    for layer in bom["components"].as_array().into_iter().flatten() {
-        let layer_name = layer["bom-ref"]
-            .as_str()
-            .unwrap_or_default()
-            .trim_start_matches("layer:")
-            .to_string();
-        for c in layer["components"].as_array().into_iter().flatten() {
-            let Some(hash) = c["hashes"][0]["content"].as_str() else {
-                continue;
-            };
-            let prop = |name: &str| {
-                c["properties"]
-                    .as_array()
-                    .into_iter()
-                    .flatten()
-                    .find(|p| p["name"] == name)
-                    .and_then(|p| p["value"].as_str())
-            };
-            let kind = prop("strata:evidence:kind").unwrap_or("file");
-            let status = match prop("strata:evidence:verification") {
-                Some("passed") => {
-                    "digest recorded in the attestation; verification passed".to_string()
-                }
-                Some("failed") => {
-                    "digest recorded in the attestation; verification FAILED".to_string()
-                }
-                Some(v) => format!("digest recorded in the attestation; verification {v}"),
-                None => "digest recorded in the attestation".to_string(),
-            };
-            out.push((
-                format!(
-                    "{layer_name}: {} ({kind})",
-                    c["name"].as_str().unwrap_or_default()
-                ),
-                format!("sha256:{hash}"),
-                status,
-            ));
-        }
-    }
-    out
-}
-
 /// Build the evidence register for one device. A reviews file that exists
 /// but does not load is an error, as it is for the gate.
 pub fn evidence_register(
     stack: &Stack,
     report: &DeviceReport,
     analysis: &FleetAnalysis,
-    list_dir: &Path,
-) -> Result<Vec<EvidenceEntry>> {
+) -> Vec<EvidenceEntry> {
     let mut rows: Vec<(&'static str, String, String, String)> = Vec::new();
     let mut keys: Vec<String> = vec!["attestation".into()];
     rows.push((
@@ -131,37 +81,24 @@ pub fn evidence_register(
             .unwrap_or_else(|| "no file".into()),
         report.attestation.status.to_string(),
     ));
-    if let Some(rel) = &report.attestation.path {
-        let bom = crate::fsutil::read_bounded(&list_dir.join(rel), crate::validate::MAX_BOM_BYTES)
-            .ok()
-            .and_then(|b| serde_json::from_slice::<Value>(&b).ok());
-        if let Some(bom) = bom {
-            for (t, d, s) in bom_evidence(&bom) {
-                keys.push(format!("evidence:{}", keys.len()));
-                rows.push(("evidence-file", t, d, s));
-            }
-        }
+    for e in &report.evidence {
+        keys.push(format!("evidence:{}", keys.len()));
+        let status = match e.verification.as_deref() {
+            Some("passed") => "digest recorded in the attestation; verification passed".to_string(),
+            Some("failed") => "digest recorded in the attestation; verification FAILED".to_string(),
+            Some(v) => format!("digest recorded in the attestation; verification {v}"),
+            None => "digest recorded in the attestation".to_string(),
+        };
+        rows.push((
+            "evidence-file",
+            format!("{}: {} ({})", e.layer, e.name, e.kind),
+            format!("sha256:{}", e.sha256),
+            status,
+        ));
     }
-    // Reviews bound to the attestation's current digest
-    // (attestations/reviews.yaml); `cite.review` points at the first.
-    let digest = report
-        .attestation
-        .sha256
-        .as_ref()
-        .and_then(|d| Digest::parse(&format!("{}{d}", crate::digest::PREFIX)).ok());
-    let file = match &report.attestation.path {
-        Some(rel) => {
-            crate::review::load_reviews(&crate::layout::reviews_path_for(&list_dir.join(rel)))?
-        }
-        None => None,
-    };
-    let reviews: Vec<crate::model::Review> = file
-        .map(|l| l.value.reviews)
-        .unwrap_or_default()
-        .into_iter()
-        .filter(|r| r.device == report.id && Some(r.digest) == digest)
-        .collect();
-    if reviews.is_empty() {
+    // Reviews bound to the attestation's current digest; `cite.review`
+    // points at the first, `cite["review:N"]` at the others.
+    if report.reviews.is_empty() {
         keys.push("review".into());
         rows.push((
             "review",
@@ -170,7 +107,7 @@ pub fn evidence_register(
             "not reviewed".into(),
         ));
     }
-    for (i, r) in reviews.iter().enumerate() {
+    for (i, r) in report.reviews.iter().enumerate() {
         keys.push(if i == 0 {
             "review".into()
         } else {
@@ -222,8 +159,7 @@ pub fn evidence_register(
             }
         }
     }
-    Ok(rows
-        .into_iter()
+    rows.into_iter()
         .zip(keys)
         .enumerate()
         .map(|(i, ((kind, title, detail, status), key))| EvidenceEntry {
@@ -234,7 +170,7 @@ pub fn evidence_register(
             status,
             key,
         })
-        .collect())
+        .collect()
 }
 
 /// Escape for the SVG (XML): the HTML escaper, which also shows hidden
@@ -337,6 +273,9 @@ pub struct DeviceContext {
     pub device: DeviceAnalysis,
     /// Attestation status, recorded DPIA, gate findings.
     pub status: DeviceReport,
+    /// The attestation's status as findings state it: never "verified"
+    /// while an evidence check FAILED ([`decision::verification_summary`]).
+    pub verification: String,
     /// The stack manifest as written.
     pub stack: Stack,
     /// The risk register.
@@ -396,12 +335,20 @@ pub fn to_value(ctx: &DeviceContext, common: &Value) -> crate::diag::Result<Valu
     Ok(v)
 }
 
-/// Keys shared by every memo: tool, date, disclaimer, answers, lists.
-pub fn common(analysis: &FleetAnalysis, answers: &Answers, date: &str) -> Value {
+/// The sentence every draft carries.
+pub const DRAFT_DISCLAIMER: &str = "Tool-generated draft: decision support, not legal advice. Every figure can be recomputed from the annexed evidence; the DPO, procurement and counsel decide.";
+
+/// The sentence a final memo carries.
+pub const FINAL_DISCLAIMER: &str = "Decision support, not legal advice. Every figure can be recomputed from the annexed evidence; the people who sign below decide and are accountable for the decision.";
+
+/// Keys shared by every memo: tool, date, disclaimer, answers, lists, and
+/// `final` (no draft marking).
+pub fn common(analysis: &FleetAnalysis, answers: &Answers, date: &str, final_: bool) -> Value {
     json!({
         "tool": {"name": "strata", "version": env!("CARGO_PKG_VERSION")},
         "date": date,
-        "disclaimer": "Tool-generated draft: decision support, not legal advice. Every figure can be recomputed from the annexed evidence; the DPO, procurement and counsel decide.",
+        "final": final_,
+        "disclaimer": if final_ { FINAL_DISCLAIMER } else { DRAFT_DISCLAIMER },
         "answers": answers,
         "lists": analysis.lists,
         "method": analysis.method,
@@ -417,12 +364,21 @@ pub fn device_context(
     status: &DeviceReport,
     analysis: &FleetAnalysis,
     answers: &Answers,
-    list_dir: &Path,
-) -> Result<DeviceContext> {
-    let risks = risks::register(&stack, device, answers);
-    let art36 = risks::art36(&risks);
-    let recommendation = recommend::recommend(&stack, device, status, &risks, &art36, answers);
-    let evidence = evidence_register(&stack, status, analysis, list_dir)?;
+) -> DeviceContext {
+    let assessed = decision::assess(&Inputs {
+        stack: &stack,
+        device,
+        answers,
+        attestation: status.attestation.status,
+        evidence: &status.evidence,
+        reviews: &status.reviews,
+        gate: &status.gate,
+        dpia_recorded: status.dpia_recorded.as_deref(),
+    });
+    let mut status = status.clone();
+    status.decision = assessed.recommendation.decision;
+    status.reason = assessed.recommendation.reason.clone();
+    let evidence = evidence_register(&stack, &status, analysis);
     let cite = evidence
         .iter()
         .map(|e| (e.key.clone(), e.id.clone()))
@@ -436,19 +392,20 @@ pub fn device_context(
             history.push(h.clone());
         }
     }
-    Ok(DeviceContext {
+    DeviceContext {
         history,
         cite,
         notes: regulatory_notes(&stack, device),
         chart_svg: stack_chart(device),
         device: device.clone(),
-        status: status.clone(),
+        verification: decision::verification_summary(status.attestation.status, &status.evidence),
+        status,
         stack,
-        risks,
-        art36,
-        recommendation,
+        risks: assessed.risks,
+        art36: assessed.art36,
+        recommendation: assessed.recommendation,
         evidence,
-    })
+    }
 }
 
 #[cfg(test)]

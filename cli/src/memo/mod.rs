@@ -16,9 +16,11 @@
 //! and line.
 
 pub mod context;
-pub mod recommend;
-pub mod risks;
+pub mod finalcheck;
 
+use finalcheck::missing_sections;
+
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use minijinja::{Environment, UndefinedBehavior};
@@ -78,8 +80,12 @@ pub struct MemoOptions {
     pub format: MemoFormat,
     /// Directory whose files override the built-in templates by name.
     pub template_dir: Option<PathBuf>,
-    /// The answers file.
-    pub answers: Option<PathBuf>,
+    /// The answers files. A device memo takes at most one (for its
+    /// device). The fleet memo takes one per device (each naming its
+    /// `device`; it applies to that device only) and at most one without a
+    /// `device` for the fleet memo's own document control, options,
+    /// residual-risk acceptance and sign-off.
+    pub answers: Vec<PathBuf>,
     /// Refuse to render while a required section is unanswered.
     pub final_: bool,
     /// The memo's date (also judges policy exceptions).
@@ -91,6 +97,11 @@ pub struct MemoOptions {
 /// The built-in templates, by name.
 pub const TEMPLATES: &[(&str, &str)] = &[
     ("base.html", include_str!("../../../templates/base.html")),
+    ("macros.md", include_str!("../../../templates/macros.md")),
+    (
+        "macros.html",
+        include_str!("../../../templates/macros.html"),
+    ),
     ("dpia.md", include_str!("../../../templates/dpia.md")),
     ("dpia.html", include_str!("../../../templates/dpia.html")),
     (
@@ -105,118 +116,198 @@ pub const TEMPLATES: &[(&str, &str)] = &[
     ("fleet.html", include_str!("../../../templates/fleet.html")),
 ];
 
+/// Largest answers file hashed into a final memo's sidecar.
+const ANSWERS_LIMIT: u64 = 16 << 20;
+
 /// The result of rendering: the text, or what is missing for `--final`.
 #[derive(Debug, Clone)]
 pub enum Rendered {
-    /// The memo.
+    /// The memo (a draft).
     Text(String),
+    /// A final memo and its document version; write [`binding`] beside it.
+    Final {
+        /// The memo.
+        text: String,
+        /// The document's version from the answers.
+        version: String,
+    },
     /// `--final` refused: the unanswered required sections.
     Incomplete(Vec<Diagnostic>),
 }
 
-fn load_answers(path: Option<&Path>, device: Option<&str>) -> Result<Answers> {
-    let Some(path) = path else {
-        return Ok(Answers {
-            version: 1,
-            ..Answers::default()
-        });
-    };
-    let loaded = model::load::<Answers>(path, FileKind::Answers)?;
-    if let (Some(want), Some(got)) = (device, loaded.value.device.as_deref())
-        && want != got
-    {
-        return Err(Error::invalid(
-            loaded.diag_at(
-                Diagnostic::error(
-                    Code::AnswersDeviceMismatch,
-                    format!("the answers are for `{got}`, not `{want}`"),
-                )
-                .help("pass the answers file of this device"),
-                "/device",
-            ),
-        ));
+fn empty_answers() -> Answers {
+    Answers {
+        version: 1,
+        ..Answers::default()
     }
-    Ok(loaded.value)
 }
 
-/// Required answers for a final memo, as (answers key, what it is).
-fn missing_sections(
-    kind: MemoKind,
-    answers: &Answers,
-    ctx: &context::DeviceContext,
-) -> Vec<Diagnostic> {
-    let mut missing: Vec<(&str, String)> = Vec::new();
-    let empty = |o: &Option<String>| o.as_deref().is_none_or(|s| s.trim().is_empty());
-    if kind == MemoKind::Dpia {
-        if empty(&answers.purposes) {
-            missing.push((
-                "purposes",
-                "Art. 35(7)(a): purposes of the processing".into(),
-            ));
+/// The answers of a memo: the document's own, and each device's.
+#[derive(Debug, Default)]
+struct AnswerSet {
+    /// For the document (a device memo: its device's answers).
+    common: Answers,
+    /// Per device id.
+    devices: BTreeMap<String, Answers>,
+    /// Where the document's own answers came from, to locate what
+    /// `--final` finds missing.
+    common_file: Option<model::Loaded<()>>,
+}
+
+/// The file and source positions of a loaded answers file, without its value.
+fn located(l: &model::Loaded<Answers>) -> model::Loaded<()> {
+    model::Loaded {
+        value: (),
+        raw: l.raw.clone(),
+        spans: l.spans.clone(),
+        path: l.path.clone(),
+    }
+}
+
+impl AnswerSet {
+    fn for_device(&self, id: &str) -> Answers {
+        self.devices.get(id).cloned().unwrap_or_else(empty_answers)
+    }
+}
+
+fn load_answers(paths: &[PathBuf], device: Option<&str>, known: &[&str]) -> Result<AnswerSet> {
+    let mut set = AnswerSet {
+        common: empty_answers(),
+        devices: BTreeMap::new(),
+        common_file: None,
+    };
+    let mut common_from: Option<&Path> = None;
+    for path in paths {
+        let loaded = model::load::<Answers>(path, FileKind::Answers)?;
+        let named = loaded.value.device.clone();
+        if let Some(want) = device {
+            if let Some(got) = named.as_deref().filter(|got| *got != want) {
+                return Err(Error::invalid(
+                    loaded.diag_at(
+                        Diagnostic::error(
+                            Code::AnswersDeviceMismatch,
+                            format!("the answers are for `{got}`, not `{want}`"),
+                        )
+                        .help("pass the answers file of this device"),
+                        "/device",
+                    ),
+                ));
+            }
+            set.devices.insert(want.to_string(), loaded.value.clone());
+            set.common_file = Some(located(&loaded));
+            set.common = loaded.value;
+            continue;
         }
-        if empty(&answers.lawful_basis) {
-            missing.push(("lawful-basis", "lawful basis (Art. 6, Art. 9)".into()));
-        }
-        if empty(&answers.necessity) {
-            missing.push((
-                "necessity",
-                "Art. 35(7)(b): necessity and proportionality".into(),
-            ));
-        }
-        let no_measures: Vec<&str> = ctx
-            .risks
-            .iter()
-            .filter(|r| r.measures.is_empty())
-            .map(|r| r.id.as_str())
-            .collect();
-        if !no_measures.is_empty() {
-            missing.push((
-                "measures",
-                format!("Art. 35(7)(d): measures for {}", no_measures.join(", ")),
-            ));
-        }
-        let no_residual: Vec<&str> = ctx
-            .risks
-            .iter()
-            .filter(|r| r.residual_level.is_none())
-            .map(|r| r.id.as_str())
-            .collect();
-        if !no_residual.is_empty() {
-            missing.push((
-                "risks",
-                format!(
-                    "residual severity and likelihood of {}",
-                    no_residual.join(", ")
-                ),
-            ));
-        }
-        if empty(&answers.dpo_advice) {
-            missing.push(("dpo-advice", "Art. 35(2): the DPO's advice".into()));
-        }
-    } else {
-        if empty(&answers.residual_acceptance) {
-            missing.push((
-                "residual-acceptance",
-                "who accepts the residual risk".into(),
-            ));
+        match named {
+            Some(id) => {
+                if !known.contains(&id.as_str()) {
+                    let mut d = Diagnostic::error(
+                        Code::UnknownDevice,
+                        format!("the answers are for `{id}`, which is not in the fleet"),
+                    );
+                    d = match model::suggest(&id, known) {
+                        Some(s) => d.help(format!("did you mean `{s}`?")),
+                        None => d.help(format!("devices: {}", known.join(", "))),
+                    };
+                    return Err(Error::invalid(loaded.diag_at(d, "/device")));
+                }
+                if set.devices.contains_key(&id) {
+                    return Err(Error::invalid(
+                        loaded.diag_at(
+                            Diagnostic::error(
+                                Code::AnswersDeviceMismatch,
+                                format!("a second answers file for `{id}`"),
+                            )
+                            .help("pass one answers file per device"),
+                            "/device",
+                        ),
+                    ));
+                }
+                set.devices.insert(id, loaded.value);
+            }
+            None => {
+                let v = &loaded.value;
+                let per_device = [
+                    ("/risks", !v.risks.is_empty()),
+                    ("/extra-risks", !v.extra_risks.is_empty()),
+                    ("/measures", !v.measures.is_empty()),
+                    ("/conditions", !v.conditions.is_empty()),
+                ];
+                if let Some((ptr, _)) = per_device.iter().find(|(_, set)| *set) {
+                    return Err(Error::invalid(
+                        loaded.diag_at(
+                            Diagnostic::error(
+                                Code::AnswersDeviceMismatch,
+                                format!(
+                                    "`{}` is a device's answer, but this answers file names no `device`",
+                                    ptr.trim_start_matches('/')
+                                ),
+                            )
+                            .help("add `device: ID` so the answers apply to that device only; the fleet memo's own file holds document, options, residual-acceptance and sign-off"),
+                            ptr,
+                        ),
+                    ));
+                }
+                if let Some(first) = common_from {
+                    return Err(Error::invalid(
+                        loaded.diag_at(
+                            Diagnostic::error(
+                                Code::AnswersDeviceMismatch,
+                                format!(
+                                    "a second answers file without `device` (the first is {})",
+                                    first.display()
+                                ),
+                            )
+                            .help("the fleet memo takes one answers file of its own and one per device"),
+                            "",
+                        ),
+                    ));
+                }
+                common_from = Some(path);
+                set.common_file = Some(located(&loaded));
+                set.common = loaded.value;
+            }
         }
     }
-    if answers.sign_off.is_empty() {
-        missing.push(("sign-off", "sign-off".into()));
+    Ok(set)
+}
+
+/// Add the workings (`--explain` lines: weights and their renormalisation,
+/// every share, H, H_min, VCI, N_eff, the fleet's pooled shares) to the
+/// analysis the memo reports, from a second run of the same analysis with
+/// workings on; a figure that differs between the two runs is a defect.
+fn with_workings(fleet: &Fleet, analysis: &mut crate::analyze::FleetAnalysis) -> Result<()> {
+    let explained = crate::analyze::analyze(
+        fleet,
+        &crate::analyze::AnalyzeOptions {
+            explain: true,
+            ..Default::default()
+        },
+    )?;
+    let mismatch = || {
+        Error::internal(
+            "the memo's workings do not match its figures",
+            "the analysis with workings gave other figures",
+        )
+    };
+    if explained.devices.len() != analysis.devices.len() {
+        return Err(mismatch());
     }
-    missing
-        .into_iter()
-        .map(|(key, what)| {
-            Diagnostic::error(
-                Code::MemoSectionEmpty,
-                format!("required section is empty: {what}"),
-            )
-            .pointer(format!("/{key}"))
-            .help(format!(
-                "answer `{key}` in the answers file (`strata schema answers`)"
-            ))
-        })
-        .collect()
+    for (d, e) in analysis.devices.iter_mut().zip(explained.devices) {
+        let mut c = e.concentration;
+        let lines = std::mem::take(&mut c.explain);
+        if d.id != e.id || c != d.concentration {
+            return Err(mismatch());
+        }
+        d.concentration.explain = lines;
+    }
+    let mut f = explained.fleet;
+    let lines = std::mem::take(&mut f.explain);
+    if f != analysis.fleet {
+        return Err(mismatch());
+    }
+    analysis.fleet.explain = lines;
+    Ok(())
 }
 
 /// Build the template context: one device, or the whole fleet for
@@ -225,14 +316,12 @@ fn build(
     root: &Path,
     device: Option<&str>,
     opts: &MemoOptions,
-) -> Result<(Value, Vec<context::DeviceContext>, Answers)> {
+) -> Result<(Value, Vec<context::DeviceContext>, AnswerSet)> {
     let fleet = Fleet::open(root)?;
-    let r = report::report(&fleet.root, opts.date, opts.now)?;
-    let answers = load_answers(opts.answers.as_deref(), device)?;
-    let list_dir = crate::layout::approved_devices(&fleet.root)
-        .parent()
-        .map(Path::to_path_buf)
-        .unwrap_or_default();
+    let mut r = report::report(&fleet.root, opts.date, opts.now)?;
+    with_workings(&fleet, &mut r.analysis)?;
+    let known: Vec<&str> = r.analysis.devices.iter().map(|d| d.id.as_str()).collect();
+    let answers = load_answers(&opts.answers, device, &known)?;
     let mut contexts = Vec::new();
     for (d, status) in r.analysis.devices.iter().zip(&r.devices) {
         if device.is_some_and(|want| want != d.id) {
@@ -244,14 +333,12 @@ fn build(
             d,
             status,
             &r.analysis,
-            &answers,
-            &list_dir,
-        )?);
+            &answers.for_device(&d.id),
+        ));
     }
     if let Some(want) = device
         && contexts.is_empty()
     {
-        let known: Vec<&str> = r.analysis.devices.iter().map(|d| d.id.as_str()).collect();
         let mut d = Diagnostic::error(
             Code::UnknownDevice,
             format!("no device `{want}` in the fleet"),
@@ -262,8 +349,13 @@ fn build(
         };
         return Err(Error::invalid(d));
     }
-    let common = context::common(&r.analysis, &answers, &opts.date.to_string());
-    let value = match contexts.as_slice() {
+    let common = context::common(
+        &r.analysis,
+        &answers.common,
+        &opts.date.to_string(),
+        opts.final_,
+    );
+    let mut value = match contexts.as_slice() {
         [one] if opts.kind != MemoKind::Fleet => context::to_value(one, &common)?,
         many => {
             let mut v = common.clone();
@@ -277,6 +369,8 @@ fn build(
             v
         }
     };
+    value["sign_off"] = serde_json::to_value(finalcheck::sign_off(opts.kind, &answers.common))
+        .map_err(|e| Error::internal("cannot serialise the sign-off", e))?;
     Ok((value, contexts, answers))
 }
 
@@ -358,7 +452,7 @@ pub fn environment(dir: Option<&Path>) -> Result<Environment<'static>> {
         crate::table::count(n, &noun)
     });
     env.add_filter("scale", |n: u8| {
-        risks::SCALE
+        crate::decision::risks::SCALE
             .get(usize::from(n).saturating_sub(1))
             .copied()
             .unwrap_or("?")
@@ -382,11 +476,25 @@ pub fn environment(dir: Option<&Path>) -> Result<Environment<'static>> {
 pub fn render(root: &Path, device: Option<&str>, opts: &MemoOptions) -> Result<Rendered> {
     let (value, contexts, answers) = build(root, device, opts)?;
     if opts.final_ {
-        let missing: Vec<Diagnostic> = contexts
-            .iter()
-            .flat_map(|c| missing_sections(opts.kind, &answers, c))
-            .collect();
+        let missing: Vec<Diagnostic> = if opts.kind == MemoKind::Fleet {
+            missing_sections(opts.kind, &answers.common, None)
+        } else {
+            contexts
+                .iter()
+                .flat_map(|c| missing_sections(opts.kind, &answers.common, Some(c)))
+                .collect()
+        };
         if !missing.is_empty() {
+            let missing = match &answers.common_file {
+                Some(f) => missing
+                    .into_iter()
+                    .map(|d| {
+                        let ptr = d.pointer.clone().unwrap_or_default();
+                        f.diag_at(d, &ptr)
+                    })
+                    .collect(),
+                None => missing,
+            };
             return Ok(Rendered::Incomplete(missing));
         }
     }
@@ -398,5 +506,52 @@ pub fn render(root: &Path, device: Option<&str>, opts: &MemoOptions) -> Result<R
     let text = template
         .render(minijinja::value::Serde(&value))
         .map_err(|e| template_error(&e, opts.template_dir.as_deref()))?;
+    if opts.final_ {
+        let version = answers.common.document.version.clone().unwrap_or_default();
+        return Ok(Rendered::Final { text, version });
+    }
     Ok(Rendered::Text(text))
+}
+
+/// Where the sidecar of the final memo at `path` goes: `path` + `.binding.json`.
+pub fn sidecar_path(path: &Path) -> PathBuf {
+    let mut s = path.as_os_str().to_owned();
+    s.push(".binding.json");
+    PathBuf::from(s)
+}
+
+/// The sidecar that binds a final memo to its inputs: the SHA-256 of the
+/// rendered file and of each answers file, with what the memo is. Paths are
+/// written as given, so the same inputs give the same bytes.
+pub fn binding(
+    opts: &MemoOptions,
+    device: Option<&str>,
+    rendered_name: &str,
+    rendered: &[u8],
+    version: Option<&str>,
+) -> Result<String> {
+    let answers = opts
+        .answers
+        .iter()
+        .map(|p| {
+            Ok(json!({
+                "path": p.display().to_string(),
+                "sha256": crate::digest::Digest::of_file(p, ANSWERS_LIMIT)?.to_string(),
+            }))
+        })
+        .collect::<Result<Vec<Value>>>()?;
+    let v = json!({
+        "version": 1,
+        "kind": opts.kind.stem(),
+        "device": device,
+        "document-version": version,
+        "date": opts.date.to_string(),
+        "tool": format!("strata {}", env!("CARGO_PKG_VERSION")),
+        "rendered": {
+            "path": rendered_name,
+            "sha256": crate::digest::Digest::of(rendered).to_string(),
+        },
+        "answers": answers,
+    });
+    Ok(crate::diag::to_json_pretty(&v)? + "\n")
 }

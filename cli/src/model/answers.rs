@@ -47,6 +47,28 @@ pub struct Answers {
     /// Art. 35(9) consultation.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub consultation: Option<String>,
+    /// Controller, processor and other roles, with the reason.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub roles: Option<Roles>,
+    /// The lawful basis of each purpose.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub lawful_bases: Vec<LawfulBasis>,
+    /// Data inventory: category × recipient × location × retention.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub data_inventory: Vec<InventoryRow>,
+    /// Information to data subjects (Art. 13/14) and rights handling.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub transparency: Option<Transparency>,
+    /// Processors and their Art. 28 agreements; an empty list says there
+    /// are none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub processors: Option<Vec<Processor>>,
+    /// Art. 35(9): the views sought, with what they were.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub views_sought: Vec<View>,
+    /// Art. 35(9): why no views were sought, when none were.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub views_not_sought_reason: Option<String>,
     /// Assessments of strata's proposed risks, by id.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub risks: BTreeMap<String, Assessment>,
@@ -168,4 +190,132 @@ pub struct SignOff {
     /// Date.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date: Option<Date>,
+    /// The document it signs (`dpia` or `procurement`, the latter also
+    /// for the fleet memo); every document when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub document: Option<String>,
+}
+
+/// Controller and processor roles (Art. 4(7), 26, 28).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Roles {
+    /// The legal entity that is controller.
+    pub controller: String,
+    /// Why the roles are as stated.
+    pub determination: String,
+    /// Other parties and their role.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub parties: Vec<Party>,
+}
+
+/// Another party to the processing.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Party {
+    /// Legal entity.
+    pub entity: String,
+    /// `processor`, `sub-processor`, `joint-controller` or
+    /// `independent-controller`.
+    pub role: String,
+    /// Why.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+}
+
+/// The lawful basis of one purpose.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct LawfulBasis {
+    /// The purpose.
+    pub purpose: String,
+    /// Art. 6(1) point: `6(1)(a)` … `6(1)(f)`.
+    pub basis: String,
+    /// Why this basis applies.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub explanation: Option<String>,
+    /// The Art. 9(2) condition where special categories are processed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub art9: Option<String>,
+    /// The legitimate-interest test (required for 6(1)(f)).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub legitimate_interest: Option<LegitimateInterest>,
+    /// Whether employees' data is processed for this purpose.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub employee_data: Option<bool>,
+    /// Art. 88 and the national employment law or collective agreement
+    /// (required when `employee-data` is true).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub employment_law: Option<String>,
+}
+
+impl LawfulBasis {
+    /// The legitimate-interests basis, Art. 6(1)(f).
+    pub const LEGITIMATE_INTEREST: &'static str = "6(1)(f)";
+}
+
+/// The three-part legitimate-interest test (LIA).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct LegitimateInterest {
+    /// Purpose test: the interest pursued.
+    pub interest: String,
+    /// Necessity test.
+    pub necessity: String,
+    /// Balancing test against the data subjects' interests.
+    pub balancing: String,
+}
+
+/// One row of the data inventory.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct InventoryRow {
+    /// Data category.
+    pub category: String,
+    /// Recipient legal entity.
+    pub recipient: String,
+    /// Where it is processed or stored.
+    pub location: String,
+    /// How long it is kept.
+    pub retention: String,
+}
+
+/// Information to data subjects and rights handling.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Transparency {
+    /// How data subjects (users and non-users) are informed (Art. 13/14).
+    pub information: String,
+    /// How access, erasure, objection and other requests are handled.
+    pub rights: String,
+}
+
+/// A processor and its agreement.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Processor {
+    /// Legal entity.
+    pub entity: String,
+    /// What it does.
+    pub service: String,
+    /// The Art. 28 agreement (reference and date).
+    pub agreement: String,
+    /// Where it processes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub location: Option<String>,
+}
+
+/// A view sought under Art. 35(9).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct View {
+    /// Whose view (works council, employee representatives, …).
+    pub from: String,
+    /// When.
+    pub date: Date,
+    /// What the view was.
+    pub view: String,
+    /// How it was taken into account.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub response: Option<String>,
 }

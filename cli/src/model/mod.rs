@@ -13,7 +13,10 @@ mod load;
 mod reviews;
 mod stack;
 
-pub use answers::{Answers, Assessment, Condition, Document, SignOff};
+pub use answers::{
+    Answers, Assessment, Condition, Document, InventoryRow, LawfulBasis, LegitimateInterest, Party,
+    Processor, Roles, SignOff, Transparency, View,
+};
 pub use catalog::{Catalog, CatalogManufacturer, CatalogModel};
 pub use fleet::{
     ApprovedDevice, ApprovedDevices, Criterion, Designation, DesignationList, Designations,

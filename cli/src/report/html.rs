@@ -5,8 +5,9 @@
 //! text report shows, laid out for the eye: a devices × layers matrix
 //! coloured by vendor group (one colour per group across the whole page,
 //! with a legend), per-layer and pooled concentration bars, restricted-list
-//! hits with their dates, DPIA status, signature status and the gate verdict
-//! per device, then each device's findings. Every name from the fleet is
+//! hits with their dates, DPIA status, signature status, the gate verdict
+//! and the decision ([`crate::decision`]) per device, then each device's
+//! findings. Every name from the fleet is
 //! escaped by [`escape::html`] (hidden characters shown) and isolated with
 //! `<bdi>`, so a right-to-left override in a vendor name cannot reorder the
 //! text around it. Colours are never the only carrier of meaning: every
@@ -192,11 +193,25 @@ fn legend(o: &mut String, colours: &GroupColours) {
 /// and bold, and says so in words too.
 fn status_class(text: &str) -> &'static str {
     let t = text.to_ascii_lowercase();
-    if t.contains("fail") || t.contains("invalid") || t.contains("hit") || t == "missing" {
+    if t.contains("fail")
+        || t.contains("invalid")
+        || t.contains("hit")
+        || t == "missing"
+        || t == "reject"
+    {
         "bad"
-    } else if t.contains("warn") || t.contains("not verified") || t == "unsigned" {
+    } else if t.contains("warn")
+        || t.contains("not verified")
+        || t == "unsigned"
+        || t == "defer"
+        || t == "escalate"
+    {
         "warn"
-    } else if t.starts_with("pass") || t.contains("(verified)") || t == "none" {
+    } else if t.starts_with("pass")
+        || t.contains("(verified)")
+        || t == "none"
+        || t.starts_with("approve")
+    {
         "good"
     } else {
         ""
@@ -219,7 +234,7 @@ fn matrix(o: &mut String, r: &Report, colours: &GroupColours) {
     for l in &layers {
         let _ = write!(o, "<th>{}</th>", escape::html(l.as_str()));
     }
-    o.push_str("<th>TOP</th><th>attestation</th><th>restricted</th><th>DPIA</th><th>gate</th></tr></thead>\n<tbody>\n");
+    o.push_str("<th>TOP</th><th>attestation</th><th>restricted</th><th>DPIA</th><th>gate</th><th>decision</th></tr></thead>\n<tbody>\n");
     for (d, dr) in a.devices.iter().zip(&r.devices) {
         let _ = write!(
             o,
@@ -275,11 +290,12 @@ fn matrix(o: &mut String, r: &Report, colours: &GroupColours) {
         };
         let _ = writeln!(
             o,
-            "<td class=\"num\">{top}</td>{}{}<td>{}</td>{}</tr>",
+            "<td class=\"num\">{top}</td>{}{}<td>{}</td>{}{}</tr>",
             status_td(dr.attestation.status),
             status_td(&restricted),
             escape::html(&dpia),
             status_td(&gate_cell(r, dr)),
+            status_td(dr.decision.as_str()),
         );
     }
     o.push_str("</tbody>\n</table></div>\n");
@@ -462,5 +478,8 @@ mod tests {
         assert_eq!(status_class("signed (verified)"), "good");
         assert_eq!(status_class("pass"), "good");
         assert_eq!(status_class("required"), "");
+        assert_eq!(status_class("REJECT"), "bad");
+        assert_eq!(status_class("DEFER"), "warn");
+        assert_eq!(status_class("APPROVE WITH CONDITIONS"), "good");
     }
 }

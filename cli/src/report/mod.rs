@@ -14,15 +14,19 @@ use std::path::Path;
 
 use serde::Serialize;
 
+use serde_json::Value;
+
 use crate::analyze::{self, AnalyzeOptions, FleetAnalysis};
 use crate::check::Status;
 use crate::clock::{Date, Timestamp};
+use crate::decision::{self, Decision, EvidenceCheck, Inputs};
 use crate::diag::Result;
+use crate::digest::Digest;
 use crate::fleet::Fleet;
 use crate::gate::{self, GateOptions, GateReport, Verdict};
 use crate::history::declarations::Declared;
 use crate::layout;
-use crate::model::{self, ApprovedDevices, FileKind};
+use crate::model::{self, Answers, ApprovedDevices, FileKind, Review, Stack};
 use crate::policy::RuleCode;
 use crate::validate;
 
@@ -55,6 +59,16 @@ pub struct DeviceReport {
     pub dpia_recorded: Option<String>,
     /// Gate findings for the device (warn, deny, excepted).
     pub gate: Vec<gate::Check>,
+    /// Reviews of the current attestation digest (`attestations/reviews.yaml`),
+    /// in file order.
+    pub reviews: Vec<Review>,
+    /// The attestation's evidence items and their verification.
+    pub evidence: Vec<EvidenceCheck>,
+    /// The decision on the device ([`crate::decision`]; in `strata report`
+    /// without answers, in a memo with the memo's answers).
+    pub decision: Decision,
+    /// Why.
+    pub reason: String,
     /// The device's declarations document (`strata attest`), cited as
     /// evidence; absent when there is none beside the attestation.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -121,7 +135,7 @@ pub struct GateSummary {
 /// mistakes an absent check for a passed one.
 pub const LIMITATIONS: &[&str] = &[
     "Signatures are verified only when the policy's `unsigned-attestation` rule names trust material (key, CA or identity); otherwise a bundle is reported as present, not verified.",
-    "Reviews are read only through the policy's `stale-review` rule (approvals bound to the digest of the current attestation); a policy without it does not check them.",
+    "Decisions here use no answers file: risks carry strata's proposed scores and the Art. 36 status stays undetermined until a memo's answers assess the residual risk.",
 ];
 
 /// Build the report for the fleet at `root` as of `date` (exception and
@@ -151,50 +165,75 @@ pub fn report(root: &Path, date: Date, now: Timestamp) -> Result<Report> {
         None
     };
     let list_dir = list_path.parent().unwrap_or(Path::new("."));
-    let devices = analysis
-        .devices
-        .iter()
-        .map(|d| {
-            let entry = list
-                .as_ref()
-                .and_then(|l| l.devices.iter().find(|e| e.id == d.id));
-            let mut attestation =
-                attestation_status(list_dir, entry.and_then(|e| e.attestation.as_deref()));
-            // The gate verified the bundle when its `unsigned-attestation`
-            // rule ran with trust material.
-            if attestation.status == "signed (not verified)" {
-                let check = gate_report.as_ref().and_then(|g| {
-                    g.checks
-                        .iter()
-                        .find(|c| c.device == d.id && c.rule == RuleCode::UnsignedAttestation)
-                });
-                attestation.status = match check.map(|c| c.verdict) {
-                    Some(Verdict::Pass) => "signed (verified)",
-                    Some(_) => "signature INVALID",
-                    None => attestation.status,
-                };
-            }
-            let declarations = entry
-                .and_then(|e| e.attestation.as_deref())
-                .and_then(|rel| cite_declarations(list_dir, rel, attestation.sha256.as_deref()));
-            DeviceReport {
-                id: d.id.clone(),
-                declarations,
-                attestation,
-                dpia_recorded: entry.and_then(|e| e.dpia.clone()),
-                gate: gate_report
-                    .as_ref()
-                    .map(|g| {
-                        g.checks
-                            .iter()
-                            .filter(|c| c.device == d.id && c.verdict != Verdict::Pass)
-                            .cloned()
-                            .collect()
-                    })
-                    .unwrap_or_default(),
-            }
-        })
-        .collect();
+    let no_answers = Answers {
+        version: 1,
+        ..Answers::default()
+    };
+    let mut devices = Vec::new();
+    for d in &analysis.devices {
+        let entry = list
+            .as_ref()
+            .and_then(|l| l.devices.iter().find(|e| e.id == d.id));
+        let mut attestation =
+            attestation_status(list_dir, entry.and_then(|e| e.attestation.as_deref()));
+        // The gate verified the bundle when its `unsigned-attestation`
+        // rule ran with trust material.
+        if attestation.status == "signed (not verified)" {
+            let check = gate_report.as_ref().and_then(|g| {
+                g.checks
+                    .iter()
+                    .find(|c| c.device == d.id && c.rule == RuleCode::UnsignedAttestation)
+            });
+            attestation.status = match check.map(|c| c.verdict) {
+                Some(Verdict::Pass) => "signed (verified)",
+                Some(_) => "signature INVALID",
+                None => attestation.status,
+            };
+        }
+        let gate: Vec<gate::Check> = gate_report
+            .as_ref()
+            .map(|g| {
+                g.checks
+                    .iter()
+                    .filter(|c| c.device == d.id && c.verdict != Verdict::Pass)
+                    .cloned()
+                    .collect()
+            })
+            .unwrap_or_default();
+        let (reviews, evidence) = match &attestation.path {
+            Some(rel) => (
+                current_reviews(&d.id, &list_dir.join(rel), attestation.sha256.as_deref())?,
+                evidence_checks(&list_dir.join(rel)),
+            ),
+            None => (Vec::new(), Vec::new()),
+        };
+        let stack = model::load::<Stack>(&fleet.root.join(&d.stack), FileKind::Stack)?.value;
+        let dpia_recorded = entry.and_then(|e| e.dpia.clone());
+        let declarations = entry
+            .and_then(|e| e.attestation.as_deref())
+            .and_then(|rel| cite_declarations(list_dir, rel, attestation.sha256.as_deref()));
+        let assessed = decision::assess(&Inputs {
+            stack: &stack,
+            device: d,
+            answers: &no_answers,
+            attestation: attestation.status,
+            evidence: &evidence,
+            reviews: &reviews,
+            gate: &gate,
+            dpia_recorded: dpia_recorded.as_deref(),
+        });
+        devices.push(DeviceReport {
+            id: d.id.clone(),
+            declarations,
+            attestation,
+            dpia_recorded,
+            gate,
+            reviews,
+            evidence,
+            decision: assessed.recommendation.decision,
+            reason: assessed.recommendation.reason,
+        });
+    }
     Ok(Report {
         date: date.to_string(),
         devices,
@@ -207,6 +246,64 @@ pub fn report(root: &Path, date: Date, now: Timestamp) -> Result<Report> {
         analysis,
         limitations: LIMITATIONS.to_vec(),
     })
+}
+
+/// Reviews of the attestation at `path` whose digest is `sha256` (hex), in
+/// file order. A reviews file that exists but does not load is an error, as
+/// it is for the gate.
+fn current_reviews(device: &str, path: &Path, sha256: Option<&str>) -> Result<Vec<Review>> {
+    let Some(digest) =
+        sha256.and_then(|h| Digest::parse(&format!("{}{h}", crate::digest::PREFIX)).ok())
+    else {
+        return Ok(Vec::new());
+    };
+    let file = crate::review::load_reviews(&layout::reviews_path_for(path))?;
+    Ok(file
+        .map(|l| l.value.reviews)
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|r| r.device == device && r.digest == digest)
+        .collect())
+}
+
+/// The evidence components (`strata:evidence:*`) of the attestation BOM at
+/// `path`; none when it does not read as JSON (its status says so).
+pub fn evidence_checks(path: &Path) -> Vec<EvidenceCheck> {
+    let Some(bom) = crate::fsutil::read_bounded(path, crate::validate::MAX_BOM_BYTES)
+        .ok()
+        .and_then(|b| serde_json::from_slice::<Value>(&b).ok())
+    else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for layer in bom["components"].as_array().into_iter().flatten() {
+        let layer_name = layer["bom-ref"]
+            .as_str()
+            .unwrap_or_default()
+            .trim_start_matches("layer:")
+            .to_string();
+        for c in layer["components"].as_array().into_iter().flatten() {
+            let Some(hash) = c["hashes"][0]["content"].as_str() else {
+                continue;
+            };
+            let prop = |name: &str| {
+                c["properties"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .find(|p| p["name"] == name)
+                    .and_then(|p| p["value"].as_str())
+            };
+            out.push(EvidenceCheck {
+                layer: layer_name.clone(),
+                name: c["name"].as_str().unwrap_or_default().to_string(),
+                kind: prop("strata:evidence:kind").unwrap_or("file").to_string(),
+                sha256: hash.to_string(),
+                verification: prop("strata:evidence:verification").map(str::to_string),
+            });
+        }
+    }
+    out
 }
 
 fn attestation_status(list_dir: &Path, rel: Option<&str>) -> AttestationStatus {

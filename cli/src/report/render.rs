@@ -30,10 +30,33 @@ fn shares(groups: &[GroupShare], n: usize) -> String {
         .join(", ")
 }
 
-/// A device's findings, one line each: flags, list hits, DPIA screening,
-/// undeclared facts and gate findings.
+/// A device's findings, one line each: the decision, rejections, failed
+/// evidence, flags, list hits, DPIA screening, undeclared facts and gate
+/// findings.
 pub(super) fn device_findings(d: &DeviceAnalysis, r: &super::DeviceReport) -> Vec<String> {
-    let mut out = Vec::new();
+    let mut out = vec![format!("decision {}: {}", r.decision.as_str(), r.reason)];
+    for rv in r
+        .reviews
+        .iter()
+        .filter(|rv| rv.verdict == crate::model::Verdict::Reject)
+    {
+        out.push(format!(
+            "review REJECT [{}] by {} on {}{}",
+            rv.criteria.join(", "),
+            rv.reviewer,
+            rv.date,
+            rv.note
+                .as_deref()
+                .map(|n| format!(": {n}"))
+                .unwrap_or_default()
+        ));
+    }
+    for e in r.evidence.iter().filter(|e| e.failed()) {
+        out.push(format!(
+            "evidence verification FAILED: {}: {} ({})",
+            e.layer, e.name, e.kind
+        ));
+    }
     for f in &d.flags {
         out.push(format!("{}: {}", f.code.as_str(), f.message));
     }
@@ -199,6 +222,7 @@ fn devices_table(r: &Report) -> Table {
         "restricted",
         "DPIA",
         "gate",
+        "decision",
     ])
     .right_align(&[1, 4]);
     for (d, dr) in a.devices.iter().zip(&r.devices) {
@@ -218,6 +242,7 @@ fn devices_table(r: &Report) -> Table {
             },
             d.dpia.outcome.as_str().to_string(),
             gate,
+            dr.decision.as_str().to_string(),
         ]);
     }
     t

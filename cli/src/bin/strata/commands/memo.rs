@@ -18,7 +18,9 @@ use crate::output;
 /// people can answer (purposes, lawful basis, necessity, measures, residual
 /// risk, DPO advice, sign-off) comes from `--answers FILE`
 /// (`strata schema answers`); `--final` refuses to render while a required
-/// section is empty (exit 1). Templates are built in and can be overridden
+/// section is empty (exit 1), and writes a final memo (no draft marking, the
+/// document's version) with a sidecar `FILE.binding.json` holding the SHA-256 of
+/// the memo and of each answers file. Templates are built in and can be overridden
 /// file by file with `--template DIR` (see templates/CONTEXT.md).
 #[derive(Debug, Args)]
 #[command(after_long_help = "Examples:
@@ -57,9 +59,11 @@ pub struct MemoArgs {
     /// Directory of templates overriding the built-in ones by file name.
     #[arg(long, value_name = "DIR")]
     template: Option<PathBuf>,
-    /// Answers file (YAML; `strata schema answers`).
+    /// Answers file (YAML; `strata schema answers`). With --all, repeat it:
+    /// one file per device (naming its `device`; it applies to that device
+    /// only) and at most one without `device` for the fleet memo itself.
     #[arg(long, value_name = "FILE")]
-    answers: Option<PathBuf>,
+    answers: Vec<PathBuf>,
     /// Refuse to render while a required section is unanswered.
     #[arg(long = "final")]
     final_: bool,
@@ -115,6 +119,11 @@ pub fn run(args: MemoArgs) -> Result<ExitStatus> {
             "--all is for procurement memos; a DPIA is per device".into(),
         ));
     }
+    if !all && args.answers.len() > 1 {
+        return Err(Error::Usage(
+            "a device memo takes one --answers file; repeat --answers only with --all".into(),
+        ));
+    }
     let dir = args::or_deprecated(
         args.fleet.fleet.clone(),
         args.root.clone(),
@@ -144,6 +153,21 @@ pub fn run(args: MemoArgs) -> Result<ExitStatus> {
     } else {
         match memo::render(&fleet.root, device, &opts)? {
             Rendered::Text(t) => t,
+            Rendered::Final { text, version } => {
+                let Some(out) = &args.output else {
+                    return Err(Error::Usage(
+                        "--final writes the memo and its sidecar (SHA-256 of the memo and the answers): give -o FILE".into(),
+                    ));
+                };
+                let name = out
+                    .file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_default();
+                let sidecar = memo::binding(&opts, device, &name, text.as_bytes(), Some(&version))?;
+                fsutil::write_atomic(out, text.as_bytes())?;
+                fsutil::write_atomic(&memo::sidecar_path(out), sidecar.as_bytes())?;
+                return Ok(ExitStatus::Success);
+            }
             Rendered::Incomplete(missing) => {
                 output::report_diagnostics(&missing);
                 output::status(&format!(

@@ -1,0 +1,328 @@
+//! Each decision path on the example fleet's devices, with the evidence
+//! changed one fact at a time.
+
+use std::path::{Path, PathBuf};
+
+use super::*;
+use crate::analyze::{AnalyzeOptions, FleetAnalysis, analyze_fleet};
+use crate::clock::{Date, Time};
+use crate::digest::Digest;
+use crate::gate::AppliedException;
+use crate::model::{self, FileKind, Level};
+use crate::policy::RuleCode;
+
+fn examples() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples")
+}
+
+struct Case {
+    analysis: FleetAnalysis,
+    stack: Stack,
+    answers: Answers,
+    attestation: &'static str,
+    evidence: Vec<EvidenceCheck>,
+    reviews: Vec<Review>,
+    gate: Vec<gate::Check>,
+    dpia_recorded: Option<String>,
+    id: String,
+}
+
+impl Case {
+    /// A device of the example fleet with a verified attestation, no
+    /// review, no gate finding and its DPIA on record when `dpia` is given.
+    fn new(id: &str, dpia: Option<&str>) -> Case {
+        let analysis = analyze_fleet(&examples(), &AnalyzeOptions::default()).unwrap();
+        let d = analysis.device(id).unwrap();
+        let stack = model::load::<Stack>(&examples().join(&d.stack), FileKind::Stack)
+            .unwrap()
+            .value;
+        Case {
+            analysis: analysis.clone(),
+            stack,
+            answers: Answers {
+                version: 1,
+                ..Answers::default()
+            },
+            attestation: "signed (verified)",
+            evidence: Vec::new(),
+            reviews: Vec::new(),
+            gate: Vec::new(),
+            dpia_recorded: dpia.map(str::to_string),
+            id: id.to_string(),
+        }
+    }
+
+    fn device(&self) -> &DeviceAnalysis {
+        self.analysis.device(&self.id).unwrap()
+    }
+
+    fn assess(&self) -> Assessment {
+        assess(&Inputs {
+            stack: &self.stack,
+            device: self.device(),
+            answers: &self.answers,
+            attestation: self.attestation,
+            evidence: &self.evidence,
+            reviews: &self.reviews,
+            gate: &self.gate,
+            dpia_recorded: self.dpia_recorded.as_deref(),
+        })
+    }
+
+    fn decide(&self) -> Recommendation {
+        self.assess().recommendation
+    }
+
+    /// Residual scores for every proposed risk.
+    fn residual(mut self, s: u8, l: u8) -> Case {
+        for r in self.assess().risks {
+            let a = self.answers.risks.entry(r.id).or_default();
+            a.residual_severity = Some(s);
+            a.residual_likelihood = Some(l);
+        }
+        self
+    }
+}
+
+fn review(verdict: ReviewVerdict, criteria: &str, note: &str) -> Review {
+    Review {
+        device: "x".into(),
+        digest: Digest::parse(&format!("sha256:{}", "ab".repeat(32))).unwrap(),
+        verdict,
+        criteria: vec![criteria.into()],
+        reviewer: "Procurement Office <procurement@example.org>".into(),
+        date: Time::parse("2026-11-26T09:20:00Z").unwrap(),
+        expires: None,
+        note: Some(note.into()),
+    }
+}
+
+fn check(rule: RuleCode, verdict: GateVerdict, exception: Option<&str>) -> gate::Check {
+    gate::Check {
+        device: "x".into(),
+        rule,
+        level: Level::Deny,
+        verdict,
+        message: "finding".into(),
+        exception: exception.map(|r| AppliedException {
+            reason: r.into(),
+            expires: Date::parse("2027-03-31").unwrap(),
+            approved_by: None,
+        }),
+        stack: "stacks/x.yaml".into(),
+        listed_at: None,
+    }
+}
+
+#[test]
+fn a_recorded_rejection_of_the_current_digest_rejects() {
+    let mut c = Case::new("xiaomi-15s-pro-cn", Some("DPIA-2026-007")).residual(2, 2);
+    c.reviews.push(review(
+        ReviewVerdict::Reject,
+        "procurement-approved",
+        "One group controls chip, OS, agent and cloud",
+    ));
+    let r = c.decide();
+    assert_eq!(r.decision, Decision::Reject);
+    assert!(
+        r.reason.starts_with(
+            "Procurement Office rejected this attestation (procurement-approved) on 2026-11-26"
+        ),
+        "{}",
+        r.reason
+    );
+    assert!(r.reasons[0].contains("One group controls chip"));
+}
+
+#[test]
+fn an_active_restricted_list_match_rejects() {
+    let mut c = Case::new("xiaomi-15s-pro-cn", Some("DPIA-2026-007")).residual(2, 2);
+    let d = c
+        .analysis
+        .devices
+        .iter_mut()
+        .find(|d| d.id == c.id)
+        .unwrap();
+    let h = d.screening.historical[0].clone();
+    d.screening.active.push(h);
+    let r = c.decide();
+    assert_eq!(r.decision, Decision::Reject);
+    assert!(
+        r.reason.starts_with("Active restricted-list match"),
+        "{}",
+        r.reason
+    );
+}
+
+#[test]
+fn a_failed_signature_or_evidence_check_never_approves() {
+    for status in ["signature INVALID", "invalid"] {
+        let mut c = Case::new("mixed-phone", None);
+        c.attestation = status;
+        let r = c.decide();
+        assert_eq!(r.decision, Decision::Reject, "{status}");
+    }
+    let mut c = Case::new("mixed-phone", None);
+    c.evidence.push(EvidenceCheck {
+        layer: "model".into(),
+        name: "weights.sig".into(),
+        kind: "model-signing".into(),
+        sha256: "00".repeat(32),
+        verification: Some("failed".into()),
+    });
+    let r = c.decide();
+    assert_eq!(r.decision, Decision::Reject);
+    assert_eq!(
+        r.reason,
+        "Evidence verification FAILED: model: weights.sig (model-signing)."
+    );
+}
+
+#[test]
+fn a_gate_denial_escalates_and_an_excepted_one_does_not() {
+    let mut c = Case::new("mixed-phone", None);
+    c.gate
+        .push(check(RuleCode::RequiredLayers, GateVerdict::Deny, None));
+    let r = c.decide();
+    assert_eq!(r.decision, Decision::Escalate);
+    assert!(r.reason.contains("`required-layers`"), "{}", r.reason);
+
+    let mut c = Case::new("mixed-phone", None);
+    c.gate.push(check(
+        RuleCode::RequiredLayers,
+        GateVerdict::Excepted,
+        Some("pilot"),
+    ));
+    assert_ne!(c.decide().decision, Decision::Escalate);
+}
+
+#[test]
+fn a_residual_high_risk_escalates() {
+    let c = Case::new("pixel-9-pro", Some("DPIA-2026-004")).residual(4, 3);
+    let a = c.assess();
+    assert_eq!(a.art36.status, "REQUIRED");
+    assert_eq!(a.recommendation.decision, Decision::Escalate);
+    assert!(
+        a.recommendation
+            .reason
+            .starts_with("Art. 36 prior consultation required")
+    );
+}
+
+#[test]
+fn a_required_dpia_that_is_missing_defers() {
+    let c = Case::new("xiaomi-su7", None);
+    let r = c.decide();
+    assert_eq!(r.decision, Decision::Defer);
+    assert!(
+        r.reason.starts_with("A DPIA is required") && r.reason.contains("Art. 35(1)"),
+        "{}",
+        r.reason
+    );
+}
+
+#[test]
+fn an_undetermined_art36_status_defers() {
+    let c = Case::new("pixel-9-pro", Some("DPIA-2026-004"));
+    let r = c.decide();
+    assert_eq!(r.decision, Decision::Defer);
+    assert!(
+        r.reason.contains("Art. 36 status is not determined"),
+        "{}",
+        r.reason
+    );
+    let c = Case::new("pixel-9-pro", Some("DPIA-2026-004")).residual(2, 2);
+    assert_eq!(c.decide().decision, Decision::ApproveWithConditions);
+}
+
+#[test]
+fn contradictions_between_sources_are_flagged_and_defer() {
+    let mut c = Case::new("xiaomi-15s-pro-cn", Some("DPIA-2026-007")).residual(2, 2);
+    c.reviews.push(review(
+        ReviewVerdict::Approve,
+        "dpo-approved",
+        "BYOD in China only, miclaw cloud features disabled by policy",
+    ));
+    let r = c.decide();
+    assert_eq!(r.decision, Decision::Defer);
+    assert_eq!(r.contradictions.len(), 1);
+    let k = &r.contradictions[0];
+    assert_eq!(k.topic, "whether agent `miclaw` can be disabled");
+    assert!(k.one.contains("disabled by policy") && k.other.contains("can-disable: false"));
+
+    // The same criterion approved and rejected on one digest.
+    let mut c = Case::new("mixed-phone", None);
+    c.reviews
+        .push(review(ReviewVerdict::Approve, "security-reviewed", "ok"));
+    c.reviews
+        .push(review(ReviewVerdict::Reject, "security-reviewed", "no"));
+    let r = c.decide();
+    assert_eq!(r.decision, Decision::Reject, "the rejection still decides");
+    assert_eq!(r.contradictions.len(), 1);
+}
+
+#[test]
+fn approve_with_conditions_needs_a_condition_and_approve_needs_none() {
+    for id in ["laptop", "mixed-phone", "pixel-9-pro"] {
+        let c = Case::new(id, Some("DPIA on record")).residual(1, 1);
+        let r = c.decide();
+        match r.decision {
+            Decision::ApproveWithConditions => assert!(!r.conditions.is_empty(), "{id}"),
+            Decision::Approve => assert!(r.conditions.is_empty(), "{id}"),
+            other => panic!("{id}: {other:?}: {}", r.reason),
+        }
+    }
+    // A device with nothing open: no agent flag, no transfer, verified.
+    let c = Case::new("mixed-phone", Some("DPIA-2026-002")).residual(1, 1);
+    let r = c.decide();
+    assert_eq!(r.decision, Decision::Approve, "{:?}", r.conditions);
+    assert!(r.reason.starts_with("Nothing is open"));
+    // An unverified attestation is a condition, so never a plain approve.
+    let mut c = Case::new("mixed-phone", Some("DPIA-2026-002")).residual(1, 1);
+    c.attestation = "unsigned";
+    let r = c.decide();
+    assert_eq!(r.decision, Decision::ApproveWithConditions);
+    assert_eq!(r.conditions.len(), 1);
+}
+
+#[test]
+fn the_strongest_outcome_decides_and_every_finding_is_listed() {
+    let mut c = Case::new("xiaomi-su7", None);
+    c.gate
+        .push(check(RuleCode::RequiredLayers, GateVerdict::Deny, None));
+    c.reviews
+        .push(review(ReviewVerdict::Reject, "security-reviewed", "no"));
+    let r = c.decide();
+    assert_eq!(r.decision, Decision::Reject);
+    assert!(r.reasons.iter().any(|x| x.contains("policy gate denies")));
+    assert!(
+        r.reasons
+            .iter()
+            .any(|x| x.starts_with("A DPIA is required"))
+    );
+}
+
+#[test]
+fn a_failed_evidence_check_is_never_summarised_as_verified() {
+    let check = |v: Option<&str>| EvidenceCheck {
+        layer: "os".into(),
+        name: "vbmeta.img".into(),
+        kind: "avb-vbmeta".into(),
+        sha256: "00".into(),
+        verification: v.map(str::to_string),
+    };
+    assert_eq!(
+        verification_summary("signed (verified)", &[check(Some("passed")), check(None)]),
+        "signed (verified)"
+    );
+    let s = verification_summary("signed (verified)", &[check(Some("failed")), check(None)]);
+    assert_eq!(
+        s,
+        "signature verified, but 1 of 2 evidence items FAILED verification"
+    );
+    assert!(!s.contains("signed (verified)"));
+    assert_eq!(
+        verification_summary("unsigned", &[check(Some("failed"))]),
+        "unsigned, but 1 of 1 evidence item FAILED verification"
+    );
+}
