@@ -2,7 +2,8 @@
 //! SARIF consumers.
 //!
 //! One run, the rule catalogue as `tool.driver.rules`, one result per
-//! finding located at the device's entry in the approved-device list.
+//! finding located at the device's entry in the approved-device list, or,
+//! for an inventory rule, at the inventory file or directory judged.
 //! Excepted findings carry an external suppression with the exception's
 //! reason, so scanners show them as dismissed rather than dropping them.
 
@@ -23,10 +24,11 @@ fn sarif_level(level: Level) -> &'static str {
     }
 }
 
-/// Render `report` as SARIF. `list_uri` is the approved-device list's path
-/// as the consumer should see it (relative to the repository root, `/`
-/// separators).
-pub fn render(report: &GateReport, list_uri: &str) -> Value {
+/// Render `report` as SARIF. `uri` turns a path relative to the fleet root
+/// (the approved-device list, an inventory) into the path the consumer
+/// should see (relative to the repository root, `/` separators).
+pub fn render(report: &GateReport, uri: &dyn Fn(&str) -> String) -> Value {
+    let list_uri = uri(&report.devices);
     let enabled: Vec<(RuleCode, Level)> = RuleCode::ALL
         .into_iter()
         .map(|r| {
@@ -60,7 +62,10 @@ pub fn render(report: &GateReport, list_uri: &str) -> Value {
         .findings()
         .map(|c| {
             let index = RuleCode::ALL.iter().position(|r| *r == c.rule).unwrap_or(0);
-            let mut location = json!({"artifactLocation": {"uri": list_uri}});
+            let (mut location, kind) = match &c.inventory {
+                Some(path) => (json!({"artifactLocation": {"uri": uri(path)}}), "inventory"),
+                None => (json!({"artifactLocation": {"uri": list_uri}}), "device"),
+            };
             if let Some(at) = &c.listed_at {
                 location["region"] = json!({"startLine": at.line});
             }
@@ -71,7 +76,7 @@ pub fn render(report: &GateReport, list_uri: &str) -> Value {
                 "message": {"text": format!("{}: {}", c.device, c.message)},
                 "locations": [{
                     "physicalLocation": location,
-                    "logicalLocations": [{"name": c.device, "kind": "device"}]
+                    "logicalLocations": [{"name": c.device, "kind": kind}]
                 }],
                 "partialFingerprints": {"strataDeviceRule/v1": format!("{}/{}", c.device, c.rule)},
                 "properties": {"device": c.device, "stack": c.stack}

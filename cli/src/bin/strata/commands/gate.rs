@@ -75,14 +75,14 @@ pub fn run(args: GateArgs) -> Result<ExitStatus> {
             now: crate::args::wall_clock().timestamp(),
         },
     )?;
-    let list_uri = list_uri(&fleet.root, &report);
+    let uri = |rel: &str| repo_uri(&fleet.root, rel);
     if let Some(p) = &args.sarif {
-        fsutil::write_atomic(p, &render(&report, Format::Sarif, &list_uri)?)?;
+        fsutil::write_atomic(p, &render(&report, Format::Sarif, &uri)?)?;
     }
     if let Some(p) = &args.junit {
-        fsutil::write_atomic(p, &render(&report, Format::Junit, &list_uri)?)?;
+        fsutil::write_atomic(p, &render(&report, Format::Junit, &uri)?)?;
     }
-    let bytes = render(&report, args.format, &list_uri)?;
+    let bytes = render(&report, args.format, &uri)?;
     match &args.output {
         Some(p) => fsutil::write_atomic(p, &bytes)?,
         None => output::emit(args.format, &bytes)?,
@@ -98,10 +98,10 @@ pub fn run(args: GateArgs) -> Result<ExitStatus> {
     })
 }
 
-fn render(report: &GateReport, format: Format, list_uri: &str) -> Result<Vec<u8>> {
+fn render(report: &GateReport, format: Format, uri: &dyn Fn(&str) -> String) -> Result<Vec<u8>> {
     let mut text = match format {
         Format::Json => strata::diag::to_json_pretty(report)?,
-        Format::Sarif => strata::diag::to_json_pretty(&gate::sarif::render(report, list_uri))?,
+        Format::Sarif => strata::diag::to_json_pretty(&gate::sarif::render(report, uri))?,
         Format::Junit => gate::junit::render(report),
         _ => gate::render_human(report),
     };
@@ -111,10 +111,11 @@ fn render(report: &GateReport, format: Format, list_uri: &str) -> Result<Vec<u8>
     Ok(text.into_bytes())
 }
 
-/// The approved-device list's path relative to the current directory (the
-/// repository root in CI), with `/` separators, for SARIF locations.
-fn list_uri(root: &Path, report: &GateReport) -> String {
-    let full = root.join(&report.devices);
+/// A path relative to the fleet root (the approved-device list, an
+/// inventory), relative to the current directory instead (the repository
+/// root in CI), with `/` separators, for SARIF locations.
+fn repo_uri(root: &Path, rel: &str) -> String {
+    let full = root.join(rel);
     let cwd = std::env::current_dir()
         .ok()
         .and_then(|c| c.canonicalize().ok());
