@@ -102,17 +102,16 @@ pub(super) fn parse(
             &format!("{base}/{key}"),
         ));
     };
-    let max_devices = match params.get("max-devices") {
-        None => None,
-        Some(v) => Some(v.as_u64().unwrap_or_else(|| {
+    let max_devices = params.get("max-devices").map(|v| {
+        v.as_u64().unwrap_or_else(|| {
             bad(
                 "max-devices",
                 format!("`{code}` parameter `max-devices` must be an integer ≥ 0"),
                 "e.g. `max-devices: 0` (any device is a finding)",
             );
             0
-        })),
-    };
+        })
+    });
     let max_share = match params.get("max-share") {
         None => None,
         Some(v) => match v.as_f64() {
