@@ -173,7 +173,7 @@ fn bad_pages_name_the_file_and_pointer() {
 /// inventories: ids, user ids and names, device names, e-mail addresses
 /// (and their local parts), phone numbers, IMEIs, serial numbers, MACs,
 /// UDIDs, VINs, registrations, drivers, asset holders.
-fn identifiers() -> BTreeSet<String> {
+pub(crate) fn identifiers() -> BTreeSet<String> {
     let inv = repo().join("examples/inventory");
     let mut out = BTreeSet::new();
     let personal = [

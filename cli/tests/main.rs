@@ -21,6 +21,7 @@ mod evidence_uptane_keys;
 mod explain;
 mod flags;
 mod gate;
+mod gate_inventory;
 mod hash;
 mod history;
 mod history_declarations;

@@ -608,6 +608,11 @@ pub fn declarations(ctx: &Context<'_>) -> Declarations {
                 .filter(|(id, _, _)| required.contains(id))
                 .map(|(_, _, r)| r.clone())
                 .collect(),
+            // Inventory rules judge inventory sources, never one device.
+            RuleCode::UnapprovedInUse
+            | RuleCode::UnknownModel
+            | RuleCode::UnresolvedManufacturer
+            | RuleCode::BelowMinimumOs => Vec::new(),
         };
         let evidence: Vec<String> = match c.rule {
             RuleCode::MaxLayersPerGroup
@@ -624,6 +629,10 @@ pub fn declarations(ctx: &Context<'_>) -> Declarations {
                 .collect(),
             RuleCode::UnsignedAttestation => vec!["evidence:signature".into()],
             RuleCode::StaleReview => review_refs.iter().map(|(_, r)| r.clone()).collect(),
+            RuleCode::UnapprovedInUse
+            | RuleCode::UnknownModel
+            | RuleCode::UnresolvedManufacturer
+            | RuleCode::BelowMinimumOs => Vec::new(),
         };
         let pass = c.verdict == Verdict::Pass;
         let claim = out.claim(

@@ -111,6 +111,7 @@ fn check(rule: RuleCode, verdict: GateVerdict, exception: Option<&str>) -> gate:
         }),
         stack: "stacks/x.yaml".into(),
         listed_at: None,
+        inventory: None,
     }
 }
 

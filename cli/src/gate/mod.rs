@@ -12,6 +12,7 @@
 //! Output renderers live beside: [`sarif`] (SARIF 2.1.0 for code scanning)
 //! and [`junit`] (one testcase per device × rule).
 
+pub mod inventory;
 pub mod junit;
 pub mod rules;
 pub mod sarif;
@@ -82,6 +83,10 @@ pub struct Check {
     /// Where the device's entry lies in the approved-device list.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub listed_at: Option<ListedAt>,
+    /// For an inventory rule: the inventory source judged (relative to the
+    /// fleet root); `device` is then the source's id in the policy.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub inventory: Option<String>,
 }
 
 /// A position in the approved-device list, with the file it belongs to.
@@ -110,6 +115,9 @@ pub struct AppliedException {
 pub struct Summary {
     /// Devices gated.
     pub devices: usize,
+    /// Inventory sources judged (absent when the policy names none).
+    #[serde(skip_serializing_if = "is_zero")]
+    pub inventories: usize,
     /// Rules enabled (level warn or deny).
     pub rules: usize,
     /// Deny findings.
@@ -118,6 +126,10 @@ pub struct Summary {
     pub warn: usize,
     /// Findings covered by exceptions.
     pub excepted: usize,
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
 }
 
 /// The result of a gate run.
@@ -192,10 +204,29 @@ pub fn gate(root: &Path, opts: &GateOptions) -> Result<GateReport> {
 
     let mut checks = Vec::new();
     let mut used = vec![false; policy.exceptions.len()];
-    let enabled: Vec<&policy::Rule> = policy.enabled().collect();
+    let all_enabled: Vec<&policy::Rule> = policy.enabled().collect();
+    let enabled: Vec<&policy::Rule> = all_enabled
+        .iter()
+        .copied()
+        .filter(|r| !r.code.is_inventory())
+        .collect();
+    let inventory_rules = inventory::enabled_rules(&policy);
+    let judged = if inventory_rules.is_empty() {
+        Vec::new()
+    } else {
+        let approved = list.value.devices.iter().map(|d| d.id.clone()).collect();
+        inventory::judge(
+            &fleet,
+            &policy,
+            &approved,
+            crate::clock::Time::from_timestamp(opts.now),
+            &inventory_rules,
+        )?
+    };
     let mut summary = Summary {
         devices: analysis.devices.len(),
-        rules: enabled.len(),
+        inventories: judged.len(),
+        rules: all_enabled.len(),
         ..Summary::default()
     };
     // The list entry of each device id (the first, as a duplicate id is
@@ -250,37 +281,53 @@ pub fn gate(root: &Path, opts: &GateOptions) -> Result<GateReport> {
                 exception: None,
                 stack: device.stack.clone(),
                 listed_at: listed_at.clone(),
+                inventory: None,
             };
             if message.is_some() {
-                let live = exceptions
-                    .get(&(device.id.as_str(), rule.code))
-                    .into_iter()
-                    .flatten()
-                    .map(|&i| (i, &policy.exceptions[i]))
-                    .find(|(_, ex)| ex.expires >= opts.today);
-                match live {
-                    Some((i, ex)) => {
-                        used[i] = true;
-                        check.verdict = Verdict::Excepted;
-                        check.exception = Some(AppliedException {
-                            reason: ex.reason.clone(),
-                            expires: ex.expires,
-                            approved_by: ex.approved_by.clone(),
-                        });
-                        summary.excepted += 1;
-                    }
-                    None if rule.level == Level::Deny => {
-                        check.verdict = Verdict::Deny;
-                        summary.deny += 1;
-                    }
-                    None => {
-                        check.verdict = Verdict::Warn;
-                        summary.warn += 1;
-                    }
-                }
+                judge_finding(
+                    &mut check,
+                    &policy,
+                    &exceptions,
+                    &mut used,
+                    &mut summary,
+                    opts.today,
+                );
             }
             checks.push(check);
         }
+    }
+    let inventory_checks = judged.into_iter().flat_map(|j| {
+        let path = j.path.to_string_lossy().replace('\\', "/");
+        inventory_rules
+            .iter()
+            .zip(j.findings)
+            .map(move |((code, _), message)| (j.id.clone(), path.clone(), *code, message))
+            .collect::<Vec<_>>()
+    });
+    for (id, path, code, message) in inventory_checks {
+        let level = policy.rule(code).map_or(Level::Allow, |r| r.level);
+        let mut check = Check {
+            device: id,
+            rule: code,
+            level,
+            verdict: Verdict::Pass,
+            message: message.clone().unwrap_or_default(),
+            exception: None,
+            stack: String::new(),
+            listed_at: None,
+            inventory: Some(path),
+        };
+        if message.is_some() {
+            judge_finding(
+                &mut check,
+                &policy,
+                &exceptions,
+                &mut used,
+                &mut summary,
+                opts.today,
+            );
+        }
+        checks.push(check);
     }
 
     let mut notes = analysis.notes.clone();
@@ -328,6 +375,47 @@ pub fn gate(root: &Path, opts: &GateOptions) -> Result<GateReport> {
     })
 }
 
+/// Turn a check with a finding into its verdict: excepted by the first
+/// live exception for its device and rule (marking it used), else deny or
+/// warn by the rule's level; counted in `summary`.
+fn judge_finding(
+    check: &mut Check,
+    policy: &Policy,
+    exceptions: &HashMap<(&str, RuleCode), Vec<usize>>,
+    used: &mut [bool],
+    summary: &mut Summary,
+    today: Date,
+) {
+    let live = exceptions
+        .get(&(check.device.as_str(), check.rule))
+        .into_iter()
+        .flatten()
+        .map(|&i| (i, &policy.exceptions[i]))
+        .find(|(_, ex)| ex.expires >= today);
+    match live {
+        Some((i, ex)) => {
+            if let Some(u) = used.get_mut(i) {
+                *u = true;
+            }
+            check.verdict = Verdict::Excepted;
+            check.exception = Some(AppliedException {
+                reason: ex.reason.clone(),
+                expires: ex.expires,
+                approved_by: ex.approved_by.clone(),
+            });
+            summary.excepted += 1;
+        }
+        None if check.level == Level::Deny => {
+            check.verdict = Verdict::Deny;
+            summary.deny += 1;
+        }
+        None => {
+            check.verdict = Verdict::Warn;
+            summary.warn += 1;
+        }
+    }
+}
+
 /// The reviews files the `stale-review` rule needs, by path (none when the
 /// rule is off). A missing file means no reviews; an invalid one is an
 /// error.
@@ -364,7 +452,13 @@ pub fn render_human(report: &GateReport) -> String {
             Verdict::Excepted => "excepted",
             Verdict::Pass => continue,
         };
-        out.push_str(&format!("{tag}[{}] {}: {}\n", c.rule, c.device, c.message));
+        match &c.inventory {
+            Some(path) => out.push_str(&format!(
+                "{tag}[{}] {} ({path}): {}\n",
+                c.rule, c.device, c.message
+            )),
+            None => out.push_str(&format!("{tag}[{}] {}: {}\n", c.rule, c.device, c.message)),
+        }
         if let Some(ex) = &c.exception {
             out.push_str(&format!(
                 "  = exception until {}: {}\n",
@@ -378,8 +472,13 @@ pub fn render_human(report: &GateReport) -> String {
         }
     }
     let s = &report.summary;
+    let inventories = match s.inventories {
+        0 => String::new(),
+        1 => " and 1 inventory".to_string(),
+        n => format!(" and {n} inventories"),
+    };
     out.push_str(&format!(
-        "gate {}: {} × {}; {} deny, {} warn, {} excepted (policy {}, list {}, date {})\n",
+        "gate {}: {}{inventories} × {}; {} deny, {} warn, {} excepted (policy {}, list {}, date {})\n",
         report.result.name().to_uppercase(),
         crate::table::count(s.devices as u64, "device"),
         crate::table::count(s.rules as u64, "rule"),

@@ -52,6 +52,8 @@ pub fn evaluate(
 ) -> Option<String> {
     let list_dir = ctx.list_dir;
     match rule {
+        // Judged on inventory sources (see `gate::inventory`), not devices.
+        RuleConfig::Inventory(_) => None,
         RuleConfig::MaxLayersPerGroup { max } => {
             let max = *max;
             let worst = device

@@ -12,6 +12,9 @@
 //! and rule) so re-runs update alerts instead of adding new ones. Excepted
 //! findings carry an external suppression with the exception's reason, so
 //! scanners show them as dismissed rather than dropping them.
+//!
+//! A finding of an inventory rule is located at the inventory file or
+//! directory judged, relative to the same `%SRCROOT%`.
 
 use std::path::{Component, Path, PathBuf};
 
@@ -34,6 +37,9 @@ pub struct ListLocation {
     pub uri: String,
     /// The directory `uri` is relative to (`%SRCROOT%`), absolute.
     pub root: PathBuf,
+    /// The fleet root, absolute: inventory paths in the report are
+    /// relative to it.
+    pub fleet: PathBuf,
 }
 
 impl ListLocation {
@@ -49,8 +55,24 @@ impl ListLocation {
         let rel = list.strip_prefix(&root).unwrap_or(list);
         ListLocation {
             uri: encode_path(rel),
+            fleet: list.parent().map(Path::to_path_buf).unwrap_or_default(),
             root,
         }
+    }
+
+    /// The same location with the fleet root `fleet` (absolute) that
+    /// inventory paths are relative to (by default the list's directory).
+    pub fn with_fleet(mut self, fleet: PathBuf) -> ListLocation {
+        self.fleet = fleet;
+        self
+    }
+
+    /// The URI of `rel`, a path relative to the fleet root (an inventory),
+    /// relative to `%SRCROOT%` like the list's.
+    pub fn locate(&self, rel: &str) -> String {
+        let full = self.fleet.join(rel);
+        let full = full.canonicalize().unwrap_or(full);
+        encode_path(full.strip_prefix(&self.root).unwrap_or(&full))
     }
 
     /// `file:///…/` for `originalUriBaseIds`: absolute, ending with `/`.
@@ -159,7 +181,7 @@ fn level_name(level: Level) -> &'static str {
 }
 
 /// Render `report` as SARIF, its results located in the approved-device
-/// list at `list`.
+/// list at `list`, or, for an inventory rule, at the inventory judged.
 pub fn render(report: &GateReport, list: &ListLocation) -> Value {
     let enabled: Vec<(RuleCode, Level)> = RuleCode::ALL
         .into_iter()
@@ -203,9 +225,13 @@ pub fn render(report: &GateReport, list: &ListLocation) -> Value {
         .findings()
         .map(|c| {
             let index = RuleCode::ALL.iter().position(|r| *r == c.rule).unwrap_or(0);
-            let mut location = json!({"artifactLocation": {"uri": list.uri, "uriBaseId": SRCROOT}});
+            let (uri, kind) = match &c.inventory {
+                Some(path) => (list.locate(path), "inventory"),
+                None => (list.uri.clone(), "device"),
+            };
+            let mut location = json!({"artifactLocation": {"uri": uri, "uriBaseId": SRCROOT}});
             // GitHub needs a region; a finding without a line points at the
-            // list's first line.
+            // file's first line.
             let line = c.listed_at.as_ref().map_or(1, |at| at.line);
             location["region"] = json!({"startLine": line});
             let mut result = json!({
@@ -215,7 +241,7 @@ pub fn render(report: &GateReport, list: &ListLocation) -> Value {
                 "message": {"text": format!("{}: {}", c.device, c.message)},
                 "locations": [{
                     "physicalLocation": location,
-                    "logicalLocations": [{"name": c.device, "kind": "device"}]
+                    "logicalLocations": [{"name": c.device, "kind": kind}]
                 }],
                 "partialFingerprints": {"strataDeviceRule/v1": format!("{}/{}", c.device, c.rule)},
                 "properties": {"device": c.device, "stack": c.stack}

@@ -147,6 +147,8 @@ pub struct Matcher<'a> {
     makers: HashMap<String, (String, String)>,
     wmis: HashMap<String, String>,
     models: HashMap<String, Vec<(usize, usize)>>,
+    /// Each model entry's `min-os-version`, parsed.
+    min_os: Vec<Option<Vec<u64>>>,
 }
 
 /// The vendor and group a record resolved to.
@@ -228,13 +230,46 @@ impl<'a> Matcher<'a> {
         if !diags.is_empty() {
             return Err(Error::Invalid(diags));
         }
+        let min_os = c
+            .models
+            .iter()
+            .map(|m| m.min_os_version.as_deref().and_then(version))
+            .collect();
         Ok(Matcher {
             fleet,
             catalog: c,
             makers,
             wmis,
             models,
+            min_os,
         })
+    }
+
+    /// Whether a device of catalog entry `entry` reporting `os_version` and
+    /// `patch_level` is below the entry's `min-os-version` or
+    /// `min-patch-level`. A value the device does not report (or reports in
+    /// a form that is not dot-separated numbers) is not judged.
+    pub fn below_minimum(
+        &self,
+        entry: usize,
+        os_version: Option<&str>,
+        patch_level: Option<crate::clock::Date>,
+    ) -> bool {
+        let os_below = match (self.min_os.get(entry).and_then(Option::as_ref), os_version) {
+            (Some(min), Some(v)) => version(v).is_some_and(|v| compare_versions(&v, min).is_lt()),
+            _ => false,
+        };
+        let patch_below = match (
+            self.catalog
+                .models
+                .get(entry)
+                .and_then(|m| m.min_patch_level),
+            patch_level,
+        ) {
+            (Some(min), Some(p)) => p < min,
+            _ => false,
+        };
+        os_below || patch_below
     }
 
     /// The fleet whose vendors resolve manufacturers.
@@ -358,6 +393,35 @@ impl<'a> Matcher<'a> {
             },
         }
     }
+}
+
+/// The leading dot-separated numbers of a version (`15.0`, `10.0.26100.2314`,
+/// `17.6.1 (21G93)` → 17, 6, 1); none when it does not start with a number.
+pub fn version(s: &str) -> Option<Vec<u64>> {
+    let head = s
+        .trim()
+        .split(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .next()?;
+    let parts: Vec<u64> = head
+        .split('.')
+        .map_while(|p| p.parse::<u64>().ok())
+        .collect();
+    (!parts.is_empty()).then_some(parts)
+}
+
+/// Compare versions component by component, missing components as 0
+/// (`15` equals `15.0`).
+pub fn compare_versions(a: &[u64], b: &[u64]) -> std::cmp::Ordering {
+    let n = a.len().max(b.len());
+    (0..n)
+        .map(|i| {
+            a.get(i)
+                .copied()
+                .unwrap_or(0)
+                .cmp(&b.get(i).copied().unwrap_or(0))
+        })
+        .find(|o| o.is_ne())
+        .unwrap_or(std::cmp::Ordering::Equal)
 }
 
 #[cfg(test)]

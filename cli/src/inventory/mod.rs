@@ -77,6 +77,21 @@ impl SourceFormat {
         }
     }
 
+    /// Every format.
+    pub const ALL: [SourceFormat; 6] = [
+        SourceFormat::Graph,
+        SourceFormat::Android,
+        SourceFormat::Jamf,
+        SourceFormat::VinCsv,
+        SourceFormat::Csv,
+        SourceFormat::Json,
+    ];
+
+    /// The format with this kebab-case name.
+    pub fn from_name(name: &str) -> Option<SourceFormat> {
+        SourceFormat::ALL.into_iter().find(|f| f.as_str() == name)
+    }
+
     /// The file extension of its files when a directory is given.
     pub fn extension(self) -> &'static str {
         match self {

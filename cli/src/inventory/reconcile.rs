@@ -66,6 +66,11 @@ impl Counts {
         self.company + self.personal + self.unknown
     }
 
+    /// No device at all.
+    pub fn is_zero(&self) -> bool {
+        self.total() == 0
+    }
+
     fn add(&mut self, o: Ownership, n: u64) {
         match o {
             Ownership::Company => self.company += n,
@@ -96,6 +101,10 @@ pub struct StackRow {
     pub catalog_entry: usize,
     /// Devices by ownership.
     pub devices: Counts,
+    /// Of them, devices below the entry's `min-os-version` or
+    /// `min-patch-level` (absent when none).
+    #[serde(skip_serializing_if = "Counts::is_zero")]
+    pub below_minimum: Counts,
     /// Which rules matched, with how many devices each.
     pub matched_by: BTreeMap<String, u64>,
 }
@@ -265,6 +274,8 @@ struct Slim {
     ownership: Ownership,
     last_seen: Option<Time>,
     retired: bool,
+    /// Below its catalog entry's minimum OS version or patch level.
+    below: bool,
 }
 
 /// Normalised model → (its spellings with counts, devices).
@@ -313,6 +324,8 @@ fn read_one(
             brand,
             model,
             os,
+            os_version,
+            patch_level,
             ownership,
             mode,
             last_seen,
@@ -343,6 +356,12 @@ fn read_one(
                 c
             }
         };
+        let below = match classes.get(class as usize).map(|c| &c.resolved.class) {
+            Some(Class::Model { entry, .. }) => {
+                matcher.below_minimum(*entry, os_version.as_deref(), patch_level)
+            }
+            _ => false,
+        };
         let mode = mode.unwrap_or_else(|| "unknown".to_string());
         let m = match mode_index.get(&mode) {
             Some(m) => *m,
@@ -361,6 +380,7 @@ fn read_one(
             ownership: ownership.unwrap_or(Ownership::Unknown),
             last_seen,
             retired,
+            below,
         });
     };
     let outcome = super::read_file(source.format, path, source.mapping.as_ref(), &mut sink)?;
@@ -388,7 +408,8 @@ struct SourceAcc {
     stale: u64,
     ownership: Counts,
     modes: BTreeMap<String, u64>,
-    by_class: HashMap<u32, Counts>,
+    /// Active devices by class, and those below their entry's minimum.
+    by_class: HashMap<u32, (Counts, Counts)>,
     seen: HashSet<[u8; 16]>,
 }
 
@@ -483,10 +504,11 @@ pub fn reconcile(
                 } else {
                     acc.ownership.add(slim.ownership, 1);
                     *acc.modes.entry(mode.to_string()).or_default() += 1;
-                    acc.by_class
-                        .entry(class)
-                        .or_default()
-                        .add(slim.ownership, 1);
+                    let (all, below) = acc.by_class.entry(class).or_default();
+                    all.add(slim.ownership, 1);
+                    if slim.below {
+                        below.add(slim.ownership, 1);
+                    }
                     "active"
                 };
                 if let Some(write) = records.as_mut()
@@ -523,9 +545,9 @@ pub fn reconcile(
         let mut stacks: BTreeMap<usize, StackRow> = BTreeMap::new();
         let mut unknown: BTreeMap<String, (UnknownGroup, ModelTally)> = BTreeMap::new();
         let mut unresolved: BTreeMap<String, (Unresolved, ModelTally)> = BTreeMap::new();
-        let mut classes: Vec<(&u32, &Counts)> = acc.by_class.iter().collect();
+        let mut classes: Vec<(&u32, &(Counts, Counts))> = acc.by_class.iter().collect();
         classes.sort_by_key(|(c, _)| **c);
-        for (c, counts) in classes {
+        for (c, (counts, below)) in classes {
             let Some(g) = global.get(*c as usize) else {
                 continue;
             };
@@ -553,9 +575,11 @@ pub fn reconcile(
                         group: g.resolved.group.clone(),
                         catalog_entry: *entry,
                         devices: Counts::default(),
+                        below_minimum: Counts::default(),
                         matched_by: BTreeMap::new(),
                     });
                     row.devices.merge(counts);
+                    row.below_minimum.merge(below);
                     *row.matched_by
                         .entry(g.resolved.class.explain(catalog))
                         .or_default() += n;

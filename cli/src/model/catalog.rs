@@ -50,6 +50,12 @@ pub struct CatalogModel {
     /// OS families; empty: any.
     #[serde(default)]
     pub os: Vec<String>,
+    /// The lowest OS version accepted (dot-separated numbers).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min_os_version: Option<String>,
+    /// The oldest Android security patch level accepted.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min_patch_level: Option<crate::clock::Date>,
     /// Free text.
     #[serde(default)]
     pub notes: Option<String>,

@@ -128,6 +128,36 @@ pub struct Policy {
     /// Exceptions.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub exceptions: Vec<Exception>,
+    /// Inventories the gate's inventory rules reconcile.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub inventories: Option<PolicyInventories>,
+}
+
+/// The `inventories:` of a policy.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct PolicyInventories {
+    /// The exports, each judged on its own.
+    pub sources: Vec<PolicyInventorySource>,
+    /// Records with no check-in for more than this many days are stale.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stale_days: Option<u32>,
+}
+
+/// One inventory export named by the policy.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct PolicyInventorySource {
+    /// The source's name in findings and exceptions.
+    pub id: String,
+    /// The export format (`graph`, `android`, `jamf`, `vin-csv`, `csv`,
+    /// `json`).
+    pub format: String,
+    /// A file or a directory of pages, relative to the policy file.
+    pub path: String,
+    /// Field → column, for `csv` and `json`.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub map: BTreeMap<String, String>,
 }
 
 /// A review criterion.

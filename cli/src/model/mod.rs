@@ -20,7 +20,8 @@ pub use answers::{
 pub use catalog::{Catalog, CatalogManufacturer, CatalogModel};
 pub use fleet::{
     ApprovedDevice, ApprovedDevices, Criterion, Designation, DesignationList, Designations,
-    EntryStatus, Exception, Level, Policy, Rule, Vendor, Vendors,
+    EntryStatus, Exception, Level, Policy, PolicyInventories, PolicyInventorySource, Rule, Vendor,
+    Vendors,
 };
 pub use load::{
     FileKind, Loaded, SCHEMA_NAMES, check_str, load, parse_str, schema_source, schema_value,

@@ -9,6 +9,7 @@
 //! material). The gate, `review` and the memos read the policy through it,
 //! so a policy one of them refuses, all of them refuse.
 
+mod inventory_rules;
 pub mod rules;
 
 use std::collections::BTreeMap;
@@ -21,6 +22,7 @@ use crate::diag::{Code, Diagnostic, Error, Result};
 use crate::model::{self, Criterion, FileKind, Level, Loaded};
 use crate::yaml::escape_token;
 
+pub use inventory_rules::{Owners, Threshold};
 pub use rules::{Param, RuleCode, RuleConfig, SignatureTrust, render_catalogue};
 
 /// One rule of the policy.
@@ -184,6 +186,25 @@ pub fn parse_str(text: &str, path: &Path) -> Result<Policy> {
                 config,
             }),
             Err(ds) => diags.extend(ds),
+        }
+    }
+    if raw.get("inventories").is_none() {
+        for r in typed
+            .iter()
+            .filter(|r| r.code.is_inventory() && r.enabled())
+        {
+            let base = format!("/rules/{}", r.code);
+            diags.push(at_key(
+                Diagnostic::error(
+                    Code::InvalidRuleParameter,
+                    format!(
+                        "rule `{}` judges inventories, and the policy names none",
+                        r.code
+                    ),
+                )
+                .help("add `inventories: {sources: [{id: intune, format: graph, path: ...}]}`, or set the rule to `level: allow`"),
+                &base,
+            ));
         }
     }
     let mut exceptions = Vec::new();

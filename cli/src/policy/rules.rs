@@ -14,6 +14,7 @@ use std::path::Path;
 use serde::Serialize;
 use serde_json::{Map, Value};
 
+use super::inventory_rules::Threshold;
 use crate::diag::{Code, Diagnostic};
 use crate::model::{Criterion, LayerName, Level};
 use crate::sigstore::trust::TrustSpec;
@@ -57,11 +58,19 @@ pub enum RuleCode {
     UnsignedAttestation,
     /// The attestation lacks current approving reviews.
     StaleReview,
+    /// An inventory holds devices nobody approved.
+    UnapprovedInUse,
+    /// An inventory holds models the catalog does not know.
+    UnknownModel,
+    /// An inventory holds manufacturers nothing resolves.
+    UnresolvedManufacturer,
+    /// Devices of a catalogued model run an OS below its minimum.
+    BelowMinimumOs,
 }
 
 impl RuleCode {
     /// Every rule, in documentation order.
-    pub const ALL: [RuleCode; 9] = [
+    pub const ALL: [RuleCode; 13] = [
         RuleCode::MaxLayersPerGroup,
         RuleCode::RequiredLayers,
         RuleCode::FullVertical,
@@ -71,7 +80,23 @@ impl RuleCode {
         RuleCode::DpiaRequired,
         RuleCode::UnsignedAttestation,
         RuleCode::StaleReview,
+        RuleCode::UnapprovedInUse,
+        RuleCode::UnknownModel,
+        RuleCode::UnresolvedManufacturer,
+        RuleCode::BelowMinimumOs,
     ];
+
+    /// True for the rules judged on the policy's `inventories:` rather than
+    /// on each device of the approved-device list.
+    pub fn is_inventory(self) -> bool {
+        matches!(
+            self,
+            RuleCode::UnapprovedInUse
+                | RuleCode::UnknownModel
+                | RuleCode::UnresolvedManufacturer
+                | RuleCode::BelowMinimumOs
+        )
+    }
 
     /// The stable kebab-case code used in `policy.yaml`, SARIF and JUnit.
     pub fn code(self) -> &'static str {
@@ -85,6 +110,10 @@ impl RuleCode {
             RuleCode::DpiaRequired => "dpia-required",
             RuleCode::UnsignedAttestation => "unsigned-attestation",
             RuleCode::StaleReview => "stale-review",
+            RuleCode::UnapprovedInUse => "unapproved-in-use",
+            RuleCode::UnknownModel => "unknown-model",
+            RuleCode::UnresolvedManufacturer => "unresolved-manufacturer",
+            RuleCode::BelowMinimumOs => "below-minimum-os",
         }
     }
 
@@ -120,6 +149,18 @@ impl RuleCode {
             }
             RuleCode::StaleReview => {
                 "The device's current attestation (by SHA-256) lacks an unexpired approving review in attestations/reviews.yaml for every required criterion, or the newest review of a criterion rejects it."
+            }
+            RuleCode::UnapprovedInUse => {
+                "An inventory source named by the policy's `inventories:` holds devices in use on no approved stack (catalogued but not approved, unknown models, unresolved manufacturers)."
+            }
+            RuleCode::UnknownModel => {
+                "An inventory source holds models catalog.yaml does not know, from manufacturers it resolves."
+            }
+            RuleCode::UnresolvedManufacturer => {
+                "An inventory source holds devices whose manufacturer neither catalog.yaml nor vendors.yaml resolves."
+            }
+            RuleCode::BelowMinimumOs => {
+                "Devices of a catalogued model in an inventory source report an OS version or security patch level below the minimum of their catalog.yaml entry (`min-os-version`, `min-patch-level`)."
             }
         }
     }
@@ -171,6 +212,10 @@ impl RuleCode {
                     doc: "approvals older than this many days no longer count (optional integer ≥ 1)",
                 },
             ],
+            RuleCode::UnapprovedInUse
+            | RuleCode::UnknownModel
+            | RuleCode::UnresolvedManufacturer
+            | RuleCode::BelowMinimumOs => super::inventory_rules::params(self),
             RuleCode::FullVertical
             | RuleCode::DataPathSingleVendor
             | RuleCode::PrivilegedAgent
@@ -209,6 +254,18 @@ impl RuleCode {
             RuleCode::StaleReview => {
                 "Review what changed since the last approved digest (`strata diff sha256:OLD WORKTREE DEVICE`), then record a verdict for every required criterion with `strata review approve DEVICE --criteria C,...`."
             }
+            RuleCode::UnapprovedInUse => {
+                "See which stacks are in use without approval (`strata inventory reconcile`): assess and approve them (a stack manifest and an entry in `approved-devices.yaml`), or withdraw the devices through the MDM; raise `max-devices`/`max-share` or narrow `ownership` only if the policy is too strict."
+            }
+            RuleCode::UnknownModel => {
+                "Add the models the inventory reports to `catalog.yaml` (marketing names, model codes or identifiers) so they resolve to a stack, or record an exception while they are assessed."
+            }
+            RuleCode::UnresolvedManufacturer => {
+                "Add the manufacturer strings the inventory reports to `catalog.yaml` (aliases) or `vendors.yaml` so they resolve to a vendor and vendor group; until then they cannot be screened by group."
+            }
+            RuleCode::BelowMinimumOs => {
+                "Update the devices below the catalog's `min-os-version` / `min-patch-level` through the MDM, or retire them; lower the minimum in `catalog.yaml` only with the security team's agreement."
+            }
         }
     }
 
@@ -221,11 +278,16 @@ impl RuleCode {
             RuleCode::UnsignedAttestation => Some("7.5"),
             RuleCode::PrivilegedAgent => Some("6.0"),
             RuleCode::StaleReview => Some("5.0"),
+            // Unpatched devices and devices nobody assessed are in use.
+            RuleCode::BelowMinimumOs => Some("6.5"),
+            RuleCode::UnapprovedInUse => Some("5.5"),
             RuleCode::MaxLayersPerGroup
             | RuleCode::RequiredLayers
             | RuleCode::FullVertical
             | RuleCode::DataPathSingleVendor
-            | RuleCode::DpiaRequired => None,
+            | RuleCode::DpiaRequired
+            | RuleCode::UnknownModel
+            | RuleCode::UnresolvedManufacturer => None,
         }
     }
 }
@@ -281,6 +343,9 @@ pub enum RuleConfig {
         /// Approvals older than this many days no longer count (≥ 1).
         max_age_days: Option<u64>,
     },
+    /// `unapproved-in-use`, `unknown-model`, `unresolved-manufacturer` and
+    /// `below-minimum-os`: judged per inventory source.
+    Inventory(Threshold),
 }
 
 /// The trust material of `unsigned-attestation`, paths resolved against
@@ -431,6 +496,13 @@ pub fn parse(
         RuleCode::UnsignedAttestation => signature_trust(level, params, base, ctx, &mut diags)
             .map(|t| RuleConfig::UnsignedAttestation(Box::new(t))),
         RuleCode::StaleReview => stale_review(params, base, ctx, &mut diags),
+        RuleCode::UnapprovedInUse
+        | RuleCode::UnknownModel
+        | RuleCode::UnresolvedManufacturer
+        | RuleCode::BelowMinimumOs => {
+            super::inventory_rules::parse(code, params, base, ctx, &mut diags)
+                .map(RuleConfig::Inventory)
+        }
     };
     match config {
         Some(c) if diags.is_empty() => Ok(c),
@@ -564,187 +636,4 @@ fn stale_review(
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn parse_yaml(
-        code: RuleCode,
-        level: Level,
-        yaml: &str,
-    ) -> std::result::Result<RuleConfig, Vec<String>> {
-        let v: Value = serde_json::from_str(yaml).unwrap();
-        let mut criteria = BTreeMap::new();
-        criteria.insert(
-            "sec".to_string(),
-            Criterion {
-                description: "security".into(),
-            },
-        );
-        let at = |d: Diagnostic, p: &str| d.pointer(p);
-        let ctx = Ctx {
-            criteria: &criteria,
-            policy_dir: Path::new("."),
-            at: &at,
-            at_key: &at,
-        };
-        parse(code, level, v.as_object().unwrap(), "/rules/x", &ctx).map_err(|ds| {
-            ds.into_iter()
-                .map(|d| format!("{}@{}", d.code, d.pointer.unwrap_or_default()))
-                .collect()
-        })
-    }
-
-    #[test]
-    fn codes_are_unique_kebab_case_and_round_trip() {
-        let mut codes: Vec<&str> = RuleCode::ALL.iter().map(|r| r.code()).collect();
-        for r in RuleCode::ALL {
-            assert_eq!(RuleCode::from_code(r.code()), Some(r));
-            assert_eq!(serde_json::to_value(r).unwrap().as_str(), Some(r.code()));
-            assert!(r.code().chars().all(|c| c.is_ascii_lowercase() || c == '-'));
-        }
-        codes.sort_unstable();
-        codes.dedup();
-        assert_eq!(codes.len(), RuleCode::ALL.len());
-        assert_eq!(RuleCode::from_code("nope"), None);
-    }
-
-    #[test]
-    fn typed_parameters_are_read_once() {
-        match parse_yaml(RuleCode::MaxLayersPerGroup, Level::Warn, r#"{"max": 3}"#) {
-            Ok(RuleConfig::MaxLayersPerGroup { max: 3 }) => {}
-            other => panic!("{other:?}"),
-        }
-        match parse_yaml(
-            RuleCode::RequiredLayers,
-            Level::Deny,
-            r#"{"layers": ["os", "silicon"]}"#,
-        ) {
-            Ok(RuleConfig::RequiredLayers { layers }) => {
-                assert_eq!(layers, vec![LayerName::Os, LayerName::Silicon])
-            }
-            other => panic!("{other:?}"),
-        }
-        match parse_yaml(
-            RuleCode::StaleReview,
-            Level::Deny,
-            r#"{"criteria": ["sec"], "max-age-days": 90}"#,
-        ) {
-            Ok(RuleConfig::StaleReview {
-                criteria,
-                max_age_days: Some(90),
-            }) => {
-                assert_eq!(criteria, vec!["sec"])
-            }
-            other => panic!("{other:?}"),
-        }
-        assert!(matches!(
-            parse_yaml(RuleCode::UnsignedAttestation, Level::Allow, "{}"),
-            Ok(RuleConfig::UnsignedAttestation(_))
-        ));
-    }
-
-    #[test]
-    fn every_bad_parameter_is_reported_at_its_pointer() {
-        let e = |code, yaml| parse_yaml(code, Level::Deny, yaml).unwrap_err();
-        assert_eq!(
-            e(RuleCode::MaxLayersPerGroup, r#"{"max": 0, "min": 1}"#),
-            vec![
-                "invalid-rule-parameter@/rules/x/min",
-                "invalid-rule-parameter@/rules/x/max"
-            ]
-        );
-        assert_eq!(
-            e(RuleCode::MaxLayersPerGroup, r#"{"max": "3"}"#),
-            vec!["invalid-rule-parameter@/rules/x/max"]
-        );
-        assert_eq!(
-            e(
-                RuleCode::MaxLayersPerGroup,
-                r#"{"max": 18446744073709551616}"#
-            ),
-            vec!["invalid-rule-parameter@/rules/x/max"]
-        );
-        assert_eq!(
-            e(
-                RuleCode::RequiredLayers,
-                r#"{"layers": ["os", "kernel", 3]}"#
-            ),
-            vec![
-                "invalid-rule-parameter@/rules/x/layers/1",
-                "invalid-rule-parameter@/rules/x/layers/2"
-            ]
-        );
-        assert_eq!(
-            e(RuleCode::RequiredLayers, r#"{"layers": []}"#),
-            vec!["invalid-rule-parameter@/rules/x/layers"]
-        );
-        assert_eq!(
-            e(
-                RuleCode::StaleReview,
-                r#"{"criteria": ["sec", "dpo", 3], "max-age-days": -1}"#
-            ),
-            vec![
-                "unknown-criterion@/rules/x/criteria/1",
-                "invalid-rule-parameter@/rules/x/criteria/2",
-                "invalid-rule-parameter@/rules/x/max-age-days"
-            ]
-        );
-        assert_eq!(
-            e(RuleCode::FullVertical, r#"{"max": 1}"#),
-            vec!["invalid-rule-parameter@/rules/x/max"]
-        );
-        assert_eq!(
-            e(RuleCode::UnsignedAttestation, r#"{"key": 3}"#),
-            vec!["invalid-rule-parameter@/rules/x/key"]
-        );
-        assert_eq!(
-            e(RuleCode::UnsignedAttestation, "{}"),
-            vec!["invalid-rule-parameter@/rules/x"]
-        );
-    }
-
-    #[test]
-    fn the_schema_documents_every_rule_and_parameter() {
-        let schema = crate::model::schema_value(crate::model::FileKind::Policy);
-        let rules = &schema["properties"]["rules"]["properties"];
-        let documented: Vec<&String> = rules.as_object().unwrap().keys().collect();
-        assert_eq!(documented.len(), RuleCode::ALL.len());
-        for r in RuleCode::ALL {
-            let reference = rules[r.code()]["$ref"].as_str().unwrap();
-            let def = schema.pointer(&reference[1..]).unwrap();
-            assert!(def["description"].is_string(), "{r}");
-            assert_eq!(def["additionalProperties"], false, "{r}");
-            let mut keys: Vec<&str> = def["properties"]
-                .as_object()
-                .unwrap()
-                .keys()
-                .map(String::as_str)
-                .collect();
-            keys.retain(|k| *k != "level");
-            let mut params: Vec<&str> = r.params().iter().map(|p| p.name).collect();
-            params.sort_unstable();
-            assert_eq!(
-                keys, params,
-                "{r}: the schema declares parameters in sorted order"
-            );
-            for p in r.params() {
-                assert!(
-                    def["properties"][p.name]["description"].is_string(),
-                    "{r} {}",
-                    p.name
-                );
-            }
-        }
-    }
-
-    #[test]
-    fn the_catalogue_lists_every_rule_and_parameter() {
-        let text = render_catalogue();
-        for r in RuleCode::ALL {
-            assert!(text.contains(&format!("{}\n    {}\n", r.code(), r.description())));
-            for p in r.params() {
-                assert!(text.contains(&format!("    parameter {}: {}\n", p.name, p.doc)));
-            }
-        }
-    }
-}
+mod tests;

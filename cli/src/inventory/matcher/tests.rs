@@ -182,3 +182,49 @@ fn normalisation() {
         "xiaomicommunications"
     );
 }
+
+#[test]
+fn versions_compare_numerically_with_missing_parts_as_zero() {
+    use std::cmp::Ordering;
+    assert_eq!(version("15.0"), Some(vec![15, 0]));
+    assert_eq!(version("10.0.26100.2314"), Some(vec![10, 0, 26100, 2314]));
+    assert_eq!(version(" 17.6.1 (21G93)"), Some(vec![17, 6, 1]));
+    assert_eq!(version("Sonoma"), None);
+    assert_eq!(version(""), None);
+    let cmp = |a: &str, b: &str| compare_versions(&version(a).unwrap(), &version(b).unwrap());
+    assert_eq!(cmp("15", "15.0"), Ordering::Equal);
+    assert_eq!(cmp("14", "15"), Ordering::Less);
+    assert_eq!(cmp("10.0.22631", "10.0.26100"), Ordering::Less);
+    assert_eq!(cmp("9.9", "10"), Ordering::Less, "numbers, not text");
+}
+
+#[test]
+fn below_minimum_judges_only_what_the_device_reports() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    std::fs::write(
+        root.join("vendors.yaml"),
+        "version: 1\nvendors:\n  google:\n    name: Google LLC\n    jurisdiction: US\n",
+    )
+    .unwrap();
+    let p = root.join("catalog.yaml");
+    std::fs::write(
+        &p,
+        "version: 1\nmodels:\n  - vendor: google\n    stack: pixel\n    names: [Pixel 9]\n    min-os-version: \"15\"\n    min-patch-level: \"2026-10-01\"\n  - vendor: google\n    names: [Pixel 8]\n",
+    )
+    .unwrap();
+    let fleet = crate::fleet::Fleet::open(root).unwrap();
+    let catalog = model::load(&p, FileKind::Catalog).unwrap();
+    let m = Matcher::new(&fleet, &catalog).unwrap();
+    let date = |s: &str| crate::clock::Date::parse(s).ok();
+    assert!(m.below_minimum(0, Some("14"), None));
+    assert!(!m.below_minimum(0, Some("15.0"), None));
+    assert!(m.below_minimum(0, Some("15"), date("2026-09-01")));
+    assert!(!m.below_minimum(0, Some("16"), date("2026-10-01")));
+    assert!(!m.below_minimum(0, None, None), "nothing reported");
+    assert!(!m.below_minimum(0, Some("unknown"), None));
+    assert!(
+        !m.below_minimum(1, Some("1"), date("2020-01-01")),
+        "no minimum"
+    );
+}

@@ -163,5 +163,6 @@ fn list_location(root: &Path, report: &GateReport) -> ListLocation {
     let cwd = std::env::current_dir()
         .and_then(|c| c.canonicalize())
         .unwrap_or_default();
-    ListLocation::find(&full, &cwd)
+    let fleet = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
+    ListLocation::find(&full, &cwd).with_fleet(fleet)
 }
