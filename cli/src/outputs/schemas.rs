@@ -304,7 +304,11 @@ fn gate_check() -> Value {
         ],
         &[
             ("message", string()),
-            ("line", count()),
+            (
+                "listed_at",
+                object(&[("file", string()), ("line", count())], &[]),
+            ),
+            ("inventory", string()),
             (
                 "exception",
                 object(
@@ -325,7 +329,7 @@ fn gate_summary() -> Value {
             ("warn", count()),
             ("excepted", count()),
         ],
-        &[],
+        &[("inventories", count())],
     )
 }
 
