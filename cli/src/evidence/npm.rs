@@ -31,12 +31,12 @@ use serde_json::Value;
 
 use super::Malformed;
 use super::report::{Report, Status};
-use super::slsa_sigstore::Policy;
+use super::slsa_sigstore::{Policy, group};
 use crate::diag::Code;
 use crate::model::EvidenceKind;
 use crate::sigstore::artifact::ArtifactInput;
-use crate::sigstore::checks::{CheckId, Report as BundleReport};
-use crate::sigstore::trust::{self, PublicKey, RootChoice};
+use crate::sigstore::checks::CheckId;
+use crate::sigstore::trust::PublicKey;
 use crate::sigstore::verify::{IdentityRule, Options as VerifyOptions, TrustMode, verify};
 
 /// The predicate type of npm's publish attestation.
@@ -531,11 +531,7 @@ fn verify_bundle(
         },
         Role::Provenance => TrustMode::Sigstore,
     };
-    let root = trust::load_root(&match &policy.trusted_root {
-        Some(p) => RootChoice::File(p.clone()),
-        None => RootChoice::PublicGood,
-    })
-    .map_err(|e| Malformed::new(Code::BadTrustedRoot, e.to_string()))?;
+    let root = super::slsa_sigstore::root(policy)?;
     let pinned = policy.identity.is_some() || policy.issuer.is_some();
     let text = serde_json::to_string(bundle)
         .map_err(|e| Malformed::internal("cannot serialise the bundle", e))?;
@@ -552,20 +548,6 @@ fn verify_bundle(
     };
     let r = verify(&file, &ArtifactInput::Sha512(digest), &vopts)
         .map_err(|e| bad(e.to_string(), "/attestations"))?;
-    let group = |r: &BundleReport, ids: &[CheckId]| -> (Status, String) {
-        match r.group(ids) {
-            Err(why) => (Status::Fail, why),
-            Ok(passed) if passed.is_empty() => (Status::NotApplicable, "nothing to check".into()),
-            Ok(passed) => (
-                Status::Pass,
-                format!(
-                    "{} hold (Sigstore verifier, {})",
-                    passed.join(", "),
-                    r.trust
-                ),
-            ),
-        }
-    };
     let (s, d) = group(
         &r,
         &[
@@ -612,16 +594,7 @@ fn verify_bundle(
         }
     }
     if !key_mode {
-        if pinned {
-            let (s, d) = group(&r, &[CheckId::Identity, CheckId::Issuer]);
-            rep.check(&format!("{pre}signer-identity"), s, d);
-        } else {
-            rep.check(
-                &format!("{pre}signer-identity"),
-                Status::NotApplicable,
-                "not pinned: the certificate identity is authenticated by the chain but no identity was required (give --identity and --issuer)",
-            );
-        }
+        super::slsa_sigstore::signer_identity(rep, pre, &r, pinned);
     }
     Ok(())
 }
