@@ -36,7 +36,7 @@ fn with_artifact(rel: &str) -> slsa::Options {
             now: Some(jiff::Timestamp::now()),
             ..Default::default()
         },
-        builder_id: None,
+        ..slsa::Options::default()
     }
 }
 

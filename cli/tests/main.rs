@@ -12,6 +12,7 @@ mod attest;
 mod evidence_android;
 mod evidence_assemble;
 mod evidence_avb_uptane;
+mod evidence_npm;
 mod evidence_robustness;
 mod evidence_samples;
 mod evidence_slsa;

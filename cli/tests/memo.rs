@@ -100,6 +100,34 @@ fn fleet_memo_summarises_every_device() {
     insta::assert_snapshot!(text);
 }
 
+/// Risk ids are fixed per risk type (answers point at them), so the
+/// laptop's register skips: the memo says why instead of
+/// leaving the jump from unexplained (issue #13 item 5); the
+/// fact-status legend names S as secondary sources; units are counted
+/// with their noun.
+#[test]
+fn skipped_risk_ids_are_explained() {
+    let tmp = repo_like();
+    let text = ok_text(tmp.path(), &["dpia", "laptop"]);
+    let start = text.find("## 4. Risks").unwrap();
+    let end = text.find("## 5. Measures").unwrap();
+    insta::assert_snapshot!(&text[start..end]);
+    assert!(
+        text.contains("Fact status: V verified, S secondary sources,"),
+        "{text}"
+    );
+    assert!(!text.contains("single source"), "{text}");
+    assert!(text.contains("| Deployment | 80 units,"), "{text}");
+    let html = ok_text(tmp.path(), &["dpia", "laptop", "--format", "html"]);
+    assert!(
+        html.contains("Not proposed for this device: R-4 Unwanted autonomous action by the agent (agent chatgpt takes no actions); R-5"),
+        "{html}"
+    );
+    // Where every risk type applies, nothing is said.
+    let all = ok_text(tmp.path(), &["dpia", "xiaomi-15s-pro-cn"]);
+    assert!(!all.contains("Not proposed for this device"), "{all}");
+}
+
 #[test]
 fn final_refuses_while_sections_are_empty() {
     let tmp = repo_like();

@@ -461,6 +461,76 @@ fn certificate_signatures_verify_to_the_ca_and_a_rogue_ca_fails_on_signer() {
     assert_eq!(code, 2, "an X.509 certificate is not a public key: {r}");
 }
 
+/// issue #12 item 9 for OpenSSF model-signing bundles: as for Sigstore
+/// bundles, a certificate chain that carries the root (the trusted CA
+/// itself, or any self-signed certificate) fails the signer check.
+#[test]
+fn a_bundle_chain_carrying_the_root_fails_like_sigstore_bundles() {
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    model(d);
+    let (root, inter, leaf, key) = pki(d, true);
+    let s = |p: &PathBuf| p.to_str().unwrap().to_string();
+    let (code, _, err) = run(
+        d,
+        &[
+            "model",
+            "sign",
+            "mimo",
+            "--key",
+            &s(&key),
+            "--cert",
+            &s(&leaf),
+            "--chain",
+            &s(&inter),
+            "--signature",
+            "c.sig",
+        ],
+    );
+    assert_eq!(code, 0, "{err}");
+    let der = |p: &Path| {
+        use base64::Engine;
+        let block = pem::parse(fs::read(p).unwrap()).unwrap();
+        base64::engine::general_purpose::STANDARD.encode(block.contents())
+    };
+    let other = Ca::root("Some Root");
+    fs::write(d.join("other.crt"), other.pem()).unwrap();
+    for (extra, what) in [
+        (der(&root), "a trust anchor"),
+        (
+            der(&d.join("other.crt")),
+            "a self-signed (root) certificate",
+        ),
+    ] {
+        let mut b: Value = serde_json::from_slice(&fs::read(d.join("c.sig")).unwrap()).unwrap();
+        b["verificationMaterial"]["x509CertificateChain"]["certificates"]
+            .as_array_mut()
+            .unwrap()
+            .push(serde_json::json!({ "rawBytes": extra }));
+        fs::write(d.join("root.sig"), serde_json::to_vec(&b).unwrap()).unwrap();
+        let (code, r) = verify_json(d, &["mimo", "--signature", "root.sig", "--ca", &s(&root)]);
+        assert_eq!(code, 1, "{r}");
+        assert_eq!(status(&r, "signer"), "fail", "{r}");
+        let detail = r["checks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["name"] == "signer")
+            .unwrap()["detail"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        assert!(
+            detail.contains(&format!("includes {what}"))
+                && detail.contains("must not contain the root"),
+            "{detail}"
+        );
+    }
+    // The same bundle without the root verifies.
+    let (code, r) = verify_json(d, &["mimo", "--signature", "c.sig", "--ca", &s(&root)]);
+    assert_eq!(code, 0, "{r}");
+}
+
 #[test]
 fn a_leaf_without_signing_usage_is_refused_when_signing() {
     let tmp = tempfile::tempdir().unwrap();

@@ -96,6 +96,83 @@ struct Proposal {
     likelihood: u8,
 }
 
+/// A risk type strata did not propose for this device, and why: ids are
+/// fixed per risk type, so a register without it skips its id, and the
+/// memo says why rather than leave a gap unexplained.
+#[derive(Debug, Clone, Serialize)]
+pub struct NotProposed {
+    /// The risk type's id (`R-4`).
+    pub id: &'static str,
+    /// Its title.
+    pub title: &'static str,
+    /// Why it does not apply to this device.
+    pub reason: String,
+}
+
+/// The risk types strata did not propose for this stack, in id order.
+pub fn not_proposed(stack: &Stack, device: &DeviceAnalysis) -> Vec<NotProposed> {
+    let proposed: Vec<&str> = proposals(stack, device).iter().map(|p| p.id).collect();
+    let agent = stack.layers.model.as_ref().and_then(|m| m.agent.as_ref());
+    let mut out = Vec::new();
+    let mut skip = |id: &'static str, title: &'static str, reason: String| {
+        if !proposed.contains(&id) {
+            out.push(NotProposed { id, title, reason });
+        }
+    };
+    skip(
+        "R-4",
+        TITLE_R4,
+        match agent {
+            None => "the stack declares no agent".to_string(),
+            Some(a) if a.actions.is_none() => format!(
+                "agent {} does not declare whether it takes actions (ask the vendor; the risk is proposed once it does)",
+                a.name
+            ),
+            Some(a) => format!("agent {} takes no actions", a.name),
+        },
+    );
+    skip(
+        "R-5",
+        TITLE_R5,
+        match agent {
+            None => "the stack declares no agent".to_string(),
+            Some(a) => format!("agent {} does not run in the background", a.name),
+        },
+    );
+    skip(
+        "R-6",
+        TITLE_R6,
+        match device.deployment.as_deref() {
+            None => "the deployment is not declared, so no employees are known to use the device"
+                .to_string(),
+            Some(d) if !EMPLOYEE_DEPLOYMENTS.contains(&d) => {
+                format!("deployment `{d}` does not put the device with employees")
+            }
+            Some(_) => "the stack has neither an agent nor a vehicle layer".to_string(),
+        },
+    );
+    skip(
+        "R-7",
+        TITLE_R7,
+        "no route or endpoint sends data outside the EEA".to_string(),
+    );
+    skip(
+        "R-8",
+        TITLE_R8,
+        "no one vendor group controls the data path".to_string(),
+    );
+    out
+}
+
+const TITLE_R4: &str = "Unwanted autonomous action by the agent";
+const TITLE_R5: &str = "Covert or background collection";
+const TITLE_R6: &str = "Function creep into worker monitoring";
+const TITLE_R7: &str = "Access from a third country";
+const TITLE_R8: &str = "Vendor lock-in blocking exit or the exercise of rights";
+
+/// Deployments that put a device in employees' hands.
+const EMPLOYEE_DEPLOYMENTS: [&str; 4] = ["cope", "byod", "fleet-vehicle", "corporate"];
+
 fn proposals(stack: &Stack, device: &DeviceAnalysis) -> Vec<Proposal> {
     let agent = stack.layers.model.as_ref().and_then(|m| m.agent.as_ref());
     let perms: Vec<&str> = agent
@@ -154,7 +231,7 @@ fn proposals(stack: &Stack, device: &DeviceAnalysis) -> Vec<Proposal> {
         if a.actions.unwrap_or(false) {
             out.push(Proposal {
                 id: "R-4",
-                title: "Unwanted autonomous action by the agent",
+                title: TITLE_R4,
                 description: format!(
                     "Agent `{}` executes tools on the user's behalf (messages, calendar, IoT, vehicle functions); a wrong or manipulated action affects the user and third parties{}.",
                     a.name,
@@ -167,7 +244,7 @@ fn proposals(stack: &Stack, device: &DeviceAnalysis) -> Vec<Proposal> {
         if a.background {
             out.push(Proposal {
                 id: "R-5",
-                title: "Covert or background collection",
+                title: TITLE_R5,
                 description: format!(
                     "Agent `{}` runs in the background with access to {}; users and the people around them cannot tell when data is collected.",
                     a.name,
@@ -178,14 +255,14 @@ fn proposals(stack: &Stack, device: &DeviceAnalysis) -> Vec<Proposal> {
             });
         }
     }
-    let employees = matches!(
-        device.deployment.as_deref(),
-        Some("cope" | "byod" | "fleet-vehicle" | "corporate")
-    );
+    let employees = device
+        .deployment
+        .as_deref()
+        .is_some_and(|d| EMPLOYEE_DEPLOYMENTS.contains(&d));
     if employees && (agent.is_some() || stack.layers.vehicle.is_some()) {
         out.push(Proposal {
             id: "R-6",
-            title: "Function creep into worker monitoring",
+            title: TITLE_R6,
             description: "Agent context, location or telematics collected for convenience is used to monitor, score or discipline employees (EU AI Act Annex III 4(b) territory; works-council co-determination).".into(),
             severity: 3,
             likelihood: 2,
@@ -194,7 +271,7 @@ fn proposals(stack: &Stack, device: &DeviceAnalysis) -> Vec<Proposal> {
     if !third.is_empty() {
         out.push(Proposal {
             id: "R-7",
-            title: "Access from a third country",
+            title: TITLE_R7,
             description: format!(
                 "Data is sent to or remotely accessible from outside the EEA: {}. Chapter V transfer rules apply (SCCs and a transfer impact assessment where there is no adequacy).",
                 third.join(", ")
@@ -209,7 +286,7 @@ fn proposals(stack: &Stack, device: &DeviceAnalysis) -> Vec<Proposal> {
     {
         out.push(Proposal {
             id: "R-8",
-            title: "Vendor lock-in blocking exit or the exercise of rights",
+            title: TITLE_R8,
             description: format!(
                 "{} controls {}: switching off one data flow or leaving the vendor means replacing the device, and rights requests all go to one party.",
                 f.group_name.as_deref().unwrap_or("One vendor group"),

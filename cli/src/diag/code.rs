@@ -146,6 +146,7 @@ codes! {
     NotARepository = "not-a-repository": "The directory is not inside a git repository.",
     NotAStrataFile = "not-a-strata-file": "A file is not one of the kinds strata formats.",
     NotUtf8 = "not-utf8": "A text file is not valid UTF-8.",
+    NpmAttestationMalformed = "npm-attestation-malformed": "An npm registry attestations document cannot be read.",
     PathOutsideRoot = "path-outside-root": "A path leads outside the fleet directory.",
     PseudonymKey = "pseudonym-key": "No usable organisation key for pseudonyms: none given, unreadable or too short.",
     Rekor = "rekor": "Rekor did not log the signature.",

@@ -15,6 +15,7 @@ pub mod certs;
 pub mod der;
 pub mod ek;
 pub mod json;
+pub mod npm;
 pub mod report;
 pub mod slsa;
 pub mod slsa_builder;
@@ -120,6 +121,11 @@ pub struct Options {
     pub sigstore: slsa_sigstore::Policy,
     /// The builder SLSA provenance must name (see [`slsa::Options`]).
     pub builder_id: Option<String>,
+    /// SHA-512 of the artifact: an npm package tarball, related to the
+    /// subjects of npm registry attestations.
+    pub artifact_sha512: Option<[u8; 64]>,
+    /// The npm registry's public key, for its publish attestation.
+    pub registry_key: Option<crate::sigstore::trust::PublicKey>,
 }
 
 /// RFC 3339 text of a time, in UTC with whole seconds
@@ -212,6 +218,8 @@ pub fn inspect_bytes(
                 artifact_sha256: opts.artifact_sha256.clone(),
                 sigstore: opts.sigstore.clone(),
                 builder_id: opts.builder_id.clone(),
+                artifact_sha512: opts.artifact_sha512,
+                registry_key: opts.registry_key.clone(),
             },
         ),
         other => Err(Malformed::new(

@@ -1,7 +1,8 @@
 //! SLSA provenance and verification summaries: Sigstore bundles (v0.1 to
 //! v0.3) wrapping a DSSE envelope, bare DSSE envelopes, `.intoto.jsonl`
 //! files of either, one per line; in-toto Statement v0.1 and v1; SLSA
-//! provenance v0.2 and v1 and verification summaries (VSA) v1.
+//! provenance v0.2 and v1 and verification summaries (VSA) v1. npm
+//! registry attestation documents are read by [`super::npm`].
 //!
 //! Decoded: subjects and their digests, predicate type, builder id, build
 //! type, source (repository, ref, commit), the signer identity from the
@@ -53,6 +54,11 @@ pub struct Options {
     /// The builder the provenance must name (`--builder-id`): a workflow
     /// URI, with `@version` to require that version.
     pub builder_id: Option<String>,
+    /// SHA-512 of the artifact (an npm package tarball), for npm registry
+    /// attestations.
+    pub artifact_sha512: Option<[u8; 64]>,
+    /// The npm registry's public key, for its publish attestation.
+    pub registry_key: Option<crate::sigstore::trust::PublicKey>,
 }
 
 fn bad(msg: impl Into<String>, pointer: &str) -> Malformed {
@@ -117,6 +123,16 @@ pub fn detect(data: &[u8]) -> bool {
         payload_type: Option<serde::de::IgnoredAny>,
         #[serde(rename = "_type")]
         kind: Option<Value>,
+        /// npm registry attestations: each entry's members are skipped
+        /// (`NpmEntry` holds nothing, so the list allocates nothing).
+        attestations: Option<Vec<NpmEntry>>,
+    }
+    #[derive(serde::Deserialize)]
+    struct NpmEntry {
+        #[serde(rename = "predicateType")]
+        _predicate_type: serde::de::IgnoredAny,
+        #[serde(rename = "bundle")]
+        _bundle: serde::de::IgnoredAny,
     }
     let probe = |bytes: &[u8]| serde_json::from_slice::<Probe>(bytes).ok();
     // The whole file as one document, else its first non-empty line.
@@ -125,7 +141,8 @@ pub fn detect(data: &[u8]) -> bool {
         probe(text.lines().find(|l| !l.trim().is_empty())?.as_bytes())
     });
     first.is_some_and(|p| {
-        p.dsse_envelope.is_some()
+        p.attestations.as_ref().is_some_and(|a| !a.is_empty())
+            || p.dsse_envelope.is_some()
             || p.payload_type.is_some()
             || p.kind
                 .as_ref()
@@ -291,6 +308,18 @@ fn verify_with_cert(c: &Cert<'_>, msg: &[u8], sig: &[u8]) -> bool {
 /// Decode and check provenance.
 pub fn inspect(data: &[u8], opts: &Options) -> Result<Report, Malformed> {
     let docs = documents(data)?;
+    if let [doc] = docs.as_slice()
+        && super::npm::is_document(doc)
+    {
+        return super::npm::inspect(
+            doc,
+            &super::npm::Options {
+                tarball_sha512: opts.artifact_sha512,
+                registry_key: opts.registry_key.clone(),
+                sigstore: opts.sigstore.clone(),
+            },
+        );
+    }
     let mut rep = Report::new(EvidenceKind::SlsaProvenance, String::new());
     let mut summaries = Vec::new();
     let mut decoded = Vec::new();

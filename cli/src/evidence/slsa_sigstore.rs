@@ -18,7 +18,7 @@ use super::Malformed;
 use super::report::{Report, Status};
 use crate::diag::Code;
 use crate::sigstore::artifact::ArtifactInput;
-use crate::sigstore::checks::CheckId;
+use crate::sigstore::checks::{CheckId, Report as BundleReport};
 use crate::sigstore::trust::{self, RootChoice};
 use crate::sigstore::verify::{IdentityRule, Options, TrustMode, verify};
 
@@ -54,11 +54,7 @@ pub fn check(
     cert_identity: (Option<&str>, Option<&str>),
     policy: &Policy,
 ) -> Result<(), Malformed> {
-    let root = trust::load_root(&match &policy.trusted_root {
-        Some(p) => RootChoice::File(p.clone()),
-        None => RootChoice::PublicGood,
-    })
-    .map_err(|e| Malformed::new(Code::BadTrustedRoot, e.to_string()))?;
+    let root = root(policy)?;
     let Some(now) = policy.now else {
         for name in ["certificate-chain", "transparency-log", "signer-identity"] {
             rep.check(
@@ -89,17 +85,7 @@ pub fn check(
         .map_err(|e| Malformed::new(Code::SlsaProvenanceMalformed, e.to_string()))?;
     let r = verify(&file, &ArtifactInput::Sha256(digest), &opts)
         .map_err(|e| Malformed::new(Code::SlsaProvenanceMalformed, e.to_string()))?;
-    let trust = r.trust.trim_end_matches(" (identity policy)");
-    let group = |ids: &[CheckId]| -> (Status, String) {
-        match r.group(ids) {
-            Err(why) => (Status::Fail, why),
-            Ok(passed) if passed.is_empty() => (Status::NotApplicable, "nothing to check".into()),
-            Ok(passed) => (
-                Status::Pass,
-                format!("{} hold (Sigstore verifier, {trust})", passed.join(", ")),
-            ),
-        }
-    };
+    let group = |ids: &[CheckId]| group(&r, ids);
     let (s, d) = group(&[
         CheckId::BundleFormat,
         CheckId::VerificationMaterial,
@@ -118,8 +104,39 @@ pub fn check(
         CheckId::SigningTime,
     ]);
     rep.check(&format!("{pre}transparency-log"), s, d);
+    signer_identity(rep, pre, &r, pinned);
+    Ok(())
+}
+
+/// The trusted root a policy names (the embedded public-good one by
+/// default).
+pub(crate) fn root(policy: &Policy) -> Result<trust::Root, Malformed> {
+    trust::load_root(&match &policy.trusted_root {
+        Some(p) => RootChoice::File(p.clone()),
+        None => RootChoice::PublicGood,
+    })
+    .map_err(|e| Malformed::new(Code::BadTrustedRoot, e.to_string()))
+}
+
+/// One evidence check for a group of the Sigstore verifier's checks: fail
+/// with every failure, pass naming what held, or n/a when none ran.
+pub(crate) fn group(r: &BundleReport, ids: &[CheckId]) -> (Status, String) {
+    let trust = r.trust.trim_end_matches(" (identity policy)");
+    match r.group(ids) {
+        Err(why) => (Status::Fail, why),
+        Ok(passed) if passed.is_empty() => (Status::NotApplicable, "nothing to check".into()),
+        Ok(passed) => (
+            Status::Pass,
+            format!("{} hold (Sigstore verifier, {trust})", passed.join(", ")),
+        ),
+    }
+}
+
+/// `signer-identity`: the identity and issuer checks when the signer was
+/// pinned; otherwise not applicable, saying so.
+pub(crate) fn signer_identity(rep: &mut Report, pre: &str, r: &BundleReport, pinned: bool) {
     if pinned {
-        let (s, d) = group(&[CheckId::Identity, CheckId::Issuer]);
+        let (s, d) = group(r, &[CheckId::Identity, CheckId::Issuer]);
         rep.check(&format!("{pre}signer-identity"), s, d);
     } else {
         rep.check(
@@ -128,5 +145,4 @@ pub fn check(
             "not pinned: the certificate identity is authenticated by the chain but no identity was required (give --identity and --issuer)",
         );
     }
-    Ok(())
 }

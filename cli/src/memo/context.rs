@@ -280,6 +280,9 @@ pub struct DeviceContext {
     pub stack: Stack,
     /// The risk register.
     pub risks: Vec<Risk>,
+    /// The risk types strata did not propose for this device, with why
+    /// (their fixed ids are missing from the register).
+    pub risks_not_proposed: Vec<risks::NotProposed>,
     /// Art. 36 prior consultation.
     pub art36: Art36,
     /// The procurement recommendation.
@@ -399,6 +402,7 @@ pub fn device_context(
         chart_svg: stack_chart(device),
         device: device.clone(),
         verification: decision::verification_summary(status.attestation.status, &status.evidence),
+        risks_not_proposed: risks::not_proposed(&stack, device),
         status,
         stack,
         risks: assessed.risks,

@@ -1,5 +1,6 @@
 //! The artifact a bundle is verified against: a file, standard input (`-`
-//! on the command line), or `sha256:<hex>`.
+//! on the command line), `sha256:<hex>`, or a SHA-512 digest (an npm
+//! package's integrity).
 
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -18,6 +19,8 @@ pub enum ArtifactInput {
     Sha256([u8; 32]),
     /// Standard input, streamed through the hashes once.
     Stdin,
+    /// A SHA-512 digest (npm names package tarballs by theirs).
+    Sha512([u8; 64]),
 }
 
 impl ArtifactInput {
@@ -79,6 +82,7 @@ impl ArtifactInput {
             ArtifactInput::File(p) => p.display().to_string(),
             ArtifactInput::Sha256(d) => format!("sha256:{}", hex::encode(d)),
             ArtifactInput::Stdin => crate::fsutil::STDIN_NAME.to_string(),
+            ArtifactInput::Sha512(d) => format!("sha512:{}", hex::encode(d)),
         }
     }
 }
@@ -97,8 +101,8 @@ fn bad_digest(hex_digest: &str) -> Error {
 /// The artifact's digests.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ArtifactDigests {
-    /// SHA-256.
-    pub sha256: [u8; 32],
+    /// SHA-256 (always, unless the artifact was given as a SHA-512 digest).
+    pub sha256: Option<[u8; 32]>,
     /// SHA-384, when it was asked for and the artifact is a file.
     pub sha384: Option<[u8; 48]>,
     /// SHA-512, when it was asked for and the artifact is a file.
@@ -111,13 +115,20 @@ pub struct ArtifactDigests {
 impl ArtifactDigests {
     /// Hash the artifact: SHA-256 always, SHA-384 and SHA-512 too when
     /// asked for and the artifact is a file or standard input. Both are
-    /// streamed (constant memory); standard input is read once.
+    /// streamed (constant memory); standard input is read once. A digest
+    /// given is the only one known.
     pub fn compute(input: &ArtifactInput, also: &[HashAlgorithm]) -> Result<Self> {
         match input {
             ArtifactInput::Sha256(d) => Ok(ArtifactDigests {
-                sha256: *d,
+                sha256: Some(*d),
                 sha384: None,
                 sha512: None,
+                path: None,
+            }),
+            ArtifactInput::Sha512(d) => Ok(ArtifactDigests {
+                sha256: None,
+                sha384: None,
+                sha512: Some(*d),
                 path: None,
             }),
             ArtifactInput::File(path) => hash_file(
@@ -137,16 +148,16 @@ impl ArtifactDigests {
     /// The digest for `algorithm`, when it was computed.
     pub fn get(&self, algorithm: HashAlgorithm) -> Option<&[u8]> {
         match algorithm {
-            HashAlgorithm::Sha2256 => Some(&self.sha256[..]),
+            HashAlgorithm::Sha2256 => self.sha256.as_ref().map(|d| &d[..]),
             HashAlgorithm::Sha2384 => self.sha384.as_ref().map(|d| &d[..]),
             HashAlgorithm::Sha2512 => self.sha512.as_ref().map(|d| &d[..]),
             _ => None,
         }
     }
 
-    /// Lowercase hex SHA-256.
-    pub fn sha256_hex(&self) -> String {
-        hex::encode(self.sha256)
+    /// Lowercase hex SHA-256, when known.
+    pub fn sha256_hex(&self) -> Option<String> {
+        self.sha256.map(hex::encode)
     }
 }
 
@@ -193,7 +204,7 @@ fn hash_reader(
         }
     }
     Ok(ArtifactDigests {
-        sha256: s256.finalize().into(),
+        sha256: Some(s256.finalize().into()),
         sha384: s384.map(|h| h.finalize().into()),
         sha512: s512.map(|h| h.finalize().into()),
         path: None,
@@ -233,7 +244,7 @@ mod tests {
         let d =
             ArtifactDigests::compute(&ArtifactInput::File(p), &[HashAlgorithm::Sha2512]).unwrap();
         assert_eq!(
-            d.sha256_hex(),
+            d.sha256_hex().unwrap(),
             "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
         );
         assert!(hex::encode(d.sha512.unwrap()).starts_with("ddaf35a193617aba"));

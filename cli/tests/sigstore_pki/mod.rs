@@ -400,9 +400,51 @@ pub fn log_entry(world: &World, body: &[u8], opts: &EntryOpts<'_>) -> Logged {
 /// logged as a dsse/0.0.1 entry at index 0 of a two-leaf tree, with SET,
 /// inclusion proof and checkpoint.
 pub fn keyless_bundle(world: &World, leaf: &Leaf, payload: &[u8], opts: &EntryOpts<'_>) -> Value {
+    let sig = leaf.sign(&sigstore_types::pae(
+        "application/vnd.in-toto+json",
+        payload,
+    ));
+    dsse_bundle(
+        world,
+        &sig,
+        leaf.pem().as_bytes(),
+        json!({"certificate": {"rawBytes": b64(&leaf.der)}}),
+        payload,
+        opts,
+    )
+}
+
+/// The same, signed with a bare key (as the npm registry signs its publish
+/// attestations): the verification material is the key's hint.
+pub fn key_bundle(world: &World, key: &LogKey, payload: &[u8], opts: &EntryOpts<'_>) -> Value {
+    let sig = key.sign(&sigstore_types::pae(
+        "application/vnd.in-toto+json",
+        payload,
+    ));
+    let pem = pem::encode(&pem::Pem::new("PUBLIC KEY", key.spki()));
+    let hint = format!(
+        "SHA256:{}",
+        base64::engine::general_purpose::STANDARD_NO_PAD.encode(key.id())
+    );
+    dsse_bundle(
+        world,
+        &sig,
+        pem.as_bytes(),
+        json!({"publicKey": {"hint": hint}}),
+        payload,
+        opts,
+    )
+}
+
+fn dsse_bundle(
+    world: &World,
+    sig: &[u8],
+    verifier_pem: &[u8],
+    material: Value,
+    payload: &[u8],
+    opts: &EntryOpts<'_>,
+) -> Value {
     let payload_type = "application/vnd.in-toto+json";
-    let pae = sigstore_types::pae(payload_type, payload);
-    let sig = leaf.sign(&pae);
     let logged = opts.logged_payload.unwrap_or(payload);
     let body = serde_json::to_vec(&json!({
         "apiVersion": "0.0.1",
@@ -410,7 +452,7 @@ pub fn keyless_bundle(world: &World, leaf: &Leaf, payload: &[u8], opts: &EntryOp
         "spec": {
             "envelopeHash": {"algorithm": "sha256", "value": hex::encode(sha256(b"envelope"))},
             "payloadHash": {"algorithm": "sha256", "value": hex::encode(sha256(logged))},
-            "signatures": [{"signature": b64(&sig), "verifier": b64(leaf.pem().as_bytes())}]
+            "signatures": [{"signature": b64(sig), "verifier": b64(verifier_pem)}]
         }
     }))
     .unwrap();
@@ -422,31 +464,30 @@ pub fn keyless_bundle(world: &World, leaf: &Leaf, payload: &[u8], opts: &EntryOp
         log_id,
         set,
     } = log_entry(world, &body, opts);
+    let mut material = material;
+    material["tlogEntries"] = json!([{
+        "logIndex": "0",
+        "logId": {"keyId": b64(&log_id)},
+        "kindVersion": {"kind": "dsse", "version": "0.0.1"},
+        "integratedTime": integrated.to_string(),
+        "inclusionPromise": {"signedEntryTimestamp": b64(&set)},
+        "inclusionProof": {
+            "logIndex": "0",
+            "rootHash": b64(&root),
+            "treeSize": "2",
+            "hashes": [b64(&other)],
+            "checkpoint": {"envelope": checkpoint}
+        },
+        "canonicalizedBody": b64(&body)
+    }]);
+    material["timestampVerificationData"] = json!({});
     json!({
         "mediaType": "application/vnd.dev.sigstore.bundle.v0.3+json",
-        "verificationMaterial": {
-            "certificate": {"rawBytes": b64(&leaf.der)},
-            "tlogEntries": [{
-                "logIndex": "0",
-                "logId": {"keyId": b64(&log_id)},
-                "kindVersion": {"kind": "dsse", "version": "0.0.1"},
-                "integratedTime": integrated.to_string(),
-                "inclusionPromise": {"signedEntryTimestamp": b64(&set)},
-                "inclusionProof": {
-                    "logIndex": "0",
-                    "rootHash": b64(&root),
-                    "treeSize": "2",
-                    "hashes": [b64(&other)],
-                    "checkpoint": {"envelope": checkpoint}
-                },
-                "canonicalizedBody": b64(&body)
-            }],
-            "timestampVerificationData": {}
-        },
+        "verificationMaterial": material,
         "dsseEnvelope": {
             "payload": b64(payload),
             "payloadType": payload_type,
-            "signatures": [{"sig": b64(&sig)}]
+            "signatures": [{"sig": b64(sig)}]
         }
     })
 }

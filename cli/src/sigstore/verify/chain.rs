@@ -117,7 +117,8 @@ pub(crate) fn check(ctx: &mut Ctx<'_>, sheet: &mut Sheet) {
         sheet.fail(id, format!("{what}: no CA certificate to chain to"));
         return;
     }
-    if let Some(why) = root_in_bundle(&ctx.bundle_intermediates, &anchors) {
+    let anchor_certs: Vec<&DerCertificate> = anchors.iter().map(|a| a.cert).collect();
+    if let Some(why) = root_in_bundle(&ctx.bundle_intermediates, &anchor_certs) {
         sheet.fail(id, why);
         return;
     }
@@ -199,11 +200,11 @@ fn leaf_has_code_signing(leaf: &DerCertificate) -> bool {
 /// or any self-signed certificate. The verifier supplies the anchors; a
 /// bundle that brings one is asking to be trusted on its own say-so, and the
 /// Sigstore bundle format forbids it.
-fn root_in_bundle(chain: &[DerCertificate], anchors: &[Anchor<'_>]) -> Option<String> {
+fn root_in_bundle(chain: &[DerCertificate], anchors: &[&DerCertificate]) -> Option<String> {
     let bad = chain
         .iter()
-        .find(|c| is_self_issued(c) || anchors.iter().any(|a| a.cert == *c))?;
-    let what = if anchors.iter().any(|a| a.cert == bad) {
+        .find(|c| is_self_issued(c) || anchors.contains(c))?;
+    let what = if anchors.contains(&bad) {
         "a trust anchor"
     } else {
         "a self-signed (root) certificate"
@@ -253,7 +254,9 @@ pub fn chains_to_ca(
 
 /// Whether `leaf` chains to the CA certificates `ca` at `t` by OpenSSF
 /// model-signing's rule ([`Usage::ModelSigning`]), through `intermediates`
-/// from the bundle and any intermediates in `ca`.
+/// from the bundle and any intermediates in `ca`. As for Sigstore bundles,
+/// a bundle chain that includes a root (one of the anchors, or any
+/// self-signed certificate) fails.
 pub fn chains_for_model_signing(
     leaf: &DerCertificate,
     intermediates: &[DerCertificate],
@@ -261,6 +264,9 @@ pub fn chains_for_model_signing(
     t: Timestamp,
 ) -> std::result::Result<(), String> {
     let (anchor_certs, mut inter) = split_ca(ca);
+    if let Some(why) = root_in_bundle(intermediates, &anchor_certs) {
+        return Err(why);
+    }
     inter.extend(intermediates.iter().cloned());
     let anchors = owned_anchors(&anchor_certs)?;
     if anchors.is_empty() {

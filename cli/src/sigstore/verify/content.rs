@@ -226,16 +226,18 @@ fn subject_match(ctx: &Ctx<'_>) -> std::result::Result<String, String> {
         .and_then(Value::as_array)
         .filter(|s| !s.is_empty())
         .ok_or("the statement has no subjects")?;
-    let ours256 = hex::encode(ctx.digests.sha256);
+    let ours256 = ctx.digests.sha256.map(hex::encode);
     let ours512 = ctx.digests.sha512.map(hex::encode);
     let mut seen = Vec::new();
     for s in subjects {
         let name = s.get("name").and_then(Value::as_str).unwrap_or("");
         let digest = s.get("digest");
         let get = |alg: &str| digest.and_then(|d| d.get(alg)).and_then(Value::as_str);
-        if get("sha256").is_some_and(|d| d.eq_ignore_ascii_case(&ours256)) {
+        if let (Some(theirs), Some(ours)) = (get("sha256"), &ours256)
+            && theirs.eq_ignore_ascii_case(ours)
+        {
             return Ok(format!(
-                "subject `{name}` sha256:{ours256} is the artifact (predicate {predicate})"
+                "subject `{name}` sha256:{ours} is the artifact (predicate {predicate})"
             ));
         }
         if let (Some(theirs), Some(ours)) = (get("sha512"), &ours512)
@@ -251,8 +253,13 @@ fn subject_match(ctx: &Ctx<'_>) -> std::result::Result<String, String> {
             (None, None) => seen.push(format!("`{name}` (no sha256/sha512)")),
         }
     }
+    let ours = match (&ours256, &ours512) {
+        (Some(d), _) => format!("sha256:{d}"),
+        (None, Some(d)) => format!("sha512:{d}"),
+        (None, None) => "(no digest)".to_string(),
+    };
     Err(format!(
-        "no subject is the artifact sha256:{ours256}; the statement names {}",
+        "no subject is the artifact {ours}; the statement names {}",
         seen.join(", ")
     ))
 }

@@ -19,7 +19,7 @@
 //! it on a second thread alongside strata's checks was measured: the thread
 //! cost more than the overlap saved in a single `verify-bundle`.)
 
-use sigstore_types::{Artifact, Bundle, Sha256Hash};
+use sigstore_types::{Artifact, ArtifactDigest, Bundle, HashAlgorithm, Sha256Hash};
 use sigstore_verify::bundle::Error as BundleError;
 use sigstore_verify::{
     CertificateError, Error as LibError, PublicKeyVerificationPolicy, TimestampError,
@@ -387,7 +387,16 @@ fn run(ctx: &Input<'_>, verifier: &Verifier, relax: Relax) -> Result<LibResult> 
             blob = fsutil::read_bounded(path, super::content::MAX_WHOLE_ARTIFACT)?;
             Artifact::from_blob(&blob)
         }
-        _ => Artifact::from_digest(Sha256Hash::new(ctx.digests.sha256)),
+        _ => match (ctx.digests.sha256, ctx.digests.sha512) {
+            (Some(d), _) => Artifact::from_digest(Sha256Hash::new(d)),
+            (None, Some(d)) => Artifact::from_digest(
+                ArtifactDigest::new(HashAlgorithm::Sha2512, d.to_vec())
+                    .map_err(|e| Error::Internal(format!("a SHA-512 digest: {e}")))?,
+            ),
+            (None, None) => {
+                return Err(Error::Internal("an artifact without a digest".into()));
+            }
+        },
     };
     let use_reader = matches!(ctx.artifact, ArtifactInput::File(_)) && !needs_blob(ctx);
     let outcome = match &ctx.opts.trust {

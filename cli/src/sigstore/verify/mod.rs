@@ -289,7 +289,7 @@ pub fn verify(file: &BundleFile, artifact: &ArtifactInput, opts: &Options) -> Re
         material.key.as_ref().map(|k| k.algorithm),
     );
     let digests = ArtifactDigests::compute(artifact, &needed)?;
-    report.artifact_sha256 = Some(digests.sha256_hex());
+    report.artifact_sha256 = digests.sha256_hex();
     let mut ctx = Ctx {
         bundle,
         version,

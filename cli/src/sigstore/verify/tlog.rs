@@ -393,7 +393,7 @@ fn expected_hashedrekord_digest(ctx: &Ctx<'_>) -> Vec<u8> {
         SignatureContent::DsseEnvelope(env) => sigstore_verify::crypto::sha256(&env.pae())
             .as_bytes()
             .to_vec(),
-        _ => ctx.digests.sha256.to_vec(),
+        _ => ctx.digests.sha256.map(|d| d.to_vec()).unwrap_or_default(),
     }
 }
 

@@ -6,6 +6,7 @@ use clap::{Args, Subcommand};
 use strata::diag::{Error, ExitStatus, Result};
 use strata::evidence::{self, Options, Report, android::StatusList};
 use strata::model::EvidenceKind;
+use strata::sigstore::artifact::{ArtifactDigests, ArtifactInput};
 
 use crate::args::{self, Format, HUMAN_JSON, QuietArg, SignerArgs};
 use crate::color::{Painter, Tone, VERDICT_PREFIXES};
@@ -49,6 +50,12 @@ enum EvidenceCommand {
 /// TPM EK certificates (also in the TPM NV form) and SPDM/DICE chains are
 /// checked link by link; strata holds no TPM or SPDM roots, and says so.
 ///
+/// npm registry attestations (the registry's {"attestations": [...]}) are
+/// read as slsa-provenance: the SLSA provenance bundle is verified as
+/// below, the registry's publish attestation with its public key (--key),
+/// and both subjects (pkg:npm/NAME@VERSION, SHA-512) must agree with each
+/// other and with the package tarball given as --artifact.
+///
 /// SLSA provenance (Sigstore bundles, DSSE, .intoto.jsonl) is decoded; the
 /// DSSE signature is checked with the signing certificate's key and the
 /// builder id against the certificate identity (or, when an SLSA BYOB
@@ -78,6 +85,7 @@ enum EvidenceCommand {
   strata evidence inspect build.intoto.jsonl --artifact MODULE.bazel
   strata evidence inspect app.intoto.jsonl --artifact app.tar.gz \\
       --builder-id https://github.com/ORG/BUILDER/.github/workflows/build.yml@v1.0.0
+  strata evidence inspect attestations.json --artifact pkg-1.0.0.tgz --key npm-registry.pem
   strata evidence inspect build.intoto.jsonl --artifact MODULE.bazel \\
       --identity https://github.com/ORG/REPO/.github/workflows/release.yml@refs/tags/v1.0.0 \\
       --issuer https://token.actions.githubusercontent.com",
@@ -130,9 +138,14 @@ pub struct InspectArgs {
     #[arg(long, value_name = "FILE")]
     inventory: Option<PathBuf>,
     /// The artifact SLSA provenance should describe (its SHA-256 must be a
-    /// subject).
+    /// subject; for npm registry attestations the package tarball, whose
+    /// SHA-512 must be the subjects').
     #[arg(long, value_name = "FILE")]
     artifact: Option<PathBuf>,
+    /// For npm registry attestations: the registry's public key (PEM), to
+    /// verify its publish attestation.
+    #[arg(long, value_name = "PUB.pem")]
+    key: Option<PathBuf>,
     /// The builder SLSA provenance must name (slsa-verifier's
     /// --builder-id): a workflow URI, with @VERSION to require that
     /// version. Matched against the provenance's builder, which for a BYOB
@@ -228,6 +241,15 @@ fn inspect(args: InspectArgs) -> Result<ExitStatus> {
         }
     };
     let read = |p: &PathBuf| strata::fsutil::read_bounded(p, evidence::MAX_EVIDENCE_BYTES);
+    // Streamed, in one pass: an artifact may be an image of gigabytes; npm
+    // names a package tarball by its SHA-512.
+    let artifact = match &args.artifact {
+        Some(p) => Some(ArtifactDigests::compute(
+            &ArtifactInput::File(p.clone()),
+            &[sigstore_types::HashAlgorithm::Sha2512],
+        )?),
+        None => None,
+    };
     let opts = Options {
         at: Some(strata::clock::Time::from_timestamp(at)),
         revocation,
@@ -254,13 +276,13 @@ fn inspect(args: InspectArgs) -> Result<ExitStatus> {
         },
         holder: args.holder.as_ref().map(read).transpose()?,
         inventory: args.inventory.as_ref().map(read).transpose()?,
-        artifact_sha256: match &args.artifact {
-            // Streamed: an artifact may be an image of gigabytes.
-            Some(p) => Some(hex::encode(
-                strata::hashing::hash_file(p, strata::fsutil::Scope::Given)?.1,
-            )),
-            None => None,
-        },
+        artifact_sha256: artifact.as_ref().and_then(|d| d.sha256).map(hex::encode),
+        artifact_sha512: artifact.as_ref().and_then(|d| d.sha512),
+        registry_key: args
+            .key
+            .as_deref()
+            .map(strata::sigstore::trust::load_public_key)
+            .transpose()?,
         sigstore,
         builder_id: args.builder_id.clone(),
     };
