@@ -179,19 +179,6 @@ fn esc(s: &str) -> String {
     crate::escape::html(&s.replace(['\n', '\r'], " "))
 }
 
-/// Fill colours (Tableau 10) with a label colour that keeps WCAG AA contrast
-/// on each.
-const PALETTE: [(&str, &str); 8] = [
-    ("#4e79a7", "#fff"),
-    ("#f28e2b", "#000"),
-    ("#59a14f", "#000"),
-    ("#e15759", "#000"),
-    ("#76b7b2", "#000"),
-    ("#edc948", "#000"),
-    ("#b07aa1", "#000"),
-    ("#9c755f", "#fff"),
-];
-
 /// Average label width per character at 12 px sans-serif, for deciding
 /// whether a name fits its segment.
 const CHAR_WIDTH: f64 = 6.6;
@@ -236,11 +223,11 @@ pub fn stack_chart(device: &DeviceAnalysis) -> String {
         let mut x = label_w;
         for p in &l.parts {
             let w = bar_w * p.fraction;
-            let (colour, ink) = PALETTE[groups
+            let (colour, ink) = crate::report::PALETTE[groups
                 .iter()
                 .position(|g| *g == p.vendor.group)
                 .unwrap_or(0)
-                % PALETTE.len()];
+                % crate::report::PALETTE.len()];
             svg.push_str(&format!(
                 "<rect x=\"{x:.1}\" y=\"{y:.1}\" width=\"{w:.1}\" height=\"{:.1}\" fill=\"{colour}\" stroke=\"#fff\"><title>{}</title></rect>",
                 row_h - 6.0,

@@ -22,8 +22,9 @@ use crate::analyze::{DeviceHit, FleetAnalysis, GroupShare};
 use crate::escape;
 
 /// Fill colours (Tableau 10) and a label colour with WCAG AA contrast on
-/// each; a fleet with more groups reuses them (the cells name their group).
-const PALETTE: [(&str, &str); 10] = [
+/// each, for every chart strata draws (report and memos); a fleet with more
+/// groups reuses them (the cells name their group).
+pub const PALETTE: [(&str, &str); 10] = [
     ("#4e79a7", "#fff"),
     ("#f28e2b", "#000"),
     ("#59a14f", "#000"),

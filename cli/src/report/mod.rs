@@ -30,7 +30,7 @@ use crate::model::{self, Answers, ApprovedDevices, FileKind, Review, Stack};
 use crate::policy::RuleCode;
 use crate::validate;
 
-pub use html::{GroupColours, html};
+pub use html::{GroupColours, PALETTE, html};
 pub use render::{markdown, summary_text, text};
 
 /// What is known about a device's attestation file.
