@@ -19,7 +19,7 @@ use crate::report::DeviceReport;
 pub struct EvidenceEntry {
     /// `E-n`.
     pub id: String,
-    /// attestation, evidence-file, list-snapshot, fact.
+    /// attestation, evidence-file, review, declarations, list-snapshot, fact.
     pub kind: &'static str,
     /// What it is.
     pub title: String,
@@ -129,6 +129,25 @@ pub fn evidence_register(
                     .unwrap_or_default()
             ),
             status,
+        ));
+    }
+    // The declarations document (`strata attest`): the gate's verdicts
+    // and the reviewers' approvals as CycloneDX 1.6 claims.
+    if let Some(c) = &report.declarations {
+        keys.push("declarations".into());
+        let evaluated = match &c.read {
+            crate::report::DeclarationsRead::Declared(d) => d
+                .evaluated
+                .as_deref()
+                .map(|t| format!("; evaluated {t}"))
+                .unwrap_or_default(),
+            crate::report::DeclarationsRead::Unreadable(_) => String::new(),
+        };
+        rows.push((
+            "declarations",
+            format!("CycloneDX 1.6 declarations {}", c.path),
+            format!("{}{evaluated}", c.sha256),
+            crate::report::declarations_status(c),
         ));
     }
     for l in &analysis.lists {

@@ -31,7 +31,7 @@ use crate::policy::RuleCode;
 use crate::validate;
 
 pub use html::{GroupColours, PALETTE, html};
-pub use render::{markdown, summary_text, text};
+pub use render::{declarations_status, markdown, summary_text, text};
 
 /// What is known about a device's attestation file.
 #[derive(Debug, Clone, Serialize)]

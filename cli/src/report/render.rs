@@ -129,30 +129,37 @@ fn declarations_line(c: &super::DeclarationsCitation) -> String {
             return format!("declarations {}: unreadable: {why}", c.path);
         }
     };
-    let mut line = format!(
-        "declarations {} ({}{}, {})",
+    format!(
+        "declarations {} ({}{}, {}){}",
         c.path,
         crate::digest::short(&c.sha256),
         d.evaluated
             .as_deref()
             .map(|t| format!(", evaluated {t}"))
             .unwrap_or_default(),
-        if c.current {
-            "bound to this attestation"
-        } else {
-            "STALE: made for another version of the attestation; run `strata attest`"
-        }
-    );
+        binding(c),
+        conformance(d)
+    )
+}
+
+/// Whether a declarations document speaks of the attestation read.
+fn binding(c: &super::DeclarationsCitation) -> &'static str {
+    if c.current {
+        "bound to this attestation"
+    } else {
+        "STALE: made for another version of the attestation; run `strata attest`"
+    }
+}
+
+/// `: N of M requirements met (not: …); K claim(s); signatories: …`.
+fn conformance(d: &crate::history::declarations::Declared) -> String {
     let all = d.by_strata().count();
     let unmet: Vec<String> = d
         .by_strata()
         .filter(|x| x.score < 1.0)
         .map(|x| format!("{} {:?}", x.requirement, x.score))
         .collect();
-    line.push_str(&format!(
-        ": {} of {all} requirements met",
-        all - unmet.len()
-    ));
+    let mut line = format!(": {} of {all} requirements met", all - unmet.len());
     if !unmet.is_empty() {
         line.push_str(&format!(" (not: {})", unmet.join(", ")));
     }
@@ -166,6 +173,16 @@ fn declarations_line(c: &super::DeclarationsCitation) -> String {
         }
     ));
     line
+}
+
+/// A declarations document as an evidence register cites it: its status
+/// (bound or stale, requirements met, claims, signatories) or why it does
+/// not read.
+pub fn declarations_status(c: &super::DeclarationsCitation) -> String {
+    match &c.read {
+        super::DeclarationsRead::Declared(d) => format!("{}{}", binding(c), conformance(d)),
+        super::DeclarationsRead::Unreadable(why) => format!("unreadable: {why}"),
+    }
 }
 
 /// The headline: devices, units and the date.
