@@ -39,5 +39,6 @@ fuzz_target!(|data: &[u8]| {
         }
         FileKind::Reviews => drop(model::parse_str::<model::Reviews>(text, file, kind)),
         FileKind::Answers => drop(model::parse_str::<model::Answers>(text, file, kind)),
+        FileKind::Catalog => drop(model::parse_str::<model::Catalog>(text, file, kind)),
     }
 });
