@@ -126,6 +126,26 @@ fn every_json_output_matches_its_schema() {
         &["hash", "fleet/evidence", "--format", "json"],
         0,
     );
+    let inventory = check(
+        d,
+        "output-inventory",
+        &[
+            "inventory",
+            "reconcile",
+            "fleet",
+            "--no-pseudonym",
+            "--intune",
+            "fleet/inventory/intune",
+            "--android",
+            "fleet/inventory/android-enterprise.json",
+            "--now",
+            "2026-12-01",
+            "--format",
+            "json",
+        ],
+        0,
+    );
+    assert_eq!(inventory["sources"].as_array().map(Vec::len), Some(2));
     check(
         d,
         "output-explain",

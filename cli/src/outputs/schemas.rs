@@ -39,6 +39,8 @@ pub enum Output {
     Review,
     /// `strata validate --format json`.
     Validate,
+    /// `strata inventory reconcile --format json`.
+    Inventory,
     /// `strata verify BUNDLE --format json`.
     Verify,
     /// `strata verify --batch LIST --format json`.
@@ -46,7 +48,7 @@ pub enum Output {
 }
 
 /// Every output, by schema name.
-pub const OUTPUTS: [Output; 15] = [
+pub const OUTPUTS: [Output; 16] = [
     Output::Analyze,
     Output::Diff,
     Output::Error,
@@ -55,6 +57,7 @@ pub const OUTPUTS: [Output; 15] = [
     Output::ExplainList,
     Output::Gate,
     Output::Hash,
+    Output::Inventory,
     Output::Log,
     Output::ModelVerify,
     Output::Report,
@@ -76,6 +79,7 @@ impl Output {
             Output::ExplainList => "output-explain-list",
             Output::Gate => "output-gate",
             Output::Hash => "output-hash",
+            Output::Inventory => "output-inventory",
             Output::Log => "output-log",
             Output::ModelVerify => "output-model-verify",
             Output::Report => "output-report",
@@ -97,6 +101,7 @@ impl Output {
             Output::ExplainList => "strata explain --list --format json",
             Output::Gate => "strata gate --format json",
             Output::Hash => "strata hash --format json",
+            Output::Inventory => "strata inventory reconcile --format json",
             Output::Log => "strata log --format json",
             Output::ModelVerify => "strata model verify --format json",
             Output::Report => "strata report --format json",
@@ -133,6 +138,7 @@ impl Output {
                 vec![],
             ),
             Output::Gate => gate(),
+            Output::Inventory => inventory(),
             Output::Hash => (
                 vec![
                     ("backend", string()),
@@ -317,6 +323,59 @@ fn gate_check() -> Value {
                 ),
             ),
         ],
+    )
+}
+
+/// The shadow-fleet reconciliation (pseudonymous counts only; also the
+/// snapshot an organisation keeps in git).
+fn inventory() -> (Keys, Keys) {
+    let any_object = || json!({"type": "object"});
+    let source = object(
+        &[
+            ("format", string()),
+            ("path", string()),
+            ("records", count()),
+        ],
+        &[
+            ("files", count()),
+            ("active", count()),
+            ("stale", count()),
+            ("duplicates", count()),
+            ("retired", count()),
+            ("ownership", any_object()),
+            ("modes", any_object()),
+            ("stacks", array(any_object())),
+            ("unknown_models", array(any_object())),
+            ("unresolved", array(any_object())),
+        ],
+    );
+    let hit = object(
+        &[
+            ("status", string()),
+            ("subject", string()),
+            ("list", string()),
+        ],
+        &[
+            ("confidence", string()),
+            ("via", string()),
+            ("list_name", string()),
+            ("snapshot_date", string()),
+            ("entity", string()),
+            ("citation", string()),
+            ("devices", count()),
+        ],
+    );
+    (
+        vec![
+            ("as_of", string()),
+            ("stale_days", count()),
+            ("pseudonyms", enumeration(&["none", "hmac-sha256"])),
+            ("totals", object(&[("active", count())], &[])),
+            ("sources", array(source)),
+            ("screening", array(hit)),
+            ("warnings", array(diagnostic())),
+        ],
+        vec![("catalog", string())],
     )
 }
 
