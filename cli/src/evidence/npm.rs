@@ -137,27 +137,9 @@ fn statement(bundle: &Value, ptr: &str) -> Result<Statement, Malformed> {
             )
         })
     })?;
-    let kind = whole.get("_type").and_then(Value::as_str).unwrap_or("");
-    if !kind.starts_with("https://in-toto.io/Statement/") {
-        return Err(bad(
-            format!("`_type` {kind:?} is not an in-toto Statement"),
-            &format!("{env_ptr}/payload/_type"),
-        ));
-    }
-    let predicate_type = whole
-        .get("predicateType")
-        .and_then(Value::as_str)
-        .ok_or_else(|| {
-            bad(
-                "no `predicateType`",
-                &format!("{env_ptr}/payload/predicateType"),
-            )
-        })?
-        .to_string();
-    let subjects = whole
-        .get("subject")
-        .and_then(Value::as_array)
-        .ok_or_else(|| bad("no `subject` array", &format!("{env_ptr}/payload/subject")))?
+    let (_, predicate_type, subjects) =
+        super::slsa::statement_header(&whole, &format!("{env_ptr}/payload"), &|m, p| bad(m, p))?;
+    let subjects = subjects
         .iter()
         .map(|s| Subject {
             name: s

@@ -61,6 +61,38 @@ pub struct Options {
     pub registry_key: Option<crate::sigstore::trust::PublicKey>,
 }
 
+/// An in-toto Statement's header: its `_type` (an in-toto Statement, else
+/// an error), `predicateType` and `subject` array; errors point under `ptr`
+/// (the statement's JSON pointer) and are made by `bad` (each reader names
+/// its own diagnostic code).
+pub(super) fn statement_header<'a>(
+    st: &'a Value,
+    ptr: &str,
+    bad: &dyn Fn(String, &str) -> Malformed,
+) -> Result<(String, String, &'a Vec<Value>), Malformed> {
+    let kind = st
+        .get("_type")
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .to_string();
+    if !kind.starts_with("https://in-toto.io/Statement/") {
+        return Err(bad(
+            format!("`_type` {kind:?} is not an in-toto Statement"),
+            &format!("{ptr}/_type"),
+        ));
+    }
+    let predicate_type = st
+        .get("predicateType")
+        .and_then(Value::as_str)
+        .ok_or_else(|| bad("no `predicateType`".into(), &format!("{ptr}/predicateType")))?
+        .to_string();
+    let subjects = st
+        .get("subject")
+        .and_then(Value::as_array)
+        .ok_or_else(|| bad("no `subject` array".into(), &format!("{ptr}/subject")))?;
+    Ok((kind, predicate_type, subjects))
+}
+
 fn bad(msg: impl Into<String>, pointer: &str) -> Malformed {
     Malformed {
         code: Code::SlsaProvenanceMalformed,
@@ -349,31 +381,8 @@ pub fn inspect(data: &[u8], opts: &Options) -> Result<Report, Malformed> {
             }
             None => doc.clone(),
         };
-        let st_type = statement
-            .get("_type")
-            .and_then(Value::as_str)
-            .unwrap_or_default()
-            .to_string();
-        if !st_type.starts_with("https://in-toto.io/Statement/") {
-            return Err(bad(
-                format!("`_type` {st_type:?} is not an in-toto Statement"),
-                &format!("{ptr}/payload/_type"),
-            ));
-        }
-        let pred_type = statement
-            .get("predicateType")
-            .and_then(Value::as_str)
-            .ok_or_else(|| {
-                bad(
-                    "no `predicateType`",
-                    &format!("{ptr}/payload/predicateType"),
-                )
-            })?
-            .to_string();
-        let subjects = statement
-            .get("subject")
-            .and_then(Value::as_array)
-            .ok_or_else(|| bad("no `subject` array", &format!("{ptr}/payload/subject")))?;
+        let (st_type, pred_type, subjects) =
+            statement_header(&statement, &format!("{ptr}/payload"), &|m, p| bad(m, p))?;
         let pred = statement.get("predicate").cloned().unwrap_or(Value::Null);
         rep.field(&format!("{pre}statement-type"), st_type.clone());
         rep.field(&format!("{pre}predicate-type"), pred_type.clone());
