@@ -243,6 +243,18 @@ pub fn gate(root: &Path, opts: &GateOptions) -> Result<GateReport> {
             .or_default()
             .push(i);
     }
+    // A finding, device or inventory, settled against the exceptions and
+    // counted, the same way for both.
+    let mut settle = |check: &mut Check| {
+        judge_finding(
+            check,
+            &policy,
+            &exceptions,
+            &mut used,
+            &mut summary,
+            opts.today,
+        )
+    };
     let index_of = |id: &str| entries.get(id).copied();
     let root_rel = |p: &Path| {
         p.strip_prefix(&fleet.root)
@@ -284,14 +296,7 @@ pub fn gate(root: &Path, opts: &GateOptions) -> Result<GateReport> {
                 inventory: None,
             };
             if message.is_some() {
-                judge_finding(
-                    &mut check,
-                    &policy,
-                    &exceptions,
-                    &mut used,
-                    &mut summary,
-                    opts.today,
-                );
+                settle(&mut check);
             }
             checks.push(check);
         }
@@ -318,14 +323,7 @@ pub fn gate(root: &Path, opts: &GateOptions) -> Result<GateReport> {
             inventory: Some(path),
         };
         if message.is_some() {
-            judge_finding(
-                &mut check,
-                &policy,
-                &exceptions,
-                &mut used,
-                &mut summary,
-                opts.today,
-            );
+            settle(&mut check);
         }
         checks.push(check);
     }
