@@ -9,9 +9,12 @@ cycles through five kinds, one round of the devices each: an OS version, an
 evidence digest, an agent permission, a data route (each a new BOM and a new
 bundle signing it), and a re-signature by the other signer (a new bundle
 only). Every REVIEW_EVERY-th commit also appends a review of the changed
-device's new attestation to attestations/reviews.yaml, in canonical form
-(`strata fmt --check` passes), so the file grows to COMMITS / REVIEW_EVERY
-entries (3,333 at 10,000 commits, about 0.9 MB).
+device's new attestation, in canonical form (`strata fmt --check` passes),
+to the device's attestations/<id>/reviews.yaml (`--reviews device`, strata's
+layout: each file grows to COMMITS / REVIEW_EVERY / DEVICES entries, 33 at
+10,000 commits) or to the one shared attestations/reviews.yaml of the
+earlier layout (`--reviews shared`: it grows to COMMITS / REVIEW_EVERY
+entries, 3,333 at 10,000 commits, about 0.9 MB).
 
 The BOMs are the committed example attestation of the Xiaomi phone
 (attestations/xiaomi-15s-pro-cn/bom.cdx.json, about 19 KB) with the device
@@ -26,14 +29,15 @@ Layouts (how git stores the objects, which decides what reading them costs):
   packed  `git repack -a -d -f` after the import: every version of a file is
           a delta against a neighbouring version, as a clone or `git gc`
           delivers a repository;
-  whole   as `git fast-import` writes them: every version of reviews.yaml is
-          a whole zlib-compressed object, as the loose objects of a
+  whole   as `git fast-import` writes them: every version of a reviews file
+          is a whole zlib-compressed object, as the loose objects of a
           repository that was never packed are.
 
 Deterministic: the same arguments give the same commit ids.
 
 Usage: gen-history.py --out DIR [--devices 100] [--commits 1000]
                       [--review-every 3] [--layout packed|whole]
+                      [--reviews device|shared]
 """
 
 import argparse
@@ -173,6 +177,7 @@ def main():
     ap.add_argument("--commits", type=int, default=1000)
     ap.add_argument("--review-every", type=int, default=3)
     ap.add_argument("--layout", choices=["packed", "whole"], default="packed")
+    ap.add_argument("--reviews", choices=["device", "shared"], default="device")
     a = ap.parse_args()
     if a.devices < 1 or a.commits < 1 or a.review_every < 1:
         sys.exit("--devices, --commits and --review-every must be positive")
@@ -215,7 +220,8 @@ def main():
     files = []
     for d in devices:
         files += device_files(d, True)
-    files.append(("attestations/reviews.yaml", reviews_file(entries)))
+    if a.reviews == "shared":
+        files.append(("attestations/reviews.yaml", reviews_file(entries)))
     commit(0, f"{a.devices} devices", files)
     for n in range(1, a.commits):
         d = devices[n % a.devices]
@@ -235,7 +241,11 @@ def main():
         if n % a.review_every == 0:
             digest = "sha256:" + hashlib.sha256(boms[d]).hexdigest()
             bisect.insort(entries, ((d, digest, n), review(d, digest, n)))
-            files.append(("attestations/reviews.yaml", reviews_file(entries)))
+            if a.reviews == "shared":
+                files.append(("attestations/reviews.yaml", reviews_file(entries)))
+            else:
+                mine = [e for e in entries if e[0][0] == d]
+                files.append((f"attestations/{d}/reviews.yaml", reviews_file(mine)))
         what = ["OS update", "new evidence", "agent permission", "data route", "re-signed"][kind]
         commit(n, f"{d}: {what} ({n})", files)
     out.close()
@@ -244,7 +254,7 @@ def main():
     subprocess.run(["git", "checkout", "-q", "main"], cwd=a.out, check=True)
     if a.layout == "packed":
         subprocess.run(["git", "repack", "-a", "-d", "-f", "-q"], cwd=a.out, check=True)
-    print(f"{a.out}: {a.commits} commits, {a.devices} devices, {len(entries)} reviews, {a.layout} objects")
+    print(f"{a.out}: {a.commits} commits, {a.devices} devices, {len(entries)} reviews ({a.reviews}), {a.layout} objects")
 
 
 if __name__ == "__main__":

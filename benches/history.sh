@@ -9,10 +9,13 @@
 # unchanged): benches/gen-history.py writes one repository per size and
 # layout under OUT: 100 devices with a BOM and a Sigstore bundle each, one
 # change per commit (a new attestation and bundle, or a re-signature), a
-# review appended to attestations/reviews.yaml every third commit. Layouts:
+# review appended every third commit to the device's
+# attestations/<id>/reviews.yaml (REVIEWS=device, strata's layout) or to the
+# one shared attestations/reviews.yaml of the earlier layout
+# (REVIEWS=shared, to measure what `strata review migrate` saves). Layouts:
 #   packed  every object a delta against a neighbouring version, as after
 #           `git gc` or in a clone (`git repack -a -d -f`);
-#   whole   every version of reviews.yaml a whole zlib object, as
+#   whole   every version of a reviews file a whole zlib object, as
 #           `git fast-import` writes them and as loose objects are.
 #
 # Timed, in each repository (the working directory), each run under GNU
@@ -38,6 +41,7 @@
 #   SIZES="1000 10000"      commit counts; the first is the base of the
 #                           linearity ratio, the last is held to MAX_SECONDS
 #   LAYOUTS="packed whole"  object layouts (above)
+#   REVIEWS=device          device or shared (above)
 #   DEVICES=100 REVIEW_EVERY=3
 #   RUNS=5 WARMUP=1         kept and warm-up rounds
 #   MAX_SECONDS=1 MAX_RATIO=1.2
@@ -59,6 +63,7 @@ BUSY_RETRIES=${BUSY_RETRIES:-2}
 
 SIZES=${SIZES:-"1000 10000"}
 LAYOUTS=${LAYOUTS:-"packed whole"}
+REVIEWS=${REVIEWS:-device}
 DEVICES=${DEVICES:-100}
 REVIEW_EVERY=${REVIEW_EVERY:-3}
 RUNS=${RUNS:-5}
@@ -73,6 +78,7 @@ check_posint RUNS DEVICES REVIEW_EVERY
 check_uint WARMUP REGEN
 for n in $SIZES; do [[ $n =~ ^[1-9][0-9]*$ ]] || die "SIZES must hold positive integers, got '$n'"; done
 for l in $LAYOUTS; do [[ $l == packed || $l == whole ]] || die "LAYOUTS: packed or whole, got '$l'"; done
+[[ $REVIEWS == device || $REVIEWS == shared ]] || die "REVIEWS: device or shared, got '$REVIEWS'"
 
 ensure_gnu_time
 command -v git >/dev/null || die "git is needed to generate the repositories"
@@ -90,21 +96,21 @@ bench_workdir
 GEN_SUM=$(sha256sum benches/gen-history.py | cut -c1-16)
 for layout in $LAYOUTS; do
     for n in $SIZES; do
-        dir=$OUT/$layout-$n
-        stamp="$GEN_SUM $n $DEVICES $REVIEW_EVERY $layout"
+        dir=$OUT/$layout-$REVIEWS-$n
+        stamp="$GEN_SUM $n $DEVICES $REVIEW_EVERY $layout $REVIEWS"
         if [[ $REGEN == 1 || ! -f $dir.stamp || $(<"$dir.stamp") != "$stamp" ]]; then
             t0=$SECONDS
             reset_dir "$dir"
             : >"$dir.stamp"
             rmdir "$dir"
             "$PY" benches/gen-history.py --out "$dir" --commits "$n" --devices "$DEVICES" \
-                --review-every "$REVIEW_EVERY" --layout "$layout" >&2
+                --review-every "$REVIEW_EVERY" --layout "$layout" --reviews "$REVIEWS" >&2
             echo "$stamp" >"$dir.stamp"
             say "setup: generated $dir in $((SECONDS - t0)) s"
         fi
         # The generated reviews are canonical.
-        "$STRATA" fmt --check "$dir/attestations/reviews.yaml" >/dev/null 2>&1 \
-            || die "$dir/attestations/reviews.yaml is not in canonical form"
+        "$STRATA" fmt --check "$dir/attestations" >/dev/null 2>&1 \
+            || die "the reviews files under $dir/attestations are not in canonical form"
     done
 done
 
@@ -112,7 +118,7 @@ done
 declare -A CMD
 for layout in $LAYOUTS; do
     for n in $SIZES; do
-        dir=$OUT/$layout-$n
+        dir=$OUT/$layout-$REVIEWS-$n
         last=$(git -C "$dir" log -1 --format=%s | cut -d: -f1)
         root=$(git -C "$dir" rev-list --max-parents=0 HEAD)
         old=$(git -C "$dir" show "HEAD~$((n / 2))":attestations/"$last"/bom.cdx.json \
@@ -143,10 +149,10 @@ for layout in $LAYOUTS; do
         for name in $COMMANDS; do
             key=$layout-$n-$name
             read -ra ARGS <<<"${CMD[$key]}"
-            WAIT_IDLE=0 run_in "$OUT/$layout-$n" "$RESULTS/$key.out" "$STRATA" "${ARGS[@]}"
+            WAIT_IDLE=0 run_in "$OUT/$layout-$REVIEWS-$n" "$RESULTS/$key.out" "$STRATA" "${ARGS[@]}"
             EXPECT[$key]=$(sha256sum <"$RESULTS/$key.out" | cut -c1-64)
             if [[ -n ${REFERENCE:-} ]]; then
-                WAIT_IDLE=0 run_in "$OUT/$layout-$n" "$RESULTS/$key.ref" "$REFERENCE" "${ARGS[@]}"
+                WAIT_IDLE=0 run_in "$OUT/$layout-$REVIEWS-$n" "$RESULTS/$key.ref" "$REFERENCE" "${ARGS[@]}"
                 if ! cmp -s "$RESULTS/$key.out" "$RESULTS/$key.ref"; then
                     say "$key: output differs from $REFERENCE's (diff $RESULTS/$key.ref $RESULTS/$key.out)"
                     exit 1
@@ -173,7 +179,7 @@ for ((round = 0; round < WARMUP + RUNS; round++)); do
                 for tool in "${tools[@]}"; do
                     bin=$STRATA
                     [[ $tool == strata ]] || bin=$REFERENCE
-                    run_in "$OUT/$layout-$n" "$WORK/run.out" "$bin" "${ARGS[@]}"
+                    run_in "$OUT/$layout-$REVIEWS-$n" "$WORK/run.out" "$bin" "${ARGS[@]}"
                     if [[ $(sha256sum <"$WORK/run.out" | cut -c1-64) != "${EXPECT[$key]}" ]]; then
                         say "$key: $tool's output changed between runs"
                         exit 1

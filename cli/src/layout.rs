@@ -10,15 +10,23 @@
 //! <fleet>/stacks/<device>.yaml
 //! <fleet>/attestations/<device>/bom.cdx.json
 //! <fleet>/attestations/<device>/bom.sigstore.json
-//! <fleet>/attestations/reviews.yaml
+//! <fleet>/attestations/<device>/reviews.yaml
 //! ```
 //!
 //! The rule: a device's attestation is the file the approved-device list
-//! names for it (relative to the list). Its bundle sits beside it
-//! ([`bundle_path`]), and the directory above the device's directory is the
-//! *attestations directory* that holds `reviews.yaml` ([`reviews_path_for`])
-//! and that `strata diff` and `strata log` read ([`attestations_dir_of`]).
-//! A fleet whose list names no attestation uses `<fleet>/attestations`.
+//! names for it (relative to the list). Its bundle and its reviews sit
+//! beside it ([`bundle_path`], [`reviews_path_for`]), and the directory
+//! above the device's directory is the *attestations directory* that
+//! `strata diff` and `strata log` read ([`attestations_dir_of`]). A fleet
+//! whose list names no attestation uses `<fleet>/attestations`.
+//!
+//! Reviews are kept per device so that a version of a device's reviews
+//! file holds that device's entries only: a history of many reviews then
+//! costs `strata log` the versions of one small file, not of one file that
+//! grows with the whole fleet. Fleets written before this layout keep all
+//! reviews in `<attestations dir>/reviews.yaml` ([`legacy_reviews_path_for`]);
+//! strata still reads that file (its entries count with the device's own)
+//! and `strata review migrate` moves them into the device files.
 
 use std::path::{Path, PathBuf};
 
@@ -36,7 +44,8 @@ pub const CATALOG_FILE: &str = "catalog.yaml";
 pub const STACKS_DIR: &str = "stacks";
 /// The default attestations directory.
 pub const ATTESTATIONS_DIR: &str = "attestations";
-/// The reviews file in an attestations directory.
+/// A device's reviews file, in its device directory (and the shared
+/// reviews file of the earlier layout, in the attestations directory).
 pub const REVIEWS_FILE: &str = "reviews.yaml";
 /// An attestation in a device directory.
 pub const BOM_FILE: &str = "bom.cdx.json";
@@ -118,8 +127,15 @@ pub fn attestations_dir_of(attestation: &Path) -> PathBuf {
 }
 
 /// The reviews file of an attestation at `<dir>/<device>/bom.cdx.json`:
-/// `<dir>/reviews.yaml`.
+/// `<dir>/<device>/reviews.yaml`, beside it.
 pub fn reviews_path_for(attestation: &Path) -> PathBuf {
+    attestation.with_file_name(REVIEWS_FILE)
+}
+
+/// The shared reviews file of the earlier layout for an attestation at
+/// `<dir>/<device>/bom.cdx.json`: `<dir>/reviews.yaml`, read beside the
+/// device's own file until `strata review migrate` empties it.
+pub fn legacy_reviews_path_for(attestation: &Path) -> PathBuf {
     above_device(attestation).map_or_else(|| PathBuf::from(REVIEWS_FILE), |p| p.join(REVIEWS_FILE))
 }
 
@@ -172,15 +188,23 @@ mod tests {
     }
 
     #[test]
-    fn reviews_live_above_the_device_directory() {
+    fn reviews_live_beside_the_attestation() {
         let att = Path::new("fleet/../attestations/pixel/bom.cdx.json");
         assert_eq!(
             reviews_path_for(att),
+            Path::new("fleet/../attestations/pixel/reviews.yaml")
+        );
+        assert_eq!(
+            legacy_reviews_path_for(att),
             Path::new("fleet/../attestations/reviews.yaml")
         );
         assert_eq!(attestations_dir_of(att), Path::new("fleet/../attestations"));
         assert_eq!(
             reviews_path_for(Path::new("pixel/bom.cdx.json")),
+            Path::new("pixel/reviews.yaml")
+        );
+        assert_eq!(
+            legacy_reviews_path_for(Path::new("pixel/bom.cdx.json")),
             Path::new("reviews.yaml")
         );
         assert_eq!(

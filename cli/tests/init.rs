@@ -73,7 +73,7 @@ fn inside_git_it_says_what_to_commit_and_how_to_merge_reviews() {
     let err = init(&tmp.path().join("sub"), "fleet");
     assert!(err.contains("in the git repository at"), "{err}");
     assert!(
-        err.contains("sub/fleet/attestations/reviews.yaml merge=strata-reviews"),
+        err.contains("sub/fleet/attestations/*/reviews.yaml merge=strata-reviews"),
         "{err}"
     );
     // In the current directory, the commands name no fleet.

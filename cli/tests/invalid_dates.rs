@@ -47,7 +47,7 @@ fn impossible_review_expiry_fails_every_reader_instead_of_never_expiring() {
     for bad in IMPOSSIBLE_DAYS {
         let tmp = repo_like();
         let d = tmp.path();
-        let reviews = d.join("attestations/reviews.yaml");
+        let reviews = d.join("attestations/laptop/reviews.yaml");
         let note = "\n    note: Evidence digests match the vendor images; Intel ME";
         let (line, col) = replace_once(
             &reviews,
@@ -55,7 +55,7 @@ fn impossible_review_expiry_fails_every_reader_instead_of_never_expiring() {
             &format!("expires: \"{bad}\"{note}"),
         );
         let at = format!(
-            "attestations/reviews.yaml:{line}:{}",
+            "attestations/laptop/reviews.yaml:{line}:{}",
             col + "expires: ".len()
         );
         assert_invalid_date(&run(d, &["gate", "fleet", "--now", "2026-11-26"]), d, &at);
@@ -84,7 +84,7 @@ fn impossible_review_time_is_refused() {
     let tmp = repo_like();
     let d = tmp.path();
     let (line, col) = replace_once(
-        &d.join("attestations/reviews.yaml"),
+        &d.join("attestations/laptop/reviews.yaml"),
         "date: \"2026-11-20T09:12:00Z\"",
         "date: \"2026-19-26T09:00:00Z\"",
     );
@@ -92,7 +92,10 @@ fn impossible_review_time_is_refused() {
     assert_invalid_date(
         &out,
         d,
-        &format!("attestations/reviews.yaml:{line}:{}", col + "date: ".len()),
+        &format!(
+            "attestations/laptop/reviews.yaml:{line}:{}",
+            col + "date: ".len()
+        ),
     );
     assert!(render(&out, d).contains("there is no month 19"));
 }
@@ -104,7 +107,7 @@ fn a_past_review_expiry_denies_and_an_impossible_one_cannot_pass() {
     // expiry must not do better: the file does not load (2).
     let tmp = repo_like();
     let d = tmp.path();
-    let reviews = d.join("attestations/reviews.yaml");
+    let reviews = d.join("attestations/laptop/reviews.yaml");
     let text = std::fs::read_to_string(&reviews).unwrap();
     let current = "    date: \"2026-11-26T09:00:00Z\"\n";
     assert!(text.contains(current));

@@ -39,6 +39,7 @@ mod outputs;
 mod policy;
 mod readme;
 mod report;
+mod review_migrate;
 mod reviews;
 mod sign_keyless;
 mod sigstore;

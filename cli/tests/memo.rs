@@ -426,7 +426,9 @@ fn a_rejection_is_cited_and_failed_checks_are_not_smoothed() {
     let tmp = repo_like();
     // The DPO's review of the current digest repeats the note of the one it
     // re-recorded: the agent's cloud features are disabled by policy.
-    let reviews = tmp.path().join("attestations/reviews.yaml");
+    let reviews = tmp
+        .path()
+        .join("attestations/xiaomi-15s-pro-cn/reviews.yaml");
     let text = std::fs::read_to_string(&reviews).unwrap();
     let at = text.find("- device: xiaomi-15s-pro-cn\n").unwrap();
     let (head, tail) = text.split_at(at);

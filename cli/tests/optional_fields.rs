@@ -26,7 +26,7 @@ struct FixtureFile {
 }
 
 /// The example fleet's files, as the repository lays them out: `fleet/` and
-/// `attestations/reviews.yaml` beside it.
+/// `attestations/<device>/reviews.yaml` beside it.
 fn fixture_files() -> Vec<FixtureFile> {
     let root = repo();
     let mut files: Vec<(PathBuf, &'static str)> = vec![
@@ -34,8 +34,20 @@ fn fixture_files() -> Vec<FixtureFile> {
         ("fleet/designations.yaml".into(), "designations"),
         ("fleet/policy.yaml".into(), "policy"),
         ("fleet/approved-devices.yaml".into(), "approved-devices"),
-        ("attestations/reviews.yaml".into(), "reviews"),
     ];
+    let mut reviews: Vec<PathBuf> = std::fs::read_dir(root.join("attestations"))
+        .unwrap()
+        .map(|e| e.unwrap().path().join("reviews.yaml"))
+        .filter(|p| p.is_file())
+        .collect();
+    reviews.sort();
+    for p in reviews {
+        let device = p.parent().unwrap().file_name().unwrap();
+        files.push((
+            Path::new("attestations").join(device).join("reviews.yaml"),
+            "reviews",
+        ));
+    }
     for (dir, schema) in [("stacks", "stack"), ("answers", "answers")] {
         let mut names: Vec<PathBuf> = std::fs::read_dir(root.join("examples").join(dir))
             .unwrap()

@@ -155,7 +155,7 @@ fn every_readme_command_runs() {
     ] {
         assert!(d.join(written).is_file(), "{written} missing");
     }
-    let reviews = std::fs::read_to_string(d.join("attestations/reviews.yaml")).unwrap();
+    let reviews = std::fs::read_to_string(d.join("attestations/xiaomi-su7/reviews.yaml")).unwrap();
     assert!(reviews.contains("ECU and TCU image digests match the OTA manifest"));
 }
 

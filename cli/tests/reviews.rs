@@ -41,8 +41,32 @@ fn stale_findings(dir: &Path) -> Vec<String> {
         .collect()
 }
 
-fn reviews_text(dir: &Path) -> String {
-    std::fs::read_to_string(dir.join("attestations/reviews.yaml")).unwrap()
+/// A device's reviews file.
+fn reviews_text(dir: &Path, device: &str) -> String {
+    std::fs::read_to_string(dir.join(format!("attestations/{device}/reviews.yaml"))).unwrap()
+}
+
+/// The devices with an attestation directory.
+fn devices(dir: &Path) -> Vec<String> {
+    let mut v: Vec<String> = std::fs::read_dir(dir.join("attestations"))
+        .unwrap()
+        .flatten()
+        .filter(|e| e.path().is_dir())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    v.sort();
+    v
+}
+
+/// Every reviews file under `attestations/`, each under its name.
+fn all_reviews(dir: &Path) -> String {
+    let mut out = String::new();
+    for device in devices(dir) {
+        let p = dir.join(format!("attestations/{device}/reviews.yaml"));
+        let text = std::fs::read_to_string(&p).unwrap_or_default();
+        out.push_str(&format!("## {device}\n{text}"));
+    }
+    out
 }
 
 fn is_canonical(text: &str) -> bool {
@@ -74,7 +98,15 @@ fn resign_su7(dir: &Path) {
 fn the_example_reviews_cover_every_device_and_are_canonical() {
     let tmp = repo_like();
     assert!(stale_findings(tmp.path()).is_empty());
-    assert!(is_canonical(&reviews_text(tmp.path())));
+    let devices = devices(tmp.path());
+    assert_eq!(devices.len(), 5);
+    for device in devices {
+        let text = reviews_text(tmp.path(), &device);
+        assert!(is_canonical(&text), "{device}");
+        let parsed = strata::history::parse_reviews_lenient(&text);
+        assert!(!parsed.is_empty() && parsed.iter().all(|r| r.device == device));
+    }
+    assert!(!tmp.path().join("attestations/reviews.yaml").exists());
 }
 
 /// The example fleet committed in git, then the vehicle's attestation
@@ -200,7 +232,7 @@ fn a_changed_attestation_goes_stale_until_reviewed_again() {
         Some(0)
     );
     assert!(stale_findings(d).is_empty());
-    assert!(is_canonical(&reviews_text(d)));
+    assert!(is_canonical(&reviews_text(d, "xiaomi-su7")));
 }
 
 #[test]
@@ -280,7 +312,7 @@ fn approving_refuses_attestations_that_do_not_check_out() {
     let tmp = repo_like();
     let d = tmp.path();
     std::fs::write(d.join(SU7), "{\"bomFormat\": \"CycloneDX\"}\n").unwrap();
-    let before = reviews_text(d);
+    let before = all_reviews(d);
     let out = run(
         d,
         &[
@@ -297,7 +329,7 @@ fn approving_refuses_attestations_that_do_not_check_out() {
     );
     assert_eq!(out.status.code(), Some(1), "{}", render(&out, d));
     assert!(String::from_utf8_lossy(&out.stderr).contains("refused"));
-    assert_eq!(reviews_text(d), before, "nothing written");
+    assert_eq!(all_reviews(d), before, "nothing written");
     // Another device's attestation is not this device's.
     std::fs::copy(d.join("attestations/laptop/bom.cdx.json"), d.join(SU7)).unwrap();
     let out = run(
@@ -423,7 +455,7 @@ fn input_errors_exit_2_with_clear_messages() {
             "2026-11-01",
         ],
     ];
-    let before = reviews_text(d);
+    let before = all_reviews(d);
     // Approving without trust material, in the policy or on the command line.
     let policy = d.join("fleet/policy.yaml");
     let with_key = std::fs::read_to_string(&policy).unwrap();
@@ -456,7 +488,7 @@ fn input_errors_exit_2_with_clear_messages() {
             render(&out, d)
         ));
     }
-    assert_eq!(reviews_text(d), before);
+    assert_eq!(all_reviews(d), before);
     insta::assert_snapshot!(all);
 }
 
@@ -487,7 +519,7 @@ fn a_policy_requiring_an_undefined_criterion_is_an_input_error() {
 fn concurrent_approvals_lose_no_entry() {
     let tmp = repo_like();
     let d = tmp.path();
-    let before = strata::review::load_reviews(&d.join("attestations/reviews.yaml"))
+    let before = strata::review::load_reviews(&d.join("attestations/mixed-phone/reviews.yaml"))
         .unwrap()
         .unwrap()
         .value
@@ -525,8 +557,8 @@ fn concurrent_approvals_lose_no_entry() {
             String::from_utf8_lossy(&out.stderr)
         );
     }
-    let text = reviews_text(d);
-    let after = strata::review::load_reviews(&d.join("attestations/reviews.yaml"))
+    let text = reviews_text(d, "mixed-phone");
+    let after = strata::review::load_reviews(&d.join("attestations/mixed-phone/reviews.yaml"))
         .unwrap()
         .unwrap()
         .value
@@ -540,7 +572,10 @@ fn concurrent_approvals_lose_no_entry() {
         );
     }
     assert!(is_canonical(&text));
-    assert!(!d.join("attestations/.reviews.yaml.lock").exists());
+    assert!(
+        !d.join("attestations/mixed-phone/.reviews.yaml.lock")
+            .exists()
+    );
 }
 
 #[test]
@@ -598,13 +633,17 @@ fn reviews_added_on_two_branches_merge_cleanly_and_stay_canonical() {
         .git
         .find_tree(index.write_tree_to(&git.git).unwrap())
         .unwrap();
-    let entry = tree
-        .get_path(Path::new("attestations/reviews.yaml"))
-        .unwrap();
-    let blob = git.git.find_blob(entry.id()).unwrap();
-    let merged = std::str::from_utf8(blob.content()).unwrap();
-    assert!(is_canonical(merged), "{merged}");
-    let parsed = strata::history::parse_reviews_lenient(merged);
+    // Each device's reviews are its own file: the branches touched two.
+    let mut parsed = Vec::new();
+    for device in ["laptop", "xiaomi-su7"] {
+        let entry = tree
+            .get_path(Path::new(&format!("attestations/{device}/reviews.yaml")))
+            .unwrap();
+        let blob = git.git.find_blob(entry.id()).unwrap();
+        let merged = std::str::from_utf8(blob.content()).unwrap();
+        assert!(is_canonical(merged), "{merged}");
+        parsed.extend(strata::history::parse_reviews_lenient(merged));
+    }
     let procurement: Vec<&str> = parsed
         .iter()
         .filter(|r| r.reviewer == "Procurement <p@example.org>")
@@ -704,7 +743,7 @@ fn the_merge_driver_resolves_reviews_added_at_the_same_place() {
     let d = tmp.path();
     std::fs::write(
         d.join(".gitattributes"),
-        "attestations/reviews.yaml merge=strata-reviews\n",
+        "attestations/*/reviews.yaml merge=strata-reviews\n",
     )
     .unwrap();
     let git = |args: &[&str]| {
@@ -766,7 +805,7 @@ fn the_merge_driver_resolves_reviews_added_at_the_same_place() {
     ]);
     let (ok, msg) = git(&["merge", "-q", "one", "-m", "merge"]);
     assert!(ok, "{msg}");
-    let text = reviews_text(d);
+    let text = reviews_text(d, "pixel-9-pro");
     assert!(is_canonical(&text));
     let parsed = strata::history::parse_reviews_lenient(&text);
     let added: Vec<&str> = parsed

@@ -195,6 +195,7 @@ pub fn attest(root: &Path, opts: &AttestOptions) -> Result<Attested> {
         owners.into_iter().collect::<Vec<_>>().join(", ")
     };
     let mut declarations = Vec::new();
+    let mut reviews_reader = crate::review::Reviews::new();
     for device in &report.analysis.devices {
         if !opts.only.is_empty() && !opts.only.contains(&device.id) {
             continue;
@@ -225,13 +226,7 @@ pub fn attest(root: &Path, opts: &AttestOptions) -> Result<Attested> {
             ));
         }
         let bom = BomRef::read(&bom_path)?;
-        let reviews: Vec<Review> =
-            crate::review::load_reviews(&layout::reviews_path_for(&bom_path))?
-                .map(|l| l.value.reviews)
-                .unwrap_or_default()
-                .into_iter()
-                .filter(|r| r.device == device.id)
-                .collect();
+        let reviews: Vec<Review> = reviews_reader.of(&bom_path, &device.id)?;
         // No bundle is "unsigned"; a bundle that is there but cannot be read
         // (a FIFO, a device, too large) is an error, never "unsigned".
         let bundle_path = layout::bundle_path(&bom_path);

@@ -230,7 +230,7 @@ pub(super) fn affirmation(ctx: &Context<'_>, status: &review::ReviewStatus) -> A
                 },
                 external_reference: ExternalReference {
                     kind: "attestation".into(),
-                    url: format!("../{}", crate::layout::REVIEWS_FILE),
+                    url: crate::layout::REVIEWS_FILE.to_string(),
                     comment: Some(format!(
                         "review entries of {} approving {} of {}",
                         who,

@@ -150,7 +150,7 @@ codes! {
     PathOutsideRoot = "path-outside-root": "A path leads outside the fleet directory.",
     PseudonymKey = "pseudonym-key": "No usable organisation key for pseudonyms: none given, unreadable or too short.",
     Rekor = "rekor": "Rekor did not log the signature.",
-    ReviewsLocked = "reviews-locked": "Another strata process holds the lock on reviews.yaml.",
+    ReviewsLocked = "reviews-locked": "Another strata process holds the lock on a reviews file.",
     SchemaAdditionalItems = "schema-additional-items": "A BOM array has more items than its official schema allows.",
     SchemaAdditionalProperties = "schema-additional-properties": "A BOM object has a property its official schema does not define.",
     SchemaAnyOf = "schema-any-of": "A BOM value matches none of the forms its official schema allows.",

@@ -18,7 +18,7 @@ pub mod rules;
 pub mod sarif;
 pub mod signature;
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
@@ -414,28 +414,23 @@ fn judge_finding(
     }
 }
 
-/// The reviews files the `stale-review` rule needs, by path (none when the
+/// The reviews the `stale-review` rule needs, by device (none when the
 /// rule is off). A missing file means no reviews; an invalid one is an
 /// error.
 fn load_reviews(
     policy: &Policy,
     list: &ApprovedDevices,
     list_dir: &Path,
-) -> Result<BTreeMap<PathBuf, rules::DeviceReviews>> {
-    let mut out = BTreeMap::new();
+) -> Result<rules::DeviceReviews> {
+    let mut out = rules::DeviceReviews::new();
     if !policy.is_enabled(RuleCode::StaleReview) {
         return Ok(out);
     }
+    let mut reader = crate::review::Reviews::new();
     for d in &list.devices {
         let Some(att) = &d.attestation else { continue };
-        let path = layout::reviews_path_for(&list_dir.join(att));
-        if out.contains_key(&path) {
-            continue;
-        }
-        let reviews = crate::review::load_reviews(&path)?
-            .map(|l| l.value.reviews)
-            .unwrap_or_default();
-        out.insert(path, rules::reviews_by_device(reviews));
+        let reviews = reader.of(&list_dir.join(att), &d.id)?;
+        out.insert(d.id.clone(), reviews);
     }
     Ok(out)
 }

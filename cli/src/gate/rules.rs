@@ -1,8 +1,8 @@
 //! How each rule of the policy is evaluated against one device's analysis
 //! (the catalogue and the typed parameters are in [`crate::policy`]).
 
-use std::collections::{BTreeMap, HashMap};
-use std::path::{Path, PathBuf};
+use std::collections::HashMap;
+use std::path::Path;
 
 use crate::analyze::{DeviceAnalysis, FlagCode, Outcome};
 use crate::clock::Date;
@@ -20,9 +20,8 @@ pub struct Context<'a> {
     pub list_dir: &'a Path,
     /// The day expiry is judged on.
     pub today: Date,
-    /// Loaded reviews files by path (see [`crate::layout::reviews_path_for`]),
-    /// each grouped by device (see [`reviews_by_device`]).
-    pub reviews: &'a BTreeMap<PathBuf, DeviceReviews>,
+    /// Each device's reviews (see [`crate::review::Reviews`]), by device id.
+    pub reviews: &'a DeviceReviews,
     /// Trust material of the `unsigned-attestation` rule, when it names
     /// usable material.
     pub trust: Option<&'a crate::sigstore::verify::Options>,
@@ -180,8 +179,7 @@ fn stale_review(
     };
     let reviews = ctx
         .reviews
-        .get(&layout::reviews_path_for(&path))
-        .and_then(|file| file.get(&device.id))
+        .get(&device.id)
         .map(Vec::as_slice)
         .unwrap_or_default();
     let st = review::status(reviews, &device.id, &digest, required, ctx.today, max_age);

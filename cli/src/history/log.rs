@@ -11,11 +11,16 @@
 //! paths are looked up, through trees not seen before ([`super::paths`]);
 //! an attestation, bundle or declarations document is read and parsed once
 //! per distinct blob; a
-//! version of the reviews file is read only where the file changed, each
-//! distinct version once, and only the device's entries in it are parsed
-//! (each distinct entry once). Those versions are most of the bytes a long
+//! version of the device's reviews file (and of the shared reviews file of
+//! the earlier layout) is read only where the file changed, each distinct
+//! version once, and only the device's entries in it are parsed (each
+//! distinct entry once). A device's own file holds its entries only, so its
+//! versions stay small however long the fleet's history; the shared file's
+//! versions grow with the whole fleet and are most of the bytes such a
 //! history holds, so they are read on all cores, a batch of commits ahead
-//! of the walk.
+//! of the walk. A review is reported when it appears in neither file of a
+//! parent, so a commit that moves entries from the shared file into the
+//! device's (`strata review migrate`) reports nothing.
 
 use std::collections::{HashMap, HashSet};
 use std::rc::Rc;
@@ -143,6 +148,14 @@ impl ReviewVersions {
         Ok(r)
     }
 
+    /// The device's entries at a commit whose ids are `ids`: those of the
+    /// shared file, then those of its own.
+    fn both(&mut self, h: &History, ids: &Ids) -> Result<Vec<Review>> {
+        let mut out = self.get(h, ids.shared_reviews)?.to_vec();
+        out.extend(self.get(h, ids.reviews)?.iter().cloned());
+        Ok(out)
+    }
+
     /// Read the versions `want` not read yet, spread over the threads in
     /// runs of consecutive versions (git stores a version as a delta
     /// against a neighbour, so neighbours are cheaper read together).
@@ -264,9 +277,11 @@ pub fn log(h: &History, device: &str, from: &str, limit: Option<usize>) -> Resul
                 me,
                 parents,
             };
-            if step.changed(|i| i.reviews) {
-                want.extend(step.me.reviews);
-                want.extend(step.parents.iter().filter_map(|p| p.reviews));
+            if step.changed(|i| i.reviews) || step.changed(|i| i.shared_reviews) {
+                for ids in std::iter::once(&step.me).chain(&step.parents) {
+                    want.extend(ids.reviews);
+                    want.extend(ids.shared_reviews);
+                }
             }
             steps.push(step);
         }
@@ -342,7 +357,7 @@ fn changes_in(
     let bom_changed = step.changed(|i| i.bom);
     let bundle_changed = step.changed(|i| i.bundle);
     let declarations_changed = step.changed(|i| i.declarations);
-    let reviews_changed = step.changed(|i| i.reviews);
+    let reviews_changed = step.changed(|i| i.reviews) || step.changed(|i| i.shared_reviews);
     if !(bom_changed || bundle_changed || declarations_changed || reviews_changed) {
         return Ok(());
     }
@@ -371,6 +386,7 @@ fn changes_in(
             bom: i.bom.map(|oid| FileAt { oid, data: None }),
             bundle: i.bundle.map(|oid| FileAt { oid, data: None }),
             declarations: None,
+            reviews: None,
         };
         let before = (first.bom.is_some() || first.bundle.is_some()).then(|| files(&first));
         let after = (me.bom.is_some() || me.bundle.is_some()).then(|| files(me));
@@ -415,11 +431,11 @@ fn changes_in(
         entries.push(e);
     }
     if reviews_changed {
-        let mine = versions.get(h, me.reviews)?;
-        let before: Vec<Rc<Vec<Review>>> = step
+        let mine = versions.both(h, me)?;
+        let before: Vec<Vec<Review>> = step
             .parents
             .iter()
-            .map(|p| versions.get(h, p.reviews))
+            .map(|p| versions.both(h, p))
             .collect::<Result<_>>()?;
         for r in mine.iter() {
             if before.is_empty() || before.iter().all(|b| !b.contains(r)) {

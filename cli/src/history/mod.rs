@@ -116,12 +116,20 @@ pub struct DeviceFiles {
     pub bundle: Option<FileAt>,
     /// `declarations.cdx.json`.
     pub declarations: Option<FileAt>,
+    /// `reviews.yaml`, the device's reviews.
+    pub reviews: Option<FileAt>,
 }
 
 impl DeviceFiles {
+    /// Whether its attestation, bundle or declarations are there (not only
+    /// reviews).
+    pub fn attested(&self) -> bool {
+        self.bom.is_some() || self.bundle.is_some() || self.declarations.is_some()
+    }
+
     /// Whether any of the device's files is there.
     pub fn any(&self) -> bool {
-        self.bom.is_some() || self.bundle.is_some() || self.declarations.is_some()
+        self.attested() || self.reviews.is_some()
     }
 }
 
@@ -450,6 +458,7 @@ impl History {
                         bom: file(BOM_FILE),
                         bundle: file(BUNDLE_FILE),
                         declarations: file(DECLARATIONS_FILE),
+                        reviews: file(REVIEWS_FILE),
                     };
                     if files.any() {
                         out.insert(name.to_string(), files);
@@ -470,6 +479,7 @@ impl History {
                         bom: disk_file(&entry.path().join(BOM_FILE))?,
                         bundle: disk_file(&entry.path().join(BUNDLE_FILE))?,
                         declarations: disk_file(&entry.path().join(DECLARATIONS_FILE))?,
+                        reviews: disk_file(&entry.path().join(REVIEWS_FILE))?,
                     };
                     if files.any() {
                         out.insert(name, files);
@@ -480,7 +490,7 @@ impl History {
         Ok(out)
     }
 
-    /// `reviews.yaml` at `rev`, if present.
+    /// The shared `reviews.yaml` of the earlier layout at `rev`, if present.
     pub fn reviews_file(&self, rev: &Rev) -> Result<Option<FileAt>> {
         let path = self.path_of(REVIEWS_FILE);
         match rev {

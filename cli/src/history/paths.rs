@@ -1,7 +1,8 @@
 //! The blob ids of one device's files at many commits.
 //!
-//! Walking a long history asks for the same four paths (the device's
-//! attestation, bundle and declarations, the reviews file) at every commit. Most commits
+//! Walking a long history asks for the same five paths (the device's
+//! attestation, bundle, declarations and reviews file, and the shared
+//! reviews file of the earlier layout) at every commit. Most commits
 //! change little, so the answer is kept by tree id at each level: a commit
 //! whose attestations directory has a tree id seen before costs one lookup,
 //! and a device directory seen before is not read again. Only trees never
@@ -25,13 +26,15 @@ pub(crate) struct Ids {
     pub(crate) bundle: Option<Oid>,
     /// `<dir>/<device>/declarations.cdx.json`.
     pub(crate) declarations: Option<Oid>,
-    /// `<dir>/reviews.yaml`.
+    /// `<dir>/<device>/reviews.yaml`.
     pub(crate) reviews: Option<Oid>,
+    /// `<dir>/reviews.yaml`, the shared file of the earlier layout.
+    pub(crate) shared_reviews: Option<Oid>,
 }
 
-/// The blob ids of a device directory's attestation, bundle and
-/// declarations.
-type DeviceIds = (Option<Oid>, Option<Oid>, Option<Oid>);
+/// The blob ids of a device directory's attestation, bundle, declarations
+/// and reviews.
+type DeviceIds = (Option<Oid>, Option<Oid>, Option<Oid>, Option<Oid>);
 
 /// Finds [`Ids`] for one device at any commit, remembering every tree.
 pub(crate) struct DevicePaths<'h> {
@@ -42,7 +45,8 @@ pub(crate) struct DevicePaths<'h> {
     by_root: HashMap<Oid, Ids>,
     /// By attestations-directory tree id.
     by_dir: HashMap<Oid, Ids>,
-    /// Attestation, bundle and declarations by device-directory tree id.
+    /// Attestation, bundle, declarations and reviews by device-directory
+    /// tree id.
     by_device: HashMap<Oid, DeviceIds>,
 }
 
@@ -118,28 +122,31 @@ impl<'h> DevicePaths<'h> {
             return Ok(*i);
         }
         let tree = self.tree(dir)?;
-        let reviews = entry(&tree, REVIEWS_FILE, ObjectType::Blob);
-        let (bom, bundle, declarations) = match entry(&tree, &self.device, ObjectType::Tree) {
-            Some(sub) => match self.by_device.get(&sub) {
-                Some(files) => *files,
-                None => {
-                    let t = self.tree(sub)?;
-                    let files = (
-                        entry(&t, BOM_FILE, ObjectType::Blob),
-                        entry(&t, BUNDLE_FILE, ObjectType::Blob),
-                        entry(&t, DECLARATIONS_FILE, ObjectType::Blob),
-                    );
-                    self.by_device.insert(sub, files);
-                    files
-                }
-            },
-            None => (None, None, None),
-        };
+        let shared_reviews = entry(&tree, REVIEWS_FILE, ObjectType::Blob);
+        let (bom, bundle, declarations, reviews) =
+            match entry(&tree, &self.device, ObjectType::Tree) {
+                Some(sub) => match self.by_device.get(&sub) {
+                    Some(files) => *files,
+                    None => {
+                        let t = self.tree(sub)?;
+                        let files = (
+                            entry(&t, BOM_FILE, ObjectType::Blob),
+                            entry(&t, BUNDLE_FILE, ObjectType::Blob),
+                            entry(&t, DECLARATIONS_FILE, ObjectType::Blob),
+                            entry(&t, REVIEWS_FILE, ObjectType::Blob),
+                        );
+                        self.by_device.insert(sub, files);
+                        files
+                    }
+                },
+                None => (None, None, None, None),
+            };
         let ids = Ids {
             bom,
             bundle,
             declarations,
             reviews,
+            shared_reviews,
         };
         self.by_dir.insert(dir, ids);
         Ok(ids)

@@ -231,18 +231,24 @@ pub fn rev_diff(h: &History, spec_a: &str, spec_b: &str, device: Option<&str>) -
                 && oid(&x.bundle) == oid(&y.bundle)
                 && oid(&x.declarations) == oid(&y.declarations)
         };
+        // A directory holding only reviews (of a device whose attestation
+        // is gone) is no device: only its reviews can show.
+        let (a, b) = (a.filter(|f| f.attested()), b.filter(|f| f.attested()));
         let status = match (a, b) {
             (None, Some(_)) => Status::Added,
             (Some(_), None) => Status::Removed,
             (Some(x), Some(y)) if same(x, y) => Status::Unchanged,
+            (None, None) => Status::Unchanged,
             _ => Status::Changed,
         };
-        let (added, removed) = review_delta.of(id);
-        match status {
-            Status::Added => totals.added += 1,
-            Status::Removed => totals.removed += 1,
-            Status::Changed => totals.changed += 1,
-            Status::Unchanged => totals.unchanged += 1,
+        let (added, removed) =
+            device_review_delta(h, review_delta.of(id), id, da.get(id), db.get(id))?;
+        match (status, a.or(b).is_some()) {
+            (_, false) => {}
+            (Status::Added, _) => totals.added += 1,
+            (Status::Removed, _) => totals.removed += 1,
+            (Status::Changed, _) => totals.changed += 1,
+            (Status::Unchanged, _) => totals.unchanged += 1,
         }
         if status == Status::Unchanged && added.is_empty() && removed.is_empty() {
             continue;
@@ -289,6 +295,43 @@ pub fn rev_diff(h: &History, spec_a: &str, spec_b: &str, device: Option<&str>) -
         devices,
         totals,
     })
+}
+
+/// The device's review entries added and removed: `shared`, those of the
+/// shared reviews file, with the differences of its own reviews file; an
+/// entry that moved from one file to the other (`strata review migrate`)
+/// is neither.
+fn device_review_delta(
+    h: &History,
+    shared: (Vec<Review>, Vec<Review>),
+    device: &str,
+    a: Option<&DeviceFiles>,
+    b: Option<&DeviceFiles>,
+) -> Result<(Vec<Review>, Vec<Review>)> {
+    let (fa, fb) = (
+        a.and_then(|f| f.reviews.as_ref()),
+        b.and_then(|f| f.reviews.as_ref()),
+    );
+    let (mut added, mut removed) = shared;
+    if fa.map(|f| f.oid) != fb.map(|f| f.oid) {
+        let entries = |f: Option<&FileAt>| -> Result<Vec<Review>> {
+            Ok(match f {
+                Some(f) => parse_reviews_lenient(&String::from_utf8_lossy(&h.read(f)?)),
+                None => Vec::new(),
+            })
+        };
+        let (own_added, own_removed) = review_changes(&entries(fa)?, &entries(fb)?, device);
+        added.extend(own_added);
+        removed.extend(own_removed);
+    }
+    let moved: Vec<Review> = added
+        .iter()
+        .filter(|r| removed.contains(r))
+        .cloned()
+        .collect();
+    added.retain(|r| !moved.contains(r));
+    removed.retain(|r| !moved.contains(r));
+    Ok((added, removed))
 }
 
 /// Review entries added and removed, by device.

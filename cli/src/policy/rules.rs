@@ -148,7 +148,7 @@ impl RuleCode {
                 "The device's attestation is missing, has no Sigstore bundle next to it (`bom.sigstore.json`), or its bundle does not verify offline against the trust material the rule names."
             }
             RuleCode::StaleReview => {
-                "The device's current attestation (by SHA-256) lacks an unexpired approving review in attestations/reviews.yaml for every required criterion, or the newest review of a criterion rejects it."
+                "The device's current attestation (by SHA-256) lacks an unexpired approving review in its reviews.yaml for every required criterion, or the newest review of a criterion rejects it."
             }
             RuleCode::UnapprovedInUse => {
                 "An inventory source named by the policy's `inventories:` holds devices in use on no approved stack (catalogued but not approved, unknown models, unresolved manufacturers)."

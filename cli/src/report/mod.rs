@@ -170,6 +170,7 @@ pub fn report(root: &Path, date: Date, now: Timestamp) -> Result<Report> {
         ..Answers::default()
     };
     let mut devices = Vec::new();
+    let mut reviews_reader = crate::review::Reviews::new();
     for d in &analysis.devices {
         let entry = list
             .as_ref()
@@ -202,7 +203,12 @@ pub fn report(root: &Path, date: Date, now: Timestamp) -> Result<Report> {
             .unwrap_or_default();
         let (reviews, evidence) = match &attestation.path {
             Some(rel) => (
-                current_reviews(&d.id, &list_dir.join(rel), attestation.sha256.as_deref())?,
+                current_reviews(
+                    &mut reviews_reader,
+                    &d.id,
+                    &list_dir.join(rel),
+                    attestation.sha256.as_deref(),
+                )?,
                 evidence_checks(&list_dir.join(rel)),
             ),
             None => (Vec::new(), Vec::new()),
@@ -251,18 +257,21 @@ pub fn report(root: &Path, date: Date, now: Timestamp) -> Result<Report> {
 /// Reviews of the attestation at `path` whose digest is `sha256` (hex), in
 /// file order. A reviews file that exists but does not load is an error, as
 /// it is for the gate.
-fn current_reviews(device: &str, path: &Path, sha256: Option<&str>) -> Result<Vec<Review>> {
+fn current_reviews(
+    reader: &mut crate::review::Reviews,
+    device: &str,
+    path: &Path,
+    sha256: Option<&str>,
+) -> Result<Vec<Review>> {
     let Some(digest) =
         sha256.and_then(|h| Digest::parse(&format!("{}{h}", crate::digest::PREFIX)).ok())
     else {
         return Ok(Vec::new());
     };
-    let file = crate::review::load_reviews(&layout::reviews_path_for(path))?;
-    Ok(file
-        .map(|l| l.value.reviews)
-        .unwrap_or_default()
+    Ok(reader
+        .of(path, device)?
         .into_iter()
-        .filter(|r| r.device == device && r.digest == digest)
+        .filter(|r| r.digest == digest)
         .collect())
 }
 

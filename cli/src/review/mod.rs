@@ -1,6 +1,9 @@
 //! `review`: approvals and rejections bound to the exact bytes of an
-//! attestation, kept in `attestations/reviews.yaml` beside the attestations,
-//! the way cargo-vet binds audits to crate versions.
+//! attestation, kept in `reviews.yaml` beside the attestation
+//! (`attestations/<device>/reviews.yaml`), the way cargo-vet binds audits to
+//! crate versions. Entries of the earlier layout, one shared
+//! `attestations/reviews.yaml`, are read with the device's own ([`Reviews`])
+//! until [`migrate`] moves them.
 //!
 //! An entry names the device, the `sha256:` digest of its attestation file,
 //! the verdict, the criteria of `policy.yaml` it covers, the reviewer, the
@@ -18,6 +21,7 @@
 //! atomically. Nothing is written when any step fails.
 
 pub mod merge;
+pub mod migrate;
 pub mod signature;
 pub mod status;
 pub mod store;
@@ -35,6 +39,7 @@ use crate::model::{self, ApprovedDevices, FileKind, Loaded, Review, Verdict};
 use crate::policy::Policy;
 use crate::validate;
 
+pub use migrate::{Migration, migrate};
 pub use status::{CriterionState, ReviewStatus, status};
 pub use store::{LOCK_TIMEOUT, commit};
 
@@ -46,6 +51,67 @@ pub fn load_reviews(path: &Path) -> Result<Option<Loaded<model::Reviews>>> {
         return Ok(None);
     }
     model::load(path, FileKind::Reviews).map(Some)
+}
+
+/// Reads devices' reviews: the entries of each device's own reviews file
+/// ([`layout::reviews_path_for`]) after its entries in the shared file of
+/// the earlier layout ([`layout::legacy_reviews_path_for`]), which is read
+/// once however many devices it serves.
+#[derive(Debug, Default)]
+pub struct Reviews {
+    legacy: std::collections::HashMap<PathBuf, std::collections::HashMap<String, Vec<Review>>>,
+}
+
+impl Reviews {
+    /// A reader with nothing read yet.
+    pub fn new() -> Reviews {
+        Reviews::default()
+    }
+
+    /// The reviews of `device`, whose attestation is at `attestation`, in
+    /// file order (shared file first: its entries are the older ones). A
+    /// file that exists but does not load is an error.
+    pub fn of(&mut self, attestation: &Path, device: &str) -> Result<Vec<Review>> {
+        let legacy = layout::legacy_reviews_path_for(attestation);
+        if !self.legacy.contains_key(&legacy) {
+            let mut grouped: std::collections::HashMap<String, Vec<Review>> =
+                std::collections::HashMap::new();
+            for r in load_reviews(&legacy)?
+                .map(|l| l.value.reviews)
+                .unwrap_or_default()
+            {
+                grouped.entry(r.device.clone()).or_default().push(r);
+            }
+            self.legacy.insert(legacy.clone(), grouped);
+        }
+        let mut out = self
+            .legacy
+            .get(&legacy)
+            .and_then(|g| g.get(device))
+            .cloned()
+            .unwrap_or_default();
+        out.extend(
+            load_reviews(&layout::reviews_path_for(attestation))?
+                .map(|l| l.value.reviews)
+                .unwrap_or_default()
+                .into_iter()
+                .filter(|r| r.device == device),
+        );
+        Ok(out)
+    }
+
+    /// Whether a shared reviews file of the earlier layout was read and
+    /// holds entries (`strata review migrate` moves them).
+    pub fn legacy_in_use(&self) -> Vec<&Path> {
+        let mut v: Vec<&Path> = self
+            .legacy
+            .iter()
+            .filter(|(_, g)| !g.is_empty())
+            .map(|(p, _)| p.as_path())
+            .collect();
+        v.sort();
+        v
+    }
 }
 
 /// The reviewer identity git would use for a commit in `start`'s

@@ -39,13 +39,13 @@ const HEADER: &str = "\
 
 /// An exclusive advisory lock on a reviews file, released on drop (and by
 /// the kernel if the process dies first).
-struct Lock {
+pub(crate) struct Lock {
     file: File,
     path: PathBuf,
 }
 
 impl Lock {
-    fn acquire(target: &Path, timeout: Duration) -> Result<Lock> {
+    pub(crate) fn acquire(target: &Path, timeout: Duration) -> Result<Lock> {
         let name = target
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
@@ -157,6 +157,20 @@ pub fn commit(path: &Path, entry: &Review) -> Result<()> {
 /// [`commit`] with an explicit lock timeout.
 pub fn commit_with_timeout(path: &Path, entry: &Review, timeout: Duration) -> Result<()> {
     let _lock = Lock::acquire(path, timeout)?;
+    append_locked(path, std::slice::from_ref(entry), false).map(|_| ())
+}
+
+/// Append those of `entries` the reviews file at `path` does not hold yet
+/// (created when missing), under the lock, canonically and atomically;
+/// the number appended.
+pub fn commit_new(path: &Path, entries: &[Review]) -> Result<usize> {
+    let _lock = Lock::acquire(path, LOCK_TIMEOUT)?;
+    append_locked(path, entries, true)
+}
+
+/// Append `entries` (with `skip_present`, only those not in the file yet)
+/// to the reviews file at `path`, whose lock the caller holds.
+fn append_locked(path: &Path, entries: &[Review], skip_present: bool) -> Result<usize> {
     let text = if path.exists() {
         fsutil::read_text(path)?
     } else {
@@ -165,20 +179,29 @@ pub fn commit_with_timeout(path: &Path, entry: &Review, timeout: Duration) -> Re
     let loaded = model::parse_str::<model::Reviews>(&text, path, FileKind::Reviews)?;
     let comments = canon::comments::collect(&text, &loaded.spans);
     let mut raw = loaded.raw.clone();
-    let new = serde_json::to_value(entry).map_err(|e| {
-        Error::invalid(Diagnostic::error(Code::InvalidValue, e.to_string()).in_file(path))
-    })?;
-    match raw.get_mut("reviews").and_then(Value::as_array_mut) {
-        Some(list) => list.push(new),
-        None => {
-            return Err(Error::invalid(
-                Diagnostic::error(Code::InvalidValue, "`reviews` is not a list").in_file(path),
-            ));
+    let Some(list) = raw.get_mut("reviews").and_then(Value::as_array_mut) else {
+        return Err(Error::invalid(
+            Diagnostic::error(Code::InvalidValue, "`reviews` is not a list").in_file(path),
+        ));
+    };
+    let mut added = 0;
+    for entry in entries {
+        if skip_present && loaded.value.reviews.contains(entry) {
+            continue;
         }
+        let new = serde_json::to_value(entry).map_err(|e| {
+            Error::invalid(Diagnostic::error(Code::InvalidValue, e.to_string()).in_file(path))
+        })?;
+        list.push(new);
+        added += 1;
     }
-    // The result must still be a valid reviews file (the entry came from a
-    // typed value, but check rather than trust).
+    if added == 0 && path.exists() {
+        return Ok(0);
+    }
+    // The result must still be a valid reviews file (the entries came from
+    // typed values, but check rather than trust).
     let out = canon::render(&raw, FileKind::Reviews, &comments, path)?;
     model::parse_str::<model::Reviews>(&out, path, FileKind::Reviews)?;
-    fsutil::write_atomic(path, out.as_bytes())
+    fsutil::write_atomic(path, out.as_bytes())?;
+    Ok(added)
 }

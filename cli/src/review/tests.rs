@@ -53,7 +53,10 @@ fn prepare_binds_the_digest_and_describes_the_criteria() {
     let bytes = std::fs::read(tmp.path().join("attestations/pixel-9-pro/bom.cdx.json")).unwrap();
     assert_eq!(p.entry.digest, Digest::of(&bytes));
     assert_eq!(p.entry.date.to_string(), "2026-11-20T10:00:00Z");
-    assert_eq!(p.reviews_path, tmp.path().join("attestations/reviews.yaml"));
+    assert_eq!(
+        p.reviews_path,
+        tmp.path().join("attestations/pixel-9-pro/reviews.yaml")
+    );
     assert!(
         p.statement()
             .contains("security-reviewed: A security reviewer")
@@ -85,7 +88,7 @@ fn committed_entries_are_canonical_and_nothing_is_lost() {
         let p = prepare(&fleet, &r).unwrap();
         commit(&p.reviews_path, &p.entry).unwrap();
     }
-    let path = tmp.path().join("attestations/reviews.yaml");
+    let path = tmp.path().join("attestations/pixel-9-pro/reviews.yaml");
     let text = std::fs::read_to_string(&path).unwrap();
     let loaded: crate::model::Loaded<Reviews> =
         crate::model::load(&path, FileKind::Reviews).unwrap();

@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 use crate::common::repo_like;
 
 const DEMO_KEY: &str = "fleet/keys/demo-signing-key.pub";
-const LOCK: &str = "attestations/.reviews.yaml.lock";
+const LOCK: &str = "attestations/mixed-phone/.reviews.yaml.lock";
 
 /// Start `strata review approve mixed-phone` as reviewer `i`.
 fn approve(dir: &Path, i: usize) -> Child {
@@ -49,7 +49,7 @@ fn finish(mut child: Child, limit: Duration) -> (Option<i32>, String) {
 }
 
 fn reviewers(dir: &Path) -> Vec<String> {
-    strata::review::load_reviews(&dir.join("attestations/reviews.yaml"))
+    strata::review::load_reviews(&dir.join("attestations/mixed-phone/reviews.yaml"))
         .unwrap()
         .unwrap()
         .value

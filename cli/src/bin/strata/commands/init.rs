@@ -52,7 +52,7 @@ pub fn run(args: InitArgs) -> Result<ExitStatus> {
         output::status(&format!("  {c}"));
     }
     if let Some((top, rel)) = git_toplevel(dir) {
-        let pattern = format!("{rel}attestations/reviews.yaml merge=strata-reviews");
+        let pattern = format!("{rel}attestations/*/reviews.yaml merge=strata-reviews");
         output::status(&format!(
             "\nThe fleet is in the git repository at {}: commit it (the demo private key is \
              git-ignored). To merge reviews entry by entry, add the line\n  {pattern}\n\

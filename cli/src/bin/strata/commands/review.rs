@@ -1,5 +1,7 @@
 //! `strata review approve|reject`: record a verdict on a device's current
-//! attestation in `attestations/reviews.yaml`.
+//! attestation in `attestations/<device>/reviews.yaml`; `review migrate`
+//! moves the entries of the earlier shared `attestations/reviews.yaml`
+//! there; `review merge` is the git merge driver for reviews files.
 
 use std::io::{BufRead, IsTerminal, Write};
 use std::path::{Path, PathBuf};
@@ -9,7 +11,7 @@ use strata::diag::{Error, ExitStatus, Result};
 use strata::model::Verdict;
 use strata::review::{self, Prepared, Request};
 
-use crate::args::{FleetOpt, Format, HUMAN_JSON, NowArg, TrustArgs};
+use crate::args::{FleetArgs, FleetOpt, Format, HUMAN_JSON, NowArg, TrustArgs};
 use crate::output;
 
 /// Approve or reject a device's current attestation for policy criteria.
@@ -50,11 +52,23 @@ enum ReviewCommand {
     Approve(VerdictArgs),
     /// Reject the device's current attestation for the criteria.
     Reject(VerdictArgs),
-    /// Git merge driver for reviews.yaml: merge entries, not lines.
+    /// Move the entries of the shared attestations/reviews.yaml into each
+    /// device's own reviews file.
+    ///
+    /// Fleets made before strata kept reviews per device hold them all in
+    /// one attestations/reviews.yaml. strata still reads it, but its
+    /// versions grow with the whole fleet's reviews, which makes `strata
+    /// log` slow on a long history. This moves every entry beside its
+    /// device's attestation (attestations/<device>/reviews.yaml) and removes
+    /// the shared file. Safe to interrupt and to run again; comments in the
+    /// shared file are not carried over. Commit the result as one change:
+    /// `strata log` and `strata diff` show no review added or removed.
+    Migrate(MigrateArgs),
+    /// Git merge driver for reviews files: merge entries, not lines.
     ///
     /// Keeps entries added on either side, drops entries removed on either
     /// side, writes the canonical result to OURS. Enable with
-    /// `attestations/reviews.yaml merge=strata-reviews` in .gitattributes and
+    /// `attestations/*/reviews.yaml merge=strata-reviews` in .gitattributes and
     /// `git config merge.strata-reviews.driver "strata review merge %O %A %B"`.
     /// Exit status: 0 merged, 1 a side is not a valid reviews file (git then
     /// reports a conflict), 2 I/O error.
@@ -63,9 +77,25 @@ enum ReviewCommand {
 
 #[derive(Debug, Args)]
 #[command(after_long_help = "Examples:
-  # once per clone; .gitattributes names the driver for attestations/reviews.yaml
+  # once per clone; .gitattributes names the driver for attestations/*/reviews.yaml
   git config merge.strata-reviews.name \"strata reviews\"
   git config merge.strata-reviews.driver \"strata review merge %O %A %B\"")]
+#[command(after_long_help = "Examples:
+  strata review migrate examples
+  strata review migrate --fleet fleet --format json
+  git add -A attestations && git commit -m \"reviews: one file per device\"
+
+Exit status: 0 migrated (or nothing to migrate), 2 a reviews file is invalid
+or an entry names a device that cannot be a directory name (nothing removed).")]
+struct MigrateArgs {
+    #[command(flatten)]
+    fleet: FleetArgs,
+    /// Output format.
+    #[arg(long, value_name = "FORMAT", default_value_t = Format::Human, value_parser = HUMAN_JSON)]
+    format: Format,
+}
+
+#[derive(Debug, Args)]
 struct MergeArgs {
     /// The common ancestor's version (%O).
     #[arg(value_name = "BASE")]
@@ -121,8 +151,7 @@ struct VerdictArgs {
     /// The attestation to review, instead of the list's.
     #[arg(long, value_name = "FILE")]
     attestation: Option<PathBuf>,
-    /// The reviews file; reviews.yaml beside the device directories of the
-    /// attestations by default.
+    /// The reviews file; reviews.yaml beside the attestation by default.
     #[arg(long, value_name = "FILE")]
     reviews: Option<PathBuf>,
     /// Do not ask for confirmation on a terminal.
@@ -142,8 +171,40 @@ pub fn run(args: ReviewArgs) -> Result<ExitStatus> {
     match args.command {
         ReviewCommand::Approve(a) => verdict(a, Verdict::Approve),
         ReviewCommand::Reject(a) => verdict(a, Verdict::Reject),
+        ReviewCommand::Migrate(a) => migrate(&a),
         ReviewCommand::Merge(a) => merge(&a),
     }
+}
+
+fn migrate(a: &MigrateArgs) -> Result<ExitStatus> {
+    let fleet = a.fleet.discover()?;
+    let m = review::migrate(&fleet.root)?;
+    if a.format == Format::Json {
+        return print(Format::Json, &strata::outputs::to_json(&m)?).map(|()| ExitStatus::Success);
+    }
+    if m.removed.is_empty() {
+        output::status("no shared reviews file to migrate: reviews are kept per device already");
+        return Ok(ExitStatus::Success);
+    }
+    let mut text = String::new();
+    for w in &m.written {
+        text.push_str(&format!(
+            "{}: {} moved to {}{}\n",
+            w.device,
+            strata::table::count_as(w.appended as u64, "entry", "entries"),
+            w.path.display(),
+            if w.present > 0 {
+                format!(" ({} there already)", w.present)
+            } else {
+                String::new()
+            }
+        ));
+    }
+    for r in &m.removed {
+        text.push_str(&format!("removed {}\n", r.display()));
+    }
+    print(Format::Human, &text)?;
+    Ok(ExitStatus::Success)
 }
 
 fn merge(a: &MergeArgs) -> Result<ExitStatus> {
@@ -229,6 +290,14 @@ fn verdict(a: VerdictArgs, verdict: Verdict) -> Result<ExitStatus> {
         ));
     } else {
         print(Format::Json, &json(&prepared, true, None)?)?;
+    }
+    let legacy = strata::layout::legacy_reviews_path_for(&prepared.attestation);
+    if human_form && a.reviews.is_none() && legacy.is_file() {
+        output::status(&format!(
+            "note: {} still holds reviews in the earlier shared layout; \
+             `strata review migrate` moves them beside each attestation",
+            legacy.display()
+        ));
     }
     Ok(ExitStatus::Success)
 }
