@@ -174,6 +174,8 @@ struct Builder<'a> {
     max_nodes: usize,
     root: Option<Value>,
     documents: usize,
+    /// Quoted scalars: their index in `spans.scalars` and their quote.
+    quoted: Vec<(usize, char)>,
 }
 
 impl<'a> Builder<'a> {
@@ -345,6 +347,11 @@ impl<'a> Builder<'a> {
                     bytes: text.len() + 1,
                 };
                 self.count(size, &span)?;
+                match style {
+                    ScalarStyle::DoubleQuoted => self.quoted.push((self.spans.scalars.len(), '"')),
+                    ScalarStyle::SingleQuoted => self.quoted.push((self.spans.scalars.len(), '\'')),
+                    _ => {}
+                }
                 self.spans
                     .scalars
                     .push((span.start.index(), span.end.index()));
@@ -609,6 +616,7 @@ fn parse_limited(text: &str, file: &Path, max_nodes: usize) -> Result<(Value, Sp
         input_len: text.len(),
         root: None,
         documents: 0,
+        quoted: Vec::new(),
     };
     for item in Parser::new_from_str(text) {
         let (ev, span) = match item {
@@ -627,7 +635,42 @@ fn parse_limited(text: &str, file: &Path, max_nodes: usize) -> Result<(Value, Sp
         };
         b.on_event(ev, span)?;
     }
+    end_quoted_at_their_quote(text, &mut b.spans.scalars, &b.quoted);
     Ok((b.root.unwrap_or(Value::Null), b.spans))
+}
+
+/// The parser ends a quoted scalar's span after the whitespace and comment
+/// that follow it on its line; end each at its closing quote instead, so a
+/// comment after a quoted value is seen as one (and kept by `strata fmt`).
+/// One pass over the text; `quoted` is in document order, as the scalars
+/// are.
+fn end_quoted_at_their_quote(text: &str, scalars: &mut [(usize, usize)], quoted: &[(usize, char)]) {
+    let mut chars = text.chars().enumerate().peekable();
+    for &(i, quote) in quoted {
+        let Some(&(start, _)) = scalars.get(i) else {
+            continue;
+        };
+        while chars.peek().is_some_and(|&(at, _)| at < start) {
+            chars.next();
+        }
+        if !chars.next().is_some_and(|(_, c)| c == quote) {
+            continue;
+        }
+        while let Some((at, c)) = chars.next() {
+            if quote == '"' && c == '\\' {
+                chars.next();
+            } else if c == quote {
+                if quote == '\'' && chars.peek().is_some_and(|&(_, n)| n == '\'') {
+                    chars.next();
+                    continue;
+                }
+                if let Some(s) = scalars.get_mut(i) {
+                    s.1 = at + 1;
+                }
+                break;
+            }
+        }
+    }
 }
 
 #[cfg(test)]

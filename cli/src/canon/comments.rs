@@ -208,4 +208,17 @@ mod tests {
         assert_eq!(c.leading["/devices/0"], vec!["# first"]);
         assert_eq!(c.trailing["/devices/1/id"], vec!["# bee"]);
     }
+
+    #[test]
+    fn comments_after_quoted_values_are_kept() {
+        // The parser's span of a quoted scalar runs to the end of its line;
+        // found by fuzzing `strata fmt`, which then dropped the comment.
+        let c = comments(
+            "version: 1\na: \"C\\x05x # y\"  # after a\nb: 'it''s # not'  # after b\nc: \"\\\"\" # after c\n",
+        );
+        assert_eq!(c.trailing["/a"], vec!["# after a"]);
+        assert_eq!(c.trailing["/b"], vec!["# after b"]);
+        assert_eq!(c.trailing["/c"], vec!["# after c"]);
+        assert_eq!(c.count(), 3, "{c:?}");
+    }
 }

@@ -145,3 +145,14 @@ fn kinds_are_detected_by_name_then_content() {
     assert_eq!(k("ci.yaml", "on: push\njobs: {}\n"), None);
     assert_eq!(k("notes.txt", "version: 1\n"), None);
 }
+
+#[test]
+fn a_comment_after_a_quoted_value_survives_and_fmt_is_idempotent() {
+    // Found by the fmt_roundtrip fuzz target: a plain scalar holding a
+    // control character is written quoted (`"C\x05hief"`), and the second
+    // run dropped the comment after it.
+    let text = "version: 1\nrules: {}\ncriteria:\n  a: {description: \"C\\x05hief\"}  # who\n  b:\n    description: 'it''s'  # why\n";
+    let once = fmt(text, FileKind::Policy);
+    assert!(once.contains("# who") && once.contains("# why"), "{once}");
+    assert_eq!(fmt(&once, FileKind::Policy), once);
+}
