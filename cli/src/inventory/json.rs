@@ -16,7 +16,7 @@ use serde::de::{DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde_json::Value;
 
 use super::mapping::{Field, Mapping};
-use super::{FileOutcome, Location, MAX_DIAGNOSTICS, Ownership, Record, SourceFormat};
+use super::{FileOutcome, Location, Ownership, Record, SourceFormat};
 use crate::clock::{Date, Time};
 use crate::diag::{Code, Diagnostic, Error, Position, Result};
 use crate::yaml::escape_token;
@@ -46,7 +46,6 @@ pub(super) fn read(
 ) -> Result<FileOutcome> {
     let (key, what) = array_key(format, mapping);
     let mut outcome = FileOutcome::default();
-    let mut overflow = 0usize;
     let found = {
         let mut on_item = |i: usize, v: Value| {
             outcome.records += 1;
@@ -60,19 +59,13 @@ pub(super) fn read(
                 Err(fe) => (Some(fe), true),
             };
             if let Some(fe) = problem {
-                if outcome.diagnostics.len() < MAX_DIAGNOSTICS {
-                    let ptr = format!("{}/{i}{}", item_prefix(key), fe.pointer);
-                    let d = if error {
-                        Diagnostic::error(fe.code, fe.message)
-                    } else {
-                        Diagnostic::warning(fe.code, fe.message)
-                    };
-                    outcome
-                        .diagnostics
-                        .push(d.in_file(path).pointer(ptr).help(fe.help));
+                let ptr = format!("{}/{i}{}", item_prefix(key), fe.pointer);
+                let d = if error {
+                    Diagnostic::error(fe.code, fe.message)
                 } else {
-                    overflow += 1;
-                }
+                    Diagnostic::warning(fe.code, fe.message)
+                };
+                outcome.note(d.in_file(path).pointer(ptr).help(fe.help));
             }
         };
         let seed = Page {
@@ -112,16 +105,7 @@ pub(super) fn read(
             )),
         ));
     }
-    if overflow > 0 {
-        outcome.diagnostics.push(
-            Diagnostic::error(
-                Code::InventoryField,
-                format!("{overflow} more records in this file have errors or warnings"),
-            )
-            .in_file(path)
-            .help("fix the ones shown and run again to see the rest"),
-        );
-    }
+    outcome.close(path, Code::InventoryField, ("record", "records"));
     Ok(outcome)
 }
 

@@ -178,10 +178,61 @@ pub struct FileOutcome {
     pub diagnostics: Vec<Diagnostic>,
     /// Records read.
     pub records: u64,
+    /// Errors and warnings past [`MAX_DIAGNOSTICS`], counted.
+    overflow: (u64, u64),
 }
 
 /// Most diagnostics one file keeps (the rest are counted).
 pub const MAX_DIAGNOSTICS: usize = 50;
+
+impl FileOutcome {
+    /// Keep `d`, or count it once [`MAX_DIAGNOSTICS`] are kept.
+    pub(crate) fn note(&mut self, d: Diagnostic) {
+        if self.diagnostics.len() < MAX_DIAGNOSTICS {
+            self.diagnostics.push(d);
+        } else if d.severity == crate::diag::Severity::Error {
+            self.overflow.0 += 1;
+        } else {
+            self.overflow.1 += 1;
+        }
+    }
+
+    /// One diagnostic for what was counted, not kept, in `path`, whose
+    /// records are `rows`: an error when an error is among them, else a
+    /// warning (many VINs whose check digit fails do not fail the run).
+    pub(crate) fn close(&mut self, path: &Path, code: crate::diag::Code, row: (&str, &str)) {
+        let (errors, warnings) = self.overflow;
+        let more = |n: u64, what: &str| {
+            let (one, many) = row;
+            let verb = if n == 1 { "has" } else { "have" };
+            format!(
+                "{} in this file {verb} {what}",
+                crate::table::count_as(n, &format!("more {one}"), &format!("more {many}"))
+            )
+        };
+        let fix = "fix the ones shown and run again to see the rest";
+        let (d, what) = match (errors, warnings) {
+            (0, 0) => return,
+            (0, w) => (
+                Diagnostic::warning(code, more(w, "warnings")),
+                "see the ones shown",
+            ),
+            (e, 0) => (Diagnostic::error(code, more(e, "errors")), fix),
+            (e, w) => (
+                Diagnostic::error(
+                    code,
+                    format!(
+                        "{}, and {w} more {} warnings",
+                        more(e, "errors"),
+                        if w == 1 { "has" } else { "have" }
+                    ),
+                ),
+                fix,
+            ),
+        };
+        self.diagnostics.push(d.in_file(path).help(what));
+    }
+}
 
 /// Read one inventory file of `format`, calling `sink` with every record.
 /// A structural error (not JSON, not the format, unreadable) is returned

@@ -7,7 +7,7 @@ use std::io::{BufRead, BufReader};
 use std::path::Path;
 
 use super::mapping::{Field, Mapping};
-use super::{FileOutcome, Location, MAX_DIAGNOSTICS, Record, SourceFormat};
+use super::{FileOutcome, Location, Record, SourceFormat};
 use crate::clock::Time;
 use crate::diag::{Code, Diagnostic, Error, Position, Result};
 
@@ -99,7 +99,6 @@ pub(super) fn read(
         .clone();
     let columns = columns(format, path, mapping, &headers)?;
     let mut outcome = FileOutcome::default();
-    let mut overflow = 0usize;
     let mut row = csv::StringRecord::new();
     loop {
         let line_hint = rdr.position().line() + 1;
@@ -118,11 +117,11 @@ pub(super) fn read(
                 match convert(&get, format == SourceFormat::VinCsv) {
                     Ok((r, warning)) => {
                         if let Some(w) = warning {
-                            push(&mut outcome, &mut overflow, w.in_file(path).at(at(line)));
+                            outcome.note(w.in_file(path).at(at(line)));
                         }
                         sink(Location::Line(line), r);
                     }
-                    Err(d) => push(&mut outcome, &mut overflow, d.in_file(path).at(at(line))),
+                    Err(d) => outcome.note(d.in_file(path).at(at(line))),
                 }
             }
             Err(e) => {
@@ -147,24 +146,11 @@ pub(super) fn read(
                     }
                     _ => (e.to_string(), "the file must be CSV with a header line"),
                 };
-                push(
-                    &mut outcome,
-                    &mut overflow,
-                    csv_error(path, line, msg, help),
-                );
+                outcome.note(csv_error(path, line, msg, help));
             }
         }
     }
-    if overflow > 0 {
-        outcome.diagnostics.push(
-            Diagnostic::error(
-                Code::InventoryCsv,
-                format!("{overflow} more rows in this file have errors or warnings"),
-            )
-            .in_file(path)
-            .help("fix the ones shown and run again to see the rest"),
-        );
-    }
+    outcome.close(path, Code::InventoryCsv, ("row", "rows"));
     Ok(outcome)
 }
 
@@ -173,14 +159,6 @@ fn at(line: u64) -> Option<Position> {
         line: usize::try_from(line).unwrap_or(usize::MAX),
         column: 1,
     })
-}
-
-fn push(outcome: &mut FileOutcome, overflow: &mut usize, d: Diagnostic) {
-    if outcome.diagnostics.len() < MAX_DIAGNOSTICS {
-        outcome.diagnostics.push(d);
-    } else {
-        *overflow += 1;
-    }
 }
 
 /// The column index of each field read.
