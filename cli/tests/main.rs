@@ -34,6 +34,7 @@ mod layers;
 mod memo;
 mod model;
 mod model_interop;
+mod observed_counts;
 mod optional_fields;
 mod outputs;
 mod policy;

@@ -139,6 +139,7 @@ codes! {
     NoDesignations = "no-designations": "The fleet has no designations file; restricted lists were not screened.",
     NoDevices = "no-devices": "The fleet has no devices to analyse.",
     NoFleetRoot = "no-fleet-root": "No fleet directory (holding vendors.yaml) was found.",
+    NoInventories = "no-inventories": "Observed device counts were asked for and the policy names no inventories.",
     NoLayers = "no-layers": "A stack declares no layers.",
     NonUtf8Path = "non-utf8-path": "A file name is not valid UTF-8.",
     NotABom = "not-a-bom": "A document is not a BOM strata can validate.",

@@ -20,6 +20,7 @@
 mod json;
 mod mapping;
 mod matcher;
+mod policy;
 mod pseudonym;
 mod reconcile;
 mod render;
@@ -29,6 +30,9 @@ mod vin;
 
 pub use mapping::{FIELDS, Field, Mapping};
 pub use matcher::{Class, ManufacturerRule, Matcher, Resolved};
+pub use policy::{
+    DEFAULT_STALE_DAYS, PolicyInventory, for_fleet, no_inventories, reconcile_policy,
+};
 pub use pseudonym::Domain;
 pub use pseudonym::{KEY_ENV, MIN_KEY_BYTES, Pseudonymizer, read_key_file};
 pub use reconcile::{

@@ -151,6 +151,9 @@ pub fn html(r: &Report) -> String {
         root = name(&a.root),
         disc = escape::html(a.disclaimer),
     );
+    if let Some(c) = &a.counts {
+        let _ = writeln!(o, "<p class=\"meta\">{}</p>", name(&c.summary));
+    }
     if let Some(g) = &r.gate {
         let verdict = g.result.name().to_uppercase();
         let class = if verdict == "PASS" { "good" } else { "bad" };
@@ -338,6 +341,9 @@ fn concentration(o: &mut String, a: &FleetAnalysis, colours: &GroupColours) {
     );
     o.push_str("<h3>Pooled exposure</h3>\n");
     bar(o, &f.pooled, colours);
+    if let Some(line) = super::render::unlisted_line(a) {
+        let _ = writeln!(o, "<p>{}</p>", name(&line));
+    }
     for l in &f.layers {
         let _ = writeln!(
             o,

@@ -16,9 +16,10 @@ use serde::Serialize;
 
 use serde_json::Value;
 
+use crate::analyze::observed::Observed;
 use crate::analyze::{self, AnalyzeOptions, FleetAnalysis};
 use crate::check::Status;
-use crate::clock::{Date, Timestamp};
+use crate::clock::{Date, Time, Timestamp};
 use crate::decision::{self, Decision, EvidenceCheck, Inputs};
 use crate::diag::Result;
 use crate::digest::Digest;
@@ -116,6 +117,20 @@ pub struct Report {
     pub gate: Option<GateSummary>,
     /// What this report does not cover.
     pub limitations: Vec<&'static str>,
+    /// The observed counts the analysis used (`--counts observed`), for a
+    /// second run of the same analysis (the memo's workings).
+    #[serde(skip)]
+    pub observed: Option<Observed>,
+}
+
+/// How to make a report beyond its date.
+#[derive(Debug, Clone, Copy)]
+pub struct ReportOptions {
+    /// Weigh devices by the devices the policy's inventories see in use
+    /// (an error, `no-inventories`, when the policy names none).
+    pub observed: bool,
+    /// The time inventory records are judged stale against.
+    pub as_of: Time,
 }
 
 /// The gate's verdict in the report.
@@ -139,8 +154,26 @@ pub const LIMITATIONS: &[&str] = &[
 ];
 
 /// Build the report for the fleet at `root` as of `date` (exception and
-/// review expiry), verifying signatures at `now`.
+/// review expiry), verifying signatures at `now`, on declared counts.
 pub fn report(root: &Path, date: Date, now: Timestamp) -> Result<Report> {
+    report_with(
+        root,
+        date,
+        now,
+        &ReportOptions {
+            observed: false,
+            as_of: Time::from_timestamp(now),
+        },
+    )
+}
+
+/// [`report`] with options: observed counts.
+pub fn report_with(
+    root: &Path,
+    date: Date,
+    now: Timestamp,
+    opts: &ReportOptions,
+) -> Result<Report> {
     let fleet = Fleet::open(root)?;
     let policy = layout::policy(&fleet.root);
     let list_path = layout::approved_devices(&fleet.root);
@@ -159,6 +192,23 @@ pub fn report(root: &Path, date: Date, now: Timestamp) -> Result<Report> {
         } else {
             (analyze::analyze(&fleet, &AnalyzeOptions::default())?, None)
         };
+    let observed = if opts.observed {
+        let inv = crate::inventory::for_fleet(&fleet, None, None, opts.as_of)?
+            .ok_or_else(|| crate::inventory::no_inventories(&fleet))?;
+        Some(inv.observed(&fleet.root))
+    } else {
+        None
+    };
+    let analysis = match &observed {
+        Some(o) => analyze::analyze(
+            &fleet,
+            &AnalyzeOptions {
+                observed: Some(o.clone()),
+                ..AnalyzeOptions::default()
+            },
+        )?,
+        None => analysis,
+    };
     let list: Option<ApprovedDevices> = if list_path.is_file() {
         Some(model::load::<ApprovedDevices>(&list_path, FileKind::ApprovedDevices)?.value)
     } else {
@@ -251,6 +301,7 @@ pub fn report(root: &Path, date: Date, now: Timestamp) -> Result<Report> {
         }),
         analysis,
         limitations: LIMITATIONS.to_vec(),
+        observed,
     })
 }
 
