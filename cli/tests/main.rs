@@ -42,6 +42,7 @@ mod readme;
 mod report;
 mod review_migrate;
 mod reviews;
+mod seen_not_approved;
 mod sign_keyless;
 mod sigstore;
 mod validate;

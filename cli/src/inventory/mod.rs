@@ -25,6 +25,7 @@ mod pseudonym;
 mod reconcile;
 mod render;
 mod screen;
+mod seen;
 mod tabular;
 mod vin;
 
@@ -41,6 +42,7 @@ pub use reconcile::{
 };
 pub use render::{RecordWriter, csv, html, markdown, text};
 pub use screen::{ScreeningHit, Via};
+pub use seen::{SeenHit, SeenNotApproved, SeenRow, UnknownByManufacturer, UnresolvedRow};
 pub use vin::{VinCheck, check_vin};
 
 use std::path::{Path, PathBuf};

@@ -127,22 +127,26 @@ pub fn no_inventories(fleet: &Fleet) -> Error {
 }
 
 impl PolicyInventory {
+    /// The sources' paths, relative to `root` when inside it, `/`-separated.
+    pub fn relative_paths(&self, root: &Path) -> Vec<String> {
+        self.sources
+            .iter()
+            .map(|s| {
+                let p = s.path.strip_prefix(root).unwrap_or(&s.path);
+                p.components()
+                    .map(|c| c.as_os_str().to_string_lossy().into_owned())
+                    .collect::<Vec<_>>()
+                    .join("/")
+            })
+            .collect()
+    }
+
     /// The counts the analysis weighs: active devices per approved stack,
     /// devices on no approved stack by vendor (vehicles apart), and devices
     /// of unresolved manufacturers. Paths are shown relative to `root`.
     pub fn observed(&self, root: &Path) -> Observed {
         let mut o = Observed {
-            inventories: self
-                .sources
-                .iter()
-                .map(|s| {
-                    let p = s.path.strip_prefix(root).unwrap_or(&s.path);
-                    p.components()
-                        .map(|c| c.as_os_str().to_string_lossy().into_owned())
-                        .collect::<Vec<_>>()
-                        .join("/")
-                })
-                .collect(),
+            inventories: self.relative_paths(root),
             as_of: self.report.as_of.clone(),
             stale_days: self.report.stale_days,
             ..Observed::default()

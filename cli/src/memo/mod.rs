@@ -383,12 +383,38 @@ fn build(
             );
             v["gate"] = serde_json::to_value(&r.gate)
                 .map_err(|e| Error::internal("cannot serialise the gate report", e))?;
+            // Only when the policy names inventories, so other fleets'
+            // contexts stay as they were.
+            if let Some(seen) = &r.seen_not_approved {
+                v["seen_not_approved"] = seen_context(seen)?;
+            }
             v
         }
     };
     value["sign_off"] = serde_json::to_value(finalcheck::sign_off(opts.kind, &answers.common))
         .map_err(|e| Error::internal("cannot serialise the sign-off", e))?;
     Ok((value, contexts, answers))
+}
+
+/// The "seen but not approved" section for the fleet memo: the data, and
+/// the section as the report renders it (`intro`, `tables` with `label`,
+/// `headers`, `right` and `rows`, `restricted` with `label` and `lines`).
+fn seen_context(seen: &crate::inventory::SeenNotApproved) -> Result<Value> {
+    let sec = report::seen::section(seen);
+    let mut v = serde_json::to_value(seen)
+        .map_err(|e| Error::internal("cannot serialise the inventories", e))?;
+    v["title"] = json!(report::seen::TITLE);
+    v["intro"] = json!(sec.intro);
+    v["tables"] = Value::Array(
+        sec.tables
+            .iter()
+            .map(|(label, t)| {
+                json!({"label": label, "headers": t.headers, "right": t.right, "rows": t.rows})
+            })
+            .collect(),
+    );
+    v["restricted_lines"] = json!({"label": sec.restricted.0, "lines": sec.restricted.1});
+    Ok(v)
 }
 
 /// The context a template would receive, as JSON.

@@ -115,7 +115,7 @@ impl Output {
     /// The schema.
     pub fn schema(self) -> Value {
         let (required, optional): (Keys, Keys) = match self {
-            Output::Analyze => (analysis_fields(), vec![]),
+            Output::Analyze => (analysis_fields(), vec![("counts", counts_used())]),
             Output::Diff => diff(),
             Output::Error => (
                 vec![("error", string()), ("diagnostics", array(diagnostic()))],
@@ -539,6 +539,111 @@ fn gate() -> (Keys, Keys) {
     )
 }
 
+/// Which counts weighed the fleet (`--counts observed` only).
+fn counts_used() -> Value {
+    object(
+        &[
+            ("basis", enumeration(&["observed"])),
+            ("inventories", array(string())),
+            ("as_of", string()),
+            ("stale_days", count()),
+            ("approved_devices", count()),
+            (
+                "unlisted",
+                array(object(
+                    &[
+                        ("group", string()),
+                        ("name", string()),
+                        ("devices", count()),
+                        ("vehicles", count()),
+                        ("weight", number()),
+                    ],
+                    &[],
+                )),
+            ),
+            ("unresolved_devices", count()),
+            ("summary", string()),
+        ],
+        &[],
+    )
+}
+
+/// Devices by ownership.
+fn ownership_counts() -> Value {
+    object(
+        &[
+            ("company", count()),
+            ("personal", count()),
+            ("unknown", count()),
+        ],
+        &[],
+    )
+}
+
+/// What the policy's inventories see that nobody approved.
+fn seen_not_approved() -> Value {
+    object(
+        &[
+            ("inventories", array(string())),
+            ("as_of", string()),
+            ("active", count()),
+            ("devices", ownership_counts()),
+            (
+                "stacks",
+                array(object(
+                    &[
+                        ("group", string()),
+                        ("group_name", string()),
+                        ("vendor", string()),
+                        ("devices", ownership_counts()),
+                    ],
+                    &[("stack", string()), ("model", string())],
+                )),
+            ),
+            (
+                "unknown_by_manufacturer",
+                array(object(
+                    &[
+                        ("manufacturer", string()),
+                        ("vendor", string()),
+                        ("devices", count()),
+                    ],
+                    &[],
+                )),
+            ),
+            (
+                "unresolved",
+                array(object(
+                    &[
+                        ("manufacturer", string()),
+                        ("models", array(string())),
+                        ("devices", ownership_counts()),
+                    ],
+                    &[],
+                )),
+            ),
+            ("screened", boolean()),
+            (
+                "restricted",
+                array(object(
+                    &[
+                        ("subject", string()),
+                        ("via", enumeration(&["vendor", "reported-manufacturer"])),
+                        ("status", enumeration(&["active", "historical"])),
+                        ("confidence", enumeration(&["exact", "possible"])),
+                        ("list", string()),
+                        ("entity", string()),
+                        ("devices", count()),
+                        ("summary", string()),
+                    ],
+                    &[],
+                )),
+            ),
+        ],
+        &[],
+    )
+}
+
 fn report() -> (Keys, Keys) {
     let mut analysis = object(&[], &[]);
     let fields = analysis_fields();
@@ -572,18 +677,21 @@ fn report() -> (Keys, Keys) {
             ("analysis", analysis),
             ("limitations", array(string())),
         ],
-        vec![(
-            "gate",
-            object(
-                &[
-                    ("result", enumeration(&["pass", "fail"])),
-                    ("policy", string()),
-                    ("summary", gate_summary()),
-                    ("notes", array(diagnostic())),
-                ],
-                &[],
+        vec![
+            (
+                "gate",
+                object(
+                    &[
+                        ("result", enumeration(&["pass", "fail"])),
+                        ("policy", string()),
+                        ("summary", gate_summary()),
+                        ("notes", array(diagnostic())),
+                    ],
+                    &[],
+                ),
             ),
-        )],
+            ("seen_not_approved", seen_not_approved()),
+        ],
     )
 }
 

@@ -170,6 +170,9 @@ pub fn html(r: &Report) -> String {
     matrix(&mut o, r, &colours);
     concentration(&mut o, a, &colours);
     restricted(&mut o, r);
+    if let Some(s) = &r.seen_not_approved {
+        super::seen::html(&mut o, s);
+    }
     devices(&mut o, r);
     gate(&mut o, r);
     o.push_str("<h2>Not covered by this report</h2>\n<ul>\n");

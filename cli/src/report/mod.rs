@@ -9,6 +9,7 @@
 
 mod html;
 mod render;
+pub mod seen;
 
 use std::path::Path;
 
@@ -117,6 +118,10 @@ pub struct Report {
     pub gate: Option<GateSummary>,
     /// What this report does not cover.
     pub limitations: Vec<&'static str>,
+    /// What the policy's inventories see in use that nobody approved (only
+    /// when the policy names inventories).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub seen_not_approved: Option<crate::inventory::SeenNotApproved>,
     /// The observed counts the analysis used (`--counts observed`), for a
     /// second run of the same analysis (the memo's workings).
     #[serde(skip)]
@@ -192,13 +197,28 @@ pub fn report_with(
         } else {
             (analyze::analyze(&fleet, &AnalyzeOptions::default())?, None)
         };
-    let observed = if opts.observed {
-        let inv = crate::inventory::for_fleet(&fleet, None, None, opts.as_of)?
-            .ok_or_else(|| crate::inventory::no_inventories(&fleet))?;
-        Some(inv.observed(&fleet.root))
+    // The policy's inventories, reconciled once for the observed counts
+    // and the "seen but not approved" section.
+    let designations_path = layout::designations(&fleet.root);
+    let designations: Option<model::Loaded<model::Designations>> = if designations_path.is_file() {
+        Some(model::load(&designations_path, FileKind::Designations)?)
     } else {
         None
     };
+    let inventories = crate::inventory::for_fleet(
+        &fleet,
+        None,
+        designations.as_ref().map(|d| &d.value),
+        opts.as_of,
+    )?;
+    let observed = match (&inventories, opts.observed) {
+        (Some(inv), true) => Some(inv.observed(&fleet.root)),
+        (None, true) => return Err(crate::inventory::no_inventories(&fleet)),
+        (_, false) => None,
+    };
+    let seen_not_approved = inventories
+        .as_ref()
+        .map(|inv| inv.seen_not_approved(&fleet, designations.is_some()));
     let analysis = match &observed {
         Some(o) => analyze::analyze(
             &fleet,
@@ -301,6 +321,7 @@ pub fn report_with(
         }),
         analysis,
         limitations: LIMITATIONS.to_vec(),
+        seen_not_approved,
         observed,
     })
 }

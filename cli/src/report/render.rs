@@ -411,6 +411,19 @@ fn blocks(r: &Report) -> Vec<Block> {
         b.push(Block::Table(t));
     }
 
+    if let Some(s) = &r.seen_not_approved {
+        let sec = super::seen::section(s);
+        b.push(Block::Heading(super::seen::TITLE.into()));
+        b.push(Block::Para(sec.intro));
+        for (label, t) in sec.tables {
+            b.push(Block::Para(format!("{label}:")));
+            b.push(Block::Table(t));
+        }
+        let (label, lines) = sec.restricted;
+        b.push(Block::Para(format!("{label}:")));
+        b.push(Block::Bullets(lines));
+    }
+
     b.extend(gate_blocks(r));
     b.push(Block::Heading("Not covered by this report".into()));
     b.push(Block::Bullets(

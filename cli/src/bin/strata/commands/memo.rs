@@ -24,6 +24,8 @@ use crate::output;
 /// file by file with `--template DIR` (see templates/CONTEXT.md). With
 /// `--counts observed` the figures weigh the devices the inventories named in
 /// policy.yaml see in use (see `strata analyze --help`), and the memo says so.
+/// When the policy names inventories, the fleet memo (`--all`) carries the
+/// report's "Seen but not approved" section.
 #[derive(Debug, Args)]
 #[command(after_long_help = "Examples:
   strata memo dpia xiaomi-15s-pro-cn --fleet examples

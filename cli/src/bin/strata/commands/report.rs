@@ -24,7 +24,11 @@ const FORMATS: Formats = Formats::new(&[Format::Human, Format::Md, Format::Html,
 /// policy.yaml see on its stack, and counts devices on no approved stack
 /// under their vendor group in the pooled exposure and the fleet HHI (a line
 /// under the headline, and `analysis.counts` in JSON, say so; the gate's
-/// verdict stays on the approved list). It always exits 0 when it could be
+/// verdict stays on the approved list). When the policy names inventories,
+/// a section "Seen but not approved" lists what they see in use on no
+/// approved stack (by vendor group and stack or model, with ownership),
+/// unknown models by manufacturer, unresolved manufacturers and the
+/// restricted-list hits on those, in counts only. It always exits 0 when it could be
 /// made; use `strata gate` to fail a CI job.
 #[derive(Debug, Args)]
 #[command(after_long_help = "Examples:
