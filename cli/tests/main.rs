@@ -30,6 +30,7 @@ mod hostile;
 mod init;
 mod invalid_dates;
 mod inventory;
+mod inventory_diff;
 mod layers;
 mod memo;
 mod model;

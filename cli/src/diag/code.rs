@@ -119,6 +119,7 @@ codes! {
     InventoryField = "inventory-field": "A field strata uses in a device inventory has the wrong type or an unknown value.",
     InventoryMalformed = "inventory-malformed": "A device component inventory cannot be read.",
     InventoryMapping = "inventory-mapping": "A column mapping for a generic device inventory is incomplete or names an unknown field.",
+    InventorySnapshot = "inventory-snapshot": "A file given as an inventory snapshot is not the JSON `strata inventory reconcile` writes.",
     IoError = "io-error": "Reading or writing a file failed.",
     JsonSyntax = "json-syntax": "A file is not valid JSON.",
     JsonTooDeep = "json-too-deep": "A JSON document nests too deeply.",

@@ -26,6 +26,7 @@ mod reconcile;
 mod render;
 mod screen;
 mod seen;
+mod snapshot;
 mod tabular;
 mod vin;
 
@@ -43,6 +44,10 @@ pub use reconcile::{
 pub use render::{RecordWriter, csv, html, markdown, text};
 pub use screen::{ScreeningHit, Via};
 pub use seen::{SeenHit, SeenNotApproved, SeenRow, UnknownByManufacturer, UnresolvedRow};
+pub use snapshot::{
+    Change, ChangeKind, GroupChange, SnapshotDiff, SnapshotInfo, Subject, diff as diff_snapshots,
+    render_text as render_snapshot_diff,
+};
 pub use vin::{VinCheck, check_vin};
 
 use std::path::{Path, PathBuf};
