@@ -13,12 +13,7 @@ pub const INVENTORIES: &str = "inventories:\n  stale-days: 30\n  sources:\n    -
 /// The example fleet in `fleet/` (attestations beside it) whose policy
 /// also names the example Intune and Android Enterprise exports.
 pub fn fleet_with_inventories() -> tempfile::TempDir {
-    let tmp = repo_like();
-    let policy = tmp.path().join("fleet/policy.yaml");
-    let mut text = std::fs::read_to_string(&policy).unwrap();
-    text.push_str(INVENTORIES);
-    std::fs::write(&policy, text).unwrap();
-    tmp
+    crate::seen_not_approved::fleet(INVENTORIES)
 }
 
 fn run(dir: &std::path::Path, args: &[&str]) -> std::process::Output {

@@ -10,7 +10,9 @@ use common::{render, repo_like, strata};
 /// Every example inventory, each format, as the policy names them.
 const ALL_INVENTORIES: &str = "inventories:\n  stale-days: 30\n  sources:\n    - id: android\n      format: android\n      path: inventory/android-enterprise.json\n    - id: assets\n      format: csv\n      path: inventory/asset-register.csv\n      map:\n        id: Asset Tag\n        last-seen: Last inventory\n        manufacturer: Vendor\n        model: Model\n        os: Platform\n        ownership: Owner type\n    - id: intune\n      format: graph\n      path: inventory/intune\n    - id: jamf\n      format: jamf\n      path: inventory/jamf\n    - id: vehicles\n      format: vin-csv\n      path: inventory/vehicles.csv\n";
 
-fn fleet(inventories: &str) -> tempfile::TempDir {
+/// The example fleet in `fleet/` (attestations beside it) whose policy
+/// also names `inventories`.
+pub fn fleet(inventories: &str) -> tempfile::TempDir {
     let tmp = repo_like();
     let policy = tmp.path().join("fleet/policy.yaml");
     let mut text = std::fs::read_to_string(&policy).unwrap();
