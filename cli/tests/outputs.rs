@@ -20,7 +20,7 @@ fn schema(dir: &Path, name: &str) -> Value {
 
 /// Run `args` (which ask for JSON) and check stdout against `name`'s
 /// schema; returns the document.
-fn check(dir: &Path, name: &str, args: &[&str], exit: i32) -> Value {
+pub(crate) fn check(dir: &Path, name: &str, args: &[&str], exit: i32) -> Value {
     let out = strata(dir).args(args).output().unwrap();
     assert_eq!(
         out.status.code(),

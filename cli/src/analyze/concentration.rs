@@ -317,6 +317,21 @@ pub struct Member<'a> {
     pub restricted_share: f64,
 }
 
+/// Devices an inventory sees on no approved stack (observed counts only):
+/// their stacks are not described, so each counts whole under the group its
+/// vendor resolves to in the pooled exposure and the fleet HHI.
+#[derive(Debug, Clone)]
+pub struct Unlisted<'a> {
+    /// Group vendor id.
+    pub group: &'a str,
+    /// Group legal name.
+    pub group_name: &'a str,
+    /// Devices in use.
+    pub units: u64,
+    /// Criticality (2 per vehicle, 1 otherwise).
+    pub criticality: f64,
+}
+
 /// One layer across the fleet.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct FleetLayer {
@@ -378,16 +393,37 @@ pub struct FleetConcentration {
     /// Weighted share of (device × layer) weight held by vendors with an
     /// active restricted-list hit.
     pub restricted_exposure: f64,
+    /// Observed counts only: devices in use on no approved stack, in the
+    /// pooled exposure and the fleet HHI (not in `units`, `weight`, the
+    /// per-layer figures or the slices, which describe approved stacks).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub unlisted: Option<UnlistedTotals>,
     /// Workings, when explaining.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub explain: Vec<ExplainLine>,
 }
 
-/// Compute fleet concentration over `members`.
-pub fn fleet(members: &[Member<'_>], explain: bool) -> FleetConcentration {
+/// The devices on no approved stack counted in the pooled exposure.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct UnlistedTotals {
+    /// Devices.
+    pub units: u64,
+    /// Σ n·c.
+    pub weight: f64,
+}
+
+/// Compute fleet concentration over `members` and, with observed counts,
+/// the `unlisted` devices (each whole under its group).
+pub fn fleet(
+    members: &[Member<'_>],
+    unlisted: &[Unlisted<'_>],
+    explain: bool,
+) -> FleetConcentration {
     let mut ex = Explainer::new(explain);
     let wd = |m: &Member<'_>| m.units as f64 * m.criticality;
-    let total: f64 = members.iter().map(wd).sum();
+    let wu = |u: &Unlisted<'_>| u.units as f64 * u.criticality;
+    let approved_total: f64 = members.iter().map(wd).sum();
+    let unlisted_total: f64 = unlisted.iter().map(wu).sum();
     let units: u64 = members.iter().map(|m| m.units).sum();
     let div = |x: f64, by: f64| if by > 0.0 { x / by } else { 0.0 };
     ex.add(
@@ -407,9 +443,33 @@ pub fn fleet(members: &[Member<'_>], explain: bool) -> FleetConcentration {
                 })
                 .collect::<Vec<_>>()
                 .join("; ");
-            format!("{each}; Σ = {}", fnum(total))
+            format!("{each}; Σ = {}", fnum(approved_total))
         },
     );
+    if !unlisted.is_empty() {
+        ex.add(
+            "unlisted n·c",
+            "devices in use on no approved stack, each whole under its vendor group",
+            || {
+                let each = unlisted
+                    .iter()
+                    .map(|u| {
+                        format!(
+                            "{} {}×{} = {}",
+                            u.group,
+                            u.units,
+                            fnum(u.criticality),
+                            fnum(wu(u))
+                        )
+                    })
+                    .collect::<Vec<_>>()
+                    .join("; ");
+                format!("{each}; Σ = {}", fnum(unlisted_total))
+            },
+        );
+    }
+    let total = approved_total;
+    let pooled_total = approved_total + unlisted_total;
 
     let mut names: BTreeMap<&str, &str> = BTreeMap::new();
     let mut layers_out = Vec::new();
@@ -492,6 +552,12 @@ pub fn fleet(members: &[Member<'_>], explain: bool) -> FleetConcentration {
             e.1.push(format!("{}×{}", fnum(wd(m)), f4(s)));
         }
     }
+    for u in unlisted {
+        names.entry(u.group).or_insert(u.group_name);
+        let e = pooled.entry(u.group).or_default();
+        e.0 += wu(u);
+        e.1.push(format!("{}×1", fnum(wu(u))));
+    }
     for (g, (x, terms)) in &pooled {
         ex.add(
             &format!("S_{g}"),
@@ -500,16 +566,19 @@ pub fn fleet(members: &[Member<'_>], explain: bool) -> FleetConcentration {
                 format!(
                     "S_{g} = ({}) / {} = {}",
                     terms.join(" + "),
-                    fnum(total),
-                    f4(div(*x, total))
+                    fnum(pooled_total),
+                    f4(div(*x, pooled_total))
                 )
             },
         );
     }
-    let h_fleet: f64 = pooled.values().map(|(x, _)| div(*x, total).powi(2)).sum();
+    let h_fleet: f64 = pooled
+        .values()
+        .map(|(x, _)| div(*x, pooled_total).powi(2))
+        .sum();
     let mut pooled_out: Vec<GroupShare> = pooled
         .iter()
-        .map(|(g, (x, _))| share(g, names.get(g).copied().unwrap_or(g), div(*x, total)))
+        .map(|(g, (x, _))| share(g, names.get(g).copied().unwrap_or(g), div(*x, pooled_total)))
         .collect();
     sort_shares(&mut pooled_out);
     let n_eff = if h_fleet > 0.0 { 1.0 / h_fleet } else { 0.0 };
@@ -580,6 +649,10 @@ pub fn fleet(members: &[Member<'_>], explain: bool) -> FleetConcentration {
         single_vendor_stacks: single,
         data_path_single_vendor: data_path,
         restricted_exposure: r4(div(restricted, total)),
+        unlisted: (!unlisted.is_empty()).then(|| UnlistedTotals {
+            units: unlisted.iter().map(|u| u.units).sum(),
+            weight: r4(unlisted_total),
+        }),
         explain: ex.finish(),
     }
 }

@@ -308,7 +308,7 @@ fn reference_fleet() -> Vec<Dev> {
 #[test]
 fn worked_fleet_example() {
     let devs = reference_fleet();
-    let f = fleet(&members(&devs), false);
+    let f = fleet(&members(&devs), &[], false);
     assert_eq!(f.units, 250);
     assert_eq!(f.weight, 270.0);
     // "pooled Xiaomi exposure is 0.51; HHI_fleet is 2,979 (N_eff 3.4)"
@@ -349,7 +349,7 @@ fn worked_fleet_example() {
 #[test]
 fn fleet_explain_shows_each_term() {
     let devs = reference_fleet();
-    let f = fleet(&members(&devs), true);
+    let f = fleet(&members(&devs), &[], true);
     let get = |m: &str| {
         f.explain
             .iter()
@@ -375,12 +375,57 @@ fn fleet_explain_shows_each_term() {
 
 #[test]
 fn an_empty_or_weightless_fleet_does_not_divide_by_zero() {
-    let f = fleet(&[], true);
+    let f = fleet(&[], &[], true);
     assert_eq!(f.weight, 0.0);
     assert!(f.pooled.is_empty());
     let devs = vec![dev("z", 0, 1.0, device_a())];
-    let f = fleet(&members(&devs), false);
+    let f = fleet(&members(&devs), &[], false);
     assert_eq!(f.hhi, 0.0);
     assert_eq!(f.single_vendor_stacks.share, 0.0);
     assert!(f.pooled.iter().all(|s| s.share == 0.0));
+}
+
+#[test]
+fn unlisted_devices_join_the_pooled_exposure_whole_under_their_group() {
+    let devs = reference_fleet();
+    let plain = fleet(&members(&devs), &[], false);
+    // 30 phones of a group no approved device uses, and 10 cars (c = 2) of
+    // Xiaomi, on no approved stack: weight 270 + 30 + 20 = 320.
+    let unlisted = [
+        Unlisted {
+            group: "samsung",
+            group_name: "Samsung Electronics Co., Ltd.",
+            units: 30,
+            criticality: 1.0,
+        },
+        Unlisted {
+            group: "xiaomi",
+            group_name: "Xiaomi Corporation",
+            units: 10,
+            criticality: 2.0,
+        },
+    ];
+    let f = fleet(&members(&devs), &unlisted, true);
+    let share = |f: &FleetConcentration, g: &str| {
+        f.pooled
+            .iter()
+            .find(|s| s.group == g)
+            .map_or(0.0, |s| s.share)
+    };
+    close(share(&f, "samsung"), 30.0 / 320.0, 1e-4);
+    let xiaomi_weight = share(&plain, "xiaomi") * 270.0;
+    close(share(&f, "xiaomi"), (xiaomi_weight + 20.0) / 320.0, 1e-3);
+    let sum: f64 = f.pooled.iter().map(|s| s.share).sum();
+    close(sum, 1.0, 1e-3);
+    let h: f64 = f.pooled.iter().map(|s| s.share * s.share).sum();
+    close(f.hhi, h * 1e4, 1.0);
+    // The approved stacks' own figures are unchanged.
+    assert_eq!(f.units, plain.units);
+    assert_eq!(f.weight, plain.weight);
+    assert_eq!(f.layers, plain.layers);
+    assert_eq!(f.single_vendor_stacks, plain.single_vendor_stacks);
+    let u = f.unlisted.as_ref().unwrap();
+    assert_eq!((u.units, u.weight), (40, 50.0));
+    assert!(plain.unlisted.is_none());
+    assert!(f.explain.iter().any(|l| l.metric == "unlisted n·c"));
 }

@@ -24,6 +24,7 @@ pub mod concentration;
 pub mod dpia;
 pub mod explain;
 mod flags;
+pub mod observed;
 pub mod resolve;
 pub mod screening;
 pub mod undeclared;
@@ -68,6 +69,10 @@ pub struct AnalyzeOptions {
     /// The designations file; `<root>/designations.yaml` when it exists
     /// otherwise. Must exist when given.
     pub designations: Option<PathBuf>,
+    /// Observed counts: each approved device weighs the devices the
+    /// inventories see on its stack instead of its declared `units`, and
+    /// devices on no approved stack join the pooled exposure.
+    pub observed: Option<observed::Observed>,
 }
 
 /// The files an analysis read, relative to the fleet root where possible.
@@ -167,6 +172,10 @@ pub struct FleetAnalysis {
     pub root: String,
     /// Files read.
     pub inputs: Inputs,
+    /// Observed counts, when the analysis used them (absent: the declared
+    /// `units`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub counts: Option<observed::CountsUsed>,
     /// Parameters.
     pub method: Method,
     /// The list snapshots screened, with publisher, source and date.
@@ -304,6 +313,18 @@ fn analyze_inner(
     }
 
     let screener = screening::Screener::new(fleet, designations.as_ref().map(|d| &d.value));
+    let resolved: Vec<(Candidate, resolve::Resolved)> = match &opts.observed {
+        Some(o) => resolved
+            .into_iter()
+            .map(|(mut c, r)| {
+                if c.units.is_some() {
+                    c.units = Some(o.stacks.get(&c.stack.value.device.id).copied().unwrap_or(0));
+                }
+                (c, r)
+            })
+            .collect(),
+        None => resolved,
+    };
     let mut devices: Vec<DeviceAnalysis> = resolved
         .into_par_iter()
         .map(|(c, r)| device(c, r, root, &screener, opts))
@@ -332,8 +353,34 @@ fn analyze_inner(
             restricted_share: flags::restricted_share(d),
         })
         .collect();
-    let fleet_conc = concentration::fleet(&members, opts.explain);
+    let counts = opts
+        .observed
+        .as_ref()
+        .map(|o| observed::CountsUsed::new(o, fleet));
+    let unlisted: Vec<concentration::Unlisted<'_>> = counts
+        .iter()
+        .flat_map(|c| &c.unlisted)
+        .flat_map(|u| {
+            [
+                (
+                    u.devices.saturating_sub(u.vehicles),
+                    observed::criticality(false),
+                ),
+                (u.vehicles, observed::criticality(true)),
+            ]
+            .into_iter()
+            .filter(|(n, _)| *n > 0)
+            .map(|(units, criticality)| concentration::Unlisted {
+                group: &u.group,
+                group_name: &u.name,
+                units,
+                criticality,
+            })
+        })
+        .collect();
+    let fleet_conc = concentration::fleet(&members, &unlisted, opts.explain);
     drop(members);
+    drop(unlisted);
 
     Ok(FleetAnalysis {
         root: root.display().to_string(),
@@ -342,6 +389,7 @@ fn analyze_inner(
             designations: designations_path.as_deref().map(|p| rel(root, p)),
             approved_devices: approved_path.as_deref().map(|p| rel(root, p)),
         },
+        counts,
         method: Method {
             weights: LayerName::ALL
                 .into_iter()

@@ -4,7 +4,7 @@
 //! `unknown-model`, `unresolved-manufacturer` and `below-minimum-os`.
 //!
 //! The gate only counts: identities are reduced to in-memory tags to count
-//! each device once ([`Pseudonymizer::without_key`]) and nothing per device
+//! each device once ([`crate::inventory::Pseudonymizer::without_key`]) and nothing per device
 //! is written, so no pseudonym key is needed. Messages name stacks, vendors
 //! and reported manufacturer and model strings (product identifiers), never
 //! a device or a person.
@@ -13,17 +13,13 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 use crate::clock::Time;
-use crate::diag::{Code, Diagnostic, Error, Result};
+use crate::diag::Result;
 use crate::fleet::Fleet;
-use crate::inventory::{
-    self, Counts, Mapping, Matcher, Options, Pseudonymizer, Source, SourceFormat, SourceReport,
-};
-use crate::layout;
-use crate::model::{self, Catalog, FileKind, Loaded, PolicyInventories};
+use crate::inventory::{self, Counts, SourceReport};
 use crate::policy::{Owners, Policy, RuleCode, RuleConfig, Threshold};
 
 /// Default stale window of the policy's inventories, in days.
-pub const DEFAULT_STALE_DAYS: u32 = 30;
+pub use crate::inventory::DEFAULT_STALE_DAYS;
 
 /// One inventory source as judged.
 #[derive(Debug, Clone)]
@@ -48,34 +44,10 @@ pub fn judge(
     let Some(inv) = &policy.file.value.inventories else {
         return Ok(Vec::new());
     };
-    let policy_dir = policy.path().parent().unwrap_or(Path::new("."));
-    let sources = sources(policy, inv, policy_dir)?;
-    let catalog_path = layout::catalog(&fleet.root);
-    if !catalog_path.is_file() {
-        return Err(Error::invalid(
-            Diagnostic::error(
-                Code::NoCatalog,
-                "the policy names inventories and the fleet has no catalog to match them against",
-            )
-            .in_file(&catalog_path)
-            .help("write catalog.yaml beside vendors.yaml (`strata schema catalog`)"),
-        ));
-    }
-    let catalog: Loaded<Catalog> = model::load(&catalog_path, FileKind::Catalog)?;
-    let matcher = Matcher::new(fleet, &catalog)?;
-    let report = inventory::reconcile(
-        &matcher,
-        &catalog_path,
-        approved,
-        None,
-        &Pseudonymizer::without_key(),
-        &sources,
-        Options {
-            now,
-            stale_days: inv.stale_days.unwrap_or(DEFAULT_STALE_DAYS),
-        },
-        None,
-    )?;
+    let Some(policy_inv) = inventory::reconcile_policy(fleet, policy, approved, None, now)? else {
+        return Ok(Vec::new());
+    };
+    let (report, sources) = (policy_inv.report, policy_inv.sources);
     Ok(inv
         .sources
         .iter()
@@ -104,84 +76,6 @@ pub fn enabled_rules(policy: &Policy) -> Vec<(RuleCode, Threshold)> {
             _ => None,
         })
         .collect()
-}
-
-fn sources(policy: &Policy, inv: &PolicyInventories, dir: &Path) -> Result<Vec<Source>> {
-    let mut out = Vec::new();
-    let mut diags = Vec::new();
-    for (i, s) in inv.sources.iter().enumerate() {
-        let ptr = format!("/inventories/sources/{i}");
-        let Some(format) = SourceFormat::from_name(&s.format) else {
-            diags.push(
-                policy.diag_at(
-                    Diagnostic::error(
-                        Code::InvalidValue,
-                        format!("`{}` is not an inventory format", s.format),
-                    )
-                    .help("formats: graph, android, jamf, vin-csv, csv, json"),
-                    &format!("{ptr}/format"),
-                ),
-            );
-            continue;
-        };
-        let path = dir.join(&s.path);
-        if !path.exists() {
-            diags.push(
-                policy.diag_at(
-                    Diagnostic::error(
-                        Code::IoError,
-                        format!("inventory `{}`: {} does not exist", s.id, path.display()),
-                    )
-                    .help("paths under `inventories:` are relative to the policy file"),
-                    &format!("{ptr}/path"),
-                ),
-            );
-            continue;
-        }
-        let generic = matches!(format, SourceFormat::Csv | SourceFormat::Json);
-        let mapping = match (generic, s.map.is_empty()) {
-            (true, _) => {
-                let specs: Vec<String> = s.map.iter().map(|(k, v)| format!("{k}={v}")).collect();
-                match Mapping::parse(&specs) {
-                    Ok(m) => Some(m),
-                    Err(e) => {
-                        diags.extend(e.diagnostics().into_iter().map(|d| {
-                            let d = policy.diag_at(d, &format!("{ptr}/map"));
-                            Diagnostic {
-                                code: Code::InvalidValue,
-                                ..d
-                            }
-                        }));
-                        continue;
-                    }
-                }
-            }
-            (false, false) => {
-                diags.push(
-                    policy.diag_at(
-                        Diagnostic::error(
-                            Code::InvalidValue,
-                            format!("`map` applies to csv and json inventories, not {format:?}"),
-                        )
-                        .help("remove `map`; the format's own fields are read"),
-                        &format!("{ptr}/map"),
-                    ),
-                );
-                continue;
-            }
-            (false, true) => None,
-        };
-        out.push(Source {
-            format,
-            path,
-            mapping,
-        });
-    }
-    if diags.is_empty() {
-        Ok(out)
-    } else {
-        Err(Error::Invalid(diags))
-    }
 }
 
 /// The devices of `c` of the counted ownerships.

@@ -20,15 +20,21 @@
 mod json;
 mod mapping;
 mod matcher;
+mod policy;
 mod pseudonym;
 mod reconcile;
 mod render;
 mod screen;
+mod seen;
+mod snapshot;
 mod tabular;
 mod vin;
 
 pub use mapping::{FIELDS, Field, Mapping};
 pub use matcher::{Class, ManufacturerRule, Matcher, Resolved};
+pub use policy::{
+    DEFAULT_STALE_DAYS, PolicyInventory, for_fleet, no_inventories, reconcile_policy,
+};
 pub use pseudonym::Domain;
 pub use pseudonym::{KEY_ENV, MIN_KEY_BYTES, Pseudonymizer, read_key_file};
 pub use reconcile::{
@@ -37,6 +43,11 @@ pub use reconcile::{
 };
 pub use render::{RecordWriter, csv, html, markdown, text};
 pub use screen::{ScreeningHit, Via};
+pub use seen::{SeenHit, SeenNotApproved, SeenRow, UnknownByManufacturer, UnresolvedRow};
+pub use snapshot::{
+    Change, ChangeKind, GroupChange, SnapshotDiff, SnapshotInfo, Subject, diff as diff_snapshots,
+    render_text as render_snapshot_diff,
+};
 pub use vin::{VinCheck, check_vin};
 
 use std::path::{Path, PathBuf};

@@ -50,7 +50,7 @@ pub struct Options {
 }
 
 /// Devices by ownership.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct Counts {
     /// Company-owned.
     pub company: u64,

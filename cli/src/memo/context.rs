@@ -353,7 +353,7 @@ pub const FINAL_DISCLAIMER: &str = "Decision support, not legal advice. Every fi
 /// Keys shared by every memo: tool, date, disclaimer, answers, lists, and
 /// `final` (no draft marking).
 pub fn common(analysis: &FleetAnalysis, answers: &Answers, date: &str, final_: bool) -> Value {
-    json!({
+    let mut v = json!({
         "tool": {"name": "strata", "version": env!("CARGO_PKG_VERSION")},
         "date": date,
         "final": final_,
@@ -363,7 +363,13 @@ pub fn common(analysis: &FleetAnalysis, answers: &Answers, date: &str, final_: b
         "method": analysis.method,
         "fleet": analysis.fleet,
         "scale": risks::SCALE,
-    })
+    });
+    // Only with observed counts, so a memo on declared counts keeps its
+    // context as it was.
+    if let Some(c) = &analysis.counts {
+        v["counts"] = json!(c);
+    }
+    v
 }
 
 /// Build the context of one device.

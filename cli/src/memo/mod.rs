@@ -26,7 +26,7 @@ use std::path::{Path, PathBuf};
 use minijinja::{Environment, UndefinedBehavior};
 use serde_json::{Value, json};
 
-use crate::clock::{Date, Timestamp};
+use crate::clock::{Date, Time, Timestamp};
 use crate::diag::{Code, Diagnostic, Error, Result};
 use crate::fleet::Fleet;
 use crate::model::{self, Answers, FileKind, Stack};
@@ -92,6 +92,10 @@ pub struct MemoOptions {
     pub date: Date,
     /// The instant signatures are verified at.
     pub now: Timestamp,
+    /// Weigh devices by the devices the policy's inventories see in use.
+    pub observed: bool,
+    /// The time inventory records are judged stale against.
+    pub as_of: Time,
 }
 
 /// The built-in templates, by name.
@@ -276,11 +280,16 @@ fn load_answers(paths: &[PathBuf], device: Option<&str>, known: &[&str]) -> Resu
 /// every share, H, H_min, VCI, N_eff, the fleet's pooled shares) to the
 /// analysis the memo reports, from a second run of the same analysis with
 /// workings on; a figure that differs between the two runs is a defect.
-fn with_workings(fleet: &Fleet, analysis: &mut crate::analyze::FleetAnalysis) -> Result<()> {
+fn with_workings(
+    fleet: &Fleet,
+    analysis: &mut crate::analyze::FleetAnalysis,
+    observed: Option<&crate::analyze::observed::Observed>,
+) -> Result<()> {
     let explained = crate::analyze::analyze(
         fleet,
         &crate::analyze::AnalyzeOptions {
             explain: true,
+            observed: observed.cloned(),
             ..Default::default()
         },
     )?;
@@ -318,8 +327,16 @@ fn build(
     opts: &MemoOptions,
 ) -> Result<(Value, Vec<context::DeviceContext>, AnswerSet)> {
     let fleet = Fleet::open(root)?;
-    let mut r = report::report(&fleet.root, opts.date, opts.now)?;
-    with_workings(&fleet, &mut r.analysis)?;
+    let mut r = report::report_with(
+        &fleet.root,
+        opts.date,
+        opts.now,
+        &report::ReportOptions {
+            observed: opts.observed,
+            as_of: opts.as_of,
+        },
+    )?;
+    with_workings(&fleet, &mut r.analysis, r.observed.as_ref())?;
     let known: Vec<&str> = r.analysis.devices.iter().map(|d| d.id.as_str()).collect();
     let answers = load_answers(&opts.answers, device, &known)?;
     let mut contexts = Vec::new();
@@ -366,12 +383,38 @@ fn build(
             );
             v["gate"] = serde_json::to_value(&r.gate)
                 .map_err(|e| Error::internal("cannot serialise the gate report", e))?;
+            // Only when the policy names inventories, so other fleets'
+            // contexts stay as they were.
+            if let Some(seen) = &r.seen_not_approved {
+                v["seen_not_approved"] = seen_context(seen)?;
+            }
             v
         }
     };
     value["sign_off"] = serde_json::to_value(finalcheck::sign_off(opts.kind, &answers.common))
         .map_err(|e| Error::internal("cannot serialise the sign-off", e))?;
     Ok((value, contexts, answers))
+}
+
+/// The "seen but not approved" section for the fleet memo: the data, and
+/// the section as the report renders it (`intro`, `tables` with `label`,
+/// `headers`, `right` and `rows`, `restricted` with `label` and `lines`).
+fn seen_context(seen: &crate::inventory::SeenNotApproved) -> Result<Value> {
+    let sec = report::seen::section(seen);
+    let mut v = serde_json::to_value(seen)
+        .map_err(|e| Error::internal("cannot serialise the inventories", e))?;
+    v["title"] = json!(report::seen::TITLE);
+    v["intro"] = json!(sec.intro);
+    v["tables"] = Value::Array(
+        sec.tables
+            .iter()
+            .map(|(label, t)| {
+                json!({"label": label, "headers": t.headers, "right": t.right, "rows": t.rows})
+            })
+            .collect(),
+    );
+    v["restricted_lines"] = json!({"label": sec.restricted.0, "lines": sec.restricted.1});
+    Ok(v)
 }
 
 /// The context a template would receive, as JSON.

@@ -269,7 +269,7 @@ fn judged_entries(raw: &Value, spans: &Spans, path: &Path, kind: FileKind) -> Re
 }
 
 /// The JSON pointer of a path serde tracked while deserialising.
-fn json_pointer(path: &serde_path_to_error::Path) -> String {
+pub fn json_pointer(path: &serde_path_to_error::Path) -> String {
     use serde_path_to_error::Segment;
     let mut out = String::new();
     for seg in path.iter() {

@@ -41,6 +41,8 @@ pub enum Output {
     Validate,
     /// `strata inventory reconcile --format json`.
     Inventory,
+    /// `strata diff --inventory OLD NEW --format json`.
+    InventoryDiff,
     /// `strata verify BUNDLE --format json`.
     Verify,
     /// `strata verify --batch LIST --format json`.
@@ -48,7 +50,7 @@ pub enum Output {
 }
 
 /// Every output, by schema name.
-pub const OUTPUTS: [Output; 16] = [
+pub const OUTPUTS: [Output; 17] = [
     Output::Analyze,
     Output::Diff,
     Output::Error,
@@ -58,6 +60,7 @@ pub const OUTPUTS: [Output; 16] = [
     Output::Gate,
     Output::Hash,
     Output::Inventory,
+    Output::InventoryDiff,
     Output::Log,
     Output::ModelVerify,
     Output::Report,
@@ -80,6 +83,7 @@ impl Output {
             Output::Gate => "output-gate",
             Output::Hash => "output-hash",
             Output::Inventory => "output-inventory",
+            Output::InventoryDiff => "output-inventory-diff",
             Output::Log => "output-log",
             Output::ModelVerify => "output-model-verify",
             Output::Report => "output-report",
@@ -102,6 +106,7 @@ impl Output {
             Output::Gate => "strata gate --format json",
             Output::Hash => "strata hash --format json",
             Output::Inventory => "strata inventory reconcile --format json",
+            Output::InventoryDiff => "strata diff --inventory OLD NEW --format json",
             Output::Log => "strata log --format json",
             Output::ModelVerify => "strata model verify --format json",
             Output::Report => "strata report --format json",
@@ -115,7 +120,8 @@ impl Output {
     /// The schema.
     pub fn schema(self) -> Value {
         let (required, optional): (Keys, Keys) = match self {
-            Output::Analyze => (analysis_fields(), vec![]),
+            Output::Analyze => (analysis_fields(), vec![("counts", counts_used())]),
+            Output::InventoryDiff => inventory_diff(),
             Output::Diff => diff(),
             Output::Error => (
                 vec![("error", string()), ("diagnostics", array(diagnostic()))],
@@ -539,6 +545,172 @@ fn gate() -> (Keys, Keys) {
     )
 }
 
+/// Two inventory snapshots compared.
+fn inventory_diff() -> (Keys, Keys) {
+    let info = || {
+        object(
+            &[
+                ("path", string()),
+                ("as_of", string()),
+                ("active", count()),
+                ("not_approved", count()),
+            ],
+            &[],
+        )
+    };
+    let change = || json!({"anyOf": [enumeration(&["appeared", "grew", "shrank", "gone"]), {"type": "null"}]});
+    (
+        vec![
+            ("old", info()),
+            ("new", info()),
+            (
+                "groups",
+                array(object(
+                    &[
+                        ("change", change()),
+                        ("group", string()),
+                        ("before", ownership_counts()),
+                        ("after", ownership_counts()),
+                    ],
+                    &[],
+                )),
+            ),
+            (
+                "changes",
+                array(object(
+                    &[
+                        ("change", change()),
+                        (
+                            "subject",
+                            object(
+                                &[(
+                                    "kind",
+                                    enumeration(&["stack", "unknown-models", "unresolved"]),
+                                )],
+                                &[
+                                    ("stack", json!({"type": ["string", "null"]})),
+                                    ("vendor", string()),
+                                    ("approved", boolean()),
+                                    ("manufacturer", string()),
+                                ],
+                            ),
+                        ),
+                        ("before", ownership_counts()),
+                        ("after", ownership_counts()),
+                    ],
+                    &[],
+                )),
+            ),
+        ],
+        vec![],
+    )
+}
+
+/// Which counts weighed the fleet (`--counts observed` only).
+fn counts_used() -> Value {
+    object(
+        &[
+            ("basis", enumeration(&["observed"])),
+            ("inventories", array(string())),
+            ("as_of", string()),
+            ("stale_days", count()),
+            ("approved_devices", count()),
+            (
+                "unlisted",
+                array(object(
+                    &[
+                        ("group", string()),
+                        ("name", string()),
+                        ("devices", count()),
+                        ("vehicles", count()),
+                        ("weight", number()),
+                    ],
+                    &[],
+                )),
+            ),
+            ("unresolved_devices", count()),
+            ("summary", string()),
+        ],
+        &[],
+    )
+}
+
+/// Devices by ownership.
+fn ownership_counts() -> Value {
+    object(
+        &[
+            ("company", count()),
+            ("personal", count()),
+            ("unknown", count()),
+        ],
+        &[],
+    )
+}
+
+/// What the policy's inventories see that nobody approved.
+fn seen_not_approved() -> Value {
+    object(
+        &[
+            ("inventories", array(string())),
+            ("as_of", string()),
+            ("active", count()),
+            ("devices", ownership_counts()),
+            (
+                "stacks",
+                array(object(
+                    &[
+                        ("group", string()),
+                        ("group_name", string()),
+                        ("vendor", string()),
+                        ("devices", ownership_counts()),
+                    ],
+                    &[("stack", string()), ("model", string())],
+                )),
+            ),
+            (
+                "unknown_by_manufacturer",
+                array(object(
+                    &[
+                        ("manufacturer", string()),
+                        ("vendor", string()),
+                        ("devices", count()),
+                    ],
+                    &[],
+                )),
+            ),
+            (
+                "unresolved",
+                array(object(
+                    &[
+                        ("manufacturer", string()),
+                        ("models", array(string())),
+                        ("devices", ownership_counts()),
+                    ],
+                    &[],
+                )),
+            ),
+            ("screened", boolean()),
+            (
+                "restricted",
+                array(object(
+                    &[
+                        ("subject", string()),
+                        ("via", enumeration(&["vendor", "reported-manufacturer"])),
+                        ("status", enumeration(&["active", "historical"])),
+                        ("confidence", enumeration(&["exact", "possible"])),
+                        ("list", string()),
+                        ("entity", string()),
+                        ("devices", count()),
+                        ("summary", string()),
+                    ],
+                    &[],
+                )),
+            ),
+        ],
+        &[],
+    )
+}
+
 fn report() -> (Keys, Keys) {
     let mut analysis = object(&[], &[]);
     let fields = analysis_fields();
@@ -572,18 +744,21 @@ fn report() -> (Keys, Keys) {
             ("analysis", analysis),
             ("limitations", array(string())),
         ],
-        vec![(
-            "gate",
-            object(
-                &[
-                    ("result", enumeration(&["pass", "fail"])),
-                    ("policy", string()),
-                    ("summary", gate_summary()),
-                    ("notes", array(diagnostic())),
-                ],
-                &[],
+        vec![
+            (
+                "gate",
+                object(
+                    &[
+                        ("result", enumeration(&["pass", "fail"])),
+                        ("policy", string()),
+                        ("summary", gate_summary()),
+                        ("notes", array(diagnostic())),
+                    ],
+                    &[],
+                ),
             ),
-        )],
+            ("seen_not_approved", seen_not_approved()),
+        ],
     )
 }
 

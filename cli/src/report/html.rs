@@ -151,6 +151,9 @@ pub fn html(r: &Report) -> String {
         root = name(&a.root),
         disc = escape::html(a.disclaimer),
     );
+    if let Some(c) = &a.counts {
+        let _ = writeln!(o, "<p class=\"meta\">{}</p>", name(&c.summary));
+    }
     if let Some(g) = &r.gate {
         let verdict = g.result.name().to_uppercase();
         let class = if verdict == "PASS" { "good" } else { "bad" };
@@ -167,6 +170,9 @@ pub fn html(r: &Report) -> String {
     matrix(&mut o, r, &colours);
     concentration(&mut o, a, &colours);
     restricted(&mut o, r);
+    if let Some(s) = &r.seen_not_approved {
+        super::seen::html(&mut o, s);
+    }
     devices(&mut o, r);
     gate(&mut o, r);
     o.push_str("<h2>Not covered by this report</h2>\n<ul>\n");
@@ -338,6 +344,9 @@ fn concentration(o: &mut String, a: &FleetAnalysis, colours: &GroupColours) {
     );
     o.push_str("<h3>Pooled exposure</h3>\n");
     bar(o, &f.pooled, colours);
+    if let Some(line) = super::render::unlisted_line(a) {
+        let _ = writeln!(o, "<p>{}</p>", name(&line));
+    }
     for l in &f.layers {
         let _ = writeln!(
             o,

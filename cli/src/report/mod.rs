@@ -9,6 +9,7 @@
 
 mod html;
 mod render;
+pub mod seen;
 
 use std::path::Path;
 
@@ -16,9 +17,10 @@ use serde::Serialize;
 
 use serde_json::Value;
 
+use crate::analyze::observed::Observed;
 use crate::analyze::{self, AnalyzeOptions, FleetAnalysis};
 use crate::check::Status;
-use crate::clock::{Date, Timestamp};
+use crate::clock::{Date, Time, Timestamp};
 use crate::decision::{self, Decision, EvidenceCheck, Inputs};
 use crate::diag::Result;
 use crate::digest::Digest;
@@ -116,6 +118,24 @@ pub struct Report {
     pub gate: Option<GateSummary>,
     /// What this report does not cover.
     pub limitations: Vec<&'static str>,
+    /// What the policy's inventories see in use that nobody approved (only
+    /// when the policy names inventories).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub seen_not_approved: Option<crate::inventory::SeenNotApproved>,
+    /// The observed counts the analysis used (`--counts observed`), for a
+    /// second run of the same analysis (the memo's workings).
+    #[serde(skip)]
+    pub observed: Option<Observed>,
+}
+
+/// How to make a report beyond its date.
+#[derive(Debug, Clone, Copy)]
+pub struct ReportOptions {
+    /// Weigh devices by the devices the policy's inventories see in use
+    /// (an error, `no-inventories`, when the policy names none).
+    pub observed: bool,
+    /// The time inventory records are judged stale against.
+    pub as_of: Time,
 }
 
 /// The gate's verdict in the report.
@@ -139,8 +159,26 @@ pub const LIMITATIONS: &[&str] = &[
 ];
 
 /// Build the report for the fleet at `root` as of `date` (exception and
-/// review expiry), verifying signatures at `now`.
+/// review expiry), verifying signatures at `now`, on declared counts.
 pub fn report(root: &Path, date: Date, now: Timestamp) -> Result<Report> {
+    report_with(
+        root,
+        date,
+        now,
+        &ReportOptions {
+            observed: false,
+            as_of: Time::from_timestamp(now),
+        },
+    )
+}
+
+/// [`report`] with options: observed counts.
+pub fn report_with(
+    root: &Path,
+    date: Date,
+    now: Timestamp,
+    opts: &ReportOptions,
+) -> Result<Report> {
     let fleet = Fleet::open(root)?;
     let policy = layout::policy(&fleet.root);
     let list_path = layout::approved_devices(&fleet.root);
@@ -159,6 +197,38 @@ pub fn report(root: &Path, date: Date, now: Timestamp) -> Result<Report> {
         } else {
             (analyze::analyze(&fleet, &AnalyzeOptions::default())?, None)
         };
+    // The policy's inventories, reconciled once for the observed counts
+    // and the "seen but not approved" section.
+    let designations_path = layout::designations(&fleet.root);
+    let designations: Option<model::Loaded<model::Designations>> = if designations_path.is_file() {
+        Some(model::load(&designations_path, FileKind::Designations)?)
+    } else {
+        None
+    };
+    let inventories = crate::inventory::for_fleet(
+        &fleet,
+        None,
+        designations.as_ref().map(|d| &d.value),
+        opts.as_of,
+    )?;
+    let observed = match (&inventories, opts.observed) {
+        (Some(inv), true) => Some(inv.observed(&fleet.root)),
+        (None, true) => return Err(crate::inventory::no_inventories(&fleet)),
+        (_, false) => None,
+    };
+    let seen_not_approved = inventories
+        .as_ref()
+        .map(|inv| inv.seen_not_approved(&fleet, designations.is_some()));
+    let analysis = match &observed {
+        Some(o) => analyze::analyze(
+            &fleet,
+            &AnalyzeOptions {
+                observed: Some(o.clone()),
+                ..AnalyzeOptions::default()
+            },
+        )?,
+        None => analysis,
+    };
     let list: Option<ApprovedDevices> = if list_path.is_file() {
         Some(model::load::<ApprovedDevices>(&list_path, FileKind::ApprovedDevices)?.value)
     } else {
@@ -251,6 +321,8 @@ pub fn report(root: &Path, date: Date, now: Timestamp) -> Result<Report> {
         }),
         analysis,
         limitations: LIMITATIONS.to_vec(),
+        seen_not_approved,
+        observed,
     })
 }
 

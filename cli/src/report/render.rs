@@ -185,6 +185,20 @@ pub fn declarations_status(c: &super::DeclarationsCitation) -> String {
     }
 }
 
+/// With observed counts, the devices on no approved stack in the pooled
+/// exposure, by group.
+pub(super) fn unlisted_line(a: &crate::analyze::FleetAnalysis) -> Option<String> {
+    let c = a.counts.as_ref().filter(|c| !c.unlisted.is_empty())?;
+    Some(format!(
+        "of which on no approved stack (each device whole under its vendor group): {}",
+        c.unlisted
+            .iter()
+            .map(|u| format!("{} {}", u.name, count(u.devices, "device")))
+            .collect::<Vec<_>>()
+            .join(", ")
+    ))
+}
+
 /// The headline: devices, units and the date.
 fn headline(r: &Report) -> Block {
     let a = &r.analysis;
@@ -293,7 +307,11 @@ fn gate_blocks(r: &Report) -> Vec<Block> {
 /// The summary (`report -q`): the headline, the devices table and the gate
 /// verdict.
 fn summary_blocks(r: &Report) -> Vec<Block> {
-    let mut b = vec![headline(r), Block::Table(devices_table(r))];
+    let mut b = vec![headline(r)];
+    if let Some(c) = &r.analysis.counts {
+        b.push(Block::Para(c.summary.clone()));
+    }
+    b.push(Block::Table(devices_table(r)));
     b.extend(gate_blocks(r));
     b
 }
@@ -301,6 +319,9 @@ fn summary_blocks(r: &Report) -> Vec<Block> {
 fn blocks(r: &Report) -> Vec<Block> {
     let a = &r.analysis;
     let mut b = vec![headline(r)];
+    if let Some(c) = &a.counts {
+        b.push(Block::Para(c.summary.clone()));
+    }
     b.push(Block::Para(a.disclaimer.to_string()));
     b.push(Block::Heading("Devices".into()));
     b.push(Block::Table(devices_table(r)));
@@ -342,8 +363,9 @@ fn blocks(r: &Report) -> Vec<Block> {
         "Fleet concentration (weighted by units × criticality)".into(),
     ));
     let f = &a.fleet;
-    let mut bullets = vec![
-        format!("pooled exposure: {}", shares(&f.pooled, 4)),
+    let mut bullets = vec![format!("pooled exposure: {}", shares(&f.pooled, 4))];
+    bullets.extend(unlisted_line(a));
+    bullets.extend([
         format!(
             "fleet HHI {:.1} (effective number of vendor groups {:.2})",
             f.hhi, f.n_eff
@@ -357,7 +379,7 @@ fn blocks(r: &Report) -> Vec<Block> {
             "one vendor group on OS + model + services: {} of units",
             pct(f.data_path_single_vendor.unit_share)
         ),
-    ];
+    ]);
     for l in &f.layers {
         bullets.push(format!(
             "{} layer HHI {:.1}: {}",
@@ -387,6 +409,19 @@ fn blocks(r: &Report) -> Vec<Block> {
             ]);
         }
         b.push(Block::Table(t));
+    }
+
+    if let Some(s) = &r.seen_not_approved {
+        let sec = super::seen::section(s);
+        b.push(Block::Heading(super::seen::TITLE.into()));
+        b.push(Block::Para(sec.intro));
+        for (label, t) in sec.tables {
+            b.push(Block::Para(format!("{label}:")));
+            b.push(Block::Table(t));
+        }
+        let (label, lines) = sec.restricted;
+        b.push(Block::Para(format!("{label}:")));
+        b.push(Block::Bullets(lines));
     }
 
     b.extend(gate_blocks(r));

@@ -361,6 +361,36 @@ impl HashingArgs {
     }
 }
 
+// ---------------------------------------------------------------- --counts
+
+/// Which device counts weigh the fleet figures.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum CountsChoice {
+    /// The `units` of approved-devices.yaml.
+    #[default]
+    Declared,
+    /// The devices the inventories named in policy.yaml see in use.
+    Observed,
+}
+
+/// `--counts declared|observed` (analyze, report, memo).
+#[derive(Debug, Clone, Copy, Args)]
+pub struct CountsArg {
+    /// Weigh devices by the units declared in approved-devices.yaml, or by
+    /// the devices the inventories named in policy.yaml (`inventories:`)
+    /// see in use; devices on no approved stack then count under their
+    /// vendor group in the pooled exposure and the fleet HHI.
+    #[arg(long, value_name = "COUNTS", value_enum, default_value_t = CountsChoice::Declared)]
+    pub counts: CountsChoice,
+}
+
+impl CountsArg {
+    /// Whether observed counts were asked for.
+    pub fn observed(&self) -> bool {
+        self.counts == CountsChoice::Observed
+    }
+}
+
 // ---------------------------------------------------------------- -q / -v
 
 /// `-q`: the verdict only, for commands whose report ends with one (verify,

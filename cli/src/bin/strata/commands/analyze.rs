@@ -10,9 +10,10 @@ use strata::analyze::{
     self, AnalyzeOptions, DeviceAnalysis, DeviceHit, ExplainLine, FleetAnalysis, FleetSlice,
 };
 use strata::diag::{ExitStatus, Result};
+use strata::inventory;
 use strata::table::count;
 
-use crate::args::{FleetArgs, Format, Formats};
+use crate::args::{CountsArg, FleetArgs, Format, Formats, NowArg};
 use crate::output;
 
 /// Analyse who controls each device's stack, how concentrated the fleet is,
@@ -35,7 +36,14 @@ use crate::output;
 /// NOT_REQUIRED_DOCUMENTED.
 ///
 /// Devices come from approved-devices.yaml (with their units), or from every
-/// stacks/*.yaml with 1 unit each when there is no list. The analysis is
+/// stacks/*.yaml with 1 unit each when there is no list. With `--counts
+/// observed` each approved device weighs the devices the inventories named
+/// in policy.yaml see on its stack (catalog.yaml resolves records to
+/// stacks; stale, duplicate and retired records are not counted), and the
+/// devices in use on no approved stack count, each whole, under the group
+/// their vendor resolves to in the pooled exposure and the fleet HHI; the
+/// per-layer figures, slices and restricted exposure describe the approved
+/// stacks. The header line and the JSON field `counts` say so. The analysis is
 /// decision support, not legal advice. Exit status 0 when the analysis ran
 /// (findings do not fail it; see `strata gate`), 2 on bad input.
 #[derive(Debug, Args)]
@@ -43,7 +51,9 @@ use crate::output;
   strata analyze                         # the fleet around the current directory
   strata analyze examples --explain      # with every formula and its numbers
   strata analyze examples --format json > analysis.json
-  strata analyze --fleet examples --devices staging/approved-devices.yaml")]
+  strata analyze --fleet examples --devices staging/approved-devices.yaml
+  strata analyze examples --counts observed --now 2026-12-01   # the fleet the MDM sees",
+    mut_arg("now", |a| a.help("Judge inventory records stale as of this time (YYYY-MM-DD or RFC 3339) with --counts observed; now by default")))]
 pub struct AnalyzeArgs {
     #[command(flatten)]
     fleet: FleetArgs,
@@ -60,6 +70,10 @@ pub struct AnalyzeArgs {
     /// The restricted-list snapshots [default: FLEET/designations.yaml].
     #[arg(long, value_name = "FILE")]
     designations: Option<PathBuf>,
+    #[command(flatten)]
+    counts: CountsArg,
+    #[command(flatten)]
+    now: NowArg,
 }
 
 /// `human` (an aligned table; `table` before) or `json` (the whole analysis).
@@ -69,10 +83,18 @@ const FORMATS: Formats =
 /// Run `strata analyze`.
 pub fn run(args: AnalyzeArgs) -> Result<ExitStatus> {
     let fleet = args.fleet.discover()?;
+    let observed = if args.counts.observed() {
+        let inv = inventory::for_fleet(&fleet, args.devices.as_deref(), None, args.now.time())?
+            .ok_or_else(|| inventory::no_inventories(&fleet))?;
+        Some(inv.observed(&fleet.root))
+    } else {
+        None
+    };
     let opts = AnalyzeOptions {
         explain: args.explain,
         devices: args.devices,
         designations: args.designations,
+        observed,
         ..AnalyzeOptions::default()
     };
     let a = analyze::analyze(&fleet, &opts)?;
@@ -130,6 +152,11 @@ fn table(a: &FleetAnalysis, explain: bool) -> String {
         f.weight,
         a.root
     );
+    if let Some(c) = &a.counts {
+        // Before the blank line that ends the header.
+        out.pop();
+        let _ = writeln!(out, "{}\n", strata::escape::terminal(&c.line()));
+    }
 
     out.push_str("SUMMARY\n");
     let mut rows = vec![
@@ -401,6 +428,24 @@ fn fleet(out: &mut String, a: &FleetAnalysis, explain: bool) {
         ],
         vec!["restricted exposure".to_string(), f4(f.restricted_exposure)],
     ];
+    let mut rows = rows;
+    if let Some(c) = &a.counts
+        && !c.unlisted.is_empty()
+    {
+        let groups = c
+            .unlisted
+            .iter()
+            .map(|u| format!("{} {}", strata::escape::terminal(&u.name), u.devices))
+            .collect::<Vec<_>>()
+            .join(", ");
+        rows.insert(
+            1,
+            vec![
+                "  of which on no approved stack".to_string(),
+                format!("{groups} (devices, each whole under its group)"),
+            ],
+        );
+    }
     grid(out, "  ", &rows, &[]);
     if explain {
         out.push_str("  workings:\n");

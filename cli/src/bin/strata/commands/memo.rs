@@ -8,7 +8,7 @@ use strata::diag::{Error, ExitStatus, Result};
 use strata::fsutil;
 use strata::memo::{self, MemoFormat, MemoKind, MemoOptions, Rendered};
 
-use crate::args::{self, FleetOpt, Format, Formats, NowArg};
+use crate::args::{self, CountsArg, FleetOpt, Format, Formats, NowArg};
 use crate::output;
 
 /// Render a DPIA (GDPR Art. 35) or a procurement memo from the evidence.
@@ -21,7 +21,11 @@ use crate::output;
 /// section is empty (exit 1), and writes a final memo (no draft marking, the
 /// document's version) with a sidecar `FILE.binding.json` holding the SHA-256 of
 /// the memo and of each answers file. Templates are built in and can be overridden
-/// file by file with `--template DIR` (see templates/CONTEXT.md).
+/// file by file with `--template DIR` (see templates/CONTEXT.md). With
+/// `--counts observed` the figures weigh the devices the inventories named in
+/// policy.yaml see in use (see `strata analyze --help`), and the memo says so.
+/// When the policy names inventories, the fleet memo (`--all`) carries the
+/// report's "Seen but not approved" section.
 #[derive(Debug, Args)]
 #[command(after_long_help = "Examples:
   strata memo dpia xiaomi-15s-pro-cn --fleet examples
@@ -29,9 +33,10 @@ use crate::output;
       --format html -o dpia.html
   strata memo procurement pixel-9-pro --fleet examples
   strata memo procurement --all --fleet examples --format html -o fleet.html
+  strata memo procurement --all --fleet examples --counts observed   # the fleet the MDM sees
   strata memo dpia laptop --fleet examples --dump-context | jq '.risks'
   strata memo dpia laptop --fleet examples --template my-templates/",
-    mut_arg("now", |a| a.help("The memo's date (YYYY-MM-DD, or an RFC 3339 time's UTC day); today (UTC) by default")))]
+    mut_arg("now", |a| a.help("The memo's date (YYYY-MM-DD, or an RFC 3339 time's UTC day), and the time inventory records are judged stale against; today (UTC) by default")))]
 pub struct MemoArgs {
     /// Which memo.
     #[arg(value_enum)]
@@ -75,6 +80,8 @@ pub struct MemoArgs {
     output: Option<PathBuf>,
     #[command(flatten)]
     now: NowArg,
+    #[command(flatten)]
+    counts: CountsArg,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -146,6 +153,8 @@ pub fn run(args: MemoArgs) -> Result<ExitStatus> {
         final_: args.final_,
         date,
         now: crate::args::wall_clock().timestamp(),
+        observed: args.counts.observed(),
+        as_of: args.now.time(),
     };
     let device = if all { None } else { args.device.as_deref() };
     let text = if args.dump_context {
