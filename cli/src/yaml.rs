@@ -653,7 +653,7 @@ fn end_quoted_at_their_quote(text: &str, scalars: &mut [(usize, usize)], quoted:
         while chars.peek().is_some_and(|&(at, _)| at < start) {
             chars.next();
         }
-        if !chars.next().is_some_and(|(_, c)| c == quote) {
+        if chars.next().is_none_or(|(_, c)| c != quote) {
             continue;
         }
         while let Some((at, c)) = chars.next() {
