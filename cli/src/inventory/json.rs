@@ -6,7 +6,11 @@
 //! records is visited one element at a time and each element is dropped
 //! once converted, so memory holds one record, not the page (a file larger
 //! than [`SLURP_LIMIT`] is read through a buffered reader instead of into
-//! memory). Every other member of the page is skipped unparsed.
+//! memory). Every other member of the page is skipped unparsed, and so is
+//! every member of a record that the format's reader does not use
+//! ([`used_members`]): a Graph record carries some forty members, among
+//! them the names, e-mail addresses and hardware identifiers strata must
+//! not keep, and building them all as values was most of the reading time.
 
 use std::fmt;
 use std::io::BufReader;
@@ -24,6 +28,45 @@ use crate::yaml::escape_token;
 /// Files up to this size are read into memory and parsed from the slice
 /// (faster); larger ones are streamed from a buffered reader.
 pub const SLURP_LIMIT: u64 = 64 * 1024 * 1024;
+
+/// The top-level members of a record the format's reader looks at (the
+/// first token of every pointer [`graph`], [`android`] and [`jamf`] read);
+/// `None` (a generic mapping) keeps them all.
+fn used_members(format: SourceFormat) -> Option<&'static [&'static str]> {
+    match format {
+        SourceFormat::Graph => Some(&[
+            "androidSecurityPatchLevel",
+            "id",
+            "lastSyncDateTime",
+            "managedDeviceOwnerType",
+            "managementAgent",
+            "manufacturer",
+            "model",
+            "operatingSystem",
+            "osVersion",
+            "userId",
+        ]),
+        SourceFormat::Android => Some(&[
+            "hardwareInfo",
+            "lastPolicySyncTime",
+            "lastStatusReportTime",
+            "managementMode",
+            "name",
+            "ownership",
+            "softwareInfo",
+            "state",
+            "userName",
+        ]),
+        SourceFormat::Jamf => Some(&[
+            "general",
+            "hardware",
+            "id",
+            "operatingSystem",
+            "userAndLocation",
+        ]),
+        _ => None,
+    }
+}
 
 /// The member holding the records and what a page of the format is called.
 fn array_key(format: SourceFormat, mapping: Option<&Mapping>) -> (&str, &'static str) {
@@ -70,6 +113,7 @@ pub(super) fn read(
         };
         let seed = Page {
             key,
+            keep: used_members(format),
             on_item: &mut on_item,
         };
         let size = std::fs::metadata(path)
@@ -142,6 +186,7 @@ fn syntax(path: &Path, e: &serde_json::Error, what: &str) -> Error {
 /// an empty key, the array itself). Returns whether the array was found.
 struct Page<'a> {
     key: &'a str,
+    keep: Option<&'static [&'static str]>,
     on_item: &'a mut dyn FnMut(usize, Value),
 }
 
@@ -168,6 +213,7 @@ impl<'de> Visitor<'de> for Page<'_> {
         while let Some(k) = map.next_key::<String>()? {
             if !self.key.is_empty() && k == self.key && !found {
                 found = map.next_value_seed(Items {
+                    keep: self.keep,
                     on_item: &mut *self.on_item,
                 })?;
             } else {
@@ -185,6 +231,7 @@ impl<'de> Visitor<'de> for Page<'_> {
             ));
         }
         Items {
+            keep: self.keep,
             on_item: self.on_item,
         }
         .visit_seq(seq)
@@ -193,6 +240,7 @@ impl<'de> Visitor<'de> for Page<'_> {
 
 /// The array of records; `null` counts as found and empty.
 struct Items<'a> {
+    keep: Option<&'static [&'static str]>,
     on_item: &'a mut dyn FnMut(usize, Value),
 }
 
@@ -216,11 +264,109 @@ impl<'de> Visitor<'de> for Items<'_> {
 
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> std::result::Result<bool, A::Error> {
         let mut i = 0usize;
-        while let Some(v) = seq.next_element::<Value>()? {
+        while let Some(v) = seq.next_element_seed(Kept(self.keep))? {
             (self.on_item)(i, v);
             i += 1;
         }
         Ok(true)
+    }
+}
+
+/// One record with only the members in the list (all with `None`). A
+/// record that is not an object reads as a value of its type (its members
+/// or items dropped), for the error that names the type.
+struct Kept(Option<&'static [&'static str]>);
+
+impl<'de> DeserializeSeed<'de> for Kept {
+    type Value = Value;
+    fn deserialize<D: serde::Deserializer<'de>>(
+        self,
+        d: D,
+    ) -> std::result::Result<Value, D::Error> {
+        match self.0 {
+            None => serde::Deserialize::deserialize(d),
+            Some(_) => d.deserialize_any(self),
+        }
+    }
+}
+
+impl<'de> Visitor<'de> for Kept {
+    type Value = Value;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a record")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> std::result::Result<Value, A::Error> {
+        let keep = self.0.unwrap_or_default();
+        let mut out = serde_json::Map::new();
+        while let Some(k) = map.next_key_seed(Member(keep))? {
+            match k {
+                // The last of duplicate members wins, as for a whole value.
+                Some(name) => {
+                    out.insert(name.to_string(), map.next_value()?);
+                }
+                None => {
+                    map.next_value::<IgnoredAny>()?;
+                }
+            }
+        }
+        Ok(Value::Object(out))
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> std::result::Result<Value, A::Error> {
+        while seq.next_element::<IgnoredAny>()?.is_some() {}
+        Ok(Value::Array(Vec::new()))
+    }
+
+    fn visit_bool<E: serde::de::Error>(self, v: bool) -> std::result::Result<Value, E> {
+        Ok(Value::Bool(v))
+    }
+
+    fn visit_i64<E: serde::de::Error>(self, v: i64) -> std::result::Result<Value, E> {
+        Ok(Value::from(v))
+    }
+
+    fn visit_u64<E: serde::de::Error>(self, v: u64) -> std::result::Result<Value, E> {
+        Ok(Value::from(v))
+    }
+
+    fn visit_f64<E: serde::de::Error>(self, v: f64) -> std::result::Result<Value, E> {
+        Ok(Value::from(v))
+    }
+
+    fn visit_str<E: serde::de::Error>(self, v: &str) -> std::result::Result<Value, E> {
+        Ok(Value::String(v.to_string()))
+    }
+
+    fn visit_unit<E: serde::de::Error>(self) -> std::result::Result<Value, E> {
+        Ok(Value::Null)
+    }
+}
+
+/// A record's member name: the listed name it equals, or `None` (read
+/// without allocating).
+struct Member(&'static [&'static str]);
+
+impl<'de> DeserializeSeed<'de> for Member {
+    type Value = Option<&'static str>;
+    fn deserialize<D: serde::Deserializer<'de>>(
+        self,
+        d: D,
+    ) -> std::result::Result<Self::Value, D::Error> {
+        d.deserialize_str(self)
+    }
+}
+
+impl<'de> Visitor<'de> for Member {
+    type Value = Option<&'static str>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a member name")
+    }
+
+    fn visit_str<E: serde::de::Error>(self, v: &str) -> std::result::Result<Self::Value, E> {
+        Ok(self.0.iter().copied().find(|k| *k == v))
     }
 }
 

@@ -9,7 +9,12 @@
 //! export. Identities are tagged (keyed HMAC, see [`super::Pseudonymizer`])
 //! the moment a record is read and the raw strings dropped.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+// Keys strata makes itself (HMAC tags no one can choose without the key,
+// class numbers) are hashed with FxHash; strings from the inventories keep
+// SipHash, whose random key resists collisions chosen by a device.
+use rustc_hash::{FxHashMap, FxHashSet};
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
@@ -409,8 +414,8 @@ struct SourceAcc {
     ownership: Counts,
     modes: BTreeMap<String, u64>,
     /// Active devices by class, and those below their entry's minimum.
-    by_class: HashMap<u32, (Counts, Counts)>,
-    seen: HashSet<[u8; 16]>,
+    by_class: FxHashMap<u32, (Counts, Counts)>,
+    seen: FxHashSet<[u8; 16]>,
 }
 
 /// Reconcile `sources` against the catalog (through `matcher`), the
