@@ -669,3 +669,36 @@ fn the_workings_annex_recomputes_the_memo_figures() {
         assert!(annex.contains(&line), "{line}");
     }
 }
+
+/// C5 "large scale" (issue #14 item 9) says what the count stands for and
+/// weighs the WP248 factors; the answers' own statement on data subjects
+/// sits beside it.
+#[test]
+fn large_scale_says_what_the_count_stands_for() {
+    let tmp = repo_like();
+    let md = ok_text(tmp.path(), &["dpia", "xiaomi-su7"]);
+    let c5 = md
+        .lines()
+        .find(|l| l.starts_with("| C5 "))
+        .unwrap_or_else(|| panic!("{md}"));
+    for part in [
+        "| no | data subjects: 20 vehicles = at least 20 drivers (a pool vehicle usually has several); passengers and other drivers are data subjects too;",
+        "duration: continuous: agent \\`xiaoai-car\\` runs in the background",
+        "geography: build for the CN market; data goes to CN; the countries where the devices are used are not declared.",
+        "the count is a lower bound",
+    ] {
+        assert!(c5.contains(part), "{part} in {c5}");
+    }
+    let answers = repo().join("examples/answers/xiaomi-15s-pro-cn.yaml");
+    let md = ok_text(
+        tmp.path(),
+        &[
+            "dpia",
+            "xiaomi-15s-pro-cn",
+            "--answers",
+            answers.to_str().unwrap(),
+        ],
+    );
+    let c5 = md.lines().find(|l| l.starts_with("| C5 ")).unwrap();
+    assert!(c5.contains(": met The answers on data subjects: "), "{c5}");
+}
