@@ -350,6 +350,7 @@ pub fn device_context(
         reviews: &status.reviews,
         gate: &status.gate,
         dpia_recorded: status.dpia_recorded.as_deref(),
+        fleet: Some(&analysis.fleet),
     });
     let mut status = status.clone();
     status.decision = assessed.recommendation.decision;
