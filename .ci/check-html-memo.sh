@@ -30,6 +30,8 @@ for name in procurement fleet dpia; do
     pdftotext -layout "$out/$name.pdf" "$out/$name.txt"
     pages=$(awk '/^Pages:/ {print $2}' "$out/$name.pdfinfo.txt")
     grep -q "Page $pages of $pages" "$out/$name.txt" || fail "$name.pdf has no page numbers"
+    grep -Eq "(memo|DPIA draft)(, version [^,]+)?, $now" "$out/$name.txt" || fail "$name.pdf has no running footer"
+    ! grep -n '<span\|<code' "$out/$name.txt" || fail "$name.pdf shows markup as text"
     ! grep -n '`' "$out/$name.txt" || fail "$name.pdf shows a Markdown backtick"
     ! grep -nE 'file://|[0-9]+/[0-9]+/[0-9]+, [0-9]+:[0-9]+' "$out/$name.txt" \
         || fail "$name.pdf carries the browser's header or footer"

@@ -161,6 +161,12 @@ fn the_register_sets_digests_apart_from_prose() {
     let css = &html[..html.find("</style>").unwrap()];
     assert!(css.contains(".digest {") && css.contains("word-break: break-all"));
     assert_eq!(css.matches("word-break").count(), 1, "{css}");
+    // No markup where it cannot go: the running footer is a CSS string.
+    assert!(
+        css.contains("@bottom-left { content: \"Procurement memo, 2026-11-26\";"),
+        "{css}"
+    );
+    assert!(!css.contains("<span") && !css.contains("<code"), "{css}");
     let td = css
         .lines()
         .find(|l| l.trim_start().starts_with("th, td {"))
