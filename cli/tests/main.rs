@@ -33,6 +33,7 @@ mod inventory;
 mod inventory_diff;
 mod layers;
 mod memo;
+mod memo_layout;
 mod model;
 mod model_interop;
 mod observed_counts;

@@ -625,15 +625,33 @@ fn the_workings_annex_recomputes_the_memo_figures() {
         "VCI = (0.7338 − 0.1988) / (1 − 0.1988) = 0.6677",
         "N\\_eff = 1 / 0.7338 = 1.3629",
         "xiaomi-su7 20×2 = 40; Σ = 330",
-        "NVIDIA Corporation 0.0091.",
+        "NVIDIA Corporation 0.9 %.",
         "of the fleet weighted by units × criticality;",
         "of units, unweighted.",
+        // The annex ends each working in the figure as the memo states it.
+        "= 0.6677 | VCI 0.67 |",
+        "= 1.3629 | N\\_eff 1.36 |",
+        "HHI = 7337.5 | HHI 7338 |",
+        "(Xiaomi Corporation) | TOP 0.85 |",
+        "= 10000.0 | HHI 10000 |",
+        "= 2229.8; N\\_eff = 1 / 0.2230 = 4.4847 | HHI 2230; N\\_eff 4.48 |",
     ] {
         assert!(annex.contains(needle), "{needle} in {annex}");
     }
-    // The figures the memo states are those the workings end in.
+    // The memo states each figure in one format: TOP, VCI and N_eff with
+    // two decimals, HHI as an integer, shares as percentages.
     let f2 = section(&md, "**F-2 Vertical concentration.**", "**F-3");
-    assert!(f2.contains("VCI 0.6677"), "{f2}");
+    assert!(
+        f2.contains(
+            "holds TOP 0.85; VCI 0.67, effective number of vendor groups 1.36, HHI 7338: band"
+        ),
+        "{f2}"
+    );
+    let stack = section(&md, "## 4. Stack profile", "## 5.");
+    assert!(
+        stack.contains("Qualcomm Incorporated 50.0 %, NVIDIA Corporation 50.0 %"),
+        "{stack}"
+    );
     let analysis = strata(tmp.path())
         .args(["analyze", "fleet", "--explain", "--format", "json"])
         .output()
@@ -642,11 +660,45 @@ fn the_workings_annex_recomputes_the_memo_figures() {
     let pooled = v["fleet"]["pooled"].as_array().unwrap();
     assert_eq!(pooled.len(), 10);
     for g in pooled {
-        let line = format!(
-            "{} {:.4}",
-            g["name"].as_str().unwrap(),
-            g["share"].as_f64().unwrap()
-        );
+        let share = g["share"].as_f64().unwrap();
+        let pct = format!("{:.1} %", (share * 1000.0).round() / 10.0);
+        let line = format!("{} {pct}", g["name"].as_str().unwrap());
+        assert!(annex.contains(&line), "{line}");
+        let row = format!("= {share:.4} | {pct} |");
+        assert!(annex.contains(&row), "{row}");
         assert!(annex.contains(&line), "{line}");
     }
+}
+
+/// C5 "large scale" (issue #14 item 9) says what the count stands for and
+/// weighs the WP248 factors; the answers' own statement on data subjects
+/// sits beside it.
+#[test]
+fn large_scale_says_what_the_count_stands_for() {
+    let tmp = repo_like();
+    let md = ok_text(tmp.path(), &["dpia", "xiaomi-su7"]);
+    let c5 = md
+        .lines()
+        .find(|l| l.starts_with("| C5 "))
+        .unwrap_or_else(|| panic!("{md}"));
+    for part in [
+        "| no | data subjects: 20 vehicles = at least 20 drivers (a pool vehicle usually has several); passengers and other drivers are data subjects too;",
+        "duration: continuous: agent \\`xiaoai-car\\` runs in the background",
+        "geography: build for the CN market; data goes to CN; the countries where the devices are used are not declared.",
+        "the count is a lower bound",
+    ] {
+        assert!(c5.contains(part), "{part} in {c5}");
+    }
+    let answers = repo().join("examples/answers/xiaomi-15s-pro-cn.yaml");
+    let md = ok_text(
+        tmp.path(),
+        &[
+            "dpia",
+            "xiaomi-15s-pro-cn",
+            "--answers",
+            answers.to_str().unwrap(),
+        ],
+    );
+    let c5 = md.lines().find(|l| l.starts_with("| C5 ")).unwrap();
+    assert!(c5.contains(": met The answers on data subjects: "), "{c5}");
 }

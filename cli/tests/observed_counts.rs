@@ -181,7 +181,14 @@ fn report_and_memos_say_which_counts_they_used() {
                 "--format",
                 "html",
             ],
-            format!("Device counts: {}", line.replace('/', "&#x2f;")),
+            // HTML memos keep a date on one line (a nowrap span).
+            format!(
+                "Device counts: {}",
+                line.replace('/', "&#x2f;").replace(
+                    "2026-12-01T00:00:00Z",
+                    "<span class=\"nowrap\">2026-12-01T00:00:00Z</span>"
+                )
+            ),
         ),
         (
             vec!["memo", "procurement", "pixel-9-pro", "--fleet", "fleet"],

@@ -18,7 +18,6 @@
 use serde::Serialize;
 
 use crate::model::{Agent, DeviceClass, Layer, RouteTo};
-use crate::table::count;
 
 /// One WP248 criterion, evaluated.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -132,6 +131,8 @@ pub struct DpiaInput<'a> {
     pub units: Option<u64>,
     /// Deployment model from the approved-device list.
     pub deployment: Option<&'a str>,
+    /// Market or firmware variant of the build (`CN`, `EU`), if declared.
+    pub region: Option<&'a str>,
     /// Units at or above which C5 is met.
     pub large_scale_units: u64,
 }
@@ -183,7 +184,8 @@ const SENSITIVE_DATA: &[&str] = &[
     "video",
     "voice",
 ];
-const CONTINUOUS_DATA: &[&str] = &["cabin-audio", "driving-behaviour", "location", "telemetry"];
+pub(crate) const CONTINUOUS_DATA: &[&str] =
+    &["cabin-audio", "driving-behaviour", "location", "telemetry"];
 const SPECIAL_DATA: &[&str] = &["biometric", "biometrics", "emotion", "health"];
 const PRIVILEGED: &[&str] = &[
     "calendar",
@@ -507,38 +509,7 @@ pub fn screen(input: &DpiaInput<'_>) -> DpiaScreening {
     } else {
         String::new()
     };
-    let c5 = match input.units {
-        Some(n) if n >= input.large_scale_units => crit(
-            "C5",
-            true,
-            format!(
-                "{} ≥ {} (strata default for a large-scale deployment; WP248 sets no number){others}",
-                count(n, "unit"),
-                input.large_scale_units
-            ),
-            None,
-        ),
-        Some(n) => crit(
-            "C5",
-            false,
-            format!(
-                "{} < {} (strata default for a large-scale deployment; WP248 sets no number)",
-                count(n, "unit"),
-                input.large_scale_units
-            ),
-            (!others.is_empty()).then(|| {
-                format!(
-                    "count data subjects, not devices{others}; also weigh duration and geographic extent"
-                )
-            }),
-        ),
-        None => crit(
-            "C5",
-            false,
-            "units unknown: the device is not on an approved-device list".into(),
-            Some("set `units` in approved-devices.yaml".into()),
-        ),
-    };
+    let c5 = super::scale::c5(input, &others);
 
     // C6
     let mut domains: Vec<&str> = perms.iter().map(|p| domain(p)).collect();
@@ -760,7 +731,12 @@ pub fn screen(input: &DpiaInput<'_>) -> DpiaScreening {
     }
 }
 
-fn crit(code: &'static str, met: bool, reason: String, review: Option<String>) -> Criterion {
+pub(crate) fn crit(
+    code: &'static str,
+    met: bool,
+    reason: String,
+    review: Option<String>,
+) -> Criterion {
     let title = match code {
         "C1" => "Evaluation or scoring, including profiling and predicting",
         "C2" => "Automated decision-making with legal or similarly significant effect",

@@ -20,6 +20,7 @@ fn run(s: &Stack, units: Option<u64>, deployment: Option<&str>) -> DpiaScreening
         services: s.layers.services.as_ref(),
         units,
         deployment,
+        region: None,
         large_scale_units: 100,
     })
 }
@@ -97,22 +98,98 @@ fn embedded_background_agent_requires_a_dpia() {
 }
 
 #[test]
-fn fleet_size_decides_c5() {
+fn c5_says_what_the_count_stands_for_and_weighs_the_wp248_factors() {
     let small = run(&stack(MICLAW), Some(60), Some("cope"));
     let c5 = &small.criteria[4];
     assert!(!c5.met);
-    assert!(c5.reason.starts_with("60 units < 100"));
-    assert!(
-        c5.review
-            .as_deref()
-            .unwrap()
-            .contains("contacts, correspondents")
-    );
+    for part in [
+        "data subjects: 60 units = at least 60 employees on company devices that they may also use privately, with their work data",
+        "; their contacts, correspondents and meeting invitees are data subjects too",
+        "range: 9 kinds of personal data (sensor readings, location, communications, calendar, contacts, vehicle telemetry, browsing, notifications, voice",
+        "duration: continuous: agent `miclaw` runs in the background",
+        "geography: market of the build not declared; data goes to CN; the countries where the devices are used are not declared",
+        "meets C5 at 100 (WP248 sets no number): not met on the count",
+    ] {
+        assert!(c5.reason.contains(part), "{part} in {}", c5.reason);
+    }
+    // The count is a lower bound: with non-users and continuous processing
+    // the DPO is asked to weigh the other factors.
+    assert!(c5.review.as_deref().unwrap().contains("lower bound"));
     assert_eq!(small.outcome, Outcome::Required);
+
+    let byod = run(&stack(MICLAW), Some(100), Some("byod"));
+    assert!(byod.criteria[4].met);
+    assert!(byod.criteria[4].reason.contains(
+        "100 units = at least 100 employees using their own devices (BYOD), whose private data shares the device"
+    ));
+    assert!(byod.criteria[4].reason.ends_with(": met"));
+    assert!(byod.criteria[4].review.is_none());
+
+    // Unknowns are named, never read as small.
     let unknown = run(&stack(MICLAW), None, None);
     assert!(!unknown.criteria[4].met);
+    assert!(
+        unknown.criteria[4]
+            .reason
+            .starts_with("data subjects: unknown, the device is not on an approved-device list")
+    );
+    assert!(
+        unknown.criteria[4]
+            .review
+            .as_deref()
+            .unwrap()
+            .contains("set `units` and `deployment`")
+    );
     assert!(!unknown.criteria[6].met, "C7 needs a declared deployment");
     assert!(unknown.criteria[6].review.is_some());
+    let undeployed = run(&stack(MICLAW), Some(10), None);
+    assert!(
+        undeployed.criteria[4]
+            .reason
+            .contains("10 units; who uses them is not declared")
+    );
+    let bare = run(
+        &stack("  os: {supplier: x, product: Y}\n"),
+        Some(5),
+        Some("kiosk"),
+    );
+    let reason = &bare.criteria[4].reason;
+    for part in [
+        "5 kiosks used by the public or by shifts of staff",
+        "range of data not declared",
+        "duration not declared",
+        "no off-device destination declared",
+    ] {
+        assert!(reason.contains(part), "{part} in {reason}");
+    }
+}
+
+#[test]
+fn c5_for_pool_cars_counts_drivers_and_passengers() {
+    let text = "version: 1\ndevice: {id: car, name: Car, class: vehicle, region: CN}\nlayers:\n  services:\n    supplier: x\n    product: T\n    endpoints:\n      - {host: t.example.invalid, region: CN, data: [location, driving-behaviour]}\n";
+    let car = parse_str::<Stack>(text, Path::new("s.yaml"), FileKind::Stack)
+        .unwrap()
+        .value;
+    let d = screen(&DpiaInput {
+        class: car.device.class,
+        model: None,
+        services: car.layers.services.as_ref(),
+        units: Some(20),
+        deployment: Some("fleet-vehicle"),
+        region: car.device.region.as_deref(),
+        large_scale_units: 100,
+    });
+    let c5 = &d.criteria[4];
+    for part in [
+        "20 vehicles = at least 20 drivers (a pool vehicle usually has several); passengers and other drivers are data subjects too",
+        "range: 2 kinds of personal data (location, driving behaviour)",
+        "duration: continuous while in use",
+        "geography: build for the CN market; data goes to CN",
+    ] {
+        assert!(c5.reason.contains(part), "{part} in {}", c5.reason);
+    }
+    assert!(!c5.met);
+    assert!(c5.review.is_some(), "non-users: weigh more than the count");
 }
 
 #[test]

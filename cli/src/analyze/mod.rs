@@ -26,6 +26,7 @@ pub mod explain;
 mod flags;
 pub mod observed;
 pub mod resolve;
+mod scale;
 pub mod screening;
 pub mod undeclared;
 
@@ -444,6 +445,7 @@ fn device(
         services: s.layers.services.as_ref(),
         units: c.units,
         deployment: c.deployment.as_deref(),
+        region: s.device.region.as_deref(),
         large_scale_units: opts.thresholds.large_scale_units,
     });
     let flags = flags::flags(&r.layers, &conc, s, &screening);

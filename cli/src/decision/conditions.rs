@@ -9,19 +9,25 @@ use super::Inputs;
 use super::risks::{in_eea, transfer_label};
 use crate::analyze::{DeviceAnalysis, FlagCode, Outcome};
 
-/// A condition attached to the recommendation.
+/// A condition attached to the recommendation: a clause with its owner,
+/// due date, how it is verified and the remedy when it is not met.
 #[derive(Debug, Clone, Serialize)]
 pub struct ConditionItem {
     /// `C-n`.
     pub id: String,
-    /// What must be done.
+    /// What must be done (one obligation, no alternatives).
     pub text: String,
     /// Why (the finding that triggers it).
     pub because: String,
-    /// Owner, when the answers name one.
+    /// Owner: the answers' name, or the role strata proposes.
     pub owner: Option<String>,
-    /// Due date, when the answers name one.
+    /// Due date, when the answers name one (templates print "to be set").
     pub due: Option<String>,
+    /// How it is verified: the strata rule or check that enforces it, or
+    /// the record a person checks where strata cannot.
+    pub verified_by: Option<String>,
+    /// What happens while it is not met.
+    pub remedy: Option<String>,
 }
 
 /// Data destinations outside the EEA, labelled.
@@ -35,81 +41,214 @@ pub fn third_country(device: &DeviceAnalysis) -> Vec<String> {
         .collect()
 }
 
+/// A library condition before it is numbered.
+struct Clause {
+    text: String,
+    because: &'static str,
+    owner: String,
+    verified_by: String,
+    remedy: &'static str,
+}
+
+/// What an agent permission reaches, in the words of the device's class:
+/// a car's agent is never said to read "messages and calls".
+fn reaches(permission: &str, vehicle: bool) -> Option<&'static str> {
+    Some(match (permission, vehicle) {
+        ("communications", false) => "messages and calls",
+        ("communications", true) => "the data of drivers' paired phones",
+        ("notifications", _) => "notifications",
+        ("calendar", _) => "calendar",
+        ("contacts", _) => "contacts",
+        ("location", _) => "location",
+        ("sensors", false) => "sensors",
+        ("sensors", true) => "cabin sensors",
+        ("camera-microphone", false) => "camera and microphone",
+        ("camera-microphone", true) => "the in-cabin camera and microphone",
+        ("vehicle-telemetry", _) => "vehicle telemetry",
+        ("files", _) => "files",
+        ("browser", _) => "browsing",
+        ("iot-control", _) => "control of connected devices",
+        ("payments", _) => "payments",
+        ("emotion-recognition", _) => "emotion recognition",
+        _ => return None,
+    })
+}
+
+/// The agent clause: disable it where it can be disabled, else restrict
+/// each permission it has, in the device class's words (a car's always
+/// names the in-cabin camera and microphone).
+fn agent_clause(a: &crate::model::Agent, vehicle: bool) -> String {
+    if a.can_disable == Some(true) {
+        return format!(
+            "Disable agent `{}` through device management on every unit before it is issued.",
+            a.name
+        );
+    }
+    let mut denied: Vec<&str> = a
+        .permissions
+        .iter()
+        .filter_map(|p| reaches(p, vehicle))
+        .collect();
+    if vehicle && !denied.contains(&"the in-cabin camera and microphone") {
+        denied.push("the in-cabin camera and microphone");
+    }
+    let which = if a.can_disable == Some(false) {
+        "the vendor states it cannot be disabled"
+    } else {
+        "whether it can be disabled is not declared"
+    };
+    format!(
+        "Restrict agent `{}` through {} before each unit is issued ({which}): deny its access to {}.",
+        a.name,
+        if vehicle {
+            "the fleet-management platform"
+        } else {
+            "device management"
+        },
+        denied.join(", ")
+    )
+}
+
+/// The fleet's layers where one vendor group holds more than half, as
+/// `layer: group share` (the diversity cap is breached there now).
+fn above_cap(fleet: Option<&crate::analyze::FleetConcentration>) -> Vec<String> {
+    fleet
+        .map(|f| {
+            f.layers
+                .iter()
+                .flat_map(|l| {
+                    l.shares.iter().filter(|g| g.share > 0.5).map(move |g| {
+                        format!(
+                            "{} {} {:.1} %",
+                            l.layer.as_str(),
+                            g.name,
+                            (g.share * 1000.0).round() / 10.0
+                        )
+                    })
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
 /// The conditions for one device: the library's, then the answers'.
 pub fn conditions(i: &Inputs<'_>) -> Vec<ConditionItem> {
     let (stack, device) = (i.stack, i.device);
-    let mut lib: Vec<(String, String)> = Vec::new();
+    let vehicle =
+        device.class == crate::model::DeviceClass::Vehicle || stack.layers.vehicle.is_some();
+    let owner = |role: &str| match &device.owner {
+        Some(o) => format!("{role} ({o})"),
+        None => role.to_string(),
+    };
+    let mut lib: Vec<Clause> = Vec::new();
     if i.attestation != "signed (verified)" {
-        lib.push((
-            "Obtain a signed attestation of the exact build and model version, and verify it before deployment.".into(),
-            format!("attestation {}", i.attestation),
-        ));
+        lib.push(Clause {
+            text: "Obtain a signed attestation of the exact build and model version, and verify it before deployment.".into(),
+            because: "the attestation is not signed and verified",
+            owner: "Procurement lead".into(),
+            verified_by: "gate rule `unsigned-attestation` (`strata gate`) and `strata verify`".into(),
+            remedy: "no unit is deployed until the attestation verifies",
+        });
     }
     if device.dpia.outcome == Outcome::Required && i.dpia_recorded.is_none() {
-        lib.push((
-            "Complete and approve the DPIA before deployment (Art. 35); consult the works council (Art. 35(9)).".into(),
-            "DPIA required, none on record".into(),
-        ));
+        lib.push(Clause {
+            text: "Complete and approve the DPIA before deployment (Art. 35(1)), with the views of the works council or employee representatives (Art. 35(9)).".into(),
+            because: "DPIA required, none on record",
+            owner: format!("{}, with the DPO's advice", owner("Business owner")),
+            verified_by: "gate rule `dpia-required`: the `dpia` reference on the approved-device list".into(),
+            remedy: "no deployment; processing already started stops until the DPIA is approved",
+        });
     }
     if device.dpia.outcome == Outcome::Recommended && i.dpia_recorded.is_none() {
-        lib.push((
-            "Record the DPIA decision and its reasoning (one WP248 criterion is met): carry one out, or document why not (Art. 5(2)), and note the reference on the approved-device list.".into(),
-            "DPIA recommended, no decision on record".into(),
-        ));
+        lib.push(Clause {
+            text: "Record the DPIA decision with its reasoning (one WP248 criterion is met; Art. 5(2)) and its reference on the approved-device list (`dpia`).".into(),
+            because: "DPIA recommended, no decision on record",
+            owner: "DPO".into(),
+            verified_by: "the `dpia` reference on the approved-device list, shown by `strata report`".into(),
+            remedy: "the device is not approved until the decision is on record",
+        });
     }
     let agent = stack.layers.model.as_ref().and_then(|m| m.agent.as_ref());
     if let (Some(a), Some(_)) = (agent, device.flag(FlagCode::PrivilegedAgent)) {
-        lib.push((
-            format!(
-                "Disable or restrict agent `{}` via MDM; deny its permissions for messages, calls, calendar, contacts and location{}.",
-                a.name,
-                if a.can_disable == Some(false) { " (the vendor says it cannot be disabled: verify what MDM can enforce)" } else { "" }
+        lib.push(Clause {
+            text: agent_clause(a, vehicle),
+            because: "privileged embedded agent",
+            owner: owner("Device owner"),
+            verified_by: format!(
+                "the {} configuration export, checked by security before issue (strata does not read it); gate rule `privileged-agent` flags the agent while its permissions stand",
+                if vehicle { "fleet-management" } else { "device-management" }
             ),
-            "privileged embedded agent".into(),
-        ));
+            remedy: "a unit without the configuration is not issued, and one found without it is withdrawn until it is configured",
+        });
     }
     let third = third_country(device);
     if !third.is_empty() {
-        lib.push((
-            format!(
-                "Block the vendor's AI and telemetry endpoints ({}) or obtain EEA data residency with no remote access from non-adequate countries; SCCs and a transfer impact assessment for what remains.",
+        lib.push(Clause {
+            text: format!(
+                "Put standard contractual clauses and a transfer impact assessment in place for each destination outside the EEA ({}) before deployment; until both are signed, block those endpoints at the network and in device management.",
                 third.join(", ")
             ),
-            "data leaves the EEA".into(),
-        ));
+            because: "data leaves the EEA",
+            owner: "DPO, with legal".into(),
+            verified_by: "`strata analyze` lists each destination and its region (the DPIA screening's transfers) on every stack change; the DPO checks the clauses and the assessment".into(),
+            remedy: "the endpoints stay blocked; a transfer found without clauses and assessment stops",
+        });
     }
     if device.flag(FlagCode::DataPathSingleVendor).is_some()
         || device.flag(FlagCode::FullVertical).is_some()
     {
-        lib.push((
-            "Contractual notice of ownership change, of designation on any list, of OTA changes and of AI-model version changes; pin the model version.".into(),
-            "one vendor group controls the data path".into(),
-        ));
-        lib.push((
-            "Fleet diversity cap: no vendor group above 50 % of the fleet at any layer (see the fleet HHI in the annex).".into(),
-            "vertical concentration".into(),
-        ));
+        lib.push(Clause {
+            text: "Contract clause: the vendor gives notice before any change of ownership or control, any designation on a restricted list, and any OTA or AI-model version change takes effect; the model version is pinned.".into(),
+            because: "one vendor group controls the data path",
+            owner: "Procurement lead, with legal".into(),
+            verified_by: "strata re-screens the vendors on each list snapshot (gate rule `restricted-entity`); a new build changes the attestation digest, which gate rule `stale-review` catches".into(),
+            remedy: "on a missed notice the buyer suspends deployment and may terminate under the contract's exit clause",
+        });
+        let breached = above_cap(i.fleet);
+        lib.push(Clause {
+            text: if breached.is_empty() {
+                "Fleet diversity cap: no vendor group above 50 % of the fleet at any layer, this purchase included.".into()
+            } else {
+                format!(
+                    "Fleet diversity cap of 50 % per vendor group and layer, breached now ({}): a plan to bring these layers under the cap is agreed before further units are bought.",
+                    breached.join("; ")
+                )
+            },
+            because: "vertical concentration",
+            owner: "CIO / CISO".into(),
+            verified_by: "the fleet's per-layer shares in the workings annex (`strata analyze --explain`), recomputed on each change of the approved-device list; no gate rule enforces the cap".into(),
+            remedy: "no further units of a vendor group above the cap are approved until the plan is agreed",
+        });
     }
     if device.deployment.as_deref() == Some("byod") {
-        lib.push((
-            "Work profile only on personally owned devices; no corporate data outside it.".into(),
-            "BYOD deployment".into(),
-        ));
+        lib.push(Clause {
+            text: "Corporate data only in a managed work profile on personally owned devices."
+                .into(),
+            because: "BYOD deployment",
+            owner: owner("Device owner"),
+            verified_by: "the device-management enrolment report (strata does not read it)".into(),
+            remedy: "a device without the work profile gets no access to corporate data",
+        });
     }
     if stack.layers.vehicle.is_some() {
-        lib.push((
-            "Exit plan and return of vehicle data (EU Data Act); telematics sharing off until the DPIA is approved.".into(),
-            "connected vehicle".into(),
-        ));
+        lib.push(Clause {
+            text: "Contract clause: the organisation has access to the vehicle data and the right to have it shared with parties it names (EU Data Act Arts 4–5), and an exit plan; telematics sharing with the vendor stays off until the DPIA is approved.".into(),
+            because: "connected vehicle",
+            owner: "Procurement lead, with legal".into(),
+            verified_by: "legal's contract review; the telematics setting in the fleet-management export (strata does not read either)".into(),
+            remedy: "no vehicle is put into service until the clause is signed",
+        });
     }
     let mut out: Vec<ConditionItem> = lib
         .into_iter()
-        .map(|(text, because)| ConditionItem {
+        .map(|c| ConditionItem {
             id: String::new(),
-            text,
-            because,
-            owner: None,
+            text: c.text,
+            because: c.because.into(),
+            owner: Some(c.owner),
             due: None,
+            verified_by: Some(c.verified_by),
+            remedy: Some(c.remedy.into()),
         })
         .collect();
     out.extend(i.answers.conditions.iter().map(|c| ConditionItem {
@@ -118,6 +257,8 @@ pub fn conditions(i: &Inputs<'_>) -> Vec<ConditionItem> {
         because: "added by the assessors".into(),
         owner: c.owner.clone(),
         due: c.due.map(|d| d.to_string()),
+        verified_by: c.verified_by.clone(),
+        remedy: c.remedy.clone(),
     }));
     for (n, c) in out.iter_mut().enumerate() {
         c.id = format!("C-{}", n + 1);

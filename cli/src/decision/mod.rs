@@ -127,6 +127,9 @@ pub struct Inputs<'a> {
     pub gate: &'a [gate::Check],
     /// The DPIA reference on the approved-device list.
     pub dpia_recorded: Option<&'a str>,
+    /// The fleet's concentration, for conditions on the whole fleet (the
+    /// diversity cap says when it is breached now); `None` when unknown.
+    pub fleet: Option<&'a crate::analyze::FleetConcentration>,
 }
 
 /// Two sources that say opposite things about the same fact.

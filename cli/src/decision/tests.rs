@@ -66,6 +66,7 @@ impl Case {
             reviews: &self.reviews,
             gate: &self.gate,
             dpia_recorded: self.dpia_recorded.as_deref(),
+            fleet: Some(&self.analysis.fleet),
         })
     }
 
@@ -326,4 +327,94 @@ fn a_failed_evidence_check_is_never_summarised_as_verified() {
         verification_summary("unsigned", &[check(Some("failed"))]),
         "unsigned, but 1 of 1 evidence item FAILED verification"
     );
+}
+
+#[test]
+fn conditions_are_clauses_with_owner_verification_and_remedy() {
+    for id in [
+        "laptop",
+        "mixed-phone",
+        "pixel-9-pro",
+        "xiaomi-15s-pro-cn",
+        "xiaomi-su7",
+    ] {
+        let r = Case::new(id, None).decide();
+        for c in &r.conditions {
+            assert!(c.owner.is_some(), "{id} {}: owner", c.id);
+            assert!(c.verified_by.is_some(), "{id} {}: verified by", c.id);
+            assert!(c.remedy.is_some(), "{id} {}: remedy", c.id);
+            assert!(c.due.is_none(), "{id} {}: due only from the answers", c.id);
+            for alternative in ["Disable or restrict", " or obtain", "carry one out, or"] {
+                assert!(!c.text.contains(alternative), "{id} {}: {}", c.id, c.text);
+            }
+        }
+    }
+}
+
+#[test]
+fn a_cars_agent_clause_fits_a_car() {
+    let r = Case::new("xiaomi-su7", None).decide();
+    let agent = r
+        .conditions
+        .iter()
+        .find(|c| c.because == "privileged embedded agent")
+        .unwrap();
+    assert!(!agent.text.contains("messages"), "{}", agent.text);
+    assert!(!agent.text.contains("calls"), "{}", agent.text);
+    assert!(
+        agent.text.contains("the in-cabin camera and microphone"),
+        "{}",
+        agent.text
+    );
+    assert!(
+        agent.text.contains("fleet-management platform"),
+        "{}",
+        agent.text
+    );
+    let phone = Case::new("xiaomi-15s-pro-cn", None).decide();
+    let agent = phone
+        .conditions
+        .iter()
+        .find(|c| c.because == "privileged embedded agent")
+        .unwrap();
+    assert!(agent.text.contains("messages and calls"), "{}", agent.text);
+    assert!(
+        agent
+            .text
+            .contains("the vendor states it cannot be disabled")
+    );
+}
+
+#[test]
+fn a_cap_that_is_breached_now_says_so() {
+    // The example fleet's vehicle layer is 100 % Xiaomi.
+    let r = Case::new("xiaomi-15s-pro-cn", None).decide();
+    let cap = r
+        .conditions
+        .iter()
+        .find(|c| c.text.starts_with("Fleet diversity cap"))
+        .unwrap();
+    assert!(
+        cap.text
+            .contains("breached now (vehicle Xiaomi Corporation 100.0 %)"),
+        "{}",
+        cap.text
+    );
+    // Without the fleet's figures the cap is stated as an obligation only.
+    let c = Case::new("xiaomi-15s-pro-cn", None);
+    let without = assess(&Inputs {
+        fleet: None,
+        stack: &c.stack,
+        device: c.device(),
+        answers: &c.answers,
+        attestation: c.attestation,
+        evidence: &c.evidence,
+        reviews: &c.reviews,
+        gate: &c.gate,
+        dpia_recorded: c.dpia_recorded.as_deref(),
+    });
+    assert!(without.recommendation.conditions.iter().any(|c| {
+        c.text
+            .starts_with("Fleet diversity cap: no vendor group above 50 %")
+    }));
 }

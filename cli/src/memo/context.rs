@@ -25,6 +25,14 @@ pub struct EvidenceEntry {
     pub title: String,
     /// Digest, date or source detail.
     pub detail: String,
+    /// The `sha256:` digest that `detail` starts with, when it does (HTML
+    /// memos set it apart: a digest may break anywhere, prose may not).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub digest: Option<String>,
+    /// The rest of `detail` after its digest (a review's note, a
+    /// declarations document's evaluation time), when there is one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub remark: Option<String>,
     /// Verification or evidence status.
     pub status: String,
     /// Lookup key (`attestation`, `list:<id>`, `review`); see `cite`.
@@ -181,94 +189,36 @@ pub fn evidence_register(
     rows.into_iter()
         .zip(keys)
         .enumerate()
-        .map(|(i, ((kind, title, detail, status), key))| EvidenceEntry {
-            id: format!("E-{}", i + 1),
-            kind,
-            title,
-            detail,
-            status,
-            key,
+        .map(|(i, ((kind, title, detail, status), key))| {
+            let (digest, remark) = split_digest(&detail);
+            EvidenceEntry {
+                id: format!("E-{}", i + 1),
+                kind,
+                title,
+                digest,
+                remark,
+                detail,
+                status,
+                key,
+            }
         })
         .collect()
 }
 
-/// Escape for the SVG (XML): the HTML escaper, which also shows hidden
-/// characters; line breaks become spaces (a label is one line).
-fn esc(s: &str) -> String {
-    crate::escape::html(&s.replace(['\n', '\r'], " "))
-}
-
-/// Average label width per character at 12 px sans-serif, for deciding
-/// whether a name fits its segment.
-const CHAR_WIDTH: f64 = 6.6;
-
-/// `name`, shortened with an ellipsis to fit a segment `width` pixels wide,
-/// or empty when not even two characters fit.
-fn fit_label(name: &str, width: f64) -> String {
-    let room = ((width - 10.0) / CHAR_WIDTH).floor().max(0.0) as usize;
-    if name.chars().count() <= room {
-        name.to_string()
-    } else if room >= 2 {
-        format!("{}…", name.chars().take(room - 1).collect::<String>())
-    } else {
-        String::new()
+/// A detail that starts with a `sha256:` digest, split into the digest and
+/// what follows it (after `; `); `(None, None)` for any other detail.
+fn split_digest(detail: &str) -> (Option<String>, Option<String>) {
+    if !detail.starts_with("sha256:") {
+        return (None, None);
     }
-}
-
-/// An inline SVG of which vendor group controls which layer: one row per
-/// layer, split by the parts' fractions, one colour per group.
-pub fn stack_chart(device: &DeviceAnalysis) -> String {
-    let mut groups: Vec<&str> = Vec::new();
-    for l in &device.layers {
-        for p in &l.parts {
-            if !groups.contains(&p.vendor.group.as_str()) {
-                groups.push(&p.vendor.group);
-            }
-        }
-    }
-    let (label_w, bar_w, row_h) = (90.0, 420.0, 28.0);
-    let height = row_h * device.layers.len() as f64 + 12.0;
-    let mut svg = format!(
-        "<svg xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" aria-label=\"Vendor group by layer\" viewBox=\"0 0 {w} {height}\" width=\"{w}\" height=\"{height}\" font-family=\"sans-serif\" font-size=\"12\">",
-        w = label_w + bar_w + 10.0
-    );
-    for (i, l) in device.layers.iter().enumerate() {
-        let y = 6.0 + row_h * i as f64;
-        svg.push_str(&format!(
-            "<text x=\"0\" y=\"{:.1}\">{}</text>",
-            y + row_h / 2.0 + 4.0,
-            esc(l.layer.as_str())
-        ));
-        let mut x = label_w;
-        for p in &l.parts {
-            let w = bar_w * p.fraction;
-            let (colour, ink) = crate::report::PALETTE[groups
-                .iter()
-                .position(|g| *g == p.vendor.group)
-                .unwrap_or(0)
-                % crate::report::PALETTE.len()];
-            svg.push_str(&format!(
-                "<rect x=\"{x:.1}\" y=\"{y:.1}\" width=\"{w:.1}\" height=\"{:.1}\" fill=\"{colour}\" stroke=\"#fff\"><title>{}</title></rect>",
-                row_h - 6.0,
-                esc(&format!("{}: {} ({:.0} %)", l.layer.as_str(), p.vendor.group_name, p.fraction * 100.0))
-            ));
-            // A name that does not fit its segment is shortened with an
-            // ellipsis; the full name is in the segment's tooltip and the
-            // table beside the chart.
-            let label = fit_label(&p.vendor.group_name, w);
-            if !label.is_empty() {
-                svg.push_str(&format!(
-                    "<text x=\"{:.1}\" y=\"{:.1}\" fill=\"{ink}\">{}</text>",
-                    x + 6.0,
-                    y + row_h / 2.0 + 1.0,
-                    esc(&label)
-                ));
-            }
-            x += w;
-        }
-    }
-    svg.push_str("</svg>");
-    svg
+    let end = detail
+        .find(|c: char| c == ';' || c.is_whitespace())
+        .unwrap_or(detail.len());
+    let rest = detail[end..].trim_start_matches(';').trim();
+    (
+        Some(detail[..end].to_string()),
+        (!rest.is_empty()).then(|| rest.to_string()),
+    )
 }
 
 /// Everything a device memo's template receives.
@@ -300,8 +250,11 @@ pub struct DeviceContext {
     pub cite: std::collections::BTreeMap<String, String>,
     /// Regulatory notes the stack triggers.
     pub notes: Vec<String>,
-    /// Inline SVG stack chart (HTML only; already escaped).
+    /// Inline SVG stack chart (HTML only; already escaped), coloured by
+    /// vendor group as in every chart of the document.
     pub chart_svg: String,
+    /// The vendor groups of the chart with their colours.
+    pub legend: Vec<super::chart::LegendEntry>,
     /// Historical list matches, one per list entry (the analysis lists one
     /// per layer the vendor appears in).
     pub history: Vec<crate::analyze::DeviceHit>,
@@ -336,6 +289,10 @@ pub fn regulatory_notes(stack: &Stack, device: &DeviceAnalysis) -> Vec<String> {
 pub fn to_value(ctx: &DeviceContext, common: &Value) -> crate::diag::Result<Value> {
     let mut v = serde_json::to_value(ctx)
         .map_err(|e| crate::diag::Error::internal("cannot serialise the memo context", e))?;
+    let c = &ctx.device.concentration;
+    super::figures::annotate(v.pointer_mut("/device/concentration/explain"), |m| {
+        super::figures::stated_device(m, c)
+    });
     if let (Some(obj), Some(c)) = (v.as_object_mut(), common.as_object()) {
         for (k, val) in c {
             obj.insert(k.clone(), val.clone());
@@ -369,6 +326,9 @@ pub fn common(analysis: &FleetAnalysis, answers: &Answers, date: &str, final_: b
     if let Some(c) = &analysis.counts {
         v["counts"] = json!(c);
     }
+    super::figures::annotate(v.pointer_mut("/fleet/explain"), |m| {
+        super::figures::stated_fleet(m, &analysis.fleet)
+    });
     v
 }
 
@@ -379,6 +339,7 @@ pub fn device_context(
     status: &DeviceReport,
     analysis: &FleetAnalysis,
     answers: &Answers,
+    colours: &crate::report::GroupColours,
 ) -> DeviceContext {
     let assessed = decision::assess(&Inputs {
         stack: &stack,
@@ -389,6 +350,7 @@ pub fn device_context(
         reviews: &status.reviews,
         gate: &status.gate,
         dpia_recorded: status.dpia_recorded.as_deref(),
+        fleet: Some(&analysis.fleet),
     });
     let mut status = status.clone();
     status.decision = assessed.recommendation.decision;
@@ -411,7 +373,8 @@ pub fn device_context(
         history,
         cite,
         notes: regulatory_notes(&stack, device),
-        chart_svg: stack_chart(device),
+        chart_svg: super::chart::stack_chart(device, colours),
+        legend: super::chart::device_legend(colours, device),
         device: device.clone(),
         verification: decision::verification_summary(status.attestation.status, &status.evidence),
         risks_not_proposed: risks::not_proposed(&stack, device),
@@ -429,18 +392,19 @@ mod tests {
     use super::*;
 
     #[test]
-    fn labels_fit_their_segment_or_are_shortened() {
-        assert_eq!(fit_label("Xiaomi Corporation", 420.0), "Xiaomi Corporation");
-        let short = fit_label("Qualcomm Incorporated", 60.0);
-        assert!(
-            short.ends_with('…') && short.chars().count() == 7,
-            "{short}"
+    fn a_detail_is_split_into_its_digest_and_the_rest() {
+        assert_eq!(
+            split_digest("sha256:ab12"),
+            (Some("sha256:ab12".into()), None)
         );
-        assert_eq!(fit_label("NVIDIA", 12.0), "");
-    }
-
-    #[test]
-    fn svg_text_is_escaped() {
-        assert_eq!(esc("<b a=\"1\">&"), "&lt;b a=&quot;1&quot;&gt;&amp;");
+        assert_eq!(
+            split_digest("sha256:ab12; Re-recorded for the attestation"),
+            (
+                Some("sha256:ab12".into()),
+                Some("Re-recorded for the attestation".into())
+            )
+        );
+        assert_eq!(split_digest("snapshot 2025-01-07; FCC"), (None, None));
+        assert_eq!(split_digest("no file"), (None, None));
     }
 }

@@ -7,16 +7,22 @@
 //! [`crate::escape`]: `.md` templates with [`crate::escape::markdown`] (no
 //! heading, link, tag or table cell can start inside a value; `cell` is
 //! kept as a no-op alias for templates that name it), `.html` ones with
-//! [`crate::escape::html`] (tags and quotes as entities, control and bidi
-//! characters made visible; the base template isolates cells, list items
-//! and headings with `unicode-bidi: isolate`). Values a template marks
+//! [`markup::html`] ([`crate::escape::html`]: tags and quotes as entities,
+//! control and bidi characters made visible; then backtick pairs as
+//! `<code>`, dates kept on one line; the base template isolates cells, list
+//! items and headings with `unicode-bidi: isolate`). Figures are printed in
+//! one format per quantity ([`figures`]); charts use one colour per vendor
+//! group for the whole document ([`chart`]). Values a template marks
 //! `safe` (the built chart) are written as they are. The
 //! context ([`context::DeviceContext`] plus shared keys) is documented in
 //! `templates/CONTEXT.md`; errors in a template are reported with its name
 //! and line.
 
+pub mod chart;
 pub mod context;
+pub mod figures;
 pub mod finalcheck;
+pub mod markup;
 
 use finalcheck::missing_sections;
 
@@ -339,6 +345,8 @@ fn build(
     with_workings(&fleet, &mut r.analysis, r.observed.as_ref())?;
     let known: Vec<&str> = r.analysis.devices.iter().map(|d| d.id.as_str()).collect();
     let answers = load_answers(&opts.answers, device, &known)?;
+    // One colour per vendor group for the whole document, as in the report.
+    let colours = report::GroupColours::for_fleet(&r.analysis);
     let mut contexts = Vec::new();
     for (d, status) in r.analysis.devices.iter().zip(&r.devices) {
         if device.is_some_and(|want| want != d.id) {
@@ -351,6 +359,7 @@ fn build(
             status,
             &r.analysis,
             &answers.for_device(&d.id),
+            &colours,
         ));
     }
     if let Some(want) = device
@@ -388,6 +397,12 @@ fn build(
             if let Some(seen) = &r.seen_not_approved {
                 v["seen_not_approved"] = seen_context(seen)?;
             }
+            v["fleet_chart_svg"] = Value::String(chart::fleet_chart(&r.analysis.fleet, &colours));
+            v["legend"] = serde_json::to_value(chart::legend(
+                &colours,
+                colours.groups().iter().map(|(id, _)| id.as_str()),
+            ))
+            .map_err(|e| Error::internal("cannot serialise the legend", e))?;
             v
         }
     };
@@ -474,7 +489,7 @@ pub fn environment(dir: Option<&Path>) -> Result<Environment<'static>> {
         let text = value.to_string();
         let escaped = match medium.as_ref() {
             "markdown" => crate::escape::markdown(&text),
-            _ => crate::escape::html(&text),
+            _ => markup::html(&text),
         };
         out.write_str(&escaped).map_err(minijinja::Error::from)
     });
@@ -494,6 +509,26 @@ pub fn environment(dir: Option<&Path>) -> Result<Environment<'static>> {
     env.add_filter("count", |n: u64, noun: String| {
         crate::table::count(n, &noun)
     });
+    // Escaping only, no markup: for the title, the running footer (inside
+    // CSS) and attributes, where `<code>` or a span cannot go.
+    env.add_filter(
+        "plain",
+        |state: &minijinja::State<'_, '_>, v: minijinja::Value| {
+            let text = v.to_string();
+            minijinja::Value::from_safe_string(match state.auto_escape() {
+                minijinja::AutoEscape::Custom(m) if m == "markdown" => {
+                    crate::escape::markdown(&text)
+                }
+                _ => markup::plain(&text),
+            })
+        },
+    );
+    // One number format per quantity (figures.rs).
+    env.add_filter("percent", |v: minijinja::Value| {
+        number(&v, figures::percent)
+    });
+    env.add_filter("hhi", |v: minijinja::Value| number(&v, figures::hhi));
+    env.add_filter("index", |v: minijinja::Value| number(&v, figures::index));
     env.add_filter("scale", |n: u8| {
         crate::decision::risks::SCALE
             .get(usize::from(n).saturating_sub(1))
@@ -513,6 +548,23 @@ pub fn environment(dir: Option<&Path>) -> Result<Environment<'static>> {
             .map_err(|e| template_error(&e, dir))?;
     }
     Ok(env)
+}
+
+/// A figure formatted by `f`; an absent one (an undefined VCI) is
+/// "undefined", anything else an error naming the value.
+fn number(
+    v: &minijinja::Value,
+    f: fn(f64) -> String,
+) -> std::result::Result<String, minijinja::Error> {
+    if v.is_undefined() || v.is_none() {
+        return Ok("undefined".into());
+    }
+    f64::try_from(v.clone()).map(f).map_err(|_| {
+        minijinja::Error::new(
+            minijinja::ErrorKind::InvalidOperation,
+            format!("not a number: {v}"),
+        )
+    })
 }
 
 /// Render a memo for `device` (ignored for the fleet memo).

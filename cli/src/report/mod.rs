@@ -297,6 +297,7 @@ pub fn report_with(
             reviews: &reviews,
             gate: &gate,
             dpia_recorded: dpia_recorded.as_deref(),
+            fleet: Some(&analysis.fleet),
         });
         devices.push(DeviceReport {
             id: d.id.clone(),
