@@ -166,3 +166,38 @@ fn no_identifier_from_the_inventories_reaches_any_gate_output() {
         }
     }
 }
+
+/// Staleness is judged at `--now`, not at the wall clock: the same inputs
+/// and `--now` give the same verdict on any day, and half a year later
+/// only the records that never checked in (no last-seen time, never
+/// stale) are still in use.
+#[test]
+fn records_are_stale_as_of_now_not_as_of_the_wall_clock() {
+    let tmp = fleet(&policy(DENY));
+    let at = |now: &str| {
+        let out = strata(tmp.path())
+            .args(["gate", "fleet", "--now", now, "--format", "json"])
+            .output()
+            .unwrap();
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        let in_use: Vec<String> = v["checks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|c| c["rule"] == "unapproved-in-use" && c["verdict"] == "deny")
+            .map(|c| c["message"].to_string())
+            .collect();
+        (out.status.code(), in_use)
+    };
+    let (code, early) = at("2026-12-01");
+    assert_eq!(code, Some(1));
+    assert!(!early.is_empty());
+    assert_eq!(at("2026-12-01"), (code, early.clone()), "deterministic");
+    let (_, late) = at("2027-06-01");
+    assert_ne!(early, late);
+    assert!(
+        late.iter()
+            .all(|m| m.contains("\"1 personal device in use")),
+        "{late:?} (at 2026-12-01: {early:?})"
+    );
+}

@@ -21,6 +21,7 @@ fn opts(at: &str) -> AttestOptions {
             devices: None,
             today: at.date(),
             now: at.timestamp(),
+            as_of: at,
         },
         at,
         only: vec![],

@@ -45,6 +45,10 @@ pub struct GateOptions {
     /// The instant signatures are verified at (the wall clock, read by the
     /// binary).
     pub now: Timestamp,
+    /// The instant inventory records are judged stale at (`--now`, else
+    /// the wall clock): the same inputs and `--now` give the same verdict
+    /// on any day.
+    pub as_of: crate::clock::Time,
 }
 
 /// Outcome of one rule on one device.
@@ -215,13 +219,7 @@ pub fn gate(root: &Path, opts: &GateOptions) -> Result<GateReport> {
         Vec::new()
     } else {
         let approved = list.value.devices.iter().map(|d| d.id.clone()).collect();
-        inventory::judge(
-            &fleet,
-            &policy,
-            &approved,
-            crate::clock::Time::from_timestamp(opts.now),
-            &inventory_rules,
-        )?
+        inventory::judge(&fleet, &policy, &approved, opts.as_of, &inventory_rules)?
     };
     let mut summary = Summary {
         devices: analysis.devices.len(),

@@ -191,6 +191,7 @@ pub fn report_with(
                     devices: None,
                     today: date,
                     now,
+                    as_of: opts.as_of,
                 },
             )?;
             (g.analysis.clone(), Some(g))

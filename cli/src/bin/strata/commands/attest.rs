@@ -92,6 +92,7 @@ pub fn run(args: AttestArgs) -> Result<ExitStatus> {
                 devices: args.devices_file.clone(),
                 today: at.date(),
                 now: at.timestamp(),
+                as_of: at,
             },
             at,
             only: args.devices.clone(),

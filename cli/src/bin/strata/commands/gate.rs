@@ -28,7 +28,7 @@ use crate::output;
   strata gate --junit gate-junit.xml --sarif gate.sarif # human log + files, one run
   strata gate --policy policy.yaml --devices approved-devices.yaml --now 2026-12-01
   strata gate --rules",
-    mut_arg("now", |a| a.help("Judge exception expiry as of this day (YYYY-MM-DD, or an RFC 3339 time's UTC day); today (UTC) by default")))]
+    mut_arg("now", |a| a.help("Judge exception and review expiry as of this day (YYYY-MM-DD, or an RFC 3339 time's UTC day), and inventory records stale as of this time; now (UTC) by default")))]
 pub struct GateArgs {
     #[command(flatten)]
     fleet: FleetArgs,
@@ -77,6 +77,7 @@ pub fn run(args: GateArgs) -> Result<ExitStatus> {
             devices: args.devices.clone(),
             today,
             now: crate::args::wall_clock().timestamp(),
+            as_of: args.now.time(),
         },
     )?;
     let list = list_location(&fleet.root, &report);
