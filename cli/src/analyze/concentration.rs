@@ -732,5 +732,4 @@ fn slice_workings(
 }
 
 #[cfg(test)]
-#[path = "concentration_tests.rs"]
 mod tests;

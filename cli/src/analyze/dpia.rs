@@ -793,5 +793,4 @@ fn transfers(agent: Option<&Agent>, services: Option<&Layer>) -> Vec<Transfer> {
 }
 
 #[cfg(test)]
-#[path = "dpia_tests.rs"]
 mod tests;

@@ -515,5 +515,4 @@ pub fn render_text(d: &SnapshotDiff) -> String {
 }
 
 #[cfg(test)]
-#[path = "snapshot_tests.rs"]
 mod tests;
