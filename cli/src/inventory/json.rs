@@ -84,6 +84,7 @@ fn array_key(format: SourceFormat, mapping: Option<&Mapping>) -> (&str, &'static
 pub(super) fn read(
     format: SourceFormat,
     path: &Path,
+    file: std::fs::File,
     mapping: Option<&Mapping>,
     sink: &mut dyn FnMut(Location, Record),
 ) -> Result<FileOutcome> {
@@ -116,15 +117,12 @@ pub(super) fn read(
             keep: used_members(format),
             on_item: &mut on_item,
         };
-        let size = std::fs::metadata(path)
-            .map_err(|e| Error::io(path, e))?
-            .len();
+        let size = file.metadata().map_err(|e| Error::io(path, e))?.len();
         let parsed = if size <= SLURP_LIMIT {
-            let bytes = crate::fsutil::read_bounded(path, SLURP_LIMIT)?;
+            let bytes = crate::fsutil::read_to_limit(file, path, SLURP_LIMIT, size)?;
             let mut de = serde_json::Deserializer::from_slice(&bytes);
             seed.deserialize(&mut de).and_then(|f| de.end().map(|()| f))
         } else {
-            let file = crate::fsutil::open_regular(path, crate::fsutil::Scope::Given)?;
             let mut de =
                 serde_json::Deserializer::from_reader(BufReader::with_capacity(1 << 16, file));
             seed.deserialize(&mut de).and_then(|f| de.end().map(|()| f))

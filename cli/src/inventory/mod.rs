@@ -248,17 +248,22 @@ impl FileOutcome {
 /// Read one inventory file of `format`, calling `sink` with every record.
 /// A structural error (not JSON, not the format, unreadable) is returned
 /// as an error; errors on single records are collected in the outcome.
+/// The file is opened with the guarded open within `scope`.
 pub fn read_file(
     format: SourceFormat,
     path: &Path,
+    scope: crate::fsutil::Scope<'_>,
     mapping: Option<&Mapping>,
     sink: &mut dyn FnMut(Location, Record),
 ) -> Result<FileOutcome> {
+    let file = crate::fsutil::open_regular(path, scope)?;
     match format {
         SourceFormat::Graph | SourceFormat::Android | SourceFormat::Jamf | SourceFormat::Json => {
-            json::read(format, path, mapping, sink)
+            json::read(format, path, file, mapping, sink)
         }
-        SourceFormat::VinCsv | SourceFormat::Csv => tabular::read(format, path, mapping, sink),
+        SourceFormat::VinCsv | SourceFormat::Csv => {
+            tabular::read(format, path, file, mapping, sink)
+        }
     }
 }
 
@@ -267,11 +272,17 @@ pub fn read_file(
 /// entry must be a regular file inside the directory: a FIFO, a device or a
 /// symbolic link leaving the directory is refused (through the guarded
 /// open, which reading checks again), never skipped, so no page of an export
-/// goes missing without an error.
-pub fn source_files(format: SourceFormat, path: &Path) -> Result<Vec<PathBuf>> {
+/// goes missing without an error. `path` itself is reached within `scope`.
+pub fn source_files(
+    format: SourceFormat,
+    path: &Path,
+    scope: crate::fsutil::Scope<'_>,
+) -> Result<Vec<PathBuf>> {
     if !path.is_dir() {
+        crate::fsutil::check_file(path, scope)?;
         return Ok(vec![path.to_path_buf()]);
     }
+    crate::fsutil::check_dir(path, scope)?;
     let mut out = Vec::new();
     let entries = std::fs::read_dir(path).map_err(|e| crate::diag::Error::io(path, e))?;
     for entry in entries {

@@ -257,6 +257,7 @@ fn sources(policy: &Policy, inv: &PolicyInventories, dir: &Path) -> Result<Vec<S
             format,
             path,
             mapping,
+            within: Some(dir.to_path_buf()),
         });
     }
     if diags.is_empty() {

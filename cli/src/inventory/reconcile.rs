@@ -43,6 +43,19 @@ pub struct Source {
     pub path: PathBuf,
     /// The column mapping (generic formats).
     pub mapping: Option<Mapping>,
+    /// The directory the source must stay inside, reached without symbolic
+    /// links (the policy's directory, for the inventories a policy names);
+    /// `None` for paths given on the command line, which may be anywhere.
+    pub within: Option<PathBuf>,
+}
+
+impl Source {
+    /// How the guarded open reaches this source's files.
+    pub fn scope(&self) -> crate::fsutil::Scope<'_> {
+        self.within
+            .as_deref()
+            .map_or(crate::fsutil::Scope::Given, crate::fsutil::Scope::Within)
+    }
 }
 
 /// How to reconcile.
@@ -388,7 +401,13 @@ fn read_one(
             below,
         });
     };
-    let outcome = super::read_file(source.format, path, source.mapping.as_ref(), &mut sink)?;
+    let outcome = super::read_file(
+        source.format,
+        path,
+        source.scope(),
+        source.mapping.as_ref(),
+        &mut sink,
+    )?;
     Ok(FileRead {
         slims,
         classes,
@@ -440,7 +459,7 @@ pub fn reconcile(
     let mut jobs: Vec<(usize, PathBuf)> = Vec::new();
     let mut accs: Vec<SourceAcc> = Vec::new();
     for (i, s) in sources.iter().enumerate() {
-        let files = super::source_files(s.format, &s.path)?;
+        let files = super::source_files(s.format, &s.path, s.scope())?;
         accs.push(SourceAcc {
             files: files.len(),
             ..SourceAcc::default()

@@ -70,10 +70,10 @@ fn csv_error(path: &Path, line: u64, message: String, help: &str) -> Diagnostic 
 pub(super) fn read(
     format: SourceFormat,
     path: &Path,
+    file: std::fs::File,
     mapping: Option<&Mapping>,
     sink: &mut dyn FnMut(Location, Record),
 ) -> Result<FileOutcome> {
-    let file = crate::fsutil::open_regular(path, crate::fsutil::Scope::Given)?;
     let mut buf = BufReader::with_capacity(1 << 16, file);
     let head = buf.fill_buf().map_err(|e| Error::io(path, e))?;
     let first = head.split(|b| *b == b'\n').next().unwrap_or_default();

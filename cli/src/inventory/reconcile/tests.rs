@@ -46,6 +46,7 @@ fn source(format: SourceFormat, rel: &str) -> Source {
         format,
         path: examples().join("inventory").join(rel),
         mapping: None,
+        within: None,
     }
 }
 
@@ -267,9 +268,41 @@ fn record_errors_from_every_file_are_reported_together() {
         format: SourceFormat::Graph,
         path: dir.path().to_path_buf(),
         mapping: None,
+        within: None,
     };
     let d = run(&[s], &key(), None).unwrap_err().diagnostics();
     assert_eq!(d.len(), 2);
     assert!(d[0].file.as_ref().unwrap().ends_with("a.json"));
     assert!(d[1].file.as_ref().unwrap().ends_with("b.json"));
+}
+
+/// A source the policy names stays inside the policy's directory: a page
+/// or a whole export reached through a symbolic link out of it is refused,
+/// as an evidence file would be; the same link given on the command line
+/// is read.
+#[cfg(unix)]
+#[test]
+fn policy_sources_do_not_follow_links_out_of_the_fleet() {
+    let outside = tempfile::tempdir().unwrap();
+    let export = examples().join("inventory/intune/page-1.json");
+    std::fs::copy(&export, outside.path().join("page-1.json")).unwrap();
+    let fleet = tempfile::tempdir().unwrap();
+    std::os::unix::fs::symlink(outside.path(), fleet.path().join("intune")).unwrap();
+    std::os::unix::fs::symlink(
+        outside.path().join("page-1.json"),
+        fleet.path().join("page.json"),
+    )
+    .unwrap();
+    for rel in ["intune", "page.json"] {
+        let named = |within: Option<&std::path::Path>| Source {
+            format: SourceFormat::Graph,
+            path: fleet.path().join(rel),
+            mapping: None,
+            within: within.map(std::path::Path::to_path_buf),
+        };
+        let err = run(&[named(Some(fleet.path()))], &key(), None).unwrap_err();
+        let d = err.diagnostics();
+        assert!(d[0].message.contains("symbolic link"), "{rel}: {:?}", d[0]);
+        assert!(run(&[named(None)], &key(), None).is_ok(), "{rel}");
+    }
 }

@@ -10,7 +10,13 @@ fn read_str(
     let path = dir.path().join("list.csv");
     std::fs::write(&path, text).unwrap();
     let mut got = Vec::new();
-    let r = read(format, &path, mapping, &mut |at, rec| got.push((at, rec)));
+    let r = crate::inventory::read_file(
+        format,
+        &path,
+        crate::fsutil::Scope::Given,
+        mapping,
+        &mut |at, rec| got.push((at, rec)),
+    );
     (r, got)
 }
 

@@ -193,6 +193,7 @@ fn sources(args: &ReconcileArgs) -> Result<Vec<Source>> {
                 mapping: matches!(format, SourceFormat::Csv | SourceFormat::Json)
                     .then(|| mapping.clone())
                     .flatten(),
+                within: None,
             });
         }
     }
