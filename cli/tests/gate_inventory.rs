@@ -201,3 +201,45 @@ fn records_are_stale_as_of_now_not_as_of_the_wall_clock() {
         "{late:?} (at 2026-12-01: {early:?})"
     );
 }
+
+/// An inventory the policy names is read like evidence: a symbolic link
+/// out of the fleet, or a FIFO in its place, is an error naming the file
+/// (exit 2), never followed, never waited on.
+#[cfg(unix)]
+#[test]
+fn a_policy_inventory_that_leaves_the_fleet_or_is_a_fifo_is_refused() {
+    let tmp = fleet(&policy(DENY));
+    let inv = tmp.path().join("fleet/inventory");
+    let outside = tempfile::tempdir().unwrap();
+    std::fs::rename(
+        inv.join("android-enterprise.json"),
+        outside.path().join("android-enterprise.json"),
+    )
+    .unwrap();
+    std::os::unix::fs::symlink(
+        outside.path().join("android-enterprise.json"),
+        inv.join("android-enterprise.json"),
+    )
+    .unwrap();
+    let out = gate(tmp.path(), &[]);
+    assert_eq!(out.status.code(), Some(2), "{}", render(&out, tmp.path()));
+    assert!(
+        render(&out, tmp.path()).contains("symbolic link"),
+        "{}",
+        render(&out, tmp.path())
+    );
+    std::fs::remove_file(inv.join("android-enterprise.json")).unwrap();
+    let ok = std::process::Command::new("mkfifo")
+        .arg(inv.join("android-enterprise.json"))
+        .status()
+        .unwrap()
+        .success();
+    assert!(ok);
+    let out = gate(tmp.path(), &[]);
+    assert_eq!(out.status.code(), Some(2), "{}", render(&out, tmp.path()));
+    assert!(
+        render(&out, tmp.path()).contains("FIFO"),
+        "{}",
+        render(&out, tmp.path())
+    );
+}
