@@ -1,14 +1,13 @@
 //! How each rule of the policy is evaluated against one device's analysis
 //! (the catalogue and the typed parameters are in [`crate::policy`]).
 
-use std::collections::HashMap;
 use std::path::Path;
 
 use crate::analyze::{DeviceAnalysis, FlagCode, Outcome};
 use crate::clock::Date;
 use crate::digest::Digest;
 use crate::layout;
-use crate::model::{ApprovedDevice, LayerName, Review};
+use crate::model::{ApprovedDevice, LayerName};
 use crate::policy::RuleConfig;
 use crate::review::{self, CriterionState};
 
@@ -27,20 +26,8 @@ pub struct Context<'a> {
     pub trust: Option<&'a crate::sigstore::verify::Options>,
 }
 
-/// One reviews file's entries grouped by device id, each group in file
-/// order, so a device's reviews are found without scanning the whole file.
-pub type DeviceReviews = HashMap<String, Vec<Review>>;
-
-/// Group `reviews` by device, keeping their order within each device.
-/// [`review::status`] only looks at the device's own entries, in order, so
-/// it gives the same answer on a device's group as on the whole file.
-pub fn reviews_by_device(reviews: Vec<Review>) -> DeviceReviews {
-    let mut out = DeviceReviews::new();
-    for r in reviews {
-        out.entry(r.device.clone()).or_default().push(r);
-    }
-    out
-}
+/// Each device's reviews, by device id (see [`review::by_device`]).
+pub type DeviceReviews = review::ByDevice;
 
 /// One rule's verdict on one device: `None` when it passes, else the message.
 pub fn evaluate(
@@ -237,7 +224,7 @@ fn stale_review(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::Verdict as ReviewVerdict;
+    use crate::model::{Review, Verdict as ReviewVerdict};
 
     fn digest(n: u8) -> Digest {
         Digest::from_bytes([n; 32])
@@ -272,7 +259,7 @@ mod tests {
             review("b", digest(2), Approve, "sec", "2026-03-01T00:00:00Z"),
             review("b", digest(2), Approve, "sec", "2026-03-01T00:00:00Z"),
         ];
-        let grouped = reviews_by_device(all.clone());
+        let grouped = review::by_device(all.clone());
         assert_eq!(grouped.values().map(Vec::len).sum::<usize>(), all.len());
         let required = vec!["sec".to_string(), "dpo".to_string()];
         let today: Date = "2026-06-01".parse().unwrap();

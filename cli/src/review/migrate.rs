@@ -54,9 +54,8 @@ pub fn migrate(fleet_root: &Path) -> Result<Migration> {
     let list_dir = list_path.parent().unwrap_or(Path::new("."));
     // Each device's attestation, and every shared file the list implies.
     let mut attestation: BTreeMap<&str, PathBuf> = BTreeMap::new();
-    let mut shared: Vec<PathBuf> = vec![layout::legacy_reviews_path_for(
-        &layout::default_attestations(fleet_root).join("x/bom.cdx.json"),
-    )];
+    let mut shared: Vec<PathBuf> =
+        vec![layout::default_attestations(fleet_root).join(layout::REVIEWS_FILE)];
     for d in &list.devices {
         if let Some(att) = &d.attestation {
             let path = crate::fsutil::normalize_lexically(&list_dir.join(att));

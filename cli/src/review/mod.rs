@@ -59,7 +59,21 @@ pub fn load_reviews(path: &Path) -> Result<Option<Loaded<model::Reviews>>> {
 /// once however many devices it serves.
 #[derive(Debug, Default)]
 pub struct Reviews {
-    legacy: std::collections::HashMap<PathBuf, std::collections::HashMap<String, Vec<Review>>>,
+    legacy: std::collections::HashMap<PathBuf, ByDevice>,
+}
+
+/// Review entries grouped by device id, each group in file order.
+pub type ByDevice = std::collections::HashMap<String, Vec<Review>>;
+
+/// Group `reviews` by device, keeping their order within each device.
+/// [`status`] only looks at the device's own entries, in order, so it gives
+/// the same answer on a device's group as on the whole file.
+pub fn by_device(reviews: Vec<Review>) -> ByDevice {
+    let mut out = ByDevice::new();
+    for r in reviews {
+        out.entry(r.device.clone()).or_default().push(r);
+    }
+    out
 }
 
 impl Reviews {
@@ -74,15 +88,10 @@ impl Reviews {
     pub fn of(&mut self, attestation: &Path, device: &str) -> Result<Vec<Review>> {
         let legacy = layout::legacy_reviews_path_for(attestation);
         if !self.legacy.contains_key(&legacy) {
-            let mut grouped: std::collections::HashMap<String, Vec<Review>> =
-                std::collections::HashMap::new();
-            for r in load_reviews(&legacy)?
+            let all = load_reviews(&legacy)?
                 .map(|l| l.value.reviews)
-                .unwrap_or_default()
-            {
-                grouped.entry(r.device.clone()).or_default().push(r);
-            }
-            self.legacy.insert(legacy.clone(), grouped);
+                .unwrap_or_default();
+            self.legacy.insert(legacy.clone(), by_device(all));
         }
         let mut out = self
             .legacy
@@ -98,19 +107,6 @@ impl Reviews {
                 .filter(|r| r.device == device),
         );
         Ok(out)
-    }
-
-    /// Whether a shared reviews file of the earlier layout was read and
-    /// holds entries (`strata review migrate` moves them).
-    pub fn legacy_in_use(&self) -> Vec<&Path> {
-        let mut v: Vec<&Path> = self
-            .legacy
-            .iter()
-            .filter(|(_, g)| !g.is_empty())
-            .map(|(p, _)| p.as_path())
-            .collect();
-        v.sort();
-        v
     }
 }
 
