@@ -32,27 +32,35 @@ pub struct Judged {
     pub findings: Vec<Option<String>>,
 }
 
-/// Reconcile the policy's inventories and judge each source by `rules`
-/// (inventory rules, each with its threshold).
+/// Reconcile the policy's inventories (screened against the fleet's
+/// restricted lists, when it has them) and judge each source by `rules`
+/// (inventory rules, each with its threshold); the reconciliation too.
 pub fn judge(
     fleet: &Fleet,
     policy: &Policy,
     approved: &BTreeSet<String>,
     now: Time,
     rules: &[(RuleCode, Threshold)],
-) -> Result<Vec<Judged>> {
+) -> Result<(Vec<Judged>, Option<inventory::PolicyInventory>)> {
     let Some(inv) = &policy.file.value.inventories else {
-        return Ok(Vec::new());
+        return Ok((Vec::new(), None));
     };
-    let Some(policy_inv) = inventory::reconcile_policy(fleet, policy, approved, None, now)? else {
-        return Ok(Vec::new());
+    let designations = crate::model::load_designations_of(&fleet.root)?;
+    let Some(policy_inv) = inventory::reconcile_policy(
+        fleet,
+        policy,
+        approved,
+        designations.as_ref().map(|d| &d.value),
+        now,
+    )?
+    else {
+        return Ok((Vec::new(), None));
     };
-    let (report, sources) = (policy_inv.report, policy_inv.sources);
-    Ok(inv
+    let judged = inv
         .sources
         .iter()
-        .zip(&report.sources)
-        .zip(&sources)
+        .zip(&policy_inv.report.sources)
+        .zip(&policy_inv.sources)
         .map(|((declared, found), source)| Judged {
             id: declared.id.clone(),
             path: source
@@ -64,7 +72,8 @@ pub fn judge(
                 .map(|(code, t)| finding(*code, t, found))
                 .collect(),
         })
-        .collect())
+        .collect();
+    Ok((judged, Some(policy_inv)))
 }
 
 /// The inventory rules of `policy` at level warn or deny, with thresholds.

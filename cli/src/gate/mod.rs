@@ -156,6 +156,11 @@ pub struct GateReport {
     /// The analysis the rules ran on.
     #[serde(skip)]
     pub analysis: FleetAnalysis,
+    /// The policy's inventories as the inventory rules judged them
+    /// (screened against the fleet's restricted lists), so that a report
+    /// need not reconcile them again; `None` when no inventory rule ran.
+    #[serde(skip)]
+    pub inventories: Option<crate::inventory::PolicyInventory>,
 }
 
 impl GateReport {
@@ -215,8 +220,8 @@ pub fn gate(root: &Path, opts: &GateOptions) -> Result<GateReport> {
         .filter(|r| !r.code.is_inventory())
         .collect();
     let inventory_rules = inventory::enabled_rules(&policy);
-    let judged = if inventory_rules.is_empty() {
-        Vec::new()
+    let (judged, inventories) = if inventory_rules.is_empty() {
+        (Vec::new(), None)
     } else {
         let approved = list.value.devices.iter().map(|d| d.id.clone()).collect();
         inventory::judge(&fleet, &policy, &approved, opts.as_of, &inventory_rules)?
@@ -368,6 +373,7 @@ pub fn gate(root: &Path, opts: &GateOptions) -> Result<GateReport> {
         checks,
         notes,
         analysis,
+        inventories,
     })
 }
 

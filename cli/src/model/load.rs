@@ -161,6 +161,17 @@ impl<T> Loaded<T> {
     }
 }
 
+/// The fleet's restricted and designation lists (`designations.yaml` in
+/// `root`), or `None` when the fleet has none.
+pub fn load_designations_of(root: &Path) -> Result<Option<Loaded<super::Designations>>> {
+    let path = crate::layout::designations(root);
+    if path.is_file() {
+        load(&path, FileKind::Designations).map(Some)
+    } else {
+        Ok(None)
+    }
+}
+
 /// Read, validate and deserialise the file at `path` as `kind`.
 pub fn load<T: DeserializeOwned>(path: &Path, kind: FileKind) -> Result<Loaded<T>> {
     let text = fsutil::read_text(path)?;

@@ -24,8 +24,8 @@ pub use fleet::{
     Vendors,
 };
 pub use load::{
-    FileKind, Loaded, SCHEMA_NAMES, check_str, json_pointer, load, parse_str, schema_source,
-    schema_value, suggest,
+    FileKind, Loaded, SCHEMA_NAMES, check_str, json_pointer, load, load_designations_of, parse_str,
+    schema_source, schema_value, suggest,
 };
 pub use reviews::{Review, Reviews, Verdict};
 pub use stack::{

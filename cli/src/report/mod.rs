@@ -182,7 +182,7 @@ pub fn report_with(
     let fleet = Fleet::open(root)?;
     let policy = layout::policy(&fleet.root);
     let list_path = layout::approved_devices(&fleet.root);
-    let (analysis, gate_report): (FleetAnalysis, Option<GateReport>) =
+    let (analysis, mut gate_report): (FleetAnalysis, Option<GateReport>) =
         if policy.is_file() && list_path.is_file() {
             let g = gate::gate(
                 &fleet.root,
@@ -199,19 +199,18 @@ pub fn report_with(
             (analyze::analyze(&fleet, &AnalyzeOptions::default())?, None)
         };
     // The policy's inventories, reconciled once for the observed counts
-    // and the "seen but not approved" section.
-    let designations_path = layout::designations(&fleet.root);
-    let designations: Option<model::Loaded<model::Designations>> = if designations_path.is_file() {
-        Some(model::load(&designations_path, FileKind::Designations)?)
-    } else {
-        None
+    // and the "seen but not approved" section: the gate's reconciliation
+    // when its inventory rules ran (same list, restricted lists and time).
+    let designations = model::load_designations_of(&fleet.root)?;
+    let inventories = match gate_report.as_mut().and_then(|g| g.inventories.take()) {
+        Some(inv) => Some(inv),
+        None => crate::inventory::for_fleet(
+            &fleet,
+            None,
+            designations.as_ref().map(|d| &d.value),
+            opts.as_of,
+        )?,
     };
-    let inventories = crate::inventory::for_fleet(
-        &fleet,
-        None,
-        designations.as_ref().map(|d| &d.value),
-        opts.as_of,
-    )?;
     let observed = match (&inventories, opts.observed) {
         (Some(inv), true) => Some(inv.observed(&fleet.root)),
         (None, true) => return Err(crate::inventory::no_inventories(&fleet)),
