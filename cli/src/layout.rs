@@ -7,6 +7,7 @@
 //! <fleet>/policy.yaml
 //! <fleet>/approved-devices.yaml   names each device's stack and attestation
 //! <fleet>/designations.yaml
+//! <fleet>/calendar.yaml           regulatory dates the memos cite
 //! <fleet>/stacks/<device>.yaml
 //! <fleet>/attestations/<device>/bom.cdx.json
 //! <fleet>/attestations/<device>/bom.sigstore.json
@@ -40,6 +41,8 @@ pub const APPROVED_FILE: &str = "approved-devices.yaml";
 pub const DESIGNATIONS_FILE: &str = "designations.yaml";
 /// The device catalog: what MDM and fleet systems report → stacks, vendors.
 pub const CATALOG_FILE: &str = "catalog.yaml";
+/// The regulatory calendar: dates and adequacy decisions the memos cite.
+pub const CALENDAR_FILE: &str = "calendar.yaml";
 /// The directory of stack manifests.
 pub const STACKS_DIR: &str = "stacks";
 /// The default attestations directory.
@@ -81,6 +84,11 @@ pub fn designations(root: &Path) -> PathBuf {
 /// `<root>/catalog.yaml`.
 pub fn catalog(root: &Path) -> PathBuf {
     root.join(CATALOG_FILE)
+}
+
+/// `<root>/calendar.yaml`.
+pub fn calendar(root: &Path) -> PathBuf {
+    root.join(CALENDAR_FILE)
 }
 
 /// `<root>/stacks`.

@@ -38,6 +38,7 @@ pub mod modelsign;
 pub mod names;
 pub mod outputs;
 pub mod policy;
+pub mod regulation;
 pub mod report;
 pub mod review;
 pub mod sigstore;
@@ -76,6 +77,6 @@ pub const LAYERS: &[(&str, &[&str])] = &[
     ("reviews", &["review"]),
     ("gate", &["gate"]),
     ("declarations", &["attest"]),
-    ("decision", &["decision"]),
+    ("decision", &["regulation", "decision"]),
     ("documents", &["report", "memo", "outputs"]),
 ];

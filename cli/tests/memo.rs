@@ -684,7 +684,7 @@ fn large_scale_says_what_the_count_stands_for() {
     for part in [
         "| no | data subjects: 20 vehicles = at least 20 drivers (a pool vehicle usually has several); passengers and other drivers are data subjects too;",
         "duration: continuous: agent \\`xiaoai-car\\` runs in the background",
-        "geography: build for the CN market; data goes to CN; the countries where the devices are used are not declared.",
+        "geography: build for the CN market; data goes to CN; used in CN.",
         "the count is a lower bound",
     ] {
         assert!(c5.contains(part), "{part} in {c5}");

@@ -133,6 +133,8 @@ pub struct DpiaInput<'a> {
     pub deployment: Option<&'a str>,
     /// Market or firmware variant of the build (`CN`, `EU`), if declared.
     pub region: Option<&'a str>,
+    /// Countries the devices are used in (ISO 3166 alpha-2), when declared.
+    pub used_in: &'a [String],
     /// Units at or above which C5 is met.
     pub large_scale_units: u64,
 }
@@ -623,19 +625,12 @@ pub fn screen(input: &DpiaInput<'_>) -> DpiaScreening {
         ),
     };
 
-    // C9
+    // C9: whether the data subjects can avoid the processing depends on who
+    // chose the device and whether work needs it.
     let c9 = match agent {
         None => crit("C9", false, no_agent.into(), None),
         Some(a) => match a.can_disable {
-            Some(false) => crit(
-                "C9",
-                true,
-                format!(
-                    "agent `{name}` cannot be disabled (can-disable: false) on a {} required for work",
-                    if vehicle { "car" } else { "device" }
-                ),
-                None,
-            ),
+            Some(false) => c9_cannot_disable(name, input.deployment, vehicle),
             Some(true) => crit(
                 "C9",
                 false,
@@ -790,6 +785,55 @@ fn transfers(agent: Option<&Agent>, services: Option<&Layer>) -> Vec<Transfer> {
     out.sort();
     out.dedup();
     out
+}
+
+/// C9 for an agent that cannot be disabled, as the deployment makes it: on
+/// a device or car the employer issues for work the users cannot avoid it;
+/// on an employee's own phone (BYOD) the employee chose the device and the
+/// agent is the vendor's processing on it, so C9 turns on whether enrolling
+/// that phone is the only way to work (WP249: separate private and work use).
+fn c9_cannot_disable(name: &str, deployment: Option<&str>, vehicle: bool) -> Criterion {
+    let cannot = format!("agent `{name}` cannot be disabled (can-disable: false)");
+    match deployment {
+        Some("byod") => crit(
+            "C9",
+            false,
+            format!(
+                "{cannot}, but on employees' own devices (BYOD): the employee chose the device and the agent is the vendor's processing on its private side; the employer's processing does not need it"
+            ),
+            Some(
+                "met if enrolling the employee's own device is the only way to work access (no company device offered), or if the work profile does not keep the agent out of work data"
+                    .into(),
+            ),
+        ),
+        Some("cope") => crit(
+            "C9",
+            true,
+            format!("{cannot} on a device the employer issues for work (COPE): its users cannot do their work without it"),
+            None,
+        ),
+        Some("fleet-vehicle") => crit(
+            "C9",
+            true,
+            format!("{cannot} in a car the employer assigns for work: its drivers cannot use the car without it"),
+            None,
+        ),
+        Some("kiosk") => crit(
+            "C9",
+            true,
+            format!("{cannot} on a shared kiosk device: whoever uses it cannot avoid it"),
+            None,
+        ),
+        _ => crit(
+            "C9",
+            false,
+            format!(
+                "{cannot}; the deployment is not declared, so whether its users can avoid the {} is not known",
+                if vehicle { "car" } else { "device" }
+            ),
+            Some("set `deployment` in approved-devices.yaml; met when the device or car is required for work".into()),
+        ),
+    }
 }
 
 #[cfg(test)]

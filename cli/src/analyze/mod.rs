@@ -139,6 +139,9 @@ pub struct DeviceAnalysis {
     /// Deployment model.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub deployment: Option<String>,
+    /// Countries the devices are used in (from the approved-device list).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub used_in: Vec<String>,
     /// Layers in stack order, with who controls them.
     pub layers: Vec<LayerAnalysis>,
     /// TOP, HHI, VCI, N_eff, band.
@@ -211,6 +214,7 @@ struct Candidate {
     criticality: Option<f64>,
     owner: Option<String>,
     deployment: Option<String>,
+    used_in: Vec<String>,
     /// The list file (relative to the root) and the entry's index.
     list_at: Option<(String, usize)>,
 }
@@ -446,6 +450,7 @@ fn device(
         units: c.units,
         deployment: c.deployment.as_deref(),
         region: s.device.region.as_deref(),
+        used_in: &c.used_in,
         large_scale_units: opts.thresholds.large_scale_units,
     });
     let flags = flags::flags(&r.layers, &conc, s, &screening);
@@ -471,6 +476,7 @@ fn device(
         approved: c.units.is_some(),
         owner: c.owner,
         deployment: c.deployment,
+        used_in: c.used_in,
         layers: r.layers,
         concentration: conc,
         flags,
@@ -622,6 +628,7 @@ fn from_approved(
             criticality: d.criticality,
             owner: d.owner.clone(),
             deployment: d.deployment.clone(),
+            used_in: d.used_in.clone(),
             list_at: Some((rel(root, path), i)),
         });
     }
@@ -669,6 +676,7 @@ fn from_stacks_dir(root: &Path, errors: &mut Vec<Diagnostic>) -> Result<Vec<Cand
                 criticality: None,
                 owner: None,
                 deployment: None,
+                used_in: Vec::new(),
                 list_at: None,
             }),
             Err(Error::Invalid(d)) => errors.extend(d),

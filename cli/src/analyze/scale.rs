@@ -114,7 +114,7 @@ fn duration(agent: Option<&Agent>, vehicle: bool, continuous_data: bool) -> Stri
 }
 
 /// Where the data subjects are and where their data goes.
-fn geography(region: Option<&str>, destinations: &[String]) -> String {
+fn geography(region: Option<&str>, used_in: &[String], destinations: &[String]) -> String {
     let build = match region {
         Some(r) => format!("build for the {r} market"),
         None => "market of the build not declared".into(),
@@ -124,7 +124,12 @@ fn geography(region: Option<&str>, destinations: &[String]) -> String {
     } else {
         format!("data goes to {}", destinations.join(", "))
     };
-    format!("{build}; {to}; the countries where the devices are used are not declared")
+    let used = if used_in.is_empty() {
+        "the countries where the devices are used are not declared".to_string()
+    } else {
+        format!("used in {}", used_in.join(", "))
+    };
+    format!("{build}; {to}; {used}")
 }
 
 /// Regions the agent's routes and the endpoints send data to, each once,
@@ -175,7 +180,7 @@ pub(crate) fn c5(input: &DpiaInput<'_>, others: &str) -> Criterion {
         "range: {}; duration: {}; geography: {}",
         range(agent, &endpoint_data),
         duration(agent, vehicle, continuous_data),
-        geography(input.region, &destinations(input, agent)),
+        geography(input.region, input.used_in, &destinations(input, agent)),
     );
     let rule = format!(
         "strata counts one data subject per unit and meets C5 at {} (WP248 sets no number)",

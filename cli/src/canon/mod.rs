@@ -118,6 +118,7 @@ pub fn detect_kind(path: &Path, text: &str) -> Option<FileKind> {
         "approved-devices.yaml" => Some(FileKind::ApprovedDevices),
         "reviews.yaml" => Some(FileKind::Reviews),
         "catalog.yaml" => Some(FileKind::Catalog),
+        "calendar.yaml" => Some(FileKind::Calendar),
         _ => None,
     };
     if by_name.is_some() {
@@ -140,6 +141,8 @@ pub fn detect_kind(path: &Path, text: &str) -> Option<FileKind> {
         Some(FileKind::Designations)
     } else if has("rules") {
         Some(FileKind::Policy)
+    } else if has("entries") {
+        Some(FileKind::Calendar)
     } else if has("manufacturers") || has("models") {
         Some(FileKind::Catalog)
     } else if has("reviews") {

@@ -1,5 +1,5 @@
 //! `init`: write a starter fleet that is wired end to end: vendors,
-//! designations, a policy whose `unsigned-attestation` rule names a demo key
+//! designations, the regulatory calendar the memos date their rules from, a policy whose `unsigned-attestation` rule names a demo key
 //! pair generated here, an approved-device list whose entries name the
 //! attestations `assemble --out-dir attestations` writes, one example stack
 //! with its evidence. [`next_commands`] are the three commands that take it
@@ -22,9 +22,15 @@ pub const DEMO_KEY: &str = "keys/demo-signing-key.pem";
 pub const DEMO_PUBLIC_KEY: &str = "keys/demo-signing-key.pub";
 
 /// The fixed starter files, relative to the target directory.
-pub const STARTER: [(&str, &[u8]); 8] = [
+pub const STARTER: [(&str, &[u8]); 9] = [
     ("vendors.yaml", include_bytes!("vendors.yaml")),
     ("designations.yaml", include_bytes!("designations.yaml")),
+    // The example fleet's calendar: the dates are the same for every fleet
+    // until its owner edits them.
+    (
+        "calendar.yaml",
+        include_bytes!("../../../examples/calendar.yaml"),
+    ),
     ("policy.yaml", include_bytes!("policy.yaml")),
     (
         "approved-devices.yaml",

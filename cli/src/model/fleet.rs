@@ -240,6 +240,9 @@ pub struct ApprovedDevice {
     /// Deployment model.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deployment: Option<String>,
+    /// Countries the devices are used in (ISO 3166 alpha-2).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub used_in: Vec<String>,
     /// Reference to the completed DPIA (document id or path), when one was
     /// carried out.
     #[serde(default, skip_serializing_if = "Option::is_none")]

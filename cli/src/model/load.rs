@@ -37,10 +37,12 @@ pub enum FileKind {
     Answers,
     /// `catalog.yaml`: what devices report, mapped to stacks and vendors.
     Catalog,
+    /// `calendar.yaml`: the regulatory dates and adequacy decisions memos cite.
+    Calendar,
 }
 
 /// Names accepted by `strata schema NAME`, in display order.
-pub const SCHEMA_NAMES: [&str; 8] = [
+pub const SCHEMA_NAMES: [&str; 9] = [
     "stack",
     "vendors",
     "designations",
@@ -49,11 +51,12 @@ pub const SCHEMA_NAMES: [&str; 8] = [
     "reviews",
     "answers",
     "catalog",
+    "calendar",
 ];
 
 impl FileKind {
     /// Every kind of strata file.
-    pub const ALL: [FileKind; 8] = [
+    pub const ALL: [FileKind; 9] = [
         FileKind::Stack,
         FileKind::Vendors,
         FileKind::Designations,
@@ -62,6 +65,7 @@ impl FileKind {
         FileKind::Reviews,
         FileKind::Answers,
         FileKind::Catalog,
+        FileKind::Calendar,
     ];
 
     /// The schema name.
@@ -75,6 +79,7 @@ impl FileKind {
             FileKind::Reviews => "reviews",
             FileKind::Answers => "answers",
             FileKind::Catalog => "catalog",
+            FileKind::Calendar => "calendar",
         }
     }
 
@@ -95,6 +100,7 @@ impl FileKind {
             FileKind::Reviews => include_str!("../../../schemas/reviews.schema.json"),
             FileKind::Answers => include_str!("../../../schemas/answers.schema.json"),
             FileKind::Catalog => include_str!("../../../schemas/catalog.schema.json"),
+            FileKind::Calendar => include_str!("../../../schemas/calendar.schema.json"),
         }
     }
 
@@ -167,6 +173,17 @@ pub fn load_designations_of(root: &Path) -> Result<Option<Loaded<super::Designat
     let path = crate::layout::designations(root);
     if path.is_file() {
         load(&path, FileKind::Designations).map(Some)
+    } else {
+        Ok(None)
+    }
+}
+
+/// The fleet's regulatory calendar (`calendar.yaml` in `root`), when it has
+/// one.
+pub fn load_calendar_of(root: &Path) -> Result<Option<Loaded<super::Calendar>>> {
+    let path = crate::layout::calendar(root);
+    if path.is_file() {
+        load(&path, FileKind::Calendar).map(Some)
     } else {
         Ok(None)
     }

@@ -7,6 +7,7 @@
 //! only then deserialises it.
 
 mod answers;
+mod calendar;
 mod catalog;
 mod fleet;
 mod load;
@@ -17,6 +18,7 @@ pub use answers::{
     Answers, Assessment, Condition, Document, InventoryRow, LawfulBasis, LegitimateInterest, Party,
     Processor, Roles, SignOff, Transparency, View,
 };
+pub use calendar::{Adequacy, Calendar, CalendarEntry, DateChange};
 pub use catalog::{Catalog, CatalogManufacturer, CatalogModel};
 pub use fleet::{
     ApprovedDevice, ApprovedDevices, Criterion, Designation, DesignationList, Designations,
@@ -24,8 +26,8 @@ pub use fleet::{
     Vendors,
 };
 pub use load::{
-    FileKind, Loaded, SCHEMA_NAMES, check_str, json_pointer, load, load_designations_of, parse_str,
-    schema_source, schema_value, suggest,
+    FileKind, Loaded, SCHEMA_NAMES, check_str, json_pointer, load, load_calendar_of,
+    load_designations_of, parse_str, schema_source, schema_value, suggest,
 };
 pub use reviews::{Review, Reviews, Verdict};
 pub use stack::{

@@ -483,6 +483,7 @@ fn analysis_fields() -> Keys {
             ("region", string()),
             ("owner", string()),
             ("deployment", string()),
+            ("used_in", array(string())),
         ],
     );
     let fleet = object(

@@ -21,6 +21,7 @@ fn run(s: &Stack, units: Option<u64>, deployment: Option<&str>) -> DpiaScreening
         units,
         deployment,
         region: None,
+        used_in: &[],
         large_scale_units: 100,
     })
 }
@@ -65,10 +66,50 @@ const CHAT_APP: &str = "  model:
 ";
 
 #[test]
+fn c9_fits_the_deployment() {
+    let s = stack(MICLAW);
+    let c9 = |deployment| run(&s, Some(100), deployment).criteria[8].clone();
+    // BYOD: the employee chose the device; not "a device required for work".
+    let byod = c9(Some("byod"));
+    assert!(!byod.met);
+    assert!(
+        byod.reason.contains("employees' own devices (BYOD)"),
+        "{}",
+        byod.reason
+    );
+    assert!(
+        !byod.reason.contains("required for work"),
+        "{}",
+        byod.reason
+    );
+    assert!(
+        byod.review
+            .as_deref()
+            .is_some_and(|r| r.contains("only way to work access"))
+    );
+    let cope = c9(Some("cope"));
+    assert!(cope.met);
+    assert!(
+        cope.reason.contains("issues for work (COPE)"),
+        "{}",
+        cope.reason
+    );
+    let car = c9(Some("fleet-vehicle"));
+    assert!(car.met);
+    assert!(
+        car.reason
+            .contains("in a car the employer assigns for work")
+    );
+    let unknown = c9(None);
+    assert!(!unknown.met);
+    assert!(unknown.reason.contains("deployment is not declared"));
+}
+
+#[test]
 fn embedded_background_agent_requires_a_dpia() {
-    let d = run(&stack(MICLAW), Some(100), Some("byod"));
-    // §1.4: C1, C3, C4, C5, C6, C7, C8 and C9 (cannot be disabled) are met;
-    // C2 stays conditional.
+    let d = run(&stack(MICLAW), Some(100), Some("cope"));
+    // §1.4: C1, C3, C4, C5, C6, C7, C8 and C9 (cannot be disabled on a
+    // device the employer issues for work) are met; C2 stays conditional.
     assert_eq!(
         d.met(),
         vec!["C1", "C3", "C4", "C5", "C6", "C7", "C8", "C9"]
@@ -177,6 +218,7 @@ fn c5_for_pool_cars_counts_drivers_and_passengers() {
         units: Some(20),
         deployment: Some("fleet-vehicle"),
         region: car.device.region.as_deref(),
+        used_in: &[],
         large_scale_units: 100,
     });
     let c5 = &d.criteria[4];
