@@ -130,6 +130,10 @@ pub struct Inputs<'a> {
     /// The fleet's concentration, for conditions on the whole fleet (the
     /// diversity cap says when it is breached now); `None` when unknown.
     pub fleet: Option<&'a crate::analyze::FleetConcentration>,
+    /// The fleet's regulatory calendar (`calendar.yaml`), when it has one.
+    pub calendar: Option<&'a crate::model::Calendar>,
+    /// The date the decision is made for (the memo's or report's date).
+    pub today: crate::clock::Date,
 }
 
 /// Two sources that say opposite things about the same fact.

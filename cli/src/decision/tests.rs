@@ -67,6 +67,8 @@ impl Case {
             gate: &self.gate,
             dpia_recorded: self.dpia_recorded.as_deref(),
             fleet: Some(&self.analysis.fleet),
+            calendar: None,
+            today: crate::clock::Date::parse("2026-12-01").unwrap(),
         })
     }
 
@@ -412,6 +414,8 @@ fn a_cap_that_is_breached_now_says_so() {
         reviews: &c.reviews,
         gate: &c.gate,
         dpia_recorded: c.dpia_recorded.as_deref(),
+        calendar: None,
+        today: crate::clock::Date::parse("2026-12-01").unwrap(),
     });
     assert!(without.recommendation.conditions.iter().any(|c| {
         c.text

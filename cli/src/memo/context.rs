@@ -332,15 +332,31 @@ pub fn common(analysis: &FleetAnalysis, answers: &Answers, date: &str, final_: b
     v
 }
 
+/// The fleet-wide things every device memo reads: the analysis, the
+/// regulatory calendar, the memo's date and the document's colours.
+#[derive(Debug, Clone, Copy)]
+pub struct Shared<'a> {
+    /// The fleet's analysis.
+    pub analysis: &'a FleetAnalysis,
+    /// The fleet's regulatory calendar, when it has one.
+    pub calendar: Option<&'a crate::model::Calendar>,
+    /// The memo's date.
+    pub today: crate::clock::Date,
+    /// One colour per vendor group for the whole document.
+    pub colours: &'a crate::report::GroupColours,
+}
+
 /// Build the context of one device.
 pub fn device_context(
     stack: Stack,
     device: &DeviceAnalysis,
     status: &DeviceReport,
-    analysis: &FleetAnalysis,
     answers: &Answers,
-    colours: &crate::report::GroupColours,
+    shared: &Shared<'_>,
 ) -> DeviceContext {
+    let Shared {
+        analysis, colours, ..
+    } = *shared;
     let assessed = decision::assess(&Inputs {
         stack: &stack,
         device,
@@ -351,6 +367,8 @@ pub fn device_context(
         gate: &status.gate,
         dpia_recorded: status.dpia_recorded.as_deref(),
         fleet: Some(&analysis.fleet),
+        calendar: shared.calendar,
+        today: shared.today,
     });
     let mut status = status.clone();
     status.decision = assessed.recommendation.decision;

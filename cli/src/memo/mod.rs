@@ -347,6 +347,12 @@ fn build(
     let answers = load_answers(&opts.answers, device, &known)?;
     // One colour per vendor group for the whole document, as in the report.
     let colours = report::GroupColours::for_fleet(&r.analysis);
+    let shared = context::Shared {
+        analysis: &r.analysis,
+        calendar: r.calendar.as_ref(),
+        today: opts.date,
+        colours: &colours,
+    };
     let mut contexts = Vec::new();
     for (d, status) in r.analysis.devices.iter().zip(&r.devices) {
         if device.is_some_and(|want| want != d.id) {
@@ -357,9 +363,8 @@ fn build(
             stack,
             d,
             status,
-            &r.analysis,
             &answers.for_device(&d.id),
-            &colours,
+            &shared,
         ));
     }
     if let Some(want) = device

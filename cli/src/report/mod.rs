@@ -126,6 +126,9 @@ pub struct Report {
     /// second run of the same analysis (the memo's workings).
     #[serde(skip)]
     pub observed: Option<Observed>,
+    /// The fleet's regulatory calendar, for the memos' dated rules.
+    #[serde(skip)]
+    pub calendar: Option<crate::model::Calendar>,
 }
 
 /// How to make a report beyond its date.
@@ -202,6 +205,7 @@ pub fn report_with(
     // and the "seen but not approved" section: the gate's reconciliation
     // when its inventory rules ran (same list, restricted lists and time).
     let designations = model::load_designations_of(&fleet.root)?;
+    let calendar = model::load_calendar_of(&fleet.root)?;
     let inventories = match gate_report.as_mut().and_then(|g| g.inventories.take()) {
         Some(inv) => Some(inv),
         None => crate::inventory::for_fleet(
@@ -298,6 +302,8 @@ pub fn report_with(
             gate: &gate,
             dpia_recorded: dpia_recorded.as_deref(),
             fleet: Some(&analysis.fleet),
+            calendar: calendar.as_ref().map(|c| &c.value),
+            today: date,
         });
         devices.push(DeviceReport {
             id: d.id.clone(),
@@ -324,6 +330,7 @@ pub fn report_with(
         limitations: LIMITATIONS.to_vec(),
         seen_not_approved,
         observed,
+        calendar: calendar.map(|c| c.value),
     })
 }
 
