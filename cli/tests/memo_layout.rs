@@ -126,7 +126,7 @@ fn html_memos_show_no_markdown_and_keep_dates_and_figures_whole() {
         &["procurement", "xiaomi-15s-pro-cn", "--format", "html"],
     );
     assert!(
-        html.contains("agent <code>miclaw</code> is a general-purpose AI system"),
+        html.contains("does not use agent <code>miclaw</code> under its authority"),
         "library prose sets names as code"
     );
     assert!(html.contains("expires <span class=\"nowrap\">2027-05-31</span>"));

@@ -199,11 +199,20 @@ const PRIVILEGED: &[&str] = &[
     "sensors",
     "vehicle-telemetry",
 ];
+/// The EEA (EU 27 plus Iceland, Liechtenstein and Norway) as ISO 3166
+/// alpha-2 codes, with `EU` and `EEA` themselves, sorted.
 const EEA: &[&str] = &[
     "AT", "BE", "BG", "CY", "CZ", "DE", "DK", "EE", "EEA", "ES", "EU", "FI", "FR", "GR", "HR",
     "HU", "IE", "IS", "IT", "LI", "LT", "LU", "LV", "MT", "NL", "NO", "PL", "PT", "RO", "SE", "SI",
     "SK",
 ];
+
+/// True for a region inside the EEA: a member state's ISO 3166 alpha-2 code
+/// (any case; `EL` for Greece too), `EU` or `EEA`.
+pub fn in_eea(region: &str) -> bool {
+    let r = region.trim().to_ascii_uppercase();
+    r == "EL" || EEA.binary_search(&r.as_str()).is_ok()
+}
 
 /// Permission domains for C6: data collected for different purposes.
 fn domain(permission: &str) -> &'static str {
@@ -755,7 +764,7 @@ pub(crate) fn crit(
 fn transfers(agent: Option<&Agent>, services: Option<&Layer>) -> Vec<Transfer> {
     let outside = |r: Option<&String>| match r {
         None => Some("unspecified".to_string()),
-        Some(r) if EEA.contains(&r.to_ascii_uppercase().as_str()) => None,
+        Some(r) if in_eea(r) => None,
         Some(r) => Some(r.clone()),
     };
     let mut out = Vec::new();

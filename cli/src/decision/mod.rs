@@ -29,6 +29,7 @@ use serde::Serialize;
 use crate::analyze::{DeviceAnalysis, Outcome};
 use crate::gate::{self, Verdict as GateVerdict};
 use crate::model::{Answers, Review, Stack, Verdict as ReviewVerdict};
+use crate::regulation::transfers::{ChapterV, Transfers};
 
 pub use conditions::ConditionItem;
 use risks::{Art36, Risk};
@@ -174,17 +175,32 @@ pub struct Assessment {
     pub art36: Art36,
     /// The recommendation.
     pub recommendation: Recommendation,
+    /// Where personal data goes and under which law, per destination.
+    pub transfers: Transfers,
 }
 
-/// Assess one device: risks, Art. 36 and the decision.
+/// The transfer analysis of the device the inputs describe.
+pub fn transfers(i: &Inputs<'_>) -> Transfers {
+    crate::regulation::transfers::analyse(&crate::regulation::Input {
+        stack: i.stack,
+        device: i.device,
+        answers: i.answers,
+        calendar: i.calendar,
+        today: i.today,
+    })
+}
+
+/// Assess one device: risks, Art. 36, the transfers and the decision.
 pub fn assess(i: &Inputs<'_>) -> Assessment {
     let risks = risks::register(i.stack, i.device, i.answers);
     let art36 = risks::art36(&risks);
-    let recommendation = decide(i, &risks, &art36);
+    let transfers = transfers(i);
+    let recommendation = decide(i, &risks, &art36, &transfers);
     Assessment {
         risks,
         art36,
         recommendation,
+        transfers,
     }
 }
 
@@ -198,9 +214,28 @@ const OFF_WORDS: &[&str] = &["disabled", "switched off", "turned off", "deactiva
 
 /// Sources that contradict each other: a claim that the agent is disabled
 /// while the stack says it cannot be; approve and reject of the same
-/// criterion on the same digest.
-pub fn contradictions(i: &Inputs<'_>) -> Vec<Contradiction> {
+/// criterion on the same digest; a transfer tool the facts rule out (an
+/// adequacy decision the calendar lacks, the DPF outside the US, "not a
+/// transfer" for data that leaves the EEA); an answer about a destination
+/// no source declares.
+pub fn contradictions(i: &Inputs<'_>, transfers: &Transfers) -> Vec<Contradiction> {
     let mut out = Vec::new();
+    for d in &transfers.destinations {
+        for c in &d.conflicts {
+            out.push(Contradiction {
+                topic: format!("the transfer tool for {}", d.destination),
+                one: format!("the answers (transfers): {}", d.tool),
+                other: c.clone(),
+            });
+        }
+    }
+    for u in &transfers.unmatched {
+        out.push(Contradiction {
+            topic: format!("a data destination `{u}`"),
+            one: "the answers (transfers) name it".into(),
+            other: "neither the stack manifest nor the answers' data inventory declares it".into(),
+        });
+    }
     let agent = i.stack.layers.model.as_ref().and_then(|m| m.agent.as_ref());
     if let Some(a) = agent.filter(|a| a.can_disable == Some(false)) {
         let name = a.name.to_lowercase();
@@ -272,7 +307,12 @@ pub fn contradictions(i: &Inputs<'_>) -> Vec<Contradiction> {
 }
 
 /// Decide for one device, given its risks and Art. 36 status.
-pub fn decide(i: &Inputs<'_>, risks: &[Risk], art36: &Art36) -> Recommendation {
+pub fn decide(
+    i: &Inputs<'_>,
+    risks: &[Risk],
+    art36: &Art36,
+    transfers: &Transfers,
+) -> Recommendation {
     let d = i.device;
     let mut reject: Vec<String> = Vec::new();
     let mut escalate: Vec<String> = Vec::new();
@@ -358,7 +398,7 @@ pub fn decide(i: &Inputs<'_>, risks: &[Risk], art36: &Art36) -> Recommendation {
         )),
         (Outcome::NotRequiredDocumented, _) => {}
     }
-    let contradictions = contradictions(i);
+    let contradictions = contradictions(i, transfers);
     if !contradictions.is_empty() {
         defer.push(format!(
             "{} contradiction(s) between sources must be resolved first: {}.",
@@ -373,15 +413,36 @@ pub fn decide(i: &Inputs<'_>, risks: &[Risk], art36: &Art36) -> Recommendation {
     for f in &d.flags {
         other.push(format!("{}.", f.message));
     }
-    let third = conditions::third_country(d);
-    if !third.is_empty() {
+    let named = |status: ChapterV| -> Vec<String> {
+        transfers
+            .destinations
+            .iter()
+            .filter(|t| t.chapter_v == status)
+            .map(|t| {
+                format!(
+                    "{} ({})",
+                    t.destination,
+                    t.country.as_deref().unwrap_or("country not declared")
+                )
+            })
+            .collect()
+    };
+    let transferred = named(ChapterV::Transfer);
+    if !transferred.is_empty() {
         other.push(format!(
-            "Personal data goes to or is reachable from outside the EEA: {}.",
-            third.join(", ")
+            "Personal data leaves the EEA (Chapter V transfers): {}.",
+            transferred.join(", ")
+        ));
+    }
+    let undetermined = named(ChapterV::ToDetermine);
+    if !undetermined.is_empty() {
+        other.push(format!(
+            "Whether Chapter V applies is still to be determined for: {}.",
+            undetermined.join(", ")
         ));
     }
 
-    let conditions = conditions::conditions(i);
+    let conditions = conditions::conditions(i, transfers);
     let (decision, reason) = if !reject.is_empty() {
         (Decision::Reject, reject.join(" "))
     } else if !escalate.is_empty() {

@@ -67,16 +67,7 @@ pub struct Art36 {
     pub reason: String,
 }
 
-const EEA: &[&str] = &[
-    "AT", "BE", "BG", "HR", "CY", "CZ", "DK", "EE", "FI", "FR", "DE", "GR", "HU", "IE", "IT", "LV",
-    "LT", "LU", "MT", "NL", "PL", "PT", "RO", "SK", "SI", "ES", "SE", "IS", "LI", "NO", "EU",
-    "EEA",
-];
-
-/// True when `region` is inside the EEA (or the device itself).
-pub fn in_eea(region: &str) -> bool {
-    EEA.contains(&region.to_ascii_uppercase().as_str())
-}
+pub use crate::analyze::dpia::in_eea;
 
 /// `destination of operator (region)`.
 pub fn transfer_label(t: &crate::analyze::Transfer) -> String {

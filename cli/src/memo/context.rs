@@ -243,12 +243,21 @@ pub struct DeviceContext {
     pub art36: Art36,
     /// The procurement recommendation.
     pub recommendation: Recommendation,
+    /// Where personal data goes and under which law, per destination
+    /// (Chapter V, Art. 3, local law, the answers' tools).
+    pub transfers: crate::regulation::transfers::Transfers,
+    /// The employment context (WP249), for a device employees use.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub employment: Option<crate::regulation::employment::Employment>,
+    /// The product, AI and data rules that fit the deployment, dated from
+    /// the regulatory calendar.
+    pub rules: Vec<crate::regulation::rules::RuleNote>,
     /// The evidence register.
     pub evidence: Vec<EvidenceEntry>,
     /// Evidence key → `E-n`, for citations (`cite["attestation"]`,
     /// `cite["list:fcc-covered-list"]`, `cite["review"]`).
     pub cite: std::collections::BTreeMap<String, String>,
-    /// Regulatory notes the stack triggers.
+    /// The rules that fit, one sentence each with its date.
     pub notes: Vec<String>,
     /// Inline SVG stack chart (HTML only; already escaped), coloured by
     /// vendor group as in every chart of the document.
@@ -260,29 +269,23 @@ pub struct DeviceContext {
     pub history: Vec<crate::analyze::DeviceHit>,
 }
 
-/// Regulatory notes (EU AI Act, ePrivacy, connected vehicles) the stack
-/// triggers; dates that are still moving are not asserted.
-pub fn regulatory_notes(stack: &Stack, device: &DeviceAnalysis) -> Vec<String> {
-    let mut notes = Vec::new();
-    let agent = stack.layers.model.as_ref().and_then(|m| m.agent.as_ref());
-    if let Some(a) = agent {
-        notes.push(format!(
-            "EU AI Act: agent `{}` is a general-purpose AI system; if the employer uses it to monitor or evaluate workers, Annex III point 4(b) (high-risk) and the deployer duties of Art. 26 apply. Check the current application date of Annex III obligations (the Digital Omnibus proposes a deferral).",
-            a.name
-        ));
-        if a.permissions
-            .iter()
-            .any(|p| p == "camera-microphone" || p == "sensors")
-        {
-            notes.push("EU AI Act Art. 5(1)(f): inferring emotions in the workplace is prohibited since 2 Feb 2025; confirm the agent or in-cabin system does not do so on work devices or cars.".into());
-        }
-    }
-    if stack.layers.vehicle.is_some() || device.class.as_str() == "vehicle" {
-        notes.push("ePrivacy Art. 5(3): connected cars are terminal equipment (EDPB Guidelines 2/2023); EDPB Guidelines 01/2020 (para. 79) expect a DPIA where vehicle data is processed outside the vehicle.".into());
-    } else if agent.is_some_and(|a| a.permissions.iter().any(|p| p == "iot-control")) {
-        notes.push("ePrivacy Art. 5(3): access to information on IoT devices the agent controls needs consent or a strict-necessity exemption (EDPB Guidelines 2/2023).".into());
-    }
-    notes
+/// The rules as one sentence each (`notes`, for the findings' regulatory
+/// calendar): the rule, why it fits, and its date.
+fn rule_sentences(rules: &[crate::regulation::rules::RuleNote]) -> Vec<String> {
+    rules
+        .iter()
+        .map(|r| {
+            format!(
+                "{}: {}{}.",
+                r.rule,
+                r.fits,
+                r.date
+                    .as_ref()
+                    .map(|d| format!(" ({})", d.text))
+                    .unwrap_or_default()
+            )
+        })
+        .collect()
 }
 
 /// The JSON the templates see for one device (`strata memo --dump-context`).
@@ -370,6 +373,15 @@ pub fn device_context(
         calendar: shared.calendar,
         today: shared.today,
     });
+    let legal = crate::regulation::Input {
+        stack: &stack,
+        device,
+        answers,
+        calendar: shared.calendar,
+        today: shared.today,
+    };
+    let rules = crate::regulation::rules::rules(&legal);
+    let employment = crate::regulation::employment::employment(&legal);
     let mut status = status.clone();
     status.decision = assessed.recommendation.decision;
     status.reason = assessed.recommendation.reason.clone();
@@ -390,7 +402,9 @@ pub fn device_context(
     DeviceContext {
         history,
         cite,
-        notes: regulatory_notes(&stack, device),
+        notes: rule_sentences(&rules),
+        rules,
+        employment,
         chart_svg: super::chart::stack_chart(device, colours),
         legend: super::chart::device_legend(colours, device),
         device: device.clone(),
@@ -401,6 +415,7 @@ pub fn device_context(
         risks: assessed.risks,
         art36: assessed.art36,
         recommendation: assessed.recommendation,
+        transfers: assessed.transfers,
         evidence,
     }
 }

@@ -200,7 +200,65 @@ fn dpia_missing(answers: &Answers, ctx: Option<&DeviceContext>) -> Vec<(String, 
         ),
         Some(_) => {}
     }
+    if let Some(c) = ctx {
+        missing.extend(legal_missing(answers, c));
+    }
     missing
+}
+
+/// What the transfer analysis and the employment context leave open: the
+/// controller's establishment (Art. 3), each destination's Chapter V status
+/// and tool, answers about destinations nobody declares, and the WP249
+/// points.
+fn legal_missing(answers: &Answers, c: &DeviceContext) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    if answers
+        .roles
+        .as_ref()
+        .is_some_and(|r| r.established_in.is_none())
+    {
+        out.push((
+            "/roles/established-in".into(),
+            "where the controller is established (Art. 3 territorial scope)".into(),
+        ));
+    }
+    for d in &c.transfers.destinations {
+        for what in d.open.iter().chain(&d.conflicts) {
+            out.push((
+                "/transfers".into(),
+                format!("Chapter V for {}: {what}", d.destination),
+            ));
+        }
+    }
+    for u in &c.transfers.unmatched {
+        out.push((
+            "/transfers".into(),
+            format!("the answers name a destination `{u}` that no source declares"),
+        ));
+    }
+    // The WP249 points the lawful-basis checks above do not already ask.
+    if let Some(e) = &c.employment {
+        for p in e.open() {
+            let (key, what) = match p.topic {
+                "Consent" if answers.lawful_bases.is_empty() => continue,
+                "Consent" => (
+                    "/lawful-bases",
+                    "WP249: consent is relied on for employees' data; choose another basis",
+                ),
+                "Monitoring" => (
+                    "/employment/monitoring",
+                    "WP249: what the employer will and will not monitor, and why that is necessary, proportionate and transparent",
+                ),
+                "Private and work data (BYOD)" => (
+                    "/employment/separation",
+                    "WP249: how private and work data are kept apart on employees' own devices",
+                ),
+                _ => continue,
+            };
+            out.push((key.into(), what.into()));
+        }
+    }
+    out
 }
 
 /// Required answers for a final memo that are missing, one diagnostic each.
@@ -279,6 +337,7 @@ mod tests {
             version: 1,
             roles: Some(Roles {
                 controller: "Org".into(),
+                established_in: Some("DE".into()),
                 determination: "decides".into(),
                 parties: vec![],
             }),
@@ -288,6 +347,7 @@ mod tests {
                 category: "mail".into(),
                 recipient: "Org".into(),
                 location: "DE".into(),
+                country: Some("DE".into()),
                 retention: "2 years".into(),
             }],
             transparency: Some(Transparency {

@@ -56,9 +56,16 @@ pub struct Answers {
     /// Data inventory: category × recipient × location × retention.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub data_inventory: Vec<InventoryRow>,
+    /// Chapter V per destination: the transfer tool, the transfer impact
+    /// assessment and how local export rules are met.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub transfers: Vec<TransferAnswer>,
     /// Information to data subjects (Art. 13/14) and rights handling.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub transparency: Option<Transparency>,
+    /// The employment context (WP249): BYOD separation, monitoring.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub employment: Option<Employment>,
     /// Processors and their Art. 28 agreements; an empty list says there
     /// are none.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -208,6 +215,10 @@ pub struct SignOff {
 pub struct Roles {
     /// The legal entity that is controller.
     pub controller: String,
+    /// Where the controller is established (ISO 3166 alpha-2): decides the
+    /// GDPR's territorial scope (Art. 3(1)).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub established_in: Option<String>,
     /// Why the roles are as stated.
     pub determination: String,
     /// Other parties and their role.
@@ -282,6 +293,10 @@ pub struct InventoryRow {
     pub recipient: String,
     /// Where it is processed or stored.
     pub location: String,
+    /// The country of `location` (ISO 3166 alpha-2), for the transfer
+    /// analysis.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub country: Option<String>,
     /// How long it is kept.
     pub retention: String,
 }
@@ -324,4 +339,71 @@ pub struct View {
     /// How it was taken into account.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub response: Option<String>,
+}
+
+/// Chapter V for one data destination.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct TransferAnswer {
+    /// The destination: a data route's kind (`vendor-cloud`), an endpoint
+    /// host, or a data-inventory recipient.
+    pub destination: String,
+    /// The recipient legal entity.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub recipient: Option<String>,
+    /// `not-a-transfer`, `adequacy`, `dpf`, `sccs`, `bcr`, `derogation` or
+    /// `none`.
+    pub tool: String,
+    /// The SCC module (1–4) with `sccs`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub module: Option<u8>,
+    /// The transfer impact assessment.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tia: Option<Tia>,
+    /// How the export rules of the country where the data is collected are
+    /// met (e.g. PIPL Art. 38 standard contract).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub local_law: Option<String>,
+    /// Why (required for `not-a-transfer` and `derogation`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+}
+
+impl TransferAnswer {
+    /// The tools an answer may name.
+    pub const TOOLS: [&'static str; 7] = [
+        "not-a-transfer",
+        "adequacy",
+        "dpf",
+        "sccs",
+        "bcr",
+        "derogation",
+        "none",
+    ];
+}
+
+/// A transfer impact assessment.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Tia {
+    /// Its reference.
+    pub reference: String,
+    /// When it was concluded.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date: Option<Date>,
+    /// Its outcome (supplementary measures, residual access risk).
+    pub outcome: String,
+}
+
+/// The employment context (WP249, Art. 88).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Employment {
+    /// How private and work data are kept apart on employees' own devices.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub separation: Option<String>,
+    /// What the employer will and will not monitor, and how that is
+    /// necessary, proportionate and transparent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub monitoring: Option<String>,
 }

@@ -33,6 +33,9 @@ pub struct CalendarEntry {
     pub provision: String,
     /// Where it applies (ISO 3166 alpha-2, or `EU`).
     pub jurisdiction: String,
+    /// The device classes it applies to; every class when empty.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub classes: Vec<String>,
     /// The date it applies from, as the act stands.
     pub applies: Date,
     /// Evidence tag (V, S, M, U).

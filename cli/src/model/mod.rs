@@ -15,8 +15,8 @@ mod reviews;
 mod stack;
 
 pub use answers::{
-    Answers, Assessment, Condition, Document, InventoryRow, LawfulBasis, LegitimateInterest, Party,
-    Processor, Roles, SignOff, Transparency, View,
+    Answers, Assessment, Condition, Document, Employment, InventoryRow, LawfulBasis,
+    LegitimateInterest, Party, Processor, Roles, SignOff, Tia, TransferAnswer, Transparency, View,
 };
 pub use calendar::{Adequacy, Calendar, CalendarEntry, DateChange};
 pub use catalog::{Catalog, CatalogManufacturer, CatalogModel};

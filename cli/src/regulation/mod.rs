@@ -1,13 +1,18 @@
 //! The legal analysis the memos need beyond the risk register, read from
 //! the stack, the deployment, the answers and the fleet's regulatory
 //! calendar (`calendar.yaml`): which product, AI and data rules fit the
-//! deployment, with their dates; where personal data goes and
-//! under which law, per destination; the employment context.
+//! deployment, with their dates ([`rules`]); where personal data goes and
+//! under which law, per destination ([`transfers`]); the employment context
+//! ([`employment`]).
 //!
 //! No legal date is a constant here: [`dated`] looks each one up in the
 //! calendar by id and says so when the calendar lacks it, so a memo never
 //! states a date nobody maintains (nor "a deferral is proposed" without the
 //! dates).
+
+pub mod employment;
+pub mod rules;
+pub mod transfers;
 
 use serde::Serialize;
 
@@ -53,6 +58,21 @@ pub const KNOWN_ENTRIES: &[(&str, &str)] = &[
     ("un-r155-r156", "UN R155 and R156 for vehicles"),
     ("eucc", "EUCC certification scheme"),
 ];
+
+/// Everything the analyses read for one device.
+#[derive(Debug, Clone, Copy)]
+pub struct Input<'a> {
+    /// The stack manifest.
+    pub stack: &'a crate::model::Stack,
+    /// Its analysis (class, deployment, `used_in`, vendor names).
+    pub device: &'a crate::analyze::DeviceAnalysis,
+    /// The assessors' answers.
+    pub answers: &'a crate::model::Answers,
+    /// The regulatory calendar.
+    pub calendar: Option<&'a Calendar>,
+    /// The memo's date.
+    pub today: Date,
+}
 
 /// A rule's date as the calendar gives it, said relative to the memo's date.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -128,18 +148,7 @@ pub fn dated(calendar: Option<&Calendar>, id: &str, today: Date) -> Dated {
     }
 }
 
-/// The member states of the EEA (EU 27 plus Iceland, Liechtenstein and
-/// Norway), ISO 3166 alpha-2. `EU` itself counts as inside.
-const EEA: &[&str] = &[
-    "AT", "BE", "BG", "CY", "CZ", "DE", "DK", "EE", "ES", "EU", "FI", "FR", "GR", "HR", "HU", "IE",
-    "IS", "IT", "LI", "LT", "LU", "LV", "MT", "NL", "NO", "PL", "PT", "RO", "SE", "SI", "SK",
-];
-
-/// True for a country (ISO 3166 alpha-2, or `EU`/`EEA`) inside the EEA.
-pub fn in_eea(country: &str) -> bool {
-    let c = country.trim().to_ascii_uppercase();
-    c == "EEA" || c == "EL" || EEA.binary_search(&c.as_str()).is_ok()
-}
+pub use crate::analyze::dpia::in_eea;
 
 #[cfg(test)]
 mod tests;

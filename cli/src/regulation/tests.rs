@@ -18,17 +18,6 @@ fn day(s: &str) -> Date {
 }
 
 #[test]
-fn the_eea_list_is_sorted_and_knows_its_members() {
-    assert!(EEA.windows(2).all(|w| w[0] < w[1]));
-    for c in ["DE", "no", "EU", "EEA", "EL"] {
-        assert!(in_eea(c), "{c}");
-    }
-    for c in ["CN", "US", "GB", "CH", ""] {
-        assert!(!in_eea(c), "{c}");
-    }
-}
-
-#[test]
 fn a_date_is_said_relative_to_the_memo_date() {
     let cal = calendar();
     let before = dated(Some(&cal), "ai-act-art50", day("2026-08-01"));

@@ -356,3 +356,14 @@ fn an_undeclared_fact_is_never_read_as_no() {
     assert!(c2.reason.contains("takes no actions"), "{}", c2.reason);
     assert!(!c2.reason.contains("not declared"));
 }
+
+#[test]
+fn the_eea_is_sorted_for_binary_search_and_knows_its_members() {
+    assert!(super::EEA.windows(2).all(|w| w[0] < w[1]));
+    for c in ["DE", "no", " fr ", "EU", "EEA", "EL"] {
+        assert!(super::in_eea(c), "{c}");
+    }
+    for c in ["CN", "US", "GB", "CH", "", "unspecified"] {
+        assert!(!super::in_eea(c), "{c}");
+    }
+}
