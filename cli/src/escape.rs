@@ -14,7 +14,10 @@
 //!   breaks as spaces, HTML metacharacters as entities and the Markdown
 //!   ones (`\`, `` ` ``, `*`, `_`, `[`, `]`, `#`, `|`, `~`, `!`) behind a
 //!   backslash: no heading, link, image, table cell or tag can start inside
-//!   a value.
+//!   a value. A pair of backticks stays a code span (strata writes names as
+//!   `` `miclaw` ``): its text is literal in Markdown, so only `|` (which
+//!   ends a GFM table cell even there), line breaks and hidden characters
+//!   are changed in it.
 //! - [`html`]: text for an HTML element or attribute: `&`, `<`, `>`, `"`,
 //!   `'`, `/` as entities (as minijinja's HTML autoescape) and hidden characters made visible as in
 //!   [`terminal`]. Templates isolate interpolated names from the text
@@ -82,9 +85,56 @@ pub fn terminal_lines(text: &str) -> Cow<'_, str> {
     shown(text, |c| c != '\n' && c != '\t' && is_hidden(c))
 }
 
+/// Text for Markdown: a pair of backticks stays a code span, its text
+/// literal but for `|`, line breaks and hidden characters
+/// ([`markdown_code`]), so a name written as `` `miclaw` `` renders as code
+/// rather than as escaped backticks; everything else is escaped by
+/// [`markdown_text`].
+pub fn markdown(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 16);
+    backtick_pairs(
+        text,
+        |t, out| out.push_str(&markdown_text(t)),
+        |code, out| {
+            out.push('`');
+            out.push_str(&markdown_code(code));
+            out.push('`');
+        },
+        &mut out,
+    );
+    out
+}
+
+/// Walk `s`, handing the text between a pair of backticks (with something
+/// other than spaces between them) to `code` and all else, lone backticks
+/// included, to `text`.
+pub fn backtick_pairs(
+    s: &str,
+    text: impl Fn(&str, &mut String),
+    code: impl Fn(&str, &mut String),
+    out: &mut String,
+) {
+    let mut rest = s;
+    while let Some(open) = rest.find('`') {
+        let after = &rest[open + 1..];
+        match after.find('`') {
+            Some(close) if !after[..close].trim().is_empty() => {
+                text(&rest[..open], out);
+                code(&after[..close], out);
+                rest = &after[close + 1..];
+            }
+            _ => {
+                text(&rest[..open + 1], out);
+                rest = after;
+            }
+        }
+    }
+    text(rest, out);
+}
+
 /// One inline run of Markdown (a table cell, a list item, a heading, a
 /// sentence); see the module note.
-pub fn markdown(text: &str) -> String {
+pub fn markdown_text(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 8);
     for c in text.chars() {
         match c {
@@ -96,6 +146,24 @@ pub fn markdown(text: &str) -> String {
                 out.push('\\');
                 out.push(c);
             }
+            c if is_hidden(c) => out.extend(c.escape_unicode()),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// The text of a Markdown code span (between backticks): literal there, so
+/// nothing is escaped but what could still break out or hide: `|` (a GFM
+/// table cell ends at it even inside a code span), line breaks (a space)
+/// and hidden characters (made visible). Never contains a backtick: the
+/// caller splits on them.
+pub fn markdown_code(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 4);
+    for c in text.chars() {
+        match c {
+            '\n' | '\r' => out.push(' '),
+            '|' => out.push_str("\\|"),
             c if is_hidden(c) => out.extend(c.escape_unicode()),
             c => out.push(c),
         }

@@ -285,6 +285,38 @@ pub fn contradictions(i: &Inputs<'_>, transfers: &Transfers) -> Vec<Contradictio
             });
         }
     }
+    out.extend(answers_against_themselves(i.answers));
+    out.extend(residency_against_the_stack(i.answers, transfers));
+    let failed: Vec<String> = i
+        .evidence
+        .iter()
+        .filter(|e| e.failed())
+        .map(|e| format!("{}: {}", e.layer, e.name))
+        .collect();
+    if !failed.is_empty() {
+        // A review whose criterion is about the evidence (its id names
+        // security or evidence) approved what did not verify.
+        let about_evidence = |c: &String| c.contains("security") || c.contains("evidence");
+        for r in i
+            .reviews
+            .iter()
+            .filter(|r| r.verdict == ReviewVerdict::Approve)
+            .filter(|r| r.criteria.iter().any(about_evidence))
+        {
+            out.push(Contradiction {
+                topic: format!("the evidence behind the {} review", r.criteria.join(", ")),
+                one: format!(
+                    "{} approved the attestation on {}",
+                    who(&r.reviewer),
+                    r.date.date()
+                ),
+                other: format!(
+                    "the attestation records FAILED evidence verification ({})",
+                    failed.join(", ")
+                ),
+            });
+        }
+    }
     for (k, r) in i.reviews.iter().enumerate() {
         if r.verdict != ReviewVerdict::Reject {
             continue;
@@ -299,6 +331,75 @@ pub fn contradictions(i: &Inputs<'_>, transfers: &Transfers) -> Vec<Contradictio
                     topic: format!("criterion `{c}` for the current attestation"),
                     one: format!("{} approved it on {}", who(&a.reviewer), a.date),
                     other: format!("{} rejected it on {}", who(&r.reviewer), r.date),
+                });
+            }
+        }
+    }
+    out
+}
+
+/// Parts of the answers that disagree: an entity listed as a processor
+/// (with an Art. 28 agreement) while the roles call it a controller.
+fn answers_against_themselves(a: &Answers) -> Vec<Contradiction> {
+    let mut out = Vec::new();
+    let parties = a
+        .roles
+        .as_ref()
+        .map(|r| r.parties.as_slice())
+        .unwrap_or_default();
+    for p in a.processors.as_deref().unwrap_or_default() {
+        if let Some(party) = parties
+            .iter()
+            .find(|x| x.entity == p.entity && x.role.ends_with("controller"))
+        {
+            out.push(Contradiction {
+                topic: format!("the role of {}", p.entity),
+                one: format!("the answers' processors: a processor under {}", p.agreement),
+                other: format!("the answers' roles: {}", party.role),
+            });
+        }
+    }
+    out
+}
+
+/// Where a recipient processes the data: the answers' data inventory
+/// against the stack, for a recipient the answers tie to a stack
+/// destination (`transfers[].recipient`).
+fn residency_against_the_stack(a: &Answers, transfers: &Transfers) -> Vec<Contradiction> {
+    let mut out = Vec::new();
+    for d in transfers
+        .destinations
+        .iter()
+        .filter(|d| d.source == "stack")
+    {
+        let Some(stack_country) = d.country.as_deref() else {
+            continue;
+        };
+        let Some(recipient) = a
+            .transfers
+            .iter()
+            .find(|t| t.destination == d.destination)
+            .and_then(|t| t.recipient.as_deref())
+        else {
+            continue;
+        };
+        for row in a
+            .data_inventory
+            .iter()
+            .filter(|r| r.recipient.starts_with(recipient))
+        {
+            if let Some(c) = row
+                .country
+                .as_deref()
+                .filter(|c| !c.eq_ignore_ascii_case(stack_country))
+            {
+                out.push(Contradiction {
+                    topic: format!("where {recipient} processes the data"),
+                    one: format!("the answers' data inventory ({}): {c}", row.category),
+                    other: format!(
+                        "the stack manifest: {} is in {stack_country}",
+                        d.destination
+                    ),
                 });
             }
         }

@@ -266,6 +266,126 @@ fn contradictions_between_sources_are_flagged_and_defer() {
 }
 
 #[test]
+fn an_approval_over_failed_evidence_is_a_contradiction() {
+    let mut c = Case::new("mixed-phone", None);
+    c.reviews
+        .push(review(ReviewVerdict::Approve, "security-reviewed", "ok"));
+    c.evidence.push(EvidenceCheck {
+        layer: "os".into(),
+        name: "vbmeta.img".into(),
+        kind: "avb-vbmeta".into(),
+        sha256: "00".repeat(32),
+        verification: Some("failed".into()),
+    });
+    let r = c.decide();
+    assert_eq!(r.decision, Decision::Reject);
+    let k = r
+        .contradictions
+        .iter()
+        .find(|k| k.topic == "the evidence behind the security-reviewed review")
+        .unwrap();
+    assert!(
+        k.other
+            .contains("FAILED evidence verification (os: vbmeta.img)")
+    );
+}
+
+#[test]
+fn the_answers_contradicting_themselves_or_the_stack_defer() {
+    // A processor under an Art. 28 agreement that the roles call a controller.
+    let mut c = Case::new("mixed-phone", None);
+    c.answers.processors = Some(vec![crate::model::Processor {
+        entity: "Cloud GmbH".into(),
+        service: "mail".into(),
+        agreement: "DPA-1".into(),
+        location: None,
+    }]);
+    c.answers.roles = Some(crate::model::Roles {
+        controller: "Org".into(),
+        established_in: Some("DE".into()),
+        determination: "decides".into(),
+        parties: vec![crate::model::Party {
+            entity: "Cloud GmbH".into(),
+            role: "independent-controller".into(),
+            reason: None,
+        }],
+    });
+    let r = c.decide();
+    assert_eq!(r.decision, Decision::Defer);
+    assert!(
+        r.contradictions
+            .iter()
+            .any(|k| k.topic == "the role of Cloud GmbH")
+    );
+
+    // The answers place a recipient's processing elsewhere than the stack.
+    let mut c = Case::new("xiaomi-15s-pro-cn", Some("DPIA-2026-007")).residual(2, 2);
+    c.answers.transfers.push(crate::model::TransferAnswer {
+        destination: "vendor-cloud".into(),
+        recipient: Some("Xiaomi Cloud Ltd".into()),
+        tool: "not-a-transfer".into(),
+        module: None,
+        tia: None,
+        local_law: None,
+        reason: Some("collected by the vendor directly".into()),
+    });
+    c.answers.data_inventory.push(crate::model::InventoryRow {
+        category: "Agent queries".into(),
+        recipient: "Xiaomi Cloud Ltd (independent controller)".into(),
+        location: "Frankfurt".into(),
+        country: Some("DE".into()),
+        retention: "vendor terms".into(),
+    });
+    let r = c.decide();
+    let k = r
+        .contradictions
+        .iter()
+        .find(|k| k.topic == "where Xiaomi Cloud Ltd processes the data")
+        .unwrap();
+    assert!(
+        k.one.contains(": DE") && k.other.contains("vendor-cloud is in CN"),
+        "{k:?}"
+    );
+    assert_eq!(r.decision, Decision::Defer);
+}
+
+#[test]
+fn a_transfer_tool_the_facts_rule_out_is_a_contradiction() {
+    let mut c = Case::new("pixel-9-pro", Some("DPIA-2026-004"));
+    c.answers.transfers.push(crate::model::TransferAnswer {
+        destination: "vendor-cloud".into(),
+        recipient: None,
+        tool: "adequacy".into(),
+        module: None,
+        tia: None,
+        local_law: None,
+        reason: None,
+    });
+    c.answers.transfers.push(crate::model::TransferAnswer {
+        destination: "nowhere.invalid".into(),
+        recipient: None,
+        tool: "sccs".into(),
+        module: Some(1),
+        tia: None,
+        local_law: None,
+        reason: None,
+    });
+    let r = c.decide();
+    assert!(
+        r.contradictions
+            .iter()
+            .any(|k| k.topic == "a data destination `nowhere.invalid`")
+    );
+    // No calendar in the test inputs: an adequacy claim cannot be backed.
+    assert!(
+        r.contradictions
+            .iter()
+            .any(|k| k.topic == "the transfer tool for vendor-cloud")
+    );
+    assert_eq!(r.decision, Decision::Defer);
+}
+
+#[test]
 fn approve_with_conditions_needs_a_condition_and_approve_needs_none() {
     for id in ["laptop", "mixed-phone", "pixel-9-pro"] {
         let c = Case::new(id, Some("DPIA on record")).residual(1, 1);

@@ -34,24 +34,16 @@ pub fn html(text: &str) -> String {
 /// between them; a lone backtick stays as it is.
 fn code_spans(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 16);
-    let mut rest = s;
-    while let Some(open) = rest.find('`') {
-        let after = &rest[open + 1..];
-        match after.find('`') {
-            Some(close) if close > 0 => {
-                out.push_str(&rest[..open]);
-                out.push_str("<code>");
-                out.push_str(&after[..close]);
-                out.push_str("</code>");
-                rest = &after[close + 1..];
-            }
-            _ => {
-                out.push_str(&rest[..open + 1]);
-                rest = after;
-            }
-        }
-    }
-    out.push_str(rest);
+    escape::backtick_pairs(
+        s,
+        |t, out| out.push_str(t),
+        |code, out| {
+            out.push_str("<code>");
+            out.push_str(code);
+            out.push_str("</code>");
+        },
+        &mut out,
+    );
     out
 }
 
@@ -122,6 +114,24 @@ mod tests {
         assert_eq!(html("a ` b"), "a ` b");
         assert_eq!(html("``"), "``");
         assert_eq!(html("`a` and `b"), "<code>a</code> and `b");
+    }
+
+    #[test]
+    fn markdown_keeps_backtick_pairs_as_code_spans() {
+        use crate::escape::markdown;
+        assert_eq!(
+            markdown("agent `miclaw` cannot be disabled (`can-disable: false`)"),
+            "agent `miclaw` cannot be disabled (`can-disable: false`)"
+        );
+        // Outside a pair everything is escaped; a lone backtick too.
+        assert_eq!(markdown("a ` b *c*"), "a \\` b \\*c\\*");
+        assert_eq!(markdown("` `"), "\\` \\`");
+        // Inside a pair the text is literal, but a cell cannot end, a line
+        // cannot break and a hidden character shows.
+        assert_eq!(
+            markdown("`<img src=x>|a\n# b\u{202e}` | x"),
+            "`<img src=x>\\|a # b\\u{202e}` \\| x"
+        );
     }
 
     #[test]
