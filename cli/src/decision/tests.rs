@@ -542,3 +542,50 @@ fn a_cap_that_is_breached_now_says_so() {
             .starts_with("Fleet diversity cap: no vendor group above 50 %")
     }));
 }
+
+#[test]
+fn library_conditions_take_owner_and_due_date_from_the_answers() {
+    let schema: serde_json::Value =
+        serde_json::from_str(include_str!("../../../schemas/answers.schema.json")).unwrap();
+    let listed: Vec<&str> = schema["properties"]["condition-owners"]["propertyNames"]["enum"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap())
+        .collect();
+    assert_eq!(
+        listed,
+        conditions::KEYS.to_vec(),
+        "the schema lists every key"
+    );
+
+    let mut c = Case::new("xiaomi-15s-pro-cn", Some("DPIA-2026-007")).residual(2, 2);
+    let before = c.decide();
+    let agent = before
+        .conditions
+        .iter()
+        .find(|x| x.key == Some("agent-restriction"))
+        .unwrap();
+    assert!(agent.due.is_none());
+    c.answers.condition_owners.insert(
+        "agent-restriction".into(),
+        crate::model::ConditionOwner {
+            owner: "Head of IT workplace services".into(),
+            due: Some(Date::parse("2027-01-31").unwrap()),
+        },
+    );
+    let after = c.decide();
+    let agent = after
+        .conditions
+        .iter()
+        .find(|x| x.key == Some("agent-restriction"))
+        .unwrap();
+    assert_eq!(
+        agent.owner.as_deref(),
+        Some("Head of IT workplace services")
+    );
+    assert_eq!(agent.due.as_deref(), Some("2027-01-31"));
+    for k in after.conditions.iter().filter_map(|x| x.key) {
+        assert!(conditions::KEYS.contains(&k), "{k}");
+    }
+}

@@ -292,6 +292,29 @@ pub(super) fn missing_sections(
             "the document's version (a final document carries one)".into(),
         ));
     }
+    // Every condition is a clause with a due date: the library's from
+    // `condition-owners`, the answers' own from their `due`.
+    for c in ctx
+        .map(|c| c.recommendation.conditions.as_slice())
+        .unwrap_or_default()
+    {
+        if c.due.is_some() {
+            continue;
+        }
+        missing.push(match c.key {
+            Some(key) => (
+                format!("/condition-owners/{key}"),
+                format!(
+                    "owner and due date of condition {} (`{key}`): {}",
+                    c.id, c.text
+                ),
+            ),
+            None => (
+                "/conditions".into(),
+                format!("the due date of condition {}: {}", c.id, c.text),
+            ),
+        });
+    }
     missing
         .into_iter()
         .map(|(pointer, what)| {

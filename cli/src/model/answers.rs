@@ -100,6 +100,10 @@ pub struct Answers {
     /// Conditions added to the library's.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub conditions: Vec<Condition>,
+    /// Owners and due dates of the library's conditions, by key
+    /// (`signed-attestation`, `agent-restriction`, …).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub condition_owners: BTreeMap<String, ConditionOwner>,
     /// Residual-risk acceptance.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub residual_acceptance: Option<String>,
@@ -406,4 +410,15 @@ pub struct Employment {
     /// necessary, proportionate and transparent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub monitoring: Option<String>,
+}
+
+/// Who owns a library condition and by when it is met.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct ConditionOwner {
+    /// The person or role accountable.
+    pub owner: String,
+    /// When it is met.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub due: Option<Date>,
 }

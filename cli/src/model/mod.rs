@@ -15,8 +15,9 @@ mod reviews;
 mod stack;
 
 pub use answers::{
-    Answers, Assessment, Condition, Document, Employment, InventoryRow, LawfulBasis,
-    LegitimateInterest, Party, Processor, Roles, SignOff, Tia, TransferAnswer, Transparency, View,
+    Answers, Assessment, Condition, ConditionOwner, Document, Employment, InventoryRow,
+    LawfulBasis, LegitimateInterest, Party, Processor, Roles, SignOff, Tia, TransferAnswer,
+    Transparency, View,
 };
 pub use calendar::{Adequacy, Calendar, CalendarEntry, DateChange};
 pub use catalog::{Catalog, CatalogManufacturer, CatalogModel};
