@@ -164,6 +164,34 @@ const TITLE_R8: &str = "Vendor lock-in blocking exit or the exercise of rights";
 /// Deployments that put a device in employees' hands.
 const EMPLOYEE_DEPLOYMENTS: [&str; 4] = ["cope", "byod", "fleet-vehicle", "corporate"];
 
+/// R-7's description: where the data goes outside the EEA, said from
+/// where the devices are used. A device used only in the country its data
+/// goes to is not said to send data out of the EEA; its risk is the access
+/// that country's authorities have, and whether Chapter V applies is the
+/// transfer analysis's question.
+fn third_country_access(device: &DeviceAnalysis, third: &[String]) -> String {
+    let used = &device.used_in;
+    let local = !used.is_empty()
+        && used.iter().all(|c| !in_eea(c))
+        && device
+            .dpia
+            .transfers
+            .iter()
+            .all(|t| used.iter().any(|u| u.eq_ignore_ascii_case(&t.region)));
+    if local {
+        format!(
+            "Data is collected where the devices are used ({}) and processed there, outside the EEA: {}. Authorities there may access it; whether Chapter V applies turns on who discloses it (the DPIA's transfer analysis).",
+            used.join(", "),
+            third.join(", ")
+        )
+    } else {
+        format!(
+            "Data is sent to or remotely accessible from outside the EEA: {}. Chapter V transfer rules apply (a transfer tool and a transfer impact assessment where there is no adequacy decision).",
+            third.join(", ")
+        )
+    }
+}
+
 fn proposals(stack: &Stack, device: &DeviceAnalysis) -> Vec<Proposal> {
     let agent = stack.layers.model.as_ref().and_then(|m| m.agent.as_ref());
     let perms: Vec<&str> = agent
@@ -263,10 +291,7 @@ fn proposals(stack: &Stack, device: &DeviceAnalysis) -> Vec<Proposal> {
         out.push(Proposal {
             id: "R-7",
             title: TITLE_R7,
-            description: format!(
-                "Data is sent to or remotely accessible from outside the EEA: {}. Chapter V transfer rules apply (SCCs and a transfer impact assessment where there is no adequacy).",
-                third.join(", ")
-            ),
+            description: third_country_access(device, &third),
             severity: 4,
             likelihood: if strict_third { 3 } else { 2 },
         });

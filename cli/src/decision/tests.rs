@@ -589,3 +589,30 @@ fn library_conditions_take_owner_and_due_date_from_the_answers() {
         assert!(conditions::KEYS.contains(&k), "{k}");
     }
 }
+
+#[test]
+fn third_country_access_is_framed_from_where_the_devices_are_used() {
+    let r7 = |c: &Case| {
+        c.assess()
+            .risks
+            .into_iter()
+            .find(|r| r.id == "R-7")
+            .unwrap()
+            .description
+    };
+    // The example China build is used in China.
+    let c = Case::new("xiaomi-15s-pro-cn", Some("DPIA-2026-007"));
+    let local = r7(&c);
+    assert!(
+        local.starts_with("Data is collected where the devices are used (CN)"),
+        "{local}"
+    );
+    assert!(!local.contains("Chapter V transfer rules apply"), "{local}");
+    // The same phone used in Germany sends data out of the EEA.
+    let mut c = Case::new("xiaomi-15s-pro-cn", Some("DPIA-2026-007"));
+    let id = c.id.clone();
+    let d = c.analysis.devices.iter_mut().find(|d| d.id == id).unwrap();
+    d.used_in = vec!["DE".into()];
+    let abroad = r7(&c);
+    assert!(abroad.starts_with("Data is sent to or remotely accessible from outside the EEA"));
+}
