@@ -597,7 +597,7 @@ fn each_document_signs_with_its_own_roles() {
     let out = memo(tmp.path(), &args("procurement"));
     assert_eq!(out.status.code(), Some(0), "{}", render(&out, tmp.path()));
     let text = std::fs::read_to_string(tmp.path().join("out.md")).unwrap();
-    let signoff = section(&text, "## 10. Sign-off", "## Annex");
+    let signoff = section(&text, "## 15. Sign-off", "## Annex");
     assert!(
         signoff.contains("| Legal | Head of Legal | 2026-10-16 |"),
         "{signoff}"
@@ -647,7 +647,7 @@ fn the_workings_annex_recomputes_the_memo_figures() {
         ),
         "{f2}"
     );
-    let stack = section(&md, "## 4. Stack profile", "## 5.");
+    let stack = section(&md, "## 5. Stack profile", "## 6.");
     assert!(
         stack.contains("Qualcomm Incorporated 50.0 %, NVIDIA Corporation 50.0 %"),
         "{stack}"

@@ -329,7 +329,7 @@ pub fn conditions(i: &Inputs<'_>, transfers: &Transfers) -> Vec<ConditionItem> {
 /// What reopens the decision.
 pub fn review_triggers(i: &Inputs<'_>) -> Vec<String> {
     let mut triggers = vec![
-        "A new snapshot of any restricted list screened (the US 1260H list is updated at least annually).".to_string(),
+        "A new snapshot of any restricted list screened, or a first snapshot of a list not yet screened.".to_string(),
         "An OS, firmware or AI-model version change (OTA), or a new agent permission or data destination.".to_string(),
         "A change of ownership or control of a vendor group in the stack.".to_string(),
     ];

@@ -267,6 +267,8 @@ pub struct DeviceContext {
     /// Historical list matches, one per list entry (the analysis lists one
     /// per layer the vendor appears in).
     pub history: Vec<crate::analyze::DeviceHit>,
+    /// The procurement memo's sections ([`super::procurement`]).
+    pub procurement: super::procurement::Procurement,
 }
 
 /// The rules as one sentence each (`notes`, for the findings' regulatory
@@ -347,6 +349,11 @@ pub struct Shared<'a> {
     pub today: crate::clock::Date,
     /// One colour per vendor group for the whole document.
     pub colours: &'a crate::report::GroupColours,
+    /// The fleet's vendors (supplier due diligence).
+    pub vendors: Option<&'a crate::model::Vendors>,
+    /// The lists the organisation expects screened (designations.yaml
+    /// `expected`).
+    pub expected_lists: &'a [crate::model::ExpectedList],
 }
 
 /// Build the context of one device.
@@ -386,7 +393,7 @@ pub fn device_context(
     status.decision = assessed.recommendation.decision;
     status.reason = assessed.recommendation.reason.clone();
     let evidence = evidence_register(&stack, &status, analysis);
-    let cite = evidence
+    let cite: std::collections::BTreeMap<String, String> = evidence
         .iter()
         .map(|e| (e.key.clone(), e.id.clone()))
         .collect();
@@ -399,7 +406,21 @@ pub fn device_context(
             history.push(h.clone());
         }
     }
+    let procurement = super::procurement::build(&super::procurement::Inputs {
+        device,
+        fleet: &analysis.devices,
+        lists: &analysis.lists,
+        expected: shared.expected_lists,
+        vendors: shared.vendors,
+        stack: &stack,
+        answers,
+        recommendation: &assessed.recommendation,
+        calendar: shared.calendar,
+        today: shared.today,
+        cite: &cite,
+    });
     DeviceContext {
+        procurement,
         history,
         cite,
         notes: rule_sentences(&rules),

@@ -18,11 +18,13 @@
 //! `templates/CONTEXT.md`; errors in a template are reported with its name
 //! and line.
 
+pub mod assurance;
 pub mod chart;
 pub mod context;
 pub mod figures;
 pub mod finalcheck;
 pub mod markup;
+pub mod procurement;
 
 use finalcheck::missing_sections;
 
@@ -347,11 +349,16 @@ fn build(
     let answers = load_answers(&opts.answers, device, &known)?;
     // One colour per vendor group for the whole document, as in the report.
     let colours = report::GroupColours::for_fleet(&r.analysis);
+    let expected = model::load_designations_of(&fleet.root)?
+        .map(|d| d.value.expected)
+        .unwrap_or_default();
     let shared = context::Shared {
         analysis: &r.analysis,
         calendar: r.calendar.as_ref(),
         today: opts.date,
         colours: &colours,
+        vendors: Some(&fleet.vendors.value),
+        expected_lists: &expected,
     };
     let mut contexts = Vec::new();
     for (d, status) in r.analysis.devices.iter().zip(&r.devices) {

@@ -110,6 +110,34 @@ pub struct Answers {
     /// Sign-off rows.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub sign_off: Vec<SignOff>,
+    /// The buyer: whether it is a public contracting authority, and where.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub buyer: Option<Buyer>,
+    /// The intended term of use of the devices.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub term_of_use: Option<TermOfUse>,
+}
+
+/// The buyer of the devices.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Buyer {
+    /// True for a contracting authority under public-procurement law.
+    pub public: bool,
+    /// ISO 3166 alpha-2 country of the buyer.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub jurisdiction: Option<String>,
+}
+
+/// How long the organisation means to use the devices.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct TermOfUse {
+    /// Last day of intended use.
+    pub until: Date,
+    /// Why this term (contract, depreciation).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
 }
 
 /// Document control fields.

@@ -35,6 +35,18 @@ pub struct Vendor {
     /// Sourced facts.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub facts: Vec<Fact>,
+    /// Ownership and control (beneficial owners, voting control), as a
+    /// sourced fact.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ownership: Option<Fact>,
+    /// Listing venue (stock exchange and code), as a sourced fact.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub listed: Option<Fact>,
+    /// Foreign-control indicators (e.g. control from a jurisdiction whose
+    /// law compels cooperation with intelligence services), each a sourced
+    /// fact; strata states none that is not written here.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub control_indicators: Vec<Fact>,
 }
 
 /// `designations.yaml`.
@@ -45,6 +57,29 @@ pub struct Designations {
     pub version: u32,
     /// Dated list snapshots.
     pub lists: Vec<DesignationList>,
+    /// The lists the organisation expects a device to be screened against;
+    /// one with no snapshot in `lists` is named in the procurement memo as
+    /// not screened.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub expected: Vec<ExpectedList>,
+}
+
+/// A list the organisation expects screened (its snapshot may be missing).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct ExpectedList {
+    /// List id; the snapshot in `lists` with this id screens it.
+    pub id: String,
+    /// List name.
+    pub name: String,
+    /// Publisher.
+    pub publisher: String,
+    /// Where it applies.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub jurisdiction: Option<String>,
+    /// Why the organisation expects it screened.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub why: Option<String>,
 }
 
 /// One restricted or designation list, as a dated snapshot.

@@ -15,16 +15,16 @@ mod reviews;
 mod stack;
 
 pub use answers::{
-    Answers, Assessment, Condition, ConditionOwner, Document, Employment, InventoryRow,
-    LawfulBasis, LegitimateInterest, Party, Processor, Roles, SignOff, Tia, TransferAnswer,
-    Transparency, View,
+    Answers, Assessment, Buyer, Condition, ConditionOwner, Document, Employment, InventoryRow,
+    LawfulBasis, LegitimateInterest, Party, Processor, Roles, SignOff, TermOfUse, Tia,
+    TransferAnswer, Transparency, View,
 };
 pub use calendar::{Adequacy, Calendar, CalendarEntry, DateChange};
 pub use catalog::{Catalog, CatalogManufacturer, CatalogModel};
 pub use fleet::{
     ApprovedDevice, ApprovedDevices, Criterion, Designation, DesignationList, Designations,
-    EntryStatus, Exception, Level, Policy, PolicyInventories, PolicyInventorySource, Rule, Vendor,
-    Vendors,
+    EntryStatus, Exception, ExpectedList, Level, Policy, PolicyInventories, PolicyInventorySource,
+    Rule, Vendor, Vendors,
 };
 pub use load::{
     FileKind, Loaded, SCHEMA_NAMES, check_str, json_pointer, load, load_calendar_of,
@@ -32,6 +32,7 @@ pub use load::{
 };
 pub use reviews::{Review, Reviews, Verdict};
 pub use stack::{
-    Agent, DeviceClass, DeviceInfo, Endpoint, Evidence, EvidenceKind, EvidenceTrust, Fact, Layer,
-    LayerName, Layers, Part, Route, RouteTo, Stack, Upstream, UpstreamEntry, UpstreamRole, Weights,
+    Agent, Certification, DeviceClass, DeviceInfo, Endpoint, Evidence, EvidenceKind, EvidenceTrust,
+    Fact, Layer, LayerName, Layers, Part, Route, RouteTo, Scheme, Stack, Support, Upstream,
+    UpstreamEntry, UpstreamRole, Weights,
 };

@@ -40,6 +40,100 @@ pub struct DeviceInfo {
     /// Sourced facts about the device.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub facts: Vec<Fact>,
+    /// Certifications and conformity the vendor declares, each sourced.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub certifications: Vec<Certification>,
+    /// The software support period the vendor declares.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub support: Option<Support>,
+    /// Data portability: how the organisation gets its data out (export
+    /// formats, Data Act access), each a sourced fact.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub portability: Vec<Fact>,
+}
+
+/// A certification scheme or conformity a device may declare.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Scheme {
+    /// Common Criteria (ISO/IEC 15408) certificate.
+    CommonCriteria,
+    /// EUCC, the EU scheme on Common Criteria.
+    Eucc,
+    /// EN 18031-1/-2/-3 under the RED delegated act.
+    En18031,
+    /// ETSI EN 303 645, consumer-IoT baseline.
+    EtsiEn303645,
+    /// Cyber Resilience Act conformity.
+    Cra,
+    /// ISO/SAE 21434 automotive cybersecurity engineering.
+    IsoSae21434,
+    /// UN Regulation No. 155 (cybersecurity management system).
+    UnR155,
+    /// UN Regulation No. 156 (software update management system).
+    UnR156,
+}
+
+impl Scheme {
+    /// The kebab-case id used in stack files.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Scheme::CommonCriteria => "common-criteria",
+            Scheme::Eucc => "eucc",
+            Scheme::En18031 => "en-18031",
+            Scheme::EtsiEn303645 => "etsi-en-303-645",
+            Scheme::Cra => "cra",
+            Scheme::IsoSae21434 => "iso-sae-21434",
+            Scheme::UnR155 => "un-r155",
+            Scheme::UnR156 => "un-r156",
+        }
+    }
+}
+
+/// A certification the vendor declares, as a sourced claim.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Certification {
+    /// The scheme.
+    pub scheme: Scheme,
+    /// What is declared (certificate id, assurance level, scope).
+    pub claim: String,
+    /// Where it comes from.
+    pub source: String,
+    /// Date of the source.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source_date: Option<Date>,
+    /// V, S, M or U.
+    pub status: String,
+    /// vendor, independent or user.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub by: Option<String>,
+}
+
+/// The software support period a vendor declares: security and OS updates
+/// until a date, or for a number of years.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Support {
+    /// Last day updates are promised.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub until: Option<Date>,
+    /// Years of updates promised (from the launch, when no `until`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub years: Option<u32>,
+    /// What is promised, in the vendor's words.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub claim: Option<String>,
+    /// Where it comes from.
+    pub source: String,
+    /// Date of the source.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source_date: Option<Date>,
+    /// V, S, M or U.
+    pub status: String,
+    /// vendor, independent or user.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub by: Option<String>,
 }
 
 /// Device class.
