@@ -42,12 +42,12 @@ pub fn public_hooks(answers: &Answers) -> Vec<Hook> {
         },
         Hook {
             rule: "International Procurement Instrument, Regulation (EU) 2022/1031",
-            text: "The Commission can restrict a third country's bidders; check whether an IPI measure covers this product and the supplier's country.",
+            text: "The Commission can restrict a third country's bidders (its first measure, of June 2025, covers medical devices from China in tenders above EUR 5 million); check whether a measure covers this product and the supplier's country.",
             source: "Regulation (EU) 2022/1031 [M]",
         },
         Hook {
             rule: "Foreign Subsidies Regulation, Regulation (EU) 2022/2560",
-            text: "Tenderers must notify foreign financial contributions in public tenders of EUR 250 million or more.",
+            text: "In public tenders with an estimated value of EUR 250 million or more, tenderers notify the foreign financial contributions they received (the Regulation sets further conditions).",
             source: "Regulation (EU) 2022/2560 [M]",
         },
     ]
