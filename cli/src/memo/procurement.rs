@@ -60,6 +60,9 @@ pub struct Procurement {
     pub expected_named: bool,
     /// The options considered.
     pub options: Vec<Choice>,
+    /// The diversified alternative in the fleet, when there is one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub alternative: Option<Alternative>,
     /// Supplier due diligence, one row per controlling vendor.
     pub suppliers: Vec<Supplier>,
     /// Certifications and assurance.
@@ -212,6 +215,17 @@ pub struct Choice {
     /// What it means for the concentration.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub concentration: Option<String>,
+}
+
+/// The fleet's diversified alternative to a device.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Alternative {
+    /// Device id.
+    pub id: String,
+    /// Device name.
+    pub name: String,
+    /// Its concentration figures, as the options table states them.
+    pub figures: String,
 }
 
 /// Compare by VCI (an undefined one last), then TOP, then id.
@@ -677,6 +691,11 @@ pub fn build(i: &Inputs<'_>) -> Procurement {
         not_screened,
         expected_named: !i.expected.is_empty(),
         options: options(i),
+        alternative: diversified(i.device, i.fleet).map(|d| Alternative {
+            id: d.id.clone(),
+            name: d.name.clone(),
+            figures: figures(d),
+        }),
         suppliers: suppliers(i.device, i.vendors),
         certifications: assurance::rows(
             i.device.class,
