@@ -6,7 +6,8 @@ use crate::common;
 
 use common::{render, repo, repo_like, strata};
 
-fn memo(dir: &std::path::Path, args: &[&str]) -> std::process::Output {
+/// Run `strata memo ARGS --fleet fleet --now 2026-11-26` in `dir`.
+pub(crate) fn memo(dir: &std::path::Path, args: &[&str]) -> std::process::Output {
     let out = strata(dir)
         .arg("memo")
         .args(args)
@@ -17,7 +18,8 @@ fn memo(dir: &std::path::Path, args: &[&str]) -> std::process::Output {
     out
 }
 
-fn ok_text(dir: &std::path::Path, args: &[&str]) -> String {
+/// The memo's text; the run must succeed.
+pub(crate) fn ok_text(dir: &std::path::Path, args: &[&str]) -> String {
     let out = memo(dir, args);
     assert_eq!(out.status.code(), Some(0), "{}", render(&out, dir));
     String::from_utf8(out.stdout).unwrap()

@@ -78,22 +78,14 @@ pub struct Procurement {
     pub public: Vec<Hook>,
 }
 
-/// One list snapshot and this device's result on it.
+/// One list snapshot (as the analysis screened it) and this device's
+/// result on it.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ScreenedList {
-    /// List id.
-    pub id: String,
-    /// Name.
-    pub name: String,
-    /// Publisher.
-    pub publisher: String,
-    /// Where the snapshot came from.
-    pub source: String,
-    /// Snapshot date.
-    pub snapshot_date: String,
-    /// When it was retrieved.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub retrieved: Option<String>,
+    /// The snapshot: `id`, `name`, `publisher`, `source`, `snapshot_date`,
+    /// `retrieved`, …
+    #[serde(flatten)]
+    pub list: ListInfo,
     /// `active match`, `possible match`, `historical entry` or `no match`.
     pub result: &'static str,
     /// The entries matched, one sentence each.
@@ -173,12 +165,7 @@ pub fn screened(
         .map(|l| {
             let (result, detail) = list_result(&l.id, device);
             ScreenedList {
-                id: l.id.clone(),
-                name: l.name.clone(),
-                publisher: l.publisher.clone(),
-                source: l.source.clone(),
-                snapshot_date: l.snapshot_date.clone(),
-                retrieved: l.retrieved.clone(),
+                list: l.clone(),
                 result,
                 detail,
                 cite: cite.get(&format!("list:{}", l.id)).cloned(),

@@ -44,7 +44,10 @@ fn every_snapshot_is_listed_with_the_devices_result_and_an_expected_list_without
     let cite = BTreeMap::from([("list:fcc-covered-list".to_string(), "E-9".to_string())]);
     let exp = [expected("fcc-covered-list"), expected("dod-1260h")];
     let (done, missing) = screened(&a.lists, &exp, d, &cite);
-    let ids: Vec<(&str, &str)> = done.iter().map(|l| (l.id.as_str(), l.result)).collect();
+    let ids: Vec<(&str, &str)> = done
+        .iter()
+        .map(|l| (l.list.id.as_str(), l.result))
+        .collect();
     assert_eq!(
         ids,
         [
