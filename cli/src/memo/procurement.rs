@@ -172,9 +172,16 @@ pub fn screened(
             }
         })
         .collect();
+    // An id named twice is named once.
+    let mut named: Vec<&str> = Vec::new();
     let missing = expected
         .iter()
         .filter(|e| !lists.iter().any(|l| l.id == e.id))
+        .filter(|e| {
+            let first = !named.contains(&e.id.as_str());
+            named.push(&e.id);
+            first
+        })
         .map(|e| NotScreened {
             id: e.id.clone(),
             name: e.name.clone(),
