@@ -24,6 +24,9 @@ term-of-use:
   note: six-year depreciation
 options:
   - Lease instead of buying
+  - option: Tender for a diversified stack
+    risk: no single group on the data path
+    concentration: the fleet's phone layers under the 50 % cap
 ";
 
 #[test]
@@ -41,7 +44,12 @@ fn procurement_sections_for_a_public_buyer_in_markdown_and_html() {
         "{sections}"
     );
     let options = between(&md, "## 12. Options considered", "## 13.");
-    assert!(options.contains("| Lease instead of buying | answers | as the answers state |"));
+    assert!(
+        options.contains("| Lease instead of buying | answers | not assessed in the answers |")
+    );
+    assert!(options.contains(
+        "| Tender for a diversified stack | answers | no single group on the data path | the fleet's phone layers under the 50 % cap |"
+    ));
     assert!(options.contains("Diversified alternative: Fairphone 5"));
     assert!(options.contains("### Public procurement"));
     insta::assert_snapshot!("public_buyer_md", format!("{sections}{options}"));
@@ -181,6 +189,10 @@ fn bad_values_of_the_new_answers_keys_exit_2_with_file_and_line() {
         (
             "term-of-use:\n  until: \"2030-01-01\"\n  ends: x\n",
             ["a.yaml:5:", "unknown-key"],
+        ),
+        (
+            "options:\n  - option: x\n    cost: high\n",
+            ["a.yaml:4:", "invalid-value"],
         ),
     ] {
         let tmp = repo_like();

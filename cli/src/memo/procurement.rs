@@ -19,7 +19,9 @@ use super::figures::{hhi, index, percent};
 use crate::analyze::{DeviceAnalysis, DeviceHit, FlagCode, ListInfo};
 use crate::clock::Date;
 use crate::decision::Recommendation;
-use crate::model::{Answers, Calendar, EntryStatus, ExpectedList, Fact, Stack, Vendor, Vendors};
+use crate::model::{
+    Answers, Calendar, EntryStatus, ExpectedList, Fact, OptionAnswer, Stack, Vendor, Vendors,
+};
 
 /// What the procurement sections are built from.
 #[derive(Debug, Clone, Copy)]
@@ -338,11 +340,15 @@ pub fn options(i: &Inputs<'_>) -> Vec<Choice> {
         ),
     });
     for o in &i.answers.options {
+        let (risk, concentration) = match o {
+            OptionAnswer::Text(_) => (None, None),
+            OptionAnswer::Assessed(a) => (a.risk.clone(), a.concentration.clone()),
+        };
         out.push(Choice {
-            option: o.clone(),
+            option: o.option().to_string(),
             from: "answers",
-            risk: None,
-            concentration: None,
+            risk,
+            concentration,
         });
     }
     out

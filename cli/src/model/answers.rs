@@ -94,9 +94,10 @@ pub struct Answers {
     /// Why it was overruled.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dpo_advice_overruled_reason: Option<String>,
-    /// Procurement options considered.
+    /// Procurement options considered: each a sentence, or the option with
+    /// what it means for the risk and the concentration.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub options: Vec<String>,
+    pub options: Vec<OptionAnswer>,
     /// Conditions added to the library's.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub conditions: Vec<Condition>,
@@ -116,6 +117,40 @@ pub struct Answers {
     /// The intended term of use of the devices.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub term_of_use: Option<TermOfUse>,
+}
+
+/// A procurement option the assessors considered.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum OptionAnswer {
+    /// The option in one sentence.
+    Text(String),
+    /// The option with its effects.
+    Assessed(AssessedOption),
+}
+
+impl OptionAnswer {
+    /// The option.
+    pub fn option(&self) -> &str {
+        match self {
+            OptionAnswer::Text(t) => t,
+            OptionAnswer::Assessed(a) => &a.option,
+        }
+    }
+}
+
+/// An option with what it means for the risk and the concentration.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct AssessedOption {
+    /// The option.
+    pub option: String,
+    /// What it means for the risk.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub risk: Option<String>,
+    /// What it means for the concentration.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub concentration: Option<String>,
 }
 
 /// The buyer of the devices.

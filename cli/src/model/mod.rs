@@ -15,9 +15,9 @@ mod reviews;
 mod stack;
 
 pub use answers::{
-    Answers, Assessment, Buyer, Condition, ConditionOwner, Document, Employment, InventoryRow,
-    LawfulBasis, LegitimateInterest, Party, Processor, Roles, SignOff, TermOfUse, Tia,
-    TransferAnswer, Transparency, View,
+    Answers, AssessedOption, Assessment, Buyer, Condition, ConditionOwner, Document, Employment,
+    InventoryRow, LawfulBasis, LegitimateInterest, OptionAnswer, Party, Processor, Roles, SignOff,
+    TermOfUse, Tia, TransferAnswer, Transparency, View,
 };
 pub use calendar::{Adequacy, Calendar, CalendarEntry, DateChange};
 pub use catalog::{Catalog, CatalogManufacturer, CatalogModel};
