@@ -203,7 +203,7 @@ fn a_residual_high_risk_escalates_instead_of_approving() {
     let answers = tmp.path().join("answers.yaml");
     std::fs::write(
         &answers,
-        "version: 1\nrisks:\n  R-1: {residual-severity: 4, residual-likelihood: 3}\n",
+        "version: 1\nrisks:\n  R-1: {severity: 4, likelihood: 3, residual-severity: 4, residual-likelihood: 3}\n",
     )
     .unwrap();
     let text = ok_text(
@@ -320,12 +320,19 @@ fn section<'a>(text: &'a str, from: &str, to: &str) -> &'a str {
     &text[start..end]
 }
 
-/// Answers giving every risk of `device` the residual score `s`/`l`.
-fn residual_answers(dir: &std::path::Path, device: &str, s: u8, l: u8) -> String {
+/// Answers giving every risk of `device` the residual score `s`/`l`; with
+/// `inherent`, the assessors also rate each risk `s`/`l` before the
+/// measures (a residual score cannot be above the inherent one).
+fn residual_answers(dir: &std::path::Path, device: &str, s: u8, l: u8, inherent: bool) -> String {
     let mut y = format!("version: 1\ndevice: {device}\nrisks:\n");
+    let before = if inherent {
+        format!("severity: {s}, likelihood: {l}, ")
+    } else {
+        String::new()
+    };
     for n in 1..=8 {
         y.push_str(&format!(
-            "  R-{n}: {{residual-severity: {s}, residual-likelihood: {l}}}\n"
+            "  R-{n}: {{{before}residual-severity: {s}, residual-likelihood: {l}}}\n"
         ));
     }
     let name = format!("answers-{device}-{s}{l}.yaml");
@@ -357,9 +364,9 @@ fn each_decision_path_in_each_format() {
     let text = std::fs::read_to_string(&tampered).unwrap();
     std::fs::write(&tampered, text.replacen("\"version\"", "\"version\" ", 1)).unwrap();
     let (t, o) = (tmp.path(), other.path());
-    let escalate = residual_answers(t, "laptop", 4, 3);
-    let conditions = residual_answers(t, "laptop", 1, 1);
-    let approve = residual_answers(t, "mixed-phone", 1, 1);
+    let escalate = residual_answers(t, "laptop", 4, 3, true);
+    let conditions = residual_answers(t, "laptop", 1, 1, false);
+    let approve = residual_answers(t, "mixed-phone", 1, 1, false);
     let cases: [(&str, &std::path::Path, &str, Option<&str>, &str); 8] = [
         (
             "reject_recorded_rejection",

@@ -22,6 +22,7 @@
 //!    **APPROVE** only when nothing is open.
 
 pub mod conditions;
+pub mod measures;
 pub mod risks;
 
 use serde::Serialize;
@@ -270,8 +271,16 @@ pub fn contradictions(i: &Inputs<'_>, transfers: &Transfers) -> Vec<Contradictio
             .answers
             .risks
             .iter()
-            .flat_map(|(id, a)| a.measures.iter().map(move |m| (id.as_str(), m)))
-            .chain(i.answers.measures.iter().map(|m| ("all risks", m)));
+            .flat_map(|(id, a)| a.measures.iter().map(move |m| (id.clone(), m.as_str())))
+            .chain(i.answers.measures.iter().map(|m| {
+                let treats = match m {
+                    crate::model::MeasureEntry::Measure(m) if !m.treats.is_empty() => {
+                        m.treats.join(", ")
+                    }
+                    _ => "no stated risk".to_string(),
+                };
+                (treats, m.text())
+            }));
         for (id, m) in answered {
             if says_off(m) {
                 claims.push(format!("the measures for {id} in the answers: \"{m}\""));

@@ -12,6 +12,8 @@ use serde::Serialize;
 use crate::analyze::{DeviceAnalysis, FlagCode};
 use crate::model::{Answers, Assessment, Stack};
 
+use super::measures::{self, MeasureItem};
+
 /// Scale words for levels 1–4 (CNIL PIA).
 pub const SCALE: [&str; 4] = ["Negligible", "Limited", "Significant", "Maximum"];
 
@@ -41,18 +43,35 @@ pub struct Risk {
     pub scored_by: &'static str,
     /// Severity 1–4.
     pub severity: u8,
+    /// Why this severity, in one line (strata's from the stack, or the
+    /// answers'); null when the assessors set the score without one.
+    pub severity_reason: Option<String>,
     /// Likelihood 1–4.
     pub likelihood: u8,
+    /// Why this likelihood, in one line; null when not stated.
+    pub likelihood_reason: Option<String>,
     /// high, medium or low.
     pub level: &'static str,
-    /// Measures for this risk, plus the general ones.
-    pub measures: Vec<String>,
+    /// The measures that treat this risk (the register's entries naming it
+    /// in `treats`, and the plain sentences under the risk).
+    pub measures: Vec<MeasureItem>,
     /// Residual severity, when assessed.
     pub residual_severity: Option<u8>,
     /// Residual likelihood, when assessed.
     pub residual_likelihood: Option<u8>,
     /// Residual level, when assessed.
     pub residual_level: Option<&'static str>,
+    /// `answers` (declared) or `computed` (from the measures' effects);
+    /// null when not assessed.
+    pub residual_by: Option<&'static str>,
+    /// Why the residual score, in one line; null when not stated.
+    pub residual_reason: Option<String>,
+    /// What the residual score rests on when a reader should know (planned
+    /// measures only, or measures whose status is not stated).
+    pub residual_note: Option<String>,
+    /// A contradiction in the register to resolve before sign-off (a
+    /// residual score below the inherent one while no measure treats it).
+    pub residual_open: Option<String>,
     /// Who accepted the residual risk.
     pub accepted_by: Option<String>,
 }
@@ -84,7 +103,9 @@ struct Proposal {
     title: &'static str,
     description: String,
     severity: u8,
+    severity_reason: String,
     likelihood: u8,
+    likelihood_reason: String,
 }
 
 /// A risk type strata did not propose for this device, and why: ids are
@@ -197,17 +218,28 @@ fn proposals(stack: &Stack, device: &DeviceAnalysis) -> Vec<Proposal> {
     let perms: Vec<&str> = agent
         .map(|a| a.permissions.iter().map(String::as_str).collect())
         .unwrap_or_default();
-    let sensitive = perms.iter().any(|p| {
-        [
-            "communications",
-            "location",
-            "camera-microphone",
-            "sensors",
-            "contacts",
-            "calendar",
-        ]
-        .contains(p)
-    });
+    let sensitive_perms: Vec<&str> = perms
+        .iter()
+        .copied()
+        .filter(|p| {
+            [
+                "communications",
+                "location",
+                "camera-microphone",
+                "sensors",
+                "contacts",
+                "calendar",
+            ]
+            .contains(p)
+        })
+        .collect();
+    let sensitive = !sensitive_perms.is_empty();
+    let agent_name = agent.map(|a| a.name.as_str()).unwrap_or("agent");
+    let reach = format!(
+        "agent `{agent_name}` can read {}: data of users and of the people they deal with, whose disclosure can have serious, lasting effects",
+        sensitive_perms.join(", ")
+    );
+    let acts = agent.and_then(|a| a.actions).unwrap_or(false);
     let third: Vec<String> = device
         .dpia
         .transfers
@@ -220,6 +252,11 @@ fn proposals(stack: &Stack, device: &DeviceAnalysis) -> Vec<Proposal> {
         .transfers
         .iter()
         .any(|t| !in_eea(&t.region) && t.region != "US");
+    let third_reason = if third.is_empty() {
+        "every declared destination is in the EEA".to_string()
+    } else {
+        format!("data goes outside the EEA: {}", third.join(", "))
+    };
     let mut out = vec![
         Proposal {
             id: "R-1",
@@ -229,21 +266,35 @@ fn proposals(stack: &Stack, device: &DeviceAnalysis) -> Vec<Proposal> {
                 if perms.is_empty() { "device data".to_string() } else { perms.join(", ") }
             ),
             severity: if sensitive { 4 } else { 2 },
+            severity_reason: if sensitive {
+                reach.clone()
+            } else {
+                "no agent reads communications, location, sensors, camera or microphone, contacts or calendar; the data is the device's own".into()
+            },
             likelihood: if third.is_empty() { 2 } else { 3 },
+            likelihood_reason: third_reason.clone(),
         },
         Proposal {
             id: "R-2",
             title: "Unwanted modification of personal data",
             description: "Data on the device or in the vendor's cloud is altered, by an update, a sync fault or the agent acting on it.".into(),
             severity: 2,
-            likelihood: if agent.and_then(|a| a.actions).unwrap_or(false) { 2 } else { 1 },
+            severity_reason: "an altered entry on the device or in the cloud can usually be noticed and corrected from another copy".into(),
+            likelihood: if acts { 2 } else { 1 },
+            likelihood_reason: if acts {
+                format!("agent `{agent_name}` takes actions on the user's data")
+            } else {
+                "no agent that takes actions is declared; only an update or a sync fault could alter data".into()
+            },
         },
         Proposal {
             id: "R-3",
             title: "Disappearance of personal data",
             description: "Data becomes unavailable: account lock-out, vendor service end, remote wipe, lost device.".into(),
             severity: 2,
+            severity_reason: "losing device or cloud data is a setback that server copies and backups mostly repair".into(),
             likelihood: 2,
+            likelihood_reason: "devices are lost and accounts locked in the ordinary course of use".into(),
         },
     ];
     if let Some(a) = agent {
@@ -257,7 +308,13 @@ fn proposals(stack: &Stack, device: &DeviceAnalysis) -> Vec<Proposal> {
                     if a.can_disable == Some(false) { ", and it cannot be disabled" } else { "" }
                 ),
                 severity: 3,
+                severity_reason: "a wrong action (a message sent, an appointment, an IoT or vehicle command) reaches third parties and may not be undone".into(),
                 likelihood: if a.can_disable == Some(false) { 3 } else { 2 },
+                likelihood_reason: match a.can_disable {
+                    Some(false) => format!("agent `{}` acts on the user's behalf and cannot be disabled", a.name),
+                    Some(true) => format!("agent `{}` acts on the user's behalf but can be disabled", a.name),
+                    None => format!("agent `{}` acts on the user's behalf; whether it can be disabled is not declared", a.name),
+                },
             });
         }
         if a.background {
@@ -270,7 +327,13 @@ fn proposals(stack: &Stack, device: &DeviceAnalysis) -> Vec<Proposal> {
                     perms.join(", ")
                 ),
                 severity: if sensitive { 3 } else { 2 },
+                severity_reason: if sensitive {
+                    format!("collection of {} reaches people who do not know they are recorded", sensitive_perms.join(", "))
+                } else {
+                    "the agent's permissions reach no communications, location, sensors, camera or microphone, contacts or calendar".into()
+                },
                 likelihood: 3,
+                likelihood_reason: format!("agent `{}` runs in the background, so it collects whenever the device is on", a.name),
             });
         }
     }
@@ -284,7 +347,12 @@ fn proposals(stack: &Stack, device: &DeviceAnalysis) -> Vec<Proposal> {
             title: TITLE_R6,
             description: "Agent context, location or telematics collected for convenience is used to monitor, score or discipline employees (EU AI Act Annex III 4(b) territory; works-council co-determination).".into(),
             severity: 3,
+            severity_reason: "monitoring or scoring can affect employees' careers and employment".into(),
             likelihood: 2,
+            likelihood_reason: format!(
+                "the data exists on a {} device, but using it to monitor takes a decision by the employer",
+                device.deployment.as_deref().unwrap_or("work")
+            ),
         });
     }
     if !third.is_empty() {
@@ -293,7 +361,13 @@ fn proposals(stack: &Stack, device: &DeviceAnalysis) -> Vec<Proposal> {
             title: TITLE_R7,
             description: third_country_access(device, &third),
             severity: 4,
+            severity_reason: "a third country's authorities may access the data without safeguards or redress equivalent to the EEA's".into(),
             likelihood: if strict_third { 3 } else { 2 },
+            likelihood_reason: if strict_third {
+                format!("data goes to destinations outside the EEA and outside the US: {}", third.join(", "))
+            } else {
+                format!("the destinations outside the EEA are in the US ({}), where a certified recipient falls under the EU–US Data Privacy Framework", third.join(", "))
+            },
         });
     }
     if let Some(f) = device
@@ -309,68 +383,118 @@ fn proposals(stack: &Stack, device: &DeviceAnalysis) -> Vec<Proposal> {
                 f.layers.iter().map(|l| l.as_str()).collect::<Vec<_>>().join(", ")
             ),
             severity: 2,
+            severity_reason: "lock-in delays exit and rights requests but exposes no data by itself".into(),
             likelihood: 3,
+            likelihood_reason: format!(
+                "{} controls {}",
+                f.group_name.as_deref().unwrap_or("one vendor group"),
+                f.layers.iter().map(|l| l.as_str()).collect::<Vec<_>>().join(", ")
+            ),
         });
     }
     out
 }
 
 /// The register: proposals merged with the answers, then the assessors'
-/// extra risks.
+/// extra risks; each risk with the measures that treat it (a measure
+/// applies only to the risks it names) and its residual score.
 pub fn register(stack: &Stack, device: &DeviceAnalysis, answers: &Answers) -> Vec<Risk> {
-    let general = answers.measures.clone();
+    let register = measures::register(answers);
     let mut out: Vec<Risk> = proposals(stack, device)
         .into_iter()
         .map(|p| {
             let a = answers.risks.get(p.id).cloned().unwrap_or_default();
             let scored = a.severity.is_some() || a.likelihood.is_some();
             merge(
-                p.id.to_string(),
-                p.title.to_string(),
-                p.description,
-                (p.severity, p.likelihood),
-                scored,
+                Base {
+                    id: p.id.to_string(),
+                    title: p.title.to_string(),
+                    description: p.description,
+                    proposed: (p.severity, p.likelihood),
+                    reasons: (Some(p.severity_reason), Some(p.likelihood_reason)),
+                    scored_by_people: scored,
+                },
                 &a,
-                &general,
+                &register,
             )
         })
         .collect();
     for (i, a) in answers.extra_risks.iter().enumerate() {
         out.push(merge(
-            format!("X-{}", i + 1),
-            a.title.clone().unwrap_or_default(),
-            a.description.clone().unwrap_or_default(),
-            (a.severity.unwrap_or(1), a.likelihood.unwrap_or(1)),
-            true,
+            Base {
+                id: format!("X-{}", i + 1),
+                title: a.title.clone().unwrap_or_default(),
+                description: a.description.clone().unwrap_or_default(),
+                proposed: (a.severity.unwrap_or(1), a.likelihood.unwrap_or(1)),
+                reasons: (None, None),
+                scored_by_people: true,
+            },
             a,
-            &general,
+            &register,
         ));
     }
     out
 }
 
-fn merge(
+/// A risk before the answers: strata's proposal, or an extra risk's own.
+struct Base {
     id: String,
     title: String,
     description: String,
     proposed: (u8, u8),
+    reasons: (Option<String>, Option<String>),
     scored_by_people: bool,
-    a: &Assessment,
-    general: &[String],
-) -> Risk {
-    let severity = a.severity.unwrap_or(proposed.0);
-    let likelihood = a.likelihood.unwrap_or(proposed.1);
-    let residual_level = match (a.residual_severity, a.residual_likelihood) {
+}
+
+/// A score's reason: the answers' when they give one; strata's when the
+/// score is strata's; none when the assessors changed the score without
+/// saying why.
+fn reason(answered: Option<&String>, changed: bool, proposed: Option<String>) -> Option<String> {
+    match answered {
+        Some(r) => Some(r.clone()),
+        None if changed => None,
+        None => proposed,
+    }
+}
+
+fn merge(b: Base, a: &Assessment, register: &[MeasureItem]) -> Risk {
+    let severity = a.severity.unwrap_or(b.proposed.0);
+    let likelihood = a.likelihood.unwrap_or(b.proposed.1);
+    let treating: Vec<&MeasureItem> = register.iter().filter(|m| m.treats(&b.id)).collect();
+    let residual = measures::residual(
+        &b.id,
+        measures::Inherent {
+            severity,
+            likelihood,
+            declared: (
+                a.severity.is_some() || b.id.starts_with("X-"),
+                a.likelihood.is_some() || b.id.starts_with("X-"),
+            ),
+        },
+        (a.residual_severity, a.residual_likelihood),
+        a.residual_reason.as_deref(),
+        &treating,
+    );
+    let residual_level = match (residual.severity, residual.likelihood) {
         (Some(s), Some(l)) => Some(level(s, l)),
         _ => None,
     };
-    let mut measures = a.measures.clone();
-    measures.extend(general.iter().cloned());
     Risk {
-        id,
-        title,
-        description,
-        scored_by: if scored_by_people {
+        severity_reason: reason(
+            a.severity_reason.as_ref(),
+            a.severity.is_some(),
+            b.reasons.0,
+        ),
+        likelihood_reason: reason(
+            a.likelihood_reason.as_ref(),
+            a.likelihood.is_some(),
+            b.reasons.1,
+        ),
+        measures: treating.into_iter().cloned().collect(),
+        id: b.id,
+        title: b.title,
+        description: b.description,
+        scored_by: if b.scored_by_people {
             "answers"
         } else {
             "strata"
@@ -378,13 +502,50 @@ fn merge(
         severity,
         likelihood,
         level: level(severity, likelihood),
-        measures,
-        residual_severity: a.residual_severity,
-        residual_likelihood: a.residual_likelihood,
+        residual_severity: residual.severity,
+        residual_likelihood: residual.likelihood,
         residual_level,
+        residual_by: residual.by,
+        residual_reason: residual.reason,
+        residual_note: residual.note,
+        residual_open: residual.open,
         accepted_by: a.accepted_by.clone(),
     }
 }
+
+/// The answers' errors against this register (see [`measures::check`]):
+/// each diagnostic has its answers pointer.
+pub fn check(risks: &[Risk], answers: &Answers) -> Vec<crate::diag::Diagnostic> {
+    let scored: Vec<measures::Scored<'_>> = risks
+        .iter()
+        .map(|r| {
+            let a = if r.id.starts_with("X-") {
+                r.id.get(2..)
+                    .and_then(|n| n.parse::<usize>().ok())
+                    .and_then(|n| answers.extra_risks.get(n.wrapping_sub(1)))
+            } else {
+                answers.risks.get(&r.id)
+            };
+            let extra = r.id.starts_with("X-");
+            measures::Scored {
+                id: &r.id,
+                inherent: (r.severity, r.likelihood),
+                inherent_declared: (
+                    extra || a.is_some_and(|a| a.severity.is_some()),
+                    extra || a.is_some_and(|a| a.likelihood.is_some()),
+                ),
+                declared: a
+                    .map(|a| (a.residual_severity, a.residual_likelihood))
+                    .unwrap_or_default(),
+            }
+        })
+        .collect();
+    measures::check(&measures::register(answers), &scored, &RISK_TYPES)
+}
+
+/// The fixed risk types strata proposes, each when the stack meets its
+/// conditions.
+pub const RISK_TYPES: [&str; 8] = ["R-1", "R-2", "R-3", "R-4", "R-5", "R-6", "R-7", "R-8"];
 
 /// Art. 36: required when any residual risk is high.
 pub fn art36(risks: &[Risk]) -> Art36 {
@@ -441,12 +602,18 @@ mod tests {
             description: String::new(),
             scored_by: "strata",
             severity: 1,
+            severity_reason: None,
             likelihood: 1,
+            likelihood_reason: None,
             level: "low",
             measures: vec![],
             residual_severity: None,
             residual_likelihood: None,
             residual_level: rl,
+            residual_by: None,
+            residual_reason: None,
+            residual_note: None,
+            residual_open: None,
             accepted_by: None,
         };
         assert_eq!(art36(&[mk(Some("low")), mk(None)]).status, "NOT_DETERMINED");

@@ -236,6 +236,13 @@ pub struct DeviceContext {
     pub stack: Stack,
     /// The risk register.
     pub risks: Vec<Risk>,
+    /// The measure register (every measure of the answers, whether or not
+    /// it treats a risk).
+    pub measures: Vec<crate::decision::measures::MeasureItem>,
+    /// The CNIL risk map: each risk's cell before and after the measures.
+    pub risk_map: super::riskmap::RiskMap,
+    /// The risk map as inline SVG (already escaped; use `| safe`).
+    pub risk_map_svg: String,
     /// The risk types strata did not propose for this device, with why
     /// (their fixed ids are missing from the register).
     pub risks_not_proposed: Vec<risks::NotProposed>,
@@ -433,6 +440,14 @@ pub fn device_context(
         risks_not_proposed: risks::not_proposed(&stack, device),
         status,
         stack,
+        measures: {
+            let mut m = crate::decision::measures::register(answers);
+            let ids: Vec<&str> = assessed.risks.iter().map(|r| r.id.as_str()).collect();
+            crate::decision::measures::not_in_register(&mut m, &ids);
+            m
+        },
+        risk_map: super::riskmap::RiskMap::of(&assessed.risks),
+        risk_map_svg: super::riskmap::svg(&assessed.risks),
         risks: assessed.risks,
         art36: assessed.art36,
         recommendation: assessed.recommendation,

@@ -12,6 +12,9 @@ use serde::Serialize;
 use crate::diag::{Code, Diagnostic};
 use crate::model::{Answers, LawfulBasis, SignOff};
 
+use crate::decision::measures::{MeasureItem, risk_pointer};
+use crate::decision::risks::Risk;
+
 use super::MemoKind;
 use super::context::DeviceContext;
 
@@ -159,31 +162,8 @@ fn dpia_missing(answers: &Answers, ctx: Option<&DeviceContext>) -> Vec<(String, 
             "Art. 35(9): the views sought and what they were (or `views-not-sought-reason`)",
         );
     }
-    let risks = ctx.map(|c| c.risks.as_slice()).unwrap_or_default();
-    let no_measures: Vec<&str> = risks
-        .iter()
-        .filter(|r| r.measures.is_empty())
-        .map(|r| r.id.as_str())
-        .collect();
-    if !no_measures.is_empty() {
-        missing.push((
-            "/measures".into(),
-            format!("Art. 35(7)(d): measures for {}", no_measures.join(", ")),
-        ));
-    }
-    let no_residual: Vec<&str> = risks
-        .iter()
-        .filter(|r| r.residual_level.is_none())
-        .map(|r| r.id.as_str())
-        .collect();
-    if !no_residual.is_empty() {
-        missing.push((
-            "/risks".into(),
-            format!(
-                "residual severity and likelihood of {}",
-                no_residual.join(", ")
-            ),
-        ));
+    if let Some(c) = ctx {
+        missing.extend(register_missing(&c.measures, &c.risks));
     }
     let mut need = |key: &str, what: &str| missing.push((format!("/{key}"), what.to_string()));
     if empty(&answers.dpo_advice) {
@@ -259,6 +239,92 @@ fn legal_missing(answers: &Answers, c: &DeviceContext) -> Vec<(String, String)> 
         }
     }
     out
+}
+
+/// What the measure and risk registers lack for a final DPIA: a measure
+/// without owner or status or without the risks it treats; a high or
+/// medium inherent risk no measure treats; a score without its reason;
+/// a risk without a residual score; a residual score below the inherent
+/// one while no measure treats the risk.
+fn register_missing(measures: &[MeasureItem], risks: &[Risk]) -> Vec<(String, String)> {
+    let mut missing: Vec<(String, String)> = Vec::new();
+    for m in measures {
+        for t in &m.not_in_register {
+            missing.push((
+                format!("{}/treats", m.pointer),
+                format!(
+                    "measure {} treats {t}, which is not in this device's risk register (section 4 says why): remove it or treat a risk of the register",
+                    m.id
+                ),
+            ));
+        }
+        if m.plain {
+            missing.push((
+                m.pointer.clone(),
+                format!(
+                    "measure {} is a plain sentence: give it `text`, `treats`, `owner`, `status` and `effect`",
+                    m.id
+                ),
+            ));
+            continue;
+        }
+        for (key, absent) in [
+            ("treats", m.treats.is_empty()),
+            ("owner", m.owner.is_none()),
+            ("status", m.status.is_none()),
+        ] {
+            if absent {
+                missing.push((
+                    format!("{}/{key}", m.pointer),
+                    format!("measure {}: its `{key}`", m.id),
+                ));
+            }
+        }
+    }
+    let untreated: Vec<String> = risks
+        .iter()
+        .filter(|r| r.level != "low" && r.measures.is_empty())
+        .map(|r| format!("{} ({} inherent risk)", r.id, r.level))
+        .collect();
+    if !untreated.is_empty() {
+        missing.push((
+            "/measures".into(),
+            format!("Art. 35(7)(d): a measure treating {}", untreated.join(", ")),
+        ));
+    }
+    for r in risks {
+        let at = risk_pointer(&r.id);
+        if r.severity_reason.is_none() {
+            missing.push((
+                format!("{at}/severity-reason"),
+                format!("the reason for {}'s severity {}", r.id, r.severity),
+            ));
+        }
+        if r.likelihood_reason.is_none() {
+            missing.push((
+                format!("{at}/likelihood-reason"),
+                format!("the reason for {}'s likelihood {}", r.id, r.likelihood),
+            ));
+        }
+        if r.residual_level.is_none() {
+            missing.push((
+                at.clone(),
+                format!("the residual severity and likelihood of {}", r.id),
+            ));
+        } else if r.residual_reason.is_none() {
+            missing.push((
+                format!("{at}/residual-reason"),
+                format!("the reason for {}'s residual score", r.id),
+            ));
+        }
+        if let Some(open) = &r.residual_open {
+            missing.push((
+                format!("{at}/residual-severity"),
+                format!("{}: {open}", r.id),
+            ));
+        }
+    }
+    missing
 }
 
 /// Required answers for a final memo that are missing, one diagnostic each.
@@ -549,5 +615,117 @@ mod tests {
         );
         assert_eq!(missing.iter().filter(|m| m.contains("sign-off")).count(), 4);
         assert_eq!(sign_off(MemoKind::Fleet, &a), proc);
+    }
+
+    fn scored(id: &str, s: u8, l: u8, residual: Option<(u8, u8)>) -> Risk {
+        Risk {
+            id: id.into(),
+            title: String::new(),
+            description: String::new(),
+            scored_by: "strata",
+            severity: s,
+            severity_reason: Some("why".into()),
+            likelihood: l,
+            likelihood_reason: Some("why".into()),
+            level: crate::decision::risks::level(s, l),
+            measures: vec![],
+            residual_severity: residual.map(|r| r.0),
+            residual_likelihood: residual.map(|r| r.1),
+            residual_level: residual.map(|(s, l)| crate::decision::risks::level(s, l)),
+            residual_by: residual.map(|_| "answers"),
+            residual_reason: residual.map(|_| "why".into()),
+            residual_note: None,
+            residual_open: None,
+            accepted_by: None,
+        }
+    }
+
+    fn measures_of(a: &Answers) -> Vec<MeasureItem> {
+        crate::decision::measures::register(a)
+    }
+
+    #[test]
+    fn a_complete_register_misses_nothing() {
+        let a = Answers {
+            measures: vec![crate::model::MeasureEntry::Measure(crate::model::Measure {
+                id: None,
+                text: "block endpoints".into(),
+                treats: vec!["R-1".into()],
+                owner: Some("IT".into()),
+                status: Some(crate::model::MeasureStatus::Planned),
+                effect: None,
+                steps: None,
+                evidence: None,
+                verified_by: None,
+            })],
+            ..Answers::default()
+        };
+        let m = measures_of(&a);
+        let mut r = scored("R-1", 4, 3, Some((3, 2)));
+        r.measures = m.clone();
+        let low = scored("R-3", 2, 2, Some((2, 2)));
+        assert_eq!(register_missing(&m, &[r, low]), Vec::new());
+    }
+
+    #[test]
+    fn measures_without_owner_status_or_risk_are_refused() {
+        let a = Answers {
+            measures: vec![
+                crate::model::MeasureEntry::Plain("MDM work profile".into()),
+                crate::model::MeasureEntry::Measure(crate::model::Measure {
+                    id: None,
+                    text: "block endpoints".into(),
+                    treats: vec![],
+                    owner: None,
+                    status: None,
+                    effect: None,
+                    steps: None,
+                    evidence: None,
+                    verified_by: None,
+                }),
+            ],
+            ..Answers::default()
+        };
+        let got: Vec<String> = register_missing(&measures_of(&a), &[])
+            .into_iter()
+            .map(|(p, _)| p)
+            .collect();
+        assert_eq!(
+            got,
+            [
+                "/measures/0",
+                "/measures/1/treats",
+                "/measures/1/owner",
+                "/measures/1/status"
+            ]
+        );
+    }
+
+    #[test]
+    fn an_untreated_risk_a_missing_reason_or_an_open_residual_is_refused() {
+        let mut high = scored("R-1", 4, 3, Some((3, 2)));
+        high.severity_reason = None;
+        high.residual_open = Some("no measure treats R-1".into());
+        let mut medium = scored("X-2", 2, 3, Some((2, 3)));
+        medium.residual_reason = None;
+        let mut low = scored("R-3", 2, 2, None);
+        low.likelihood_reason = None;
+        let got = register_missing(&[], &[high, medium, low]);
+        let pointers: Vec<&str> = got.iter().map(|(p, _)| p.as_str()).collect();
+        assert_eq!(
+            pointers,
+            [
+                "/measures",
+                "/risks/R-1/severity-reason",
+                "/risks/R-1/residual-severity",
+                "/extra-risks/1/residual-reason",
+                "/risks/R-3/likelihood-reason",
+                "/risks/R-3",
+            ]
+        );
+        assert_eq!(
+            got[0].1,
+            "Art. 35(7)(d): a measure treating R-1 (high inherent risk), X-2 (medium inherent risk)"
+        );
     }
 }

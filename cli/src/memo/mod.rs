@@ -25,6 +25,7 @@ pub mod figures;
 pub mod finalcheck;
 pub mod markup;
 pub mod procurement;
+pub mod riskmap;
 
 use finalcheck::missing_sections;
 
@@ -161,6 +162,8 @@ struct AnswerSet {
     common: Answers,
     /// Per device id.
     devices: BTreeMap<String, Answers>,
+    /// Where each device's answers came from, to locate their errors.
+    device_files: BTreeMap<String, model::Loaded<()>>,
     /// Where the document's own answers came from, to locate what
     /// `--final` finds missing.
     common_file: Option<model::Loaded<()>>,
@@ -186,6 +189,7 @@ fn load_answers(paths: &[PathBuf], device: Option<&str>, known: &[&str]) -> Resu
     let mut set = AnswerSet {
         common: empty_answers(),
         devices: BTreeMap::new(),
+        device_files: BTreeMap::new(),
         common_file: None,
     };
     let mut common_from: Option<&Path> = None;
@@ -206,6 +210,7 @@ fn load_answers(paths: &[PathBuf], device: Option<&str>, known: &[&str]) -> Resu
                 ));
             }
             set.devices.insert(want.to_string(), loaded.value.clone());
+            set.device_files.insert(want.to_string(), located(&loaded));
             set.common_file = Some(located(&loaded));
             set.common = loaded.value;
             continue;
@@ -235,6 +240,7 @@ fn load_answers(paths: &[PathBuf], device: Option<&str>, known: &[&str]) -> Resu
                         ),
                     ));
                 }
+                set.device_files.insert(id.clone(), located(&loaded));
                 set.devices.insert(id, loaded.value);
             }
             None => {
@@ -366,13 +372,26 @@ fn build(
             continue;
         }
         let stack: Stack = model::load::<Stack>(&fleet.root.join(&d.stack), FileKind::Stack)?.value;
-        contexts.push(context::device_context(
-            stack,
-            d,
-            status,
-            &answers.for_device(&d.id),
-            &shared,
-        ));
+        let device_answers = answers.for_device(&d.id);
+        let ctx = context::device_context(stack, d, status, &device_answers, &shared);
+        // Measures that treat a risk the register lacks, or a residual
+        // score above the inherent one: the answers are wrong, not
+        // incomplete.
+        let wrong = crate::decision::risks::check(&ctx.risks, &device_answers);
+        if !wrong.is_empty() {
+            let wrong = match answers.device_files.get(&d.id) {
+                Some(f) => wrong
+                    .into_iter()
+                    .map(|w| {
+                        let ptr = w.pointer.clone().unwrap_or_default();
+                        f.diag_at(w, &ptr)
+                    })
+                    .collect(),
+                None => wrong,
+            };
+            return Err(Error::Invalid(wrong));
+        }
+        contexts.push(ctx);
     }
     if let Some(want) = device
         && contexts.is_empty()

@@ -82,9 +82,11 @@ pub struct Answers {
     /// Risks the assessors add.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub extra_risks: Vec<Assessment>,
-    /// Measures that apply to all risks.
+    /// The measure register (Art. 35(7)(d)): each measure with the risks
+    /// it treats, its owner, status and effect. A plain sentence (older
+    /// answers files) is a measure that states none of these.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub measures: Vec<String>,
+    pub measures: Vec<MeasureEntry>,
     /// Art. 35(2) DPO advice.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dpo_advice: Option<String>,
@@ -224,7 +226,14 @@ pub struct Assessment {
     /// Inherent likelihood 1–4.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub likelihood: Option<u8>,
-    /// Measures for this risk.
+    /// Why the inherent severity is what it is (one line).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub severity_reason: Option<String>,
+    /// Why the inherent likelihood is what it is (one line).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub likelihood_reason: Option<String>,
+    /// Measures for this risk, as plain sentences (older answers files;
+    /// the measure register `measures` with `treats` is preferred).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub measures: Vec<String>,
     /// Residual severity 1–4.
@@ -233,9 +242,124 @@ pub struct Assessment {
     /// Residual likelihood 1–4.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub residual_likelihood: Option<u8>,
+    /// Why the residual severity and likelihood are what they are (one
+    /// line).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub residual_reason: Option<String>,
     /// Who accepted the residual risk.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub accepted_by: Option<String>,
+}
+
+/// One entry of the measure register: a structured measure, or a plain
+/// sentence as older answers files wrote them (no risk, owner or status).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum MeasureEntry {
+    /// A plain sentence.
+    Plain(String),
+    /// A structured measure.
+    Measure(Measure),
+}
+
+impl MeasureEntry {
+    /// The measure's text.
+    pub fn text(&self) -> &str {
+        match self {
+            MeasureEntry::Plain(t) => t,
+            MeasureEntry::Measure(m) => &m.text,
+        }
+    }
+}
+
+/// A measure of the register.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Measure {
+    /// Its id (`M-1` …); numbered by position in the list when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// What is done.
+    pub text: String,
+    /// The ids of the risks it treats (`R-1`, `X-1`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub treats: Vec<String>,
+    /// Who is responsible for it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub owner: Option<String>,
+    /// planned, in-place or verified.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<MeasureStatus>,
+    /// Which score it lowers.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub effect: Option<Effect>,
+    /// By how many scale steps (1 when absent).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub steps: Option<u8>,
+    /// Where its implementation is documented.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub evidence: Option<String>,
+    /// Who or what verified it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub verified_by: Option<String>,
+}
+
+/// Where a measure stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum MeasureStatus {
+    /// Decided, not yet implemented.
+    Planned,
+    /// Implemented.
+    InPlace,
+    /// Implemented and checked.
+    Verified,
+}
+
+impl MeasureStatus {
+    /// The word in the answers file and the memos.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MeasureStatus::Planned => "planned",
+            MeasureStatus::InPlace => "in-place",
+            MeasureStatus::Verified => "verified",
+        }
+    }
+}
+
+/// Which score a measure lowers (CNIL: a measure acts on the sources of
+/// risk and the threat, lowering likelihood, or on the impact, lowering
+/// severity).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Effect {
+    /// Likelihood.
+    Likelihood,
+    /// Severity.
+    Severity,
+    /// Both.
+    Both,
+}
+
+impl Effect {
+    /// The word in the answers file and the memos.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Effect::Likelihood => "likelihood",
+            Effect::Severity => "severity",
+            Effect::Both => "both",
+        }
+    }
+
+    /// True when it lowers severity.
+    pub fn severity(self) -> bool {
+        matches!(self, Effect::Severity | Effect::Both)
+    }
+
+    /// True when it lowers likelihood.
+    pub fn likelihood(self) -> bool {
+        matches!(self, Effect::Likelihood | Effect::Both)
+    }
 }
 
 /// A procurement condition.

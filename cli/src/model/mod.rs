@@ -15,9 +15,10 @@ mod reviews;
 mod stack;
 
 pub use answers::{
-    Answers, AssessedOption, Assessment, Buyer, Condition, ConditionOwner, Document, Employment,
-    InventoryRow, LawfulBasis, LegitimateInterest, OptionAnswer, Party, Processor, Roles, SignOff,
-    TermOfUse, Tia, TransferAnswer, Transparency, View,
+    Answers, AssessedOption, Assessment, Buyer, Condition, ConditionOwner, Document, Effect,
+    Employment, InventoryRow, LawfulBasis, LegitimateInterest, Measure, MeasureEntry,
+    MeasureStatus, OptionAnswer, Party, Processor, Roles, SignOff, TermOfUse, Tia, TransferAnswer,
+    Transparency, View,
 };
 pub use calendar::{Adequacy, Calendar, CalendarEntry, DateChange};
 pub use catalog::{Catalog, CatalogManufacturer, CatalogModel};
