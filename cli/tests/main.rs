@@ -34,6 +34,7 @@ mod inventory_diff;
 mod layers;
 mod memo;
 mod memo_layout;
+mod memo_measures;
 mod memo_procurement;
 mod model;
 mod model_interop;
