@@ -6,24 +6,8 @@
 
 use crate::common;
 
-use common::{render, repo, repo_like, strata};
-
-fn memo(dir: &std::path::Path, args: &[&str]) -> std::process::Output {
-    let out = strata(dir)
-        .arg("memo")
-        .args(args)
-        .args(["--fleet", "fleet", "--now", "2026-11-26"])
-        .output()
-        .unwrap();
-    assert!(!String::from_utf8_lossy(&out.stderr).contains("panicked"));
-    out
-}
-
-fn ok_text(dir: &std::path::Path, args: &[&str]) -> String {
-    let out = memo(dir, args);
-    assert_eq!(out.status.code(), Some(0), "{}", render(&out, dir));
-    String::from_utf8(out.stdout).unwrap()
-}
+use crate::memo::{memo, ok_text};
+use common::{render, repo, repo_like};
 
 /// The text from the first `from` to the first `to` after it.
 fn between<'a>(text: &'a str, from: &str, to: &str) -> &'a str {

@@ -580,6 +580,32 @@ pub fn art36(risks: &[Risk]) -> Art36 {
     }
 }
 
+/// A risk scored `severity`/`likelihood` by strata with reasons, and
+/// `residual` declared by the answers with a reason, for tests.
+#[cfg(test)]
+pub(crate) fn sample(id: &str, severity: u8, likelihood: u8, residual: Option<(u8, u8)>) -> Risk {
+    Risk {
+        id: id.into(),
+        title: String::new(),
+        description: String::new(),
+        scored_by: "strata",
+        severity,
+        severity_reason: Some("why".into()),
+        likelihood,
+        likelihood_reason: Some("why".into()),
+        level: level(severity, likelihood),
+        measures: vec![],
+        residual_severity: residual.map(|r| r.0),
+        residual_likelihood: residual.map(|r| r.1),
+        residual_level: residual.map(|(s, l)| level(s, l)),
+        residual_by: residual.map(|_| "answers"),
+        residual_reason: residual.map(|_| "why".into()),
+        residual_note: None,
+        residual_open: None,
+        accepted_by: None,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -597,24 +623,8 @@ mod tests {
     #[test]
     fn art36_needs_every_residual_and_fires_on_high() {
         let mk = |rl: Option<&'static str>| Risk {
-            id: "R-1".into(),
-            title: String::new(),
-            description: String::new(),
-            scored_by: "strata",
-            severity: 1,
-            severity_reason: None,
-            likelihood: 1,
-            likelihood_reason: None,
-            level: "low",
-            measures: vec![],
-            residual_severity: None,
-            residual_likelihood: None,
             residual_level: rl,
-            residual_by: None,
-            residual_reason: None,
-            residual_note: None,
-            residual_open: None,
-            accepted_by: None,
+            ..sample("R-1", 1, 1, None)
         };
         assert_eq!(art36(&[mk(Some("low")), mk(None)]).status, "NOT_DETERMINED");
         assert_eq!(

@@ -618,26 +618,7 @@ mod tests {
     }
 
     fn scored(id: &str, s: u8, l: u8, residual: Option<(u8, u8)>) -> Risk {
-        Risk {
-            id: id.into(),
-            title: String::new(),
-            description: String::new(),
-            scored_by: "strata",
-            severity: s,
-            severity_reason: Some("why".into()),
-            likelihood: l,
-            likelihood_reason: Some("why".into()),
-            level: crate::decision::risks::level(s, l),
-            measures: vec![],
-            residual_severity: residual.map(|r| r.0),
-            residual_likelihood: residual.map(|r| r.1),
-            residual_level: residual.map(|(s, l)| crate::decision::risks::level(s, l)),
-            residual_by: residual.map(|_| "answers"),
-            residual_reason: residual.map(|_| "why".into()),
-            residual_note: None,
-            residual_open: None,
-            accepted_by: None,
-        }
+        crate::decision::risks::sample(id, s, l, residual)
     }
 
     fn measures_of(a: &Answers) -> Vec<MeasureItem> {

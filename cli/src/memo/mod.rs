@@ -179,6 +179,21 @@ fn located(l: &model::Loaded<Answers>) -> model::Loaded<()> {
     }
 }
 
+/// Give each diagnostic the file and position of its answers pointer in
+/// `file` (unchanged when there is no file).
+fn locate(file: Option<&model::Loaded<()>>, diags: Vec<Diagnostic>) -> Vec<Diagnostic> {
+    match file {
+        Some(f) => diags
+            .into_iter()
+            .map(|d| {
+                let ptr = d.pointer.clone().unwrap_or_default();
+                f.diag_at(d, &ptr)
+            })
+            .collect(),
+        None => diags,
+    }
+}
+
 impl AnswerSet {
     fn for_device(&self, id: &str) -> Answers {
         self.devices.get(id).cloned().unwrap_or_else(empty_answers)
@@ -379,17 +394,10 @@ fn build(
         // incomplete.
         let wrong = crate::decision::risks::check(&ctx.risks, &device_answers);
         if !wrong.is_empty() {
-            let wrong = match answers.device_files.get(&d.id) {
-                Some(f) => wrong
-                    .into_iter()
-                    .map(|w| {
-                        let ptr = w.pointer.clone().unwrap_or_default();
-                        f.diag_at(w, &ptr)
-                    })
-                    .collect(),
-                None => wrong,
-            };
-            return Err(Error::Invalid(wrong));
+            return Err(Error::Invalid(locate(
+                answers.device_files.get(&d.id),
+                wrong,
+            )));
         }
         contexts.push(ctx);
     }
@@ -611,17 +619,10 @@ pub fn render(root: &Path, device: Option<&str>, opts: &MemoOptions) -> Result<R
                 .collect()
         };
         if !missing.is_empty() {
-            let missing = match &answers.common_file {
-                Some(f) => missing
-                    .into_iter()
-                    .map(|d| {
-                        let ptr = d.pointer.clone().unwrap_or_default();
-                        f.diag_at(d, &ptr)
-                    })
-                    .collect(),
-                None => missing,
-            };
-            return Ok(Rendered::Incomplete(missing));
+            return Ok(Rendered::Incomplete(locate(
+                answers.common_file.as_ref(),
+                missing,
+            )));
         }
     }
     let env = environment(opts.template_dir.as_deref())?;

@@ -274,26 +274,7 @@ mod tests {
     use super::*;
 
     fn risk(id: &str, s: u8, l: u8, residual: Option<(u8, u8)>) -> Risk {
-        Risk {
-            id: id.into(),
-            title: String::new(),
-            description: String::new(),
-            scored_by: "strata",
-            severity: s,
-            severity_reason: None,
-            likelihood: l,
-            likelihood_reason: None,
-            level: level(s, l),
-            measures: vec![],
-            residual_severity: residual.map(|r| r.0),
-            residual_likelihood: residual.map(|r| r.1),
-            residual_level: residual.map(|(s, l)| level(s, l)),
-            residual_by: None,
-            residual_reason: None,
-            residual_note: None,
-            residual_open: None,
-            accepted_by: None,
-        }
+        crate::decision::risks::sample(id, s, l, residual)
     }
 
     fn cell(rows: &[MapRow], s: u8, l: u8) -> &[String] {
