@@ -711,3 +711,51 @@ fn large_scale_says_what_the_count_stands_for() {
     let c5 = md.lines().find(|l| l.starts_with("| C5 ")).unwrap();
     assert!(c5.contains(": met The answers on data subjects: "), "{c5}");
 }
+
+#[test]
+fn a_later_memo_cites_the_final_dpia_by_its_binding() {
+    let tmp = repo_like();
+    let answers = repo().join("examples/answers/xiaomi-15s-pro-cn.yaml");
+    let a = answers.to_str().unwrap();
+    let out = memo(
+        tmp.path(),
+        &[
+            "dpia",
+            "xiaomi-15s-pro-cn",
+            "--final",
+            "--answers",
+            a,
+            "-o",
+            "dpia.md",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", render(&out, tmp.path()));
+    let cite = [
+        "procurement",
+        "xiaomi-15s-pro-cn",
+        "--cite",
+        "dpia.md.binding.json",
+    ];
+    let md = ok_text(tmp.path(), &cite);
+    let row = md
+        .lines()
+        .find(|l| l.contains("| final-memo |"))
+        .unwrap_or_else(|| panic!("no final-memo row:\n{md}"));
+    assert!(row.contains("Final DPIA dpia.md, version 1.0"), "{row}");
+    assert!(row.contains("binding verified"), "{row}");
+    // The same memo edited after signing is cited as FAILED.
+    let path = tmp.path().join("dpia.md");
+    let mut text = std::fs::read_to_string(&path).unwrap();
+    text.push_str("\nEdited after signing.\n");
+    std::fs::write(&path, text).unwrap();
+    let md = ok_text(tmp.path(), &cite);
+    let row = md.lines().find(|l| l.contains("| final-memo |")).unwrap();
+    assert!(row.contains("FAILED: dpia.md differs"), "{row}");
+    // A file that is no binding is an input error.
+    let out = memo(
+        tmp.path(),
+        &["procurement", "xiaomi-15s-pro-cn", "--cite", "dpia.md"],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(render(&out, tmp.path()).contains("binding-invalid"));
+}

@@ -80,6 +80,7 @@ codes! {
     BadSigningKey = "bad-signing-key": "A signing key is not a usable PEM private key.",
     BadTrustedRoot = "bad-trusted-root": "A Sigstore trusted root cannot be read.",
     BatchListSyntax = "batch-list-syntax": "A line of a batch verification list is malformed.",
+    BindingInvalid = "binding-invalid": "A file given to `memo --cite` is not the binding sidecar of a final memo.",
     BomLinkMismatch = "bom-link-mismatch": "A declarations document's BOM-Link does not match the BOM beside it.",
     BomLinkMissing = "bom-link-missing": "The BOM a declarations document is bound to is not beside it.",
     Bundle = "bundle": "A Sigstore bundle could not be written.",

@@ -68,6 +68,7 @@ pub fn evidence_register(
     stack: &Stack,
     report: &DeviceReport,
     analysis: &FleetAnalysis,
+    cited: &[&super::cited::Cited],
 ) -> Vec<EvidenceEntry> {
     let mut rows: Vec<(&'static str, String, String, String)> = Vec::new();
     let mut keys: Vec<String> = vec!["attestation".into()];
@@ -156,6 +157,17 @@ pub fn evidence_register(
             format!("CycloneDX 1.6 declarations {}", c.path),
             format!("{}{evaluated}", c.sha256),
             crate::report::declarations_status(c),
+        ));
+    }
+    // Earlier final memos (`--cite`), each checked against its binding;
+    // `cite["final:N"]` points at the N-th.
+    for (n, c) in cited.iter().enumerate() {
+        keys.push(format!("final:{n}"));
+        rows.push((
+            "final-memo",
+            c.title.clone(),
+            c.detail.clone(),
+            c.status.clone(),
         ));
     }
     for l in &analysis.lists {
@@ -361,6 +373,9 @@ pub struct Shared<'a> {
     /// The lists the organisation expects screened (designations.yaml
     /// `expected`).
     pub expected_lists: &'a [crate::model::ExpectedList],
+    /// Earlier final memos the memo cites (`--cite`), checked against
+    /// their bindings.
+    pub cited: &'a [super::cited::Cited],
 }
 
 /// Build the context of one device.
@@ -399,7 +414,12 @@ pub fn device_context(
     let mut status = status.clone();
     status.decision = assessed.recommendation.decision;
     status.reason = assessed.recommendation.reason.clone();
-    let evidence = evidence_register(&stack, &status, analysis);
+    let cited: Vec<&super::cited::Cited> = shared
+        .cited
+        .iter()
+        .filter(|c| c.device.as_deref().is_none_or(|d| d == device.id))
+        .collect();
+    let evidence = evidence_register(&stack, &status, analysis, &cited);
     let cite: std::collections::BTreeMap<String, String> = evidence
         .iter()
         .map(|e| (e.key.clone(), e.id.clone()))

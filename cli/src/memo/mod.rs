@@ -20,6 +20,7 @@
 
 pub mod assurance;
 pub mod chart;
+pub mod cited;
 pub mod context;
 pub mod figures;
 pub mod finalcheck;
@@ -105,6 +106,8 @@ pub struct MemoOptions {
     pub observed: bool,
     /// The time inventory records are judged stale against.
     pub as_of: Time,
+    /// Bindings of earlier final memos to cite in the evidence register.
+    pub cite: Vec<PathBuf>,
 }
 
 /// The built-in templates, by name.
@@ -373,6 +376,7 @@ fn build(
     let expected = model::load_designations_of(&fleet.root)?
         .map(|d| d.value.expected)
         .unwrap_or_default();
+    let cited = cited::load(&opts.cite)?;
     let shared = context::Shared {
         analysis: &r.analysis,
         calendar: r.calendar.as_ref(),
@@ -380,6 +384,7 @@ fn build(
         colours: &colours,
         vendors: Some(&fleet.vendors.value),
         expected_lists: &expected,
+        cited: &cited,
     };
     let mut contexts = Vec::new();
     for (d, status) in r.analysis.devices.iter().zip(&r.devices) {

@@ -72,6 +72,11 @@ pub struct MemoArgs {
     /// Refuse to render while a required section is unanswered.
     #[arg(long = "final")]
     final_: bool,
+    /// Cite an earlier final memo by its binding sidecar (FILE.binding.json
+    /// from `--final -o FILE`) in the evidence register, after checking the
+    /// memo beside it still has the SHA-256 the binding recorded. Repeatable.
+    #[arg(long, value_name = "BINDING")]
+    cite: Vec<PathBuf>,
     /// Print the template context as JSON instead of rendering.
     #[arg(long)]
     dump_context: bool,
@@ -155,6 +160,7 @@ pub fn run(args: MemoArgs) -> Result<ExitStatus> {
         now: crate::args::wall_clock().timestamp(),
         observed: args.counts.observed(),
         as_of: args.now.time(),
+        cite: args.cite.clone(),
     };
     let device = if all { None } else { args.device.as_deref() };
     let text = if args.dump_context {
