@@ -373,9 +373,6 @@ fn build(
     let answers = load_answers(&opts.answers, device, &known)?;
     // One colour per vendor group for the whole document, as in the report.
     let colours = report::GroupColours::for_fleet(&r.analysis);
-    let expected = model::load_designations_of(&fleet.root)?
-        .map(|d| d.value.expected)
-        .unwrap_or_default();
     let cited = cited::load(&opts.cite)?;
     let shared = context::Shared {
         analysis: &r.analysis,
@@ -383,7 +380,7 @@ fn build(
         today: opts.date,
         colours: &colours,
         vendors: Some(&fleet.vendors.value),
-        expected_lists: &expected,
+        expected_lists: &r.expected_lists,
         cited: &cited,
     };
     let mut contexts = Vec::new();

@@ -129,6 +129,10 @@ pub struct Report {
     /// The fleet's regulatory calendar, for the memos' dated rules.
     #[serde(skip)]
     pub calendar: Option<crate::model::Calendar>,
+    /// The lists the organisation expects screened (designations.yaml
+    /// `expected`), for the procurement memo.
+    #[serde(skip)]
+    pub expected_lists: Vec<crate::model::ExpectedList>,
 }
 
 /// How to make a report beyond its date.
@@ -331,6 +335,7 @@ pub fn report_with(
         seen_not_approved,
         observed,
         calendar: calendar.map(|c| c.value),
+        expected_lists: designations.map(|d| d.value.expected).unwrap_or_default(),
     })
 }
 
