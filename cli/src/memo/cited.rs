@@ -77,8 +77,14 @@ fn one(path: &Path) -> Result<Cited> {
             b.rendered.path
         )));
     }
-    let memo = path.parent().unwrap_or(Path::new(".")).join(name);
-    let status = match fsutil::read_bounded(&memo, MEMO_LIMIT) {
+    // Within the binding's directory: a memo that is a symbolic link out of
+    // it, a FIFO or a device is not read.
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    let memo = dir.join(name);
+    let status = match fsutil::read_limited(&memo, fsutil::Scope::Within(dir), MEMO_LIMIT) {
         Ok(text) if Digest::of(&text) == recorded => {
             "binding verified: the memo matches its SHA-256".to_string()
         }

@@ -180,13 +180,17 @@ pub fn load_designations_of(root: &Path) -> Result<Option<Loaded<super::Designat
 
 /// The fleet's regulatory calendar (`calendar.yaml` in `root`), when it has
 /// one.
+///
+/// Read through the guarded open within the fleet: a `calendar.yaml` that is
+/// a symbolic link out of the fleet, a FIFO or a device is an error, never
+/// read as "no calendar".
 pub fn load_calendar_of(root: &Path) -> Result<Option<Loaded<super::Calendar>>> {
     let path = crate::layout::calendar(root);
-    if path.is_file() {
-        load(&path, FileKind::Calendar).map(Some)
-    } else {
-        Ok(None)
+    if path.symlink_metadata().is_err() {
+        return Ok(None);
     }
+    let text = fsutil::read_text_in(&path, fsutil::Scope::Within(root))?;
+    parse_str(&text, &path, FileKind::Calendar).map(Some)
 }
 
 /// Read, validate and deserialise the file at `path` as `kind`.

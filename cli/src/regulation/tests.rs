@@ -64,3 +64,27 @@ fn every_known_entry_is_in_the_example_calendar() {
         assert!(cal.entries.contains_key(*id), "{id}");
     }
 }
+
+#[cfg(unix)]
+#[test]
+fn a_calendar_that_is_a_fifo_or_links_out_of_the_fleet_is_an_error() {
+    let fleet = tempfile::tempdir().unwrap();
+    let outside = tempfile::tempdir().unwrap();
+    let cal = fleet.path().join("calendar.yaml");
+    assert!(
+        crate::model::load_calendar_of(fleet.path())
+            .unwrap()
+            .is_none()
+    );
+    std::fs::write(outside.path().join("c.yaml"), "version: 1\nentries: {}\n").unwrap();
+    std::os::unix::fs::symlink(outside.path().join("c.yaml"), &cal).unwrap();
+    assert!(crate::model::load_calendar_of(fleet.path()).is_err());
+    std::fs::remove_file(&cal).unwrap();
+    let ok = std::process::Command::new("mkfifo")
+        .arg(&cal)
+        .status()
+        .unwrap()
+        .success();
+    assert!(ok);
+    assert!(crate::model::load_calendar_of(fleet.path()).is_err());
+}

@@ -81,3 +81,33 @@ fn a_file_that_is_no_binding_is_an_input_error() {
             .contains("not a file name")
     );
 }
+
+#[cfg(unix)]
+#[test]
+fn a_memo_linked_out_of_its_directory_or_a_fifo_is_not_read() {
+    let tmp = tempfile::tempdir().unwrap();
+    let outside = tempfile::tempdir().unwrap();
+    std::fs::write(outside.path().join("dpia.md"), b"the signed memo\n").unwrap();
+    let p = binding(tmp.path(), b"", "dpia");
+    std::fs::remove_file(tmp.path().join("dpia.md")).unwrap();
+    std::os::unix::fs::symlink(outside.path().join("dpia.md"), tmp.path().join("dpia.md")).unwrap();
+    let c = &load(std::slice::from_ref(&p)).unwrap()[0];
+    assert!(
+        c.status.starts_with("FAILED: the memo cannot be read"),
+        "{}",
+        c.status
+    );
+    std::fs::remove_file(tmp.path().join("dpia.md")).unwrap();
+    let ok = std::process::Command::new("mkfifo")
+        .arg(tmp.path().join("dpia.md"))
+        .status()
+        .unwrap()
+        .success();
+    assert!(ok);
+    let c = &load(&[p]).unwrap()[0];
+    assert!(
+        c.status.starts_with("FAILED: the memo cannot be read"),
+        "{}",
+        c.status
+    );
+}
